@@ -1,0 +1,133 @@
+"""Protobuf <-> domain for the interventions service. No logic beyond translation."""
+from datetime import UTC, datetime, timedelta
+
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from services.api.quitus.common.v1 import common_pb2
+from services.api.quitus.interventions.v1 import interventions_pb2 as pb
+from services.interventions.errors import InvalidRequest
+from services.interventions.events import EventIn
+
+NATURES = {pb.PREVENTIVE: "PREVENTIVE", pb.CURATIVE: "CURATIVE", pb.DIAGNOSTIC: "DIAGNOSTIC"}
+NATURE_PB = {v: k for k, v in NATURES.items()}
+STATUS_PB = {
+    "OPEN": pb.OPEN, "SCHEDULED": pb.SCHEDULED, "IN_PROGRESS": pb.IN_PROGRESS, "ON_HOLD": pb.ON_HOLD,
+    "RESOLVED": pb.RESOLVED_STATUS, "CLOSED": pb.CLOSED_STATUS, "CANCELLED": pb.CANCELLED_STATUS,
+}
+STATUS_OF_PB = {v: k for k, v in STATUS_PB.items()}
+KIND_NAMES = {v: k for k, v in pb.EventKind.items() if v}
+OUTCOME_PB = {"NO_DEADLINE": pb.NO_DEADLINE, "MET": pb.MET, "MISSED": pb.MISSED, "PENDING": pb.PENDING}
+LEVEL_PB = {"ON_TRACK": pb.ON_TRACK, "ALERT_90": pb.ALERT_90, "BREACHED": pb.BREACHED}
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def to_datetime(ts: Timestamp) -> datetime | None:
+    """An unset timestamp (0 s, 0 ns) means "not given"."""
+    if not ts.seconds and not ts.nanos:
+        return None
+    return EPOCH + timedelta(seconds=ts.seconds, microseconds=ts.nanos // 1000)
+
+
+def set_ts(ts: Timestamp, value: datetime | None) -> None:
+    if value is not None:
+        ts.FromDatetime(value)
+
+
+def period(p: common_pb2.Period) -> tuple[datetime | None, datetime | None]:
+    return to_datetime(p.start), to_datetime(p.end)
+
+
+def event_in(index: int, e: pb.InterventionEvent) -> EventIn:
+    return EventIn(
+        index=index, contractor_id=e.contractor_id, external_ref=e.external_ref, sequence=e.sequence,
+        kind=KIND_NAMES.get(e.kind, ""), event_time=to_datetime(e.event_time),
+        recorded_at=to_datetime(e.recorded_at), contract_id=e.contract_id, service_code=e.service_code,
+        ug_id=e.ug_id, building_id=e.building_id, equipment_id=e.equipment_id, criticality=e.criticality,
+        description=e.description, visit_number=e.visit_number, quitus_document=e.quitus_document,
+        quitus_signed_by=e.quitus_signed_by, cost_eur=e.cost_eur, note=e.note,
+    )
+
+
+def issue(f) -> common_pb2.RecordIssue:
+    return common_pb2.RecordIssue(index=f.index, rule=f.rule, field=f.field, reason=f.reason, record_key=f.record_key)
+
+
+def portfolio_record(rec: pb.PortfolioRecord) -> tuple[str, dict]:
+    """(kind, row) for a plain record; contracts are flattened by contract()."""
+    kind = rec.WhichOneof("record")
+    if kind is None:
+        raise InvalidRequest("empty portfolio record", field="record")
+    msg = getattr(rec, kind)
+    if kind == "contract":
+        return kind, contract(msg)
+    row = {f.name: getattr(msg, f.name) for f in msg.DESCRIPTOR.fields}
+    key = "ug_id" if kind == "unit" else "id"
+    if not row[key]:
+        raise InvalidRequest(f"{kind} without {key}", field=f"{kind}.{key}")
+    return kind, row
+
+
+def contract(c: pb.Contract) -> dict:
+    if not c.id or not c.contractor_id:
+        raise InvalidRequest(f"contract {c.id!r} needs id and contractor_id", field="contract.contractor_id")
+    starts, ends = to_datetime(c.starts_at), to_datetime(c.ends_at)
+    if starts is None or ends is None or ends <= starts:
+        raise InvalidRequest(f"contract {c.id}: starts_at and ends_at required, ends after starts",
+                             field="contract.ends_at")
+    if not 0 <= c.recoverable_share <= 1:
+        raise InvalidRequest(f"contract {c.id}: recoverable_share must be within 0..1",
+                             field="contract.recoverable_share")
+    codes, deadlines = [], []
+    for sc in c.service_codes:
+        if sc.nature not in NATURES:
+            raise InvalidRequest(f"contract {c.id}: service code {sc.code} has no nature", field="service_codes.nature")
+        codes.append({"code": sc.code, "trade": sc.trade, "nature": NATURES[sc.nature],
+                      "unit_price_eur": sc.unit_price_eur})
+        deadlines += [{"code": sc.code, "criticality": d.criticality, "intervene_hours": d.intervene_hours,
+                       "repair_hours": d.repair_hours} for d in sc.deadlines]
+    perimeter = ([{"scope_kind": "territory", "scope_id": t} for t in c.territory_ids]
+                 + [{"scope_kind": "residence", "scope_id": r} for r in c.residence_ids]
+                 + [{"scope_kind": "building", "scope_id": b} for b in c.building_ids])
+    return {
+        "id": c.id, "contractor_id": c.contractor_id, "reference": c.reference, "starts_at": starts, "ends_at": ends,
+        "recoverable_share": c.recoverable_share, "perimeter": perimeter,
+        "trades": [{"trade": t} for t in sorted(set(c.trades))], "codes": codes, "deadlines": deadlines,
+        "plans": [{"service_code": p.service_code, "equipment_kind": p.equipment_kind,
+                   "interval_days": p.interval_days} for p in c.preventive_plans],
+    }
+
+
+def intervention(row: dict, events: list[dict] | None = None) -> pb.Intervention:
+    msg = pb.Intervention(
+        id=row["id"], contractor_id=row["contractor_id"], external_ref=row["external_ref"],
+        contract_id=row["contract_id"], service_code=row["service_code"], trade=row["trade"],
+        nature=NATURE_PB[row["nature"]], criticality=row["criticality"], building_id=row["building_id"],
+        ug_id=row["ug_id"] or "", equipment_id=row["equipment_id"] or "",
+        address=", ".join(x for x in (row.get("address"), row.get("city")) if x),
+        status=STATUS_PB[row["status"]], visits=row["visits"], cost_eur=row["cost_eur"],
+        description=row["description"],
+    )
+    for name in ("requested_at", "first_visit_at", "resolved_at", "closed_at"):
+        set_ts(getattr(msg, name), row[name])
+    for e in events or []:
+        t = msg.timeline.add(sequence=e["sequence"], kind=pb.EventKind.Value(e["kind"]),
+                             visit_number=e["visit_number"], note=e["note"], quitus_document=e["quitus_document"],
+                             quitus_signed_by=e["quitus_signed_by"], cost_eur=e["cost_eur"],
+                             warnings=[w for w in e["warnings"].split(",") if w])
+        set_ts(t.event_time, e["event_time"])
+        set_ts(t.recorded_at, e["recorded_at"])
+    return msg
+
+
+def fact(row: dict) -> pb.InterventionFact:
+    msg = pb.InterventionFact(
+        id=row["id"], contractor_id=row["contractor_id"], contract_id=row["contract_id"],
+        service_code=row["service_code"], trade=row["trade"], nature=NATURE_PB[row["nature"]],
+        criticality=row["criticality"], building_id=row["building_id"], ug_id=row["ug_id"] or "",
+        status=STATUS_PB[row["status"]], visits=row["visits"], first_time_fix=row["first_time_fix"],
+        intervene_deadline=OUTCOME_PB[row["intervene_deadline"]], repair_deadline=OUTCOME_PB[row["repair_deadline"]],
+        cost_eur=row["cost_eur"], has_quitus=row["has_quitus"], recoverable_share=row["recoverable_share"],
+    )
+    for name in ("requested_at", "first_visit_at", "resolved_at", "closed_at"):
+        set_ts(getattr(msg, name), row[name])
+    return msg

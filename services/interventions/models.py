@@ -1,0 +1,210 @@
+"""Tables of the interventions service (schema ``interventions`` on PostgreSQL)."""
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from services.runtime.db import UTCDateTime
+
+metadata = MetaData()
+
+organisations = Table(
+    "organisations", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+)
+
+territories = Table(
+    "territories", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("organisation_id", String(64), ForeignKey("organisations.id"), nullable=False),
+    Column("name", String(200), nullable=False),
+)
+
+residences = Table(
+    "residences", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("territory_id", String(64), ForeignKey("territories.id"), nullable=False),
+    Column("name", String(200), nullable=False),
+)
+
+buildings = Table(
+    "buildings", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("residence_id", String(64), ForeignKey("residences.id"), nullable=False),
+    Column("address", String(300), nullable=False),
+    Column("postcode", String(16), nullable=False),
+    Column("city", String(120), nullable=False),
+    Column("latitude", Float, nullable=False),
+    Column("longitude", Float, nullable=False),
+    Column("heated_area_m2", Float, nullable=False),
+    Column("dwellings", Integer, nullable=False),
+    Column("heating_system", String(40), nullable=False),
+    Column("weather_station", String(40), nullable=False),
+)
+
+units = Table(
+    "units", metadata,
+    Column("ug_id", String(64), primary_key=True),
+    Column("building_id", String(64), ForeignKey("buildings.id"), nullable=False, index=True),
+    Column("kind", String(40), nullable=False),
+    Column("area_m2", Float, nullable=False),
+)
+
+equipment = Table(
+    "equipment", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("building_id", String(64), ForeignKey("buildings.id"), nullable=False, index=True),
+    Column("kind", String(40), nullable=False),
+    Column("label", String(200), nullable=False),
+)
+
+contractors = Table(
+    "contractors", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("vehicle_profile", String(60), nullable=False),
+)
+
+contractor_bases = Table(
+    "contractor_bases", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("contractor_id", String(64), ForeignKey("contractors.id"), nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    Column("latitude", Float, nullable=False),
+    Column("longitude", Float, nullable=False),
+)
+
+contracts = Table(
+    "contracts", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("contractor_id", String(64), ForeignKey("contractors.id"), nullable=False, index=True),
+    Column("reference", String(120), nullable=False),
+    Column("starts_at", UTCDateTime, nullable=False),
+    Column("ends_at", UTCDateTime, nullable=False),
+    Column("recoverable_share", Float, nullable=False),
+)
+
+# scope_kind is territory, residence or building.
+contract_perimeter = Table(
+    "contract_perimeter", metadata,
+    Column("contract_id", String(64), ForeignKey("contracts.id"), primary_key=True),
+    Column("scope_kind", String(16), primary_key=True),
+    Column("scope_id", String(64), primary_key=True),
+)
+
+contract_trades = Table(
+    "contract_trades", metadata,
+    Column("contract_id", String(64), ForeignKey("contracts.id"), primary_key=True),
+    Column("trade", String(60), primary_key=True),
+)
+
+service_codes = Table(
+    "service_codes", metadata,
+    Column("contract_id", String(64), ForeignKey("contracts.id"), primary_key=True),
+    Column("code", String(60), primary_key=True),
+    Column("trade", String(60), nullable=False),
+    Column("nature", String(16), nullable=False),
+    Column("unit_price_eur", Float, nullable=False),
+)
+
+service_code_deadlines = Table(
+    "service_code_deadlines", metadata,
+    Column("contract_id", String(64), primary_key=True),
+    Column("code", String(60), primary_key=True),
+    Column("criticality", String(30), primary_key=True),
+    Column("intervene_hours", Float, nullable=False),
+    Column("repair_hours", Float, nullable=False),
+)
+
+preventive_plans = Table(
+    "preventive_plans", metadata,
+    Column("contract_id", String(64), ForeignKey("contracts.id"), primary_key=True),
+    Column("service_code", String(60), primary_key=True),
+    Column("equipment_kind", String(40), primary_key=True),
+    Column("interval_days", Integer, nullable=False),
+)
+
+# The ticket: immutable attributes from its REQUESTED event, plus a projection of its current
+# state kept up to date at ingest (for search and business checks). Reports never read the
+# projection: they derive facts from the event log as known at their cut-off.
+interventions = Table(
+    "interventions", metadata,
+    Column("id", String(140), primary_key=True),
+    Column("contractor_id", String(64), nullable=False),
+    Column("external_ref", String(64), nullable=False),
+    Column("contract_id", String(64), nullable=False),
+    Column("service_code", String(60), nullable=False),
+    Column("trade", String(60), nullable=False),
+    Column("nature", String(16), nullable=False),
+    Column("criticality", String(30), nullable=False),
+    Column("building_id", String(64), nullable=False),
+    Column("ug_id", String(64), nullable=True),
+    Column("equipment_id", String(64), nullable=True),
+    Column("description", Text, nullable=False),
+    Column("requested_at", UTCDateTime, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("visits", Integer, nullable=False),
+    Column("open_visit_number", Integer, nullable=True),
+    Column("open_visit_started_at", UTCDateTime, nullable=True),
+    Column("first_visit_at", UTCDateTime, nullable=True),
+    Column("resolved_at", UTCDateTime, nullable=True),
+    Column("closed_at", UTCDateTime, nullable=True),
+    Column("cancelled_at", UTCDateTime, nullable=True),
+    Column("planned", Boolean, nullable=False),
+    Column("on_hold", Boolean, nullable=False),
+    Column("has_quitus", Boolean, nullable=False),
+    Column("cost_eur", Float, nullable=False),
+    Column("max_sequence", Integer, nullable=False),
+    Index("ix_interventions_contractor", "contractor_id"),
+    Index("ix_interventions_building", "building_id"),
+    Index("ix_interventions_ug", "ug_id"),
+    Index("ix_interventions_requested", "requested_at"),
+    Index("ix_interventions_status", "status"),
+)
+
+# The append-only, bitemporal log: event_time = when it happened, recorded_at = when Quitus
+# learnt it. (intervention_id, sequence) is the contractor's idempotency key.
+intervention_events = Table(
+    "intervention_events", metadata,
+    Column("intervention_id", String(140), primary_key=True),
+    Column("sequence", Integer, primary_key=True),
+    Column("contractor_id", String(64), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("event_time", UTCDateTime, nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Column("visit_number", Integer, nullable=False),
+    Column("quitus_document", String(200), nullable=False),
+    Column("quitus_signed_by", String(40), nullable=False),
+    Column("cost_eur", Float, nullable=False),
+    Column("note", Text, nullable=False),
+    Column("warnings", String(200), nullable=False),
+    Column("fingerprint", String(32), nullable=False),
+    Index("ix_events_contractor", "contractor_id"),
+)
+
+# Every refused record, kept with its reason and the record as sent: nothing is lost.
+intervention_rejections = Table(
+    "intervention_rejections", metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("contractor_id", String(64), nullable=False),
+    Column("record_key", String(200), nullable=False),
+    Column("fingerprint", String(32), nullable=False),
+    Column("rule", String(60), nullable=False),
+    Column("field", String(60), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("received_at", UTCDateTime, nullable=False),
+    Column("payload_json", Text, nullable=False),
+    UniqueConstraint("record_key", "fingerprint", name="uq_rejection_record"),
+    Index("ix_rejections_contractor", "contractor_id"),
+)

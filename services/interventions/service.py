@@ -1,0 +1,132 @@
+"""The interventions service's use cases: what the servicer calls, with no protobuf in sight."""
+import hashlib
+import logging
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import polars as pl
+
+from services.interventions.deadlines import deadline_lines
+from services.interventions.errors import ForeignRecord, InterventionNotFound
+from services.interventions.events import EventIn
+from services.interventions.facts import derive_facts
+from services.interventions.portfolio import PortfolioIndex
+from services.interventions.rules import BatchOutcome, check_batch
+from services.interventions.store import InterventionStore
+from services.runtime.principal import Principal, Role
+
+log = logging.getLogger("quitus.interventions")
+
+# A lookup that misses reloads the index, at most this often (other replicas may have imported).
+INDEX_RELOAD_S = 5.0
+
+
+class InterventionsService:
+    def __init__(self, store: InterventionStore, clock: Callable[[], datetime] = lambda: datetime.now(UTC)):
+        self.store = store
+        self.clock = clock
+        self._index: PortfolioIndex | None = None
+        self._index_loaded = 0.0
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------ portfolio
+
+    def index(self, refresh_if_older_than: float | None = None) -> PortfolioIndex:
+        with self._lock:
+            stale = refresh_if_older_than is not None and time.monotonic() - self._index_loaded > refresh_if_older_than
+            if self._index is None or stale:
+                self._index = self.store.load_index()
+                self._index_loaded = time.monotonic()
+            return self._index
+
+    def import_portfolio(self, records: dict[str, list[dict]], contracts: list[dict]) -> None:
+        self.store.upsert_portfolio(records, contracts)
+        with self._lock:
+            self._index = None
+
+    # ------------------------------------------------------------ ingest
+
+    def ingest_batch(self, events: list[EventIn], principal: Principal) -> BatchOutcome:
+        """Check one batch against the stored state and commit it in one transaction."""
+        index = self.index()
+        if any(_references_unknown(e, index) for e in events):
+            index = self.index(refresh_if_older_than=INDEX_RELOAD_S)
+        now = self.clock()
+        with self.store.engine.begin() as conn:
+            states = self.store.load_states(conn, {e.intervention_id for e in events})
+            maybe_resent = [(e.intervention_id, e.sequence) for e in events
+                            if e.intervention_id in states and e.sequence <= states[e.intervention_id].max_sequence]
+            fingerprints = self.store.load_fingerprints(conn, maybe_resent) if maybe_resent else {}
+            outcome = check_batch(events, index=index, states=states, stored_fingerprints=fingerprints,
+                                  principal=principal, now=now)
+            self.store.write_outcome(conn, outcome, now)
+        return outcome
+
+    # ------------------------------------------------------------ reading
+
+    def get(self, intervention_id: str, principal: Principal) -> tuple[dict, list[dict]]:
+        found = self.store.get(intervention_id)
+        if found is None or not principal.may_see_contractor(found[0]["contractor_id"]):
+            # A contractor cannot learn that another contractor's ticket exists.
+            raise InterventionNotFound(f"no intervention {intervention_id!r}", field="id")
+        return found
+
+    @staticmethod
+    def scope_contractor(requested: str, principal: Principal) -> str:
+        """The contractor filter a call may use: a contractor sees only its own records."""
+        if principal.role is Role.CONTRACTOR:
+            if requested and requested != principal.contractor_id:
+                raise ForeignRecord(f"{principal} may not read records of {requested!r}", field="contractor_id")
+            return principal.contractor_id
+        return requested
+
+    def facts(self, *, as_of: datetime, requested_from: datetime | None = None,
+              requested_to: datetime | None = None, contractor_ids: list[str] | None = None,
+              building_ids: list[str] | None = None) -> pl.DataFrame:
+        tickets, events = self.store.export_frames(
+            requested_from=requested_from, requested_to=requested_to, as_of=as_of,
+            contractor_ids=contractor_ids or (), building_ids=building_ids or ())
+        return derive_facts(tickets, events, as_of)
+
+    def deadline_status(self, at: datetime | None, contractor_id: str) -> pl.DataFrame:
+        at = at or self.clock()
+        tickets, events = self.store.export_frames(
+            requested_from=None, requested_to=at, as_of=at, contractor_ids=[contractor_id] if contractor_id else ())
+        return deadline_lines(tickets, derive_facts(tickets, events, at), at)
+
+    def data_quality(self, contractor_id: str, target: float) -> list[dict]:
+        accepted, rejected = self.store.quality_counts(contractor_id)
+        contractors = sorted(set(accepted["contractor_id"]) | set(rejected["contractor_id"]))
+        result = []
+        for cid in contractors:
+            acc = accepted.filter(pl.col("contractor_id") == cid)
+            rej = rejected.filter(pl.col("contractor_id") == cid)
+            n_accepted = int(acc["n"].sum())
+            n_warned = int(acc.filter(pl.col("warnings") != "")["n"].sum())
+            n_rejected = int(rej["n"].sum())
+            by_rule = {row["rule"]: int(row["n"]) for row in rej.iter_rows(named=True)}
+            for row in acc.filter(pl.col("warnings") != "").iter_rows(named=True):
+                for rule in row["warnings"].split(","):
+                    by_rule[rule] = by_rule.get(rule, 0) + int(row["n"])
+            received = n_accepted + n_rejected
+            passing = (n_accepted - n_warned) / received if received else 0.0
+            result.append({
+                "contractor_id": cid, "received": received, "accepted": n_accepted, "rejected": n_rejected,
+                "warned": n_warned, "passing_share": passing, "meets_target": passing >= target,
+                "by_rule": by_rule,
+            })
+        return result
+
+
+def _references_unknown(event: EventIn, index: PortfolioIndex) -> bool:
+    return event.kind == "REQUESTED" and (
+        event.contract_id not in index.contracts or (event.ug_id and event.ug_id not in index.units)
+        or (event.building_id and event.building_id not in index.buildings)
+    ) or event.contractor_id not in index.contractors
+
+
+def facts_digest(facts: pl.DataFrame) -> str:
+    """A stable hash of the facts, for a report's manifest."""
+    return hashlib.sha256(facts.write_csv().encode()).hexdigest()

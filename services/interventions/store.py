@@ -1,0 +1,288 @@
+"""Persistence of the interventions service. Every batch is one transaction."""
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import astuple, fields
+from datetime import datetime
+
+import polars as pl
+from sqlalchemy import Engine, and_, delete, func, or_, select, tuple_
+
+from services.interventions import models as m
+from services.interventions.lifecycle import TicketState
+from services.interventions.portfolio import ContractInfo, PortfolioIndex, ServiceCodeInfo
+from services.interventions.rules import BatchOutcome
+from services.runtime.db import bulk_insert, upsert
+
+TICKET_COLUMNS = [f.name for f in fields(TicketState)]
+EVENT_COLUMNS = [
+    "intervention_id", "sequence", "contractor_id", "kind", "event_time", "recorded_at", "visit_number",
+    "quitus_document", "quitus_signed_by", "cost_eur", "note", "warnings", "fingerprint",
+]
+
+
+class InterventionStore:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    # ------------------------------------------------------------ portfolio
+
+    def upsert_portfolio(self, records: dict[str, list[dict]], contracts: list[dict]) -> None:
+        """Upsert plain records by kind, then contracts with their children, in one transaction."""
+        tables = {
+            "organisation": (m.organisations, ["id"]), "territory": (m.territories, ["id"]),
+            "residence": (m.residences, ["id"]), "building": (m.buildings, ["id"]),
+            "unit": (m.units, ["ug_id"]), "equipment": (m.equipment, ["id"]),
+            "contractor": (m.contractors, ["id"]), "contractor_base": (m.contractor_bases, ["id"]),
+        }
+        with self.engine.begin() as conn:
+            for kind, (table, keys) in tables.items():
+                rows = records.get(kind, [])
+                if rows:
+                    upsert(conn, table, list(rows[0]), [tuple(r.values()) for r in rows], keys)
+            for contract in contracts:
+                self._replace_contract(conn, contract)
+
+    @staticmethod
+    def _replace_contract(conn, contract: dict) -> None:
+        cid = contract["id"]
+        for child in (m.contract_perimeter, m.contract_trades, m.service_codes, m.service_code_deadlines,
+                      m.preventive_plans):
+            conn.execute(delete(child).where(child.c.contract_id == cid))
+        head = {k: contract[k] for k in ("id", "contractor_id", "reference", "starts_at", "ends_at",
+                                          "recoverable_share")}
+        upsert(conn, m.contracts, list(head), [tuple(head.values())], ["id"])
+        children = [
+            (m.contract_perimeter, contract["perimeter"]), (m.contract_trades, contract["trades"]),
+            (m.service_codes, contract["codes"]), (m.service_code_deadlines, contract["deadlines"]),
+            (m.preventive_plans, contract["plans"]),
+        ]
+        for table, rows in children:
+            if rows:
+                conn.execute(table.insert(), [{"contract_id": cid, **row} for row in rows])
+
+    def load_index(self) -> PortfolioIndex:
+        with self.engine.connect() as conn:
+            residences = dict(conn.execute(select(m.residences.c.id, m.residences.c.territory_id)).all())
+            buildings = {
+                b.id: (residences.get(b.residence_id, ""), b.residence_id)
+                for b in conn.execute(select(m.buildings.c.id, m.buildings.c.residence_id))
+            }
+            by_scope: dict[tuple[str, str], list[str]] = {}
+            for bid, (territory, residence) in buildings.items():
+                by_scope.setdefault(("territory", territory), []).append(bid)
+                by_scope.setdefault(("residence", residence), []).append(bid)
+                by_scope[("building", bid)] = [bid]
+            perimeter: dict[str, set[str]] = {}
+            for row in conn.execute(select(m.contract_perimeter)):
+                perimeter.setdefault(row.contract_id, set()).update(by_scope.get((row.scope_kind, row.scope_id), []))
+            trades: dict[str, set[str]] = {}
+            for row in conn.execute(select(m.contract_trades)):
+                trades.setdefault(row.contract_id, set()).add(row.trade)
+            deadlines: dict[tuple[str, str], dict[str, tuple[float, float]]] = {}
+            for row in conn.execute(select(m.service_code_deadlines)):
+                deadlines.setdefault((row.contract_id, row.code), {})[row.criticality] = (
+                    row.intervene_hours, row.repair_hours)
+            contracts = {
+                c.id: ContractInfo(c.contractor_id, c.starts_at, c.ends_at, c.recoverable_share,
+                                   frozenset(trades.get(c.id, ())), frozenset(perimeter.get(c.id, ())))
+                for c in conn.execute(select(m.contracts))
+            }
+            for row in conn.execute(select(m.service_codes)):
+                if row.contract_id in contracts:
+                    contracts[row.contract_id].codes[row.code] = ServiceCodeInfo(
+                        row.trade, row.nature, deadlines.get((row.contract_id, row.code), {}))
+            return PortfolioIndex(
+                contractors=frozenset(conn.execute(select(m.contractors.c.id)).scalars()),
+                buildings=buildings,
+                units=dict(conn.execute(select(m.units.c.ug_id, m.units.c.building_id)).all()),
+                equipment=dict(conn.execute(select(m.equipment.c.id, m.equipment.c.building_id)).all()),
+                contracts=contracts,
+            )
+
+    # ------------------------------------------------------------ ingest
+
+    def load_states(self, conn, ids: Iterable[str]) -> dict[str, TicketState]:
+        ids = list(ids)
+        states: dict[str, TicketState] = {}
+        cols = [m.interventions.c[name] for name in TICKET_COLUMNS]
+        for start in range(0, len(ids), 1000):
+            for row in conn.execute(select(*cols).where(m.interventions.c.id.in_(ids[start:start + 1000]))):
+                states[row.id] = TicketState(*row)
+        return states
+
+    def load_fingerprints(self, conn, keys: Sequence[tuple[str, int]]) -> dict[tuple[str, int], str]:
+        """Fingerprints of stored events with these (intervention, sequence) keys."""
+        found: dict[tuple[str, int], str] = {}
+        ev = m.intervention_events.c
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            rows = conn.execute(
+                select(ev.intervention_id, ev.sequence, ev.fingerprint).where(
+                    tuple_(ev.intervention_id, ev.sequence).in_(chunk))
+            )
+            found.update({(r.intervention_id, r.sequence): r.fingerprint for r in rows})
+        return found
+
+    def write_outcome(self, conn, outcome: BatchOutcome, received_at: datetime) -> None:
+        """Events, ticket states and rejections of one batch, inside the caller's transaction."""
+        bulk_insert(conn, m.intervention_events, EVENT_COLUMNS, (
+            (a.event.intervention_id, a.event.sequence, a.event.contractor_id, a.event.kind, a.event.event_time,
+             a.recorded_at, a.event.visit_number, a.event.quitus_document, a.event.quitus_signed_by,
+             a.event.cost_eur, a.event.note, ",".join(w.rule for w in a.warnings), a.event.fingerprint)
+            for a in outcome.accepted
+        ))
+        upsert(conn, m.interventions, TICKET_COLUMNS, [astuple(s) for s in outcome.touched.values()], ["id"])
+        if outcome.rejected:
+            self.record_rejections(conn, [
+                (e.contractor_id, f.record_key, e.fingerprint, f.rule, f.field, f.reason, received_at,
+                 json.dumps(e.as_record(), ensure_ascii=False))
+                for e, f in outcome.rejected
+            ])
+
+    @staticmethod
+    def record_rejections(conn, rows: list[tuple]) -> None:
+        cols = ["contractor_id", "record_key", "fingerprint", "rule", "field", "reason", "received_at", "payload_json"]
+        # A bad record re-sent unchanged is one rejection, not many.
+        upsert(conn, m.intervention_rejections, cols, rows, ["record_key", "fingerprint"], update=False)
+
+    # ------------------------------------------------------------ reading
+
+    def get(self, intervention_id: str) -> tuple[dict, list[dict]] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(m.interventions, m.buildings.c.address, m.buildings.c.city)
+                .join(m.buildings, m.buildings.c.id == m.interventions.c.building_id, isouter=True)
+                .where(m.interventions.c.id == intervention_id)
+            ).mappings().first()
+            if row is None:
+                return None
+            events = conn.execute(
+                select(m.intervention_events).where(m.intervention_events.c.intervention_id == intervention_id)
+                .order_by(m.intervention_events.c.sequence)
+            ).mappings().all()
+            return dict(row), [dict(e) for e in events]
+
+    def search(self, *, ug_id: str = "", address_text: str = "", building_id: str = "", contractor_id: str = "",
+               status: str = "", requested_from: datetime | None = None, requested_to: datetime | None = None,
+               after_id: str = "", limit: int = 100) -> list[dict]:
+        iv, b = m.interventions.c, m.buildings.c
+        conditions = []
+        if ug_id:
+            conditions.append(iv.ug_id == ug_id)
+        if building_id:
+            conditions.append(iv.building_id == building_id)
+        if contractor_id:
+            conditions.append(iv.contractor_id == contractor_id)
+        if status:
+            conditions.append(iv.status == status)
+        if requested_from:
+            conditions.append(iv.requested_at >= requested_from)
+        if requested_to:
+            conditions.append(iv.requested_at < requested_to)
+        if address_text:
+            pattern = f"%{address_text.lower()}%"
+            conditions.append(or_(func.lower(b.address).like(pattern), func.lower(b.city).like(pattern),
+                                  func.lower(b.postcode).like(pattern)))
+        if after_id:
+            conditions.append(iv.id > after_id)
+        query = (select(m.interventions, b.address, b.city)
+                 .join(m.buildings, b.id == iv.building_id, isouter=True)
+                 .where(and_(True, *conditions)).order_by(iv.id).limit(limit))
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(query).mappings()]
+
+    def quality_counts(self, contractor_id: str = "") -> tuple[pl.DataFrame, pl.DataFrame]:
+        """(per contractor: accepted, warned) and (per contractor and rule: count) incl. warnings."""
+        ev, rj = m.intervention_events.c, m.intervention_rejections.c
+        accepted_q = select(ev.contractor_id, ev.warnings, func.count().label("n")).group_by(
+            ev.contractor_id, ev.warnings)
+        rejected_q = select(rj.contractor_id, rj.rule, func.count().label("n")).group_by(rj.contractor_id, rj.rule)
+        if contractor_id:
+            accepted_q = accepted_q.where(ev.contractor_id == contractor_id)
+            rejected_q = rejected_q.where(rj.contractor_id == contractor_id)
+        with self.engine.connect() as conn:
+            accepted = pl.DataFrame([tuple(r) for r in conn.execute(accepted_q)],
+                                    schema={"contractor_id": pl.String, "warnings": pl.String, "n": pl.Int64},
+                                    orient="row")
+            rejected = pl.DataFrame([tuple(r) for r in conn.execute(rejected_q)],
+                                    schema={"contractor_id": pl.String, "rule": pl.String, "n": pl.Int64},
+                                    orient="row")
+        return accepted, rejected
+
+    def rejections(self, *, contractor_id: str = "", rule: str = "", after_id: int = 0, limit: int = 100) -> list[dict]:
+        rj = m.intervention_rejections.c
+        query = select(m.intervention_rejections).where(rj.id > after_id).order_by(rj.id).limit(limit)
+        if contractor_id:
+            query = query.where(rj.contractor_id == contractor_id)
+        if rule:
+            query = query.where(rj.rule == rule)
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(query).mappings()]
+
+    def top_units(self, *, requested_from: datetime | None, requested_to: datetime | None, contractor_id: str,
+                  limit: int) -> list[dict]:
+        iv, b = m.interventions.c, m.buildings.c
+        query = (select(iv.ug_id, iv.building_id, b.address, b.city, func.count().label("n"))
+                 .join(m.buildings, b.id == iv.building_id)
+                 .where(iv.nature == "CURATIVE", iv.ug_id.is_not(None), iv.status != "CANCELLED")
+                 .group_by(iv.ug_id, iv.building_id, b.address, b.city)
+                 .order_by(func.count().desc(), iv.ug_id).limit(limit))
+        if requested_from:
+            query = query.where(iv.requested_at >= requested_from)
+        if requested_to:
+            query = query.where(iv.requested_at < requested_to)
+        if contractor_id:
+            query = query.where(iv.contractor_id == contractor_id)
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(query).mappings()]
+
+    # ------------------------------------------------------------ export
+
+    def export_frames(self, *, requested_from: datetime | None, requested_to: datetime | None, as_of: datetime,
+                      contractor_ids: Sequence[str] = (), building_ids: Sequence[str] = (),
+                      ticket_ids: Sequence[str] = ()) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """Tickets (static attributes and deadlines) and their events recorded up to as_of."""
+        iv, ev, c, d = m.interventions.c, m.intervention_events.c, m.contracts.c, m.service_code_deadlines.c
+        conditions = []
+        if requested_from:
+            conditions.append(iv.requested_at >= requested_from)
+        if requested_to:
+            conditions.append(iv.requested_at < requested_to)
+        if contractor_ids:
+            conditions.append(iv.contractor_id.in_(contractor_ids))
+        if building_ids:
+            conditions.append(iv.building_id.in_(building_ids))
+        if ticket_ids:
+            conditions.append(iv.id.in_(ticket_ids))
+        tickets_q = (
+            select(iv.id, iv.contractor_id, iv.contract_id, iv.service_code, iv.trade, iv.nature, iv.criticality,
+                   iv.building_id, iv.ug_id, iv.requested_at, c.recoverable_share,
+                   d.intervene_hours, d.repair_hours)
+            .join(m.contracts, c.id == iv.contract_id)
+            .join(m.service_code_deadlines, and_(d.contract_id == iv.contract_id, d.code == iv.service_code,
+                                                 d.criticality == iv.criticality), isouter=True)
+            .where(and_(True, *conditions))
+        )
+        ticket_ids_q = select(iv.id).where(and_(True, *conditions))
+        events_q = (select(ev.intervention_id, ev.sequence, ev.kind, ev.event_time, ev.recorded_at, ev.cost_eur)
+                    .where(ev.intervention_id.in_(ticket_ids_q), ev.recorded_at <= as_of))
+        with self.engine.connect() as conn:
+            tickets = _frame(conn.execute(tickets_q), TICKET_FRAME_SCHEMA)
+            events = _frame(conn.execute(events_q), EVENT_FRAME_SCHEMA)
+        return tickets, events
+
+
+TICKET_FRAME_SCHEMA = {
+    "id": pl.String, "contractor_id": pl.String, "contract_id": pl.String, "service_code": pl.String,
+    "trade": pl.String, "nature": pl.String, "criticality": pl.String, "building_id": pl.String,
+    "ug_id": pl.String, "requested_at": pl.Datetime("us", "UTC"), "recoverable_share": pl.Float64,
+    "intervene_hours": pl.Float64, "repair_hours": pl.Float64,
+}
+EVENT_FRAME_SCHEMA = {
+    "intervention_id": pl.String, "sequence": pl.Int32, "kind": pl.String,
+    "event_time": pl.Datetime("us", "UTC"), "recorded_at": pl.Datetime("us", "UTC"), "cost_eur": pl.Float64,
+}
+
+
+def _frame(result, schema: dict) -> pl.DataFrame:
+    return pl.DataFrame([tuple(r) for r in result], schema=schema, orient="row")

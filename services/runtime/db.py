@@ -1,0 +1,136 @@
+"""Database engines and the few write patterns every store needs.
+
+One engine per service. On PostgreSQL each service lives in its own schema (set through the
+connection's search_path, so models and migrations carry no schema name); on SQLite, the
+embedded default, every service shares one file and table names are unique across services.
+"""
+import zlib
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, DateTime, Engine, Table, create_engine, event, text
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.types import TypeDecorator
+
+
+def is_postgres(url_or_engine: str | Engine) -> bool:
+    url = url_or_engine if isinstance(url_or_engine, str) else str(url_or_engine.url)
+    return url.startswith("postgresql")
+
+
+def make_engine(url: str, schema: str) -> Engine:
+    """An engine for one service; ``schema`` is the PostgreSQL schema it owns."""
+    if is_postgres(url):
+        if not schema.isidentifier():
+            raise ValueError(f"schema name {schema!r} is not a plain identifier")
+        bootstrap = create_engine(url, poolclass=None)
+        with bootstrap.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+        bootstrap.dispose()
+        return create_engine(
+            url, connect_args={"options": f"-csearch_path={schema}"}, pool_size=10, max_overflow=10
+        )
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 60})
+    event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=60000")
+    cur.close()
+
+
+def drop_schema(url: str, schema: str) -> None:
+    """Remove a service's schema (tests; never called by the services)."""
+    if is_postgres(url):
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        engine.dispose()
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware UTC datetimes on both back ends (SQLite stores them naive)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: every timestamp must carry a timezone")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def bulk_insert(conn: Connection, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """Insert many rows in one statement stream: COPY on PostgreSQL, executemany on SQLite.
+
+    Rows are tuples in ``columns`` order. Runs inside the caller's transaction.
+    """
+    rows = list(rows)
+    if not rows:
+        return 0
+    if conn.dialect.name == "postgresql":
+        raw = conn.connection.driver_connection
+        cols = ", ".join(f'"{c}"' for c in columns)
+        with raw.cursor() as cur, cur.copy(f'COPY "{table.name}" ({cols}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        conn.execute(table.insert(), [_sqlite_row(columns, row) for row in rows])
+    return len(rows)
+
+
+def _sqlite_row(columns: Sequence[str], row: Sequence[Any]) -> dict[str, Any]:
+    return {c: v for c, v in zip(columns, row, strict=True)}
+
+
+def upsert(conn: Connection, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]],
+           key_columns: Sequence[str], *, update: bool = True) -> int:
+    """Insert rows (tuples in ``columns`` order), or on a key conflict update the other columns
+    (or leave the stored row, with ``update=False``). Re-sending the same rows is harmless.
+
+    On PostgreSQL the rows are COPied into a temporary table and merged with one
+    INSERT ... SELECT ... ON CONFLICT; on SQLite it is one multi-row statement stream.
+    """
+    if not rows:
+        return 0
+    keys = list(key_columns)
+    others = [c for c in columns if c not in keys]
+    if conn.dialect.name == "postgresql":
+        cols = ", ".join(f'"{c}"' for c in columns)
+        tmp = f"tmp_{table.name}_{zlib.crc32(cols.encode()):08x}"  # one per column set, kept per session
+        conn.exec_driver_sql(
+            f'CREATE TEMP TABLE IF NOT EXISTS "{tmp}" AS SELECT {cols} FROM "{table.name}" WITH NO DATA')
+        conn.exec_driver_sql(f'TRUNCATE "{tmp}"')
+        raw = conn.connection.driver_connection
+        with raw.cursor() as cur, cur.copy(f'COPY "{tmp}" ({cols}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row(row)
+        on_conflict = (
+            "DO UPDATE SET " + ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in others)
+            if update and others else "DO NOTHING"
+        )
+        conflict_keys = ", ".join(f'"{c}"' for c in keys)
+        conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({cols}) SELECT {cols} FROM "{tmp}" '
+                             f"ON CONFLICT ({conflict_keys}) {on_conflict}")
+        return len(rows)
+    stmt = sqlite.insert(table)
+    if update and others:
+        stmt = stmt.on_conflict_do_update(index_elements=keys, set_={c: stmt.excluded[c] for c in others})
+    else:
+        stmt = stmt.on_conflict_do_nothing(index_elements=keys)
+    conn.execute(stmt, [_sqlite_row(columns, row) for row in rows])
+    return len(rows)

@@ -1,0 +1,202 @@
+"""Server interceptors: authentication and role check, domain-error mapping, access log.
+
+Each wraps the method handler's behaviour, so it runs in the worker thread of the call (the
+principal set there is the one the servicer sees).
+"""
+import logging
+import time
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+import grpc
+
+from services.runtime import errors
+from services.runtime.principal import EMBEDDED, Principal, Role, set_current_principal
+from services.runtime.tokens import TokenStore
+
+log = logging.getLogger("quitus.grpc")
+
+# One table from domain exceptions to gRPC codes; the first base found in the MRO wins.
+STATUS_OF: dict[type[errors.QuitusError], grpc.StatusCode] = {
+    errors.InvalidArgument: grpc.StatusCode.INVALID_ARGUMENT,
+    errors.NotFound: grpc.StatusCode.NOT_FOUND,
+    errors.AlreadyExists: grpc.StatusCode.ALREADY_EXISTS,
+    errors.FailedPrecondition: grpc.StatusCode.FAILED_PRECONDITION,
+    errors.PermissionDenied: grpc.StatusCode.PERMISSION_DENIED,
+    errors.Unauthenticated: grpc.StatusCode.UNAUTHENTICATED,
+}
+
+# Methods anyone may call: probes and service discovery.
+PUBLIC_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.")
+
+Behaviour = Callable[..., Any]
+
+
+def status_of(exc: errors.QuitusError) -> grpc.StatusCode:
+    for cls in type(exc).__mro__:
+        if cls in STATUS_OF:
+            return STATUS_OF[cls]
+    return grpc.StatusCode.INTERNAL
+
+
+def _wrap_handler(handler: grpc.RpcMethodHandler, wrap: Callable[[Behaviour, bool], Behaviour]):
+    """Rebuild ``handler`` with each behaviour passed through ``wrap(behaviour, streams_out)``."""
+    if handler is None:
+        return None
+    if handler.unary_unary:
+        return grpc.unary_unary_rpc_method_handler(
+            wrap(handler.unary_unary, False), handler.request_deserializer, handler.response_serializer
+        )
+    if handler.unary_stream:
+        return grpc.unary_stream_rpc_method_handler(
+            wrap(handler.unary_stream, True), handler.request_deserializer, handler.response_serializer
+        )
+    if handler.stream_unary:
+        return grpc.stream_unary_rpc_method_handler(
+            wrap(handler.stream_unary, False), handler.request_deserializer, handler.response_serializer
+        )
+    return grpc.stream_stream_rpc_method_handler(
+        wrap(handler.stream_stream, True), handler.request_deserializer, handler.response_serializer
+    )
+
+
+class ErrorInterceptor(grpc.ServerInterceptor):
+    """Turns a service's QuitusError into its status code and a message naming the field;
+    anything else becomes INTERNAL with the detail kept in the log, not sent to the caller."""
+
+    def intercept_service(self, continuation, handler_call_details):
+        method = handler_call_details.method
+
+        def wrap(behaviour: Behaviour, streams_out: bool) -> Behaviour:
+            if streams_out:
+
+                def streaming(request: Any, context: grpc.ServicerContext) -> Iterator[Any]:
+                    try:
+                        yield from behaviour(request, context)
+                    except errors.QuitusError as exc:
+                        context.abort(status_of(exc), str(exc))
+                    except Exception:
+                        if context.code() is not None:  # already aborted by the servicer
+                            raise
+                        log.exception("unhandled error", extra={"method": method})
+                        context.abort(grpc.StatusCode.INTERNAL, f"internal error in {method}")
+
+                return streaming
+
+            def unary(request: Any, context: grpc.ServicerContext) -> Any:
+                try:
+                    return behaviour(request, context)
+                except errors.QuitusError as exc:
+                    context.abort(status_of(exc), str(exc))
+                except Exception:
+                    if context.code() is not None:
+                        raise
+                    log.exception("unhandled error", extra={"method": method})
+                    context.abort(grpc.StatusCode.INTERNAL, f"internal error in {method}")
+
+            return unary
+
+        return _wrap_handler(continuation(handler_call_details), wrap)
+
+
+class AuthInterceptor(grpc.ServerInterceptor):
+    """Authenticates the bearer token and checks the role against the method's access list.
+
+    ``method_access`` maps full method names (``/pkg.Service/Method``) to the roles allowed;
+    a method missing from it is refused (fail closed). With ``token_store=None`` (embedded
+    default) every call acts as the embedded admin.
+    """
+
+    def __init__(self, method_access: Mapping[str, frozenset[Role]], token_store: TokenStore | None) -> None:
+        self.method_access = dict(method_access)
+        self.token_store = token_store
+
+    def _principal(self, metadata: tuple) -> Principal:
+        if self.token_store is None:
+            return EMBEDDED
+        header = dict(metadata or ()).get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise errors.Unauthenticated("missing bearer token (metadata 'authorization: Bearer <token>')")
+        principal = self.token_store.lookup(token.strip())
+        if principal is None:
+            raise errors.Unauthenticated("unknown or revoked token")
+        return principal
+
+    def intercept_service(self, continuation, handler_call_details):
+        method = handler_call_details.method
+        handler = continuation(handler_call_details)
+        if method.startswith(PUBLIC_PREFIXES) or handler is None:
+            return handler
+        try:
+            principal = self._principal(handler_call_details.invocation_metadata)
+            allowed = self.method_access.get(method)
+            if allowed is None:
+                raise errors.PermissionDenied(f"{method} is not open to any role")
+            if principal.role not in allowed:
+                raise errors.PermissionDenied(f"role {principal} may not call {method}")
+        except errors.QuitusError as exc:
+            refusal = exc
+
+            def refuse(behaviour: Behaviour, streams_out: bool) -> Behaviour:
+                def abort(request: Any, context: grpc.ServicerContext) -> Any:
+                    context.abort(status_of(refusal), str(refusal))
+
+                return abort
+
+            return _wrap_handler(handler, refuse)
+
+        def with_principal(behaviour: Behaviour, streams_out: bool) -> Behaviour:
+            if streams_out:
+
+                def streaming(request: Any, context: grpc.ServicerContext) -> Iterator[Any]:
+                    set_current_principal(principal)
+                    yield from behaviour(request, context)
+
+                return streaming
+
+            def unary(request: Any, context: grpc.ServicerContext) -> Any:
+                set_current_principal(principal)
+                return behaviour(request, context)
+
+            return unary
+
+        return _wrap_handler(handler, with_principal)
+
+
+class AccessLogInterceptor(grpc.ServerInterceptor):
+    """One JSON log line per call: method, outcome, milliseconds."""
+
+    def intercept_service(self, continuation, handler_call_details):
+        method = handler_call_details.method
+
+        def wrap(behaviour: Behaviour, streams_out: bool) -> Behaviour:
+            def record(context: grpc.ServicerContext, started: float) -> None:
+                code = context.code() or grpc.StatusCode.OK
+                log.info(
+                    "call",
+                    extra={"method": method, "code": getattr(code, "name", str(code)),
+                           "ms": round((time.perf_counter() - started) * 1000, 2)},
+                )
+
+            if streams_out:
+
+                def streaming(request: Any, context: grpc.ServicerContext) -> Iterator[Any]:
+                    started = time.perf_counter()
+                    try:
+                        yield from behaviour(request, context)
+                    finally:
+                        record(context, started)
+
+                return streaming
+
+            def unary(request: Any, context: grpc.ServicerContext) -> Any:
+                started = time.perf_counter()
+                try:
+                    return behaviour(request, context)
+                finally:
+                    record(context, started)
+
+            return unary
+
+        return _wrap_handler(continuation(handler_call_details), wrap)

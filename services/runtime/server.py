@@ -1,0 +1,91 @@
+"""The one way every Quitus gRPC service is built, run and stopped."""
+import logging
+import signal
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from concurrent import futures
+from dataclasses import dataclass
+from typing import Any
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+from services.runtime.interceptors import AccessLogInterceptor, AuthInterceptor, ErrorInterceptor
+from services.runtime.principal import Role
+from services.runtime.tokens import TokenStore
+
+log = logging.getLogger("quitus.server")
+
+
+@dataclass(frozen=True)
+class Registration:
+    """A servicer and how to add it: ``add(servicer, server)`` is the generated
+    ``add_<Service>Servicer_to_server``; ``name`` the full service name for health/reflection."""
+
+    name: str
+    add: Callable[[Any, grpc.Server], None]
+    servicer: Any
+
+
+class QuitusServer:
+    """A started-or-not grpc server with its health servicer and a graceful stop."""
+
+    def __init__(self, server: grpc.Server, health_servicer: health.HealthServicer, names: Sequence[str]):
+        self.grpc_server = server
+        self.health = health_servicer
+        self.names = list(names)
+        self._stopped = threading.Event()
+
+    def start(self) -> None:
+        self.grpc_server.start()
+        for name in [*self.names, ""]:
+            self.health.set(name, health_pb2.HealthCheckResponse.SERVING)
+
+    def stop(self, grace_s: float) -> None:
+        """NOT_SERVING first (load balancers stop sending), then let in-flight calls finish."""
+        self.health.enter_graceful_shutdown()
+        self.grpc_server.stop(grace_s).wait()
+        self._stopped.set()
+
+    def wait(self) -> None:
+        self._stopped.wait()
+
+    def stop_on_sigterm(self, grace_s: float) -> None:
+        def on_signal(signum: int, _frame: Any) -> None:
+            log.info("signal received, draining", extra={"signal": signum, "grace_s": grace_s})
+            threading.Thread(target=self.stop, args=(grace_s,), daemon=True).start()
+
+        signal.signal(signal.SIGTERM, on_signal)
+        signal.signal(signal.SIGINT, on_signal)
+
+
+def create_server(
+    registrations: Sequence[Registration],
+    method_access: Mapping[str, frozenset[Role]],
+    *,
+    host: str = "[::]",
+    port: int = 0,
+    token_store: TokenStore | None = None,
+    workers: int = 16,
+) -> tuple[QuitusServer, int]:
+    """Build (not start) a server; ``port=0`` picks a free one. ``token_store=None`` means
+    authentication off, which only the embedded default should use."""
+    server = grpc.server(
+        futures.ThreadPoolExecutor(max_workers=workers),
+        interceptors=[AccessLogInterceptor(), AuthInterceptor(method_access, token_store), ErrorInterceptor()],
+        options=[("grpc.max_receive_message_length", 64 * 1024 * 1024),
+                 ("grpc.max_send_message_length", 64 * 1024 * 1024)],
+    )
+    health_servicer = health.HealthServicer()
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    for reg in registrations:
+        reg.add(reg.servicer, server)
+    names = [reg.name for reg in registrations]
+    reflection.enable_server_reflection([*names, health.SERVICE_NAME, reflection.SERVICE_NAME], server)
+    bound = server.add_insecure_port(f"{host}:{port}")
+    if bound == 0:
+        raise RuntimeError(f"could not bind {host}:{port}")
+    if token_store is None:
+        log.warning("authentication is OFF: every call acts as admin (embedded default only)")
+    return QuitusServer(server, health_servicer, names), bound

@@ -1,0 +1,32 @@
+"""Typed settings read once from the environment (prefix QUITUS_).
+
+Every variable is documented in README.md, section "Configuration".
+"""
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="QUITUS_", extra="ignore")
+
+    database_url: str = Field(
+        "sqlite:///quitus.db",
+        description="SQLAlchemy URL. sqlite:///file.db (embedded) or postgresql+psycopg://...",
+    )
+    auth_enabled: bool = Field(True, description="Require a bearer token on every gRPC call.")
+    log_level: str = Field("INFO", description="Python logging level name.")
+    listen_host: str = Field("[::]", description="Address the gRPC servers bind.")
+    interventions_port: int = Field(50051, description="Port of the interventions service (0 = any free).")
+    consumption_port: int = Field(50052, description="Port of the consumption service.")
+    factors_port: int = Field(50053, description="Port of the factors service.")
+    reporting_port: int = Field(50054, description="Port of the reporting service.")
+    grpc_workers: int = Field(16, description="Thread pool size of each gRPC server.")
+    shutdown_grace_s: float = Field(20.0, description="Seconds in-flight calls get to finish on SIGTERM.")
+    amqp_uri: str = Field("amqp://guest:guest@127.0.0.1:5672/", description="RabbitMQ, for nameko workers.")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

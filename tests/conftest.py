@@ -1,0 +1,69 @@
+"""Fixtures shared by every test: real databases and broker, never mocks.
+
+A test that needs PostgreSQL or RabbitMQ skips when it is unreachable on a developer laptop;
+with QUITUS_REQUIRE_SERVICES=1 (set by .ci/run) it fails instead.
+"""
+import os
+import socket
+import uuid
+from urllib.parse import urlparse
+
+import pytest
+from sqlalchemy import create_engine, text
+
+PG_URL = os.environ.get("QUITUS_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+AMQP_URL = os.environ.get("QUITUS_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
+REQUIRE_SERVICES = os.environ.get("QUITUS_REQUIRE_SERVICES") == "1"
+
+
+def _reachable(url: str, default_port: int) -> bool:
+    parsed = urlparse(url.replace("postgresql+psycopg", "postgresql"))
+    try:
+        with socket.create_connection((parsed.hostname, parsed.port or default_port), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def _need(url: str, port: int, what: str) -> None:
+    if not _reachable(url, port):
+        message = f"{what} unreachable at {url}"
+        if REQUIRE_SERVICES:
+            pytest.fail(message + " (QUITUS_REQUIRE_SERVICES=1: a missing service is a failure)")
+        pytest.skip(message)
+
+
+@pytest.fixture
+def pg_url() -> str:
+    _need(PG_URL, 5432, "PostgreSQL")
+    return PG_URL
+
+
+@pytest.fixture
+def amqp_url() -> str:
+    _need(AMQP_URL, 5672, "RabbitMQ")
+    return AMQP_URL
+
+
+@pytest.fixture
+def schema_prefix():
+    """A unique prefix for this test's PostgreSQL schemas; they are dropped afterwards."""
+    prefix = f"t{uuid.uuid4().hex[:10]}_"
+    yield prefix
+    if _reachable(PG_URL, 5432):
+        engine = create_engine(PG_URL)
+        with engine.begin() as conn:
+            schemas = conn.execute(text("SELECT nspname FROM pg_namespace WHERE nspname LIKE :p"),
+                                   {"p": prefix + "%"}).scalars().all()
+            for schema in schemas:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database(request, tmp_path, schema_prefix) -> tuple[str, str]:
+    """(database URL, schema prefix): each test using it runs once on SQLite, once on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'quitus.db'}", ""
+    _need(PG_URL, 5432, "PostgreSQL")
+    return PG_URL, schema_prefix
