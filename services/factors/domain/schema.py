@@ -1,0 +1,76 @@
+"""The shape of a factor set: metadata fields, factor columns and their vocabularies."""
+from dataclasses import dataclass
+from datetime import date
+
+import polars as pl
+
+# Which part of the life cycle a value covers: combustion only (or generation, for electricity
+# and heat), upstream only (extraction, refining, transport of the fuel: "amont", well-to-tank),
+# transmission and distribution losses, or the whole (combustion + upstream, LCA).
+BOUNDARIES = ("combustion", "upstream", "td_losses", "total")
+
+# Empty = confirmed by the reference. UNCONFIRMED / CAUTION travel with every resolution so
+# that a report using such a factor says so.
+FLAGS = ("", "UNCONFIRMED", "CAUTION")
+
+# A factor whose usage is ANY_USAGE applies to every usage; a usage-specific factor wins.
+ANY_USAGE = "*"
+
+FACTOR_SCHEMA: dict[str, pl.DataType] = {
+    "key": pl.String(),
+    "activity": pl.String(),
+    "carrier": pl.String(),
+    "unit": pl.String(),
+    "unit_as_published": pl.String(),
+    "usage": pl.String(),
+    "country": pl.String(),
+    "boundary": pl.String(),
+    "variant": pl.String(),
+    "kgco2e_per_unit": pl.Float64(),
+    "scope": pl.String(),
+    "valid_from": pl.Date(),
+    "valid_to": pl.Date(),  # exclusive; null = still valid
+    "uncertainty_pct": pl.Float64(),
+    "source": pl.String(),
+    "flag": pl.String(),
+    "notes": pl.String(),
+}
+FACTOR_COLUMNS = tuple(FACTOR_SCHEMA)
+REQUIRED_TEXT = ("key", "activity", "carrier", "unit", "usage", "country", "boundary", "scope", "source")
+OPTIONAL_TEXT = ("unit_as_published", "variant", "flag", "notes")
+
+# The columns an activity is matched on (with the date, against the validity range).
+MATCH_COLUMNS = ("carrier", "unit", "usage", "country", "boundary", "variant")
+
+METADATA_REQUIRED = ("name", "version", "publisher", "title", "licence")
+METADATA_OPTIONAL = ("publication_date", "gwp_basis", "source_url", "reference", "notes", "excluded")
+
+NAME_PATTERN = r"^[a-z][a-z0-9_]{0,62}$"
+VERSION_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"
+
+
+@dataclass(frozen=True)
+class FactorSet:
+    """One version of a factor set: its metadata (as published) and its factors, typed and
+    validated. ``content_hash`` identifies the content (services.factors.domain.hashing)."""
+
+    metadata: dict
+    factors: pl.DataFrame
+    content_hash: str
+
+    @property
+    def name(self) -> str:
+        return self.metadata["name"]
+
+    @property
+    def version(self) -> str:
+        return self.metadata["version"]
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}@{self.version}"
+
+    @property
+    def publication_date(self) -> date | None:
+        value = self.metadata.get("publication_date")
+        return date.fromisoformat(value) if value else None
