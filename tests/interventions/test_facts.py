@@ -1,0 +1,89 @@
+"""Facts derived from the event log as known at a cut-off, and deadline status, on hand-made logs.
+
+Ticket A (curative, normal: intervene 24 h, repair 72 h), requested T0:
+  visit 1 at T0+30h (late: > 24 h), visit 2 at T0+50h, resolved T0+60h (within 72 h), cost 120
+  -> visits 2, not first-time fix, intervene MISSED, repair MET, status RESOLVED.
+  The resolution was only recorded at T0+100h: as of T0+80h, A is IN_PROGRESS, repair PENDING
+  (80 h > 72 h is past the deadline though, so MISSED). As of T0+70h: PENDING.
+Ticket B (curative), requested T0+1h, nothing else: as of T0+30h intervene MISSED (29 h > 24 h).
+Ticket C requested but its REQUESTED recorded at T0+200h: absent from any earlier cut-off.
+"""
+from datetime import UTC, datetime, timedelta
+
+import polars as pl
+
+from services.interventions.deadlines import deadline_lines
+from services.interventions.facts import derive_facts
+from services.interventions.lifecycle import status_of
+
+T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+H = timedelta(hours=1)
+DT = pl.Datetime("us", "UTC")
+
+
+def tickets() -> pl.DataFrame:
+    rows = [(t, "C1", "K1", "MS-CUR", "multiservice", "CURATIVE", "normal", "B1", "U1", T0 + off * H, 0.5, 24.0, 72.0)
+            for t, off in (("A", 0), ("B", 1), ("C", 0))]
+    return pl.DataFrame(rows, orient="row", schema={
+        "id": pl.String, "contractor_id": pl.String, "contract_id": pl.String, "service_code": pl.String,
+        "trade": pl.String, "nature": pl.String, "criticality": pl.String, "building_id": pl.String,
+        "ug_id": pl.String, "requested_at": DT, "recoverable_share": pl.Float64, "intervene_hours": pl.Float64,
+        "repair_hours": pl.Float64})
+
+
+def events() -> pl.DataFrame:
+    rows = [  # (ticket, seq, kind, happened h, recorded h, cost)
+        ("A", 1, "REQUESTED", 0, 0, 0), ("A", 2, "VISIT_STARTED", 30, 30, 0), ("A", 3, "VISIT_ENDED", 31, 31, 0),
+        ("A", 4, "VISIT_STARTED", 50, 50, 0), ("A", 5, "VISIT_ENDED", 51, 51, 0), ("A", 6, "RESOLVED", 60, 100, 120),
+        ("B", 1, "REQUESTED", 1, 1, 0),
+        ("C", 1, "REQUESTED", 0, 200, 0),
+    ]
+    return pl.DataFrame([(t, s, k, T0 + e * H, T0 + r * H, float(c)) for t, s, k, e, r, c in rows], orient="row",
+                        schema={"intervention_id": pl.String, "sequence": pl.Int32, "kind": pl.String,
+                                "event_time": DT, "recorded_at": DT, "cost_eur": pl.Float64})
+
+
+def facts_at(hours: float) -> dict[str, dict]:
+    return {r["id"]: r for r in derive_facts(tickets(), events(), T0 + hours * H).iter_rows(named=True)}
+
+
+def test_facts_once_everything_is_known():
+    a = facts_at(300)["A"]
+    assert (a["status"], a["visits"], a["first_time_fix"], a["cost_eur"]) == ("RESOLVED", 2, False, 120.0)
+    assert (a["intervene_deadline"], a["repair_deadline"]) == ("MISSED", "MET")
+    assert a["first_visit_at"] == T0 + 30 * H and a["resolved_at"] == T0 + 60 * H
+
+
+def test_an_event_recorded_after_the_cut_off_is_ignored():
+    a = facts_at(80)["A"]
+    assert (a["status"], a["resolved_at"], a["cost_eur"], a["repair_deadline"]) == ("IN_PROGRESS", None, 0.0, "MISSED")
+    assert facts_at(70)["A"]["repair_deadline"] == "PENDING"
+
+
+def test_a_ticket_requested_but_recorded_after_the_cut_off_is_absent():
+    assert set(facts_at(150)) == {"A", "B"}
+    assert set(facts_at(250)) == {"A", "B", "C"}
+
+
+def test_an_open_ticket_misses_its_deadline_once_the_time_is_past():
+    assert facts_at(20)["B"]["intervene_deadline"] == "PENDING"    # 19 h of 24
+    assert facts_at(30)["B"]["intervene_deadline"] == "MISSED"     # 29 h of 24
+
+
+def test_deadline_lines_mark_90_and_100_percent():
+    # As of T0+23h: B has used 22 h of 24 (91.7 %): ALERT_90 on intervene; A's first visit is at 30 h,
+    # so A has used 23 of 24 h: ALERT_90 too. Repair: A 23/72, B 22/72: ON_TRACK.
+    at = T0 + 23 * H
+    lines = deadline_lines(tickets(), derive_facts(tickets(), events(), at), at)
+    got = {(r["id"], r["kind"]): (r["level"], round(r["used_share"], 4)) for r in lines.iter_rows(named=True)}
+    assert got == {("A", "intervene"): ("ALERT_90", round(23 / 24, 4)), ("B", "intervene"): ("ALERT_90", round(22 / 24, 4)),
+                   ("A", "repair"): ("ON_TRACK", round(23 / 72, 4)), ("B", "repair"): ("ON_TRACK", round(22 / 72, 4))}
+    later = T0 + 26 * H
+    lines = deadline_lines(tickets(), derive_facts(tickets(), events(), later), later)
+    assert lines.filter(pl.col("kind") == "intervene")["level"].to_list() == ["BREACHED", "BREACHED"]
+
+
+def test_status_precedence_matches_the_projection():
+    assert status_of(cancelled=False, closed=False, resolved=True, on_hold=True, visits=1, planned=True) == "RESOLVED"
+    assert status_of(cancelled=False, closed=False, resolved=False, on_hold=True, visits=1, planned=True) == "ON_HOLD"
+    assert status_of(cancelled=False, closed=False, resolved=False, on_hold=False, visits=0, planned=True) == "SCHEDULED"

@@ -1,0 +1,205 @@
+"""The interventions service through a real gRPC channel, on SQLite and on PostgreSQL.
+
+Uses the hand-made portfolio of portfolio_fixture.py; expected counts are worked out from it.
+"""
+from datetime import UTC, datetime, timedelta
+
+import grpc
+import pytest
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from services.api.quitus.common.v1.common_pb2 import Period
+from services.api.quitus.interventions.v1 import interventions_pb2 as pb
+from services.api.quitus.interventions.v1 import interventions_pb2_grpc as pb_grpc
+from services.interventions.server import build
+from services.runtime.db import make_engine
+from services.runtime.migrate import upgrade
+from services.runtime.settings import Settings
+from services.runtime.tokens import TokenStore
+from tests.interventions.portfolio_fixture import T0, event, portfolio_batches, request, ts
+
+H = timedelta(hours=1)
+
+
+@pytest.fixture
+def service(database):
+    """(stub, tokens): a started server with authentication on."""
+    url, prefix = database
+    server, port = build(Settings(database_url=url, auth_enabled=True), port=0, schema_prefix=prefix)
+    server.start()
+    token_engine = make_engine(url, prefix + "auth")
+    upgrade(token_engine, "services.runtime")
+    tokens = TokenStore(token_engine)
+    channel = grpc.insecure_channel(f"localhost:{port}")
+    stub = pb_grpc.InterventionsStub(channel)
+    admin = bearer(tokens.issue("admin"))
+    stub.ImportPortfolio(iter(portfolio_batches()), metadata=admin)
+    yield stub, tokens, channel
+    channel.close()
+    server.stop(0)
+
+
+def bearer(token: str):
+    return (("authorization", f"Bearer {token}"),)
+
+
+def lifecycle(ref: str, contractor: str = "C1", ug: str = "U1", contract: str = "K1"):
+    """Requested T0, visit T0+2h..3h, resolved T0+3h at 90 EUR, quitus and closed T0+4h."""
+    return [request(contractor, ref, T0, ug=ug, contract=contract),
+            event(contractor, ref, 2, "VISIT_STARTED", T0 + 2 * H, visit_number=1),
+            event(contractor, ref, 3, "VISIT_ENDED", T0 + 3 * H, visit_number=1),
+            event(contractor, ref, 4, "RESOLVED", T0 + 3 * H, cost_eur=90),
+            event(contractor, ref, 5, "QUITUS", T0 + 4 * H, quitus_document="PV-1", quitus_signed_by="tenant"),
+            event(contractor, ref, 6, "CLOSED", T0 + 4 * H)]
+
+
+def send(stub, metadata, *batches):
+    return list(stub.IngestEvents(iter([pb.EventBatch(batch_id=str(i), events=b) for i, b in enumerate(batches)]),
+                                  metadata=metadata))
+
+
+def test_health_is_serving_without_a_token(service):
+    _, _, channel = service
+    reply = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(service=""))
+    assert reply.status == health_pb2.HealthCheckResponse.SERVING
+
+
+def test_ingest_keeps_good_records_and_names_the_bad_ones(service):
+    stub, tokens, _ = service
+    admin = bearer(tokens.issue("admin"))
+    bad = event("C1", "T-9", 1, "REQUESTED", T0, contract_id="K1", service_code="MS-CUR", ug_id="U404",
+                criticality="normal")
+    (ack,) = send(stub, admin, [*lifecycle("T-1"), bad])
+    assert (ack.received, ack.accepted, ack.duplicates) == (7, 6, 0)
+    assert [(r.index, r.rule, r.field, r.record_key) for r in ack.rejected] == [(6, "unknown_unit", "ug_id", "C1/T-9#1")]
+    stored = stub.ListRejections(pb.ListRejectionsRequest(), metadata=admin).rejections
+    assert [(r.record_key, r.rule) for r in stored] == [("C1/T-9#1", "unknown_unit")]
+    assert '"ug_id": "U404"' in stored[0].payload_json  # the record as sent is kept
+    got = stub.GetIntervention(pb.GetInterventionRequest(id="C1/T-1"), metadata=admin)
+    assert (got.status, got.visits, got.cost_eur, [t.sequence for t in got.timeline]) == (
+        pb.CLOSED_STATUS, 1, 90.0, [1, 2, 3, 4, 5, 6])
+
+
+def test_resends_are_idempotent_and_conflicts_rejected(service):
+    stub, tokens, _ = service
+    admin = bearer(tokens.issue("admin"))
+    send(stub, admin, lifecycle("T-1"))
+    (again,) = send(stub, admin, lifecycle("T-1"))
+    assert (again.accepted, again.duplicates, len(again.rejected)) == (0, 6, 0)
+    changed = event("C1", "T-1", 4, "RESOLVED", T0 + 3 * H, cost_eur=999)
+    (conflict,) = send(stub, admin, [changed])
+    assert [r.rule for r in conflict.rejected] == ["conflicting_resend"]
+    got = stub.GetIntervention(pb.GetInterventionRequest(id="C1/T-1"), metadata=admin)
+    assert got.cost_eur == 90.0 and len(got.timeline) == 6
+
+
+def test_export_as_of_ignores_events_recorded_after_the_cut_off(service):
+    stub, tokens, _ = service
+    admin = bearer(tokens.issue("admin"))  # admin may backfill recorded_at
+    events = lifecycle("T-1")
+    for e, recorded in zip(events, [1, 2, 3, 10, 10, 10], strict=True):  # resolution learnt only on day 10
+        e.recorded_at.CopyFrom(ts(T0 + recorded * 24 * H))
+    send(stub, admin, events)
+
+    def export(as_of):
+        request = pb.ExportRequest(as_of=ts(as_of), requested=Period(start=ts(T0 - 24 * H), end=ts(T0 + 24 * H)))
+        return list(stub.ExportInterventions(request, metadata=admin))
+
+    before, after = export(T0 + 5 * 24 * H), export(T0 + 11 * 24 * H)
+    (fact_before,), (fact_after,) = before[0].facts, after[0].facts
+    assert (fact_before.status, fact_before.cost_eur, fact_before.resolved_at.seconds) == (pb.IN_PROGRESS, 0, 0)
+    assert (fact_after.status, fact_after.cost_eur, fact_after.first_time_fix) == (pb.CLOSED_STATUS, 90, True)
+    assert before[-1].done and before[-1].total == 1
+    assert before[-1].content_sha256 != after[-1].content_sha256
+    assert export(T0 + 11 * 24 * H)[-1].content_sha256 == after[-1].content_sha256  # same cut-off, same bytes
+    assert len(export(T0)[-1].content_sha256) == 64 and export(T0)[-1].total == 0
+
+
+def test_search_filters_and_pages(service):
+    stub, tokens, _ = service
+    admin = bearer(tokens.issue("admin"))
+    send(stub, admin, lifecycle("T-1") + [request("C1", "T-2", T0, ug="U2"), request("C1", "T-3", T0, ug="U4")]
+         + lifecycle("T-4", contractor="C2", ug="U3", contract="K2"))
+    ids = lambda r: [i.id for i in r.interventions]  # noqa: E731
+    assert ids(stub.SearchInterventions(pb.SearchRequest(ug_id="U2"), metadata=admin)) == ["C1/T-2"]
+    assert ids(stub.SearchInterventions(pb.SearchRequest(address_text="MARSEILLE"), metadata=admin)) == ["C2/T-4"]
+    assert ids(stub.SearchInterventions(pb.SearchRequest(status=pb.OPEN), metadata=admin)) == ["C1/T-2", "C1/T-3"]
+    first = stub.SearchInterventions(pb.SearchRequest(page={"page_size": 3}), metadata=admin)
+    rest = stub.SearchInterventions(pb.SearchRequest(page={"page_size": 3, "page_token": first.next_page_token}),
+                                    metadata=admin)
+    assert ids(first) + ids(rest) == ["C1/T-1", "C1/T-2", "C1/T-3", "C2/T-4"] and rest.next_page_token == ""
+
+
+def test_authorisation(service):
+    stub, tokens, _ = service
+    c1, c2 = bearer(tokens.issue("contractor:C1")), bearer(tokens.issue("contractor:C2"))
+    auditor = bearer(tokens.issue("auditor"))
+    (ack,) = send(stub, c1, lifecycle("T-1"))
+    assert ack.accepted == 6
+    # B cannot write A's tickets: the records are refused and kept with the reason.
+    (ack,) = send(stub, c2, [request("C1", "T-7", T0)])
+    assert [r.rule for r in ack.rejected] == ["foreign_contractor"]
+    # ... nor read them.
+    with pytest.raises(grpc.RpcError) as err:
+        stub.GetIntervention(pb.GetInterventionRequest(id="C1/T-1"), metadata=c2)
+    assert err.value.code() == grpc.StatusCode.NOT_FOUND
+    with pytest.raises(grpc.RpcError) as err:
+        stub.SearchInterventions(pb.SearchRequest(contractor_id="C1"), metadata=c2)
+    assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert stub.SearchInterventions(pb.SearchRequest(), metadata=c2).interventions == []
+    # An auditor reads everything and writes nothing.
+    assert stub.GetIntervention(pb.GetInterventionRequest(id="C1/T-1"), metadata=auditor).id == "C1/T-1"
+    with pytest.raises(grpc.RpcError) as err:
+        send(stub, auditor, lifecycle("T-2"))
+    assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    with pytest.raises(grpc.RpcError) as err:
+        stub.ImportPortfolio(iter(portfolio_batches()), metadata=c1)
+    assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    for metadata in ((), bearer("qt_not-a-token")):
+        with pytest.raises(grpc.RpcError) as err:
+            stub.SearchInterventions(pb.SearchRequest(), metadata=metadata)
+        assert err.value.code() == grpc.StatusCode.UNAUTHENTICATED
+
+
+def test_data_quality_per_contractor(service):
+    stub, tokens, _ = service
+    admin = bearer(tokens.issue("admin"))
+    no_quitus = [e for e in lifecycle("T-2") if e.kind != pb.QUITUS]  # 5 records, the CLOSED warns
+    bad = request("C1", "T-3", T0, ug="U404")
+    send(stub, admin, lifecycle("T-1") + no_quitus + [bad])
+    (c1,) = stub.GetDataQuality(pb.DataQualityRequest(), metadata=admin).contractors
+    # received 6 + 5 + 1 = 12; accepted 11; passing = (11 - 1 warned) / 12
+    assert (c1.received, c1.accepted, c1.rejected, c1.warned) == (12, 11, 1, 1)
+    assert c1.passing_share == pytest.approx(10 / 12) and not c1.meets_target
+    assert dict(c1.by_rule) == {"unknown_unit": 1, "closed_without_quitus": 1}
+
+
+def test_deadline_status_and_top_units(service):
+    stub, tokens, _ = service
+    admin = bearer(tokens.issue("admin"))
+    events = lifecycle("T-1") + [request("C1", "T-2", T0, ug="U2"), request("C1", "T-3", T0, ug="U2")]
+    for e in events:  # known as they happened, so that a past "at" sees them
+        e.recorded_at.CopyFrom(e.event_time)
+    send(stub, admin, events)
+    status = stub.GetDeadlineStatus(pb.DeadlineStatusRequest(at=ts(T0 + 22 * H)), metadata=admin)
+    # T-2 and T-3 open: intervene 22/24 h = 91.7 % (ALERT_90), repair 22/72 (ON_TRACK).
+    assert (status.alert_90, status.on_track, status.breached) == (2, 2, 0)
+    top = stub.GetTopUnits(pb.TopUnitsRequest(limit=2), metadata=admin).units
+    assert [(u.ug_id, u.curative_interventions) for u in top] == [("U2", 2), ("U1", 1)]
+
+
+def test_a_bad_request_field_is_invalid_argument(service):
+    stub, tokens, _ = service
+    admin = bearer(tokens.issue("admin"))
+    with pytest.raises(grpc.RpcError) as err:
+        list(stub.ExportInterventions(pb.ExportRequest(), metadata=admin))
+    assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT and "as_of" in err.value.details()
+
+
+def test_first_export_row_is_stable_across_back_ends_time(service):
+    """Timestamps come back as UTC whatever the back end."""
+    stub, tokens, _ = service
+    admin = bearer(tokens.issue("admin"))
+    send(stub, admin, lifecycle("T-1"))
+    (batch, _) = list(stub.ExportInterventions(pb.ExportRequest(as_of=ts(datetime.now(UTC))), metadata=admin))
+    assert batch.facts[0].requested_at.ToDatetime(tzinfo=UTC) == T0

@@ -1,0 +1,159 @@
+"""Every business rule, each on a hand-made case (pure: no database, no gRPC).
+
+Index: contractor C1 with contract K1 over buildings B1 and B3 (trades multiservice, lift),
+service codes MS-CUR (curative, normal 24 h / 72 h), LIFT-PRV (preventive), HEAT-CUR (trade
+heating, not in K1); contractor C2 with contract K2 over B2. Units U1 (B1), U3 (B2).
+"""
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from services.interventions.events import EventIn
+from services.interventions.portfolio import ContractInfo, PortfolioIndex, ServiceCodeInfo
+from services.interventions.rules import RULES, check_batch
+from services.runtime.principal import Principal, Role
+
+T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+H = timedelta(hours=1)
+ADMIN = Principal(Role.ADMIN)
+
+
+def make_index() -> PortfolioIndex:
+    normal = {"normal": (24.0, 72.0)}
+    k1 = ContractInfo("C1", datetime(2025, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC), 0.5,
+                      frozenset({"multiservice", "lift"}), frozenset({"B1", "B3"}),
+                      {"MS-CUR": ServiceCodeInfo("multiservice", "CURATIVE", normal),
+                       "LIFT-PRV": ServiceCodeInfo("lift", "PREVENTIVE", normal),
+                       "HEAT-CUR": ServiceCodeInfo("heating", "CURATIVE", normal)})
+    k2 = ContractInfo("C2", datetime(2025, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC), 0.0,
+                      frozenset({"multiservice"}), frozenset({"B2"}),
+                      {"MS-CUR": ServiceCodeInfo("multiservice", "CURATIVE", normal)})
+    return PortfolioIndex(
+        contractors=frozenset({"C1", "C2"}),
+        buildings={"B1": ("T1", "R1"), "B3": ("T1", "R1"), "B2": ("T2", "R2")},
+        units={"U1": "B1", "U3": "B2"}, equipment={"L1": "B1"}, contracts={"K1": k1, "K2": k2},
+    )
+
+
+def ev(seq: int, kind: str, at: datetime, ref: str = "T-1", contractor: str = "C1", **kw) -> EventIn:
+    return EventIn(index=seq - 1, contractor_id=contractor, external_ref=ref, sequence=seq, kind=kind, event_time=at, **kw)
+
+
+def req(at: datetime = T0, **kw) -> EventIn:
+    fields = {"contract_id": "K1", "service_code": "MS-CUR", "ug_id": "U1", "criticality": "normal"} | kw
+    return ev(1, "REQUESTED", at, **fields)
+
+
+def run(events, principal=ADMIN, states=None, fingerprints=None):
+    return check_batch(events, index=make_index(), states={} if states is None else states,
+                       stored_fingerprints=fingerprints or {}, principal=principal, now=NOW)
+
+
+def rejected_rules(outcome) -> list[tuple[str, str]]:
+    return [(f.rule, f.field) for _, f in outcome.rejected]
+
+
+def test_a_clean_curative_lifecycle_is_accepted_whole():
+    outcome = run([req(), ev(2, "VISIT_STARTED", T0 + H, visit_number=1), ev(3, "VISIT_ENDED", T0 + 2 * H, visit_number=1),
+                   ev(4, "RESOLVED", T0 + 2 * H, cost_eur=90), ev(5, "QUITUS", T0 + 3 * H, quitus_document="PV-1"),
+                   ev(6, "CLOSED", T0 + 3 * H)])
+    assert (len(outcome.accepted), outcome.rejected, outcome.warnings) == (6, [], [])
+    state = outcome.touched["C1/T-1"]
+    assert (state.status, state.visits, state.cost_eur, state.building_id) == ("CLOSED", 1, 90.0, "B1")
+
+
+@pytest.mark.parametrize(("event", "rule", "field"), [
+    (req(contractor="C9"), "unknown_contractor", "contractor_id"),
+    (req(contract_id="K9"), "unknown_contract", "contract_id"),
+    (req(contract_id="K2", ug_id="U3"), "contract_of_other_contractor", "contract_id"),
+    (req(service_code="XX"), "unknown_service_code", "service_code"),
+    (req(criticality="extreme"), "unknown_criticality", "criticality"),
+    (req(ug_id="U404"), "unknown_unit", "ug_id"),
+    (req(ug_id="", building_id="B404"), "unknown_building", "building_id"),
+    (req(ug_id="", equipment_id="L404"), "unknown_equipment", "equipment_id"),
+    (req(building_id="B3"), "unit_building_mismatch", "building_id"),
+    (req(ug_id="U3"), "contract_not_covering_building", "building_id"),
+    (req(service_code="HEAT-CUR"), "contract_not_covering_trade", "service_code"),
+    (req(at=datetime(2024, 6, 1, tzinfo=UTC)), "contract_not_in_force", "event_time"),
+    (req(at=NOW + timedelta(days=2)), "event_in_future", "event_time"),
+    (req(criticality=""), "missing_field", "criticality"),
+    (req(cost_eur=-5.0), "invalid_value", "cost_eur"),
+    (ev(1, "", T0), "missing_field", "kind"),
+    (ev(1, "EXPLODED", T0), "unknown_kind", "kind"),
+    (ev(0, "REQUESTED", T0), "missing_field", "sequence"),
+])
+def test_each_request_rule_rejects_its_case(event, rule, field):
+    assert rule in RULES
+    outcome = run([event])
+    assert rejected_rules(outcome) == [(rule, field)]
+    assert outcome.accepted == [] and outcome.touched == {}
+
+
+@pytest.mark.parametrize(("follow_ups", "rule", "field"), [
+    ([ev(2, "PLANNED", T0 - H)], "event_before_request", "event_time"),
+    ([ev(2, "VISIT_STARTED", T0 + 2 * H, visit_number=1), ev(3, "VISIT_ENDED", T0 + H, visit_number=1)],
+     "visit_end_before_start", "event_time"),
+    ([ev(2, "VISIT_ENDED", T0 + H, visit_number=1)], "visit_end_without_start", "visit_number"),
+    ([ev(2, "VISIT_STARTED", T0 + H, visit_number=1), ev(3, "VISIT_STARTED", T0 + 2 * H, visit_number=2)],
+     "visit_already_open", "visit_number"),
+    ([ev(2, "VISIT_STARTED", T0 + H, visit_number=0)], "missing_field", "visit_number"),
+    ([ev(2, "RESOLVED", T0 + H)], "curative_resolved_without_visit", "kind"),
+    ([ev(2, "QUITUS", T0 + H)], "missing_field", "quitus_document"),
+    ([ev(2, "CANCELLED", T0 + H), ev(3, "PLANNED", T0 + 2 * H)], "event_after_closure", "kind"),
+    ([ev(2, "REQUESTED", T0, contract_id="K1", service_code="MS-CUR", ug_id="U1", criticality="normal")],
+     "already_requested", "kind"),
+])
+def test_each_follow_up_rule_rejects_its_case(follow_ups, rule, field):
+    outcome = run([req(), *follow_ups])
+    assert rejected_rules(outcome) == [(rule, field)]
+    assert len(outcome.accepted) == len(follow_ups)  # the request and every event but the bad one
+
+
+def test_an_event_for_a_ticket_never_requested_is_rejected():
+    assert rejected_rules(run([ev(2, "PLANNED", T0, ref="T-404")])) == [("unknown_intervention", "external_ref")]
+
+
+def test_preventive_resolved_without_visit_is_accepted():
+    outcome = run([req(service_code="LIFT-PRV", ug_id="", equipment_id="L1"), ev(2, "RESOLVED", T0 + H)])
+    assert outcome.rejected == [] and outcome.touched["C1/T-1"].building_id == "B1"
+
+
+def test_closed_without_quitus_is_accepted_with_a_warning():
+    outcome = run([req(), ev(2, "VISIT_STARTED", T0 + H, visit_number=1), ev(3, "RESOLVED", T0 + 2 * H),
+                   ev(4, "CLOSED", T0 + 3 * H)])
+    assert outcome.rejected == []
+    assert [(w.rule, w.record_key) for w in outcome.warnings] == [("closed_without_quitus", "C1/T-1#4")]
+
+
+def test_a_contractor_cannot_write_another_contractors_tickets():
+    outcome = run([req()], principal=Principal(Role.CONTRACTOR, "C2"))
+    assert rejected_rules(outcome) == [("foreign_contractor", "contractor_id")]
+
+
+def test_backfilled_recorded_at_is_honoured_for_services_only():
+    past = T0 + H
+    event = req(recorded_at=past)
+    assert run([event]).accepted[0].recorded_at == past
+    contractor = Principal(Role.CONTRACTOR, "C1")
+    assert run([req(recorded_at=past)], principal=contractor).accepted[0].recorded_at == NOW
+
+
+def test_identical_resend_is_a_duplicate_and_a_changed_one_a_conflict():
+    first = run([req(), ev(2, "PLANNED", T0 + H)])
+    states = first.touched
+    stored = {(a.event.intervention_id, a.event.sequence): a.event.fingerprint for a in first.accepted}
+    again = run([req(), ev(2, "PLANNED", T0 + H)], states=states, fingerprints=stored)
+    assert (again.duplicates, again.accepted, again.rejected) == (2, [], [])
+    changed = run([ev(2, "PLANNED", T0 + 5 * H)], states=states, fingerprints=stored)
+    assert rejected_rules(changed) == [("conflicting_resend", "sequence")]
+
+
+def test_a_duplicate_inside_one_batch_is_stored_once():
+    outcome = run([req(), req()])
+    assert (len(outcome.accepted), outcome.duplicates) == (1, 1)
+
+
+def test_a_rejection_names_the_record():
+    (_, finding), = run([req(ug_id="U404")]).rejected
+    assert finding.record_key == "C1/T-1#1" and "U404" in finding.reason
