@@ -41,7 +41,7 @@ def serve(service: str = typer.Argument(..., help=f"One of: {', '.join(SERVERS)}
 def issue_token(role: str = typer.Option(..., help="admin | service | csr_officer | auditor | contractor:<id>"),
                 label: str = typer.Option("", help="Who or what holds it.")) -> None:
     """Create a token; it is printed once and only its hash is kept."""
-    engine = make_engine(get_settings().database_url, "auth")
+    engine = make_engine(get_settings().database_url, get_settings().schema_prefix + "auth")
     upgrade(engine, "services.runtime")
     try:
         typer.echo(TokenStore(engine).issue(role, label))
@@ -51,7 +51,7 @@ def issue_token(role: str = typer.Option(..., help="admin | service | csr_office
 
 @tokens_app.command("revoke")
 def revoke_token(token: str) -> None:
-    engine = make_engine(get_settings().database_url, "auth")
+    engine = make_engine(get_settings().database_url, get_settings().schema_prefix + "auth")
     upgrade(engine, "services.runtime")
     revoked = TokenStore(engine).revoke(token)
     typer.echo("revoked" if revoked else "no such active token")
@@ -73,3 +73,7 @@ def demo(
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()

@@ -11,8 +11,9 @@ from services.runtime.tokens import TokenStore
 SCHEMA = "interventions"
 
 
-def build(settings: Settings, port: int | None = None, schema_prefix: str = "") -> tuple[QuitusServer, int]:
+def build(settings: Settings, port: int | None = None, schema_prefix: str | None = None) -> tuple[QuitusServer, int]:
     """Engine, migrations, use cases and server: everything but start()."""
+    schema_prefix = settings.schema_prefix if schema_prefix is None else schema_prefix
     engine = make_engine(settings.database_url, schema_prefix + SCHEMA)
     upgrade(engine, "services.interventions")
     service = InterventionsService(InterventionStore(engine))

@@ -15,6 +15,8 @@ class Settings(BaseSettings):
         "sqlite:///quitus.db",
         description="SQLAlchemy URL. sqlite:///file.db (embedded) or postgresql+psycopg://...",
     )
+    schema_prefix: str = Field(
+        "", description="Prefix of every PostgreSQL schema (several environments can share one database).")
     auth_enabled: bool = Field(True, description="Require a bearer token on every gRPC call.")
     log_level: str = Field("INFO", description="Python logging level name.")
     listen_host: str = Field("[::]", description="Address the gRPC servers bind.")
