@@ -26,14 +26,30 @@ RESULT_COLUMNS = [
 def resolve(factor_set: FactorSet, conversions: pl.DataFrame, activities: pl.DataFrame) -> pl.DataFrame:
     """One output row per activity line, in input order: the activity's columns, then
     RESULT_COLUMNS and ``kgco2e`` (quantity x kgco2e_per_unit, null without a quantity)."""
+    resolved, missing = resolve_partial(factor_set, conversions, activities)
+    if missing:
+        raise UnknownFactor(f"'{factor_set.label}'", missing)
+    return resolved
+
+
+def resolve_partial(
+    factor_set: FactorSet, conversions: pl.DataFrame, activities: pl.DataFrame
+) -> tuple[pl.DataFrame, list[str]]:
+    """Like resolve, but lines without a factor keep null factor columns (``factor_key`` is
+    null) and the distinct activities not found are described in the returned list."""
     lines = _normalised(activities)
     signatures = lines.select(SIGNATURE).unique()
     best = _best_matches(factor_set.factors, conversions, signatures)
-    resolved = lines.join(best, on=SIGNATURE, how="left", maintain_order="left")
+    resolved = lines.join(best, on=SIGNATURE, how="left", maintain_order="left").with_columns(
+        (pl.col("quantity") * pl.col("kgco2e_per_unit")).alias("kgco2e")
+    )
     missing = resolved.filter(pl.col("factor_key").is_null())
-    if missing.height:
-        raise UnknownFactor(f"'{factor_set.label}'", _describe_missing(missing, factor_set.factors))
-    return resolved.with_columns((pl.col("quantity") * pl.col("kgco2e_per_unit")).alias("kgco2e"))
+    return resolved, (_describe_missing(missing, factor_set.factors) if missing.height else [])
+
+
+def describe(activity: dict) -> str:
+    """One activity as the error messages write it."""
+    return ", ".join(f"{c}={activity[c]!s}" if c == "date" else f"{c}={activity[c]!r}" for c in SIGNATURE)
 
 
 def _normalised(activities: pl.DataFrame) -> pl.DataFrame:
@@ -119,7 +135,7 @@ def _describe_missing(missing: pl.DataFrame, factors: pl.DataFrame) -> list[str]
     )
     descriptions = []
     for row in groups.iter_rows(named=True):
-        asked = ", ".join(f"{c}={row[c]!s}" if c == "date" else f"{c}={row[c]!r}" for c in SIGNATURE)
+        asked = describe(row)
         lines = ", ".join(str(v) for v in row["first"])
         near = (
             factors.filter(pl.col("carrier") == row["carrier"])

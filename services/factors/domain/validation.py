@@ -49,7 +49,8 @@ def build_set(metadata: dict, raw: pl.DataFrame, known_units: set[str]) -> Facto
         raise InvalidFactorSet(label, problems)
 
     factors = typed.drop("_row").select(FACTOR_COLUMNS).sort(["key", "valid_from", "boundary"])
-    clean = {k: metadata.get(k) for k in (*METADATA_REQUIRED, *METADATA_OPTIONAL) if k in metadata}
+    clean = {k: metadata.get(k) or None for k in (*METADATA_REQUIRED, *METADATA_OPTIONAL)}
+    clean["excluded"] = [{"key": e["key"], "reason": e.get("reason", "")} for e in metadata.get("excluded") or []]
     return FactorSet(metadata=clean, factors=factors, content_hash=content_hash(clean, factors))
 
 
