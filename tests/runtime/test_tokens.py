@@ -1,0 +1,40 @@
+"""Tokens are stored hashed, resolve to their principal, and stop working once revoked."""
+import pytest
+from sqlalchemy import select
+
+from services.runtime.db import make_engine
+from services.runtime.migrate import upgrade
+from services.runtime.principal import Principal, Role
+from services.runtime.tokens import TokenStore, auth_tokens, hash_token
+
+
+@pytest.fixture
+def store(database):
+    url, prefix = database
+    engine = make_engine(url, prefix + "auth")
+    upgrade(engine, "services.runtime")
+    upgrade(engine, "services.runtime")  # migrating twice is harmless
+    yield TokenStore(engine, cache_s=0)
+    engine.dispose()
+
+
+def test_issue_lookup_revoke(store):
+    token = store.issue("contractor:C7", label="their ERP")
+    assert store.lookup(token) == Principal(Role.CONTRACTOR, "C7", "their ERP")
+    with store.engine.connect() as conn:
+        stored = conn.execute(select(auth_tokens.c.token_hash)).scalars().all()
+    assert stored == [hash_token(token)] and token not in stored[0]
+    assert store.revoke(token) and store.lookup(token) is None
+    assert not store.revoke(token)
+
+
+def test_unknown_token_is_none(store):
+    assert store.lookup("qt_nothing") is None
+
+
+@pytest.mark.parametrize("role", ["root", "contractor", "auditor:C1"])
+def test_bad_roles_are_refused_before_anything_is_stored(store, role):
+    with pytest.raises(ValueError):
+        store.issue(role)
+    with store.engine.connect() as conn:
+        assert conn.execute(select(auth_tokens)).all() == []
