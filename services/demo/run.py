@@ -10,10 +10,14 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
+import polars as pl
+from google.protobuf.timestamp_pb2 import Timestamp
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from reports.scorecard import ScorecardReport, render
+from services.api.quitus.common.v1.common_pb2 import Period
 from services.api.quitus.interventions.v1 import interventions_pb2 as pb
 from services.api.quitus.interventions.v1 import interventions_pb2_grpc as pb_grpc
 from services.demo import contracts as demo_contracts
@@ -21,6 +25,9 @@ from services.demo import interventions as demo_interventions
 from services.demo import portfolio as demo_portfolio
 from services.interventions.cli import quality_table
 from services.interventions.server import build as build_interventions
+from services.reporting import scorecard as scorecard_module
+from services.reporting.scorecard import METHOD_VERSION, figures_sha256, scorecard
+from services.reporting.sources import facts_frame
 from services.runtime.client import open_channel
 from services.runtime.log import configure_logging
 from services.runtime.settings import Settings
@@ -43,7 +50,7 @@ def run_demo(*, dwellings: int, seed: int, database_url: str, out_dir: str, year
     server.start()
     channel = open_channel(f"localhost:{port}")
     try:
-        summary = _interventions_chain(pb_grpc.InterventionsStub(channel), dwellings, seed, year)
+        summary = _interventions_chain(pb_grpc.InterventionsStub(channel), dwellings, seed, year, out)
     finally:
         channel.close()
         server.stop(2)
@@ -61,7 +68,7 @@ def _fresh_sqlite(database_url: str) -> None:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-def _interventions_chain(stub: pb_grpc.InterventionsStub, dwellings: int, seed: int, year: int) -> dict:
+def _interventions_chain(stub: pb_grpc.InterventionsStub, dwellings: int, seed: int, year: int, out: Path) -> dict:
     with console.status("Generating the portfolio, contracts and one year of events"):
         portfolio = demo_portfolio.generate_portfolio(dwellings, seed)
         contracting = demo_contracts.generate_contractors(portfolio, seed)
@@ -100,6 +107,39 @@ def _interventions_chain(stub: pb_grpc.InterventionsStub, dwellings: int, seed: 
     for unit in top.units:
         table.add_row(unit.ug_id, unit.building_id, unit.address, str(unit.curative_interventions))
     console.print(table)
-    return {"events": dict(totals), "rules": dict(rules), "top_units": [u.ug_id for u in top.units]}
+    pdf = _scorecard_pdf(stub, year, out)
+    console.print(f"\nContractor scorecard: [bold]{pdf}[/bold]")
+    return {"events": dict(totals), "rules": dict(rules), "top_units": [u.ug_id for u in top.units],
+            "pdfs": [str(pdf)]}
+
+
+def _scorecard_pdf(stub: pb_grpc.InterventionsStub, year: int, out: Path) -> Path:
+    """The year's contractor scorecard, from the as-of export, with its audit manifest."""
+    start, end = datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
+    as_of = end  # the demo's history is fully recorded by the end of the year
+    request = pb.ExportRequest(as_of=_ts(as_of), requested=Period(start=_ts(start), end=_ts(end)))
+    facts, input_sha = facts_frame(stub.ExportInterventions(request))
+    quality = pl.DataFrame(
+        [(q.contractor_id, q.passing_share) for q in stub.GetDataQuality(pb.DataQualityRequest()).contractors],
+        schema={"contractor_id": pl.String, "passing_share": pl.Float64}, orient="row")
+    figures = scorecard(facts, quality)
+    report = ScorecardReport(
+        title=f"Contractor scorecard {year}", period_start=start, period_end=end, as_of=as_of,
+        rows=figures.to_dicts(), methodology=(scorecard_module.__doc__ or "").replace("\n", " "),
+        manifest={
+            "report": "contractor scorecard", "method_version": METHOD_VERSION, "as_of": as_of.isoformat(),
+            "period": f"[{start.date()}, {end.date()})",
+            "input interventions export": f"sha256 {input_sha} ({facts.height:,} interventions)",
+            "factor set": "none: this report carries no emission figure",
+            "data quality": "records passing the business checks, per contractor (target 95 %)",
+            "figures": f"sha256 {figures_sha256(figures)}",
+        })
+    return render(report, out / f"contractor-scorecard-{year}.pdf")
+
+
+def _ts(value: datetime) -> Timestamp:
+    ts = Timestamp()
+    ts.FromDatetime(value)
+    return ts
 
 

@@ -1,0 +1,54 @@
+"""Contractor scorecard metrics from intervention facts (pure polars, no I/O).
+
+Per contractor, over the interventions requested in the period and known at ``as_of``
+(cancelled ones excluded):
+- preventive share = preventive / (preventive + curative), diagnostics left out (DESIGN 3.1);
+- first-time-fix rate = curative resolved with exactly one visit / curative resolved;
+- visits per curative intervention = visits of resolved curative / resolved curative;
+- deadline compliance = MET / (MET + MISSED), for the time to intervene and to repair
+  (pending and no-deadline interventions are not counted);
+- data quality = share of the contractor's records that passed the business checks.
+A ratio with an empty denominator is null, shown as "n/a", never 0.
+"""
+import hashlib
+
+import polars as pl
+
+METHOD_VERSION = "scorecard/1"
+
+
+def _share(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
+    return pl.when(denominator > 0).then(numerator / denominator).otherwise(None)
+
+
+def scorecard(facts: pl.DataFrame, quality: pl.DataFrame) -> pl.DataFrame:
+    """facts: columns of services.interventions.facts.FACT_COLUMNS;
+    quality: contractor_id, passing_share. One row per contractor, sorted by id."""
+    live = facts.filter(pl.col("status") != "CANCELLED")
+    curative_resolved = (pl.col("nature") == "CURATIVE") & pl.col("resolved_at").is_not_null()
+    met = lambda col: (pl.col(col) == "MET").sum()  # noqa: E731
+    judged = lambda col: pl.col(col).is_in(["MET", "MISSED"]).sum()  # noqa: E731
+    per = live.group_by("contractor_id").agg(
+        pl.len().alias("interventions"),
+        (pl.col("nature") == "PREVENTIVE").sum().alias("preventive"),
+        (pl.col("nature") == "CURATIVE").sum().alias("curative"),
+        curative_resolved.sum().alias("curative_resolved"),
+        (curative_resolved & (pl.col("visits") == 1)).sum().alias("first_time_fixes"),
+        pl.col("visits").filter(curative_resolved).sum().alias("curative_visits"),
+        pl.col("visits").sum().alias("trips"),
+        met("intervene_deadline").alias("intervene_met"), judged("intervene_deadline").alias("intervene_judged"),
+        met("repair_deadline").alias("repair_met"), judged("repair_deadline").alias("repair_judged"),
+        pl.col("cost_eur").sum().alias("cost_eur"),
+    )
+    return per.with_columns(
+        _share(pl.col("preventive"), pl.col("preventive") + pl.col("curative")).alias("preventive_share"),
+        _share(pl.col("first_time_fixes"), pl.col("curative_resolved")).alias("first_time_fix_rate"),
+        _share(pl.col("curative_visits"), pl.col("curative_resolved")).alias("visits_per_curative"),
+        _share(pl.col("intervene_met"), pl.col("intervene_judged")).alias("intervene_compliance"),
+        _share(pl.col("repair_met"), pl.col("repair_judged")).alias("repair_compliance"),
+    ).join(quality.select("contractor_id", "passing_share"), on="contractor_id", how="left").sort("contractor_id")
+
+
+def figures_sha256(frame: pl.DataFrame) -> str:
+    """Hash of the figures as printed in the report's manifest."""
+    return hashlib.sha256(frame.write_csv(float_precision=6).encode()).hexdigest()

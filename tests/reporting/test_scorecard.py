@@ -1,0 +1,56 @@
+"""Scorecard metrics on five hand-made facts of contractor C1 and one of C2.
+
+C1: P1 preventive resolved (1 visit); K1 curative resolved 1 visit (intervene MET, repair MET);
+    K2 curative resolved 3 visits (intervene MISSED, repair MET); K3 curative open (PENDING,
+    PENDING); D1 diagnostic; X1 curative cancelled (ignored).
+  preventive share = 1 / (1 + 3) = 0.25; first-time fix = 1 of 2 resolved curative = 0.5;
+  visits per curative = (1 + 3) / 2 = 2.0; intervene compliance = MET 2 (P1, K1) of judged 3
+  (P1, K1, K2) = 2/3; repair = 3 of 3 = 1.0; trips = 1+1+3+0+1 = 6; cost = 10+20+30 = 60.
+C2: one diagnostic, nothing judged: every ratio n/a (null), not zero.
+"""
+from datetime import UTC, datetime
+
+import polars as pl
+import pytest
+
+from services.reporting.scorecard import figures_sha256, scorecard
+
+T = datetime(2026, 1, 5, tzinfo=UTC)
+
+
+def facts() -> pl.DataFrame:
+    rows = [  # id, contractor, nature, status, resolved, visits, intervene, repair, cost
+        ("P1", "C1", "PREVENTIVE", "CLOSED", T, 1, "MET", "MET", 10.0),
+        ("K1", "C1", "CURATIVE", "CLOSED", T, 1, "MET", "MET", 20.0),
+        ("K2", "C1", "CURATIVE", "RESOLVED", T, 3, "MISSED", "MET", 30.0),
+        ("K3", "C1", "CURATIVE", "IN_PROGRESS", None, 0, "PENDING", "PENDING", 0.0),
+        ("D1", "C1", "DIAGNOSTIC", "CLOSED", T, 1, "NO_DEADLINE", "NO_DEADLINE", 0.0),
+        ("X1", "C1", "CURATIVE", "CANCELLED", None, 0, "NO_DEADLINE", "NO_DEADLINE", 0.0),
+        ("D9", "C2", "DIAGNOSTIC", "OPEN", None, 0, "NO_DEADLINE", "NO_DEADLINE", 0.0),
+    ]
+    return pl.DataFrame(rows, orient="row", schema={
+        "id": pl.String, "contractor_id": pl.String, "nature": pl.String, "status": pl.String,
+        "resolved_at": pl.Datetime("us", "UTC"), "visits": pl.Int32, "intervene_deadline": pl.String,
+        "repair_deadline": pl.String, "cost_eur": pl.Float64})
+
+
+QUALITY = pl.DataFrame({"contractor_id": ["C1", "C2"], "passing_share": [0.97, 0.5]})
+
+
+def test_scorecard_figures_worked_by_hand():
+    c1, c2 = scorecard(facts(), QUALITY).iter_rows(named=True)
+    assert (c1["interventions"], c1["trips"], c1["cost_eur"]) == (5, 6, 60.0)
+    assert c1["preventive_share"] == pytest.approx(0.25)
+    assert c1["first_time_fix_rate"] == pytest.approx(0.5)
+    assert c1["visits_per_curative"] == pytest.approx(2.0)
+    assert c1["intervene_compliance"] == pytest.approx(2 / 3)
+    assert c1["repair_compliance"] == pytest.approx(1.0)
+    assert c1["passing_share"] == 0.97
+    assert [c2[k] for k in ("preventive_share", "first_time_fix_rate", "intervene_compliance")] == [None] * 3
+
+
+def test_figures_hash_is_stable_and_sensitive():
+    first = figures_sha256(scorecard(facts(), QUALITY))
+    assert first == figures_sha256(scorecard(facts().reverse(), QUALITY))
+    changed = facts().with_columns(pl.when(pl.col("id") == "K2").then(4).otherwise(pl.col("visits")).alias("visits"))
+    assert first != figures_sha256(scorecard(changed, QUALITY))
