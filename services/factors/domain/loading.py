@@ -27,5 +27,6 @@ def load_set(directory: Path, known_units: set[str]) -> FactorSet:
 
 
 def set_directories(root: Path) -> list[Path]:
-    """Every ``<set>/<version>/`` directory under ``root`` holding a metadata.json, sorted."""
-    return sorted(p.parent for p in root.glob(f"*/*/{METADATA_FILE}"))
+    """Every directory under ``root`` (at any depth, e.g. ``<set>/<version>/``) holding a
+    metadata.json, sorted."""
+    return sorted(p.parent for p in root.rglob(METADATA_FILE))
