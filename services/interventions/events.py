@@ -35,11 +35,11 @@ class EventIn:
     quitus_signed_by: str = ""
     cost_eur: float = 0.0
     note: str = ""
+    intervention_id: str = field(default="", repr=False)
     _fingerprint: str = field(default="", repr=False)
 
-    @property
-    def intervention_id(self) -> str:
-        return intervention_id(self.contractor_id, self.external_ref)
+    def __post_init__(self) -> None:
+        self.intervention_id = intervention_id(self.contractor_id, self.external_ref)
 
     @property
     def record_key(self) -> str:
@@ -50,14 +50,12 @@ class EventIn:
         """What the event says, without when it was recorded: an identical re-send has the
         same fingerprint, a conflicting one does not."""
         if not self._fingerprint:
-            content = "\x1f".join(
-                str(v) for v in (
-                    self.contractor_id, self.external_ref, self.sequence, self.kind,
-                    self.event_time.isoformat() if self.event_time else "", self.contract_id,
-                    self.service_code, self.ug_id, self.building_id, self.equipment_id, self.criticality,
-                    self.description, self.visit_number, self.quitus_document, self.quitus_signed_by,
-                    repr(float(self.cost_eur)), self.note,
-                )
+            content = (
+                f"{self.contractor_id}\x1f{self.external_ref}\x1f{self.sequence}\x1f{self.kind}\x1f"
+                f"{self.event_time.isoformat() if self.event_time else ''}\x1f{self.contract_id}\x1f"
+                f"{self.service_code}\x1f{self.ug_id}\x1f{self.building_id}\x1f{self.equipment_id}\x1f"
+                f"{self.criticality}\x1f{self.description}\x1f{self.visit_number}\x1f{self.quitus_document}\x1f"
+                f"{self.quitus_signed_by}\x1f{float(self.cost_eur)!r}\x1f{self.note}"
             )
             self._fingerprint = hashlib.blake2b(content.encode(), digest_size=16).hexdigest()
         return self._fingerprint

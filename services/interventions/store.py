@@ -1,8 +1,9 @@
 """Persistence of the interventions service. Every batch is one transaction."""
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import astuple, fields
+from dataclasses import fields
 from datetime import datetime
+from operator import attrgetter
 
 import polars as pl
 from sqlalchemy import Engine, and_, delete, func, or_, select, tuple_
@@ -14,6 +15,7 @@ from services.interventions.rules import BatchOutcome
 from services.runtime.db import bulk_insert, upsert
 
 TICKET_COLUMNS = [f.name for f in fields(TicketState)]
+_ticket_row = attrgetter(*TICKET_COLUMNS)
 EVENT_COLUMNS = [
     "intervention_id", "sequence", "contractor_id", "kind", "event_time", "recorded_at", "visit_number",
     "quitus_document", "quitus_signed_by", "cost_eur", "note", "warnings", "fingerprint",
@@ -131,7 +133,7 @@ class InterventionStore:
              a.event.cost_eur, a.event.note, ",".join(w.rule for w in a.warnings), a.event.fingerprint)
             for a in outcome.accepted
         ))
-        upsert(conn, m.interventions, TICKET_COLUMNS, [astuple(s) for s in outcome.touched.values()], ["id"])
+        upsert(conn, m.interventions, TICKET_COLUMNS, [_ticket_row(s) for s in outcome.touched.values()], ["id"])
         if outcome.rejected:
             self.record_rejections(conn, [
                 (e.contractor_id, f.record_key, e.fingerprint, f.rule, f.field, f.reason, received_at,

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+import polars as pl
 from sqlalchemy import Connection, DateTime, Engine, Table, create_engine, event, text
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.types import TypeDecorator
@@ -83,14 +84,21 @@ def bulk_insert(conn: Connection, table: Table, columns: Sequence[str], rows: It
     if not rows:
         return 0
     if conn.dialect.name == "postgresql":
-        raw = conn.connection.driver_connection
-        cols = ", ".join(f'"{c}"' for c in columns)
-        with raw.cursor() as cur, cur.copy(f'COPY "{table.name}" ({cols}) FROM STDIN') as copy:
-            for row in rows:
-                copy.write_row(row)
+        _copy(conn, table.name, columns, rows)
     else:
         conn.execute(table.insert(), [_sqlite_row(columns, row) for row in rows])
     return len(rows)
+
+
+def _copy(conn: Connection, table_name: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """COPY rows in CSV built by polars: one pass in native code instead of a Python call per row.
+    CSV keeps NULL (unquoted empty) apart from the empty string (quoted)."""
+    frame = pl.DataFrame(rows, schema=list(columns), orient="row", infer_schema_length=None)
+    payload = frame.write_csv(include_header=False, datetime_format="%Y-%m-%dT%H:%M:%S%.6f%:z")
+    cols = ", ".join(f'"{c}"' for c in columns)
+    raw = conn.connection.driver_connection
+    with raw.cursor() as cur, cur.copy(f'COPY "{table_name}" ({cols}) FROM STDIN (FORMAT csv)') as copy:
+        copy.write(payload)
 
 
 def _sqlite_row(columns: Sequence[str], row: Sequence[Any]) -> dict[str, Any]:
@@ -115,10 +123,7 @@ def upsert(conn: Connection, table: Table, columns: Sequence[str], rows: Sequenc
         conn.exec_driver_sql(
             f'CREATE TEMP TABLE IF NOT EXISTS "{tmp}" AS SELECT {cols} FROM "{table.name}" WITH NO DATA')
         conn.exec_driver_sql(f'TRUNCATE "{tmp}"')
-        raw = conn.connection.driver_connection
-        with raw.cursor() as cur, cur.copy(f'COPY "{tmp}" ({cols}) FROM STDIN') as copy:
-            for row in rows:
-                copy.write_row(row)
+        _copy(conn, tmp, columns, rows)
         on_conflict = (
             "DO UPDATE SET " + ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in others)
             if update and others else "DO NOTHING"
