@@ -167,3 +167,15 @@ def test_dates_as_text_and_bad_activity(reference_sets, conversions):
         one(ademe, conversions, carrier="heating_oil", unit="litre", date="2024-02-01", boundary="scope1")
     with pytest.raises(InvalidActivity, match="date"):
         one(ademe, conversions, carrier="heating_oil", unit="litre", date="01/02/2024")
+
+
+def test_partial_resolution_keeps_good_lines_and_lists_the_others(reference_sets, conversions):
+    from services.factors.domain.resolution import resolve_partial
+
+    activities = pl.DataFrame({"carrier": ["natural_gas", "unobtainium"], "unit": ["kWh PCS", "kWh"],
+                               "date": [date(2024, 1, 1)] * 2, "quantity": [100.0, 1.0]})
+    lines, missing = resolve_partial(reference_sets["ademe_base_carbone"], conversions, activities)
+    # 100 kWh PCS x 0.215 = 21.5 kgCO2e; the unknown carrier keeps null factor columns, never 0.
+    assert lines["kgco2e"].to_list() == [pytest.approx(21.5), None]
+    assert lines["factor_key"].to_list()[1] is None
+    assert len(missing) == 1 and "carrier='unobtainium'" in missing[0]
