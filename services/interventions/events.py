@@ -1,12 +1,24 @@
-"""An intervention event as the domain sees it, independent of protobuf."""
+"""A batch of intervention events as one polars frame (the ingest path never builds an
+object per event). Instants are integer microseconds since the epoch; 0 means "not given"."""
 import hashlib
-from dataclasses import dataclass, field
-from datetime import datetime
+
+import polars as pl
 
 KINDS = (
     "REQUESTED", "PLANNED", "REPLANNED", "VISIT_STARTED", "VISIT_ENDED", "SUSPENDED",
     "RESUMED", "RESOLVED", "QUITUS", "CLOSED", "CANCELLED",
 )
+
+# What a contractor sends, column by column, in this order.
+SENT_SCHEMA = {
+    "contractor_id": pl.String, "external_ref": pl.String, "sequence": pl.Int64, "kind": pl.String,
+    "event_us": pl.Int64, "recorded_us": pl.Int64, "contract_id": pl.String, "service_code": pl.String,
+    "ug_id": pl.String, "building_id": pl.String, "equipment_id": pl.String, "criticality": pl.String,
+    "description": pl.String, "visit_number": pl.Int64, "quitus_document": pl.String,
+    "quitus_signed_by": pl.String, "cost_eur": pl.Float64, "note": pl.String,
+}
+# Everything but recorded_us: an identical re-send has the same fingerprint.
+CONTENT_COLUMNS = [c for c in SENT_SCHEMA if c != "recorded_us"]
 
 
 def intervention_id(contractor_id: str, external_ref: str) -> str:
@@ -14,61 +26,24 @@ def intervention_id(contractor_id: str, external_ref: str) -> str:
     return f"{contractor_id}/{external_ref}"
 
 
-@dataclass(slots=True)
-class EventIn:
-    index: int                      # position in its batch
-    contractor_id: str
-    external_ref: str
-    sequence: int
-    kind: str                       # one of KINDS, or "" when not given
-    event_time: datetime | None
-    recorded_at: datetime | None = None
-    contract_id: str = ""
-    service_code: str = ""
-    ug_id: str = ""
-    building_id: str = ""
-    equipment_id: str = ""
-    criticality: str = ""
-    description: str = ""
-    visit_number: int = 0
-    quitus_document: str = ""
-    quitus_signed_by: str = ""
-    cost_eur: float = 0.0
-    note: str = ""
-    intervention_id: str = field(default="", repr=False)
-    _fingerprint: str = field(default="", repr=False)
+def batch_frame(columns: dict[str, list]) -> pl.DataFrame:
+    """The batch as sent (every SENT_SCHEMA column, one list each), plus its position, the
+    ticket id, the record key and the content fingerprint."""
+    frame = pl.DataFrame(columns, schema=SENT_SCHEMA).with_columns(
+        pl.int_range(pl.len(), dtype=pl.Int32).alias("index"),
+        pl.when(pl.col("event_us") == 0).then(None).otherwise(pl.col("event_us")).alias("event_us"),
+        pl.when(pl.col("recorded_us") == 0).then(None).otherwise(pl.col("recorded_us")).alias("recorded_us"),
+        pl.concat_str([pl.col("contractor_id"), pl.lit("/"), pl.col("external_ref")]).alias("intervention_id"),
+    ).with_columns(
+        pl.format("{}#{}", "intervention_id", "sequence").alias("record_key"),
+    )
+    content = frame.select(pl.concat_str([pl.col(c).cast(pl.String).fill_null("") for c in CONTENT_COLUMNS],
+                                         separator="\x1f")).to_series()
+    fingerprints = [hashlib.blake2b(text.encode(), digest_size=16).hexdigest() for text in content]
+    return frame.with_columns(pl.Series("fingerprint", fingerprints, dtype=pl.String))
 
-    def __post_init__(self) -> None:
-        self.intervention_id = intervention_id(self.contractor_id, self.external_ref)
 
-    @property
-    def record_key(self) -> str:
-        return f"{self.intervention_id}#{self.sequence}"
-
-    @property
-    def fingerprint(self) -> str:
-        """What the event says, without when it was recorded: an identical re-send has the
-        same fingerprint, a conflicting one does not."""
-        if not self._fingerprint:
-            content = (
-                f"{self.contractor_id}\x1f{self.external_ref}\x1f{self.sequence}\x1f{self.kind}\x1f"
-                f"{self.event_time.isoformat() if self.event_time else ''}\x1f{self.contract_id}\x1f"
-                f"{self.service_code}\x1f{self.ug_id}\x1f{self.building_id}\x1f{self.equipment_id}\x1f"
-                f"{self.criticality}\x1f{self.description}\x1f{self.visit_number}\x1f{self.quitus_document}\x1f"
-                f"{self.quitus_signed_by}\x1f{float(self.cost_eur)!r}\x1f{self.note}"
-            )
-            self._fingerprint = hashlib.blake2b(content.encode(), digest_size=16).hexdigest()
-        return self._fingerprint
-
-    def as_record(self) -> dict:
-        """The event as sent, for the rejection log."""
-        return {
-            "contractor_id": self.contractor_id, "external_ref": self.external_ref,
-            "sequence": self.sequence, "kind": self.kind,
-            "event_time": self.event_time.isoformat() if self.event_time else None,
-            "contract_id": self.contract_id, "service_code": self.service_code, "ug_id": self.ug_id,
-            "building_id": self.building_id, "equipment_id": self.equipment_id,
-            "criticality": self.criticality, "description": self.description,
-            "visit_number": self.visit_number, "quitus_document": self.quitus_document,
-            "quitus_signed_by": self.quitus_signed_by, "cost_eur": self.cost_eur, "note": self.note,
-        }
+def events_columns(rows: list[dict]) -> dict[str, list]:
+    """Columns from a list of partial records (missing fields take their empty value)."""
+    empty = {pl.String: "", pl.Int64: 0, pl.Float64: 0.0}
+    return {name: [row.get(name, empty[dtype]) for row in rows] for name, dtype in SENT_SCHEMA.items()}

@@ -1,8 +1,5 @@
 """The state of one intervention, and how each accepted event moves it."""
 from dataclasses import dataclass
-from datetime import datetime
-
-from services.interventions.events import EventIn
 
 STATUSES = ("OPEN", "SCHEDULED", "IN_PROGRESS", "ON_HOLD", "RESOLVED", "CLOSED", "CANCELLED")
 OPEN_STATUSES = frozenset({"OPEN", "SCHEDULED", "IN_PROGRESS", "ON_HOLD"})
@@ -28,6 +25,8 @@ def status_of(*, cancelled: bool, closed: bool, resolved: bool, on_hold: bool, v
 
 @dataclass(slots=True)
 class TicketState:
+    """Instants are integer microseconds since the epoch (see timeline.py)."""
+
     id: str
     contractor_id: str
     external_ref: str
@@ -40,29 +39,28 @@ class TicketState:
     ug_id: str | None
     equipment_id: str | None
     description: str
-    requested_at: datetime
+    requested_at: int
     status: str = "OPEN"
     visits: int = 0
     open_visit_number: int | None = None
-    open_visit_started_at: datetime | None = None
-    first_visit_at: datetime | None = None
-    resolved_at: datetime | None = None
-    closed_at: datetime | None = None
-    cancelled_at: datetime | None = None
+    open_visit_started_at: int | None = None
+    first_visit_at: int | None = None
+    resolved_at: int | None = None
+    closed_at: int | None = None
+    cancelled_at: int | None = None
     planned: bool = False
     on_hold: bool = False
     has_quitus: bool = False
     cost_eur: float = 0.0
     max_sequence: int = 0
 
-    def apply(self, event: EventIn) -> None:
+    def apply(self, kind: str, at: int, sequence: int, visit_number: int = 0, cost_eur: float = 0.0) -> None:
         """Move the state by one event that passed every check."""
-        kind, at = event.kind, event.event_time
         if kind in ("PLANNED", "REPLANNED"):
             self.planned = True
         elif kind == "VISIT_STARTED":
             self.visits += 1
-            self.open_visit_number, self.open_visit_started_at = event.visit_number, at
+            self.open_visit_number, self.open_visit_started_at = visit_number, at
             if self.first_visit_at is None or at < self.first_visit_at:
                 self.first_visit_at = at
         elif kind == "VISIT_ENDED":
@@ -73,14 +71,14 @@ class TicketState:
             self.on_hold = False
         elif kind == "RESOLVED":
             self.resolved_at = at
-            self.cost_eur += event.cost_eur
+            self.cost_eur += cost_eur
         elif kind == "QUITUS":
             self.has_quitus = True
         elif kind == "CLOSED":
             self.closed_at = at
         elif kind == "CANCELLED":
             self.cancelled_at = at
-        self.max_sequence = max(self.max_sequence, event.sequence)
+        self.max_sequence = max(self.max_sequence, sequence)
         self.status = status_of(
             cancelled=self.cancelled_at is not None, closed=self.closed_at is not None,
             resolved=self.resolved_at is not None, on_hold=self.on_hold, visits=self.visits,

@@ -2,16 +2,25 @@
 rejecting rule is refused with the rule, the field and a reason naming the record, and the
 rest of its batch goes on. ``closed_without_quitus`` only warns.
 
-Pure code: the caller supplies the portfolio index, the stored state of the tickets the
-batch touches, the fingerprints of stored events it may re-send, and the clock.
+Two passes over a batch (a polars frame, see events.py):
+1. the checks that need no ticket state (fields, references, perimeter, clocks) as polars
+   expressions over the whole batch, joined to the portfolio index; the first rule broken,
+   in the order of RECORD_CHECKS, is the one reported;
+2. the ticket life cycle (requested before anything else, visits that start before they end,
+   nothing after closure...) as one loop over the surviving events, in batch order, against
+   the stored state of each ticket.
+Pure code: the caller supplies the index, the stored states, the fingerprints of stored
+events that may be re-sent, and the clock.
 """
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from services.interventions.events import KINDS, EventIn
+import polars as pl
+
+from services.interventions.events import KINDS
 from services.interventions.lifecycle import FINAL_STATUSES, TicketState
-from services.interventions.portfolio import PortfolioIndex
+from services.interventions.portfolio import IndexFrames
+from services.interventions.timeline import to_us
 from services.runtime.principal import Principal, Role
 
 # Clocks of contractors' systems drift; an event this far ahead of ours is still accepted.
@@ -24,6 +33,7 @@ RULES = {
     "unknown_contractor": "the contractor is not in the portfolio",
     "event_in_future": "the event happened after the time it was received",
     "recorded_before_event": "the event was recorded before it happened",
+    "invalid_value": "a numeric field is out of range",
     "conflicting_resend": "a record with the same key and different content is already stored",
     "unknown_contract": "the contract is not known",
     "contract_of_other_contractor": "the contract belongs to another contractor",
@@ -33,10 +43,10 @@ RULES = {
     "unknown_unit": "the UG id is not in the portfolio",
     "unknown_building": "the building is not in the portfolio",
     "unknown_equipment": "the equipment is not in the portfolio",
-    "unit_building_mismatch": "the unit is not in the building given",
+    "unit_building_mismatch": "the unit or equipment is not in the building given",
     "contract_not_covering_building": "the building is outside the contract's perimeter",
     "contract_not_covering_trade": "the service code's trade is not in the contract",
-    "already_requested": "the intervention was already requested with another sequence",
+    "already_requested": "the intervention was already requested",
     "unknown_intervention": "the event refers to an intervention never requested",
     "event_before_request": "the event happened before the intervention was requested",
     "event_after_closure": "the intervention is already closed or cancelled",
@@ -45,7 +55,6 @@ RULES = {
     "visit_end_before_start": "a visit ends before it starts",
     "already_resolved": "the intervention is already resolved",
     "curative_resolved_without_visit": "a curative intervention is resolved with no visit",
-    "invalid_value": "a numeric field is out of range",
     "closed_without_quitus": "(warning) the intervention is closed with no quitus recorded",
 }
 WARNING_RULES = frozenset({"closed_without_quitus"})
@@ -59,251 +68,202 @@ class Finding:
     reason: str
     record_key: str
 
-    @property
-    def is_warning(self) -> bool:
-        return self.rule in WARNING_RULES
-
-
-@dataclass(slots=True)
-class Accepted:
-    event: EventIn
-    recorded_at: datetime
-    warnings: list[Finding]
-
 
 @dataclass(slots=True)
 class BatchOutcome:
-    accepted: list[Accepted] = field(default_factory=list)
-    duplicates: int = 0
-    rejected: list[tuple[EventIn, Finding]] = field(default_factory=list)
+    accepted: pl.DataFrame                      # the batch's accepted rows, with recorded_us and warnings
+    rejected: list[Finding]
+    rejected_rows: pl.DataFrame                 # the rejected records as sent (for the rejection log)
+    warnings: list[Finding]
+    duplicates: int
     touched: dict[str, TicketState] = field(default_factory=dict)   # states to write back
 
-    @property
-    def warnings(self) -> list[Finding]:
-        return [w for a in self.accepted for w in a.warnings]
+
+def _text(name: str) -> pl.Expr:
+    return pl.col(name).cast(pl.String).fill_null("")
 
 
-class Rejected(Exception):
-    def __init__(self, rule: str, field: str, reason: str) -> None:
-        self.rule, self.field, self.reason = rule, field, reason
+def _record_checks(principal: Principal, now_us: int) -> list[tuple[pl.Expr, str, str, pl.Expr]]:
+    """(broken-when, rule, field, reason) in the order they are tried."""
+    c, key = pl.col, pl.col("record_key")
+    req = c("kind") == "REQUESTED"
+    tolerance = int(FUTURE_TOLERANCE / timedelta(microseconds=1))
+    foreign = (c("contractor_id") != principal.contractor_id) if principal.role is Role.CONTRACTOR else pl.lit(False)
+    building_given = c("building_id") != ""
+    equipment_home = pl.when(building_given).then(c("building_id")).otherwise(c("unit_building"))
+    return [
+        (c("contractor_id") == "", "missing_field", "contractor_id", pl.format("{}: contractor_id is required", key)),
+        (c("external_ref") == "", "missing_field", "external_ref", pl.format("{}: external_ref is required", key)),
+        (c("sequence") <= 0, "missing_field", "sequence", pl.format("{}: sequence must be 1 or more", key)),
+        (c("kind") == "", "missing_field", "kind", pl.format("{}: kind is required", key)),
+        (~c("kind").is_in(KINDS), "unknown_kind", "kind", pl.format("{}: unknown kind {}", key, "kind")),
+        (c("event_us").is_null(), "missing_field", "event_time", pl.format("{}: event_time is required", key)),
+        (foreign, "foreign_contractor", "contractor_id",
+         pl.format("{}: {} may not write tickets of {}", key, pl.lit(str(principal)), "contractor_id")),
+        (c("contractor_known").is_null(), "unknown_contractor", "contractor_id",
+         pl.format("{}: contractor {} is not in the portfolio", key, "contractor_id")),
+        (c("recorded") > now_us + tolerance, "event_in_future", "recorded_at",
+         pl.format("{}: recorded_at is in the future", key)),
+        (c("event_us") > now_us + tolerance, "event_in_future", "event_time",
+         pl.format("{}: event_time is after its reception", key)),
+        (c("event_us") > c("recorded") + tolerance, "recorded_before_event", "recorded_at",
+         pl.format("{}: recorded before it happened", key)),
+        (c("cost_eur").is_nan() | (c("cost_eur") < 0), "invalid_value", "cost_eur",
+         pl.format("{}: cost_eur must be a number >= 0", key)),
+        (c("stored_fingerprint").is_not_null(), "conflicting_resend", "sequence",
+         pl.format("{}: this sequence is already stored with different content", key)),
+        (req & (c("contract_id") == ""), "missing_field", "contract_id", pl.format("{}: contract_id is required", key)),
+        (req & (c("service_code") == ""), "missing_field", "service_code",
+         pl.format("{}: service_code is required", key)),
+        (req & (c("criticality") == ""), "missing_field", "criticality", pl.format("{}: criticality is required", key)),
+        (req & (c("ug_id") == "") & ~building_given & (c("equipment_id") == ""), "missing_field", "ug_id",
+         pl.format("{}: one of ug_id, building_id or equipment_id is required", key)),
+        (req & c("contract_contractor").is_null(), "unknown_contract", "contract_id",
+         pl.format("{}: contract {} is not known", key, "contract_id")),
+        (req & (c("contract_contractor") != c("contractor_id")), "contract_of_other_contractor", "contract_id",
+         pl.format("{}: contract {} belongs to {}", key, "contract_id", "contract_contractor")),
+        (req & ((c("event_us") < c("starts_us")) | (c("event_us") >= c("ends_us"))), "contract_not_in_force",
+         "event_time", pl.format("{}: requested outside the dates of contract {}", key, "contract_id")),
+        (req & c("trade").is_null(), "unknown_service_code", "service_code",
+         pl.format("{}: service code {} is not in contract {}", key, "service_code", "contract_id")),
+        (req & c("has_deadline").is_null(), "unknown_criticality", "criticality",
+         pl.format("{}: contract {} sets no deadline for {} at criticality {}", key, "contract_id", "service_code",
+                   "criticality")),
+        (req & (c("ug_id") != "") & c("unit_building").is_null(), "unknown_unit", "ug_id",
+         pl.format("{}: UG {} is not in the portfolio", key, "ug_id")),
+        (req & building_given & c("building_known").is_null(), "unknown_building", "building_id",
+         pl.format("{}: building {} is not in the portfolio", key, "building_id")),
+        (req & building_given & (c("unit_building") != c("building_id")), "unit_building_mismatch", "building_id",
+         pl.format("{}: UG {} is in building {}, not {}", key, "ug_id", "unit_building", "building_id")),
+        (req & (c("equipment_id") != "") & c("equipment_building").is_null(), "unknown_equipment", "equipment_id",
+         pl.format("{}: equipment {} is not in the portfolio", key, "equipment_id")),
+        (req & (c("equipment_id") != "") & (c("equipment_building") != equipment_home), "unit_building_mismatch",
+         "equipment_id", pl.format("{}: equipment {} is in building {}, not {}", key, "equipment_id",
+                                   "equipment_building", equipment_home)),
+        (req & c("covered").is_null(), "contract_not_covering_building", "building_id",
+         pl.format("{}: building {} is outside the perimeter of contract {}", key, "building", "contract_id")),
+        (req & ~c("code_in_trades"), "contract_not_covering_trade", "service_code",
+         pl.format("{}: trade {} of {} is not in contract {}", key, "trade", "service_code", "contract_id")),
+        (c("kind").is_in(["VISIT_STARTED", "VISIT_ENDED"]) & (c("visit_number") <= 0), "missing_field",
+         "visit_number", pl.format("{}: visit_number must be 1 or more", key)),
+        ((c("kind") == "QUITUS") & (c("quitus_document") == ""), "missing_field", "quitus_document",
+         pl.format("{}: quitus_document is required", key)),
+    ]
 
 
-def check_batch(
-    events: Iterable[EventIn],
-    *,
-    index: PortfolioIndex,
-    states: dict[str, TicketState],
-    stored_fingerprints: dict[tuple[str, int], str],
-    principal: Principal,
-    now: datetime,
-) -> BatchOutcome:
-    """Check and apply a batch in order; ``states`` is updated in place for accepted events."""
-    outcome = BatchOutcome()
-    seen = dict(stored_fingerprints)
+def _with_references(batch: pl.DataFrame, frames: IndexFrames, stored: dict[tuple[str, int], str],
+                     principal: Principal, now_us: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(the batch joined to the index with its first broken rule, the reasons of the rows that broke one)"""
+    stored_frame = pl.DataFrame(
+        [(i, s, fp) for (i, s), fp in stored.items()], orient="row",
+        schema={"intervention_id": pl.String, "sequence": pl.Int64, "stored_fp": pl.String})
     backfill = principal.role in (Role.ADMIN, Role.SERVICE)
-    for event in events:
-        key = (event.intervention_id, event.sequence)
-        known = seen.get(key)
-        if known is not None and known == event.fingerprint:
-            outcome.duplicates += 1
-            continue
-        try:
-            if known is not None:
-                raise Rejected("conflicting_resend", "sequence",
-                               f"sequence {event.sequence} of {event.intervention_id} is already stored "
-                               "with different content")
-            recorded_at = _check(event, index, states, principal, now, backfill)
-        except Rejected as exc:
-            outcome.rejected.append((event, Finding(event.index, exc.rule, exc.field, exc.reason, event.record_key)))
-            continue
-        warnings = []
-        state = states.get(event.intervention_id)
-        if event.kind == "REQUESTED":
-            state = _new_ticket(event, index)
-            states[state.id] = state
-        elif event.kind == "CLOSED" and not state.has_quitus:
-            warnings.append(Finding(event.index, "closed_without_quitus", "kind",
-                                    f"{event.intervention_id} closed with no quitus event", event.record_key))
-        state.apply(event)
-        outcome.touched[state.id] = state
-        seen[key] = event.fingerprint
-        outcome.accepted.append(Accepted(event, recorded_at, warnings))
-    return outcome
-
-
-def _new_ticket(event: EventIn, index: PortfolioIndex) -> TicketState:
-    contract = index.contracts[event.contract_id]
-    code = contract.codes[event.service_code]
-    building = index.units[event.ug_id] if event.ug_id else (
-        index.equipment[event.equipment_id] if event.equipment_id and not event.building_id else event.building_id
+    recorded = pl.coalesce(pl.col("recorded_us"), pl.lit(now_us)) if backfill else pl.lit(now_us)
+    joined = (
+        batch.with_columns(recorded.cast(pl.Int64).alias("recorded"))
+        .join(stored_frame, on=["intervention_id", "sequence"], how="left")
+        .join(frames.contractors.with_columns(pl.lit(True).alias("contractor_known")), on="contractor_id", how="left")
+        .join(frames.contracts, on="contract_id", how="left")
+        .join(frames.codes, on=["contract_id", "service_code"], how="left")
+        .join(frames.deadlines.with_columns(pl.lit(True).alias("has_deadline")),
+              on=["contract_id", "service_code", "criticality"], how="left")
+        .join(frames.units, on="ug_id", how="left")
+        .join(frames.buildings, on="building_id", how="left")
+        .join(frames.equipment, on="equipment_id", how="left")
+        .with_columns(
+            (pl.col("stored_fp") == pl.col("fingerprint")).fill_null(False).alias("stored_duplicate"),
+            pl.when(pl.col("stored_fp") != pl.col("fingerprint")).then(pl.col("stored_fp")).alias("stored_fingerprint"),
+            pl.coalesce(pl.col("unit_building"), pl.when(pl.col("building_id") != "").then(pl.col("building_id")),
+                        pl.col("equipment_building")).alias("building"),
+        )
+        .join(frames.perimeter, left_on=["contract_id", "building"], right_on=["contract_id", "covered_building"],
+              how="left")
     )
-    return TicketState(
-        id=event.intervention_id, contractor_id=event.contractor_id, external_ref=event.external_ref,
-        contract_id=event.contract_id, service_code=event.service_code, trade=code.trade,
-        nature=code.nature, criticality=event.criticality, building_id=building,
-        ug_id=event.ug_id or None, equipment_id=event.equipment_id or None,
-        description=event.description, requested_at=event.event_time,
-    )
+    checks = _record_checks(principal, now_us)
+    # The first broken rule as a number over the whole batch (cheap); its text only for the few rows that broke one.
+    first = pl.coalesce([pl.when(broken.fill_null(False)).then(pl.lit(i, pl.Int16))
+                         for i, (broken, *_) in enumerate(checks)])
+    joined = joined.with_columns(
+        pl.when(pl.col("stored_duplicate")).then(None).otherwise(first).alias("broken_rule")).sort("index")
+    failing = joined.filter(pl.col("broken_rule").is_not_null())
+    reasons = failing.select("index", pl.coalesce([
+        pl.when(pl.col("broken_rule") == i).then(pl.struct(rule=pl.lit(rule), field=pl.lit(fld), reason=reason))
+        for i, (_, rule, fld, reason) in enumerate(checks)]).alias("broken"))
+    return joined, reasons
 
 
-def _require(value: object, name: str, event: EventIn) -> None:
-    if not value:
-        raise Rejected("missing_field", name, f"{event.record_key}: {name} is required")
+def check_batch(batch: pl.DataFrame, *, frames: IndexFrames, states: dict[str, TicketState],
+                stored_fingerprints: dict[tuple[str, int], str], principal: Principal,
+                now: datetime) -> BatchOutcome:
+    """Check a batch (events.batch_frame) in order; ``states`` is updated in place."""
+    checked, reasons = _with_references(batch, frames, stored_fingerprints, principal, to_us(now))
+    keys = dict(checked.select("index", "record_key").iter_rows())
+    rejected = [Finding(i, b["rule"], b["field"], b["reason"], keys[i]) for i, b in reasons.iter_rows()]
+    duplicates = int(checked["stored_duplicate"].sum())
+    candidates = checked.filter(pl.col("broken_rule").is_null() & ~pl.col("stored_duplicate"))
+    accepted, warnings, seen = [], [], {}
+    columns = ("index", "intervention_id", "record_key", "sequence", "kind", "event_us", "visit_number", "cost_eur",
+               "fingerprint", "contractor_id", "external_ref", "contract_id", "service_code", "trade", "nature",
+               "criticality", "building", "ug_id", "equipment_id", "description")
+    for row in candidates.select(columns).iter_rows():
+        index, ticket_id, record_key, sequence, kind, at, visit_number, cost, fingerprint = row[:9]
+        known = seen.get((ticket_id, sequence))
+        if known == fingerprint:
+            duplicates += 1
+            continue
+        if known is not None:
+            rejected.append(Finding(index, "conflicting_resend", "sequence",
+                                    f"{record_key}: sent twice in the batch with different content", record_key))
+            continue
+        state = states.get(ticket_id)
+        broken = _lifecycle_rule(kind, at, visit_number, state, record_key)
+        if broken:
+            rejected.append(Finding(index, *broken, record_key))
+            continue
+        if kind == "REQUESTED":
+            contractor, ref, contract, code, trade, nature, criticality, building, ug, equipment, text = row[9:]
+            state = TicketState(ticket_id, contractor, ref, contract, code, trade, nature, criticality, building,
+                                ug or None, equipment or None, text, at)
+            states[ticket_id] = state
+        elif kind == "CLOSED" and not state.has_quitus:
+            warnings.append(Finding(index, "closed_without_quitus", "kind",
+                                    f"{record_key}: {ticket_id} closed with no quitus event", record_key))
+        state.apply(kind, at, sequence, visit_number, cost)
+        seen[(ticket_id, sequence)] = fingerprint
+        accepted.append(index)
+    touched = {batch_id: states[batch_id] for batch_id in
+               candidates.filter(pl.col("index").is_in(accepted))["intervention_id"].unique()}
+    warned = {w.index: w.rule for w in warnings}
+    accepted_rows = checked.filter(pl.col("index").is_in(accepted)).with_columns(
+        pl.col("index").replace_strict(warned, default="", return_dtype=pl.String).alias("warnings"))
+    rejected.sort(key=lambda f: f.index)
+    rejected_rows = batch.filter(pl.col("index").is_in([f.index for f in rejected]))
+    return BatchOutcome(accepted_rows, rejected, rejected_rows, warnings, duplicates, touched)
 
 
-def _check(event: EventIn, index: PortfolioIndex, states: dict[str, TicketState], principal: Principal,
-           now: datetime, backfill: bool) -> datetime:
-    """Raise Rejected on the first broken rule; return the recorded_at to store."""
-    _require(event.contractor_id, "contractor_id", event)
-    _require(event.external_ref, "external_ref", event)
-    if event.sequence <= 0:
-        raise Rejected("missing_field", "sequence", f"{event.record_key}: sequence must be 1 or more")
-    _require(event.kind, "kind", event)
-    if event.kind not in KINDS:
-        raise Rejected("unknown_kind", "kind", f"{event.record_key}: unknown kind {event.kind!r}")
-    _require(event.event_time, "event_time", event)
-    if not principal.may_see_contractor(event.contractor_id):
-        raise Rejected("foreign_contractor", "contractor_id",
-                       f"{event.record_key}: {principal} may not write tickets of {event.contractor_id}")
-    if event.contractor_id not in index.contractors:
-        raise Rejected("unknown_contractor", "contractor_id",
-                       f"{event.record_key}: contractor {event.contractor_id!r} is not in the portfolio")
-    recorded_at = event.recorded_at if (backfill and event.recorded_at) else now
-    if recorded_at > now + FUTURE_TOLERANCE:
-        raise Rejected("event_in_future", "recorded_at",
-                       f"{event.record_key}: recorded_at {recorded_at.isoformat()} is in the future")
-    if event.event_time > now + FUTURE_TOLERANCE:
-        raise Rejected("event_in_future", "event_time",
-                       f"{event.record_key}: event_time {event.event_time.isoformat()} is after "
-                       f"reception ({now.isoformat()})")
-    if event.event_time > recorded_at + FUTURE_TOLERANCE:
-        raise Rejected("recorded_before_event", "recorded_at",
-                       f"{event.record_key}: recorded at {recorded_at.isoformat()}, before it happened "
-                       f"({event.event_time.isoformat()})")
-    if event.cost_eur < 0 or event.cost_eur != event.cost_eur:
-        raise Rejected("invalid_value", "cost_eur", f"{event.record_key}: cost_eur must be a number >= 0")
-    state = states.get(event.intervention_id)
-    if event.kind == "REQUESTED":
+def _lifecycle_rule(kind: str, at: int, visit_number: int, state: TicketState | None,
+                    record_key: str) -> tuple[str, str, str] | None:
+    """(rule, field, reason) of the first life-cycle rule the event breaks, or None."""
+    if kind == "REQUESTED":
         if state is not None:
-            raise Rejected("already_requested", "kind",
-                           f"{event.record_key}: {event.intervention_id} was already requested")
-        _check_request(event, index)
-    else:
-        _check_follow_up(event, state)
-    return recorded_at
-
-
-def _check_request(event: EventIn, index: PortfolioIndex) -> None:
-    rk = event.record_key
-    _require(event.contract_id, "contract_id", event)
-    _require(event.service_code, "service_code", event)
-    _require(event.criticality, "criticality", event)
-    if not (event.ug_id or event.building_id or event.equipment_id):
-        raise Rejected("missing_field", "ug_id", f"{rk}: one of ug_id, building_id or equipment_id is required")
-    contract = index.contracts.get(event.contract_id)
-    if contract is None:
-        raise Rejected("unknown_contract", "contract_id", f"{rk}: contract {event.contract_id!r} is not known")
-    if contract.contractor_id != event.contractor_id:
-        raise Rejected("contract_of_other_contractor", "contract_id",
-                       f"{rk}: contract {event.contract_id!r} belongs to {contract.contractor_id}")
-    if not contract.starts_at <= event.event_time < contract.ends_at:
-        raise Rejected("contract_not_in_force", "event_time",
-                       f"{rk}: requested {event.event_time.date()} outside contract {event.contract_id} "
-                       f"({contract.starts_at.date()} to {contract.ends_at.date()})")
-    code = contract.codes.get(event.service_code)
-    if code is None:
-        raise Rejected("unknown_service_code", "service_code",
-                       f"{rk}: service code {event.service_code!r} is not in contract {event.contract_id}")
-    if event.criticality not in code.deadlines:
-        raise Rejected("unknown_criticality", "criticality",
-                       f"{rk}: contract {event.contract_id} sets no deadline for {event.service_code} at "
-                       f"criticality {event.criticality!r}")
-    building = _building_of(event, index)
-    if building not in contract.buildings:
-        raise Rejected("contract_not_covering_building", "building_id",
-                       f"{rk}: building {building} is outside the perimeter of contract {event.contract_id}")
-    if code.trade not in contract.trades:
-        raise Rejected("contract_not_covering_trade", "service_code",
-                       f"{rk}: trade {code.trade!r} of {event.service_code} is not in contract {event.contract_id}")
-
-
-def _building_of(event: EventIn, index: PortfolioIndex) -> str:
-    rk = event.record_key
-    building = ""
-    if event.ug_id:
-        building = index.units.get(event.ug_id, "")
-        if not building:
-            raise Rejected("unknown_unit", "ug_id", f"{rk}: UG {event.ug_id!r} is not in the portfolio")
-    if event.building_id:
-        if event.building_id not in index.buildings:
-            raise Rejected("unknown_building", "building_id",
-                           f"{rk}: building {event.building_id!r} is not in the portfolio")
-        if building and building != event.building_id:
-            raise Rejected("unit_building_mismatch", "building_id",
-                           f"{rk}: UG {event.ug_id} is in building {building}, not {event.building_id}")
-        building = event.building_id
-    if event.equipment_id:
-        owner = index.equipment.get(event.equipment_id)
-        if owner is None:
-            raise Rejected("unknown_equipment", "equipment_id",
-                           f"{rk}: equipment {event.equipment_id!r} is not in the portfolio")
-        if building and owner != building:
-            raise Rejected("unit_building_mismatch", "equipment_id",
-                           f"{rk}: equipment {event.equipment_id} is in building {owner}, not {building}")
-        building = owner
-    return building
-
-
-def _check_follow_up(event: EventIn, state: TicketState | None) -> None:
-    rk = event.record_key
+            return "already_requested", "kind", f"{record_key}: the intervention was already requested"
+        return None
     if state is None:
-        raise Rejected("unknown_intervention", "external_ref",
-                       f"{rk}: {event.intervention_id} was never requested")
+        return "unknown_intervention", "external_ref", f"{record_key}: the intervention was never requested"
     if state.status in FINAL_STATUSES:
-        raise Rejected("event_after_closure", "kind",
-                       f"{rk}: {event.intervention_id} is already {state.status.lower()}")
-    if event.event_time < state.requested_at:
-        raise Rejected("event_before_request", "event_time",
-                       f"{rk}: {event.kind} at {event.event_time.isoformat()} is before the request "
-                       f"({state.requested_at.isoformat()})")
-    check = FOLLOW_UP_CHECKS.get(event.kind)
-    if check:
-        check(event, state)
-
-
-def _visit_started(event: EventIn, state: TicketState) -> None:
-    if event.visit_number <= 0:
-        raise Rejected("missing_field", "visit_number", f"{event.record_key}: visit_number must be 1 or more")
-    if state.open_visit_number is not None:
-        raise Rejected("visit_already_open", "visit_number",
-                       f"{event.record_key}: visit {state.open_visit_number} has not ended")
-
-
-def _visit_ended(event: EventIn, state: TicketState) -> None:
-    if state.open_visit_number is None or state.open_visit_number != event.visit_number:
-        raise Rejected("visit_end_without_start", "visit_number",
-                       f"{event.record_key}: visit {event.visit_number} of {event.intervention_id} never started")
-    if event.event_time < state.open_visit_started_at:
-        raise Rejected("visit_end_before_start", "event_time",
-                       f"{event.record_key}: visit {event.visit_number} ends at {event.event_time.isoformat()}, "
-                       f"before it starts ({state.open_visit_started_at.isoformat()})")
-
-
-def _resolved(event: EventIn, state: TicketState) -> None:
-    if state.resolved_at is not None:
-        raise Rejected("already_resolved", "kind", f"{event.record_key}: {event.intervention_id} is already resolved")
-    if state.nature == "CURATIVE" and state.visits == 0:
-        raise Rejected("curative_resolved_without_visit", "kind",
-                       f"{event.record_key}: curative {event.intervention_id} resolved with no visit")
-
-
-def _quitus(event: EventIn, state: TicketState) -> None:
-    _require(event.quitus_document, "quitus_document", event)
-
-
-FOLLOW_UP_CHECKS: dict[str, Callable[[EventIn, TicketState], None]] = {
-    "VISIT_STARTED": _visit_started,
-    "VISIT_ENDED": _visit_ended,
-    "RESOLVED": _resolved,
-    "QUITUS": _quitus,
-}
+        return "event_after_closure", "kind", f"{record_key}: the intervention is already {state.status.lower()}"
+    if at < state.requested_at:
+        return "event_before_request", "event_time", f"{record_key}: {kind} happened before the request"
+    if kind == "VISIT_STARTED" and state.open_visit_number is not None:
+        return "visit_already_open", "visit_number", f"{record_key}: visit {state.open_visit_number} has not ended"
+    if kind == "VISIT_ENDED":
+        if state.open_visit_number != visit_number:
+            return "visit_end_without_start", "visit_number", f"{record_key}: visit {visit_number} never started"
+        if at < state.open_visit_started_at:
+            return "visit_end_before_start", "event_time", f"{record_key}: visit {visit_number} ends before it starts"
+    if kind == "RESOLVED":
+        if state.resolved_at is not None:
+            return "already_resolved", "kind", f"{record_key}: the intervention is already resolved"
+        if state.nature == "CURATIVE" and state.visits == 0:
+            return "curative_resolved_without_visit", "kind", f"{record_key}: curative, resolved with no visit"
+    return None

@@ -10,9 +10,9 @@ import polars as pl
 
 from services.interventions.deadlines import deadline_lines
 from services.interventions.errors import ForeignRecord, InterventionNotFound
-from services.interventions.events import EventIn
+from services.interventions.events import batch_frame
 from services.interventions.facts import derive_facts
-from services.interventions.portfolio import PortfolioIndex
+from services.interventions.portfolio import IndexFrames, PortfolioIndex, index_frames
 from services.interventions.rules import BatchOutcome, check_batch
 from services.interventions.store import InterventionStore
 from services.runtime.principal import Principal, Role
@@ -33,11 +33,12 @@ class InterventionsService:
 
     # ------------------------------------------------------------ portfolio
 
-    def index(self, refresh_if_older_than: float | None = None) -> PortfolioIndex:
+    def index(self, refresh_if_older_than: float | None = None) -> tuple[PortfolioIndex, IndexFrames]:
         with self._lock:
             stale = refresh_if_older_than is not None and time.monotonic() - self._index_loaded > refresh_if_older_than
             if self._index is None or stale:
-                self._index = self.store.load_index()
+                index = self.store.load_index()
+                self._index = (index, index_frames(index))
                 self._index_loaded = time.monotonic()
             return self._index
 
@@ -48,18 +49,21 @@ class InterventionsService:
 
     # ------------------------------------------------------------ ingest
 
-    def ingest_batch(self, events: list[EventIn], principal: Principal) -> BatchOutcome:
-        """Check one batch against the stored state and commit it in one transaction."""
-        index = self.index()
-        if any(_references_unknown(e, index) for e in events):
-            index = self.index(refresh_if_older_than=INDEX_RELOAD_S)
+    def ingest_batch(self, columns: dict[str, list], principal: Principal) -> BatchOutcome:
+        """Check one batch (events.SENT_SCHEMA columns) against the stored state and commit it
+        in one transaction."""
+        batch = batch_frame(columns)
+        index, frames = self.index()
+        if _references_unknown(batch, index):
+            index, frames = self.index(refresh_if_older_than=INDEX_RELOAD_S)
         now = self.clock()
         with self.store.engine.begin() as conn:
-            states = self.store.load_states(conn, {e.intervention_id for e in events})
-            maybe_resent = [(e.intervention_id, e.sequence) for e in events
-                            if e.intervention_id in states and e.sequence <= states[e.intervention_id].max_sequence]
+            states = self.store.load_states(conn, batch["intervention_id"].unique().to_list())
+            max_sequence = {k: s.max_sequence for k, s in states.items()}
+            maybe_resent = [(i, q) for i, q in batch.select("intervention_id", "sequence").iter_rows()
+                            if q <= max_sequence.get(i, 0)]
             fingerprints = self.store.load_fingerprints(conn, maybe_resent) if maybe_resent else {}
-            outcome = check_batch(events, index=index, states=states, stored_fingerprints=fingerprints,
+            outcome = check_batch(batch, frames=frames, states=states, stored_fingerprints=fingerprints,
                                   principal=principal, now=now)
             self.store.write_outcome(conn, outcome, now)
         return outcome
@@ -120,11 +124,16 @@ class InterventionsService:
         return result
 
 
-def _references_unknown(event: EventIn, index: PortfolioIndex) -> bool:
-    return event.kind == "REQUESTED" and (
-        event.contract_id not in index.contracts or (event.ug_id and event.ug_id not in index.units)
-        or (event.building_id and event.building_id not in index.buildings)
-    ) or event.contractor_id not in index.contractors
+def _references_unknown(batch: pl.DataFrame, index: PortfolioIndex) -> bool:
+    """Whether the batch names a contractor, contract, unit or building the index lacks
+    (another replica may have imported it since the index was loaded)."""
+    requests = batch.filter(pl.col("kind") == "REQUESTED")
+    return (
+        not set(batch["contractor_id"].unique()) <= index.contractors
+        or not set(requests["contract_id"].unique()) <= index.contracts.keys()
+        or not set(requests.filter(pl.col("ug_id") != "")["ug_id"].unique()) <= index.units.keys()
+        or not set(requests.filter(pl.col("building_id") != "")["building_id"].unique()) <= index.buildings.keys()
+    )
 
 
 def facts_digest(facts: pl.DataFrame) -> str:

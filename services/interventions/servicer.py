@@ -58,11 +58,10 @@ class InterventionsServicer(pb_grpc.InterventionsServicer):
     def IngestEvents(self, request_iterator, context) -> Iterator[pb.BatchAck]:
         principal = current_principal()
         for batch in request_iterator:
-            events = [convert.event_in(i, e) for i, e in enumerate(batch.events)]
-            outcome = self.service.ingest_batch(events, principal)
+            outcome = self.service.ingest_batch(convert.batch_columns(batch.events), principal)
             yield pb.BatchAck(
-                batch_id=batch.batch_id, received=len(events), accepted=len(outcome.accepted),
-                duplicates=outcome.duplicates, rejected=[convert.issue(f) for _, f in outcome.rejected],
+                batch_id=batch.batch_id, received=len(batch.events), accepted=outcome.accepted.height,
+                duplicates=outcome.duplicates, rejected=[convert.issue(f) for f in outcome.rejected],
                 warnings=[convert.issue(w) for w in outcome.warnings],
             )
 
@@ -136,7 +135,7 @@ class InterventionsServicer(pb_grpc.InterventionsServicer):
         if as_of is None:
             raise InvalidRequest("as_of is required: an export is always as known at a cut-off", field="as_of")
         if request.territory_ids:
-            index = self.service.index()
+            index, _ = self.service.index()
             wanted = set(request.territory_ids)
             buildings = [b for b, (t, _) in index.buildings.items() if t in wanted] + list(request.building_ids)
         else:

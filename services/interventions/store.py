@@ -6,16 +6,50 @@ from datetime import datetime
 from operator import attrgetter
 
 import polars as pl
-from sqlalchemy import Engine, and_, delete, func, or_, select, tuple_
+from sqlalchemy import Engine, String, and_, any_, bindparam, delete, func, or_, select, tuple_
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from services.interventions import models as m
+from services.interventions.events import SENT_SCHEMA
 from services.interventions.lifecycle import TicketState
 from services.interventions.portfolio import ContractInfo, PortfolioIndex, ServiceCodeInfo
 from services.interventions.rules import BatchOutcome
-from services.runtime.db import bulk_insert, upsert
+from services.interventions.timeline import from_us, to_us
+from services.runtime.db import insert_frame, upsert, upsert_frame
 
 TICKET_COLUMNS = [f.name for f in fields(TicketState)]
+TICKET_TIMES = ["requested_at", "open_visit_started_at", "first_visit_at", "resolved_at", "closed_at", "cancelled_at"]
+TICKET_SCHEMA = {
+    **dict.fromkeys(["id", "contractor_id", "external_ref", "contract_id", "service_code", "trade", "nature",
+                     "criticality", "building_id", "ug_id", "equipment_id", "description"], pl.String),
+    "requested_at": pl.Int64, "status": pl.String, "visits": pl.Int64, "open_visit_number": pl.Int64,
+    **dict.fromkeys(["open_visit_started_at", "first_visit_at", "resolved_at", "closed_at", "cancelled_at"], pl.Int64),
+    **dict.fromkeys(["planned", "on_hold", "has_quitus"], pl.Boolean), "cost_eur": pl.Float64, "max_sequence": pl.Int64,
+}
 _ticket_row = attrgetter(*TICKET_COLUMNS)
+
+
+def _chunks(conn, ids: list[str]) -> list[list[str]]:
+    """PostgreSQL takes the whole list as one array parameter; SQLite caps bound parameters."""
+    return [ids] if conn.dialect.name == "postgresql" else [ids[i:i + 900] for i in range(0, len(ids), 900)]
+
+
+def _among(conn, column, ids: list[str]):
+    if conn.dialect.name == "postgresql":
+        return column == any_(bindparam("ids", ids, type_=ARRAY(String)))
+    return column.in_(ids)
+
+
+def _time(column: str) -> pl.Expr:
+    """Integer microseconds since the epoch, as a UTC timestamp column."""
+    return pl.col(column).cast(pl.Datetime("us", "UTC")).alias(column)
+
+
+def _payload_json(row: dict) -> str:
+    """The record as the contractor sent it, for the rejection log."""
+    record = {name: row[name] for name in SENT_SCHEMA if name not in ("event_us", "recorded_us")}
+    record["event_time"] = from_us(row["event_us"]).isoformat() if row["event_us"] else None
+    return json.dumps(record, ensure_ascii=False)
 EVENT_COLUMNS = [
     "intervention_id", "sequence", "contractor_id", "kind", "event_time", "recorded_at", "visit_number",
     "quitus_document", "quitus_signed_by", "cost_eur", "note", "warnings", "fingerprint",
@@ -107,9 +141,13 @@ class InterventionStore:
         ids = list(ids)
         states: dict[str, TicketState] = {}
         cols = [m.interventions.c[name] for name in TICKET_COLUMNS]
-        for start in range(0, len(ids), 1000):
-            for row in conn.execute(select(*cols).where(m.interventions.c.id.in_(ids[start:start + 1000]))):
-                states[row.id] = TicketState(*row)
+        times = [TICKET_COLUMNS.index(name) for name in TICKET_TIMES]
+        for chunk in _chunks(conn, ids):
+            for row in conn.execute(select(*cols).where(_among(conn, m.interventions.c.id, chunk))):
+                values = list(row)
+                for i in times:
+                    values[i] = to_us(values[i])
+                states[row.id] = TicketState(*values)
         return states
 
     def load_fingerprints(self, conn, keys: Sequence[tuple[str, int]]) -> dict[tuple[str, int], str]:
@@ -127,18 +165,18 @@ class InterventionStore:
 
     def write_outcome(self, conn, outcome: BatchOutcome, received_at: datetime) -> None:
         """Events, ticket states and rejections of one batch, inside the caller's transaction."""
-        bulk_insert(conn, m.intervention_events, EVENT_COLUMNS, (
-            (a.event.intervention_id, a.event.sequence, a.event.contractor_id, a.event.kind, a.event.event_time,
-             a.recorded_at, a.event.visit_number, a.event.quitus_document, a.event.quitus_signed_by,
-             a.event.cost_eur, a.event.note, ",".join(w.rule for w in a.warnings), a.event.fingerprint)
-            for a in outcome.accepted
-        ))
-        upsert(conn, m.interventions, TICKET_COLUMNS, [_ticket_row(s) for s in outcome.touched.values()], ["id"])
+        insert_frame(conn, m.intervention_events, outcome.accepted.select(
+            "intervention_id", "sequence", "contractor_id", "kind", _time("event_us").alias("event_time"),
+            _time("recorded").alias("recorded_at"), "visit_number", "quitus_document", "quitus_signed_by",
+            "cost_eur", "note", "warnings", "fingerprint"))
+        tickets = pl.DataFrame([_ticket_row(s) for s in outcome.touched.values()], schema=TICKET_SCHEMA, orient="row")
+        upsert_frame(conn, m.interventions, tickets.with_columns(_time(c) for c in TICKET_TIMES), ["id"])
         if outcome.rejected:
+            sent = {row["index"]: row for row in outcome.rejected_rows.to_dicts()}
             self.record_rejections(conn, [
-                (e.contractor_id, f.record_key, e.fingerprint, f.rule, f.field, f.reason, received_at,
-                 json.dumps(e.as_record(), ensure_ascii=False))
-                for e, f in outcome.rejected
+                (sent[f.index]["contractor_id"], f.record_key, sent[f.index]["fingerprint"], f.rule, f.field, f.reason,
+                 received_at, _payload_json(sent[f.index]))
+                for f in outcome.rejected
             ])
 
     @staticmethod

@@ -91,9 +91,13 @@ def bulk_insert(conn: Connection, table: Table, columns: Sequence[str], rows: It
 
 
 def _copy(conn: Connection, table_name: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """COPY rows in CSV built by polars: one pass in native code instead of a Python call per row.
+    _copy_frame(conn, table_name, pl.DataFrame(rows, schema=list(columns), orient="row", infer_schema_length=None))
+
+
+def _copy_frame(conn: Connection, table_name: str, frame: pl.DataFrame) -> None:
+    """COPY a frame as CSV written by polars: native code instead of a Python call per row.
     CSV keeps NULL (unquoted empty) apart from the empty string (quoted)."""
-    frame = pl.DataFrame(rows, schema=list(columns), orient="row", infer_schema_length=None)
+    columns = frame.columns
     payload = frame.write_csv(include_header=False, datetime_format="%Y-%m-%dT%H:%M:%S%.6f%:z")
     cols = ", ".join(f'"{c}"' for c in columns)
     raw = conn.connection.driver_connection
@@ -108,13 +112,21 @@ def _sqlite_row(columns: Sequence[str], row: Sequence[Any]) -> dict[str, Any]:
 def upsert(conn: Connection, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]],
            key_columns: Sequence[str], *, update: bool = True) -> int:
     """Insert rows (tuples in ``columns`` order), or on a key conflict update the other columns
-    (or leave the stored row, with ``update=False``). Re-sending the same rows is harmless.
-
-    On PostgreSQL the rows are COPied into a temporary table and merged with one
-    INSERT ... SELECT ... ON CONFLICT; on SQLite it is one multi-row statement stream.
-    """
+    (or leave the stored row, with ``update=False``). Re-sending the same rows is harmless."""
     if not rows:
         return 0
+    frame = pl.DataFrame(rows, schema=list(columns), orient="row", infer_schema_length=None)
+    return upsert_frame(conn, table, frame, key_columns, update=update)
+
+
+def upsert_frame(conn: Connection, table: Table, frame: pl.DataFrame, key_columns: Sequence[str], *,
+                 update: bool = True) -> int:
+    """``upsert`` for a frame whose columns are the table's. On PostgreSQL the frame is COPied
+    into a temporary table and merged with one INSERT ... SELECT ... ON CONFLICT; on SQLite it
+    is one multi-row statement stream."""
+    if frame.is_empty():
+        return 0
+    columns = frame.columns
     keys = list(key_columns)
     others = [c for c in columns if c not in keys]
     if conn.dialect.name == "postgresql":
@@ -123,7 +135,7 @@ def upsert(conn: Connection, table: Table, columns: Sequence[str], rows: Sequenc
         conn.exec_driver_sql(
             f'CREATE TEMP TABLE IF NOT EXISTS "{tmp}" AS SELECT {cols} FROM "{table.name}" WITH NO DATA')
         conn.exec_driver_sql(f'TRUNCATE "{tmp}"')
-        _copy(conn, tmp, columns, rows)
+        _copy_frame(conn, tmp, frame)
         on_conflict = (
             "DO UPDATE SET " + ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in others)
             if update and others else "DO NOTHING"
@@ -131,11 +143,22 @@ def upsert(conn: Connection, table: Table, columns: Sequence[str], rows: Sequenc
         conflict_keys = ", ".join(f'"{c}"' for c in keys)
         conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({cols}) SELECT {cols} FROM "{tmp}" '
                              f"ON CONFLICT ({conflict_keys}) {on_conflict}")
-        return len(rows)
+        return frame.height
     stmt = sqlite.insert(table)
     if update and others:
         stmt = stmt.on_conflict_do_update(index_elements=keys, set_={c: stmt.excluded[c] for c in others})
     else:
         stmt = stmt.on_conflict_do_nothing(index_elements=keys)
-    conn.execute(stmt, [_sqlite_row(columns, row) for row in rows])
-    return len(rows)
+    conn.execute(stmt, frame.to_dicts())
+    return frame.height
+
+
+def insert_frame(conn: Connection, table: Table, frame: pl.DataFrame) -> int:
+    """Insert a frame whose columns are the table's (same names): COPY on PostgreSQL."""
+    if frame.is_empty():
+        return 0
+    if conn.dialect.name == "postgresql":
+        _copy_frame(conn, table.name, frame)
+    else:
+        conn.execute(table.insert(), frame.to_dicts())
+    return frame.height

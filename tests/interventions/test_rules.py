@@ -8,9 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services.interventions.events import EventIn
-from services.interventions.portfolio import ContractInfo, PortfolioIndex, ServiceCodeInfo
+from services.interventions.events import batch_frame, events_columns
+from services.interventions.portfolio import ContractInfo, PortfolioIndex, ServiceCodeInfo, index_frames
 from services.interventions.rules import RULES, check_batch
+from services.interventions.timeline import to_us
 from services.runtime.principal import Principal, Role
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -36,29 +37,31 @@ def make_index() -> PortfolioIndex:
     )
 
 
-def ev(seq: int, kind: str, at: datetime, ref: str = "T-1", contractor: str = "C1", **kw) -> EventIn:
-    return EventIn(index=seq - 1, contractor_id=contractor, external_ref=ref, sequence=seq, kind=kind, event_time=at, **kw)
+def ev(seq: int, kind: str, at: datetime, ref: str = "T-1", contractor: str = "C1", recorded_at=None, **kw) -> dict:
+    return {"contractor_id": contractor, "external_ref": ref, "sequence": seq, "kind": kind, "event_us": to_us(at),
+            "recorded_us": to_us(recorded_at) or 0, **kw}
 
 
-def req(at: datetime = T0, **kw) -> EventIn:
+def req(at: datetime = T0, **kw) -> dict:
     fields = {"contract_id": "K1", "service_code": "MS-CUR", "ug_id": "U1", "criticality": "normal"} | kw
     return ev(1, "REQUESTED", at, **fields)
 
 
 def run(events, principal=ADMIN, states=None, fingerprints=None):
-    return check_batch(events, index=make_index(), states={} if states is None else states,
-                       stored_fingerprints=fingerprints or {}, principal=principal, now=NOW)
+    return check_batch(batch_frame(events_columns(events)), frames=index_frames(make_index()),
+                       states={} if states is None else states, stored_fingerprints=fingerprints or {},
+                       principal=principal, now=NOW)
 
 
 def rejected_rules(outcome) -> list[tuple[str, str]]:
-    return [(f.rule, f.field) for _, f in outcome.rejected]
+    return [(f.rule, f.field) for f in outcome.rejected]
 
 
 def test_a_clean_curative_lifecycle_is_accepted_whole():
     outcome = run([req(), ev(2, "VISIT_STARTED", T0 + H, visit_number=1), ev(3, "VISIT_ENDED", T0 + 2 * H, visit_number=1),
                    ev(4, "RESOLVED", T0 + 2 * H, cost_eur=90), ev(5, "QUITUS", T0 + 3 * H, quitus_document="PV-1"),
                    ev(6, "CLOSED", T0 + 3 * H)])
-    assert (len(outcome.accepted), outcome.rejected, outcome.warnings) == (6, [], [])
+    assert (outcome.accepted.height, outcome.rejected, outcome.warnings) == (6, [], [])
     state = outcome.touched["C1/T-1"]
     assert (state.status, state.visits, state.cost_eur, state.building_id) == ("CLOSED", 1, 90.0, "B1")
 
@@ -80,6 +83,10 @@ def test_a_clean_curative_lifecycle_is_accepted_whole():
     (req(criticality=""), "missing_field", "criticality"),
     (req(cost_eur=-5.0), "invalid_value", "cost_eur"),
     (ev(1, "", T0), "missing_field", "kind"),
+    (ev(1, "REQUESTED", None), "missing_field", "event_time"),
+    (req(recorded_at=NOW + timedelta(days=1)), "event_in_future", "recorded_at"),
+    (req(at=NOW - timedelta(hours=1), recorded_at=NOW - timedelta(days=1)), "recorded_before_event", "recorded_at"),
+    (req(cost_eur=float("nan")), "invalid_value", "cost_eur"),
     (ev(1, "EXPLODED", T0), "unknown_kind", "kind"),
     (ev(0, "REQUESTED", T0), "missing_field", "sequence"),
 ])
@@ -87,7 +94,7 @@ def test_each_request_rule_rejects_its_case(event, rule, field):
     assert rule in RULES
     outcome = run([event])
     assert rejected_rules(outcome) == [(rule, field)]
-    assert outcome.accepted == [] and outcome.touched == {}
+    assert outcome.accepted.is_empty() and outcome.touched == {}
 
 
 @pytest.mark.parametrize(("follow_ups", "rule", "field"), [
@@ -107,7 +114,7 @@ def test_each_request_rule_rejects_its_case(event, rule, field):
 def test_each_follow_up_rule_rejects_its_case(follow_ups, rule, field):
     outcome = run([req(), *follow_ups])
     assert rejected_rules(outcome) == [(rule, field)]
-    assert len(outcome.accepted) == len(follow_ups)  # the request and every event but the bad one
+    assert outcome.accepted.height == len(follow_ups)  # the request and every event but the bad one
 
 
 def test_an_event_for_a_ticket_never_requested_is_rejected():
@@ -133,27 +140,26 @@ def test_a_contractor_cannot_write_another_contractors_tickets():
 
 def test_backfilled_recorded_at_is_honoured_for_services_only():
     past = T0 + H
-    event = req(recorded_at=past)
-    assert run([event]).accepted[0].recorded_at == past
+    assert run([req(recorded_at=past)]).accepted["recorded"].to_list() == [to_us(past)]
     contractor = Principal(Role.CONTRACTOR, "C1")
-    assert run([req(recorded_at=past)], principal=contractor).accepted[0].recorded_at == NOW
+    assert run([req(recorded_at=past)], principal=contractor).accepted["recorded"].to_list() == [to_us(NOW)]
 
 
 def test_identical_resend_is_a_duplicate_and_a_changed_one_a_conflict():
     first = run([req(), ev(2, "PLANNED", T0 + H)])
     states = first.touched
-    stored = {(a.event.intervention_id, a.event.sequence): a.event.fingerprint for a in first.accepted}
+    stored = {(i, s): fp for i, s, fp in first.accepted.select("intervention_id", "sequence", "fingerprint").iter_rows()}
     again = run([req(), ev(2, "PLANNED", T0 + H)], states=states, fingerprints=stored)
-    assert (again.duplicates, again.accepted, again.rejected) == (2, [], [])
+    assert (again.duplicates, again.accepted.height, again.rejected) == (2, 0, [])
     changed = run([ev(2, "PLANNED", T0 + 5 * H)], states=states, fingerprints=stored)
     assert rejected_rules(changed) == [("conflicting_resend", "sequence")]
 
 
 def test_a_duplicate_inside_one_batch_is_stored_once():
     outcome = run([req(), req()])
-    assert (len(outcome.accepted), outcome.duplicates) == (1, 1)
+    assert (outcome.accepted.height, outcome.duplicates) == (1, 1)
 
 
 def test_a_rejection_names_the_record():
-    (_, finding), = run([req(ug_id="U404")]).rejected
+    (finding,) = run([req(ug_id="U404")]).rejected
     assert finding.record_key == "C1/T-1#1" and "U404" in finding.reason

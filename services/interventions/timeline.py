@@ -1,0 +1,14 @@
+"""Instants as integer microseconds since the Unix epoch (UTC) on the ingest path: cheap to
+compare, to carry in polars columns and to COPY, unlike Python datetimes."""
+from datetime import UTC, datetime, timedelta
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_US = timedelta(microseconds=1)
+
+
+def to_us(value: datetime | None) -> int | None:
+    return None if value is None else (value - EPOCH) // _US
+
+
+def from_us(value: int | None) -> datetime | None:
+    return None if value is None else EPOCH + timedelta(microseconds=value)
