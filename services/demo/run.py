@@ -18,13 +18,18 @@ from rich.table import Table
 
 from reports.scorecard import ScorecardReport, render
 from services.api.quitus.common.v1.common_pb2 import Period
+from services.api.quitus.factors.v1 import factors_pb2_grpc as factors_grpc
 from services.api.quitus.interventions.v1 import interventions_pb2 as pb
 from services.api.quitus.interventions.v1 import interventions_pb2_grpc as pb_grpc
 from services.demo import contracts as demo_contracts
 from services.demo import interventions as demo_interventions
 from services.demo import portfolio as demo_portfolio
+from services.factors import convert as factors_convert
+from services.factors import server as factors_server
+from services.factors.domain.loading import load_set, load_units, set_directories
+from services.factors.paths import FACTORS_DIR
+from services.interventions import server as interventions_server
 from services.interventions.cli import quality_table
-from services.interventions.server import build as build_interventions
 from services.reporting import scorecard as scorecard_module
 from services.reporting.scorecard import METHOD_VERSION, figures_sha256, scorecard
 from services.reporting.sources import facts_frame
@@ -33,7 +38,8 @@ from services.runtime.log import configure_logging
 from services.runtime.settings import Settings
 
 console = Console()
-BATCH_SIZE = 2000
+BATCH_SIZE = 5000
+SERVERS = {"interventions": interventions_server.build, "factors": factors_server.build}
 
 
 def run_demo(*, dwellings: int, seed: int, database_url: str, out_dir: str, year: int = 2025) -> dict:
@@ -46,17 +52,37 @@ def run_demo(*, dwellings: int, seed: int, database_url: str, out_dir: str, year
     console.print(f"[bold]Quitus demo[/bold]: {dwellings:,} dwellings, seed {seed}, year {year}, "
                   f"database {database_url} (authentication off: embedded default)")
 
-    server, port = build_interventions(settings, port=0)
-    server.start()
-    channel = open_channel(f"localhost:{port}")
+    servers = {name: build(settings, port=0) for name, build in SERVERS.items()}
+    channels = {}
     try:
-        summary = _interventions_chain(pb_grpc.InterventionsStub(channel), dwellings, seed, year, out)
+        for name, (server, port) in servers.items():
+            server.start()
+            channels[name] = open_channel(f"localhost:{port}")
+        summary = {"factor_sets": _publish_factor_sets(factors_grpc.FactorsStub(channels["factors"]))}
+        summary |= _interventions_chain(pb_grpc.InterventionsStub(channels["interventions"]), dwellings, seed, year,
+                                        out)
     finally:
-        channel.close()
-        server.stop(2)
+        for channel in channels.values():
+            channel.close()
+        for server, _ in servers.values():
+            server.stop(2)
     summary["seconds"] = round(time.perf_counter() - started, 1)
     console.print(f"\nDone in {summary['seconds']} s.")
     return summary
+
+
+def _publish_factor_sets(stub: factors_grpc.FactorsStub) -> list[str]:
+    """Every factor set shipped under factors/, published through the factors service."""
+    units = load_units(FACTORS_DIR / "units.csv")
+    table = Table("set", "version", "factors", "content hash", title="Emission-factor sets published")
+    labels = []
+    for folder in set_directories(FACTORS_DIR):
+        factor_set = load_set(folder, units)
+        version = stub.Publish(factors_convert.publish_request(factor_set)).version
+        table.add_row(version.name, version.version, str(len(factor_set.factors)), version.content_hash[:16] + "…")
+        labels.append(f"{version.name}@{version.version}")
+    console.print(table)
+    return labels
 
 
 def _fresh_sqlite(database_url: str) -> None:

@@ -127,10 +127,7 @@ def publish(directory: Annotated[Path, typer.Argument(help="A <set>/<version>/ d
         except FactorsError as exc:
             console.print(f"[red]{folder}: {exc}[/red]")
             raise typer.Exit(2) from None
-        request = pb.PublishRequest(
-            metadata=convert.metadata_out(factor_set.metadata),
-            factors=[convert.factor_out(r) for r in factor_set.factors.iter_rows(named=True)])
-        response = stub.Publish(request, metadata=auth_metadata(token))
+        response = stub.Publish(convert.publish_request(factor_set), metadata=auth_metadata(token))
         state = "published" if response.created else "already published (no change)"
         console.print(f"{factor_set.label}: {state}  {response.version.content_hash}")
 

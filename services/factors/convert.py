@@ -93,3 +93,9 @@ def resolution_out(row: dict) -> pb.Resolution:
     if row["uncertainty_pct"] is not None:
         message.uncertainty_pct = row["uncertainty_pct"]
     return message
+
+
+def publish_request(factor_set) -> pb.PublishRequest:
+    """The Publish call for a set loaded by domain.loading.load_set."""
+    return pb.PublishRequest(metadata=metadata_out(factor_set.metadata),
+                             factors=[factor_out(r) for r in factor_set.factors.iter_rows(named=True)])

@@ -6,21 +6,18 @@ from services.runtime.db import make_engine
 from services.runtime.migrate import upgrade
 from services.runtime.server import QuitusServer, Registration, create_server
 from services.runtime.settings import Settings
-from services.runtime.tokens import TokenStore
+from services.runtime.tokens import token_store_for
 
 SCHEMA = "factors"
 
 
-def build(settings: Settings, port: int | None = None, schema_prefix: str = "") -> tuple[QuitusServer, int]:
+def build(settings: Settings, port: int | None = None, schema_prefix: str | None = None) -> tuple[QuitusServer, int]:
     """Engine, migrations, use cases and server: everything but start()."""
+    schema_prefix = settings.schema_prefix if schema_prefix is None else schema_prefix
     engine = make_engine(settings.database_url, schema_prefix + SCHEMA)
     upgrade(engine, "services.factors")
     service = FactorsService.from_data_dir(FactorStore(engine))
-    tokens = None
-    if settings.auth_enabled:
-        token_engine = make_engine(settings.database_url, schema_prefix + "auth")
-        upgrade(token_engine, "services.runtime")
-        tokens = TokenStore(token_engine)
+    tokens = token_store_for(settings, schema_prefix)
     registration = Registration(SERVICE_NAME, add_to_server, FactorsServicer(service))
     return create_server([registration], METHOD_ACCESS, host=settings.listen_host,
                          port=settings.factors_port if port is None else port,

@@ -6,7 +6,7 @@ from services.runtime.db import make_engine
 from services.runtime.migrate import upgrade
 from services.runtime.server import QuitusServer, Registration, create_server
 from services.runtime.settings import Settings
-from services.runtime.tokens import TokenStore
+from services.runtime.tokens import token_store_for
 
 SCHEMA = "interventions"
 
@@ -17,11 +17,7 @@ def build(settings: Settings, port: int | None = None, schema_prefix: str | None
     engine = make_engine(settings.database_url, schema_prefix + SCHEMA)
     upgrade(engine, "services.interventions")
     service = InterventionsService(InterventionStore(engine))
-    tokens = None
-    if settings.auth_enabled:
-        token_engine = make_engine(settings.database_url, schema_prefix + "auth")
-        upgrade(token_engine, "services.runtime")
-        tokens = TokenStore(token_engine)
+    tokens = token_store_for(settings, schema_prefix)
     registration = Registration(SERVICE_NAME, add_to_server, InterventionsServicer(service))
     return create_server([registration], METHOD_ACCESS, host=settings.listen_host,
                          port=settings.interventions_port if port is None else port,

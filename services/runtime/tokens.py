@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Column, Engine, MetaData, String, Table, select, update
 
-from services.runtime.db import UTCDateTime
+from services.runtime.db import UTCDateTime, make_engine
+from services.runtime.migrate import upgrade
 from services.runtime.principal import Principal
 
 metadata = MetaData()
@@ -77,3 +78,13 @@ class TokenStore:
         with self._lock:
             self._cache[key] = (now + self.cache_s, principal)
         return principal
+
+
+def token_store_for(settings, schema_prefix: str) -> TokenStore | None:
+    """The token store a server checks callers against; None (authentication off) only when the
+    settings say so, as the embedded default does."""
+    if not settings.auth_enabled:
+        return None
+    engine = make_engine(settings.database_url, schema_prefix + "auth")
+    upgrade(engine, "services.runtime")
+    return TokenStore(engine)
