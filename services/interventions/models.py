@@ -190,7 +190,6 @@ intervention_events = Table(
     Column("note", Text, nullable=False),
     Column("warnings", String(200), nullable=False),
     Column("fingerprint", String(32), nullable=False),
-    Index("ix_events_contractor", "contractor_id"),
 )
 
 # Every refused record, kept with its reason and the record as sent: nothing is lost.

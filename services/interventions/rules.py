@@ -202,11 +202,13 @@ def check_batch(batch: pl.DataFrame, *, frames: IndexFrames, states: dict[str, T
     duplicates = int(checked["stored_duplicate"].sum())
     candidates = checked.filter(pl.col("broken_rule").is_null() & ~pl.col("stored_duplicate"))
     accepted, warnings, seen = [], [], {}
+    requested = {row[0]: row[1:] for row in candidates.filter(pl.col("kind") == "REQUESTED").select(
+        "index", "contractor_id", "external_ref", "contract_id", "service_code", "trade", "nature", "criticality",
+        "building", "ug_id", "equipment_id", "description").iter_rows()}
     columns = ("index", "intervention_id", "record_key", "sequence", "kind", "event_us", "visit_number", "cost_eur",
-               "fingerprint", "contractor_id", "external_ref", "contract_id", "service_code", "trade", "nature",
-               "criticality", "building", "ug_id", "equipment_id", "description")
-    for row in candidates.select(columns).iter_rows():
-        index, ticket_id, record_key, sequence, kind, at, visit_number, cost, fingerprint = row[:9]
+               "fingerprint")
+    for index, ticket_id, record_key, sequence, kind, at, visit_number, cost, fingerprint in candidates.select(
+            columns).iter_rows():
         known = seen.get((ticket_id, sequence))
         if known == fingerprint:
             duplicates += 1
@@ -221,7 +223,8 @@ def check_batch(batch: pl.DataFrame, *, frames: IndexFrames, states: dict[str, T
             rejected.append(Finding(index, *broken, record_key))
             continue
         if kind == "REQUESTED":
-            contractor, ref, contract, code, trade, nature, criticality, building, ug, equipment, text = row[9:]
+            (contractor, ref, contract, code, trade, nature, criticality, building, ug, equipment,
+             text) = requested[index]
             state = TicketState(ticket_id, contractor, ref, contract, code, trade, nature, criticality, building,
                                 ug or None, equipment or None, text, at)
             states[ticket_id] = state
