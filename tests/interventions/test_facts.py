@@ -76,8 +76,10 @@ def test_deadline_lines_mark_90_and_100_percent():
     at = T0 + 23 * H
     lines = deadline_lines(tickets(), derive_facts(tickets(), events(), at), at)
     got = {(r["id"], r["kind"]): (r["level"], round(r["used_share"], 4)) for r in lines.iter_rows(named=True)}
-    assert got == {("A", "intervene"): ("ALERT_90", round(23 / 24, 4)), ("B", "intervene"): ("ALERT_90", round(22 / 24, 4)),
-                   ("A", "repair"): ("ON_TRACK", round(23 / 72, 4)), ("B", "repair"): ("ON_TRACK", round(22 / 72, 4))}
+    assert got == {
+        ("A", "intervene"): ("ALERT_90", round(23 / 24, 4)), ("B", "intervene"): ("ALERT_90", round(22 / 24, 4)),
+        ("A", "repair"): ("ON_TRACK", round(23 / 72, 4)), ("B", "repair"): ("ON_TRACK", round(22 / 72, 4)),
+    }
     later = T0 + 26 * H
     lines = deadline_lines(tickets(), derive_facts(tickets(), events(), later), later)
     assert lines.filter(pl.col("kind") == "intervene")["level"].to_list() == ["BREACHED", "BREACHED"]
