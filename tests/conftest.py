@@ -6,8 +6,10 @@ with QUITUS_REQUIRE_SERVICES=1 (set by .ci/run) it fails instead.
 import os
 import socket
 import uuid
+from contextlib import contextmanager
 from urllib.parse import urlparse
 
+import grpc
 import pytest
 from sqlalchemy import create_engine, text
 
@@ -67,3 +69,31 @@ def database(request, tmp_path, schema_prefix) -> tuple[str, str]:
         return f"sqlite:///{tmp_path / 'quitus.db'}", ""
     _need(PG_URL, 5432, "PostgreSQL")
     return PG_URL, schema_prefix
+
+
+def bearer(token: str) -> tuple[tuple[str, str], ...]:
+    """Call metadata carrying a token."""
+    return (("authorization", f"Bearer {token}"),)
+
+
+@contextmanager
+def running_server(build, database: tuple[str, str], *, auth: bool = True):
+    """Start a service's server (``build`` from services/<service>/server.py) on a free port.
+
+    Yields (channel, token store); the token store is None with ``auth=False``."""
+    from services.runtime.settings import Settings
+    from services.runtime.tokens import token_store_for
+
+    url, prefix = database
+    settings = Settings(database_url=url, auth_enabled=auth)
+    server, port = build(settings, port=0, schema_prefix=prefix)
+    server.start()
+    tokens = token_store_for(settings, prefix)
+    channel = grpc.insecure_channel(f"localhost:{port}")
+    try:
+        yield channel, tokens
+    finally:
+        channel.close()
+        server.stop(0)
+        if tokens is not None:
+            tokens.engine.dispose()

@@ -7,40 +7,19 @@ from services.api.quitus.factors.v1 import factors_pb2 as pb
 from services.api.quitus.factors.v1 import factors_pb2_grpc as pb_grpc
 from services.factors import convert
 from services.factors.server import build
-from services.runtime.db import make_engine
-from services.runtime.migrate import upgrade
-from services.runtime.settings import Settings
-from services.runtime.tokens import TokenStore
+from tests.conftest import bearer, running_server
 from tests.factors.conftest import custom_metadata, custom_row, make_set
-
-
-def bearer(token: str):
-    return (("authorization", f"Bearer {token}"),)
 
 
 @pytest.fixture
 def service(database, reference_sets):
     """(stub, tokens by role) on a started server where an admin published the reference sets."""
-    url, prefix = database
-    server, port = build(Settings(database_url=url, auth_enabled=True), port=0, schema_prefix=prefix)
-    server.start()
-    token_engine = make_engine(url, prefix + "auth")
-    upgrade(token_engine, "services.runtime")
-    store = TokenStore(token_engine)
-    tokens = {role: bearer(store.issue(role)) for role in ("admin", "auditor", "csr_officer", "contractor:C1")}
-    channel = grpc.insecure_channel(f"localhost:{port}")
-    stub = pb_grpc.FactorsStub(channel)
-    for factor_set in reference_sets.values():
-        stub.Publish(publish_request(factor_set), metadata=tokens["admin"])
-    yield stub, tokens
-    channel.close()
-    server.stop(0)
-    token_engine.dispose()
-
-
-def publish_request(factor_set) -> pb.PublishRequest:
-    return pb.PublishRequest(metadata=convert.metadata_out(factor_set.metadata),
-                             factors=[convert.factor_out(r) for r in factor_set.factors.iter_rows(named=True)])
+    with running_server(build, database) as (channel, store):
+        tokens = {role: bearer(store.issue(role)) for role in ("admin", "auditor", "csr_officer", "contractor:C1")}
+        stub = pb_grpc.FactorsStub(channel)
+        for factor_set in reference_sets.values():
+            stub.Publish(convert.publish_request(factor_set), metadata=tokens["admin"])
+        yield stub, tokens
 
 
 def gas(ref: str = "", **fields) -> pb.Activity:
@@ -50,7 +29,7 @@ def gas(ref: str = "", **fields) -> pb.Activity:
 
 def test_publish_is_idempotent_and_lists_every_version(service, reference_sets):
     stub, tokens = service
-    again = stub.Publish(publish_request(reference_sets["ademe_base_carbone"]), metadata=tokens["admin"])
+    again = stub.Publish(convert.publish_request(reference_sets["ademe_base_carbone"]), metadata=tokens["admin"])
     assert again.created is False
     assert again.version.content_hash == reference_sets["ademe_base_carbone"].content_hash
     listed = stub.ListSets(pb.ListSetsRequest(), metadata=tokens["auditor"]).versions
@@ -110,8 +89,8 @@ def test_pinned_version_after_a_newer_one(service, units):
     v2024 = make_set([custom_row()], units, version="2024")
     v2025 = make_set([custom_row(), custom_row(valid_from="2024-01-01", valid_to="", kgco2e_per_unit="0.09")],
                      units, version="2025", publication_date="2025-04-01")
-    assert stub.Publish(publish_request(v2024), metadata=tokens["admin"]).created
-    assert stub.Publish(publish_request(v2025), metadata=tokens["admin"]).created
+    assert stub.Publish(convert.publish_request(v2024), metadata=tokens["admin"]).created
+    assert stub.Publish(convert.publish_request(v2025), metadata=tokens["admin"]).created
     heat = pb.Activity(carrier="district_heating", unit="kWh", date="2023-06-01", quantity=1000.0)
     latest = stub.Resolve(pb.ResolveRequest(set_name="bailleur_dh", activities=[heat]), metadata=tokens["auditor"])
     pinned = stub.Resolve(pb.ResolveRequest(set_name="bailleur_dh", version="2024", activities=[heat]),
@@ -137,9 +116,10 @@ def test_pinned_version_after_a_newer_one(service, units):
 
 def test_edited_content_under_a_published_label_is_refused(service, units):
     stub, tokens = service
-    stub.Publish(publish_request(make_set([custom_row()], units)), metadata=tokens["admin"])
+    stub.Publish(convert.publish_request(make_set([custom_row()], units)), metadata=tokens["admin"])
     with pytest.raises(grpc.RpcError) as caught:
-        stub.Publish(publish_request(make_set([custom_row(kgco2e_per_unit="0.2")], units)), metadata=tokens["admin"])
+        changed = make_set([custom_row(kgco2e_per_unit="0.2")], units)
+        stub.Publish(convert.publish_request(changed), metadata=tokens["admin"])
     assert caught.value.code() == grpc.StatusCode.ALREADY_EXISTS
     assert "bailleur_dh@2024 is already published" in caught.value.details()
 
@@ -162,7 +142,7 @@ def test_bad_custom_set_is_rejected_with_a_clear_message(service):
 
 def test_only_admin_publishes_everybody_authenticated_reads(service, units):
     stub, tokens = service
-    request = publish_request(make_set([custom_row()], units))
+    request = convert.publish_request(make_set([custom_row()], units))
     for role in ("auditor", "csr_officer", "contractor:C1"):
         with pytest.raises(grpc.RpcError) as caught:
             stub.Publish(request, metadata=tokens[role])

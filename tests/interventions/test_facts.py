@@ -88,4 +88,5 @@ def test_deadline_lines_mark_90_and_100_percent():
 def test_status_precedence_matches_the_projection():
     assert status_of(cancelled=False, closed=False, resolved=True, on_hold=True, visits=1, planned=True) == "RESOLVED"
     assert status_of(cancelled=False, closed=False, resolved=False, on_hold=True, visits=1, planned=True) == "ON_HOLD"
-    assert status_of(cancelled=False, closed=False, resolved=False, on_hold=False, visits=0, planned=True) == "SCHEDULED"
+    assert status_of(cancelled=False, closed=False, resolved=False, on_hold=False, visits=0,
+                     planned=True) == "SCHEDULED"

@@ -12,10 +12,7 @@ from services.api.quitus.common.v1.common_pb2 import Period
 from services.api.quitus.interventions.v1 import interventions_pb2 as pb
 from services.api.quitus.interventions.v1 import interventions_pb2_grpc as pb_grpc
 from services.interventions.server import build
-from services.runtime.db import make_engine
-from services.runtime.migrate import upgrade
-from services.runtime.settings import Settings
-from services.runtime.tokens import TokenStore
+from tests.conftest import bearer, running_server
 from tests.interventions.portfolio_fixture import T0, event, portfolio_batches, request, ts
 
 H = timedelta(hours=1)
@@ -23,24 +20,11 @@ H = timedelta(hours=1)
 
 @pytest.fixture
 def service(database):
-    """(stub, tokens): a started server with authentication on."""
-    url, prefix = database
-    server, port = build(Settings(database_url=url, auth_enabled=True), port=0, schema_prefix=prefix)
-    server.start()
-    token_engine = make_engine(url, prefix + "auth")
-    upgrade(token_engine, "services.runtime")
-    tokens = TokenStore(token_engine)
-    channel = grpc.insecure_channel(f"localhost:{port}")
-    stub = pb_grpc.InterventionsStub(channel)
-    admin = bearer(tokens.issue("admin"))
-    stub.ImportPortfolio(iter(portfolio_batches()), metadata=admin)
-    yield stub, tokens, channel
-    channel.close()
-    server.stop(0)
-
-
-def bearer(token: str):
-    return (("authorization", f"Bearer {token}"),)
+    """(stub, tokens, channel): a started server with authentication on and the portfolio imported."""
+    with running_server(build, database) as (channel, tokens):
+        stub = pb_grpc.InterventionsStub(channel)
+        stub.ImportPortfolio(iter(portfolio_batches()), metadata=bearer(tokens.issue("admin")))
+        yield stub, tokens, channel
 
 
 def lifecycle(ref: str, contractor: str = "C1", ug: str = "U1", contract: str = "K1"):
@@ -71,7 +55,8 @@ def test_ingest_keeps_good_records_and_names_the_bad_ones(service):
                 criticality="normal")
     (ack,) = send(stub, admin, [*lifecycle("T-1"), bad])
     assert (ack.received, ack.accepted, ack.duplicates) == (7, 6, 0)
-    assert [(r.index, r.rule, r.field, r.record_key) for r in ack.rejected] == [(6, "unknown_unit", "ug_id", "C1/T-9#1")]
+    rejected = [(r.index, r.rule, r.field, r.record_key) for r in ack.rejected]
+    assert rejected == [(6, "unknown_unit", "ug_id", "C1/T-9#1")]
     stored = stub.ListRejections(pb.ListRejectionsRequest(), metadata=admin).rejections
     assert [(r.record_key, r.rule) for r in stored] == [("C1/T-9#1", "unknown_unit")]
     assert '"ug_id": "U404"' in stored[0].payload_json  # the record as sent is kept

@@ -58,9 +58,9 @@ def rejected_rules(outcome) -> list[tuple[str, str]]:
 
 
 def test_a_clean_curative_lifecycle_is_accepted_whole():
-    outcome = run([req(), ev(2, "VISIT_STARTED", T0 + H, visit_number=1), ev(3, "VISIT_ENDED", T0 + 2 * H, visit_number=1),
-                   ev(4, "RESOLVED", T0 + 2 * H, cost_eur=90), ev(5, "QUITUS", T0 + 3 * H, quitus_document="PV-1"),
-                   ev(6, "CLOSED", T0 + 3 * H)])
+    outcome = run([req(), ev(2, "VISIT_STARTED", T0 + H, visit_number=1),
+                   ev(3, "VISIT_ENDED", T0 + 2 * H, visit_number=1), ev(4, "RESOLVED", T0 + 2 * H, cost_eur=90),
+                   ev(5, "QUITUS", T0 + 3 * H, quitus_document="PV-1"), ev(6, "CLOSED", T0 + 3 * H)])
     assert (outcome.accepted.height, outcome.rejected, outcome.warnings) == (6, [], [])
     state = outcome.touched["C1/T-1"]
     assert (state.status, state.visits, state.cost_eur, state.building_id) == ("CLOSED", 1, 90.0, "B1")
@@ -148,7 +148,8 @@ def test_backfilled_recorded_at_is_honoured_for_services_only():
 def test_identical_resend_is_a_duplicate_and_a_changed_one_a_conflict():
     first = run([req(), ev(2, "PLANNED", T0 + H)])
     states = first.touched
-    stored = {(i, s): fp for i, s, fp in first.accepted.select("intervention_id", "sequence", "fingerprint").iter_rows()}
+    keys = first.accepted.select("intervention_id", "sequence", "fingerprint")
+    stored = {(i, s): fp for i, s, fp in keys.iter_rows()}
     again = run([req(), ev(2, "PLANNED", T0 + H)], states=states, fingerprints=stored)
     assert (again.duplicates, again.accepted.height, again.rejected) == (2, 0, [])
     changed = run([ev(2, "PLANNED", T0 + 5 * H)], states=states, fingerprints=stored)
