@@ -4,7 +4,6 @@ import os
 from pathlib import Path
 from typing import Annotated
 
-import grpc
 import typer
 from google.protobuf.json_format import MessageToDict
 from rich.console import Console
@@ -16,7 +15,7 @@ from services.factors import convert
 from services.factors.domain.loading import load_set, load_units, read_text_csv, set_directories
 from services.factors.errors import FactorsError
 from services.factors.paths import FACTORS_DIR
-from services.runtime.client import auth_metadata, open_channel
+from services.runtime.client import CliStub, auth_metadata
 
 app = typer.Typer(no_args_is_help=True)
 console = Console()
@@ -25,27 +24,8 @@ ADDRESS = typer.Option(os.environ.get("QUITUS_FACTORS_ADDR", "localhost:50053"),
 TOKEN = typer.Option(None, "--token", help="Bearer token ($QUITUS_TOKEN)")
 
 
-class _Stub:
-    """The gRPC stub, turning a failed call into its status and message and exit code 1."""
-
-    def __init__(self, address: str) -> None:
-        self._stub = pb_grpc.FactorsStub(open_channel(address))
-
-    def __getattr__(self, method: str):
-        call = getattr(self._stub, method)
-
-        def checked(request, **kwargs):
-            try:
-                return call(request, **kwargs)
-            except grpc.RpcError as exc:
-                console.print(f"[red]{exc.code().name}: {exc.details()}[/red]", soft_wrap=True)
-                raise typer.Exit(1) from None
-
-        return checked
-
-
-def _stub(address: str) -> _Stub:
-    return _Stub(address)
+def _stub(address: str) -> CliStub:
+    return CliStub(pb_grpc.FactorsStub, address)
 
 
 def _split(ref: str) -> tuple[str, str]:

@@ -10,7 +10,7 @@ from rich.table import Table
 from services.api.quitus.interventions.v1 import interventions_pb2 as pb
 from services.api.quitus.interventions.v1 import interventions_pb2_grpc as pb_grpc
 from services.interventions.convert import STATUS_PB
-from services.runtime.client import auth_metadata, open_channel
+from services.runtime.client import CliStub, auth_metadata
 
 app = typer.Typer(no_args_is_help=True)
 console = Console()
@@ -19,8 +19,8 @@ ADDRESS = typer.Option(os.environ.get("QUITUS_INTERVENTIONS_ADDR", "localhost:50
 TOKEN = typer.Option(None, "--token", help="Bearer token ($QUITUS_TOKEN)")
 
 
-def _stub(address: str) -> pb_grpc.InterventionsStub:
-    return pb_grpc.InterventionsStub(open_channel(address))
+def _stub(address: str) -> CliStub:
+    return CliStub(pb_grpc.InterventionsStub, address)
 
 
 @app.command()

@@ -1,0 +1,113 @@
+import datetime
+
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from services.api.quitus.common.v1 import common_pb2 as _common_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class ReportKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    REPORT_KIND_UNSPECIFIED: _ClassVar[ReportKind]
+    DECARBONISATION: _ClassVar[ReportKind]
+    CHARGE_CONTROL: _ClassVar[ReportKind]
+    CONTRACTOR_SCORECARD: _ClassVar[ReportKind]
+REPORT_KIND_UNSPECIFIED: ReportKind
+DECARBONISATION: ReportKind
+CHARGE_CONTROL: ReportKind
+CONTRACTOR_SCORECARD: ReportKind
+
+class Perimeter(_message.Message):
+    __slots__ = ("territory_ids", "residence_ids", "building_ids", "contractor_ids")
+    TERRITORY_IDS_FIELD_NUMBER: _ClassVar[int]
+    RESIDENCE_IDS_FIELD_NUMBER: _ClassVar[int]
+    BUILDING_IDS_FIELD_NUMBER: _ClassVar[int]
+    CONTRACTOR_IDS_FIELD_NUMBER: _ClassVar[int]
+    territory_ids: _containers.RepeatedScalarFieldContainer[str]
+    residence_ids: _containers.RepeatedScalarFieldContainer[str]
+    building_ids: _containers.RepeatedScalarFieldContainer[str]
+    contractor_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, territory_ids: _Optional[_Iterable[str]] = ..., residence_ids: _Optional[_Iterable[str]] = ..., building_ids: _Optional[_Iterable[str]] = ..., contractor_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class ReportRequest(_message.Message):
+    __slots__ = ("kind", "period", "perimeter", "as_of", "factor_set")
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_FIELD_NUMBER: _ClassVar[int]
+    PERIMETER_FIELD_NUMBER: _ClassVar[int]
+    AS_OF_FIELD_NUMBER: _ClassVar[int]
+    FACTOR_SET_FIELD_NUMBER: _ClassVar[int]
+    kind: ReportKind
+    period: _common_pb2.Period
+    perimeter: Perimeter
+    as_of: _timestamp_pb2.Timestamp
+    factor_set: str
+    def __init__(self, kind: _Optional[_Union[ReportKind, str]] = ..., period: _Optional[_Union[_common_pb2.Period, _Mapping]] = ..., perimeter: _Optional[_Union[Perimeter, _Mapping]] = ..., as_of: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., factor_set: _Optional[str] = ...) -> None: ...
+
+class ManifestInput(_message.Message):
+    __slots__ = ("source", "request_json", "records", "content_sha256")
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_JSON_FIELD_NUMBER: _ClassVar[int]
+    RECORDS_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_SHA256_FIELD_NUMBER: _ClassVar[int]
+    source: str
+    request_json: str
+    records: int
+    content_sha256: str
+    def __init__(self, source: _Optional[str] = ..., request_json: _Optional[str] = ..., records: _Optional[int] = ..., content_sha256: _Optional[str] = ...) -> None: ...
+
+class Manifest(_message.Message):
+    __slots__ = ("inputs", "factor_set", "factor_set_sha256", "method_version", "as_of", "figures_sha256")
+    INPUTS_FIELD_NUMBER: _ClassVar[int]
+    FACTOR_SET_FIELD_NUMBER: _ClassVar[int]
+    FACTOR_SET_SHA256_FIELD_NUMBER: _ClassVar[int]
+    METHOD_VERSION_FIELD_NUMBER: _ClassVar[int]
+    AS_OF_FIELD_NUMBER: _ClassVar[int]
+    FIGURES_SHA256_FIELD_NUMBER: _ClassVar[int]
+    inputs: _containers.RepeatedCompositeFieldContainer[ManifestInput]
+    factor_set: str
+    factor_set_sha256: str
+    method_version: str
+    as_of: _timestamp_pb2.Timestamp
+    figures_sha256: str
+    def __init__(self, inputs: _Optional[_Iterable[_Union[ManifestInput, _Mapping]]] = ..., factor_set: _Optional[str] = ..., factor_set_sha256: _Optional[str] = ..., method_version: _Optional[str] = ..., as_of: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., figures_sha256: _Optional[str] = ...) -> None: ...
+
+class ReportRun(_message.Message):
+    __slots__ = ("id", "request", "manifest", "pdf_sha256", "generated_at")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_FIELD_NUMBER: _ClassVar[int]
+    MANIFEST_FIELD_NUMBER: _ClassVar[int]
+    PDF_SHA256_FIELD_NUMBER: _ClassVar[int]
+    GENERATED_AT_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    request: ReportRequest
+    manifest: Manifest
+    pdf_sha256: str
+    generated_at: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[str] = ..., request: _Optional[_Union[ReportRequest, _Mapping]] = ..., manifest: _Optional[_Union[Manifest, _Mapping]] = ..., pdf_sha256: _Optional[str] = ..., generated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class GetReportRequest(_message.Message):
+    __slots__ = ("id",)
+    ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    def __init__(self, id: _Optional[str] = ...) -> None: ...
+
+class VerifyReportRequest(_message.Message):
+    __slots__ = ("id",)
+    ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    def __init__(self, id: _Optional[str] = ...) -> None: ...
+
+class VerifyReportResponse(_message.Message):
+    __slots__ = ("same_figures", "original", "rerun")
+    SAME_FIGURES_FIELD_NUMBER: _ClassVar[int]
+    ORIGINAL_FIELD_NUMBER: _ClassVar[int]
+    RERUN_FIELD_NUMBER: _ClassVar[int]
+    same_figures: bool
+    original: Manifest
+    rerun: Manifest
+    def __init__(self, same_figures: _Optional[bool] = ..., original: _Optional[_Union[Manifest, _Mapping]] = ..., rerun: _Optional[_Union[Manifest, _Mapping]] = ...) -> None: ...

@@ -1,0 +1,39 @@
+"""The `quitus interventions` commands against a running server (auth on, token by env)."""
+import json
+
+from typer.testing import CliRunner
+
+from services.api.quitus.interventions.v1 import interventions_pb2_grpc as pb_grpc
+from services.cli import app
+from services.interventions.server import build
+from tests.conftest import bearer, running_server
+from tests.interventions.portfolio_fixture import portfolio_batches
+from tests.interventions.test_grpc import lifecycle, send
+
+
+def test_search_get_quality_rejections(tmp_path):
+    with running_server(build, (f"sqlite:///{tmp_path / 'q.db'}", "")) as (channel, tokens):
+        stub = pb_grpc.InterventionsStub(channel)
+        admin = bearer(tokens.issue("admin"))
+        stub.ImportPortfolio(iter(portfolio_batches()), metadata=admin)
+        send(stub, admin, lifecycle("T-1") + [lifecycle("T-2", ug="U404")[0]])
+        address = channel._channel.target().decode()
+        runner = CliRunner()
+        env = {"QUITUS_TOKEN": tokens.issue("auditor")}
+
+        found = runner.invoke(app, ["interventions", "search", "--text", "lille", "--json", "--address", address],
+                              env=env)
+        assert found.exit_code == 0, found.output
+        assert [json.loads(line)["id"] for line in found.output.splitlines()] == ["C1/T-1"]
+
+        got = runner.invoke(app, ["interventions", "get", "C1/T-1", "--address", address], env=env)
+        assert got.exit_code == 0 and json.loads(got.output)["status"] == "CLOSED_STATUS"
+
+        quality = runner.invoke(app, ["interventions", "quality", "--address", address], env=env)
+        assert quality.exit_code == 0 and "C1" in quality.output and "85.7%" in quality.output  # 6 passing of 7
+
+        rejections = runner.invoke(app, ["interventions", "rejections", "--address", address], env=env)
+        assert rejections.exit_code == 0 and "unknown_unit" in rejections.output
+
+        denied = runner.invoke(app, ["interventions", "search", "--address", address], env={"QUITUS_TOKEN": "qt_no"})
+        assert denied.exit_code == 1 and "UNAUTHENTICATED: unknown or revoked token" in denied.output
