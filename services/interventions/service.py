@@ -15,12 +15,15 @@ from services.interventions.facts import derive_facts
 from services.interventions.portfolio import IndexFrames, PortfolioIndex, index_frames
 from services.interventions.rules import BatchOutcome, check_batch
 from services.interventions.store import InterventionStore
+from services.runtime.db import WRITE_CONFLICTS
 from services.runtime.principal import Principal, Role
 
 log = logging.getLogger("quitus.interventions")
 
 # A lookup that misses reloads the index, at most this often (other replicas may have imported).
 INDEX_RELOAD_S = 5.0
+# Attempts at a batch that collides with another replica writing the same tickets.
+RACE_RETRIES = 5
 
 
 class InterventionsService:
@@ -56,6 +59,18 @@ class InterventionsService:
         index, frames = self.index()
         if _references_unknown(batch, index):
             index, frames = self.index(refresh_if_older_than=INDEX_RELOAD_S)
+        for attempt in range(1, RACE_RETRIES + 1):
+            try:
+                return self._ingest_once(batch, frames, principal)
+            except WRITE_CONFLICTS as exc:
+                # Another replica stored some of these events first (or a lock wait timed out):
+                # nothing was written, and a retry sees what the other one stored.
+                if attempt == RACE_RETRIES:
+                    raise
+                log.warning("batch lost a race with another writer, retrying",
+                            extra={"attempt": attempt, "error": type(exc).__name__})
+
+    def _ingest_once(self, batch: pl.DataFrame, frames: IndexFrames, principal: Principal) -> BatchOutcome:
         now = self.clock()
         with self.store.engine.begin() as conn:
             states = self.store.load_states(conn, batch["intervention_id"].unique().to_list())

@@ -142,8 +142,11 @@ class InterventionStore:
         states: dict[str, TicketState] = {}
         cols = [m.interventions.c[name] for name in TICKET_COLUMNS]
         times = [TICKET_COLUMNS.index(name) for name in TICKET_TIMES]
-        for chunk in _chunks(conn, ids):
-            for row in conn.execute(select(*cols).where(_among(conn, m.interventions.c.id, chunk))):
+        for chunk in _chunks(conn, sorted(ids)):
+            # Locked in id order: another replica ingesting the same tickets waits instead of
+            # overwriting this batch's states (and sorted locking cannot deadlock).
+            query = select(*cols).where(_among(conn, m.interventions.c.id, chunk)).order_by(m.interventions.c.id)
+            for row in conn.execute(query.with_for_update()):
                 values = list(row)
                 for i in times:
                     values[i] = to_us(values[i])
