@@ -1,0 +1,230 @@
+"""Benchmark: one year of intervention events of an 85,000-dwelling landlord through gRPC into
+PostgreSQL, with every business check on.
+
+    .venv/bin/python bench/ingest_interventions.py [--dwellings 85000] [--batch-size 2000] [--streams 1]
+        [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/test] [--baseline-sample 20000]
+
+The interventions server is built in-process (authentication off: the embedded admin, whose
+recorded_at is honoured as a backfill) on fresh schemas ``bench_<random>_*``, dropped at the
+end. Events are generated (timed apart), serialised into EventBatch messages before the clock
+starts, then streamed; with --streams 2 each stream carries the events of half of the
+contractors, so a ticket's events stay in order. events_per_s = events sent / time from the
+first batch sent to the last ack received.
+
+Baseline: the first --baseline-sample events inserted the naive way, one SQLAlchemy ORM object
+per event (session.add) and one commit per --baseline-commit-every events (default 1: a commit
+per event), into a table of the same shape, with no business check at all.
+
+The last line printed is a JSON object with the figures.
+"""
+import argparse
+import json
+import os
+import platform
+import resource
+import sys
+import threading
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import grpc
+from sqlalchemy import Float, Integer, String, Text, create_engine, text
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from services.api.quitus.interventions.v1 import interventions_pb2 as pb  # noqa: E402
+from services.api.quitus.interventions.v1 import interventions_pb2_grpc as pb_grpc  # noqa: E402
+from services.demo import contracts, interventions, portfolio  # noqa: E402
+from services.interventions.server import build  # noqa: E402
+from services.runtime.db import UTCDateTime, make_engine  # noqa: E402
+from services.runtime.log import configure_logging  # noqa: E402
+from services.runtime.settings import Settings  # noqa: E402
+
+INGEST = "/quitus.interventions.v1.Interventions/IngestEvents"
+KIND_NAMES = {v: k for k, v in pb.EventKind.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dwellings", type=int, default=85_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--year", type=int, default=2025)
+    parser.add_argument("--batch-size", type=int, default=2000)
+    parser.add_argument("--streams", type=int, default=1, help="concurrent IngestEvents streams")
+    parser.add_argument("--database-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--baseline-sample", type=int, default=20_000)
+    parser.add_argument("--baseline-commit-every", type=int, default=1)
+    args = parser.parse_args()
+    configure_logging("WARNING")
+    machine()
+
+    started = time.perf_counter()
+    p = portfolio.generate_portfolio(args.dwellings, args.seed)
+    c = contracts.generate_contractors(p, args.seed)
+    events = interventions.generate_events(p, c, args.seed, datetime(args.year, 1, 1, tzinfo=UTC),
+                                           datetime(args.year + 1, 1, 1, tzinfo=UTC))
+    generation_s = time.perf_counter() - started
+    print(f"generation: {len(p.units):,} units, {len(c.contractors)} contractors, {len(events):,} events "
+          f"in {generation_s:.1f} s")
+    started = time.perf_counter()
+    streams = serialised_streams(events, args.batch_size, args.streams)
+    serialise_s = time.perf_counter() - started
+    print(f"serialisation: {sum(len(s) for s in streams):,} batches of up to {args.batch_size} events, "
+          f"{sum(len(b) for s in streams for b in s) / 1e6:.0f} MB, in {serialise_s:.1f} s (not timed below)")
+
+    prefix = f"bench_{uuid.uuid4().hex[:8]}_"
+    server, port = build(Settings(database_url=args.database_url, auth_enabled=False), port=0, schema_prefix=prefix)
+    server.start()
+    channel = grpc.insecure_channel(f"localhost:{port}", options=[("grpc.max_receive_message_length", 64 << 20)])
+    try:
+        started = time.perf_counter()
+        records = portfolio.records(p) + contracts.records(c)
+        pb_grpc.InterventionsStub(channel).ImportPortfolio(
+            iter([pb.PortfolioBatch(records=records[i:i + 5000]) for i in range(0, len(records), 5000)]))
+        print(f"portfolio import: {len(records):,} records in {time.perf_counter() - started:.1f} s")
+        del p, c, records
+
+        acks, ingest_s = ingest(channel, streams)
+        accepted = sum(a.accepted for a in acks)
+        rejected = sum(len(a.rejected) for a in acks)
+        duplicates = sum(a.duplicates for a in acks)
+        warned = sum(len(a.warnings) for a in acks)
+        received = sum(a.received for a in acks)
+        events_per_s = received / ingest_s
+        print(f"ingest: {received:,} events in {ingest_s:.1f} s = {events_per_s:,.0f} events/s over "
+              f"{args.streams} stream(s); accepted {accepted:,}, rejected {rejected:,}, duplicates {duplicates:,}, "
+              f"warnings {warned:,}")
+        del streams
+
+        baseline_events_per_s = baseline(args.database_url, prefix, events, args.baseline_sample,
+                                         args.baseline_commit_every)
+        print(f"baseline (ORM, one object per event, a commit per {args.baseline_commit_every} event(s), "
+              f"no checks): {baseline_events_per_s:,.0f} events/s on {args.baseline_sample:,} events")
+    finally:
+        channel.close()
+        server.stop(0)
+        drop_schemas(args.database_url, prefix)
+
+    peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({
+        "events_per_s": round(events_per_s), "baseline_events_per_s": round(baseline_events_per_s),
+        "speedup": round(events_per_s / baseline_events_per_s, 1), "peak_rss_mb": round(peak_rss_mb),
+        "events": len(events), "received": received, "accepted": accepted, "rejected": rejected,
+        "duplicates": duplicates, "warnings": warned, "generation_s": round(generation_s, 1),
+        "ingest_s": round(ingest_s, 1), "dwellings": args.dwellings, "batch_size": args.batch_size,
+        "streams": args.streams,
+    }))
+
+
+def machine() -> None:
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), platform.processor())
+    print(f"machine: {os.cpu_count()} CPUs ({model}), Python {platform.python_version()}, "
+          f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
+
+
+def serialised_streams(events: interventions.Events, size: int, streams: int) -> list[list[bytes]]:
+    """EventBatch bytes per stream; with several streams, each contractor's events go to one stream."""
+    if streams == 1:
+        return [[b.SerializeToString() for b in events.batches(size, "bench")]]
+    out: list[list[bytes]] = [[] for _ in range(streams)]
+    pending: list[list] = [[] for _ in range(streams)]
+
+    def flush(i: int) -> None:
+        out[i].append(pb.EventBatch(batch_id=f"bench-{i}-{len(out[i]):06d}", events=pending[i]).SerializeToString())
+        pending[i] = []
+
+    for chunk in events.batches(5000, "chunk"):
+        for e in chunk.events:
+            i = int(e.contractor_id.lstrip("C")) % streams
+            pending[i].append(e)
+            if len(pending[i]) == size:
+                flush(i)
+    for i in range(streams):
+        if pending[i]:
+            flush(i)
+    return out
+
+
+def ingest(channel: grpc.Channel, streams: list[list[bytes]]) -> tuple[list[pb.BatchAck], float]:
+    call = channel.stream_stream(INGEST, request_serializer=lambda b: b, response_deserializer=pb.BatchAck.FromString)
+    acks: list[list[pb.BatchAck]] = [[] for _ in streams]
+
+    def run(i: int) -> None:
+        acks[i] = list(call(iter(streams[i])))
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(streams))]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    if [len(a) for a in acks] != [len(s) for s in streams]:
+        raise SystemExit("a stream ended before every batch was acknowledged")
+    return [a for stream in acks for a in stream], elapsed
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class BaselineEvent(Base):
+    """The shape of services/interventions/models.py intervention_events."""
+    __tablename__ = "baseline_events"
+    intervention_id: Mapped[str] = mapped_column(String(140), primary_key=True)
+    sequence: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contractor_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
+    event_time: Mapped[datetime] = mapped_column(UTCDateTime)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    visit_number: Mapped[int] = mapped_column(Integer)
+    quitus_document: Mapped[str] = mapped_column(String(200))
+    quitus_signed_by: Mapped[str] = mapped_column(String(40))
+    cost_eur: Mapped[float] = mapped_column(Float)
+    note: Mapped[str] = mapped_column(Text)
+    warnings: Mapped[str] = mapped_column(String(200))
+    fingerprint: Mapped[str] = mapped_column(String(32))
+
+
+def baseline(url: str, prefix: str, events: interventions.Events, sample: int, commit_every: int) -> float:
+    engine = make_engine(url, prefix + "baseline")
+    Base.metadata.create_all(engine)
+    seen: set[tuple[str, int]] = set()
+    rows = []
+    for e in events[:sample]:
+        key = (f"{e.contractor_id}/{e.external_ref}", e.sequence)
+        if key not in seen:                      # identical re-sends would break the primary key
+            seen.add(key)
+            rows.append(e)
+    started = time.perf_counter()
+    with Session(engine) as session:
+        for n, e in enumerate(rows, start=1):
+            session.add(BaselineEvent(
+                intervention_id=f"{e.contractor_id}/{e.external_ref}", sequence=e.sequence,
+                contractor_id=e.contractor_id, kind=KIND_NAMES[e.kind], event_time=e.event_time.ToDatetime(UTC),
+                recorded_at=e.recorded_at.ToDatetime(UTC), visit_number=e.visit_number,
+                quitus_document=e.quitus_document, quitus_signed_by=e.quitus_signed_by, cost_eur=e.cost_eur,
+                note=e.note, warnings="", fingerprint=""))
+            if n % commit_every == 0:
+                session.commit()
+        session.commit()
+    elapsed = time.perf_counter() - started
+    engine.dispose()
+    return len(rows) / elapsed
+
+
+def drop_schemas(url: str, prefix: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        for schema in conn.execute(text("SELECT nspname FROM pg_namespace WHERE nspname LIKE :p"),
+                                   {"p": prefix + "%"}).scalars().all():
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
