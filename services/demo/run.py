@@ -30,8 +30,7 @@ from services.factors.domain.loading import load_set, load_units, set_directorie
 from services.factors.paths import FACTORS_DIR
 from services.interventions import server as interventions_server
 from services.interventions.cli import quality_table
-from services.reporting import scorecard as scorecard_module
-from services.reporting.scorecard import METHOD_VERSION, figures_sha256, scorecard
+from services.reporting.scorecard import METHOD_VERSION, METHODOLOGY, figures_sha256, scorecard
 from services.reporting.sources import facts_frame
 from services.runtime.client import open_channel
 from services.runtime.log import configure_logging
@@ -74,13 +73,16 @@ def run_demo(*, dwellings: int, seed: int, database_url: str, out_dir: str, year
 def _publish_factor_sets(stub: factors_grpc.FactorsStub) -> list[str]:
     """Every factor set shipped under factors/, published through the factors service."""
     units = load_units(FACTORS_DIR / "units.csv")
-    table = Table("set", "version", "factors", "content hash", title="Emission-factor sets published")
+    table = Table("set", "version", "factors", "flagged", "content hash",
+                  title="Emission-factor sets published")
     labels = []
     for folder in set_directories(FACTORS_DIR):
         factor_set = load_set(folder, units)
         version = stub.Publish(factors_convert.publish_request(factor_set)).version
-        table.add_row(version.name, version.version, str(len(factor_set.factors)), version.content_hash[:16] + "…")
-        labels.append(f"{version.name}@{version.version}")
+        meta = version.metadata
+        table.add_row(meta.name, meta.version, str(version.factor_count), str(version.flagged_count),
+                      version.content_hash[:16] + "…")
+        labels.append(f"{meta.name}@{meta.version}")
     console.print(table)
     return labels
 
@@ -151,7 +153,7 @@ def _scorecard_pdf(stub: pb_grpc.InterventionsStub, year: int, out: Path) -> Pat
     figures = scorecard(facts, quality)
     report = ScorecardReport(
         title=f"Contractor scorecard {year}", period_start=start, period_end=end, as_of=as_of,
-        rows=figures.to_dicts(), methodology=(scorecard_module.__doc__ or "").replace("\n", " "),
+        rows=figures.to_dicts(), methodology=METHODOLOGY,
         manifest={
             "report": "contractor scorecard", "method_version": METHOD_VERSION, "as_of": as_of.isoformat(),
             "period": f"[{start.date()}, {end.date()})",

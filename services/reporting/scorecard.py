@@ -16,6 +16,17 @@ import polars as pl
 
 METHOD_VERSION = "scorecard/1"
 
+METHODOLOGY = (
+    "Interventions requested in the period, as recorded by the data cut-off (as_of); cancelled ones are left out. "
+    "Preventive share = preventive / (preventive + curative), diagnostics excluded. "
+    "First-time fix = curative interventions resolved with exactly one visit / curative interventions resolved. "
+    "Visits per curative = visits of the resolved curative interventions / their number; each visit is one trip. "
+    "Deadline compliance = met / (met + missed), for the contractual time to intervene (first visit) and to "
+    "repair (resolution), in calendar hours from the request; interventions still within their deadline are not "
+    "counted. Data quality = share of the contractor's records that passed every business check at ingest "
+    "(target 95 %). A ratio with nothing to count is shown as n/a, never as zero."
+)
+
 
 def _share(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
     return pl.when(denominator > 0).then(numerator / denominator).otherwise(None)
