@@ -1,4 +1,5 @@
 """quitus consumption ... (commands added by the consumption service)."""
+
 import typer
 
 app = typer.Typer(no_args_is_help=True)

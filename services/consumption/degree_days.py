@@ -1,0 +1,108 @@
+"""Degree days (DJU, base 18 C), reference normals and weather-normalised heating consumption.
+
+Formulas (shared/reference/factors_notes.md, section 4), with Tn / Tx the day's minimum / maximum:
+
+- Meteo-France: ``DJ = max(0, 18 - (Tn + Tx) / 2)``.
+- COSTIC ("professionnels de l'energie"): ``Tx <= 18: 18 - (Tn + Tx) / 2``; ``Tn >= 18: 0``;
+  otherwise ``(18 - Tn) * (0.08 + 0.42 * (18 - Tn) / (Tx - Tn))``.
+
+Normalisation, per building and month: ``C_norm = C_base + C_heating * DJU_ref / DJU_actual`` where
+``C_base`` (the non-weather load: hot water, cooking) is the building's mean *daily* consumption in
+the summer months (June to August, no heating) of the same year, times the month's days (falling
+back to all the building's summers when that year has none); ``C_heating = max(0, C - C_base)``.
+A month with ``DJU_actual = 0`` has nothing to correct (``C_norm = C``). ``DJU_ref`` is the
+station's normal for that calendar month over a declared reference period (``normals``).
+"""
+
+import polars as pl
+
+BASE_C = 18.0
+SUMMER_MONTHS = (6, 7, 8)
+DAILY_TEMPERATURE_SCHEMA = {"station": pl.String, "day": pl.Date, "tn": pl.Float64, "tx": pl.Float64}
+DAILY_DJU_SCHEMA = {"station": pl.String, "day": pl.Date, "dju": pl.Float64}
+
+
+def dju_meteo(tn: pl.Expr, tx: pl.Expr, base: float = BASE_C) -> pl.Expr:
+    return pl.max_horizontal(pl.lit(0.0), base - (tn + tx) / 2)
+
+
+def dju_costic(tn: pl.Expr, tx: pl.Expr, base: float = BASE_C) -> pl.Expr:
+    return (
+        pl.when(tx <= base)
+        .then(base - (tn + tx) / 2)
+        .when(tn >= base)
+        .then(0.0)
+        .otherwise((base - tn) * (0.08 + 0.42 * (base - tn) / (tx - tn)))
+    )
+
+
+def daily_dju(temperatures: pl.DataFrame, method: str = "meteo") -> pl.DataFrame:
+    """Daily Tn/Tx per station -> ``station, day, dju`` with the chosen method ("meteo" or "costic")."""
+    methods = {"meteo": dju_meteo, "costic": dju_costic}
+    if method not in methods:
+        raise ValueError(f"DJU method must be one of {sorted(methods)}, not {method!r}")
+    t = temperatures.select(list(DAILY_TEMPERATURE_SCHEMA)).cast(DAILY_TEMPERATURE_SCHEMA)
+    return t.select("station", "day", dju=methods[method](pl.col("tn"), pl.col("tx")))
+
+
+def monthly_dju(daily: pl.DataFrame) -> pl.DataFrame:
+    """Daily DJU (computed or ready-made) -> ``station, month (first day), dju, days``."""
+    return (
+        daily.select(list(DAILY_DJU_SCHEMA))
+        .cast(DAILY_DJU_SCHEMA)
+        .group_by("station", month=pl.col("day").dt.truncate("1mo"))
+        .agg(dju=pl.col("dju").sum(), days=pl.len())
+        .sort("station", "month")
+    )
+
+
+def normals(monthly: pl.DataFrame, first_year: int, last_year: int) -> pl.DataFrame:
+    """Reference DJU per station and calendar month: the mean over ``[first_year, last_year]``.
+
+    The reference period is carried in the result (``ref_period``) so reports can state it.
+    """
+    ref = monthly.filter(pl.col("month").dt.year().is_between(first_year, last_year))
+    return (
+        ref.group_by("station", month_of_year=pl.col("month").dt.month())
+        .agg(dju_ref=pl.col("dju").mean(), years=pl.col("month").dt.year().n_unique())
+        .with_columns(ref_period=pl.lit(f"{first_year}-{last_year}"))
+        .sort("station", "month_of_year")
+    )
+
+
+def normalise_heating(consumption: pl.DataFrame, monthly: pl.DataFrame, reference: pl.DataFrame) -> pl.DataFrame:
+    """Weather-normalised heating per building and month.
+
+    ``consumption``: ``building_id, station, month (Date, first day), kwh``;
+    ``monthly``: ``station, month, dju``; ``reference``: ``station, month_of_year, dju_ref``.
+    Returns the input plus ``c_base, c_heating, dju_actual, dju_ref, c_norm``.
+    """
+    c = consumption.with_columns(
+        days=pl.col("month").dt.month_end().dt.day().cast(pl.Float64),
+        year=pl.col("month").dt.year(),
+    )
+    summer = c.filter(pl.col("month").dt.month().is_in(SUMMER_MONTHS))
+    per_year = summer.group_by("building_id", "year").agg(base_daily_year=(pl.col("kwh") / pl.col("days")).mean())
+    overall = summer.group_by("building_id").agg(base_daily_all=(pl.col("kwh") / pl.col("days")).mean())
+    out = (
+        c.join(per_year, on=["building_id", "year"], how="left")
+        .join(overall, on="building_id", how="left")
+        .join(monthly.select("station", "month", dju_actual="dju"), on=["station", "month"], how="left")
+        .join(
+            reference.select("station", "month_of_year", "dju_ref"),
+            left_on=["station", pl.col("month").dt.month()],
+            right_on=["station", "month_of_year"],
+            how="left",
+        )
+        .with_columns(c_base=pl.coalesce("base_daily_year", "base_daily_all") * pl.col("days"))
+        .with_columns(c_base=pl.min_horizontal("c_base", "kwh"))
+        .with_columns(c_heating=(pl.col("kwh") - pl.col("c_base")).clip(lower_bound=0.0))
+        .with_columns(
+            c_norm=pl.when(pl.col("dju_actual") == 0)
+            .then(pl.col("kwh"))
+            .otherwise(pl.col("c_base") + pl.col("c_heating") * pl.col("dju_ref") / pl.col("dju_actual"))
+        )
+    )
+    return out.drop("base_daily_year", "base_daily_all", "year", "days", "month_of_year", strict=False).sort(
+        "building_id", "month"
+    )
