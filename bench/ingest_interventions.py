@@ -1,7 +1,7 @@
 """Benchmark: one year of intervention events of an 85,000-dwelling landlord through gRPC into
 PostgreSQL, with every business check on.
 
-    .venv/bin/python bench/ingest_interventions.py [--dwellings 85000] [--batch-size 2000] [--streams 1]
+    .venv/bin/python bench/ingest_interventions.py [--dwellings 85000] [--batch-size 5000] [--streams 1]
         [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/test] [--baseline-sample 20000]
 
 The interventions server is built in-process (authentication off: the embedded admin, whose
@@ -52,7 +52,7 @@ def main() -> None:
     parser.add_argument("--dwellings", type=int, default=85_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--year", type=int, default=2025)
-    parser.add_argument("--batch-size", type=int, default=2000)
+    parser.add_argument("--batch-size", type=int, default=5000)
     parser.add_argument("--streams", type=int, default=1, help="concurrent IngestEvents streams")
     parser.add_argument("--database-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     parser.add_argument("--baseline-sample", type=int, default=20_000)
