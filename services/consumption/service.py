@@ -1,0 +1,240 @@
+"""Use cases of the consumption service: ingest, consumption per period, anomalies, monthly export.
+
+The servicer turns protobuf into the frames used here; the calculations are the pure modules
+(``validation``, ``rollup``, ``conversions``, ``degree_days``, ``costs``, ``anomalies``).
+"""
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import polars as pl
+
+from services.consumption import anomalies as anomaly_rules
+from services.consumption.conversions import CONVERSION_SCHEMA, load_conversions, to_kwh
+from services.consumption.costs import monthly_costs
+from services.consumption.degree_days import monthly_dju, normalise_heating
+from services.consumption.degree_days import normals as compute_normals
+from services.consumption.errors import InvalidReadingRequest
+from services.consumption.periods import period_bounds
+from services.consumption.rollup import consumption_per_period
+from services.consumption.store import ConsumptionStore
+from services.consumption.validation import validate_readings
+from services.consumption.vocab import HEATING_USAGES
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# Readings this far outside a requested period are read too, so its edges are interpolated
+# between real readings; a reading gap longer than this at an edge leaves the edge uncovered.
+EDGE_MARGIN = timedelta(days=62)
+
+
+def to_us(value: datetime) -> int:
+    return (value - EPOCH) // timedelta(microseconds=1)
+
+
+@dataclass
+class Ack:
+    received: int
+    accepted: int
+    duplicates: int
+    rejected: pl.DataFrame
+
+
+def default_conversions_path() -> Path:
+    return Path(__file__).resolve().parents[2] / "factors" / "conversions.csv"
+
+
+class ConsumptionService:
+    def __init__(self, store: ConsumptionStore, conversions_path: Path | None = None) -> None:
+        self.store = store
+        self.conversions_path = conversions_path or default_conversions_path()
+        self._meters: pl.DataFrame | None = None
+        self._lock = threading.Lock()
+
+    # ---- meters ----------------------------------------------------------------------------
+    def meters(self, refresh: bool = False) -> pl.DataFrame:
+        with self._lock:
+            if self._meters is None or refresh:
+                self._meters = self.store.meters()
+            return self._meters
+
+    def meter_ids(self, refs: list[str]) -> pl.DataFrame:
+        """``meter_ref -> meter_id`` for refs, reloading the meters once if one is unknown."""
+        want = pl.DataFrame({"meter_ref": refs}, schema={"meter_ref": pl.String})
+        found = want.join(self.meters(), on="meter_ref", how="left")
+        if found["meter_id"].null_count():
+            found = want.join(self.meters(refresh=True), on="meter_ref", how="left")
+        return found
+
+    # ---- readings --------------------------------------------------------------------------
+    def ingest(self, batch_id: str, batch: pl.DataFrame) -> Ack:
+        """Validate, store what is new, refuse conflicts, keep every rejection with its reason."""
+        now = datetime.now(UTC)
+        meters = self.meters()
+        if batch.join(meters, on="meter_ref", how="anti").height:
+            meters = self.meters(refresh=True)
+        good, rejects = validate_readings(batch, meters, now)
+        fresh = good.select(
+            "index",
+            "meter_id",
+            "kind",
+            read_at_us=pl.col("read_at").dt.epoch("us"),
+            period_start_us=pl.col("period_start").dt.epoch("us"),
+            value="value",
+            estimated="estimated",
+            recorded_at_us=pl.lit(to_us(now), dtype=pl.Int64),
+        )
+
+        def classify(existing: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+            if existing.is_empty():
+                return fresh, pl.DataFrame(schema=rejects.schema)
+            both = fresh.join(
+                existing.select("meter_id", "kind", "read_at_us", "value", "estimated", "period_start_us"),
+                on=["meter_id", "kind", "read_at_us"],
+                how="left",
+                suffix="_stored",
+            )
+            stored = pl.col("value_stored").is_not_null()
+            same = (
+                (pl.col("value") == pl.col("value_stored"))
+                & (pl.col("estimated") == pl.col("estimated_stored"))
+                & pl.col("period_start_us").eq_missing(pl.col("period_start_us_stored"))
+            )
+            conflicts = both.filter(stored & ~same).select(
+                "index",
+                field=pl.lit("value"),
+                reason=pl.format(
+                    "conflicts with the stored reading of this meter at this instant (stored value {}, sent {})",
+                    "value_stored",
+                    "value",
+                ),
+            )
+            return both.filter(~stored), conflicts
+
+        accepted, conflicts = self.store.store_batch(fresh, classify)
+        rejected = pl.concat([rejects, conflicts.cast(rejects.schema)]).sort("index")
+        self.store.add_rejections(batch_id, rejected, _payloads(batch, rejected), now)
+        rejected_ids = rejected["index"].n_unique()
+        return Ack(batch.height, accepted, batch.height - accepted - rejected_ids, rejected)
+
+    # ---- consumption -----------------------------------------------------------------------
+    def consumption(
+        self, start: datetime, end: datetime, granularity: str, as_of: datetime
+    ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+        """Per meter and period over [start, end) as known at ``as_of`` -> (periods, events, anomalies)."""
+        if end <= start:
+            raise InvalidReadingRequest("period.end must be after period.start", field="period")
+        lo, hi, cut = to_us(start - EDGE_MARGIN), to_us(end + EDGE_MARGIN), to_us(as_of)
+        index = self.store.readings("index", lo, hi, cut)
+        bills = self.store.readings("consumption", lo, hi, cut)
+        bounds = period_bounds(start, end - timedelta(microseconds=1), granularity)
+        per, events, anomalies = consumption_per_period(
+            index.drop("period_start"),
+            bills,
+            bounds,
+            self.meters().select("meter_id", "register_digits"),
+            self.store.replacements(as_of),
+        )
+        inside = (pl.col("period_start") >= start) & (pl.col("period_start") < end)
+        return per.filter(inside), events, anomalies
+
+    def conversions(self) -> pl.DataFrame:
+        if self.conversions_path.exists():
+            return load_conversions(str(self.conversions_path))
+        return pl.DataFrame(schema=CONVERSION_SCHEMA)
+
+    def monthly(self, start: datetime, end: datetime, as_of: datetime) -> pl.DataFrame:
+        """Monthly figures per meter: quantity, kWh PCS/PCI, estimated share, normalised heating, cost."""
+        per, _, _ = self.consumption(start, end, "month", as_of)
+        meters = self.meters()
+        figures = to_kwh(per, meters, self.conversions(), self.store.gas_coefficients(as_of))
+        figures = monthly_costs(figures, self._meter_prices(meters, as_of))
+        figures = figures.join(self._normalised(figures, meters), on=["meter_id", "period_start"], how="left")
+        return figures.join(meters, on="meter_id", how="left").sort("meter_id", "period_start")
+
+    def _meter_prices(self, meters: pl.DataFrame, as_of: datetime) -> pl.DataFrame:
+        p = self.store.prices(as_of).with_columns(
+            kind=pl.col("target").str.split_exact(":", 1).struct.field("field_0"),
+            ref=pl.col("target").str.split_exact(":", 1).struct.field("field_1"),
+        )
+        by_meter = p.filter(pl.col("kind") == "meter").join(
+            meters.select("meter_id", "meter_ref"), left_on="ref", right_on="meter_ref"
+        )
+        by_contract = p.filter(pl.col("kind") == "contract").join(
+            meters.select("meter_id", "contract_ref"), left_on="ref", right_on="contract_ref"
+        )
+        # a meter's own price wins over its contract's for the same valid_from
+        both = pl.concat([by_meter.with_columns(rank=pl.lit(0)), by_contract.with_columns(rank=pl.lit(1))])
+        return both.sort("rank").unique(["meter_id", "valid_from"], keep="first").drop("rank", "kind", "ref", "target")
+
+    def _normalised(self, figures: pl.DataFrame, meters: pl.DataFrame) -> pl.DataFrame:
+        """Weather-normalised kWh per heating meter and month (the meter stands for its building)."""
+        heating = meters.filter(pl.col("usage").is_in(HEATING_USAGES) & pl.col("weather_station").is_not_null())
+        weather = self.store.weather()
+        empty = pl.DataFrame(
+            schema={
+                "meter_id": pl.Int64,
+                "period_start": figures.schema["period_start"],
+                "heating_normalised_kwh": pl.Float64,
+            }
+        )
+        if heating.is_empty() or weather.is_empty():
+            return empty
+        monthly = monthly_dju(weather)
+        ref = self.store.normals()
+        if ref.is_empty():
+            years = monthly["month"].dt.year()
+            ref = compute_normals(monthly, int(years.min()), int(years.max()))
+        c = (
+            figures.join(heating.select("meter_id", "weather_station"), on="meter_id")
+            .select(
+                building_id="meter_id",
+                station="weather_station",
+                period_start="period_start",
+                month=pl.col("period_start").dt.convert_time_zone("Europe/Paris").dt.date(),
+                kwh="kwh_pci",
+            )
+            .filter(pl.col("kwh").is_not_null())
+        )
+        if c.is_empty():
+            return empty
+        out = normalise_heating(c, monthly, ref)
+        return out.select(meter_id="building_id", period_start="period_start", heating_normalised_kwh="c_norm")
+
+    # ---- anomalies -------------------------------------------------------------------------
+    def detect_anomalies(self, start: datetime, end: datetime) -> dict[str, int]:
+        now = datetime.now(UTC)
+        daily, _, backwards = self.consumption(start, end, "day", now)
+        meters = self.meters()
+        found = pl.concat(
+            [
+                anomaly_rules.daily_anomalies(daily.join(meters.select("meter_id", "carrier"), on="meter_id")),
+                backwards.filter((pl.col("window_start") >= start) & (pl.col("window_start") < end)),
+            ]
+        ).unique(["meter_id", "kind", "window_start"], keep="first")
+        self.store.replace_anomalies(found.with_columns(detected_at=pl.lit(now)), start, end)
+        counts = found.group_by("kind").len()
+        return {k: int(n) for k, n in counts.iter_rows()}
+
+
+def _payloads(batch: pl.DataFrame, rejected: pl.DataFrame) -> dict[int, dict]:
+    bad = batch.filter(pl.col("index").is_in(rejected["index"].implode()))
+    return {r["index"]: r for r in bad.iter_rows(named=True)}
+
+
+def month_of(text: str) -> date:
+    year, month = text.split("-")[:2]
+    return date(int(year), int(month), 1)
+
+
+def batch_size(requested: int) -> int:
+    if requested < 0:
+        raise InvalidReadingRequest("batch_size must be >= 0", field="batch_size")
+    return min(requested or 5000, 50_000)
+
+
+def chunks(frame: pl.DataFrame, size: int) -> Iterator[pl.DataFrame]:
+    for offset in range(0, frame.height, size):
+        yield frame.slice(offset, size)

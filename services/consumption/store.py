@@ -1,0 +1,244 @@
+"""Persistence of the consumption service. Bulk writes go through COPY on PostgreSQL; frames are
+read back with COPY ... TO STDOUT (PostgreSQL) or one query (SQLite)."""
+
+import io
+import json
+from datetime import datetime
+
+import polars as pl
+from sqlalchemy import Connection, Engine, delete, func, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from services.consumption import models as m
+from services.runtime.db import insert_frame, upsert_frame
+
+READING_COLUMNS = ["meter_id", "kind", "read_at_us", "period_start_us", "value", "estimated", "recorded_at_us"]
+READING_SCHEMA = {
+    "meter_id": pl.Int64,
+    "kind": pl.String,
+    "read_at_us": pl.Int64,
+    "period_start_us": pl.Int64,
+    "value": pl.Float64,
+    "estimated": pl.Boolean,
+    "recorded_at_us": pl.Int64,
+}
+METER_COLUMNS = [c.name for c in m.meters.columns if c.name not in ("id", "recorded_at")]
+TS = pl.Datetime("us", "UTC")
+
+
+class ConsumptionStore:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.postgres = engine.dialect.name == "postgresql"
+
+    # ---- reading frames back -------------------------------------------------------------
+    def _frame(self, conn: Connection, sql: str, schema: dict) -> pl.DataFrame:
+        """Run a query with no bound parameters (callers format integers only) into a frame."""
+        if self.postgres:
+            buf = io.BytesIO()
+            raw = conn.connection.driver_connection
+            with raw.cursor() as cur, cur.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)") as copy:
+                for chunk in copy:
+                    buf.write(chunk)
+            if buf.tell() == 0:
+                return pl.DataFrame(schema=schema)
+            buf.seek(0)
+            bools = [c for c, t in schema.items() if t == pl.Boolean]
+            text_schema = {c: (pl.String if t == pl.Boolean else t) for c, t in schema.items()}
+            f = pl.read_csv(buf, has_header=False, new_columns=list(schema), schema_overrides=text_schema)
+            return f.with_columns([(pl.col(c) == "t") for c in bools]).cast(schema)
+        rows = conn.exec_driver_sql(sql).fetchall()
+        return pl.DataFrame(rows, schema=list(schema), orient="row").cast(schema)
+
+    # ---- meters ----------------------------------------------------------------------------
+    def upsert_meters(self, rows: list[dict], now: datetime) -> int:
+        if not rows:
+            return 0
+        frame = pl.DataFrame([{**r, "recorded_at": now} for r in rows], infer_schema_length=None)
+        with self.engine.begin() as conn:
+            upsert_frame(conn, m.meters, frame.select([*METER_COLUMNS, "recorded_at"]), ["meter_ref"])
+        return len(rows)
+
+    def meters(self) -> pl.DataFrame:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(m.meters.c.id, *[m.meters.c[c] for c in METER_COLUMNS])).fetchall()
+        schema = {"meter_id": pl.Int64, **{c: pl.String for c in METER_COLUMNS}}
+        schema.update(recoverable=pl.Boolean, register_digits=pl.Int64)
+        return pl.DataFrame(rows, schema=list(schema), orient="row").cast(schema)
+
+    def upsert_replacements(self, frame: pl.DataFrame) -> int:
+        with self.engine.begin() as conn:
+            return upsert_frame(conn, m.replacements, frame, ["meter_id", "replaced_at"])
+
+    def upsert_gas_coefficients(self, frame: pl.DataFrame) -> int:
+        with self.engine.begin() as conn:
+            return upsert_frame(conn, m.gas_coefficients, frame, ["meter_id", "valid_from"])
+
+    def replacements(self, as_of: datetime) -> pl.DataFrame:
+        t = m.replacements
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(t.c.meter_id, t.c.replaced_at, t.c.old_last_index, t.c.new_first_index).where(
+                    t.c.recorded_at <= as_of
+                )
+            ).fetchall()
+        schema = {"meter_id": pl.Int64, "replaced_at": TS, "old_last_index": pl.Float64, "new_first_index": pl.Float64}
+        return pl.DataFrame(rows, schema=list(schema), orient="row").cast(schema)
+
+    def gas_coefficients(self, as_of: datetime) -> pl.DataFrame:
+        t = m.gas_coefficients
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(t.c.meter_id, t.c.valid_from, t.c.kwh_pcs_per_m3, t.c.source).where(t.c.recorded_at <= as_of)
+            ).fetchall()
+        schema = {"meter_id": pl.Int64, "valid_from": TS, "kwh_pcs_per_m3": pl.Float64, "source": pl.String}
+        return pl.DataFrame(rows, schema=list(schema), orient="row").cast(schema)
+
+    # ---- readings --------------------------------------------------------------------------
+    def existing_readings(self, conn: Connection, batch: pl.DataFrame) -> pl.DataFrame:
+        """Stored readings with the keys of ``batch`` (meter_id, kind, read_at_us)."""
+        if batch.is_empty():
+            return pl.DataFrame(schema=READING_SCHEMA)
+        ids = ",".join(str(int(i)) for i in batch["meter_id"].unique().to_list())
+        lo, hi = int(batch["read_at_us"].min()), int(batch["read_at_us"].max())
+        sql = (
+            f"SELECT {', '.join(READING_COLUMNS)} FROM meter_reading WHERE meter_id IN ({ids}) "
+            f"AND read_at_us BETWEEN {lo} AND {hi}"
+        )
+        found = self._frame(conn, sql, READING_SCHEMA)
+        return found.join(batch.select("meter_id", "kind", "read_at_us"), on=["meter_id", "kind", "read_at_us"])
+
+    def store_batch(self, fresh: pl.DataFrame, classify) -> tuple[int, pl.DataFrame]:
+        """Insert new readings in one transaction. ``classify(existing) -> (new rows, conflicts)``
+        judges the batch against what is stored; the insert is COPY, falling back to
+        INSERT ... ON CONFLICT DO NOTHING if a concurrent batch stored the same keys meanwhile."""
+        with self.engine.begin() as conn:
+            new, conflicts = classify(self.existing_readings(conn, fresh))
+            rows = new.select(READING_COLUMNS)
+            if rows.height:
+                try:
+                    with conn.begin_nested():
+                        insert_frame(conn, m.readings, rows)
+                except IntegrityError:
+                    upsert_frame(conn, m.readings, rows, ["meter_id", "kind", "read_at_us"], update=False)
+        return rows.height, conflicts
+
+    def readings(self, kind: str, from_us: int, to_us: int, as_of_us: int) -> pl.DataFrame:
+        """Readings of one kind with read_at in [from_us, to_us], recorded at or before as_of."""
+        if kind not in ("index", "consumption"):
+            raise ValueError(kind)
+        sql = (
+            "SELECT meter_id, read_at_us, period_start_us, value, estimated FROM meter_reading "
+            f"WHERE kind = '{kind}' AND read_at_us BETWEEN {int(from_us)} AND {int(to_us)} "
+            f"AND recorded_at_us <= {int(as_of_us)} ORDER BY meter_id, read_at_us"
+        )
+        schema = {
+            "meter_id": pl.Int64,
+            "read_at_us": pl.Int64,
+            "period_start_us": pl.Int64,
+            "value": pl.Float64,
+            "estimated": pl.Boolean,
+        }
+        with self.engine.connect() as conn:
+            f = self._frame(conn, sql, schema)
+        return f.select(
+            "meter_id",
+            read_at=pl.col("read_at_us").cast(TS),
+            period_start=pl.col("period_start_us").cast(TS),
+            value="value",
+            estimated="estimated",
+        )
+
+    def add_rejections(self, batch_id: str, rejects: pl.DataFrame, payloads: dict[int, dict], now: datetime) -> None:
+        if rejects.is_empty():
+            return
+        rows = [
+            {
+                "batch_id": batch_id,
+                "record_index": r["index"],
+                "field": r["field"],
+                "reason": r["reason"],
+                "payload_json": json.dumps(payloads.get(r["index"], {}), default=str, ensure_ascii=False),
+                "received_at": now,
+            }
+            for r in rejects.iter_rows(named=True)
+        ]
+        with self.engine.begin() as conn:
+            conn.execute(insert(m.reading_rejections), rows)
+
+    def rejections(self, after_id: int, limit: int) -> list[dict]:
+        t = m.reading_rejections
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(t).where(t.c.id > after_id).order_by(t.c.id).limit(limit)).mappings().all()
+        return [dict(r) for r in rows]
+
+    # ---- weather ---------------------------------------------------------------------------
+    def upsert_weather(self, frame: pl.DataFrame) -> int:
+        with self.engine.begin() as conn:
+            return upsert_frame(conn, m.weather_days, frame, ["station", "day"])
+
+    def upsert_normals(self, frame: pl.DataFrame) -> int:
+        with self.engine.begin() as conn:
+            return upsert_frame(conn, m.dju_normals, frame, ["station", "month_of_year"])
+
+    def weather(self) -> pl.DataFrame:
+        t = m.weather_days
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(t.c.station, t.c.day, t.c.dju_meteo)).fetchall()
+        schema = {"station": pl.String, "day": pl.Date, "dju": pl.Float64}
+        return pl.DataFrame(rows, schema=list(schema), orient="row").cast(schema)
+
+    def normals(self) -> pl.DataFrame:
+        t = m.dju_normals
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(t.c.station, t.c.month_of_year, t.c.dju_ref, t.c.ref_period)).fetchall()
+        schema = {"station": pl.String, "month_of_year": pl.Int8, "dju_ref": pl.Float64, "ref_period": pl.String}
+        return pl.DataFrame(rows, schema=list(schema), orient="row").cast(schema)
+
+    # ---- prices ----------------------------------------------------------------------------
+    def upsert_prices(self, frame: pl.DataFrame) -> int:
+        with self.engine.begin() as conn:
+            return upsert_frame(conn, m.prices, frame, ["target", "valid_from"])
+
+    def upsert_provisions(self, frame: pl.DataFrame) -> int:
+        with self.engine.begin() as conn:
+            return upsert_frame(conn, m.provisions, frame, ["unit_id", "month", "charge_category"])
+
+    def prices(self, as_of: datetime) -> pl.DataFrame:
+        t = m.prices
+        cols = [t.c.target, t.c.valid_from, t.c.basis, t.c.eur_per_unit, t.c.fixed_eur_per_month, t.c.source]
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(*cols).where(t.c.recorded_at <= as_of)).fetchall()
+        schema = {
+            "target": pl.String,
+            "valid_from": TS,
+            "basis": pl.String,
+            "eur_per_unit": pl.Float64,
+            "fixed_eur_per_month": pl.Float64,
+            "source": pl.String,
+        }
+        return pl.DataFrame(rows, schema=list(schema), orient="row").cast(schema)
+
+    def provision_total(self) -> float:
+        with self.engine.connect() as conn:
+            return float(conn.execute(select(func.coalesce(func.sum(m.provisions.c.amount_eur), 0.0))).scalar_one())
+
+    # ---- anomalies -------------------------------------------------------------------------
+    def replace_anomalies(self, frame: pl.DataFrame, start: datetime, end: datetime) -> int:
+        """Anomalies found over [start, end) replace those stored for windows starting there."""
+        t = m.anomalies
+        with self.engine.begin() as conn:
+            conn.execute(delete(t).where(t.c.window_start >= start, t.c.window_start < end))
+            if frame.height:
+                upsert_frame(conn, t, frame, ["meter_id", "kind", "window_start"])
+        return frame.height
+
+    def anomalies(self, kind: str, meter_ids: list[int] | None, offset: int, limit: int) -> list[dict]:
+        t = m.anomalies
+        q = select(t).order_by(t.c.window_start, t.c.meter_id, t.c.kind)
+        if kind:
+            q = q.where(t.c.kind == kind)
+        if meter_ids is not None:
+            q = q.where(t.c.meter_id.in_(meter_ids))
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(q.offset(offset).limit(limit)).mappings().all()]
