@@ -6,6 +6,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from services.api.quitus.common.v1 import common_pb2
 from services.api.quitus.interventions.v1 import interventions_pb2 as pb
 from services.interventions.errors import InvalidRequest
+from services.interventions.events import SENT_SCHEMA
 
 NATURES = {pb.PREVENTIVE: "PREVENTIVE", pb.CURATIVE: "CURATIVE", pb.DIAGNOSTIC: "DIAGNOSTIC"}
 NATURE_PB = {v: k for k, v in NATURES.items()}
@@ -36,33 +37,21 @@ def period(p: common_pb2.Period) -> tuple[datetime | None, datetime | None]:
     return to_datetime(p.start), to_datetime(p.end)
 
 
-def _us(ts: Timestamp) -> int:
-    return ts.seconds * 1_000_000 + ts.nanos // 1000
-
-
 def batch_columns(events) -> dict[str, list]:
-    """A batch of InterventionEvent messages, column by column (events.SENT_SCHEMA)."""
-    kind_name = [KIND_NAMES.get(k, "" if k == 0 else str(k)) for k in range(max(KIND_NAMES) + 1)]
-    return {
-        "contractor_id": [e.contractor_id for e in events],
-        "external_ref": [e.external_ref for e in events],
-        "sequence": [e.sequence for e in events],
-        "kind": [kind_name[e.kind] if e.kind < len(kind_name) else str(e.kind) for e in events],
-        "event_us": [_us(e.event_time) for e in events],
-        "recorded_us": [_us(e.recorded_at) for e in events],
-        "contract_id": [e.contract_id for e in events],
-        "service_code": [e.service_code for e in events],
-        "ug_id": [e.ug_id for e in events],
-        "building_id": [e.building_id for e in events],
-        "equipment_id": [e.equipment_id for e in events],
-        "criticality": [e.criticality for e in events],
-        "description": [e.description for e in events],
-        "visit_number": [e.visit_number for e in events],
-        "quitus_document": [e.quitus_document for e in events],
-        "quitus_signed_by": [e.quitus_signed_by for e in events],
-        "cost_eur": [e.cost_eur for e in events],
-        "note": [e.note for e in events],
-    }
+    """A batch of InterventionEvent messages, column by column (events.SENT_SCHEMA), read in
+    one pass over the messages."""
+    kind_name = [KIND_NAMES.get(k, "") for k in range(max(KIND_NAMES) + 1)]
+    rows = [
+        (e.contractor_id, e.external_ref, e.sequence,
+         kind_name[e.kind] if 0 <= e.kind < len(kind_name) else str(e.kind),
+         (t := e.event_time).seconds * 1_000_000 + t.nanos // 1000,
+         (r := e.recorded_at).seconds * 1_000_000 + r.nanos // 1000,
+         e.contract_id, e.service_code, e.ug_id, e.building_id, e.equipment_id, e.criticality, e.description,
+         e.visit_number, e.quitus_document, e.quitus_signed_by, e.cost_eur, e.note)
+        for e in events
+    ]
+    columns = zip(*rows, strict=True) if rows else [[] for _ in SENT_SCHEMA]
+    return {name: list(values) for name, values in zip(SENT_SCHEMA, columns, strict=True)}
 
 
 def issue(f) -> common_pb2.RecordIssue:

@@ -79,6 +79,14 @@ class TicketState:
         elif kind == "CANCELLED":
             self.cancelled_at = at
         self.max_sequence = max(self.max_sequence, sequence)
+
+    @property
+    def final(self) -> bool:
+        """Closed or cancelled: nothing may follow."""
+        return self.closed_at is not None or self.cancelled_at is not None
+
+    def refresh_status(self) -> None:
+        """Bring ``status`` up to date (once per batch, not per event: it is only stored)."""
         self.status = status_of(
             cancelled=self.cancelled_at is not None, closed=self.closed_at is not None,
             resolved=self.resolved_at is not None, on_hold=self.on_hold, visits=self.visits,

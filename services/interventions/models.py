@@ -170,7 +170,6 @@ interventions = Table(
     Index("ix_interventions_building", "building_id"),
     Index("ix_interventions_ug", "ug_id"),
     Index("ix_interventions_requested", "requested_at"),
-    Index("ix_interventions_status", "status"),
 )
 
 # The append-only, bitemporal log: event_time = when it happened, recorded_at = when Quitus
@@ -206,4 +205,12 @@ intervention_rejections = Table(
     Column("payload_json", Text, nullable=False),
     UniqueConstraint("record_key", "fingerprint", name="uq_rejection_record"),
     Index("ix_rejections_contractor", "contractor_id"),
+)
+
+# One row: bumped by every portfolio import, so that each replica knows when its in-memory
+# index of the portfolio is stale.
+portfolio_version = Table(
+    "portfolio_version", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("version", BigInteger().with_variant(Integer, "sqlite"), nullable=False),
 )

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 import polars as pl
 
 from services.interventions.events import KINDS
-from services.interventions.lifecycle import FINAL_STATUSES, TicketState
+from services.interventions.lifecycle import TicketState
 from services.interventions.portfolio import IndexFrames
 from services.interventions.timeline import to_us
 from services.runtime.principal import Principal, Role
@@ -234,8 +234,10 @@ def check_batch(batch: pl.DataFrame, *, frames: IndexFrames, states: dict[str, T
         state.apply(kind, at, sequence, visit_number, cost)
         seen[(ticket_id, sequence)] = fingerprint
         accepted.append(index)
-    touched = {batch_id: states[batch_id] for batch_id in
+    touched = {ticket_id: states[ticket_id] for ticket_id in
                candidates.filter(pl.col("index").is_in(accepted))["intervention_id"].unique()}
+    for state in touched.values():
+        state.refresh_status()
     warned = {w.index: w.rule for w in warnings}
     accepted_rows = checked.filter(pl.col("index").is_in(accepted)).with_columns(
         pl.col("index").replace_strict(warned, default="", return_dtype=pl.String).alias("warnings"))
@@ -253,8 +255,9 @@ def _lifecycle_rule(kind: str, at: int, visit_number: int, state: TicketState | 
         return None
     if state is None:
         return "unknown_intervention", "external_ref", f"{record_key}: the intervention was never requested"
-    if state.status in FINAL_STATUSES:
-        return "event_after_closure", "kind", f"{record_key}: the intervention is already {state.status.lower()}"
+    if state.final:
+        done = "cancelled" if state.cancelled_at is not None else "closed"
+        return "event_after_closure", "kind", f"{record_key}: the intervention is already {done}"
     if at < state.requested_at:
         return "event_before_request", "event_time", f"{record_key}: {kind} happened before the request"
     if kind == "VISIT_STARTED" and state.open_visit_number is not None:

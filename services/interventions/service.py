@@ -2,7 +2,6 @@
 import hashlib
 import logging
 import threading
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -20,8 +19,6 @@ from services.runtime.principal import Principal, Role
 
 log = logging.getLogger("quitus.interventions")
 
-# A lookup that misses reloads the index, at most this often (other replicas may have imported).
-INDEX_RELOAD_S = 5.0
 # Attempts at a batch that collides with another replica writing the same tickets.
 RACE_RETRIES = 5
 
@@ -30,25 +27,29 @@ class InterventionsService:
     def __init__(self, store: InterventionStore, clock: Callable[[], datetime] = lambda: datetime.now(UTC)):
         self.store = store
         self.clock = clock
-        self._index: PortfolioIndex | None = None
-        self._index_loaded = 0.0
+        self._index: tuple[PortfolioIndex, IndexFrames] | None = None
+        self._index_version = -1
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------ portfolio
 
-    def index(self, refresh_if_older_than: float | None = None) -> tuple[PortfolioIndex, IndexFrames]:
+    def index(self, version: int | None = None) -> tuple[PortfolioIndex, IndexFrames]:
+        """The in-memory index of the portfolio, reloaded when the stored portfolio's version
+        differs from ``version`` (another replica, or this one, imported since)."""
         with self._lock:
-            stale = refresh_if_older_than is not None and time.monotonic() - self._index_loaded > refresh_if_older_than
-            if self._index is None or stale:
-                index = self.store.load_index()
+            if self._index is None or (version is not None and version != self._index_version):
+                self._index_version, index = self.store.load_index()
                 self._index = (index, index_frames(index))
-                self._index_loaded = time.monotonic()
             return self._index
+
+    def buildings_in(self, territory_ids: list[str]) -> list[str]:
+        with self.store.engine.connect() as conn:
+            index, _ = self.index(self.store.portfolio_version(conn))
+        wanted = set(territory_ids)
+        return sorted(b for b, (territory, _) in index.buildings.items() if territory in wanted)
 
     def import_portfolio(self, records: dict[str, list[dict]], contracts: list[dict]) -> None:
         self.store.upsert_portfolio(records, contracts)
-        with self._lock:
-            self._index = None
 
     # ------------------------------------------------------------ ingest
 
@@ -56,12 +57,9 @@ class InterventionsService:
         """Check one batch (events.SENT_SCHEMA columns) against the stored state and commit it
         in one transaction."""
         batch = batch_frame(columns)
-        index, frames = self.index()
-        if _references_unknown(batch, index):
-            index, frames = self.index(refresh_if_older_than=INDEX_RELOAD_S)
         for attempt in range(1, RACE_RETRIES + 1):
             try:
-                return self._ingest_once(batch, frames, principal)
+                return self._ingest_once(batch, principal)
             except WRITE_CONFLICTS as exc:
                 # Another replica stored some of these events first (or a lock wait timed out):
                 # nothing was written, and a retry sees what the other one stored.
@@ -70,9 +68,10 @@ class InterventionsService:
                 log.warning("batch lost a race with another writer, retrying",
                             extra={"attempt": attempt, "error": type(exc).__name__})
 
-    def _ingest_once(self, batch: pl.DataFrame, frames: IndexFrames, principal: Principal) -> BatchOutcome:
+    def _ingest_once(self, batch: pl.DataFrame, principal: Principal) -> BatchOutcome:
         now = self.clock()
         with self.store.engine.begin() as conn:
+            _, frames = self.index(self.store.portfolio_version(conn))
             states = self.store.load_states(conn, batch["intervention_id"].unique().to_list())
             max_sequence = {k: s.max_sequence for k, s in states.items()}
             maybe_resent = [(i, q) for i, q in batch.select("intervention_id", "sequence").iter_rows()
@@ -137,18 +136,6 @@ class InterventionsService:
                 "by_rule": by_rule,
             })
         return result
-
-
-def _references_unknown(batch: pl.DataFrame, index: PortfolioIndex) -> bool:
-    """Whether the batch names a contractor, contract, unit or building the index lacks
-    (another replica may have imported it since the index was loaded)."""
-    requests = batch.filter(pl.col("kind") == "REQUESTED")
-    return (
-        not set(batch["contractor_id"].unique()) <= index.contractors
-        or not set(requests["contract_id"].unique()) <= index.contracts.keys()
-        or not set(requests.filter(pl.col("ug_id") != "")["ug_id"].unique()) <= index.units.keys()
-        or not set(requests.filter(pl.col("building_id") != "")["building_id"].unique()) <= index.buildings.keys()
-    )
 
 
 def facts_digest(facts: pl.DataFrame) -> str:

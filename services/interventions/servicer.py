@@ -134,12 +134,9 @@ class InterventionsServicer(pb_grpc.InterventionsServicer):
         as_of = convert.to_datetime(request.as_of)
         if as_of is None:
             raise InvalidRequest("as_of is required: an export is always as known at a cut-off", field="as_of")
+        buildings = list(request.building_ids)
         if request.territory_ids:
-            index, _ = self.service.index()
-            wanted = set(request.territory_ids)
-            buildings = [b for b, (t, _) in index.buildings.items() if t in wanted] + list(request.building_ids)
-        else:
-            buildings = list(request.building_ids)
+            buildings += self.service.buildings_in(list(request.territory_ids))
         if request.territory_ids and not buildings:
             raise InvalidRequest("no building in the territories given", field="territory_ids")
         start, end = convert.period(request.requested)

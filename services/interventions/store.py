@@ -3,10 +3,9 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import fields
 from datetime import datetime
-from operator import attrgetter
 
 import polars as pl
-from sqlalchemy import Engine, String, and_, any_, bindparam, delete, func, or_, select, tuple_
+from sqlalchemy import Engine, String, and_, any_, bindparam, delete, func, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from services.interventions import models as m
@@ -26,7 +25,6 @@ TICKET_SCHEMA = {
     **dict.fromkeys(["open_visit_started_at", "first_visit_at", "resolved_at", "closed_at", "cancelled_at"], pl.Int64),
     **dict.fromkeys(["planned", "on_hold", "has_quitus"], pl.Boolean), "cost_eur": pl.Float64, "max_sequence": pl.Int64,
 }
-_ticket_row = attrgetter(*TICKET_COLUMNS)
 
 
 def _chunks(conn, ids: list[str]) -> list[list[str]]:
@@ -71,12 +69,24 @@ class InterventionStore:
             "contractor": (m.contractors, ["id"]), "contractor_base": (m.contractor_bases, ["id"]),
         }
         with self.engine.begin() as conn:
+            self._bump_portfolio_version(conn)
             for kind, (table, keys) in tables.items():
                 rows = records.get(kind, [])
                 if rows:
                     upsert(conn, table, list(rows[0]), [tuple(r.values()) for r in rows], keys)
             for contract in contracts:
                 self._replace_contract(conn, contract)
+
+    @staticmethod
+    def _bump_portfolio_version(conn) -> None:
+        bumped = conn.execute(update(m.portfolio_version).where(m.portfolio_version.c.id == 1)
+                              .values(version=m.portfolio_version.c.version + 1)).rowcount
+        if not bumped:
+            conn.execute(m.portfolio_version.insert().values(id=1, version=1))
+
+    @staticmethod
+    def portfolio_version(conn) -> int:
+        return conn.execute(select(m.portfolio_version.c.version)).scalar() or 0
 
     @staticmethod
     def _replace_contract(conn, contract: dict) -> None:
@@ -96,8 +106,10 @@ class InterventionStore:
             if rows:
                 conn.execute(table.insert(), [{"contract_id": cid, **row} for row in rows])
 
-    def load_index(self) -> PortfolioIndex:
+    def load_index(self) -> tuple[int, PortfolioIndex]:
+        """(portfolio version, index), read in one transaction."""
         with self.engine.connect() as conn:
+            version = self.portfolio_version(conn)
             residences = dict(conn.execute(select(m.residences.c.id, m.residences.c.territory_id)).all())
             buildings = {
                 b.id: (residences.get(b.residence_id, ""), b.residence_id)
@@ -127,7 +139,7 @@ class InterventionStore:
                 if row.contract_id in contracts:
                     contracts[row.contract_id].codes[row.code] = ServiceCodeInfo(
                         row.trade, row.nature, deadlines.get((row.contract_id, row.code), {}))
-            return PortfolioIndex(
+            return version, PortfolioIndex(
                 contractors=frozenset(conn.execute(select(m.contractors.c.id)).scalars()),
                 buildings=buildings,
                 units=dict(conn.execute(select(m.units.c.ug_id, m.units.c.building_id)).all()),
@@ -172,7 +184,9 @@ class InterventionStore:
             "intervention_id", "sequence", "contractor_id", "kind", _time("event_us").alias("event_time"),
             _time("recorded").alias("recorded_at"), "visit_number", "quitus_document", "quitus_signed_by",
             "cost_eur", "note", "warnings", "fingerprint"))
-        tickets = pl.DataFrame([_ticket_row(s) for s in outcome.touched.values()], schema=TICKET_SCHEMA, orient="row")
+        states = list(outcome.touched.values())
+        tickets = pl.DataFrame({name: [getattr(s, name) for s in states] for name in TICKET_COLUMNS},
+                               schema=TICKET_SCHEMA)
         upsert_frame(conn, m.interventions, tickets.with_columns(_time(c) for c in TICKET_TIMES), ["id"])
         if outcome.rejected:
             sent = {row["index"]: row for row in outcome.rejected_rows.to_dicts()}

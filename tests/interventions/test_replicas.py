@@ -66,3 +66,26 @@ def test_two_replicas_on_the_same_tickets_store_each_event_once(pg_url, schema_p
     assert states == [("CLOSED", 1, 150)]
     for service in (a, b):
         service.store.engine.dispose()
+
+
+def test_a_replica_sees_what_another_imported(pg_url, schema_prefix):
+    """Replica B has loaded its index; replica A then imports a new unit. An event on that unit
+    sent to B is accepted, because B checks the portfolio's version at every batch."""
+    from services.api.quitus.interventions.v1 import interventions_pb2 as pb
+    from tests.interventions.portfolio_fixture import T0, request
+
+    schema = schema_prefix + "interventions"
+    a, b = replica(pg_url, schema), replica(pg_url, schema)
+    records, contracts = {}, []
+    for rec in portfolio_batches()[0].records:
+        kind, row = convert.portfolio_record(rec)
+        (contracts.append(row) if kind == "contract" else records.setdefault(kind, []).append(row))
+    a.import_portfolio(records, contracts)
+    refused = b.ingest_batch(convert.batch_columns([request("C1", "T-1", T0, ug="U9")]), EMBEDDED)
+    assert [f.rule for f in refused.rejected] == ["unknown_unit"]
+    _, unit = convert.portfolio_record(pb.PortfolioRecord(unit=pb.Unit(ug_id="U9", building_id="B1", kind="dwelling")))
+    a.import_portfolio({"unit": [unit]}, [])
+    accepted = b.ingest_batch(convert.batch_columns([request("C1", "T-1", T0, ug="U9")]), EMBEDDED)
+    assert (accepted.accepted.height, accepted.rejected) == (1, [])
+    for service in (a, b):
+        service.store.engine.dispose()
