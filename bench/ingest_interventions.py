@@ -1,15 +1,17 @@
 """Benchmark: one year of intervention events of an 85,000-dwelling landlord through gRPC into
 PostgreSQL, with every business check on.
 
-    .venv/bin/python bench/ingest_interventions.py [--dwellings 85000] [--batch-size 5000] [--streams 1]
-        [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/test] [--baseline-sample 20000]
+    .venv/bin/python bench/ingest_interventions.py [--dwellings 85000] [--batch-size 5000]
+        [--replicas 2] [--streams 4] [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
+        [--baseline-sample 20000]
 
-The interventions server is built in-process (authentication off: the embedded admin, whose
-recorded_at is honoured as a backfill) on fresh schemas ``bench_<random>_*``, dropped at the
-end. Events are generated (timed apart), serialised into EventBatch messages before the clock
-starts, then streamed; with --streams 2 each stream carries the events of half of the
-contractors, so a ticket's events stay in order. events_per_s = events sent / time from the
-first batch sent to the last ack received.
+The service runs as --replicas processes (`quitus serve interventions`, as deployed: one per
+core), authentication off (the embedded admin, whose recorded_at is honoured as a backfill),
+on fresh schemas ``bench_<random>_*`` dropped at the end. Events are generated (timed apart)
+and serialised into EventBatch messages before the clock starts. Each of --streams client
+processes (contractors' systems are separate processes) streams the events of its share of the
+contractors, so a ticket's events stay in order, to replica (stream number mod replicas).
+events_per_s = events sent / time from the first batch sent to the last ack received.
 
 Baseline: the first --baseline-sample events inserted the naive way, one SQLAlchemy ORM object
 per event (session.add) and one commit per --baseline-commit-every events (default 1: a commit
@@ -19,11 +21,13 @@ The last line printed is a JSON object with the figures.
 """
 import argparse
 import json
+import multiprocessing as mp
 import os
 import platform
 import resource
+import socket
+import subprocess
 import sys
-import threading
 import time
 import uuid
 from datetime import UTC, datetime
@@ -35,13 +39,13 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from grpc_health.v1 import health_pb2, health_pb2_grpc  # noqa: E402
+
 from services.api.quitus.interventions.v1 import interventions_pb2 as pb  # noqa: E402
 from services.api.quitus.interventions.v1 import interventions_pb2_grpc as pb_grpc  # noqa: E402
 from services.demo import contracts, interventions, portfolio  # noqa: E402
-from services.interventions.server import build  # noqa: E402
 from services.runtime.db import UTCDateTime, make_engine  # noqa: E402
 from services.runtime.log import configure_logging  # noqa: E402
-from services.runtime.settings import Settings  # noqa: E402
 
 INGEST = "/quitus.interventions.v1.Interventions/IngestEvents"
 KIND_NAMES = {v: k for k, v in pb.EventKind.items()}
@@ -53,7 +57,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--year", type=int, default=2025)
     parser.add_argument("--batch-size", type=int, default=5000)
-    parser.add_argument("--streams", type=int, default=1, help="concurrent IngestEvents streams")
+    parser.add_argument("--replicas", type=int, default=2, help="server processes")
+    parser.add_argument("--streams", type=int, default=4, help="concurrent IngestEvents streams, one process each")
     parser.add_argument("--database-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     parser.add_argument("--baseline-sample", type=int, default=20_000)
     parser.add_argument("--baseline-commit-every", type=int, default=1)
@@ -76,9 +81,9 @@ def main() -> None:
           f"{sum(len(b) for s in streams for b in s) / 1e6:.0f} MB, in {serialise_s:.1f} s (not timed below)")
 
     prefix = f"bench_{uuid.uuid4().hex[:8]}_"
-    server, port = build(Settings(database_url=args.database_url, auth_enabled=False), port=0, schema_prefix=prefix)
-    server.start()
-    channel = grpc.insecure_channel(f"localhost:{port}", options=[("grpc.max_receive_message_length", 64 << 20)])
+    replicas = [start_replica(args.database_url, prefix) for _ in range(args.replicas)]
+    channel = grpc.insecure_channel(f"127.0.0.1:{replicas[0][1]}",
+                                    options=[("grpc.max_receive_message_length", 64 << 20)])
     try:
         started = time.perf_counter()
         records = portfolio.records(p) + contracts.records(c)
@@ -87,16 +92,16 @@ def main() -> None:
         print(f"portfolio import: {len(records):,} records in {time.perf_counter() - started:.1f} s")
         del p, c, records
 
-        acks, ingest_s = ingest(channel, streams)
+        acks, ingest_s = ingest([port for _, port in replicas], streams)
         accepted = sum(a.accepted for a in acks)
         rejected = sum(len(a.rejected) for a in acks)
         duplicates = sum(a.duplicates for a in acks)
         warned = sum(len(a.warnings) for a in acks)
         received = sum(a.received for a in acks)
         events_per_s = received / ingest_s
-        print(f"ingest: {received:,} events in {ingest_s:.1f} s = {events_per_s:,.0f} events/s over "
-              f"{args.streams} stream(s); accepted {accepted:,}, rejected {rejected:,}, duplicates {duplicates:,}, "
-              f"warnings {warned:,}")
+        print(f"ingest: {received:,} events in {ingest_s:.1f} s = {events_per_s:,.0f} events/s, "
+              f"{args.replicas} replica(s), {args.streams} stream(s); accepted {accepted:,}, rejected {rejected:,}, "
+              f"duplicates {duplicates:,}, warnings {warned:,}")
         del streams
 
         baseline_events_per_s = baseline(args.database_url, prefix, events, args.baseline_sample,
@@ -105,17 +110,23 @@ def main() -> None:
               f"no checks): {baseline_events_per_s:,.0f} events/s on {args.baseline_sample:,} events")
     finally:
         channel.close()
-        server.stop(0)
+        for process, _ in replicas:
+            process.terminate()
+            process.wait(60)
         drop_schemas(args.database_url, prefix)
 
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # ru_maxrss of the children: the largest of the replicas and client processes.
+    peak_child_rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"peak RSS: bench process (generator) {peak_rss_mb:,.0f} MB, largest replica or client "
+          f"{peak_child_rss_mb:,.0f} MB")
     print(json.dumps({
         "events_per_s": round(events_per_s), "baseline_events_per_s": round(baseline_events_per_s),
         "speedup": round(events_per_s / baseline_events_per_s, 1), "peak_rss_mb": round(peak_rss_mb),
         "events": len(events), "received": received, "accepted": accepted, "rejected": rejected,
         "duplicates": duplicates, "warnings": warned, "generation_s": round(generation_s, 1),
         "ingest_s": round(ingest_s, 1), "dwellings": args.dwellings, "batch_size": args.batch_size,
-        "streams": args.streams,
+        "replicas": args.replicas, "streams": args.streams, "peak_replica_or_client_rss_mb": round(peak_child_rss_mb),
     }))
 
 
@@ -149,23 +160,54 @@ def serialised_streams(events: interventions.Events, size: int, streams: int) ->
     return out
 
 
-def ingest(channel: grpc.Channel, streams: list[list[bytes]]) -> tuple[list[pb.BatchAck], float]:
-    call = channel.stream_stream(INGEST, request_serializer=lambda b: b, response_deserializer=pb.BatchAck.FromString)
-    acks: list[list[pb.BatchAck]] = [[] for _ in streams]
+def start_replica(url: str, prefix: str) -> tuple[subprocess.Popen, int]:
+    """`quitus serve interventions` on a free port; returns when it reports SERVING."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "QUITUS_DATABASE_URL": url, "QUITUS_SCHEMA_PREFIX": prefix, "QUITUS_AUTH_ENABLED": "false",
+           "QUITUS_INTERVENTIONS_PORT": str(port), "QUITUS_LOG_LEVEL": "WARNING"}
+    process = subprocess.Popen([sys.executable, "-m", "services.cli", "serve", "interventions"], env=env,
+                               stdout=subprocess.DEVNULL)
+    health = health_pb2_grpc.HealthStub(grpc.insecure_channel(f"127.0.0.1:{port}"))
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            reply = health.Check(health_pb2.HealthCheckRequest(), timeout=1)
+            if reply.status == health_pb2.HealthCheckResponse.SERVING:
+                return process, port
+        except grpc.RpcError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit(f"replica on port {port} never became SERVING")
 
-    def run(i: int) -> None:
-        acks[i] = list(call(iter(streams[i])))
 
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(streams))]
+def _send(port: int, batches: list[bytes], results: "mp.Queue", go: "mp.Event") -> None:
+    """One client process: stream its batches, report (acks, first send, last ack)."""
+    channel = grpc.insecure_channel(f"127.0.0.1:{port}", options=[("grpc.max_send_message_length", 64 << 20)])
+    call = channel.stream_stream(INGEST, request_serializer=lambda b: b, response_deserializer=lambda b: b)
+    go.wait()
     started = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - started
-    if [len(a) for a in acks] != [len(s) for s in streams]:
+    acks = list(call(iter(batches)))
+    results.put((acks, started, time.perf_counter()))
+
+
+def ingest(ports: list[int], streams: list[list[bytes]]) -> tuple[list[pb.BatchAck], float]:
+    context = mp.get_context("fork")  # the children inherit the serialised batches without copying them
+    results, go = context.Queue(), context.Event()
+    clients = [context.Process(target=_send, args=(ports[i % len(ports)], stream, results, go))
+               for i, stream in enumerate(streams)]
+    for client in clients:
+        client.start()
+    time.sleep(1.0)  # every client connected and waiting
+    go.set()
+    outcomes = [results.get() for _ in clients]
+    for client in clients:
+        client.join()
+    if sorted(len(acks) for acks, _, _ in outcomes) != sorted(len(s) for s in streams):
         raise SystemExit("a stream ended before every batch was acknowledged")
-    return [a for stream in acks for a in stream], elapsed
+    elapsed = max(end for _, _, end in outcomes) - min(start for _, start, _ in outcomes)
+    return [pb.BatchAck.FromString(a) for acks, _, _ in outcomes for a in acks], elapsed
 
 
 class Base(DeclarativeBase):
