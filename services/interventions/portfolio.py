@@ -40,24 +40,20 @@ class PortfolioIndex:
 
 @dataclass(frozen=True, slots=True)
 class IndexFrames:
-    """The index as polars frames, for checking a whole batch with joins."""
+    """The contract side of the index as polars frames (small: contracts and their codes), for
+    checking a whole batch with joins. Units, buildings and equipment stay dicts."""
 
     contractors: pl.DataFrame      # contractor_id
     contracts: pl.DataFrame        # contract_id, contract_contractor, starts_us, ends_us
     codes: pl.DataFrame            # contract_id, service_code, trade, nature, code_in_trades
     deadlines: pl.DataFrame        # contract_id, service_code, criticality
-    units: pl.DataFrame            # ug_id, unit_building
-    buildings: pl.DataFrame        # building_id, building_known
-    equipment: pl.DataFrame        # equipment_id, equipment_building
-    perimeter: pl.DataFrame        # contract_id, covered_building, covered
 
 
 def index_frames(index: PortfolioIndex) -> IndexFrames:
     s = pl.String
-    contracts, codes, deadlines, perimeter = [], [], [], []
+    contracts, codes, deadlines = [], [], []
     for cid, c in index.contracts.items():
         contracts.append((cid, c.contractor_id, to_us(c.starts_at), to_us(c.ends_at)))
-        perimeter += [(cid, b, True) for b in c.buildings]
         for code, info in c.codes.items():
             codes.append((cid, code, info.trade, info.nature, info.trade in c.trades))
             deadlines += [(cid, code, crit) for crit in info.deadlines]
@@ -68,11 +64,4 @@ def index_frames(index: PortfolioIndex) -> IndexFrames:
         codes=pl.DataFrame(codes, orient="row", schema={
             "contract_id": s, "service_code": s, "trade": s, "nature": s, "code_in_trades": pl.Boolean}),
         deadlines=pl.DataFrame(deadlines, orient="row", schema={"contract_id": s, "service_code": s, "criticality": s}),
-        units=pl.DataFrame(list(index.units.items()), orient="row", schema={"ug_id": s, "unit_building": s}),
-        buildings=pl.DataFrame({"building_id": list(index.buildings), "building_known": [True] * len(index.buildings)},
-                               schema={"building_id": s, "building_known": pl.Boolean}),
-        equipment=pl.DataFrame(list(index.equipment.items()), orient="row",
-                               schema={"equipment_id": s, "equipment_building": s}),
-        perimeter=pl.DataFrame(perimeter, orient="row",
-                               schema={"contract_id": s, "covered_building": s, "covered": pl.Boolean}),
     )

@@ -71,13 +71,13 @@ class InterventionsService:
     def _ingest_once(self, batch: pl.DataFrame, principal: Principal) -> BatchOutcome:
         now = self.clock()
         with self.store.engine.begin() as conn:
-            _, frames = self.index(self.store.portfolio_version(conn))
+            index, frames = self.index(self.store.portfolio_version(conn))
             states = self.store.load_states(conn, batch["intervention_id"].unique().to_list())
             max_sequence = {k: s.max_sequence for k, s in states.items()}
             maybe_resent = [(i, q) for i, q in batch.select("intervention_id", "sequence").iter_rows()
                             if q <= max_sequence.get(i, 0)]
             fingerprints = self.store.load_fingerprints(conn, maybe_resent) if maybe_resent else {}
-            outcome = check_batch(batch, frames=frames, states=states, stored_fingerprints=fingerprints,
+            outcome = check_batch(batch, index=index, frames=frames, states=states, stored_fingerprints=fingerprints,
                                   principal=principal, now=now)
             self.store.write_outcome(conn, outcome, now)
         return outcome

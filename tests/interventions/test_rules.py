@@ -48,7 +48,8 @@ def req(at: datetime = T0, **kw) -> dict:
 
 
 def run(events, principal=ADMIN, states=None, fingerprints=None):
-    return check_batch(batch_frame(events_columns(events)), frames=index_frames(make_index()),
+    index = make_index()
+    return check_batch(batch_frame(events_columns(events)), index=index, frames=index_frames(index),
                        states={} if states is None else states, stored_fingerprints=fingerprints or {},
                        principal=principal, now=NOW)
 
