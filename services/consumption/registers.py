@@ -48,7 +48,6 @@ from services.consumption.intervals import (
     METER_SCHEMA,
     REPLACEMENT_SCHEMA,
     TS,
-    sort_readings,
 )
 from services.consumption.periods import PERIOD_SCHEMA, prorate
 
@@ -68,7 +67,7 @@ def index_consumption(
     ``bounds`` are the period bounds (``periods.period_bounds``); ``meters`` gives
     ``register_digits`` (null: the register never wraps); ``replacements`` the replacement history.
     """
-    r = sort_readings(readings.select(list(INDEX_SCHEMA)).cast(INDEX_SCHEMA), "read_at")
+    r = readings.select(list(INDEX_SCHEMA)).cast(INDEX_SCHEMA)
     if r.height == 0:
         return (
             pl.DataFrame(schema=PERIOD_SCHEMA),
@@ -76,6 +75,8 @@ def index_consumption(
             pl.DataFrame(schema=ANOMALY_SCHEMA),
         )
     sc = _scan(r)
+    if not sc.key.is_sorted():  # the search key orders by meter, then second: not sorted, sort once
+        sc = _scan(r.sort("meter_id", "read_at"))
     meters = pl.DataFrame(schema=METER_SCHEMA) if meters is None else meters.select(list(METER_SCHEMA))
     repl = pl.DataFrame(schema=REPLACEMENT_SCHEMA) if replacements is None else replacements.cast(REPLACEMENT_SCHEMA)
 

@@ -1,0 +1,48 @@
+"""Synthetic daily temperatures per weather station, with a French seasonal profile.
+
+SYNTHETIC DATA, not observations: the daily mean follows ``12.5 - 8 cos(2 pi (day of year - 15) / 365.25)``
+degrees C (about 4.5 C in mid-January, 20.5 C in mid-July, roughly a lowland French climate), plus
+day-to-day noise; the daily range Tx - Tn is 6-12 C. Deterministic from the seed and station.
+"""
+
+import math
+import random
+from datetime import date, timedelta
+
+import polars as pl
+
+from services.api.quitus.consumption.v1 import consumption_pb2 as pb
+
+SOURCE = "synthetic demo weather (seasonal profile of a French climate, not observations)"
+
+
+def daily_temperatures(stations: list[str], first: date, days: int, seed: int) -> pl.DataFrame:
+    """``station, day, tn, tx`` for every station and day."""
+    rows = []
+    for station in sorted(set(stations)):
+        rng = random.Random(f"weather-{seed}-{station}")
+        offset = rng.uniform(-1.5, 1.5)  # a station a bit warmer or colder than the next
+        anomaly = 0.0
+        for n in range(days):
+            day = first + timedelta(days=n)
+            doy = day.timetuple().tm_yday
+            anomaly = 0.7 * anomaly + rng.gauss(0, 1.8)  # spells of mild or cold weather
+            mean = 12.5 - 8.0 * math.cos(2 * math.pi * (doy - 15) / 365.25) + offset + anomaly
+            spread = rng.uniform(6.0, 12.0)
+            rows.append((station, day, round(mean - spread / 2, 1), round(mean + spread / 2, 1)))
+    return pl.DataFrame(rows, schema=["station", "day", "tn", "tx"], orient="row")
+
+
+def degree_day_batches(temperatures: pl.DataFrame, size: int = 20_000) -> list[pb.DegreeDayBatch]:
+    out = []
+    for offset in range(0, temperatures.height, size):
+        part = temperatures.slice(offset, size)
+        out.append(
+            pb.DegreeDayBatch(
+                source=SOURCE,
+                temperatures=[
+                    pb.DailyTemperature(station=s, day=d.isoformat(), tn=tn, tx=tx) for s, d, tn, tx in part.iter_rows()
+                ],
+            )
+        )
+    return out
