@@ -2,14 +2,15 @@
 PostgreSQL, then the monthly rollup of every meter over the three years.
 
     .venv/bin/python bench/ingest_readings.py [--dwellings 85000] [--days 1096] [--batch-size 20000]
-        [--streams 1] [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
+        [--streams 2] [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
         [--baseline-sample 20000]
 
 Meters: one cold-water meter per dwelling, and per building of 40 dwellings a heating meter (gas
 in m3 with a 5-digit register, or district heating), a common-electricity meter and a general
-water meter: 85,000 dwellings -> 93,500 meters -> ~102 million readings over 1,096 days. Values
+water meter: 85,000 dwellings -> 91,375 meters -> 100.1 million readings over 1,096 days. Values
 have a seasonal profile; a few registers roll over. Readings are generated and serialised into
-ReadingBatch messages (columnar, one meter's three years per message run) before the clock starts.
+ReadingBatch messages (columnar, one meter's three years per message run) before the clock starts;
+--streams streams send them concurrently (default 2: the server's Python work overlaps PostgreSQL's).
 
 The consumption server is built in-process (authentication off) on a fresh schema
 ``bench_<random>_consumption``, dropped at the end. Every check runs: validation, duplicates
@@ -21,7 +22,8 @@ against stored readings, COPY.
 - monthly_rollup_s: monthly consumption for every meter over the three years (registers.py:
   rollover, replacement, gaps, proration, estimated share) on the readings once in memory;
   rollup_load_s is the time to read them from PostgreSQL (COPY TO STDOUT) before that.
-- peak_rss_mb: peak resident memory of this process (client, server and rollup).
+- peak_rss_mb: peak resident memory of this process (client and server) or of the rollup process,
+  whichever is larger.
 
 The last line printed is a JSON object with the figures.
 """
@@ -31,6 +33,7 @@ import json
 import os
 import platform
 import resource
+import subprocess
 import sys
 import threading
 import time
@@ -105,21 +108,40 @@ def readings_frame(meters: pl.DataFrame, days: int) -> pl.DataFrame:
     ).select("meter_ref", "unit", "read_at_us", "value")
 
 
-def reading_batches(frame: pl.DataFrame, size: int) -> list[pb.ReadingBatch]:
+def reading_batches(frame: pl.DataFrame, size: int) -> list[tuple[bytes, int]]:
+    """Serialised ReadingBatch messages (bytes keep the 100 million readings in ~4 GB) and their sizes."""
     out = []
     for i, offset in enumerate(range(0, frame.height, size)):
         part = frame.slice(offset, size)
-        out.append(
-            pb.ReadingBatch(
-                batch_id=f"r{i}",
-                meter_ref=part["meter_ref"].to_list(),
-                kind=["index"] * part.height,
-                read_at_us=part["read_at_us"].to_list(),
-                value=part["value"].to_list(),
-                unit=part["unit"].to_list(),
-            )
+        msg = pb.ReadingBatch(
+            batch_id=f"r{i}",
+            meter_ref=part["meter_ref"].to_list(),
+            kind=["index"] * part.height,
+            read_at_us=part["read_at_us"].to_list(),
+            value=part["value"].to_list(),
+            unit=part["unit"].to_list(),
         )
+        out.append((msg.SerializeToString(), part.height))
     return out
+
+
+def rollup_child(url: str, schema: str, days: int) -> None:
+    """Run in a fresh process: read every index reading back and compute the monthly rollup."""
+    store = ConsumptionStore(make_engine(url, schema))
+    t0 = time.perf_counter()
+    readings = store.readings("index", 0, 2**62, 2**62).drop("period_start")
+    load_s = time.perf_counter() - t0
+    meter_digits = store.meters().select("meter_id", "register_digits")
+    t0 = time.perf_counter()
+    bounds = period_bounds(START, START + timedelta(days=days), "month")
+    monthly, events, _ = index_consumption(readings, bounds, meter_digits)
+    rollup_s = time.perf_counter() - t0
+    print(
+        f"rollup: loaded {readings.height:,} readings in {load_s:.1f} s; {monthly.height:,} meter-months, "
+        f"{events.height:,} rollovers/replacements in {rollup_s:.2f} s",
+        flush=True,
+    )
+    print(json.dumps({"load_s": load_s, "rollup_s": rollup_s}))
 
 
 def baseline(url: str, schema: str, frame: pl.DataFrame) -> float:
@@ -148,10 +170,14 @@ def main() -> None:
     parser.add_argument("--dwellings", type=int, default=85_000)
     parser.add_argument("--days", type=int, default=1096)
     parser.add_argument("--batch-size", type=int, default=20_000)
-    parser.add_argument("--streams", type=int, default=1)
+    parser.add_argument("--streams", type=int, default=2, help="concurrent IngestReadings streams")
     parser.add_argument("--database-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     parser.add_argument("--baseline-sample", type=int, default=20_000)
+    parser.add_argument("--rollup-only", metavar="SCHEMA", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.rollup_only:
+        rollup_child(args.database_url, args.rollup_only, args.days)
+        return
 
     print(
         f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
@@ -177,12 +203,15 @@ def main() -> None:
         channel = open_channel(f"localhost:{port}")
         stub = pb_grpc.ConsumptionStub(channel)
         stub.ImportMeters(iter(meter_batches(meters)))
+        ingest = channel.stream_stream(
+            "/quitus.consumption.v1.Consumption/IngestReadings", response_deserializer=pb.ReadingAck.FromString
+        )
 
         acks: list = []
         lock = threading.Lock()
 
         def stream(part: list) -> None:
-            got = list(stub.IngestReadings(iter(part)))
+            got = list(ingest(iter([payload for payload, _ in part])))
             with lock:
                 acks.extend(got)
 
@@ -193,7 +222,7 @@ def main() -> None:
         for t in threads:
             t.join()
         ingest_s = time.perf_counter() - t0
-        sent = sum(len(b.meter_ref) for b in batches)
+        sent = sum(n for _, n in batches)
         accepted = sum(a.accepted for a in acks)
         rejected = sum(len(a.rejected) for a in acks)
         print(
@@ -202,24 +231,27 @@ def main() -> None:
         del batches
         channel.close()
 
-        store = ConsumptionStore(make_engine(args.database_url, prefix + "consumption"))
-        t0 = time.perf_counter()
-        readings = store.readings("index", 0, 2**62, 2**62).drop("period_start")
-        load_s = time.perf_counter() - t0
-        meter_digits = store.meters().select("meter_id", "register_digits")
-        t0 = time.perf_counter()
-        bounds = period_bounds(START, START + timedelta(days=args.days), "month")
-        monthly, events, _ = index_consumption(readings, bounds, meter_digits)
-        rollup_s = time.perf_counter() - t0
-        print(
-            f"rollup: loaded {readings.height:,} readings in {load_s:.1f} s; {monthly.height:,} meter-months, "
-            f"{events.height:,} rollovers/replacements in {rollup_s:.2f} s",
-            flush=True,
+        # the rollup runs in a fresh process: this one still holds the client's and server's memory
+        child = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--rollup-only",
+                prefix + "consumption",
+                "--days",
+                str(args.days),
+                "--database-url",
+                args.database_url,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
         )
-        del readings
+        print(child.stdout.splitlines()[-2], flush=True)
+        figures = json.loads(child.stdout.splitlines()[-1])
+        load_s, rollup_s = figures["load_s"], figures["rollup_s"]
         base = baseline(args.database_url, prefix + "consumption", sample)
         print(f"baseline: {base:,.0f} readings/s (one INSERT per reading)", flush=True)
-        store.engine.dispose()
     finally:
         server.stop(0)
         engine = create_engine(args.database_url)
@@ -227,7 +259,7 @@ def main() -> None:
             conn.execute(text(f'DROP SCHEMA IF EXISTS "{prefix}consumption" CASCADE'))
             conn.execute(text(f'DROP SCHEMA IF EXISTS "{prefix}auth" CASCADE'))
         engine.dispose()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024
     print(
         json.dumps(
             {
