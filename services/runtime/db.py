@@ -4,8 +4,10 @@ One engine per service. On PostgreSQL each service lives in its own schema (set 
 connection's search_path, so models and migrations carry no schema name); on SQLite, the
 embedded default, every service shares one file and table names are unique across services.
 """
+import threading
 import zlib
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from typing import Any
 
@@ -44,6 +46,18 @@ def make_engine(url: str, schema: str) -> Engine:
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 60})
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+_SQLITE_WRITERS: dict[str, threading.Lock] = {}
+
+
+def serialised_writes(engine: Engine) -> AbstractContextManager:
+    """Held around a write transaction. SQLite has one writer at a time, and a transaction that
+    reads and then writes while another writes fails instead of waiting: the writers of one
+    process take turns. PostgreSQL needs no such thing."""
+    if engine.dialect.name != "sqlite":
+        return nullcontext()
+    return _SQLITE_WRITERS.setdefault(str(engine.url), threading.Lock())
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

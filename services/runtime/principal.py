@@ -3,7 +3,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import StrEnum
 
-from services.runtime.errors import PermissionDenied
+from services.runtime.errors import Unauthenticated
 
 
 class Role(StrEnum):
@@ -38,19 +38,20 @@ class Principal:
     def may_see_contractor(self, contractor_id: str) -> bool:
         return self.role is not Role.CONTRACTOR or self.contractor_id == contractor_id
 
-    def require_contractor(self, contractor_id: str) -> None:
-        if not self.may_see_contractor(contractor_id):
-            raise PermissionDenied(f"{self} may not touch records of contractor {contractor_id!r}")
-
 
 # The embedded default runs without tokens: every call acts as this principal.
 EMBEDDED = Principal(Role.ADMIN, label="embedded (authentication off)")
 
-_current: ContextVar[Principal] = ContextVar("quitus_principal", default=EMBEDDED)
+# No default: a call that did not pass the authentication interceptor has no principal, and
+# is refused rather than run as the embedded admin.
+_current: ContextVar[Principal] = ContextVar("quitus_principal")
 
 
 def current_principal() -> Principal:
-    return _current.get()
+    try:
+        return _current.get()
+    except LookupError:
+        raise Unauthenticated("no authenticated caller for this call") from None
 
 
 def set_current_principal(principal: Principal) -> None:

@@ -29,6 +29,11 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+# Lookups cached at most: unknown tokens are cached too, so a caller spraying random tokens
+# must not grow the cache without bound.
+CACHE_ENTRIES = 10_000
+
+
 class TokenStore:
     """Issues, revokes and looks up tokens; lookups are cached briefly (revocation takes
     effect within ``cache_s`` seconds)."""
@@ -76,6 +81,9 @@ class TokenStore:
             ).first()
         principal = Principal.parse(row.role, row.label) if row else None
         with self._lock:
+            self._cache.pop(key, None)
+            while len(self._cache) >= CACHE_ENTRIES:
+                self._cache.pop(next(iter(self._cache)))  # the oldest entry
             self._cache[key] = (now + self.cache_s, principal)
         return principal
 
