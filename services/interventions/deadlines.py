@@ -8,14 +8,14 @@ from datetime import datetime
 
 import polars as pl
 
-ALERT_SHARE = 0.9
+from services.interventions.lifecycle import OPEN_STATUSES
 
-OPEN = ["OPEN", "SCHEDULED", "IN_PROGRESS", "ON_HOLD"]
+ALERT_SHARE = 0.9
 
 
 def deadline_lines(tickets: pl.DataFrame, facts: pl.DataFrame, at: datetime) -> pl.DataFrame:
     """One row per (open intervention, running deadline), worst first."""
-    open_facts = facts.filter(pl.col("status").is_in(OPEN)).join(
+    open_facts = facts.filter(pl.col("status").is_in(OPEN_STATUSES)).join(
         tickets.select("id", "intervene_hours", "repair_hours"), on="id")
     elapsed_h = (pl.lit(at) - pl.col("requested_at")).dt.total_microseconds() / 3_600_000_000
     intervene = open_facts.filter(pl.col("first_visit_at").is_null() & pl.col("intervene_hours").is_not_null()) \

@@ -1,9 +1,7 @@
 """The state of one intervention, and how each accepted event moves it."""
 from dataclasses import dataclass
 
-STATUSES = ("OPEN", "SCHEDULED", "IN_PROGRESS", "ON_HOLD", "RESOLVED", "CLOSED", "CANCELLED")
-OPEN_STATUSES = frozenset({"OPEN", "SCHEDULED", "IN_PROGRESS", "ON_HOLD"})
-FINAL_STATUSES = frozenset({"CLOSED", "CANCELLED"})
+OPEN_STATUSES = ("OPEN", "SCHEDULED", "IN_PROGRESS", "ON_HOLD")
 
 
 def status_of(*, cancelled: bool, closed: bool, resolved: bool, on_hold: bool, visits: int, planned: bool) -> str:
@@ -53,6 +51,11 @@ class TicketState:
     has_quitus: bool = False
     cost_eur: float = 0.0
     max_sequence: int = 0
+    # Copied from the contract when the intervention is requested, so that a later re-import of
+    # the contract cannot change an export already signed.
+    intervene_hours: float | None = None
+    repair_hours: float | None = None
+    recoverable_share: float = 0.0
 
     def apply(self, kind: str, at: int, sequence: int, visit_number: int = 0, cost_eur: float = 0.0) -> None:
         """Move the state by one event that passed every check."""

@@ -34,9 +34,6 @@ class PortfolioIndex:
     equipment: dict[str, str] = field(default_factory=dict)               # id -> building id
     contracts: dict[str, ContractInfo] = field(default_factory=dict)
 
-    def covered(self, contract: ContractInfo, building_id: str) -> bool:
-        return building_id in contract.buildings
-
 
 @dataclass(frozen=True, slots=True)
 class IndexFrames:

@@ -195,8 +195,15 @@ def _with_references(batch: pl.DataFrame, index: PortfolioIndex, frames: IndexFr
     # The first broken rule as a number over the whole batch (cheap); its text only for the few rows that broke one.
     first = pl.coalesce([pl.when(broken.fill_null(False)).then(pl.lit(i, pl.Int16))
                          for i, (broken, *_) in enumerate(checks)])
-    joined = joined.with_columns(
-        pl.when(pl.col("stored_duplicate")).then(None).otherwise(first).alias("broken_rule")).sort("index")
+    # An identical re-send is ignored, whatever the portfolio says today, but only once the record
+    # itself holds up: a contractor re-sending another's stored record is refused, not told "duplicate".
+    intrinsic = next(i for i, (_, rule, *_) in enumerate(checks) if rule == "conflicting_resend")
+    joined = joined.with_columns(first.alias("first_rule")).with_columns(
+        (pl.col("stored_duplicate") & (pl.col("first_rule").is_null() | (pl.col("first_rule") > intrinsic)))
+        .alias("stored_duplicate"),
+    ).with_columns(
+        pl.when(pl.col("stored_duplicate")).then(None).otherwise(pl.col("first_rule")).alias("broken_rule"),
+    ).drop("first_rule").sort("index")
     failing = joined.filter(pl.col("broken_rule").is_not_null())
     reasons = failing.select("index", pl.coalesce([
         pl.when(pl.col("broken_rule") == i).then(pl.struct(rule=pl.lit(rule), field=pl.lit(fld), reason=reason))
@@ -220,33 +227,36 @@ def check_batch(batch: pl.DataFrame, *, index: PortfolioIndex, frames: IndexFram
         "building", "ug_id", "equipment_id", "description").iter_rows()}
     columns = ("index", "intervention_id", "record_key", "sequence", "kind", "event_us", "visit_number", "cost_eur",
                "fingerprint")
-    for index, ticket_id, record_key, sequence, kind, at, visit_number, cost, fingerprint in candidates.select(
+    for row, ticket_id, record_key, sequence, kind, at, visit_number, cost, fingerprint in candidates.select(
             columns).iter_rows():
         known = seen.get((ticket_id, sequence))
         if known == fingerprint:
             duplicates += 1
             continue
         if known is not None:
-            rejected.append(Finding(index, "conflicting_resend", "sequence",
+            rejected.append(Finding(row, "conflicting_resend", "sequence",
                                     f"{record_key}: sent twice in the batch with different content", record_key))
             continue
         state = states.get(ticket_id)
         broken = _lifecycle_rule(kind, at, visit_number, state, record_key)
         if broken:
-            rejected.append(Finding(index, *broken, record_key))
+            rejected.append(Finding(row, *broken, record_key))
             continue
         if kind == "REQUESTED":
             (contractor, ref, contract, code, trade, nature, criticality, building, ug, equipment,
-             text) = requested[index]
+             text) = requested[row]
+            terms = index.contracts[contract]
+            intervene_hours, repair_hours = terms.codes[code].deadlines[criticality]
             state = TicketState(ticket_id, contractor, ref, contract, code, trade, nature, criticality, building,
-                                ug or None, equipment or None, text, at)
+                                ug or None, equipment or None, text, at, intervene_hours=intervene_hours,
+                                repair_hours=repair_hours, recoverable_share=terms.recoverable_share)
             states[ticket_id] = state
         elif kind == "CLOSED" and not state.has_quitus:
-            warnings.append(Finding(index, "closed_without_quitus", "kind",
+            warnings.append(Finding(row, "closed_without_quitus", "kind",
                                     f"{record_key}: {ticket_id} closed with no quitus event", record_key))
         state.apply(kind, at, sequence, visit_number, cost)
         seen[(ticket_id, sequence)] = fingerprint
-        accepted.append(index)
+        accepted.append(row)
     touched = {ticket_id: states[ticket_id] for ticket_id in
                candidates.filter(pl.col("index").is_in(accepted))["intervention_id"].unique()}
     for state in touched.values():

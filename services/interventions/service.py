@@ -12,9 +12,10 @@ from services.interventions.errors import ForeignRecord, InterventionNotFound
 from services.interventions.events import batch_frame
 from services.interventions.facts import derive_facts
 from services.interventions.portfolio import IndexFrames, PortfolioIndex, index_frames
+from services.interventions.references import drop_dangling
 from services.interventions.rules import BatchOutcome, check_batch
 from services.interventions.store import InterventionStore
-from services.runtime.db import WRITE_CONFLICTS
+from services.runtime.db import WRITE_CONFLICTS, serialised_writes
 from services.runtime.principal import Principal, Role
 
 log = logging.getLogger("quitus.interventions")
@@ -48,8 +49,12 @@ class InterventionsService:
         wanted = set(territory_ids)
         return sorted(b for b, (territory, _) in index.buildings.items() if territory in wanted)
 
-    def import_portfolio(self, records: dict[str, list[dict]], contracts: list[dict]) -> None:
+    def import_portfolio(self, records: dict[str, list[dict]], contracts: list[dict]
+                         ) -> list[tuple[str, str, str, str]]:
+        """Write the records whose references hold; return the others as (kind, key, field, reason)."""
+        records, contracts, refused = drop_dangling(records, contracts, self.store.stored_ids)
         self.store.upsert_portfolio(records, contracts)
+        return refused
 
     # ------------------------------------------------------------ ingest
 
@@ -70,7 +75,7 @@ class InterventionsService:
 
     def _ingest_once(self, batch: pl.DataFrame, principal: Principal) -> BatchOutcome:
         now = self.clock()
-        with self.store.engine.begin() as conn:
+        with serialised_writes(self.store.engine), self.store.engine.begin() as conn:
             index, frames = self.index(self.store.portfolio_version(conn))
             states = self.store.load_states(conn, batch["intervention_id"].unique().to_list())
             max_sequence = {k: s.max_sequence for k, s in states.items()}
@@ -79,7 +84,8 @@ class InterventionsService:
             fingerprints = self.store.load_fingerprints(conn, maybe_resent) if maybe_resent else {}
             outcome = check_batch(batch, index=index, frames=frames, states=states, stored_fingerprints=fingerprints,
                                   principal=principal, now=now)
-            self.store.write_outcome(conn, outcome, now)
+            sender = principal.contractor_id if principal.role is Role.CONTRACTOR else None
+            self.store.write_outcome(conn, outcome, now, sender)
         return outcome
 
     # ------------------------------------------------------------ reading

@@ -7,6 +7,7 @@ from services.api.quitus.interventions.v1 import interventions_pb2 as pb
 from services.api.quitus.interventions.v1 import interventions_pb2_grpc as pb_grpc
 from services.interventions import convert
 from services.interventions.errors import InvalidRequest
+from services.interventions.references import record_key
 from services.interventions.service import InterventionsService, facts_digest
 from services.runtime.principal import ADMINS, READERS, STAFF_READERS, WRITERS, Role, current_principal
 
@@ -27,9 +28,14 @@ MAX_PAGE = 1000
 
 
 def _page_size(requested: int) -> int:
-    if requested < 0:
-        raise InvalidRequest("page_size must be >= 0", field="page.page_size")
-    return min(requested or 100, MAX_PAGE)
+    return min(_count(requested, "page.page_size") or 100, MAX_PAGE)
+
+
+def _count(value: int, field: str) -> int:
+    """A size or limit: 0 means the default."""
+    if value < 0:
+        raise InvalidRequest(f"{field} must be >= 0, got {value}", field=field)
+    return value
 
 
 class InterventionsServicer(pb_grpc.InterventionsServicer):
@@ -41,6 +47,7 @@ class InterventionsServicer(pb_grpc.InterventionsServicer):
         contracts: list[dict] = []
         summary = pb.ImportSummary()
         position = 0
+        positions: dict[tuple[str, str], int] = {}
         for batch in request_iterator:
             for rec in batch.records:
                 try:
@@ -50,9 +57,13 @@ class InterventionsServicer(pb_grpc.InterventionsServicer):
                                          reason=exc.message)
                 else:
                     (contracts.append(row) if kind == "contract" else records.setdefault(kind, []).append(row))
+                    positions[kind, record_key(kind, row)] = position
                     summary.upserted[kind] += 1
                 position += 1
-        self.service.import_portfolio(records, contracts)
+        for kind, key, field, reason in self.service.import_portfolio(records, contracts):
+            summary.rejected.add(index=positions[kind, key], rule="unknown_reference", field=f"{kind}.{field}",
+                                 reason=reason)
+            summary.upserted[kind] -= 1
         return summary
 
     def IngestEvents(self, request_iterator, context) -> Iterator[pb.BatchAck]:
@@ -91,7 +102,7 @@ class InterventionsServicer(pb_grpc.InterventionsServicer):
             lines = lines.filter(lines["level"] != "ON_TRACK")
         response = pb.DeadlineStatusResponse(on_track=count.get("ON_TRACK", 0), alert_90=count.get("ALERT_90", 0),
                                              breached=count.get("BREACHED", 0))
-        for row in lines.head(request.limit or 1000).iter_rows(named=True):
+        for row in lines.head(_count(request.limit, "limit") or 1000).iter_rows(named=True):
             response.lines.add(
                 intervention_id=row["id"], contractor_id=row["contractor_id"], building_id=row["building_id"],
                 ug_id=row["ug_id"] or "", kind=row["kind"], allowed_hours=row["allowed_hours"],
@@ -101,6 +112,8 @@ class InterventionsServicer(pb_grpc.InterventionsServicer):
     def GetDataQuality(self, request, context):
         contractor = self.service.scope_contractor(request.contractor_id, current_principal())
         target = request.target or 0.95
+        if not 0 < target <= 1:
+            raise InvalidRequest(f"target is a share within (0, 1], got {target}", field="target")
         return pb.DataQualityResponse(target=target, contractors=[
             pb.ContractorQuality(**q) for q in self.service.data_quality(contractor, target)])
 
@@ -124,7 +137,8 @@ class InterventionsServicer(pb_grpc.InterventionsServicer):
     def GetTopUnits(self, request, context):
         start, end = convert.period(request.requested)
         rows = self.service.store.top_units(requested_from=start, requested_to=end,
-                                            contractor_id=request.contractor_id, limit=request.limit or 10)
+                                            contractor_id=request.contractor_id,
+                                            limit=_count(request.limit, "limit") or 10)
         return pb.TopUnitsResponse(units=[
             pb.UnitCount(ug_id=r["ug_id"], building_id=r["building_id"],
                          address=", ".join(x for x in (r["address"], r["city"]) if x), curative_interventions=r["n"])
@@ -134,6 +148,10 @@ class InterventionsServicer(pb_grpc.InterventionsServicer):
         as_of = convert.to_datetime(request.as_of)
         if as_of is None:
             raise InvalidRequest("as_of is required: an export is always as known at a cut-off", field="as_of")
+        if as_of > self.service.clock():
+            raise InvalidRequest("as_of is in the future: events still to come would change this export",
+                                 field="as_of")
+        size = _count(request.batch_size, "batch_size") or 5000
         buildings = list(request.building_ids)
         if request.territory_ids:
             buildings += self.service.buildings_in(list(request.territory_ids))
@@ -142,7 +160,6 @@ class InterventionsServicer(pb_grpc.InterventionsServicer):
         start, end = convert.period(request.requested)
         facts = self.service.facts(as_of=as_of, requested_from=start, requested_to=end,
                                    contractor_ids=list(request.contractor_ids), building_ids=buildings)
-        size = request.batch_size or 5000
         for offset in range(0, facts.height, size):
             yield pb.ExportBatch(facts=[convert.fact(r) for r in facts.slice(offset, size).iter_rows(named=True)])
         yield pb.ExportBatch(done=True, total=facts.height, content_sha256=facts_digest(facts))

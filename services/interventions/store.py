@@ -14,7 +14,7 @@ from services.interventions.lifecycle import TicketState
 from services.interventions.portfolio import ContractInfo, PortfolioIndex, ServiceCodeInfo
 from services.interventions.rules import BatchOutcome
 from services.interventions.timeline import from_us, to_us
-from services.runtime.db import insert_frame, upsert, upsert_frame
+from services.runtime.db import insert_frame, serialised_writes, upsert, upsert_frame
 
 TICKET_COLUMNS = [f.name for f in fields(TicketState)]
 TICKET_TIMES = ["requested_at", "open_visit_started_at", "first_visit_at", "resolved_at", "closed_at", "cancelled_at"]
@@ -24,6 +24,7 @@ TICKET_SCHEMA = {
     "requested_at": pl.Int64, "status": pl.String, "visits": pl.Int64, "open_visit_number": pl.Int64,
     **dict.fromkeys(["open_visit_started_at", "first_visit_at", "resolved_at", "closed_at", "cancelled_at"], pl.Int64),
     **dict.fromkeys(["planned", "on_hold", "has_quitus"], pl.Boolean), "cost_eur": pl.Float64, "max_sequence": pl.Int64,
+    **dict.fromkeys(["intervene_hours", "repair_hours", "recoverable_share"], pl.Float64),
 }
 
 
@@ -48,10 +49,15 @@ def _payload_json(row: dict) -> str:
     record = {name: row[name] for name in SENT_SCHEMA if name not in ("event_us", "recorded_us")}
     record["event_time"] = from_us(row["event_us"]).isoformat() if row["event_us"] else None
     return json.dumps(record, ensure_ascii=False)
-EVENT_COLUMNS = [
-    "intervention_id", "sequence", "contractor_id", "kind", "event_time", "recorded_at", "visit_number",
-    "quitus_document", "quitus_signed_by", "cost_eur", "note", "warnings", "fingerprint",
-]
+
+
+# kind of portfolio record -> (table, key columns), parents before children
+PORTFOLIO_TABLES = {
+    "organisation": (m.organisations, ["id"]), "territory": (m.territories, ["id"]),
+    "residence": (m.residences, ["id"]), "building": (m.buildings, ["id"]),
+    "unit": (m.units, ["ug_id"]), "equipment": (m.equipment, ["id"]),
+    "contractor": (m.contractors, ["id"]), "contractor_base": (m.contractor_bases, ["id"]),
+}
 
 
 class InterventionStore:
@@ -60,17 +66,17 @@ class InterventionStore:
 
     # ------------------------------------------------------------ portfolio
 
+    def stored_ids(self, kind: str) -> set[str]:
+        """Ids of the portfolio records of one kind (see PORTFOLIO_TABLES)."""
+        table, (key,) = PORTFOLIO_TABLES[kind]
+        with self.engine.connect() as conn:
+            return set(conn.execute(select(table.c[key])).scalars())
+
     def upsert_portfolio(self, records: dict[str, list[dict]], contracts: list[dict]) -> None:
         """Upsert plain records by kind, then contracts with their children, in one transaction."""
-        tables = {
-            "organisation": (m.organisations, ["id"]), "territory": (m.territories, ["id"]),
-            "residence": (m.residences, ["id"]), "building": (m.buildings, ["id"]),
-            "unit": (m.units, ["ug_id"]), "equipment": (m.equipment, ["id"]),
-            "contractor": (m.contractors, ["id"]), "contractor_base": (m.contractor_bases, ["id"]),
-        }
-        with self.engine.begin() as conn:
+        with serialised_writes(self.engine), self.engine.begin() as conn:
             self._bump_portfolio_version(conn)
-            for kind, (table, keys) in tables.items():
+            for kind, (table, keys) in PORTFOLIO_TABLES.items():
                 rows = records.get(kind, [])
                 if rows:
                     upsert(conn, table, list(rows[0]), [tuple(r.values()) for r in rows], keys)
@@ -178,8 +184,11 @@ class InterventionStore:
             found.update({(r.intervention_id, r.sequence): r.fingerprint for r in rows})
         return found
 
-    def write_outcome(self, conn, outcome: BatchOutcome, received_at: datetime) -> None:
-        """Events, ticket states and rejections of one batch, inside the caller's transaction."""
+    def write_outcome(self, conn, outcome: BatchOutcome, received_at: datetime, sender: str | None = None) -> None:
+        """Events, ticket states and rejections of one batch, inside the caller's transaction.
+
+        Rejections are filed under ``sender`` when the caller is a contractor: a record claiming
+        another contractor's id is the sender's fault, not the other's."""
         insert_frame(conn, m.intervention_events, outcome.accepted.select(
             "intervention_id", "sequence", "contractor_id", "kind", _time("event_us").alias("event_time"),
             _time("recorded").alias("recorded_at"), "visit_number", "quitus_document", "quitus_signed_by",
@@ -191,8 +200,8 @@ class InterventionStore:
         if outcome.rejected:
             sent = {row["index"]: row for row in outcome.rejected_rows.to_dicts()}
             self.record_rejections(conn, [
-                (sent[f.index]["contractor_id"], f.record_key, sent[f.index]["fingerprint"], f.rule, f.field, f.reason,
-                 received_at, _payload_json(sent[f.index]))
+                (sender or sent[f.index]["contractor_id"], f.record_key, sent[f.index]["fingerprint"], f.rule,
+                 f.field, f.reason, received_at, _payload_json(sent[f.index]))
                 for f in outcome.rejected
             ])
 
@@ -296,10 +305,10 @@ class InterventionStore:
     # ------------------------------------------------------------ export
 
     def export_frames(self, *, requested_from: datetime | None, requested_to: datetime | None, as_of: datetime,
-                      contractor_ids: Sequence[str] = (), building_ids: Sequence[str] = (),
-                      ticket_ids: Sequence[str] = ()) -> tuple[pl.DataFrame, pl.DataFrame]:
+                      contractor_ids: Sequence[str] = (), building_ids: Sequence[str] = ()
+                      ) -> tuple[pl.DataFrame, pl.DataFrame]:
         """Tickets (static attributes and deadlines) and their events recorded up to as_of."""
-        iv, ev, c, d = m.interventions.c, m.intervention_events.c, m.contracts.c, m.service_code_deadlines.c
+        iv, ev = m.interventions.c, m.intervention_events.c
         conditions = []
         if requested_from:
             conditions.append(iv.requested_at >= requested_from)
@@ -309,17 +318,11 @@ class InterventionStore:
             conditions.append(iv.contractor_id.in_(contractor_ids))
         if building_ids:
             conditions.append(iv.building_id.in_(building_ids))
-        if ticket_ids:
-            conditions.append(iv.id.in_(ticket_ids))
-        tickets_q = (
-            select(iv.id, iv.contractor_id, iv.contract_id, iv.service_code, iv.trade, iv.nature, iv.criticality,
-                   iv.building_id, iv.ug_id, iv.requested_at, c.recoverable_share,
-                   d.intervene_hours, d.repair_hours)
-            .join(m.contracts, c.id == iv.contract_id)
-            .join(m.service_code_deadlines, and_(d.contract_id == iv.contract_id, d.code == iv.service_code,
-                                                 d.criticality == iv.criticality), isouter=True)
-            .where(and_(True, *conditions))
-        )
+        # Deadlines and recoverable share as the contract stated them when each was requested.
+        tickets_q = select(
+            iv.id, iv.contractor_id, iv.contract_id, iv.service_code, iv.trade, iv.nature, iv.criticality,
+            iv.building_id, iv.ug_id, iv.requested_at, iv.recoverable_share, iv.intervene_hours, iv.repair_hours,
+        ).where(and_(True, *conditions))
         ticket_ids_q = select(iv.id).where(and_(True, *conditions))
         events_q = (select(ev.intervention_id, ev.sequence, ev.kind, ev.event_time, ev.recorded_at, ev.cost_eur)
                     .where(ev.intervention_id.in_(ticket_ids_q), ev.recorded_at <= as_of))

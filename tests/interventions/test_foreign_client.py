@@ -42,7 +42,9 @@ CLIENT = textwrap.dedent('''
                                  contract_id="K", service_code="S", ug_id="U", criticality="normal")
     (ack,) = stub.IngestEvents(iter([pb.EventBatch(batch_id="b", events=[event])]))
     found = stub.SearchInterventions(pb.SearchRequest(ug_id="U"))
-    export = list(stub.ExportInterventions(pb.ExportRequest(as_of=Timestamp(seconds=1900000000))))
+    now = Timestamp()
+    now.GetCurrentTime()
+    export = list(stub.ExportInterventions(pb.ExportRequest(as_of=now)))
     print(ack.accepted, [i.id for i in found.interventions], export[-1].total)
 ''')
 

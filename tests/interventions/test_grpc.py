@@ -140,6 +140,20 @@ def test_authorisation(service):
     with pytest.raises(grpc.RpcError) as err:
         stub.ImportPortfolio(iter(portfolio_batches()), metadata=c1)
     assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    # Data quality, rejections and deadlines: a contractor sees its own figures, asks for nobody else's.
+    for call, request_type in ((stub.GetDataQuality, pb.DataQualityRequest), (stub.ListRejections,
+                               pb.ListRejectionsRequest), (stub.GetDeadlineStatus, pb.DeadlineStatusRequest)):
+        with pytest.raises(grpc.RpcError) as err:
+            call(request_type(contractor_id="C1"), metadata=c2)
+        assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert [q.contractor_id for q in stub.GetDataQuality(pb.DataQualityRequest(), metadata=c1).contractors] == ["C1"]
+    # The export and the portfolio-wide rankings are for the landlord's staff only.
+    with pytest.raises(grpc.RpcError) as err:
+        list(stub.ExportInterventions(pb.ExportRequest(as_of=ts(datetime.now(UTC))), metadata=c1))
+    assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    with pytest.raises(grpc.RpcError) as err:
+        stub.GetTopUnits(pb.TopUnitsRequest(), metadata=c1)
+    assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
     for metadata in ((), bearer("qt_not-a-token")):
         with pytest.raises(grpc.RpcError) as err:
             stub.SearchInterventions(pb.SearchRequest(), metadata=metadata)
@@ -188,3 +202,63 @@ def test_first_export_row_is_stable_across_back_ends_time(service):
     send(stub, admin, lifecycle("T-1"))
     (batch, _) = list(stub.ExportInterventions(pb.ExportRequest(as_of=ts(datetime.now(UTC))), metadata=admin))
     assert batch.facts[0].requested_at.ToDatetime(tzinfo=UTC) == T0
+
+
+def test_a_record_written_under_another_contractors_name_counts_against_its_sender(service):
+    stub, tokens, _ = service
+    c1, c2 = bearer(tokens.issue("contractor:C1")), bearer(tokens.issue("contractor:C2"))
+    admin = bearer(tokens.issue("admin"))
+    send(stub, c1, lifecycle("T-1"))
+    send(stub, c2, [request("C1", "T-7", T0)])
+    quality = {q.contractor_id: (q.received, q.rejected)
+               for q in stub.GetDataQuality(pb.DataQualityRequest(), metadata=admin).contractors}
+    assert quality == {"C1": (6, 0), "C2": (1, 1)}
+    assert stub.ListRejections(pb.ListRejectionsRequest(), metadata=c1).rejections == []
+    (mine,) = stub.ListRejections(pb.ListRejectionsRequest(), metadata=c2).rejections
+    assert (mine.contractor_id, mine.rule) == ("C2", "foreign_contractor")
+
+
+def test_an_export_does_not_change_when_the_contract_is_re_imported(service):
+    """Deadlines are those of the contract when the intervention was requested."""
+    stub, tokens, _ = service
+    admin = bearer(tokens.issue("admin"))
+    requested = request("C1", "T-1", T0)
+    requested.recorded_at.CopyFrom(requested.event_time)  # known as it happened (admin backfill)
+    send(stub, admin, [requested])
+    request_ = pb.ExportRequest(as_of=ts(T0 + 30 * H), requested=Period(start=ts(T0 - H), end=ts(T0 + H)))
+    before = list(stub.ExportInterventions(request_, metadata=admin))
+    # open 30 h after the request: the 24 h time to intervene is missed
+    assert before[0].facts[0].intervene_deadline == pb.MISSED
+    (contract,) = [r for r in portfolio_batches()[0].records if r.WhichOneof("record") == "contract" and
+                   r.contract.id == "K1"]
+    contract.contract.service_codes[0].deadlines[0].intervene_hours = 48  # renegotiated later
+    stub.ImportPortfolio(iter([pb.PortfolioBatch(records=[contract])]), metadata=admin)
+    after = list(stub.ExportInterventions(request_, metadata=admin))
+    assert after[-1].content_sha256 == before[-1].content_sha256
+    assert after[0].facts[0].intervene_deadline == pb.MISSED
+
+
+def test_an_import_refuses_records_whose_references_do_not_exist(service):
+    stub, tokens, _ = service
+    admin = bearer(tokens.issue("admin"))
+    R = pb.PortfolioRecord
+    summary = stub.ImportPortfolio(iter([pb.PortfolioBatch(records=[
+        R(building=pb.Building(id="B9", residence_id="R404", address="9 rue", postcode="59000", city="Lille")),
+        R(unit=pb.Unit(ug_id="U9", building_id="B9", kind="dwelling")),   # its building is refused
+        R(unit=pb.Unit(ug_id="U8", building_id="B1", kind="dwelling")),   # fine: B1 is stored
+    ])]), metadata=admin)
+    assert [(r.index, r.rule, r.field) for r in summary.rejected] == [
+        (0, "unknown_reference", "building.residence_id"), (1, "unknown_reference", "unit.building_id")]
+    assert "R404" in summary.rejected[0].reason
+    assert dict(summary.upserted) == {"building": 0, "unit": 1}
+
+
+@pytest.mark.parametrize(("request_", "field"), [
+    (pb.ExportRequest(as_of=ts(datetime.now(UTC) + 24 * H)), "as_of"),
+    (pb.ExportRequest(as_of=ts(T0), batch_size=-1), "batch_size"),
+])
+def test_an_export_refuses_a_future_cut_off_or_a_negative_batch(service, request_, field):
+    stub, tokens, _ = service
+    with pytest.raises(grpc.RpcError) as err:
+        list(stub.ExportInterventions(request_, metadata=bearer(tokens.issue("admin"))))
+    assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT and field in err.value.details()

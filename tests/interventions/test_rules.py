@@ -47,8 +47,8 @@ def req(at: datetime = T0, **kw) -> dict:
     return ev(1, "REQUESTED", at, **fields)
 
 
-def run(events, principal=ADMIN, states=None, fingerprints=None):
-    index = make_index()
+def run(events, principal=ADMIN, states=None, fingerprints=None, index=None):
+    index = index or make_index()
     return check_batch(batch_frame(events_columns(events)), index=index, frames=index_frames(index),
                        states={} if states is None else states, stored_fingerprints=fingerprints or {},
                        principal=principal, now=NOW)
@@ -165,3 +165,30 @@ def test_a_duplicate_inside_one_batch_is_stored_once():
 def test_a_rejection_names_the_record():
     (finding,) = run([req(ug_id="U404")]).rejected
     assert finding.record_key == "C1/T-1#1" and "U404" in finding.reason
+
+
+def test_a_contractor_resending_another_contractors_stored_record_is_refused_not_ignored():
+    first = run([req()])
+    keys = first.accepted.select("intervention_id", "sequence", "fingerprint")
+    stored = {(i, s): fp for i, s, fp in keys.iter_rows()}
+    # C2 replays C1's request byte for byte: "duplicate" would tell C2 the ticket exists.
+    again = run([req()], principal=Principal(Role.CONTRACTOR, "C2"), states=first.touched, fingerprints=stored)
+    assert (again.duplicates, rejected_rules(again)) == (0, [("foreign_contractor", "contractor_id")])
+    # C1 itself replaying it is a duplicate, even once the contract no longer covers the unit's building.
+    shrunk = make_index()
+    shrunk.contracts["K1"].buildings = frozenset({"B3"})
+    own = run([req()], principal=Principal(Role.CONTRACTOR, "C1"), states=first.touched, fingerprints=stored,
+              index=shrunk)
+    assert (own.duplicates, own.rejected) == (1, [])
+
+
+def test_a_second_resolution_is_refused():
+    outcome = run([req(), ev(2, "VISIT_STARTED", T0 + H, visit_number=1), ev(3, "RESOLVED", T0 + 2 * H),
+                   ev(4, "RESOLVED", T0 + 3 * H)])
+    assert rejected_rules(outcome) == [("already_resolved", "kind")]
+
+
+def test_the_request_copies_the_contract_terms_onto_the_ticket():
+    # K1: MS-CUR at criticality normal = 24 h to intervene, 72 h to repair; 50 % recoverable.
+    state = run([req()]).touched["C1/T-1"]
+    assert (state.intervene_hours, state.repair_hours, state.recoverable_share) == (24.0, 72.0, 0.5)

@@ -1,0 +1,70 @@
+"""References between portfolio records, checked before an import is written.
+
+A building naming a residence that is neither stored nor in the same import would be refused
+by the database as a bare integrity error (or, without foreign keys, kept dangling). Each such
+record is refused instead, naming the record and the field, and whatever depends on it goes
+with it; the rest of the import is written.
+"""
+from collections.abc import Callable
+
+# kind -> (field, kind it refers to), in an order where parents come before children
+PARENTS = {
+    "organisation": None,
+    "contractor": None,
+    "territory": ("organisation_id", "organisation"),
+    "residence": ("territory_id", "territory"),
+    "building": ("residence_id", "residence"),
+    "unit": ("building_id", "building"),
+    "equipment": ("building_id", "building"),
+    "contractor_base": ("contractor_id", "contractor"),
+}
+KEYS = {"unit": "ug_id"}
+
+
+def record_key(kind: str, row: dict) -> str:
+    return row[KEYS.get(kind, "id")]
+
+
+def drop_dangling(records: dict[str, list[dict]], contracts: list[dict], stored: Callable[[str], set[str]]
+                  ) -> tuple[dict[str, list[dict]], list[dict], list[tuple[str, str, str, str]]]:
+    """(records kept, contracts kept, refused as (kind, key, field, reason)).
+
+    ``stored(kind)`` gives the ids of that kind already in the database."""
+    known: dict[str, set[str]] = {}
+    kept: dict[str, list[dict]] = {}
+    refused = []
+    for kind, parent in PARENTS.items():
+        rows = records.get(kind, [])
+        if parent is None:
+            kept[kind] = rows
+        else:
+            field, parent_kind = parent
+            kept[kind] = []
+            for row in rows:
+                if row[field] in known[parent_kind]:
+                    kept[kind].append(row)
+                else:
+                    refused.append((kind, record_key(kind, row), field,
+                                    f"{kind} {record_key(kind, row)}: {parent_kind} {row[field]!r} is not in the "
+                                    f"portfolio nor in this import"))
+        known[kind] = stored(kind) | {record_key(kind, row) for row in kept[kind]}
+    kept_contracts = []
+    for contract in contracts:
+        missing = _missing_contract_reference(contract, known)
+        if missing:
+            refused.append(("contract", contract["id"], *missing))
+        else:
+            kept_contracts.append(contract)
+    return {kind: rows for kind, rows in kept.items() if rows}, kept_contracts, refused
+
+
+def _missing_contract_reference(contract: dict, known: dict[str, set[str]]) -> tuple[str, str] | None:
+    cid = contract["id"]
+    if contract["contractor_id"] not in known["contractor"]:
+        return "contractor_id", f"contract {cid}: contractor {contract['contractor_id']!r} is not in the portfolio"
+    for scope in contract["perimeter"]:
+        if scope["scope_id"] not in known[scope["scope_kind"]]:
+            return (f"{scope['scope_kind']}_ids",
+                    f"contract {cid}: {scope['scope_kind']} {scope['scope_id']!r} of its perimeter is not in the "
+                    "portfolio")
+    return None
