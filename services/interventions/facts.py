@@ -24,17 +24,26 @@ def _count(kind: str) -> pl.Expr:
     return (pl.col("kind") == kind).sum()
 
 
-def _outcome(done_at: str, hours: str, as_of: datetime) -> pl.Expr:
+def _outcome(done_at: pl.Expr, hours: str, as_of: datetime) -> pl.Expr:
+    """MET or MISSED once done; a cancellation ends the clock (a deadline already passed stays
+    MISSED); otherwise PENDING until the deadline passes at ``as_of``."""
     allowed = pl.duration(microseconds=(pl.col(hours) * 3_600_000_000).cast(pl.Int64))
     deadline = pl.col("requested_at") + allowed
     return (
         pl.when(pl.col(hours).is_null()).then(pl.lit("NO_DEADLINE"))
-        .when(pl.col(done_at).is_not_null() & (pl.col(done_at) <= deadline)).then(pl.lit("MET"))
-        .when(pl.col(done_at).is_not_null()).then(pl.lit("MISSED"))
-        .when(pl.col("status") == "CANCELLED").then(pl.lit("NO_DEADLINE"))
+        .when(done_at.is_not_null() & (done_at <= deadline)).then(pl.lit("MET"))
+        .when(done_at.is_not_null()).then(pl.lit("MISSED"))
+        .when(pl.col("cancelled_at") > deadline).then(pl.lit("MISSED"))
+        .when(pl.col("cancelled_at").is_not_null()).then(pl.lit("NO_DEADLINE"))
         .when(pl.lit(as_of) > deadline).then(pl.lit("MISSED"))
         .otherwise(pl.lit("PENDING"))
     )
+
+
+# Intervened: at the first visit, or at resolution for work resolved with no visit (preventive
+# checks done remotely). Repaired: at resolution, or at closure for a ticket closed unresolved.
+INTERVENED_AT = pl.coalesce("first_visit_at", "resolved_at")
+REPAIRED_AT = pl.coalesce("resolved_at", "closed_at")
 
 
 def derive_facts(tickets: pl.DataFrame, events: pl.DataFrame, as_of: datetime) -> pl.DataFrame:
@@ -50,7 +59,7 @@ def derive_facts(tickets: pl.DataFrame, events: pl.DataFrame, as_of: datetime) -
         _first("VISIT_STARTED").alias("first_visit_at"),
         _first("RESOLVED").alias("resolved_at"),
         _first("CLOSED").alias("closed_at"),
-        (_count("CANCELLED") > 0).alias("cancelled"),
+        _first("CANCELLED").alias("cancelled_at"),
         (_count("QUITUS") > 0).alias("has_quitus"),
         (pl.col("kind").is_in(["PLANNED", "REPLANNED"]).sum() > 0).alias("planned"),
         pl.col("cost_eur").filter(pl.col("kind") == "RESOLVED").sum().alias("cost_eur"),
@@ -60,7 +69,7 @@ def derive_facts(tickets: pl.DataFrame, events: pl.DataFrame, as_of: datetime) -
         .filter(pl.col("requested_n") > 0)
         .join(last_hold, left_on="id", right_on="intervention_id", how="left")
         .with_columns(
-            pl.when(pl.col("cancelled")).then(pl.lit("CANCELLED"))
+            pl.when(pl.col("cancelled_at").is_not_null()).then(pl.lit("CANCELLED"))
             .when(pl.col("closed_at").is_not_null()).then(pl.lit("CLOSED"))
             .when(pl.col("resolved_at").is_not_null()).then(pl.lit("RESOLVED"))
             .when(pl.col("last_hold_kind") == "SUSPENDED").then(pl.lit("ON_HOLD"))
@@ -70,8 +79,8 @@ def derive_facts(tickets: pl.DataFrame, events: pl.DataFrame, as_of: datetime) -
             (pl.col("resolved_at").is_not_null() & (pl.col("visits") == 1)).alias("first_time_fix"),
         )
         .with_columns(
-            _outcome("first_visit_at", "intervene_hours", as_of).alias("intervene_deadline"),
-            _outcome("resolved_at", "repair_hours", as_of).alias("repair_deadline"),
+            _outcome(INTERVENED_AT, "intervene_hours", as_of).alias("intervene_deadline"),
+            _outcome(REPAIRED_AT, "repair_hours", as_of).alias("repair_deadline"),
         )
     )
     return facts.select(FACT_COLUMNS).sort("id")

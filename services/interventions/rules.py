@@ -278,7 +278,8 @@ def _lifecycle_rule(kind: str, at: int, visit_number: int, state: TicketState | 
         return None
     if state is None:
         return "unknown_intervention", "external_ref", f"{record_key}: the intervention was never requested"
-    if state.final:
+    # The tenant's quitus often comes after closure; it is the only event that may.
+    if state.final and not (kind == "QUITUS" and state.cancelled_at is None):
         done = "cancelled" if state.cancelled_at is not None else "closed"
         return "event_after_closure", "kind", f"{record_key}: the intervention is already {done}"
     if at < state.requested_at:

@@ -11,6 +11,7 @@ Ticket C requested but its REQUESTED recorded at T0+200h: absent from any earlie
 from datetime import UTC, datetime, timedelta
 
 import polars as pl
+import pytest
 
 from services.interventions.deadlines import deadline_lines
 from services.interventions.facts import derive_facts
@@ -85,8 +86,44 @@ def test_deadline_lines_mark_90_and_100_percent():
     assert lines.filter(pl.col("kind") == "intervene")["level"].to_list() == ["BREACHED", "BREACHED"]
 
 
-def test_status_precedence_matches_the_projection():
-    assert status_of(cancelled=False, closed=False, resolved=True, on_hold=True, visits=1, planned=True) == "RESOLVED"
-    assert status_of(cancelled=False, closed=False, resolved=False, on_hold=True, visits=1, planned=True) == "ON_HOLD"
-    assert status_of(cancelled=False, closed=False, resolved=False, on_hold=False, visits=0,
-                     planned=True) == "SCHEDULED"
+def one_ticket(nature: str, log: list[tuple[str, float]]) -> dict:
+    """Facts of ticket X (intervene 24 h, repair 72 h, requested T0) whose events, (kind, hour),
+    were each recorded as they happened; as of T0+300h."""
+    ticket = tickets().filter(pl.col("id") == "A").with_columns(pl.lit("X").alias("id"), pl.lit(nature).alias("nature"))
+    rows = [("X", seq, kind, T0 + h * H, T0 + h * H, 0.0) for seq, (kind, h) in enumerate(log, start=1)]
+    log_frame = pl.DataFrame(rows, orient="row", schema=events().schema)
+    return derive_facts(ticket, log_frame, T0 + 300 * H).row(0, named=True)
+
+
+def test_a_preventive_check_resolved_without_a_visit_intervened_when_resolved():
+    x = one_ticket("PREVENTIVE", [("REQUESTED", 0), ("RESOLVED", 10)])
+    assert (x["intervene_deadline"], x["repair_deadline"]) == ("MET", "MET")   # 10 h <= 24 h and <= 72 h
+
+
+def test_a_ticket_closed_unresolved_was_repaired_when_closed():
+    x = one_ticket("CURATIVE", [("REQUESTED", 0), ("VISIT_STARTED", 5), ("VISIT_ENDED", 6), ("CLOSED", 80)])
+    assert (x["status"], x["intervene_deadline"], x["repair_deadline"]) == ("CLOSED", "MET", "MISSED")  # 80 > 72
+
+
+def test_a_cancellation_stops_the_clock_but_does_not_erase_a_miss():
+    early = one_ticket("CURATIVE", [("REQUESTED", 0), ("CANCELLED", 10)])
+    assert (early["intervene_deadline"], early["repair_deadline"]) == ("NO_DEADLINE", "NO_DEADLINE")
+    late = one_ticket("CURATIVE", [("REQUESTED", 0), ("CANCELLED", 30)])    # 30 h: past 24, within 72
+    assert (late["status"], late["intervene_deadline"], late["repair_deadline"]) == (
+        "CANCELLED", "MISSED", "NO_DEADLINE")
+
+
+@pytest.mark.parametrize(("log", "on_hold", "status"), [
+    ([("VISIT_STARTED", 1), ("SUSPENDED", 2), ("RESOLVED", 3)], True, "RESOLVED"),   # resolved beats on hold
+    ([("PLANNED", 1), ("VISIT_STARTED", 2), ("SUSPENDED", 3)], True, "ON_HOLD"),    # on hold beats in progress
+    ([("SUSPENDED", 1), ("RESUMED", 2), ("VISIT_STARTED", 3)], False, "IN_PROGRESS"),
+    ([("PLANNED", 1)], False, "SCHEDULED"),
+    ([("RESOLVED", 1), ("CLOSED", 2)], False, "CLOSED"),
+    ([("PLANNED", 1), ("CANCELLED", 2)], False, "CANCELLED"),
+    ([], False, "OPEN"),
+])
+def test_status_precedence_is_the_same_in_the_facts_and_the_projection(log, on_hold, status):
+    assert one_ticket("PREVENTIVE", [("REQUESTED", 0), *log])["status"] == status
+    kinds = [k for k, _ in log]
+    assert status_of(cancelled="CANCELLED" in kinds, closed="CLOSED" in kinds, resolved="RESOLVED" in kinds,
+                     on_hold=on_hold, visits=kinds.count("VISIT_STARTED"), planned="PLANNED" in kinds) == status

@@ -192,3 +192,13 @@ def test_the_request_copies_the_contract_terms_onto_the_ticket():
     # K1: MS-CUR at criticality normal = 24 h to intervene, 72 h to repair; 50 % recoverable.
     state = run([req()]).touched["C1/T-1"]
     assert (state.intervene_hours, state.repair_hours, state.recoverable_share) == (24.0, 72.0, 0.5)
+
+
+def test_a_quitus_may_follow_closure_but_nothing_else_may():
+    closed = [req(), ev(2, "VISIT_STARTED", T0 + H, visit_number=1), ev(3, "RESOLVED", T0 + 2 * H),
+              ev(4, "CLOSED", T0 + 3 * H)]
+    outcome = run([*closed, ev(5, "QUITUS", T0 + 4 * H, quitus_document="PV-9"), ev(6, "PLANNED", T0 + 5 * H)])
+    assert rejected_rules(outcome) == [("event_after_closure", "kind")]
+    assert outcome.touched["C1/T-1"].has_quitus
+    cancelled = run([req(), ev(2, "CANCELLED", T0 + H), ev(3, "QUITUS", T0 + 2 * H, quitus_document="PV-9")])
+    assert rejected_rules(cancelled) == [("event_after_closure", "kind")]
