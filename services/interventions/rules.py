@@ -77,6 +77,7 @@ class BatchOutcome:
     warnings: list[Finding]
     duplicates: int
     touched: dict[str, TicketState] = field(default_factory=dict)   # states to write back
+    created: frozenset[str] = frozenset()                           # tickets this batch requested
 
 
 def _text(name: str) -> pl.Expr:
@@ -266,7 +267,8 @@ def check_batch(batch: pl.DataFrame, *, index: PortfolioIndex, frames: IndexFram
         pl.col("index").replace_strict(warned, default="", return_dtype=pl.String).alias("warnings"))
     rejected.sort(key=lambda f: f.index)
     rejected_rows = batch.filter(pl.col("index").is_in([f.index for f in rejected]))
-    return BatchOutcome(accepted_rows, rejected, rejected_rows, warnings, duplicates, touched)
+    created = frozenset(accepted_rows.filter(pl.col("kind") == "REQUESTED")["intervention_id"])
+    return BatchOutcome(accepted_rows, rejected, rejected_rows, warnings, duplicates, touched, created)
 
 
 def _lifecycle_rule(kind: str, at: int, visit_number: int, state: TicketState | None,

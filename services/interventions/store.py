@@ -195,8 +195,12 @@ class InterventionStore:
             "cost_eur", "note", "warnings", "fingerprint"))
         states = list(outcome.touched.values())
         tickets = pl.DataFrame({name: [getattr(s, name) for s in states] for name in TICKET_COLUMNS},
-                               schema=TICKET_SCHEMA)
-        upsert_frame(conn, m.interventions, tickets.with_columns(_time(c) for c in TICKET_TIMES), ["id"])
+                               schema=TICKET_SCHEMA).with_columns(_time(c) for c in TICKET_TIMES)
+        new = tickets["id"].is_in(list(outcome.created))
+        # A new ticket is inserted, never upserted: if another replica requested the same ticket
+        # meanwhile, the insert fails, the batch is retried and sees it (already_requested).
+        insert_frame(conn, m.interventions, tickets.filter(new))
+        upsert_frame(conn, m.interventions, tickets.filter(~new), ["id"])
         if outcome.rejected:
             sent = {row["index"]: row for row in outcome.rejected_rows.to_dicts()}
             self.record_rejections(conn, [

@@ -89,3 +89,37 @@ def test_a_replica_sees_what_another_imported(pg_url, schema_prefix):
     assert (accepted.accepted.height, accepted.rejected) == (1, [])
     for service in (a, b):
         service.store.engine.dispose()
+
+
+def test_two_replicas_requesting_the_same_ticket_under_different_sequences_keep_one_request(pg_url, schema_prefix):
+    """Replica A reads no state for ticket T-1; before it writes, replica B stores T-1 requested
+    under sequence 1. A's request (sequence 5) must not overwrite B's ticket: A's insert fails,
+    A retries, and then sees the ticket: already_requested."""
+    from tests.interventions.portfolio_fixture import T0, request
+
+    schema = schema_prefix + "interventions"
+    a, b = replica(pg_url, schema), replica(pg_url, schema)
+    records, contracts = {}, []
+    for rec in portfolio_batches()[0].records:
+        kind, row = convert.portfolio_record(rec)
+        (contracts.append(row) if kind == "contract" else records.setdefault(kind, []).append(row))
+    a.import_portfolio(records, contracts)
+    first_load = a.store.load_states
+
+    def load_states_then_let_b_in(conn, ids):
+        states = first_load(conn, ids)
+        if not states and not getattr(load_states_then_let_b_in, "done", False):
+            load_states_then_let_b_in.done = True
+            b.ingest_batch(convert.batch_columns([request("C1", "T-1", T0, ug="U1")]), EMBEDDED)
+        return states
+
+    a.store.load_states = load_states_then_let_b_in
+    late = request("C1", "T-1", T0, ug="U2")
+    late.sequence = 5
+    outcome = a.ingest_batch(convert.batch_columns([late]), EMBEDDED)
+    assert [f.rule for f in outcome.rejected] == ["already_requested"]
+    with a.store.engine.connect() as conn:
+        assert conn.execute(select(m.interventions.c.ug_id)).scalars().all() == ["U1"]
+        assert conn.execute(select(m.intervention_events.c.sequence)).scalars().all() == [1]
+    for service in (a, b):
+        service.store.engine.dispose()
