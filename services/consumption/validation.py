@@ -28,6 +28,11 @@ REJECT_SCHEMA = {"index": pl.Int64, "field": pl.String, "reason": pl.String}
 FUTURE_TOLERANCE = timedelta(days=1)
 
 
+def _iso(col: str | pl.Expr) -> pl.Expr:
+    """An instant as ISO 8601 UTC text (``2024-03-02T23:00:00Z``), for reasons read by people."""
+    return (pl.col(col) if isinstance(col, str) else col).dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def validate_readings(batch: pl.DataFrame, meters: pl.DataFrame, now: datetime) -> tuple[pl.DataFrame, pl.DataFrame]:
     """-> (good records with ``meter_id``, rejections ``index, field, reason``)."""
     b = batch.select(list(BATCH_SCHEMA)).cast(BATCH_SCHEMA)
@@ -77,13 +82,16 @@ def validate_readings(batch: pl.DataFrame, meters: pl.DataFrame, now: datetime) 
         (
             pl.col("read_at") > pl.lit(now + FUTURE_TOLERANCE).cast(TS),
             "read_at",
-            pl.format("read_at {} is in the future", "read_at"),
+            pl.format("read_at {} is in the future", _iso("read_at")),
         ),
         (
             (pl.col("read_at") < prev_read).fill_null(False),
             "read_at",
             pl.format(
-                "read_at {} is earlier than the previous record of meter '{}' in this batch", "read_at", "meter_ref"
+                "read_at {} is earlier than {}, the previous record of meter '{}' in this batch",
+                _iso("read_at"),
+                _iso(prev_read),
+                "meter_ref",
             ),
         ),
         (
@@ -94,7 +102,7 @@ def validate_readings(batch: pl.DataFrame, meters: pl.DataFrame, now: datetime) 
         (
             (pl.col("kind") == "consumption") & (pl.col("period_start") >= pl.col("read_at")).fill_null(False),
             "period_start",
-            pl.format("period_start {} is not before read_at {}", "period_start", "read_at"),
+            pl.format("period_start {} is not before read_at {}", _iso("period_start"), _iso("read_at")),
         ),
     ]
     flagged = b.with_columns(

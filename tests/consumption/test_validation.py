@@ -54,6 +54,12 @@ def test_bad_records_are_rejected_one_by_one_and_the_rest_kept():
     assert reasons[2] == "unknown meter 'XX'"
     assert reasons[3] == "unit 'kWh' does not match meter 'G1' (in 'm3')"
     assert reasons[4] == "value is not a finite number"
+    assert reasons[5] == (
+        "read_at 2024-05-03T00:00:00Z is earlier than 2024-05-04T00:00:00Z, the previous record of meter 'G1' "
+        "in this batch"
+    )
+    assert reasons[6] == "period_start 2024-05-06T00:00:00Z is not before read_at 2024-05-05T00:00:00Z"
+    assert reasons[8] == "meter 'B1' is read as 'consumption', not 'index'"
 
 
 def test_duplicates_inside_a_batch():
