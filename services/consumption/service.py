@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import polars as pl
 
@@ -25,6 +26,7 @@ from services.consumption.validation import validate_readings
 from services.consumption.vocab import HEATING_USAGES
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+TIME_ZONE = "Europe/Paris"  # the portfolio's civil months (periods.period_bounds' default)
 # Readings this far outside a requested period are read too, so its edges are interpolated
 # between real readings; a reading gap longer than this at an edge leaves the edge uncovered.
 EDGE_MARGIN = timedelta(days=62)
@@ -121,14 +123,21 @@ class ConsumptionService:
 
     # ---- consumption -----------------------------------------------------------------------
     def consumption(
-        self, start: datetime, end: datetime, granularity: str, as_of: datetime
+        self,
+        start: datetime,
+        end: datetime,
+        granularity: str,
+        as_of: datetime,
+        usages: tuple[str, ...] | None = None,
     ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-        """Per meter and period over [start, end) as known at ``as_of`` -> (periods, events, anomalies)."""
+        """Per meter and period over [start, end) as known at ``as_of`` -> (periods, events, anomalies).
+
+        ``usages`` restricts the figures to the meters of those usages (None: every meter)."""
         if end <= start:
             raise InvalidReadingRequest("period.end must be after period.start", field="period")
         lo, hi, cut = to_us(start - EDGE_MARGIN), to_us(end + EDGE_MARGIN), to_us(as_of)
-        index = self.store.readings("index", lo, hi, cut)
-        bills = self.store.readings("consumption", lo, hi, cut)
+        index = self.store.readings("index", lo, hi, cut, usages)
+        bills = self.store.readings("consumption", lo, hi, cut, usages)
         bounds = period_bounds(start, end - timedelta(microseconds=1), granularity)
         per, events, anomalies = consumption_per_period(
             index.drop("period_start"),
@@ -151,7 +160,8 @@ class ConsumptionService:
         meters = self.meters()
         figures = to_kwh(per, meters, self.conversions(), self.store.gas_coefficients(as_of))
         figures = monthly_costs(figures, self._meter_prices(meters, as_of))
-        figures = figures.join(self._normalised(figures, meters), on=["meter_id", "period_start"], how="left")
+        normalised = self._normalised(figures, meters, start, as_of)
+        figures = figures.join(normalised, on=["meter_id", "period_start"], how="left")
         return figures.join(meters, on="meter_id", how="left").sort("meter_id", "period_start")
 
     def _meter_prices(self, meters: pl.DataFrame, as_of: datetime) -> pl.DataFrame:
@@ -169,8 +179,21 @@ class ConsumptionService:
         both = pl.concat([by_meter.with_columns(rank=pl.lit(0)), by_contract.with_columns(rank=pl.lit(1))])
         return both.sort("rank").unique(["meter_id", "valid_from"], keep="first").drop("rank", "kind", "ref", "target")
 
-    def _normalised(self, figures: pl.DataFrame, meters: pl.DataFrame) -> pl.DataFrame:
-        """Weather-normalised kWh per heating meter and month (the meter stands for its building)."""
+    def _heating_history(self, start: datetime, as_of: datetime, meters: pl.DataFrame) -> pl.DataFrame:
+        """kWh PCI per heating meter and month from 1 June of the year before ``start`` up to ``start``.
+
+        The base load C_base comes from summer months; a window that holds none (a winter month
+        exported alone) takes them from here, as known at ``as_of``."""
+        local = start.astimezone(ZoneInfo(TIME_ZONE))
+        since = datetime(local.year - 1, 6, 1, tzinfo=ZoneInfo(TIME_ZONE)).astimezone(UTC)
+        per, _, _ = self.consumption(since, start, "month", as_of, HEATING_USAGES)
+        return to_kwh(per, meters, self.conversions(), self.store.gas_coefficients(as_of))
+
+    def _normalised(self, figures: pl.DataFrame, meters: pl.DataFrame, start: datetime, as_of: datetime):
+        """Weather-normalised kWh per heating meter and month (the meter stands for its building).
+
+        C_base uses the summer of the same year when the figures (or the history before them)
+        hold it, else every summer from 1 June of the year before ``start`` on."""
         heating = meters.filter(pl.col("usage").is_in(HEATING_USAGES) & pl.col("weather_station").is_not_null())
         weather = self.store.weather()
         empty = pl.DataFrame(
@@ -187,13 +210,16 @@ class ConsumptionService:
         if ref.is_empty():
             years = monthly["month"].dt.year()
             ref = compute_normals(monthly, int(years.min()), int(years.max()))
+        history = self._heating_history(start, as_of, meters)
+        cols = ["meter_id", "period_start", "kwh_pci"]
+        known = pl.concat([history.select(cols), figures.select(cols)])
         c = (
-            figures.join(heating.select("meter_id", "weather_station"), on="meter_id")
+            known.join(heating.select("meter_id", "weather_station"), on="meter_id")
             .select(
                 building_id="meter_id",
                 station="weather_station",
                 period_start="period_start",
-                month=pl.col("period_start").dt.convert_time_zone("Europe/Paris").dt.date(),
+                month=pl.col("period_start").dt.convert_time_zone(TIME_ZONE).dt.date(),
                 kwh="kwh_pci",
             )
             .filter(pl.col("kwh").is_not_null())

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from services.consumption import models as m
+from services.consumption.vocab import READING_KINDS, USAGES
 from services.runtime.db import insert_frame, upsert_frame
 
 READING_COLUMNS = ["meter_id", "kind", "read_at_us", "period_start_us", "value", "estimated", "recorded_at_us"]
@@ -123,14 +124,24 @@ class ConsumptionStore:
                     upsert_frame(conn, m.readings, rows, ["meter_id", "kind", "read_at_us"], update=False)
         return rows.height, conflicts
 
-    def readings(self, kind: str, from_us: int, to_us: int, as_of_us: int) -> pl.DataFrame:
-        """Readings of one kind with read_at in [from_us, to_us], recorded at or before as_of."""
-        if kind not in ("index", "consumption"):
+    def readings(
+        self, kind: str, from_us: int, to_us: int, as_of_us: int, usages: tuple[str, ...] | None = None
+    ) -> pl.DataFrame:
+        """Readings of one kind with read_at in [from_us, to_us], recorded at or before as_of;
+        ``usages`` restricts them to the meters of those usages."""
+        if kind not in READING_KINDS:
             raise ValueError(kind)
+        only = ""
+        if usages is not None:
+            unknown = set(usages) - set(USAGES)
+            if unknown:
+                raise ValueError(f"unknown usages {sorted(unknown)}")
+            listed = ", ".join(f"'{u}'" for u in usages)
+            only = f"AND meter_id IN (SELECT id FROM meter_meter WHERE usage IN ({listed})) "
         sql = (
             "SELECT meter_id, read_at_us, period_start_us, value, estimated FROM meter_reading "
             f"WHERE kind = '{kind}' AND read_at_us BETWEEN {int(from_us)} AND {int(to_us)} "
-            f"AND recorded_at_us <= {int(as_of_us)} ORDER BY meter_id, read_at_us"
+            f"AND recorded_at_us <= {int(as_of_us)} {only}ORDER BY meter_id, read_at_us"
         )
         schema = {
             "meter_id": pl.Int64,
