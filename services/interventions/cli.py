@@ -1,6 +1,7 @@
 """``quitus interventions ...``: read the interventions service over gRPC."""
 import json
 import os
+from datetime import UTC, datetime
 
 import typer
 from google.protobuf.json_format import MessageToDict
@@ -17,6 +18,8 @@ console = Console()
 ADDRESS = typer.Option(os.environ.get("QUITUS_INTERVENTIONS_ADDR", "localhost:50051"), "--address",
                        help="host:port of the service ($QUITUS_INTERVENTIONS_ADDR)")
 TOKEN = typer.Option(None, "--token", help="Bearer token ($QUITUS_TOKEN)")
+REQUESTED_FROM = typer.Option(None, "--from", help="Requested on or after (UTC)")
+REQUESTED_TO = typer.Option(None, "--to", help="Requested before (UTC)")
 
 
 def _stub(address: str) -> CliStub:
@@ -30,6 +33,8 @@ def search(
     building: str = typer.Option("", help="Building id"),
     contractor: str = typer.Option("", help="Contractor id"),
     status: str = typer.Option("", help=f"One of {', '.join(STATUS_PB)}"),
+    requested_from: datetime | None = REQUESTED_FROM,
+    requested_to: datetime | None = REQUESTED_TO,
     limit: int = typer.Option(20, help="Rows to show"),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per line"),
     address: str = ADDRESS,
@@ -38,8 +43,13 @@ def search(
     """Search interventions."""
     if status and status.upper() not in STATUS_PB:
         raise typer.BadParameter(f"unknown status {status!r}", param_hint="--status")
+    if requested_from and requested_to and requested_to <= requested_from:
+        raise typer.BadParameter("--to must be after --from", param_hint="--to")
     request = pb.SearchRequest(ug_id=ug, address_text=address_text, building_id=building, contractor_id=contractor,
                                status=STATUS_PB.get(status.upper(), 0), page={"page_size": limit})
+    for bound, value in (("start", requested_from), ("end", requested_to)):
+        if value:
+            getattr(request.requested, bound).FromDatetime(value.replace(tzinfo=value.tzinfo or UTC))
     response = _stub(address).SearchInterventions(request, metadata=auth_metadata(token))
     if as_json:
         for item in response.interventions:

@@ -23,7 +23,7 @@ def status_of(*, cancelled: bool, closed: bool, resolved: bool, on_hold: bool, v
 
 @dataclass(slots=True)
 class TicketState:
-    """Instants are integer microseconds since the epoch (see timeline.py)."""
+    """Instants are integer microseconds since the epoch (see instants.py)."""
 
     id: str
     contractor_id: str

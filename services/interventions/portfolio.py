@@ -5,7 +5,7 @@ from datetime import datetime
 
 import polars as pl
 
-from services.interventions.timeline import to_us
+from services.interventions.instants import to_us
 
 
 @dataclass(frozen=True, slots=True)

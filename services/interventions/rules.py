@@ -18,9 +18,9 @@ from datetime import datetime, timedelta
 import polars as pl
 
 from services.interventions.events import KINDS
+from services.interventions.instants import to_us
 from services.interventions.lifecycle import TicketState
 from services.interventions.portfolio import IndexFrames, PortfolioIndex
-from services.interventions.timeline import to_us
 from services.runtime.principal import Principal, Role
 
 # Clocks of contractors' systems drift; an event this far ahead of ours is still accepted.

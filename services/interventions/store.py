@@ -10,10 +10,10 @@ from sqlalchemy.dialects.postgresql import ARRAY
 
 from services.interventions import models as m
 from services.interventions.events import SENT_SCHEMA
+from services.interventions.instants import from_us, to_us
 from services.interventions.lifecycle import TicketState
 from services.interventions.portfolio import ContractInfo, PortfolioIndex, ServiceCodeInfo
 from services.interventions.rules import BatchOutcome
-from services.interventions.timeline import from_us, to_us
 from services.runtime.db import insert_frame, serialised_writes, upsert, upsert_frame
 
 TICKET_COLUMNS = [f.name for f in fields(TicketState)]

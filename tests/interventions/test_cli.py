@@ -26,6 +26,13 @@ def test_search_get_quality_rejections(tmp_path):
         assert found.exit_code == 0, found.output
         assert [json.loads(line)["id"] for line in found.output.splitlines()] == ["C1/T-1"]
 
+        # T-1 was requested on 2026-03-02 (portfolio_fixture.T0)
+        for period, expected in ((["--from", "2026-03-01", "--to", "2026-03-03"], ["C1/T-1"]),
+                                 (["--from", "2026-03-03"], [])):
+            found = runner.invoke(app, ["interventions", "search", *period, "--json", "--address", address], env=env)
+            assert found.exit_code == 0, found.output
+            assert [json.loads(line)["id"] for line in found.output.splitlines()] == expected
+
         got = runner.invoke(app, ["interventions", "get", "C1/T-1", "--address", address], env=env)
         assert got.exit_code == 0 and json.loads(got.output)["status"] == "CLOSED_STATUS"
 

@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from services.interventions.events import batch_frame, events_columns
+from services.interventions.instants import to_us
 from services.interventions.portfolio import ContractInfo, PortfolioIndex, ServiceCodeInfo, index_frames
 from services.interventions.rules import RULES, check_batch
-from services.interventions.timeline import to_us
 from services.runtime.principal import Principal, Role
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)

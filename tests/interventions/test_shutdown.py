@@ -75,12 +75,27 @@ def test_sigterm_during_ingest_keeps_every_acknowledged_batch(pg_url, schema_pre
             except grpc.RpcError:
                 pass  # the stream is cut when the grace period ends
 
+        health_seen: list[int] = []
+
+        def watch_health():
+            # New calls are refused once the server stops; a Watch opened before sees the change.
+            try:
+                for reply in health_pb2_grpc.HealthStub(channel).Watch(health_pb2.HealthCheckRequest()):
+                    health_seen.append(reply.status)
+            except grpc.RpcError:
+                pass
+
         reader = threading.Thread(target=consume)
+        watcher = threading.Thread(target=watch_health)
         reader.start()
+        watcher.start()
         assert three_acks.wait(30)
         proc.send_signal(signal.SIGTERM)
         reader.join(30)
+        watcher.join(30)
         assert proc.wait(30) == 0
+        assert health_seen[:1] == [health_pb2.HealthCheckResponse.SERVING]
+        assert health_pb2.HealthCheckResponse.NOT_SERVING in health_seen
     finally:
         if proc.poll() is None:
             proc.kill()
