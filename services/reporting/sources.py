@@ -16,7 +16,7 @@ def _time(ts) -> int | None:
 def facts_frame(batches: Iterable[pb.ExportBatch]) -> tuple[pl.DataFrame, str]:
     """(facts, content_sha256 from the service) from an ExportInterventions stream."""
     columns: dict[str, list] = {c: [] for c in FACT_COLUMNS}
-    digest = ""
+    digest, total = "", -1
     for batch in batches:
         for f in batch.facts:
             for name in ("id", "contractor_id", "contract_id", "service_code", "trade", "criticality", "building_id",
@@ -29,9 +29,12 @@ def facts_frame(batches: Iterable[pb.ExportBatch]) -> tuple[pl.DataFrame, str]:
             for name in _TIMES:
                 columns[name].append(_time(getattr(f, name)))
         if batch.done:
-            digest = batch.content_sha256
+            digest, total = batch.content_sha256, batch.total
     if not digest:
         raise RuntimeError("the export stream ended without its closing message: incomplete input")
+    if total != len(columns["id"]):
+        raise RuntimeError(f"the export announced {total} interventions and sent {len(columns['id'])}: "
+                           "incomplete input")
     frame = pl.DataFrame(columns).with_columns(
         [pl.col(c).cast(pl.Datetime("us", "UTC")) for c in _TIMES]).select(FACT_COLUMNS)
     return frame, digest

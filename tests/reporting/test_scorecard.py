@@ -54,3 +54,16 @@ def test_figures_hash_is_stable_and_sensitive():
     assert first == figures_sha256(scorecard(facts().reverse(), QUALITY))
     changed = facts().with_columns(pl.when(pl.col("id") == "K2").then(4).otherwise(pl.col("visits")).alias("visits"))
     assert first != figures_sha256(scorecard(changed, QUALITY))
+
+
+def test_an_export_stream_missing_facts_or_its_closing_message_is_refused():
+    from services.api.quitus.interventions.v1 import interventions_pb2 as pb
+    from services.reporting.sources import facts_frame
+
+    one = pb.ExportBatch(facts=[pb.InterventionFact(id="K1", contractor_id="C1")])
+    frame, digest = facts_frame([one, pb.ExportBatch(done=True, total=1, content_sha256="ab")])
+    assert (frame["id"].to_list(), digest) == (["K1"], "ab")
+    with pytest.raises(RuntimeError, match="announced 2 interventions and sent 1"):
+        facts_frame([one, pb.ExportBatch(done=True, total=2, content_sha256="ab")])
+    with pytest.raises(RuntimeError, match="closing message"):
+        facts_frame([one])
