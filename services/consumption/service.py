@@ -7,7 +7,7 @@ The servicer turns protobuf into the frames used here; the calculations are the 
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -248,11 +248,6 @@ class ConsumptionService:
 def _payloads(batch: pl.DataFrame, rejected: pl.DataFrame) -> dict[int, dict]:
     bad = batch.filter(pl.col("index").is_in(rejected["index"].implode()))
     return {r["index"]: r for r in bad.iter_rows(named=True)}
-
-
-def month_of(text: str) -> date:
-    year, month = text.split("-")[:2]
-    return date(int(year), int(month), 1)
 
 
 def batch_size(requested: int) -> int:

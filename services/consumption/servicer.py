@@ -13,7 +13,7 @@ from services.api.quitus.consumption.v1 import consumption_pb2_grpc as pb_grpc
 from services.consumption.conversions import to_kwh
 from services.consumption.degree_days import dju_costic, dju_meteo
 from services.consumption.errors import InvalidReadingRequest
-from services.consumption.service import ConsumptionService, batch_size, chunks, month_of
+from services.consumption.service import ConsumptionService, batch_size, chunks
 from services.consumption.vocab import CARRIER_UNITS, CHARGE_CATEGORIES, READING_KINDS, USAGES
 from services.runtime.principal import ADMINS, STAFF_READERS, Role
 
@@ -264,13 +264,10 @@ class ConsumptionServicer(pb_grpc.ConsumptionServicer):
                     )
                 )
             if batch.provisions:
-                summary.upserted["provisions"] += self.service.store.upsert_provisions(
-                    pl.DataFrame(
-                        [(x.unit_id, month_of(x.month), x.charge_category, x.amount_eur) for x in batch.provisions],
-                        orient="row",
-                        schema=["unit_id", "month", "charge_category", "amount_eur"],
-                    )
-                )
+                good, bad = _provisions(batch.provisions)
+                for index, field, reason in bad.iter_rows():
+                    summary.rejected.add(index=index, rule="invalid_provision", field=field, reason=reason)
+                summary.upserted["provisions"] += self.service.store.upsert_provisions(good)
         return summary
 
     def GetConsumption(self, request, context):
@@ -429,3 +426,36 @@ def _batch_frame(batch: pb.ReadingBatch) -> pl.DataFrame:
             "estimated": pl.Series(list(batch.estimated) or [False] * n, dtype=pl.Boolean),
         }
     )
+
+
+def _provisions(provisions) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Provisions as a frame -> (good rows, rejections ``index, field, reason``), checked by column."""
+    f = pl.DataFrame(
+        {
+            "index": pl.int_range(len(provisions), eager=True, dtype=pl.Int64),
+            "unit_id": [x.unit_id for x in provisions],
+            "text": [x.month for x in provisions],
+            "charge_category": [x.charge_category for x in provisions],
+            "amount_eur": [x.amount_eur for x in provisions],
+        },
+        schema_overrides={"unit_id": pl.String, "text": pl.String, "charge_category": pl.String},
+    ).with_columns(month=(pl.col("text") + "-01").str.to_date("%Y-%m-%d", strict=False))
+    checks = [
+        (pl.col("unit_id") == "", "provisions.unit_id", pl.lit("unit_id is missing")),
+        (pl.col("month").is_null(), "provisions.month", pl.format("'{}' is not a YYYY-MM month", "text")),
+        (
+            ~pl.col("charge_category").is_in(CHARGE_CATEGORIES),
+            "provisions.charge_category",
+            pl.format("unknown charge category '{}'", "charge_category"),
+        ),
+        (
+            ~pl.col("amount_eur").is_finite(),
+            "provisions.amount_eur",
+            pl.format("amount_eur {} is not a finite number", "amount_eur"),
+        ),
+    ]
+    bad = pl.concat(
+        [f.filter(cond).select("index", field=pl.lit(field), reason=reason) for cond, field, reason in checks]
+    ).sort("index")
+    good = f.filter(~pl.col("index").is_in(bad["index"].implode()))
+    return good.select("unit_id", "month", "charge_category", "amount_eur"), bad

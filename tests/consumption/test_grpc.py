@@ -122,3 +122,22 @@ def test_leak_is_detected_and_listed(service):
     assert leak.observed == pytest.approx(10.0)
     assert leak.expected == pytest.approx(0.5)
     assert leak.window_start.ToDatetime(tzinfo=UTC) == MARCH
+
+
+def test_provisions_are_checked_record_by_record(service):
+    stub, _, admin = service
+    provisions = [
+        pb.Provision(unit_id="UG1", month="2024-03", charge_category="heating_energy", amount_eur=45.0),
+        pb.Provision(unit_id="UG1", month="2024-13", charge_category="heating_energy", amount_eur=45.0),
+        pb.Provision(unit_id="UG1", month="2024-04", charge_category="parking", amount_eur=10.0),
+        pb.Provision(unit_id="", month="2024-04", charge_category="cold_water", amount_eur=10.0),
+        pb.Provision(unit_id="UG2", month="2024-04", charge_category="cold_water", amount_eur=math.nan),
+    ]
+    summary = stub.ImportPrices(iter([pb.PriceBatch(provisions=provisions)]), metadata=admin)
+    assert summary.upserted["provisions"] == 1
+    assert [(r.index, r.field, r.reason) for r in summary.rejected] == [
+        (1, "provisions.month", "'2024-13' is not a YYYY-MM month"),
+        (2, "provisions.charge_category", "unknown charge category 'parking'"),
+        (3, "provisions.unit_id", "unit_id is missing"),
+        (4, "provisions.amount_eur", "amount_eur NaN is not a finite number"),
+    ]
