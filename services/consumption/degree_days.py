@@ -59,9 +59,13 @@ def monthly_dju(daily: pl.DataFrame) -> pl.DataFrame:
 def normals(monthly: pl.DataFrame, first_year: int, last_year: int) -> pl.DataFrame:
     """Reference DJU per station and calendar month: the mean over ``[first_year, last_year]``.
 
-    The reference period is carried in the result (``ref_period``) so reports can state it.
+    The reference period is carried in the result (``ref_period``) so reports can state it. When
+    ``monthly`` counts its ``days`` (``monthly_dju``), a month with missing days is left out: a
+    partial month would pull its normal down.
     """
     ref = monthly.filter(pl.col("month").dt.year().is_between(first_year, last_year))
+    if "days" in ref.columns:
+        ref = ref.filter(pl.col("days") == pl.col("month").dt.month_end().dt.day())
     return (
         ref.group_by("station", month_of_year=pl.col("month").dt.month())
         .agg(dju_ref=pl.col("dju").mean(), years=pl.col("month").dt.year().n_unique())

@@ -65,3 +65,11 @@ def test_weather_normalisation_with_base_from_summer():
     assert jan["c_norm"] == pytest.approx(4030.0)
     jul = out.filter(pl.col("month") == date(2023, 7, 1)).row(0, named=True)
     assert jul["c_norm"] == pytest.approx(310.0)
+
+
+def test_a_month_with_missing_days_is_left_out_of_the_normals():
+    # January 2020: 31 days at 10 DJU (310); January 2021: only its first day (10): the normal is 310, not 160
+    days = [date(2020, 1, d) for d in range(1, 32)] + [date(2021, 1, 1)]
+    daily = pl.DataFrame({"station": ["S"] * 32, "day": days, "dju": [10.0] * 32})
+    ref = normals(monthly_dju(daily), 2020, 2021)
+    assert ref.select("month_of_year", "dju_ref", "years").rows() == [(1, 310.0, 1)]
