@@ -61,11 +61,15 @@ def daily_anomalies(daily: pl.DataFrame, tz: str = "Europe/Paris") -> pl.DataFra
     high = _runs(d, "excess", "period_start").group_by("meter_id", "run").agg(summary)
     leaks = high.filter(pl.col("water") & (pl.col("days") >= LEAK_MIN_DAYS)).with_columns(
         kind=pl.lit("leak"),
-        detail=pl.format("{} consecutive days above {}x the meter's 28-day median", "days", pl.lit(LEAK_RATIO)),
+        detail=pl.format(
+            "{} consecutive days above {}x the meter's {}-day median", "days", pl.lit(LEAK_RATIO), pl.lit(NORM_DAYS)
+        ),
     )
     spikes = high.filter(~pl.col("water")).with_columns(
         kind=pl.lit("spike"),
-        detail=pl.format("{} day(s) above {}x the meter's 28-day median", "days", pl.lit(SPIKE_RATIO)),
+        detail=pl.format(
+            "{} day(s) above {}x the meter's {}-day median", "days", pl.lit(SPIKE_RATIO), pl.lit(NORM_DAYS)
+        ),
     )
     flats = (
         _runs(d, "zero", "period_start")

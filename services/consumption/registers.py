@@ -368,7 +368,15 @@ def fixes_anomalies(fixes: pl.DataFrame) -> pl.DataFrame:
             expected=pl.col("v_prev"),
             observed=pl.col("v"),
             detail=pl.when(pl.col("kind") == "dip")
-            .then(pl.format("index read at {} is below the previous one; replaced by interpolation", at))
+            .then(
+                pl.format(
+                    "index {} read at {} is below the previous one ({}) and the next is back above it: a misread, "
+                    "replaced by interpolation",
+                    "v",
+                    at.dt.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "v_prev",
+                )
+            )
             .otherwise(
                 pl.format(
                     "index went down from {} to {} with no rollover or replacement; interval estimated at {}",

@@ -66,6 +66,10 @@ def test_isolated_backwards_reading_is_replaced_by_interpolation():
     a = anomalies.row(0, named=True)
     assert (a["kind"], a["expected"], a["observed"]) == ("backwards", 100.0, 50.0)
     assert (a["window_start"], a["window_end"]) == (d(2024, 3, 1), d(2024, 3, 3))
+    assert a["detail"] == (
+        "index 50.0 read at 2024-03-02T00:00:00Z is below the previous one (100.0) and the next is back above it: "
+        "a misread, replaced by interpolation"
+    )
 
 
 def test_replacement_counts_old_meter_end_and_new_meter_start():
