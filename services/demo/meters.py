@@ -1,4 +1,4 @@
-"""Demo meters and daily readings for a portfolio's buildings, and loading them through gRPC.
+"""Demo meters and daily readings for a portfolio's buildings (loaded by ``demo.consumption``).
 
 Every building gets a common-electricity meter (kWh, 6-digit register) and a general cold-water
 meter (m3, 5 digits); buildings with a collective plant also get a heating meter: natural gas in
@@ -10,23 +10,21 @@ Daily readings at local midnight, DEMO VALUES driven by the synthetic weather (h
 rollovers (some registers start close to their maximum), replacements (about 1 % of meters, with
 their replacement record), gaps (a run of 3-10 missing days on 1 meter in 5), duplicates (0.5 % of
 readings re-sent identically, a few re-sent with another value: refused), a misread register now
-and then, and one water leak per ~300 water meters (seven days at five times the usual flow).
+and then, stuck registers (an energy meter in 150 frozen for two weeks, then catching up), one
+water leak per ~200 meters (seven days at five times the usual flow), and a handful of spoilt
+records (negative index, unknown meter, wrong unit, NaN, out of order) that the service refuses.
 """
 
 import random
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
-import grpc
 import polars as pl
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from services.api.quitus.common.v1.common_pb2 import Period
 from services.api.quitus.consumption.v1 import consumption_pb2 as pb
-from services.api.quitus.consumption.v1 import consumption_pb2_grpc as pb_grpc
 from services.consumption.degree_days import dju_meteo
-from services.demo import prices as demo_prices
-from services.demo import weather as demo_weather
 
 COLLECTIVE = {"collective_gas": "natural_gas", "district_heating": "district_heating", "heating_oil": "heating_oil"}
 # per dwelling and day: base load (hot water) and heating per degree day, in the heating meter's unit
@@ -35,6 +33,10 @@ KWH_PCS_PER_M3 = 11.2  # demo coefficient around which the monthly coefficients 
 KWH_PCI_PER_LITRE_OIL = 10.0  # demo only, to size litres; the service converts litres with supplied data
 ELEC_PER_DWELLING, WATER_PER_DWELLING = 1.4, 0.32
 BATCH = 20_000
+PARIS = ZoneInfo("Europe/Paris")  # the portfolio's civil time: readings at its midnights, prices from its months
+METERS_PER_LEAK = 200  # one water leak per this many meters
+STUCK_DAYS = 14  # days of zero consumption on a stuck register (the flat-line rule's threshold)
+SPOILT_EACH = 2  # records of each kind of bad input sent on purpose
 
 
 def _ts(value: datetime) -> Timestamp:
@@ -109,7 +111,7 @@ def gas_coefficients(meters: list[pb.Meter], first: date, months: int, seed: int
                 out.append(
                     pb.GasCoefficient(
                         meter_ref=m.meter_ref,
-                        valid_from=_ts(datetime(year, month, 1, tzinfo=UTC)),
+                        valid_from=_ts(datetime(year, month, 1, tzinfo=PARIS)),  # from the local month start
                         kwh_pcs_per_m3=coefficient,
                         source="synthetic demo coefficient",
                     )
@@ -145,7 +147,8 @@ def demo_readings(
     ) * noise
     refs = m["meter_ref"].to_list()
     water = [r for r in refs if r.startswith("WATER-")]
-    leaks = {r: rng.randrange(30, max(31, days - 10)) for r in rng.sample(water, max(1, len(water) // 300))}
+    n_leaks = min(len(water), max(1, len(refs) // METERS_PER_LEAK))
+    leaks = {r: rng.randrange(30, max(31, days - 10)) for r in rng.sample(water, n_leaks)}
     leak_day = pl.col("meter_ref").replace_strict(leaks, default=None, return_dtype=pl.Int32)
     day_n = (pl.col("day") - pl.lit(first)).dt.total_days()
     in_leak = (day_n >= leak_day) & (day_n < leak_day + 7)
@@ -177,7 +180,18 @@ def demo_readings(
         .otherwise(start + pl.col("total"))
     )
     read_at = pl.col("day").cast(pl.Datetime("us")).dt.replace_time_zone("Europe/Paris").dt.convert_time_zone("UTC")
-    readings = grid.select("meter_ref", "unit", read_at=read_at, value=(value % wrap).round(3))
+    readings = grid.select("meter_ref", "unit", "day", read_at=read_at, value=(value % wrap).round(3))
+    # stuck registers: an energy meter in 150 shows the same index for STUCK_DAYS days, then catches up
+    energy = [r for r in refs if not r.startswith("WATER-") and r not in replaced]
+    n_stuck = min(len(energy), max(1, len(refs) // 150)) if days > 100 else 0
+    stuck = {r: first + timedelta(days=rng.randrange(40, days - 40)) for r in rng.sample(energy, n_stuck)}
+    s0 = pl.col("meter_ref").replace_strict(stuck, default=None, return_dtype=pl.Date)
+    frozen = (pl.col("day") >= s0) & (pl.col("day") <= s0 + timedelta(days=STUCK_DAYS))
+    readings = readings.with_columns(
+        value=pl.when(frozen.fill_null(False))
+        .then(pl.col("value").filter(pl.col("day") == s0).first().over("meter_ref"))
+        .otherwise("value")
+    ).drop("day")
     replacements = [
         pb.Replacement(
             meter_ref=r,
@@ -214,17 +228,53 @@ def demo_readings(
         "replacements": len(replacements),
         "gaps": len(gaps),
         "leaks": len(leaks),
+        "stuck_registers": len(stuck),
         "misreads": readings.filter(misread).height,
     }
     return readings.sort("meter_ref", "read_at"), replacements, injected
 
 
-def reading_batches(readings: pl.DataFrame, seed: int) -> tuple[list[pb.ReadingBatch], int, int]:
-    """Batches of readings, then the re-sends: identical duplicates and a few conflicting ones."""
+def spoilt_readings(readings: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]]:
+    """Records a careless sender would send, ``SPOILT_EACH`` of each kind, made from real readings:
+    a negative index, an unknown meter, a unit that is not the meter's, a NaN, and a meter's
+    reading sent after its next one (that next one is a re-send of a stored reading)."""
+    step = max(1, readings.height // (6 * SPOILT_EACH))
+    base = readings.gather_every(step).head(4 * SPOILT_EACH)
+    part = [base.slice(k * SPOILT_EACH, SPOILT_EACH) for k in range(4)]
+    pairs = (
+        readings.with_columns(
+            next_at=pl.col("read_at").shift(-1),
+            next_value=pl.col("value").shift(-1),
+            same=pl.col("meter_ref").shift(-1),
+        )
+        .filter(pl.col("same") == pl.col("meter_ref"))
+        .gather_every(step)
+        .head(SPOILT_EACH)
+    )
+    nxt = pairs.select("meter_ref", "unit", read_at="next_at", value="next_value")
+    out_of_order = pl.concat([nxt.with_row_index("k"), pairs.select(nxt.columns).with_row_index("k")]).sort(
+        "k", maintain_order=True
+    )
+    frames = [
+        part[0].with_columns(value=-pl.col("value") - 1.0),
+        part[1].with_columns(meter_ref=pl.lit("NO-SUCH-METER-") + pl.col("meter_ref")),
+        part[2].with_columns(unit=pl.when(pl.col("unit") == "kWh").then(pl.lit("m3")).otherwise(pl.lit("kWh"))),
+        part[3].with_columns(value=pl.lit(float("nan"))),
+        out_of_order.drop("k"),
+    ]
+    kinds = ["negative index", "unknown meter", "unit not the meter's", "NaN value"]
+    sent = {k: p.height for k, p in zip(kinds, part, strict=True)} | {"out of order": pairs.height}
+    return pl.concat(frames), sent
+
+
+def reading_batches(readings: pl.DataFrame, seed: int) -> tuple[list[pb.ReadingBatch], dict[str, int]]:
+    """Batches of readings, then the re-sends (identical duplicates, a few conflicting ones) and a
+    batch of spoilt records. -> (batches, how many of each were sent)."""
     dup = readings.filter((pl.struct("meter_ref", "read_at").hash(seed + 2) % 200) == 0)
     conflicting = dup.head(max(1, dup.height // 50)).with_columns(value=pl.col("value") + 1.0)
+    spoilt, spoilt_kinds = spoilt_readings(readings)
     out = []
-    for name, frame in (("demo", readings), ("resend", dup), ("conflict", conflicting)):
+    for name, frame in (("demo", readings), ("resend", dup), ("conflict", conflicting), ("spoilt", spoilt)):
         for i, offset in enumerate(range(0, frame.height, BATCH)):
             part = frame.slice(offset, BATCH)
             out.append(
@@ -237,67 +287,5 @@ def reading_batches(readings: pl.DataFrame, seed: int) -> tuple[list[pb.ReadingB
                     unit=part["unit"].to_list(),
                 )
             )
-    return out, dup.height, conflicting.height
-
-
-def load_consumption_demo(
-    channel: grpc.Channel,
-    buildings: Sequence,
-    units: Sequence,
-    *,
-    seed: int,
-    first: date,
-    days: int = 1096,
-    metadata: tuple = (),
-) -> dict:
-    """Generate and send meters, readings, degree days, prices and provisions; detect anomalies.
-
-    ``buildings`` have ``id, dwellings, heating_system, weather_station`` and ``units`` have
-    ``ug_id, building_id, kind`` (the interventions portfolio's messages fit). Returns a summary.
-    """
-    stub = pb_grpc.ConsumptionStub(channel)
-    meters = demo_meters(buildings, seed)
-    months = days // 28 + 2
-    stub.ImportMeters(
-        iter([pb.MeterBatch(meters=meters, gas_coefficients=gas_coefficients(meters, first, months, seed))]),
-        metadata=metadata,
-    )
-    temps = demo_weather.daily_temperatures([b.weather_station or "DEMO" for b in buildings], first, days, seed)
-    stub.ImportDegreeDays(iter(demo_weather.degree_day_batches(temps)), metadata=metadata)
-    stub.ImportPrices(iter([demo_prices.price_batch(meters, first.year + 1)]), metadata=metadata)
-    dwellings_units = [u.ug_id for u in units if u.kind == "dwelling"]
-    stub.ImportPrices(iter(demo_prices.provision_batches(dwellings_units, first, months)), metadata=metadata)
-    readings, replacements, injected = demo_readings(
-        meters, {b.id: b.dwellings for b in buildings}, temps, first, days, seed
-    )
-    stub.ImportMeters(iter([pb.MeterBatch(replacements=replacements)]), metadata=metadata)
-    batches, duplicates, conflicts = reading_batches(readings, seed)
-    acks = list(stub.IngestReadings(iter(batches), metadata=metadata))
-    start = datetime.combine(first, datetime.min.time(), tzinfo=UTC)
-    period = Period(start=_ts(start), end=_ts(start + timedelta(days=days)))
-    found = stub.DetectAnomalies(pb.DetectAnomaliesRequest(period=period), metadata=metadata).found
-    last_year = first.year + days // 366
-    year = Period(
-        start=_ts(datetime(last_year - 1, 12, 31, 23, tzinfo=UTC)), end=_ts(datetime(last_year, 12, 31, 23, tzinfo=UTC))
-    )
-    totals = stub.GetConsumption(pb.ConsumptionRequest(period=year, granularity=pb.YEAR), metadata=metadata).totals
-    return {
-        "meters": len(meters),
-        "readings_sent": sum(len(b.meter_ref) for b in batches),
-        "readings_accepted": sum(a.accepted for a in acks),
-        "readings_duplicates": sum(a.duplicates for a in acks),
-        "readings_rejected": sum(len(a.rejected) for a in acks),
-        "resent_identical": duplicates,
-        "resent_conflicting": conflicts,
-        "injected": injected,
-        "anomalies": dict(found),
-        f"consumption_{last_year}": {
-            f"{t.carrier} ({t.unit})": {
-                "quantity": round(t.quantity, 1),
-                "kwh_pci": None if t.kwh_pci != t.kwh_pci else round(t.kwh_pci),
-                "estimated_share": round(t.estimated_share, 4),
-            }
-            for t in totals
-        },
-        "weather": demo_weather.SOURCE,
-    }
+    sent = {"resent_identical": dup.height, "resent_conflicting": conflicting.height, "spoilt": spoilt_kinds}
+    return out, sent

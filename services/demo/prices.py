@@ -5,12 +5,14 @@ monthly subscription, district heating per kWh with a fixed part, electricity pe
 m3), with a rise on 1 January of the second year.
 """
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from services.api.quitus.consumption.v1 import consumption_pb2 as pb
 
+PARIS = ZoneInfo("Europe/Paris")
 SOURCE = "demo price (order of magnitude, not a tariff)"
 # carrier -> (basis, EUR per unit in year 1, in year 2+, fixed EUR per month)
 PRICES = {
@@ -22,7 +24,7 @@ PRICES = {
     "hot_water": ("m3", 9.0, 9.5, 0.0),
 }
 # charge category -> EUR per dwelling and month
-PROVISIONS = {"heating_energy": 45.0, "cold_water": 22.0, "common_electricity": 6.0}
+PROVISIONS = {"heating_energy": 45.0, "cold_water": 40.0, "common_electricity": 10.0}
 
 
 def _ts(value: datetime) -> Timestamp:
@@ -41,7 +43,7 @@ def price_batch(meters: list[pb.Meter], first_year: int) -> pb.PriceBatch:
             prices.append(
                 pb.Price(
                     meter_ref=m.meter_ref,
-                    valid_from=_ts(datetime(year, 1, 1, tzinfo=UTC)),
+                    valid_from=_ts(datetime(year, 1, 1, tzinfo=PARIS)),  # from local midnight
                     basis=basis,
                     eur_per_unit=price,
                     fixed_eur_per_month=fixed,
@@ -51,15 +53,17 @@ def price_batch(meters: list[pb.Meter], first_year: int) -> pb.PriceBatch:
     return pb.PriceBatch(prices=prices)
 
 
-def provision_batches(dwelling_units: list[str], first: date, months: int, size: int = 20_000) -> list[pb.PriceBatch]:
+def provision_batches(
+    dwellings: list[tuple[str, tuple[str, ...]]], first: date, months: int, size: int = 20_000
+) -> list[pb.PriceBatch]:
+    """Provisions for ``(unit id, charge categories)`` of each dwelling, every month from ``first``."""
     rows = []
-    for unit in dwelling_units:
-        for n in range(months):
-            year, month = first.year + (first.month - 1 + n) // 12, (first.month - 1 + n) % 12 + 1
-            for category, amount in PROVISIONS.items():
+    for n in range(months):
+        year, month = first.year + (first.month - 1 + n) // 12, (first.month - 1 + n) % 12 + 1
+        label = f"{year:04d}-{month:02d}"
+        for unit, categories in dwellings:
+            for category in categories:
                 rows.append(
-                    pb.Provision(
-                        unit_id=unit, month=f"{year:04d}-{month:02d}", charge_category=category, amount_eur=amount
-                    )
+                    pb.Provision(unit_id=unit, month=label, charge_category=category, amount_eur=PROVISIONS[category])
                 )
     return [pb.PriceBatch(provisions=rows[i : i + size]) for i in range(0, len(rows), size)] or [pb.PriceBatch()]

@@ -12,16 +12,19 @@ from datetime import date, timedelta
 import polars as pl
 
 from services.api.quitus.consumption.v1 import consumption_pb2 as pb
+from services.consumption.degree_days import daily_dju, monthly_dju, normals
 
 SOURCE = "synthetic demo weather (seasonal profile of a French climate, not observations)"
+NORMAL_YEARS = 30
 
 
-def daily_temperatures(stations: list[str], first: date, days: int, seed: int) -> pl.DataFrame:
-    """``station, day, tn, tx`` for every station and day."""
+def daily_temperatures(stations: list[str], first: date, days: int, seed: int, stream: str = "weather") -> pl.DataFrame:
+    """``station, day, tn, tx`` for every station and day (``stream`` names an independent draw)."""
     rows = []
     for station in sorted(set(stations)):
-        rng = random.Random(f"weather-{seed}-{station}")
-        offset = rng.uniform(-1.5, 1.5)  # a station a bit warmer or colder than the next
+        # a station a bit warmer or colder than the next: its climate, the same in every stream
+        offset = random.Random(f"climate-{seed}-{station}").uniform(-1.5, 1.5)
+        rng = random.Random(f"{stream}-{seed}-{station}")
         anomaly = 0.0
         for n in range(days):
             day = first + timedelta(days=n)
@@ -46,3 +49,19 @@ def degree_day_batches(temperatures: pl.DataFrame, size: int = 20_000) -> list[p
             )
         )
     return out
+
+
+def normal_batch(stations: list[str], before_year: int, seed: int) -> pb.DegreeDayBatch:
+    """DJU normals per station and calendar month: the Meteo-France DJU of the ``NORMAL_YEARS``
+    synthetic years before ``before_year`` (an independent draw of the same climate), averaged."""
+    first = date(before_year - NORMAL_YEARS, 1, 1)
+    temps = daily_temperatures(stations, first, (date(before_year, 1, 1) - first).days, seed, stream="normals")
+    ref = normals(monthly_dju(daily_dju(temps, "meteo")), first.year, before_year - 1)
+    label = f"{first.year}-{before_year - 1} (synthetic)"
+    return pb.DegreeDayBatch(
+        source=SOURCE,
+        normals=[
+            pb.DjuNormal(station=station, month_of_year=month, dju_ref=dju, ref_period=label)
+            for station, month, dju in ref.select("station", "month_of_year", "dju_ref").iter_rows()
+        ],
+    )

@@ -3,8 +3,10 @@
 from datetime import date
 from types import SimpleNamespace
 
-from services.demo.meters import demo_meters, demo_readings, load_consumption_demo
-from services.demo.weather import daily_temperatures
+from services.consumption.server import build
+from services.demo.consumption import load_consumption_demo
+from services.demo.meters import demo_meters, demo_readings, reading_batches
+from services.demo.weather import daily_temperatures, normal_batch
 from tests.conftest import running_server
 
 BUILDINGS = [
@@ -21,26 +23,62 @@ def test_same_seed_same_data_and_the_mess_is_there():
     b, repl_b, _ = demo_readings(meters, {b.id: b.dwellings for b in BUILDINGS}, temps, date(2023, 1, 1), 400, 3)
     assert a.equals(b) and repl_a == repl_b
     assert injected["leaks"] >= 1 and injected["replacements"] >= 1 and injected["gaps"] >= 1
+    assert injected["stuck_registers"] >= 1
     # January is colder than July in the synthetic weather
     jan = temps.filter(temps["day"].dt.month() == 1)["tx"].mean()
     jul = temps.filter(temps["day"].dt.month() == 7)["tx"].mean()
     assert jan + 10 < jul
 
 
-def test_load_through_grpc_finds_the_leak_and_refuses_conflicting_resends(tmp_path):
-    with running_server(
-        __import__("services.consumption.server", fromlist=["build"]).build,
-        (f"sqlite:///{tmp_path / 'demo.db'}", ""),
-        auth=False,
-    ) as (channel, _):
-        summary = load_consumption_demo(channel, BUILDINGS, UNITS, seed=5, first=date(2023, 1, 1), days=400)
-    assert summary["readings_rejected"] == summary["resent_conflicting"] > 0
-    assert summary["readings_duplicates"] >= summary["resent_identical"]
-    assert (
-        summary["readings_accepted"] + summary["readings_duplicates"] + summary["readings_rejected"]
-        == (summary["readings_sent"])
-    )
-    assert summary["anomalies"].get("leak", 0) >= summary["injected"]["leaks"]
-    assert "synthetic" in summary["weather"]
-    gas = summary["consumption_2024"]["natural_gas (m3)"]
-    assert gas["kwh_pci"] > 0
+def test_normals_are_the_same_climate_as_the_weather():
+    # 30 synthetic years before 2023 against the 2023-2025 draw: the January normal of a station is
+    # within a couple of degree days a day of the three Januaries' mean
+    normals = {(n.station, n.month_of_year): n for n in normal_batch(["S1"], 2023, seed=3).normals}
+    assert len(normals) == 12 and normals[("S1", 1)].ref_period == "1993-2022 (synthetic)"
+    temps = daily_temperatures(["S1"], date(2023, 1, 1), 1096, seed=3)
+    jan = temps.filter(temps["day"].dt.month() == 1)
+    jan_dju = (18 - (jan["tn"] + jan["tx"]) / 2).clip(lower_bound=0).sum() / 3
+    assert abs(normals[("S1", 1)].dju_ref - jan_dju) < 2 * 31
+    assert normals[("S1", 7)].dju_ref < normals[("S1", 1)].dju_ref / 5
+
+
+def test_spoilt_records_are_one_of_each_kind_per_count():
+    meters = demo_meters(BUILDINGS[:8], seed=3)
+    temps = daily_temperatures(["S1", "S2"], date(2023, 1, 1), 120, seed=3)
+    readings, _, _ = demo_readings(meters, {b.id: b.dwellings for b in BUILDINGS}, temps, date(2023, 1, 1), 120, 3)
+    batches, sent = reading_batches(readings, seed=3)
+    (spoilt,) = [b for b in batches if b.batch_id.startswith("spoilt")]
+    assert sent["spoilt"] == {
+        "negative index": 2,
+        "unknown meter": 2,
+        "unit not the meter's": 2,
+        "NaN value": 2,
+        "out of order": 2,
+    }
+    # the out-of-order pairs: a meter's later reading, then its earlier one
+    pairs = list(zip(spoilt.meter_ref[-4:], spoilt.read_at_us[-4:], strict=True))
+    assert pairs[0][0] == pairs[1][0] and pairs[0][1] > pairs[1][1]
+
+
+def test_load_through_grpc_finds_what_was_injected_and_refuses_exactly_the_bad_records(tmp_path):
+    with running_server(build, (f"sqlite:///{tmp_path / 'demo.db'}", ""), auth=False) as (channel, _):
+        s = load_consumption_demo(channel, BUILDINGS, UNITS, seed=5, first=date(2023, 1, 1), days=400)
+    # refused: the conflicting re-sends and one record per spoilt count (an out-of-order pair is two
+    # records: the later one re-sends a stored reading, a duplicate; the earlier one is refused)
+    assert s["readings_rejected"] == s["resent_conflicting"] + sum(s["spoilt"].values())
+    assert s["readings_duplicates"] == s["resent_identical"] + s["spoilt"]["out of order"]
+    assert s["readings_accepted"] + s["readings_duplicates"] + s["readings_rejected"] == s["readings_sent"]
+    fields = {(r["field"], r["records"]) for r in s["rejections"]}
+    assert ("meter_ref", 2) in fields and ("unit", 2) in fields and ("read_at", 2) in fields
+    assert s["anomalies"]["leak"] >= s["injected"]["leaks"]
+    assert s["anomalies"]["flat_line"] >= s["injected"]["stuck_registers"]
+    assert all(a["detail"] for examples in s["anomaly_examples"].values() for a in examples)
+    assert "synthetic" in s["weather"] and "synthetic" in s["normals"]
+    gas_2023 = [r for r in s["per_year"] if r["carrier"] == "natural_gas" and r["year"] == 2023]
+    assert gas_2023[0]["kwh_pci"] > 0
+    oil = [r for r in s["per_year"] if r["carrier"] == "heating_oil"]
+    assert oil and all(r["kwh_pci"] is None for r in oil)  # no sourced litre -> kWh PCI conversion
+    assert s["charges_year"] == 2023
+    assert {c["category"] for c in s["charges"]} >= {"cold_water", "common_electricity", "heating_energy"}
+    heating_2023 = [h for h in s["heating"] if h["year"] == 2023][0]
+    assert 0.8 < heating_2023["normalised_kwh"] / heating_2023["kwh_pci"] < 1.2
