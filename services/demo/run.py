@@ -3,11 +3,13 @@
 Generate a portfolio (deterministic from the seed), start the services on free ports with
 authentication off (the embedded default), send everything through gRPC, then print what a
 newcomer wants to see: what was accepted and refused and why, data quality per contractor,
-and the units with the most curative interventions.
+the units with the most curative interventions, and for the buildings' meters (three years of
+daily readings) the consumption per carrier and year, weather-normalised heating, charge control
+and the anomalies found.
 """
 import time
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import polars as pl
@@ -21,9 +23,12 @@ from services.api.quitus.common.v1.common_pb2 import Period
 from services.api.quitus.factors.v1 import factors_pb2_grpc as factors_grpc
 from services.api.quitus.interventions.v1 import interventions_pb2 as pb
 from services.api.quitus.interventions.v1 import interventions_pb2_grpc as pb_grpc
+from services.consumption import server as consumption_server
 from services.demo import contracts as demo_contracts
 from services.demo import interventions as demo_interventions
 from services.demo import portfolio as demo_portfolio
+from services.demo.consumption import load_consumption_demo
+from services.demo.consumption_report import print_consumption
 from services.factors import convert as factors_convert
 from services.factors import server as factors_server
 from services.factors.domain.loading import load_set, load_units, set_directories
@@ -38,7 +43,12 @@ from services.runtime.settings import Settings
 
 console = Console()
 BATCH_SIZE = 5000
-SERVERS = {"interventions": interventions_server.build, "factors": factors_server.build}
+SERVERS = {
+    "interventions": interventions_server.build,
+    "factors": factors_server.build,
+    "consumption": consumption_server.build,
+}
+CONSUMPTION_YEARS = 3  # daily readings for the demo year and the two before it
 
 
 def run_demo(*, dwellings: int, seed: int, database_url: str, out_dir: str, year: int = 2025) -> dict:
@@ -58,8 +68,11 @@ def run_demo(*, dwellings: int, seed: int, database_url: str, out_dir: str, year
             server.start()
             channels[name] = open_channel(f"localhost:{port}")
         summary = {"factor_sets": _publish_factor_sets(factors_grpc.FactorsStub(channels["factors"]))}
-        summary |= _interventions_chain(pb_grpc.InterventionsStub(channels["interventions"]), dwellings, seed, year,
+        with console.status("Generating the portfolio"):
+            portfolio = demo_portfolio.generate_portfolio(dwellings, seed)
+        summary |= _interventions_chain(pb_grpc.InterventionsStub(channels["interventions"]), portfolio, seed, year,
                                         out)
+        summary["consumption"] = _consumption_chain(channels["consumption"], portfolio, seed, year)
     finally:
         for channel in channels.values():
             channel.close()
@@ -96,9 +109,9 @@ def _fresh_sqlite(database_url: str) -> None:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-def _interventions_chain(stub: pb_grpc.InterventionsStub, dwellings: int, seed: int, year: int, out: Path) -> dict:
-    with console.status("Generating the portfolio, contracts and one year of events"):
-        portfolio = demo_portfolio.generate_portfolio(dwellings, seed)
+def _interventions_chain(stub: pb_grpc.InterventionsStub, portfolio: demo_portfolio.Portfolio, seed: int, year: int,
+                         out: Path) -> dict:
+    with console.status("Generating contracts and one year of events"):
         contracting = demo_contracts.generate_contractors(portfolio, seed)
         events = demo_interventions.generate_events(
             portfolio, contracting, seed, datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC))
@@ -139,6 +152,18 @@ def _interventions_chain(stub: pb_grpc.InterventionsStub, dwellings: int, seed: 
     console.print(f"\nContractor scorecard: [bold]{pdf}[/bold]")
     return {"events": dict(totals), "rules": dict(rules), "top_units": [u.ug_id for u in top.units],
             "pdfs": [str(pdf)]}
+
+
+def _consumption_chain(channel, portfolio: demo_portfolio.Portfolio, seed: int, year: int) -> dict:
+    """Meters of every building, three years of daily readings, weather and prices, through gRPC."""
+    first = date(year - CONSUMPTION_YEARS + 1, 1, 1)
+    days = (date(year + 1, 1, 1) - first).days + 1  # readings up to 1 January of the next year, midnight
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console) as progress:
+        summary = load_consumption_demo(channel, portfolio.buildings, portfolio.units, seed=seed, first=first,
+                                        days=days, progress=progress)
+    print_consumption(console, summary)
+    return summary
 
 
 def _scorecard_pdf(stub: pb_grpc.InterventionsStub, year: int, out: Path) -> Path:

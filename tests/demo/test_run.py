@@ -1,0 +1,56 @@
+"""`quitus demo` at a small size, end to end: the consumption part of its summary, as printed and
+as returned, shows what the generator injected being found or refused through gRPC."""
+
+import pytest
+from rich.console import Console
+
+from services.demo import run
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """(summary, printed text) of one small demo run, its console recorded."""
+    folder = tmp_path_factory.mktemp("demo")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(run, "console", Console(record=True, width=160))
+        summary = run.run_demo(dwellings=400, seed=7, database_url=f"sqlite:///{folder / 'q.db'}", out_dir=str(folder))
+        return summary, run.console.export_text()
+
+
+def test_consumption_summary_finds_the_injected_anomalies(demo):
+    s, _ = demo
+    c = s["consumption"]
+    assert (c["first"], c["last"]) == ("2023-01-01", "2026-01-01")
+    assert sum(c["anomalies"].values()) > 0
+    assert c["anomalies"]["leak"] >= c["injected"]["leaks"] >= 1
+    assert c["anomalies"]["flat_line"] >= c["injected"]["stuck_registers"] >= 1
+    leak = c["anomaly_examples"]["leak"][0]
+    assert leak["meter_ref"].startswith("WATER-") and leak["observed"] > 3 * leak["expected"]
+
+
+def test_consumption_summary_counts_every_reading_and_names_each_refusal(demo):
+    c = demo[0]["consumption"]
+    assert c["readings_accepted"] + c["readings_duplicates"] + c["readings_rejected"] == c["readings_sent"]
+    assert c["readings_rejected"] == c["resent_conflicting"] + sum(c["spoilt"].values())
+    assert {r["field"] for r in c["rejections"]} == {"value", "meter_ref", "unit", "read_at"}
+    years = {r["year"] for r in c["per_year"]}
+    assert years == {2023, 2024, 2025}
+    gas = {r["year"]: r for r in c["per_year"] if r["carrier"] == "natural_gas"}
+    assert all(gas[y]["kwh_pci"] > gas[y]["quantity"] for y in years)  # ~10 kWh PCI per m3
+    assert [h["year"] for h in c["heating"]] == [2023, 2024, 2025]
+
+
+def test_consumption_part_is_printed(demo):
+    _, text = demo
+    for expected in (
+        "Ingesting readings",
+        "Refused readings, by reason",
+        "unknown meter 'NO-SUCH-METER-",
+        "Consumption per carrier and year",
+        "Collective heating, weather-normalised",
+        "Anomalies found",
+        "leak: meter WATER-",
+        "Charge control 2025",
+        "synthetic",
+    ):
+        assert expected in text, expected
