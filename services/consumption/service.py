@@ -23,7 +23,7 @@ from services.consumption.periods import period_bounds
 from services.consumption.rollup import consumption_per_period
 from services.consumption.store import ConsumptionStore
 from services.consumption.validation import validate_readings
-from services.consumption.vocab import HEATING_USAGES
+from services.consumption.vocab import HEATING_USAGES, WATER_CARRIERS
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 TIME_ZONE = "Europe/Paris"  # the portfolio's civil months (periods.period_bounds' default)
@@ -128,16 +128,16 @@ class ConsumptionService:
         end: datetime,
         granularity: str,
         as_of: datetime,
-        usages: tuple[str, ...] | None = None,
+        only: tuple[str, tuple[str, ...]] | None = None,
     ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
         """Per meter and period over [start, end) as known at ``as_of`` -> (periods, events, anomalies).
 
-        ``usages`` restricts the figures to the meters of those usages (None: every meter)."""
+        ``only = ("usage" | "carrier", values)`` restricts the figures to those meters (None: every meter)."""
         if end <= start:
             raise InvalidReadingRequest("period.end must be after period.start", field="period")
         lo, hi, cut = to_us(start - EDGE_MARGIN), to_us(end + EDGE_MARGIN), to_us(as_of)
-        index = self.store.readings("index", lo, hi, cut, usages)
-        bills = self.store.readings("consumption", lo, hi, cut, usages)
+        index = self.store.readings("index", lo, hi, cut, only)
+        bills = self.store.readings("consumption", lo, hi, cut, only)
         bounds = period_bounds(start, end - timedelta(microseconds=1), granularity)
         per, events, anomalies = consumption_per_period(
             index.drop("period_start"),
@@ -186,7 +186,7 @@ class ConsumptionService:
         exported alone) takes them from here, as known at ``as_of``."""
         local = start.astimezone(ZoneInfo(TIME_ZONE))
         since = datetime(local.year - 1, 6, 1, tzinfo=ZoneInfo(TIME_ZONE)).astimezone(UTC)
-        per, _, _ = self.consumption(since, start, "month", as_of, HEATING_USAGES)
+        per, _, _ = self.consumption(since, start, "month", as_of, ("usage", HEATING_USAGES))
         return to_kwh(per, meters, self.conversions(), self.store.gas_coefficients(as_of))
 
     def _normalised(self, figures: pl.DataFrame, meters: pl.DataFrame, start: datetime, as_of: datetime):
@@ -238,11 +238,30 @@ class ConsumptionService:
             [
                 anomaly_rules.daily_anomalies(daily.join(meters.select("meter_id", "carrier"), on="meter_id")),
                 backwards.filter((pl.col("window_start") >= start) & (pl.col("window_start") < end)),
+                self._night_flow(start, end, now),
             ]
         ).unique(["meter_id", "kind", "window_start"], keep="first")
         self.store.replace_anomalies(found.with_columns(detected_at=pl.lit(now)), start, end)
         counts = found.group_by("kind").len()
         return {k: int(n) for k, n in counts.iter_rows()}
+
+
+    def _night_flow(self, start: datetime, end: datetime, now: datetime) -> pl.DataFrame:
+        """Night flow on the sub-daily intervals between consecutive index readings of water meters.
+
+        The intervals are raw index differences: one across a rollover or a misread is negative and
+        simply breaks a run of flowing nights."""
+        water = self.store.readings("index", to_us(start), to_us(end), to_us(now), ("carrier", WATER_CARRIERS))
+        intervals = water.select(
+            "meter_id",
+            start=pl.col("read_at").shift(1).over("meter_id"),
+            end="read_at",
+            quantity=pl.col("value").diff().over("meter_id"),
+        )
+        sub_daily = intervals.filter(
+            pl.col("start").is_not_null() & ((pl.col("end") - pl.col("start")) < timedelta(days=1))
+        )
+        return anomaly_rules.night_flow(sub_daily, TIME_ZONE)
 
 
 def _payloads(batch: pl.DataFrame, rejected: pl.DataFrame) -> dict[int, dict]:

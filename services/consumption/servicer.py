@@ -161,6 +161,18 @@ class ConsumptionServicer(pb_grpc.ConsumptionServicer):
         for batch in request_iterator:
             frame = _batch_frame(batch)
             ack = self.service.ingest(batch.batch_id, frame)
+            # the record's own key: meter_ref@read_at (ISO, UTC), so a sender finds it without counting
+            keyed = ack.rejected.join(
+                frame.select(
+                    "index",
+                    key=pl.format(
+                        "{}@{}", pl.col("meter_ref").fill_null(""), pl.col("read_at").dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+                    ),
+                ),
+                on="index",
+                how="left",
+                maintain_order="left",
+            )
             yield pb.ReadingAck(
                 batch_id=batch.batch_id,
                 received=ack.received,
@@ -168,9 +180,9 @@ class ConsumptionServicer(pb_grpc.ConsumptionServicer):
                 duplicates=ack.duplicates,
                 rejected=[
                     common_pb2.RecordIssue(
-                        index=r["index"], rule="invalid_reading", field=r["field"], reason=r["reason"]
+                        index=index, rule="invalid_reading", field=field, reason=reason, record_key=key or ""
                     )
-                    for r in ack.rejected.iter_rows(named=True)
+                    for index, field, reason, key in keyed.select("index", "field", "reason", "key").iter_rows()
                 ],
             )
 

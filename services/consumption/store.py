@@ -10,7 +10,7 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from services.consumption import models as m
-from services.consumption.vocab import READING_KINDS, USAGES
+from services.consumption.vocab import CARRIERS, READING_KINDS, USAGES
 from services.runtime.db import insert_frame, upsert_frame
 
 READING_COLUMNS = ["meter_id", "kind", "read_at_us", "period_start_us", "value", "estimated", "recorded_at_us"]
@@ -25,6 +25,7 @@ READING_SCHEMA = {
 }
 METER_COLUMNS = [c.name for c in m.meters.columns if c.name not in ("id", "recorded_at")]
 TS = pl.Datetime("us", "UTC")
+FILTERABLE = {"usage": USAGES, "carrier": CARRIERS}  # meter columns readings can be selected by
 
 
 def _write(conn: Connection, table, frame: pl.DataFrame, keys: list[str] | None = None) -> int:
@@ -144,23 +145,23 @@ class ConsumptionStore:
         return rows.height, conflicts
 
     def readings(
-        self, kind: str, from_us: int, to_us: int, as_of_us: int, usages: tuple[str, ...] | None = None
+        self, kind: str, from_us: int, to_us: int, as_of_us: int, only: tuple[str, tuple[str, ...]] | None = None
     ) -> pl.DataFrame:
-        """Readings of one kind with read_at in [from_us, to_us], recorded at or before as_of;
-        ``usages`` restricts them to the meters of those usages."""
+        """Readings of one kind with read_at in [from_us, to_us], recorded at or before as_of, sorted by
+        meter and instant; ``only = ("usage" | "carrier", values)`` keeps the meters having one of them."""
         if kind not in READING_KINDS:
             raise ValueError(kind)
-        only = ""
-        if usages is not None:
-            unknown = set(usages) - set(USAGES)
-            if unknown:
-                raise ValueError(f"unknown usages {sorted(unknown)}")
-            listed = ", ".join(f"'{u}'" for u in usages)
-            only = f"AND meter_id IN (SELECT id FROM meter_meter WHERE usage IN ({listed})) "
+        clause = ""
+        if only is not None:
+            column, values = only
+            if column not in FILTERABLE or not set(values) <= set(FILTERABLE[column]):
+                raise ValueError(f"cannot select meters by {column} in {values}")
+            listed = ", ".join(f"'{v}'" for v in values)
+            clause = f"AND meter_id IN (SELECT id FROM meter_meter WHERE {column} IN ({listed})) "
         sql = (
             "SELECT meter_id, read_at_us, period_start_us, value, estimated FROM meter_reading "
             f"WHERE kind = '{kind}' AND read_at_us BETWEEN {int(from_us)} AND {int(to_us)} "
-            f"AND recorded_at_us <= {int(as_of_us)} {only}ORDER BY meter_id, read_at_us"
+            f"AND recorded_at_us <= {int(as_of_us)} {clause}ORDER BY meter_id, read_at_us"
         )
         schema = {
             "meter_id": pl.Int64,

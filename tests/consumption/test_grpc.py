@@ -7,7 +7,7 @@ per kWh PCS + 10 EUR/month) read daily at local midnight 1-4 March 2024: 99 990,
 
 import math
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import grpc
 import pytest
@@ -47,6 +47,7 @@ def test_ingest_keeps_good_records_names_bad_ones_and_stores_them(service):
         "read_at 2024-03-02T23:00:00Z is earlier than 2024-03-03T23:00:00Z, the previous record of meter 'W1' "
         "in this batch",
     ]
+    assert [r.record_key for r in ack.rejected[:2]] == ["G1@2024-03-05T23:00:00Z", "XX@2024-02-29T23:00:00Z"]
     stored = stub.ListRejections(pb.ListRejectionsRequest(), metadata=admin).rejections
     assert [(r.batch_id, r.index, r.field) for r in stored] == [
         ("b1", 4, "value"),
@@ -141,3 +142,20 @@ def test_provisions_are_checked_record_by_record(service):
         (3, "provisions.unit_id", "unit_id is missing"),
         (4, "provisions.amount_eur", "amount_eur NaN is not a finite number"),
     ]
+
+
+def test_night_flow_on_hourly_water_readings(service):
+    stub, _, admin = service
+    # W1 read every hour from 1 March 00:00 (Paris) for three days at a steady 0.01 m3/h: between 01:00
+    # and 05:00 it never drops below 0.005 m3/h on three nights running. Evidence: 3 nights x 4 h x 0.01 = 0.12
+    # m3, from 1 March 01:00 to 3 March 05:00 (Paris, UTC+1).
+    hours = 3 * 24 + 1
+    send(stub, admin, readings([("W1", MARCH + timedelta(hours=h), round(0.01 * h, 4)) for h in range(hours)]))
+    window = Period(start=ts(MARCH), end=ts(MARCH + timedelta(hours=hours)))
+    found = stub.DetectAnomalies(pb.DetectAnomaliesRequest(period=window), metadata=admin)
+    assert dict(found.found) == {"night_flow": 1}
+    (flow,) = stub.ListAnomalies(pb.ListAnomaliesRequest(kind="night_flow"), metadata=admin).anomalies
+    assert flow.meter_ref == "W1"
+    assert flow.observed == pytest.approx(0.12)
+    assert flow.window_start.ToDatetime(tzinfo=UTC) == MARCH + timedelta(hours=1)
+    assert flow.window_end.ToDatetime(tzinfo=UTC) == MARCH + timedelta(days=2, hours=5)
