@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from services.api.quitus.consumption.v1 import consumption_pb2 as pb
-from tests.consumption.scenario import g1_figures, paris_midnight, period, readings, send, ts
+from tests.consumption.scenario import g1_figures, paris_midnight, period, readings, send, ts, us
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -99,3 +99,49 @@ def test_weather_normalised_heating_over_a_longer_export(service):
     assert by_month["2024-01"].heating_normalised_kwh == pytest.approx(3910.0)
     october = [f for f in figures if f.month_start.ToDatetime(tzinfo=UTC) == paris_midnight(2023, 10)][0]
     assert (october.quantity, october.estimated_share) == pytest.approx((200 * 745 / 2929, 1.0))
+
+
+def test_a_bill_straddling_two_months_is_prorated_and_its_resend_judged_with_its_period(service):
+    # water bill meter W2 (period consumption): 300 m3 from 16 January to 15 February (Paris midnights),
+    # 30 days at 10 m3 a day: January gets 16 days (160), February 14 (140), nothing estimated
+    stub, _, admin = service
+    bill_meter = pb.Meter(
+        meter_ref="W2",
+        building_id="B1",
+        carrier="cold_water",
+        unit="m3",
+        usage="water",
+        recoverable=True,
+        charge_category="cold_water",
+        reading_kind="consumption",
+    )
+    stub.ImportMeters(iter([pb.MeterBatch(meters=[bill_meter])]), metadata=admin)
+
+    def bill(value: float, period_start: datetime, batch_id: str) -> pb.ReadingBatch:
+        return pb.ReadingBatch(
+            batch_id=batch_id,
+            meter_ref=["W2"],
+            kind=["consumption"],
+            read_at_us=[us(paris_midnight(2024, 2, 15))],
+            period_start_us=[us(period_start)],
+            value=[value],
+            unit=["m3"],
+        )
+
+    (ack,) = send(stub, admin, bill(300.0, paris_midnight(2024, 1, 16), "bill"))
+    assert ack.accepted == 1
+    window = period(paris_midnight(2024, 1), paris_midnight(2024, 3))
+    reply = stub.GetConsumption(
+        pb.ConsumptionRequest(period=window, perimeter=pb.Perimeter(meter_refs=["W2"])), metadata=admin
+    )
+    assert [f.quantity for f in reply.figures] == pytest.approx([160.0, 140.0])
+    assert [f.estimated_share for f in reply.figures] == [0.0, 0.0]
+    # the same bill again is a duplicate; the same end with another start is a different bill: refused
+    again, other = send(
+        stub,
+        admin,
+        bill(300.0, paris_midnight(2024, 1, 16), "again"),
+        bill(300.0, paris_midnight(2024, 1, 15), "other"),
+    )
+    assert (again.accepted, again.duplicates, len(again.rejected)) == (0, 1, 0)
+    assert (other.accepted, [r.field for r in other.rejected]) == (0, ["value"])
