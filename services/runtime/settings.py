@@ -29,7 +29,8 @@ class Settings(BaseSettings):
     factors_dir: str = Field(
         "", description="Folder of the emission-factor data (units, conversions, <set>/<version>/); empty: factors/ "
                         "of the repository.")
-    amqp_uri: str = Field("amqp://guest:guest@127.0.0.1:5672/", description="RabbitMQ, for the nameko workers (schedules, events; none shipped yet).")
+    amqp_uri: str = Field("amqp://guest:guest@127.0.0.1:5672/",
+                          description="RabbitMQ, for the nameko workers (schedules, events; none shipped yet).")
 
 
 @lru_cache(maxsize=1)
