@@ -25,25 +25,27 @@ def _count(kind: str) -> pl.Expr:
 
 
 def _outcome(done_at: pl.Expr, hours: str, as_of: datetime) -> pl.Expr:
-    """MET or MISSED once done; a cancellation ends the clock (a deadline already passed stays
-    MISSED); otherwise PENDING until the deadline passes at ``as_of``."""
+    """MET or MISSED once done. A ticket cancelled, or closed without the work done, stops the
+    clock: a deadline already passed then stays MISSED, one still running is NO_DEADLINE (closing
+    is not repairing). Otherwise PENDING until the deadline passes at ``as_of``."""
     allowed = pl.duration(microseconds=(pl.col(hours) * 3_600_000_000).cast(pl.Int64))
     deadline = pl.col("requested_at") + allowed
+    stopped_at = pl.coalesce("cancelled_at", "closed_at")
     return (
         pl.when(pl.col(hours).is_null()).then(pl.lit("NO_DEADLINE"))
         .when(done_at.is_not_null() & (done_at <= deadline)).then(pl.lit("MET"))
         .when(done_at.is_not_null()).then(pl.lit("MISSED"))
-        .when(pl.col("cancelled_at") > deadline).then(pl.lit("MISSED"))
-        .when(pl.col("cancelled_at").is_not_null()).then(pl.lit("NO_DEADLINE"))
+        .when(stopped_at > deadline).then(pl.lit("MISSED"))
+        .when(stopped_at.is_not_null()).then(pl.lit("NO_DEADLINE"))
         .when(pl.lit(as_of) > deadline).then(pl.lit("MISSED"))
         .otherwise(pl.lit("PENDING"))
     )
 
 
 # Intervened: at the first visit, or at resolution for work resolved with no visit (preventive
-# checks done remotely). Repaired: at resolution, or at closure for a ticket closed unresolved.
+# checks done remotely). Repaired: at resolution only.
 INTERVENED_AT = pl.coalesce("first_visit_at", "resolved_at")
-REPAIRED_AT = pl.coalesce("resolved_at", "closed_at")
+REPAIRED_AT = pl.col("resolved_at")
 
 
 def derive_facts(tickets: pl.DataFrame, events: pl.DataFrame, as_of: datetime) -> pl.DataFrame:

@@ -206,7 +206,8 @@ intervention_rejections = Table(
     Column("reason", Text, nullable=False),
     Column("received_at", UTCDateTime, nullable=False),
     Column("payload_json", Text, nullable=False),
-    UniqueConstraint("record_key", "fingerprint", name="uq_rejection_record"),
+    # Per sender: the same bad record sent by two contractors counts against each of them.
+    UniqueConstraint("contractor_id", "record_key", "fingerprint", name="uq_rejection_sender_record"),
     Index("ix_rejections_contractor", "contractor_id"),
 )
 

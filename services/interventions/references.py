@@ -18,16 +18,20 @@ PARENTS = {
     "equipment": ("building_id", "building"),
     "contractor_base": ("contractor_id", "contractor"),
 }
-KEYS = {"unit": "ug_id"}
+
+
+def key_column(kind: str) -> str:
+    """The column identifying a portfolio record of this kind."""
+    return "ug_id" if kind == "unit" else "id"
 
 
 def record_key(kind: str, row: dict) -> str:
-    return row[KEYS.get(kind, "id")]
+    return row[key_column(kind)]
 
 
 def drop_dangling(records: dict[str, list[dict]], contracts: list[dict], stored: Callable[[str], set[str]]
-                  ) -> tuple[dict[str, list[dict]], list[dict], list[tuple[str, str, str, str]]]:
-    """(records kept, contracts kept, refused as (kind, key, field, reason)).
+                  ) -> tuple[dict[str, list[dict]], list[dict], list[tuple[str, dict, str, str]]]:
+    """(records kept, contracts kept, refused as (kind, the row itself, field, reason)).
 
     ``stored(kind)`` gives the ids of that kind already in the database."""
     known: dict[str, set[str]] = {}
@@ -44,7 +48,7 @@ def drop_dangling(records: dict[str, list[dict]], contracts: list[dict], stored:
                 if row[field] in known[parent_kind]:
                     kept[kind].append(row)
                 else:
-                    refused.append((kind, record_key(kind, row), field,
+                    refused.append((kind, row, field,
                                     f"{kind} {record_key(kind, row)}: {parent_kind} {row[field]!r} is not in the "
                                     f"portfolio nor in this import"))
         known[kind] = stored(kind) | {record_key(kind, row) for row in kept[kind]}
@@ -52,7 +56,7 @@ def drop_dangling(records: dict[str, list[dict]], contracts: list[dict], stored:
     for contract in contracts:
         missing = _missing_contract_reference(contract, known)
         if missing:
-            refused.append(("contract", contract["id"], *missing))
+            refused.append(("contract", contract, *missing))
         else:
             kept_contracts.append(contract)
     return {kind: rows for kind, rows in kept.items() if rows}, kept_contracts, refused

@@ -50,8 +50,8 @@ class InterventionsService:
         return sorted(b for b, (territory, _) in index.buildings.items() if territory in wanted)
 
     def import_portfolio(self, records: dict[str, list[dict]], contracts: list[dict]
-                         ) -> list[tuple[str, str, str, str]]:
-        """Write the records whose references hold; return the others as (kind, key, field, reason)."""
+                         ) -> list[tuple[str, dict, str, str]]:
+        """Write the records whose references hold; return the others as (kind, row, field, reason)."""
         records, contracts, refused = drop_dangling(records, contracts, self.store.stored_ids)
         self.store.upsert_portfolio(records, contracts)
         return refused

@@ -1,5 +1,6 @@
 """gRPC servicer of quitus.interventions.v1: protobuf in, use case, protobuf out."""
 from collections.abc import Iterator
+from datetime import timedelta
 
 import grpc
 
@@ -7,7 +8,6 @@ from services.api.quitus.interventions.v1 import interventions_pb2 as pb
 from services.api.quitus.interventions.v1 import interventions_pb2_grpc as pb_grpc
 from services.interventions import convert
 from services.interventions.errors import InvalidRequest
-from services.interventions.references import record_key
 from services.interventions.service import InterventionsService, facts_digest
 from services.runtime.principal import ADMINS, READERS, STAFF_READERS, WRITERS, Role, current_principal
 
@@ -25,6 +25,9 @@ METHOD_ACCESS = {
     _M + "ExportInterventions": STAFF_READERS,
 }
 MAX_PAGE = 1000
+# An event's recorded_at is its batch's start; the batch commits a little later. A cut-off this
+# old sees every event recorded before it, so the same export gives the same bytes later.
+SETTLED = timedelta(minutes=1)
 
 
 def _page_size(requested: int) -> int:
@@ -47,7 +50,7 @@ class InterventionsServicer(pb_grpc.InterventionsServicer):
         contracts: list[dict] = []
         summary = pb.ImportSummary()
         position = 0
-        positions: dict[tuple[str, str], int] = {}
+        positions: dict[int, int] = {}  # id() of each row -> its place in the stream
         for batch in request_iterator:
             for rec in batch.records:
                 try:
@@ -57,11 +60,11 @@ class InterventionsServicer(pb_grpc.InterventionsServicer):
                                          reason=exc.message)
                 else:
                     (contracts.append(row) if kind == "contract" else records.setdefault(kind, []).append(row))
-                    positions[kind, record_key(kind, row)] = position
+                    positions[id(row)] = position
                     summary.upserted[kind] += 1
                 position += 1
-        for kind, key, field, reason in self.service.import_portfolio(records, contracts):
-            summary.rejected.add(index=positions[kind, key], rule="unknown_reference", field=f"{kind}.{field}",
+        for kind, row, field, reason in self.service.import_portfolio(records, contracts):
+            summary.rejected.add(index=positions[id(row)], rule="unknown_reference", field=f"{kind}.{field}",
                                  reason=reason)
             summary.upserted[kind] -= 1
         return summary
@@ -148,9 +151,9 @@ class InterventionsServicer(pb_grpc.InterventionsServicer):
         as_of = convert.to_datetime(request.as_of)
         if as_of is None:
             raise InvalidRequest("as_of is required: an export is always as known at a cut-off", field="as_of")
-        if as_of > self.service.clock():
-            raise InvalidRequest("as_of is in the future: events still to come would change this export",
-                                 field="as_of")
+        if as_of > self.service.clock() - SETTLED:
+            raise InvalidRequest(f"as_of must be at least {SETTLED.seconds} s in the past: events recorded just "
+                                 "before it may still be committing, and would change this export", field="as_of")
         size = _count(request.batch_size, "batch_size") or 5000
         buildings = list(request.building_ids)
         if request.territory_ids:

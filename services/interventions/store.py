@@ -13,6 +13,7 @@ from services.interventions.events import SENT_SCHEMA
 from services.interventions.instants import from_us, to_us
 from services.interventions.lifecycle import TicketState
 from services.interventions.portfolio import ContractInfo, PortfolioIndex, ServiceCodeInfo
+from services.interventions.references import key_column
 from services.interventions.rules import BatchOutcome
 from services.runtime.db import insert_frame, serialised_writes, upsert, upsert_frame
 
@@ -51,12 +52,11 @@ def _payload_json(row: dict) -> str:
     return json.dumps(record, ensure_ascii=False)
 
 
-# kind of portfolio record -> (table, key columns), parents before children
+# kind of portfolio record -> its table, parents before children (see references.PARENTS)
 PORTFOLIO_TABLES = {
-    "organisation": (m.organisations, ["id"]), "territory": (m.territories, ["id"]),
-    "residence": (m.residences, ["id"]), "building": (m.buildings, ["id"]),
-    "unit": (m.units, ["ug_id"]), "equipment": (m.equipment, ["id"]),
-    "contractor": (m.contractors, ["id"]), "contractor_base": (m.contractor_bases, ["id"]),
+    "organisation": m.organisations, "territory": m.territories, "residence": m.residences,
+    "building": m.buildings, "unit": m.units, "equipment": m.equipment, "contractor": m.contractors,
+    "contractor_base": m.contractor_bases,
 }
 
 
@@ -68,18 +68,17 @@ class InterventionStore:
 
     def stored_ids(self, kind: str) -> set[str]:
         """Ids of the portfolio records of one kind (see PORTFOLIO_TABLES)."""
-        table, (key,) = PORTFOLIO_TABLES[kind]
         with self.engine.connect() as conn:
-            return set(conn.execute(select(table.c[key])).scalars())
+            return set(conn.execute(select(PORTFOLIO_TABLES[kind].c[key_column(kind)])).scalars())
 
     def upsert_portfolio(self, records: dict[str, list[dict]], contracts: list[dict]) -> None:
         """Upsert plain records by kind, then contracts with their children, in one transaction."""
         with serialised_writes(self.engine), self.engine.begin() as conn:
             self._bump_portfolio_version(conn)
-            for kind, (table, keys) in PORTFOLIO_TABLES.items():
+            for kind, table in PORTFOLIO_TABLES.items():
                 rows = records.get(kind, [])
                 if rows:
-                    upsert(conn, table, list(rows[0]), [tuple(r.values()) for r in rows], keys)
+                    upsert(conn, table, list(rows[0]), [tuple(r.values()) for r in rows], [key_column(kind)])
             for contract in contracts:
                 self._replace_contract(conn, contract)
 
@@ -212,8 +211,9 @@ class InterventionStore:
     @staticmethod
     def record_rejections(conn, rows: list[tuple]) -> None:
         cols = ["contractor_id", "record_key", "fingerprint", "rule", "field", "reason", "received_at", "payload_json"]
-        # A bad record re-sent unchanged is one rejection, not many.
-        upsert(conn, m.intervention_rejections, cols, rows, ["record_key", "fingerprint"], update=False)
+        # A bad record re-sent unchanged by the same sender is one rejection, not many.
+        upsert(conn, m.intervention_rejections, cols, rows, ["contractor_id", "record_key", "fingerprint"],
+               update=False)
 
     # ------------------------------------------------------------ reading
 

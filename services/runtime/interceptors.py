@@ -151,13 +151,19 @@ class AuthInterceptor(grpc.ServerInterceptor):
 
                 def streaming(request: Any, context: grpc.ServicerContext) -> Iterator[Any]:
                     set_current_principal(principal)
-                    yield from behaviour(request, context)
+                    try:
+                        yield from behaviour(request, context)
+                    finally:
+                        set_current_principal(None)
 
                 return streaming
 
             def unary(request: Any, context: grpc.ServicerContext) -> Any:
                 set_current_principal(principal)
-                return behaviour(request, context)
+                try:
+                    return behaviour(request, context)
+                finally:
+                    set_current_principal(None)
 
             return unary
 

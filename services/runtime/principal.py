@@ -42,19 +42,19 @@ class Principal:
 # The embedded default runs without tokens: every call acts as this principal.
 EMBEDDED = Principal(Role.ADMIN, label="embedded (authentication off)")
 
-# No default: a call that did not pass the authentication interceptor has no principal, and
-# is refused rather than run as the embedded admin.
-_current: ContextVar[Principal] = ContextVar("quitus_principal")
+# No default, and cleared after each call (server threads are reused): a call that did not pass
+# the authentication interceptor has no principal, and is refused rather than run as anybody.
+_current: ContextVar[Principal | None] = ContextVar("quitus_principal")
 
 
 def current_principal() -> Principal:
-    try:
-        return _current.get()
-    except LookupError:
-        raise Unauthenticated("no authenticated caller for this call") from None
+    principal = _current.get(None)
+    if principal is None:
+        raise Unauthenticated("no authenticated caller for this call")
+    return principal
 
 
-def set_current_principal(principal: Principal) -> None:
+def set_current_principal(principal: Principal | None) -> None:
     _current.set(principal)
 
 

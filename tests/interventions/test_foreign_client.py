@@ -39,12 +39,13 @@ CLIENT = textwrap.dedent('''
                 deadlines=[pb.Deadline(criticality="normal", intervene_hours=24, repair_hours=72)])])),
     ])]))
     event = pb.InterventionEvent(contractor_id="C", external_ref="X1", sequence=1, kind=pb.REQUESTED, event_time=t0,
-                                 contract_id="K", service_code="S", ug_id="U", criticality="normal")
+                                 recorded_at=t0, contract_id="K", service_code="S", ug_id="U", criticality="normal")
     (ack,) = stub.IngestEvents(iter([pb.EventBatch(batch_id="b", events=[event])]))
     found = stub.SearchInterventions(pb.SearchRequest(ug_id="U"))
-    now = Timestamp()
-    now.GetCurrentTime()
-    export = list(stub.ExportInterventions(pb.ExportRequest(as_of=now)))
+    settled = Timestamp()
+    settled.GetCurrentTime()
+    settled.seconds -= 120  # a cut-off must be a minute old
+    export = list(stub.ExportInterventions(pb.ExportRequest(as_of=settled)))
     print(ack.accepted, [i.id for i in found.interventions], export[-1].total)
 ''')
 

@@ -199,8 +199,12 @@ def test_first_export_row_is_stable_across_back_ends_time(service):
     """Timestamps come back as UTC whatever the back end."""
     stub, tokens, _ = service
     admin = bearer(tokens.issue("admin"))
-    send(stub, admin, lifecycle("T-1"))
-    (batch, _) = list(stub.ExportInterventions(pb.ExportRequest(as_of=ts(datetime.now(UTC))), metadata=admin))
+    events = lifecycle("T-1")
+    for e in events:
+        e.recorded_at.CopyFrom(e.event_time)
+    send(stub, admin, events)
+    as_of = ts(datetime.now(UTC) - 2 * timedelta(minutes=1))
+    (batch, _) = list(stub.ExportInterventions(pb.ExportRequest(as_of=as_of), metadata=admin))
     assert batch.facts[0].requested_at.ToDatetime(tzinfo=UTC) == T0
 
 
@@ -216,6 +220,12 @@ def test_a_record_written_under_another_contractors_name_counts_against_its_send
     assert stub.ListRejections(pb.ListRejectionsRequest(), metadata=c1).rejections == []
     (mine,) = stub.ListRejections(pb.ListRejectionsRequest(), metadata=c2).rejections
     assert (mine.contractor_id, mine.rule) == ("C2", "foreign_contractor")
+    # The same bad record sent by both is kept for each: C1's for its unknown unit, C2's as foreign.
+    bad = request("C1", "T-8", T0, ug="U404")
+    send(stub, c1, [bad])
+    send(stub, c2, [bad])
+    rules = lambda who: [r.rule for r in stub.ListRejections(pb.ListRejectionsRequest(), metadata=who).rejections]  # noqa: E731
+    assert (rules(c1), rules(c2)) == (["unknown_unit"], ["foreign_contractor", "foreign_contractor"])
 
 
 def test_an_export_does_not_change_when_the_contract_is_re_imported(service):
@@ -255,6 +265,7 @@ def test_an_import_refuses_records_whose_references_do_not_exist(service):
 
 @pytest.mark.parametrize(("request_", "field"), [
     (pb.ExportRequest(as_of=ts(datetime.now(UTC) + 24 * H)), "as_of"),
+    (pb.ExportRequest(as_of=ts(datetime.now(UTC) - timedelta(seconds=10))), "as_of"),   # not yet settled
     (pb.ExportRequest(as_of=ts(T0), batch_size=-1), "batch_size"),
 ])
 def test_an_export_refuses_a_future_cut_off_or_a_negative_batch(service, request_, field):

@@ -1,4 +1,4 @@
-"""Two replicas of the service ingesting the same tickets at once, on PostgreSQL.
+"""Two replicas of the service ingesting the same tickets at once.
 
 Replica A and replica B each get the whole life cycle of the same 150 tickets (6 events each),
 split into batches, at the same time. Whatever the interleaving, every event is stored once,
@@ -6,6 +6,7 @@ the other copy counts as a duplicate, nothing is refused, and every ticket ends 
 one visit: no replica overwrote the other's ticket state.
 """
 import threading
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
@@ -26,9 +27,11 @@ def replica(url: str, schema: str) -> InterventionsService:
     return InterventionsService(InterventionStore(engine))
 
 
-def test_two_replicas_on_the_same_tickets_store_each_event_once(pg_url, schema_prefix):
-    schema = schema_prefix + "interventions"
-    a, b = replica(pg_url, schema), replica(pg_url, schema)
+def test_two_replicas_on_the_same_tickets_store_each_event_once(database):
+    """On SQLite the two are two services of one process on one file (the embedded default):
+    their writes take turns, else a state read before the other's commit would be overwritten."""
+    url, prefix = database
+    a, b = replica(url, prefix + "interventions"), replica(url, prefix + "interventions")
     records, contracts = {}, []
     for rec in portfolio_batches()[0].records:
         kind, row = convert.portfolio_record(rec)
@@ -123,3 +126,41 @@ def test_two_replicas_requesting_the_same_ticket_under_different_sequences_keep_
         assert conn.execute(select(m.intervention_events.c.sequence)).scalars().all() == [1]
     for service in (a, b):
         service.store.engine.dispose()
+
+
+def test_two_services_on_one_sqlite_file_lose_no_ticket_update(tmp_path):
+    """The embedded default: two services of one process on one SQLite file write different
+    events of the same 300 tickets at once, A planning each, B suspending each. Every ticket
+    must end planned and on hold (ON_HOLD): neither wrote back a state read before the other's
+    commit."""
+    from tests.interventions.portfolio_fixture import T0, event, request
+
+    url = f"sqlite:///{tmp_path / 'embedded.db'}"
+    a, b = replica(url, "interventions"), replica(url, "interventions")
+    records, contracts = {}, []
+    for rec in portfolio_batches()[0].records:
+        kind, row = convert.portfolio_record(rec)
+        (contracts.append(row) if kind == "contract" else records.setdefault(kind, []).append(row))
+    a.import_portfolio(records, contracts)
+    refs = [f"T-{n}" for n in range(300)]
+    a.ingest_batch(convert.batch_columns([request("C1", r, T0) for r in refs]), EMBEDDED)
+    planned = [event("C1", r, 2, "PLANNED", T0 + timedelta(hours=1)) for r in refs]
+    suspended = [event("C1", r, 3, "SUSPENDED", T0 + timedelta(hours=2)) for r in refs]
+    errors = []
+
+    def run(service, events):
+        try:
+            for i in range(0, len(events), 20):
+                service.ingest_batch(convert.batch_columns(events[i:i + 20]), EMBEDDED)
+        except Exception as exc:  # surfaced below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(a, planned)), threading.Thread(target=run, args=(b, suspended))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert errors == []
+    with a.store.engine.connect() as conn:
+        states = conn.execute(select(m.interventions.c.status, func.count()).group_by(m.interventions.c.status)).all()
+    assert states == [("ON_HOLD", 300)]

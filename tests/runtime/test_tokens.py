@@ -38,3 +38,17 @@ def test_bad_roles_are_refused_before_anything_is_stored(store, role):
         store.issue(role)
     with store.engine.connect() as conn:
         assert conn.execute(select(auth_tokens)).all() == []
+
+
+def test_the_lookup_cache_stays_bounded_under_random_tokens(store, monkeypatch):
+    from services.runtime import tokens
+
+    monkeypatch.setattr(tokens, "CACHE_ENTRIES", 3)
+    store.cache_s = 60
+    good = store.issue("auditor")
+    assert store.lookup(good) == Principal(Role.AUDITOR)
+    for n in range(10):
+        assert store.lookup(f"qt_random{n}") is None
+    assert len(store._cache) == 3
+    assert hash_token(good) not in store._cache  # the oldest went first; a lookup still finds it
+    assert store.lookup(good) == Principal(Role.AUDITOR)
