@@ -18,6 +18,7 @@ PARENTS = {
     "equipment": ("building_id", "building"),
     "contractor_base": ("contractor_id", "contractor"),
 }
+REFERENCED = {parent for _, parent in filter(None, PARENTS.values())}
 
 
 def key_column(kind: str) -> str:
@@ -51,7 +52,8 @@ def drop_dangling(records: dict[str, list[dict]], contracts: list[dict], stored:
                     refused.append((kind, row, field,
                                     f"{kind} {record_key(kind, row)}: {parent_kind} {row[field]!r} is not in the "
                                     f"portfolio nor in this import"))
-        known[kind] = stored(kind) | {record_key(kind, row) for row in kept[kind]}
+        if kind in REFERENCED:  # units and equipment are nobody's parent: not worth loading
+            known[kind] = stored(kind) | {record_key(kind, row) for row in kept[kind]}
     kept_contracts = []
     for contract in contracts:
         missing = _missing_contract_reference(contract, known)
