@@ -8,10 +8,21 @@ Formulas (shared/reference/factors_notes.md, section 4), with Tn / Tx the day's 
 
 Normalisation, per building and month: ``C_norm = C_base + C_heating * DJU_ref / DJU_actual`` where
 ``C_base`` (the non-weather load: hot water, cooking) is the building's mean *daily* consumption in
-the summer months (June to August, no heating) of the same year, times the month's days (falling
-back to all the building's summers when that year has none); ``C_heating = max(0, C - C_base)``.
-A month with ``DJU_actual = 0`` has nothing to correct (``C_norm = C``). ``DJU_ref`` is the
-station's normal for that calendar month over a declared reference period (``normals``).
+its *reference summer* (June to August, no heating), times the month's days, and
+``C_heating = max(0, C - C_base)``. The reference summer is fixed by the month alone:
+
+- a month of the heating season from September of year Y to May of Y + 1 takes the summer of Y,
+  the one preceding the season (so January 2024 takes summer 2023, October 2024 summer 2024);
+- a summer month (June to August of Y) takes its own summer, Y;
+- when the building has no consumption in that summer (a meter installed later), the following
+  summer (Y + 1) is taken instead; when it has none either, there is no ``C_base`` and no
+  ``C_norm`` (null), rather than a guess.
+
+``C_base`` of a month thus depends only on the building, the month and what is known of those two
+summers: never on which other months are computed with it, so a month exported alone, in a quarter
+or in a year gets the same figure. A month with ``DJU_actual = 0`` has nothing to correct
+(``C_norm = C``). ``DJU_ref`` is the station's normal for that calendar month over a declared
+reference period (``normals``).
 """
 
 import polars as pl
@@ -74,23 +85,41 @@ def normals(monthly: pl.DataFrame, first_year: int, last_year: int) -> pl.DataFr
     )
 
 
-def normalise_heating(consumption: pl.DataFrame, monthly: pl.DataFrame, reference: pl.DataFrame) -> pl.DataFrame:
+def reference_summer(month: pl.Expr) -> pl.Expr:
+    """Year of the summer whose base load a month takes: its own year from June on, else the year before."""
+    return pl.when(month.dt.month() >= SUMMER_MONTHS[0]).then(month.dt.year()).otherwise(month.dt.year() - 1)
+
+
+def normalise_heating(
+    consumption: pl.DataFrame,
+    monthly: pl.DataFrame,
+    reference: pl.DataFrame,
+    summers: pl.DataFrame | None = None,
+) -> pl.DataFrame:
     """Weather-normalised heating per building and month.
 
-    ``consumption``: ``building_id, station, month (Date, first day), kwh``;
-    ``monthly``: ``station, month, dju``; ``reference``: ``station, month_of_year, dju_ref``.
+    ``consumption``: ``building_id, station, month (Date, first day), kwh``, the months to normalise;
+    ``monthly``: ``station, month, dju``; ``reference``: ``station, month_of_year, dju_ref``;
+    ``summers``: ``building_id, month, kwh`` of the summers C_base comes from (default: the summer
+    months of ``consumption``); it must hold each month's reference summer and the one after.
     Returns the input plus ``c_base, c_heating, dju_actual, dju_ref, c_norm``.
     """
-    c = consumption.with_columns(
-        days=pl.col("month").dt.month_end().dt.day().cast(pl.Float64),
-        year=pl.col("month").dt.year(),
+    summers = consumption if summers is None else summers
+    days = pl.col("month").dt.month_end().dt.day().cast(pl.Float64)
+    base_daily = (
+        summers.filter(pl.col("month").dt.month().is_in(SUMMER_MONTHS) & pl.col("kwh").is_not_null())
+        .group_by("building_id", summer=pl.col("month").dt.year())
+        .agg(base_daily=(pl.col("kwh") / days).mean())
     )
-    summer = c.filter(pl.col("month").dt.month().is_in(SUMMER_MONTHS))
-    per_year = summer.group_by("building_id", "year").agg(base_daily_year=(pl.col("kwh") / pl.col("days")).mean())
-    overall = summer.group_by("building_id").agg(base_daily_all=(pl.col("kwh") / pl.col("days")).mean())
     out = (
-        c.join(per_year, on=["building_id", "year"], how="left")
-        .join(overall, on="building_id", how="left")
+        consumption.with_columns(days=days, summer=reference_summer(pl.col("month")))
+        .join(base_daily, on=["building_id", "summer"], how="left")
+        .join(
+            base_daily.select("building_id", next_summer=pl.col("summer") - 1, next_daily="base_daily"),
+            left_on=["building_id", "summer"],
+            right_on=["building_id", "next_summer"],
+            how="left",
+        )
         .join(monthly.select("station", "month", dju_actual="dju"), on=["station", "month"], how="left")
         .join(
             reference.select("station", "month_of_year", "dju_ref"),
@@ -98,8 +127,9 @@ def normalise_heating(consumption: pl.DataFrame, monthly: pl.DataFrame, referenc
             right_on=["station", "month_of_year"],
             how="left",
         )
-        .with_columns(c_base=pl.coalesce("base_daily_year", "base_daily_all") * pl.col("days"))
-        .with_columns(c_base=pl.min_horizontal("c_base", "kwh"))
+        .with_columns(c_base=pl.coalesce("base_daily", "next_daily") * pl.col("days"))
+        # base load never above the month's consumption; no reference summer at all: no base load
+        .with_columns(c_base=pl.when(pl.col("c_base").is_not_null()).then(pl.min_horizontal("c_base", "kwh")))
         .with_columns(c_heating=(pl.col("kwh") - pl.col("c_base")).clip(lower_bound=0.0))
         .with_columns(
             c_norm=pl.when(pl.col("dju_actual") == 0)
@@ -107,6 +137,6 @@ def normalise_heating(consumption: pl.DataFrame, monthly: pl.DataFrame, referenc
             .otherwise(pl.col("c_base") + pl.col("c_heating") * pl.col("dju_ref") / pl.col("dju_actual"))
         )
     )
-    return out.drop("base_daily_year", "base_daily_all", "year", "days", "month_of_year", strict=False).sort(
+    return out.drop("base_daily", "next_daily", "summer", "days", "month_of_year", strict=False).sort(
         "building_id", "month"
     )

@@ -23,6 +23,9 @@ import polars as pl
 from services.consumption.errors import InvalidReadingRequest
 from services.consumption.intervals import TS
 
+TIME_ZONE = "Europe/Paris"  # the portfolio's civil time: its days, months and years, its nights
+PARIS = ZoneInfo(TIME_ZONE)
+
 EVERY = {"day": "1d", "month": "1mo", "year": "1y"}
 PERIOD_SCHEMA = {
     "meter_id": pl.Int64,
@@ -44,7 +47,7 @@ def _floor(at: datetime, every: str, tz: ZoneInfo) -> datetime:
     return datetime(local.year, local.month, local.day, tzinfo=tz)
 
 
-def period_bounds(first: datetime, last: datetime, every: str, tz: str = "Europe/Paris") -> pl.Series:
+def period_bounds(first: datetime, last: datetime, every: str, tz: str = TIME_ZONE) -> pl.Series:
     """Bounds of the civil periods covering ``[first, last]``, as UTC instants (n periods: n + 1 bounds)."""
     if every not in EVERY:
         raise InvalidReadingRequest(f"period must be one of {sorted(EVERY)}, not {every!r}", field="period")

@@ -9,24 +9,22 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import polars as pl
 
 from services.consumption import anomalies as anomaly_rules
 from services.consumption.conversions import CONVERSION_SCHEMA, load_conversions, to_kwh
 from services.consumption.costs import monthly_costs
-from services.consumption.degree_days import monthly_dju, normalise_heating
+from services.consumption.degree_days import SUMMER_MONTHS, monthly_dju, normalise_heating, reference_summer
 from services.consumption.degree_days import normals as compute_normals
 from services.consumption.errors import InvalidReadingRequest
-from services.consumption.periods import period_bounds
+from services.consumption.periods import PARIS, TIME_ZONE, period_bounds
 from services.consumption.rollup import consumption_per_period
 from services.consumption.store import ConsumptionStore
 from services.consumption.validation import validate_readings
 from services.consumption.vocab import HEATING_USAGES, WATER_CARRIERS
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-TIME_ZONE = "Europe/Paris"  # the portfolio's civil months (periods.period_bounds' default)
 # Readings this far outside a requested period are read too, so its edges are interpolated
 # between real readings; a reading gap longer than this at an edge leaves the edge uncovered.
 EDGE_MARGIN = timedelta(days=62)
@@ -160,7 +158,7 @@ class ConsumptionService:
         meters = self.meters()
         figures = to_kwh(per, meters, self.conversions(), self.store.gas_coefficients(as_of))
         figures = monthly_costs(figures, self._meter_prices(meters, as_of))
-        normalised = self._normalised(figures, meters, start, as_of)
+        normalised = self._normalised(figures, meters, as_of)
         figures = figures.join(normalised, on=["meter_id", "period_start"], how="left")
         return figures.join(meters, on="meter_id", how="left").sort("meter_id", "period_start")
 
@@ -179,21 +177,25 @@ class ConsumptionService:
         both = pl.concat([by_meter.with_columns(rank=pl.lit(0)), by_contract.with_columns(rank=pl.lit(1))])
         return both.sort("rank").unique(["meter_id", "valid_from"], keep="first").drop("rank", "kind", "ref", "target")
 
-    def _heating_history(self, start: datetime, as_of: datetime, meters: pl.DataFrame) -> pl.DataFrame:
-        """kWh PCI per heating meter and month from 1 June of the year before ``start`` up to ``start``.
+    def _summers(self, first: int, last: int, as_of: datetime, meters: pl.DataFrame) -> pl.DataFrame:
+        """kWh PCI per heating meter and month of the summers (June to August) of years first..last.
 
-        The base load C_base comes from summer months; a window that holds none (a winter month
-        exported alone) takes them from here, as known at ``as_of``."""
-        local = start.astimezone(ZoneInfo(TIME_ZONE))
-        since = datetime(local.year - 1, 6, 1, tzinfo=ZoneInfo(TIME_ZONE)).astimezone(UTC)
-        per, _, _ = self.consumption(since, start, "month", as_of, ("usage", HEATING_USAGES))
+        Each summer is computed on its own, as known at ``as_of``, so its figures do not depend on
+        the export window that asked for it (see ``degree_days`` for which summer a month takes)."""
+        parts = []
+        for year in range(first, last + 1):
+            june = datetime(year, SUMMER_MONTHS[0], 1, tzinfo=PARIS).astimezone(UTC)
+            september = datetime(year, SUMMER_MONTHS[-1] + 1, 1, tzinfo=PARIS).astimezone(UTC)
+            per, _, _ = self.consumption(june, september, "month", as_of, ("usage", HEATING_USAGES))
+            parts.append(per)
+        per = pl.concat(parts)
         return to_kwh(per, meters, self.conversions(), self.store.gas_coefficients(as_of))
 
-    def _normalised(self, figures: pl.DataFrame, meters: pl.DataFrame, start: datetime, as_of: datetime):
+    def _normalised(self, figures: pl.DataFrame, meters: pl.DataFrame, as_of: datetime) -> pl.DataFrame:
         """Weather-normalised kWh per heating meter and month (the meter stands for its building).
 
-        C_base uses the summer of the same year when the figures (or the history before them)
-        hold it, else every summer from 1 June of the year before ``start`` on."""
+        C_base of a month comes from its reference summer (``degree_days``: the summer preceding
+        its heating season, or the next one when the meter has none), loaded whatever the window."""
         heating = meters.filter(pl.col("usage").is_in(HEATING_USAGES) & pl.col("weather_station").is_not_null())
         weather = self.store.weather()
         empty = pl.DataFrame(
@@ -210,23 +212,27 @@ class ConsumptionService:
         if ref.is_empty():
             years = monthly["month"].dt.year()
             ref = compute_normals(monthly, int(years.min()), int(years.max()))
-        history = self._heating_history(start, as_of, meters)
-        cols = ["meter_id", "period_start", "kwh_pci"]
-        known = pl.concat([history.select(cols), figures.select(cols)])
-        c = (
-            known.join(heating.select("meter_id", "weather_station"), on="meter_id")
-            .select(
-                building_id="meter_id",
-                station="weather_station",
-                period_start="period_start",
-                month=pl.col("period_start").dt.convert_time_zone(TIME_ZONE).dt.date(),
-                kwh="kwh_pci",
+
+        def local_months(frame: pl.DataFrame) -> pl.DataFrame:
+            return (
+                frame.join(heating.select("meter_id", "weather_station"), on="meter_id")
+                .select(
+                    building_id="meter_id",
+                    station="weather_station",
+                    period_start="period_start",
+                    month=pl.col("period_start").dt.convert_time_zone(TIME_ZONE).dt.date(),
+                    kwh="kwh_pci",
+                )
+                .filter(pl.col("kwh").is_not_null())
             )
-            .filter(pl.col("kwh").is_not_null())
-        )
+
+        c = local_months(figures)
         if c.is_empty():
             return empty
-        out = normalise_heating(c, monthly, ref)
+        summer = c.select(reference_summer(pl.col("month")))["month"]
+        first, last = summer.min(), summer.max()
+        summers = local_months(self._summers(first, last + 1, as_of, meters))
+        out = normalise_heating(c, monthly, ref, summers)
         return out.select(meter_id="building_id", period_start="period_start", heating_normalised_kwh="c_norm")
 
     # ---- anomalies -------------------------------------------------------------------------

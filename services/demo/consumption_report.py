@@ -61,7 +61,8 @@ def _per_year(console: Console, s: dict) -> None:
         table.add_row(str(r["year"]), _num(r["kwh_pci"]), _num(r["normalised_kwh"]), _num(ratio, 3))
     console.print(table)
     console.print(
-        "C_norm = C_base + C_heating x DJU_ref / DJU_actual per meter and month; C_base from the summer months; "
+        "C_norm = C_base + C_heating x DJU_ref / DJU_actual per meter and month; C_base from the summer (June-August) "
+        "before the month's heating season (September-May), a summer month's from its own summer; "
         f"DJU Meteo-France method; DJU_ref: normals {s['normals']}. Weather: {s['weather']}."
     )
 

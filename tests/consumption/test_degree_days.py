@@ -46,7 +46,8 @@ def test_monthly_sum_and_normals():
 
 def test_weather_normalisation_with_base_from_summer():
     # summer 2023: 300 kWh in June (30 d), 310 in July and August (31 d): 10 kWh/day of base load
-    # January 2024 (no 2024 summer: all summers): C = 3 100, C_base = 10 x 31 = 310, C_heating = 2 790
+    # January 2024 takes the summer before its heating season (2023): C = 3 100, C_base = 10 x 31 = 310,
+    # C_heating = 2 790
     # DJU actual 300, normal 400: C_norm = 310 + 2 790 x 400/300 = 4 030
     # July 2023: C = C_base, nothing to correct
     cons = pl.DataFrame(
@@ -65,6 +66,45 @@ def test_weather_normalisation_with_base_from_summer():
     assert jan["c_norm"] == pytest.approx(4030.0)
     jul = out.filter(pl.col("month") == date(2023, 7, 1)).row(0, named=True)
     assert jul["c_norm"] == pytest.approx(310.0)
+
+
+def test_each_month_takes_the_summer_before_its_heating_season_else_the_next_one():
+    # Building 1: summer 2023 at 10 kWh/day (300, 310, 310), summer 2024 at 20 kWh/day (600, 620, 620).
+    #   January 2024 (season Sep 2023-May 2024) -> summer 2023: C_base = 10 x 31 = 310, C_heating = 3 100 - 310
+    #   = 2 790, C_norm = 310 + 2 790 x 400 / 310 = 310 + 3 600 = 3 910 (summer 2024 is not its summer).
+    #   October 2024 (season Sep 2024-May 2025) -> summer 2024: C_base = 20 x 31 = 620, C_heating = 2 380,
+    #   C_norm = 620 + 2 380 x 372 / 310 = 620 + 2 856 = 3 476.
+    #   July 2024 -> its own summer: C_base = 20 x 31 = 620 = C; no degree days: C_norm = C = 620.
+    # Building 2 has no summer 2023 (metered from 2024): January 2024 falls back to summer 2024:
+    #   C_base = 620, C_norm = 620 + 2 480 x 400 / 310 = 620 + 3 200 = 3 820.
+    # Building 3 has no summer at all: no C_base, no C_norm (null), not C.
+    jun, jul, aug = (date(2023, m, 1) for m in (6, 7, 8))
+    jun4, jul4, aug4 = (date(2024, m, 1) for m in (6, 7, 8))
+    summers = pl.DataFrame(
+        {
+            "building_id": [1] * 6 + [2] * 3,
+            "month": [jun, jul, aug, jun4, jul4, aug4, jun4, jul4, aug4],
+            "kwh": [300.0, 310.0, 310.0, 600.0, 620.0, 620.0, 600.0, 620.0, 620.0],
+        }
+    )
+    jan, octo = date(2024, 1, 1), date(2024, 10, 1)
+    cons = pl.DataFrame(
+        {
+            "building_id": [1, 1, 1, 2, 3],
+            "station": ["S"] * 5,
+            "month": [jan, octo, jul4, jan, jan],
+            "kwh": [3100.0, 3000.0, 620.0, 3100.0, 3100.0],
+        }
+    )
+    monthly = pl.DataFrame({"station": ["S"] * 3, "month": [jan, octo, jul4], "dju": [310.0, 310.0, 0.0]})
+    ref = pl.DataFrame({"station": ["S"] * 3, "month_of_year": [1, 10, 7], "dju_ref": [400.0, 372.0, 1.0]})
+    out = normalise_heating(cons, monthly, ref, summers)
+    got = {(b, m): (base, norm) for b, m, base, norm in out.select("building_id", "month", "c_base", "c_norm").rows()}
+    assert got[1, jan] == pytest.approx((310.0, 3910.0))
+    assert got[1, octo] == pytest.approx((620.0, 3476.0))
+    assert got[1, jul4] == pytest.approx((620.0, 620.0))
+    assert got[2, jan] == pytest.approx((620.0, 3820.0))
+    assert got[3, jan] == (None, None)
 
 
 def test_a_month_with_missing_days_is_left_out_of_the_normals():

@@ -101,6 +101,51 @@ def test_weather_normalised_heating_over_a_longer_export(service):
     assert (october.quantity, october.estimated_share) == pytest.approx((200 * 745 / 2929, 1.0))
 
 
+def test_a_months_normalised_heating_does_not_depend_on_the_export_window(service):
+    # G1 at Paris month starts: summer 2023 at 1 m3 (10 kWh PCI) a day (30, 31, 31 m3), January 2024 310 m3,
+    # summer 2024 at 2 m3 (20 kWh PCI) a day (60, 62, 62 m3), September 2024 200 m3, October 2024 300 m3.
+    # Degree days at S1: 10 a day in January and October 2024 (310 each); normals January 400, October 372.
+    # January 2024 belongs to the heating season September 2023-May 2024: its C_base is summer 2023's,
+    #   10 x 31 = 310; C_norm = 310 + (3 100 - 310) x 400 / 310 = 310 + 3 600 = 3 910, exported alone, in the
+    #   first quarter or in the whole year (which holds summer 2024: 20 x 31 = 620 would give 620 + 2 480 x
+    #   400 / 310 = 3 820, the figure a yearly pull used to give).
+    # October 2024 belongs to the next season: C_base = 20 x 31 = 620; C_norm = 620 + 2 380 x 372 / 310 = 3 476.
+    stub, _, admin = service
+    index = [
+        ((2023, 6), 1000.0),
+        ((2023, 7), 1030.0),
+        ((2023, 8), 1061.0),
+        ((2023, 9), 1092.0),
+        ((2024, 1), 1292.0),
+        ((2024, 2), 1602.0),
+        ((2024, 6), 2500.0),
+        ((2024, 7), 2560.0),
+        ((2024, 8), 2622.0),
+        ((2024, 9), 2684.0),
+        ((2024, 10), 2884.0),
+        ((2024, 11), 3184.0),
+    ]
+    send(stub, admin, readings([("G1", paris_midnight(y, m), v) for (y, m), v in index]))
+    dju = [pb.DailyDju(station="S1", day=f"2024-{m:02d}-{d:02d}", dju=10.0) for m in (1, 10) for d in range(1, 32)]
+    normals = [
+        pb.DjuNormal(station="S1", month_of_year=1, dju_ref=400.0, ref_period="1991-2020"),
+        pb.DjuNormal(station="S1", month_of_year=10, dju_ref=372.0, ref_period="1991-2020"),
+    ]
+    stub.ImportDegreeDays(iter([pb.DegreeDayBatch(source="test values", dju=dju, normals=normals)]), metadata=admin)
+
+    def normalised(first: tuple[int, int], end: tuple[int, int]) -> dict[str, float]:
+        window = period(paris_midnight(*first), paris_midnight(*end))
+        figures = g1_figures(stub.ExportMonthly(pb.ExportMonthlyRequest(period=window), metadata=admin))
+        return {f.month_start.ToDatetime(tzinfo=PARIS).strftime("%Y-%m"): f.heating_normalised_kwh for f in figures}
+
+    year = normalised((2024, 1), (2025, 1))
+    assert normalised((2024, 1), (2024, 2))["2024-01"] == pytest.approx(3910.0)
+    assert normalised((2024, 1), (2024, 4))["2024-01"] == pytest.approx(3910.0)
+    assert year["2024-01"] == pytest.approx(3910.0)
+    assert normalised((2024, 10), (2024, 11))["2024-10"] == pytest.approx(3476.0)
+    assert year["2024-10"] == pytest.approx(3476.0)
+
+
 def test_a_bill_straddling_two_months_is_prorated_and_its_resend_judged_with_its_period(service):
     # water bill meter W2 (period consumption): 300 m3 from 16 January to 15 February (Paris midnights),
     # 30 days at 10 m3 a day: January gets 16 days (160), February 14 (140), nothing estimated
