@@ -13,7 +13,8 @@ them), so every meter is judged against its own recent history.
   the norm at the start of the run was positive (a stuck register or a dead transmitter).
 - ``night_flow`` (water, sub-daily data): on at least ``NIGHT_MIN_NIGHTS`` consecutive nights, every
   interval lying within 01:00-05:00 (local time) flows above ``NIGHT_MIN_RATE`` per hour: a tap or
-  a cistern that never stops.
+  a cistern that never stops. The intervals come from the corrected register
+  (``registers.reading_intervals``: replacements and rollovers applied, estimates left out).
 - ``backwards`` readings come from ``registers`` (the register story is rebuilt there).
 """
 

@@ -45,9 +45,11 @@ from services.consumption.intervals import (
     ANOMALY_SCHEMA,
     EVENT_SCHEMA,
     INDEX_SCHEMA,
+    INTERVAL_SCHEMA,
     METER_SCHEMA,
     REPLACEMENT_SCHEMA,
     TS,
+    sort_readings,
 )
 from services.consumption.periods import PERIOD_SCHEMA, prorate
 
@@ -97,6 +99,51 @@ def index_consumption(
         .otherwise(0.0)
     ).select(list(PERIOD_SCHEMA))
     return periods, fixes_events(fixes), fixes_anomalies(fixes)
+
+
+def reading_intervals(
+    readings: pl.DataFrame,
+    meters: pl.DataFrame | None = None,
+    replacements: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """Index readings -> the interval between each two consecutive readings of a meter, on the
+    corrected curve: ``meter_id, start, end, quantity, estimated``.
+
+    The corrections are those of ``index_consumption`` (replacement, misread, rollover, backwards
+    drop), so an interval spanning a replacement counts ``(old_last - previous) + (next - new_first)``
+    rather than the jump between two registers. ``estimated`` marks an interval whose quantity is not
+    read but estimated: either side of a misread (its index is an interpolation), a backwards drop,
+    or an interval bounded by a reading its source flagged estimated. Rules that need observed
+    evidence (night flow) leave those out.
+    """
+    r = sort_readings(readings.select(list(INDEX_SCHEMA)).cast(INDEX_SCHEMA), "read_at")
+    if r.height == 0:
+        return pl.DataFrame(schema={k: v for k, v in INTERVAL_SCHEMA.items() if k != "gap"})
+    sc = _scan(r)
+    meters = pl.DataFrame(schema=METER_SCHEMA) if meters is None else meters.select(list(METER_SCHEMA))
+    repl = pl.DataFrame(schema=REPLACEMENT_SCHEMA) if replacements is None else replacements.cast(REPLACEMENT_SCHEMA)
+    fixes = _corrections(sc, meters.cast(METER_SCHEMA), repl)
+    offsets = _offsets(fixes["row"], fixes["meter_id"], fixes["correction"])
+    rows = pl.int_range(r.height, eager=True, dtype=pl.Int64)
+    dips = fixes.filter(pl.col("kind") == "dip")["row"]
+    guessed = pl.concat([dips, dips + 1, fixes.filter(pl.col("kind") == "backwards")["row"]])
+    same = pl.col("meter_id") == pl.col("meter_id").shift(1)
+    return (
+        r.with_columns(
+            c=pl.col("value") + _offset_at(offsets, rows, r["meter_id"]),
+            guessed=rows.is_in(guessed.implode()),
+        )
+        .select(
+            "meter_id",
+            start=pl.col("read_at").shift(1),
+            end="read_at",
+            quantity=pl.col("c").diff(),
+            estimated=pl.col("guessed") | pl.col("estimated") | pl.col("estimated").shift(1),
+            same=same,
+        )
+        .filter(pl.col("same"))
+        .drop("same")
+    )
 
 
 class _Scan(NamedTuple):

@@ -19,6 +19,7 @@ from services.consumption.degree_days import SUMMER_MONTHS, monthly_dju, normali
 from services.consumption.degree_days import normals as compute_normals
 from services.consumption.errors import InvalidReadingRequest
 from services.consumption.periods import PARIS, TIME_ZONE, period_bounds
+from services.consumption.registers import reading_intervals
 from services.consumption.rollup import consumption_per_period
 from services.consumption.store import ConsumptionStore
 from services.consumption.validation import validate_readings
@@ -251,23 +252,19 @@ class ConsumptionService:
         counts = found.group_by("kind").len()
         return {k: int(n) for k, n in counts.iter_rows()}
 
-
     def _night_flow(self, start: datetime, end: datetime, now: datetime) -> pl.DataFrame:
         """Night flow on the sub-daily intervals between consecutive index readings of water meters.
 
-        The intervals are raw index differences: one across a rollover or a misread is negative and
-        simply breaks a run of flowing nights."""
+        The intervals are those of the corrected register (``registers.reading_intervals``): one
+        across a replacement counts what both registers measured, one across a rollover what went
+        through; one resting on an estimate (either side of a misread, a backwards drop, a reading
+        flagged estimated) is left out, so it neither makes nor breaks a flowing night by itself."""
         water = self.store.readings("index", to_us(start), to_us(end), to_us(now), ("carrier", WATER_CARRIERS))
-        intervals = water.select(
-            "meter_id",
-            start=pl.col("read_at").shift(1).over("meter_id"),
-            end="read_at",
-            quantity=pl.col("value").diff().over("meter_id"),
+        intervals = reading_intervals(
+            water, self.meters().select("meter_id", "register_digits"), self.store.replacements(now)
         )
-        sub_daily = intervals.filter(
-            pl.col("start").is_not_null() & ((pl.col("end") - pl.col("start")) < timedelta(days=1))
-        )
-        return anomaly_rules.night_flow(sub_daily, TIME_ZONE)
+        observed = intervals.filter(~pl.col("estimated") & ((pl.col("end") - pl.col("start")) < timedelta(days=1)))
+        return anomaly_rules.night_flow(observed, TIME_ZONE)
 
 
 def _payloads(batch: pl.DataFrame, rejected: pl.DataFrame) -> dict[int, dict]:

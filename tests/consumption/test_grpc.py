@@ -159,3 +159,23 @@ def test_night_flow_on_hourly_water_readings(service):
     assert flow.observed == pytest.approx(0.12)
     assert flow.window_start.ToDatetime(tzinfo=UTC) == MARCH + timedelta(hours=1)
     assert flow.window_end.ToDatetime(tzinfo=UTC) == MARCH + timedelta(days=2, hours=5)
+
+
+def test_a_meter_replaced_at_night_is_no_night_flow(service):
+    # W1 read every hour from 1 March 00:00 (Paris) at 0.01 m3/h: nights 1 and 2 flow. On 3 March the water is
+    # shut 02:00-03:00 and the meter replaced at 02:30: old register closed at 0.50, new one opened at 500.00,
+    # then 0.01 m3/h again. Across the replacement (0.50 - 0.50) + (500.00 - 500.00) = 0 was consumed, so
+    # night 3 does not flow: two nights, nothing found (the bare jump of 499.5 m3 made a third flowing night).
+    stub, _, admin = service
+    values = [round(0.01 * h, 2) if h <= 50 else round(500.0 + 0.01 * (h - 51), 2) for h in range(54)]
+    send(stub, admin, readings([("W1", MARCH + timedelta(hours=h), v) for h, v in enumerate(values)]))
+    replacement = pb.Replacement(
+        meter_ref="W1",
+        replaced_at=ts(MARCH + timedelta(hours=50, minutes=30)),
+        old_last_index=0.50,
+        new_first_index=500.0,
+    )
+    stub.ImportMeters(iter([pb.MeterBatch(replacements=[replacement])]), metadata=admin)
+    window = Period(start=ts(MARCH), end=ts(MARCH + timedelta(hours=54)))
+    found = stub.DetectAnomalies(pb.DetectAnomaliesRequest(period=window), metadata=admin)
+    assert dict(found.found) == {}
