@@ -1,5 +1,7 @@
 """Build and run the consumption gRPC server."""
 
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from services.consumption.service import ConsumptionService, default_conversions_path
@@ -14,13 +16,18 @@ from services.runtime.tokens import token_store_for
 SCHEMA = "consumption"
 
 
-def build(settings: Settings, port: int | None = None, schema_prefix: str | None = None) -> tuple[QuitusServer, int]:
-    """Engine, migrations, use cases and server: everything but start()."""
+def build(
+    settings: Settings,
+    port: int | None = None,
+    schema_prefix: str | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> tuple[QuitusServer, int]:
+    """Engine, migrations, use cases and server: everything but start(). ``clock``: tests only."""
     schema_prefix = settings.schema_prefix if schema_prefix is None else schema_prefix
     engine = make_engine(settings.database_url, schema_prefix + SCHEMA)
     upgrade(engine, "services.consumption")
     conversions = Path(settings.factors_dir) / "conversions.csv" if settings.factors_dir else default_conversions_path()
-    service = ConsumptionService(ConsumptionStore(engine), conversions)
+    service = ConsumptionService(ConsumptionStore(engine), conversions, clock)
     tokens = token_store_for(settings, schema_prefix)
     registration = Registration(SERVICE_NAME, add_to_server, ConsumptionServicer(service))
     return create_server(

@@ -5,7 +5,7 @@ The servicer turns protobuf into the frames used here; the calculations are the 
 """
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -26,6 +26,10 @@ from services.consumption.validation import validate_readings
 from services.consumption.vocab import HEATING_USAGES, WATER_CARRIERS
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# A reading's recorded_at is its batch's start; the batch commits a little later. A cut-off this
+# old sees every reading (and price, coefficient, replacement) recorded before it, so the same
+# request with the same as_of gives the same figures later.
+SETTLED = timedelta(minutes=1)
 # Readings this far outside a requested period are read too, so its edges are interpolated
 # between real readings; a reading gap longer than this at an edge leaves the edge uncovered.
 EDGE_MARGIN = timedelta(days=62)
@@ -48,9 +52,15 @@ def default_conversions_path() -> Path:
 
 
 class ConsumptionService:
-    def __init__(self, store: ConsumptionStore, conversions_path: Path | None = None) -> None:
+    def __init__(
+        self,
+        store: ConsumptionStore,
+        conversions_path: Path | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
         self.store = store
         self.conversions_path = conversions_path or default_conversions_path()
+        self.clock = clock or (lambda: datetime.now(UTC))  # the recorded_at of what is stored; tests set it
         self._meters: pl.DataFrame | None = None
         self._lock = threading.Lock()
 
@@ -72,7 +82,7 @@ class ConsumptionService:
     # ---- readings --------------------------------------------------------------------------
     def ingest(self, batch_id: str, batch: pl.DataFrame) -> Ack:
         """Validate, store what is new, refuse conflicts, keep every rejection with its reason."""
-        now = datetime.now(UTC)
+        now = self.clock()
         meters = self.meters()
         if batch.join(meters, on="meter_ref", how="anti").height:
             meters = self.meters(refresh=True)
@@ -147,6 +157,20 @@ class ConsumptionService:
         )
         inside = (pl.col("period_start") >= start) & (pl.col("period_start") < end)
         return per.filter(inside), events, anomalies
+
+    def cut_off(self, as_of: datetime | None) -> datetime:
+        """The instant figures are computed as known at: ``as_of``, which must be settled (at least
+        ``SETTLED`` old), or now for a live view (None), which a later request may not reproduce."""
+        now = self.clock()
+        if as_of is None:
+            return now
+        if as_of > now - SETTLED:
+            raise InvalidReadingRequest(
+                f"as_of must be at least {SETTLED.seconds} s in the past: readings recorded just before it may "
+                "still be committing, and would change these figures (leave it unset for a live view)",
+                field="as_of",
+            )
+        return as_of
 
     def conversions(self) -> pl.DataFrame:
         if self.conversions_path.exists():
@@ -238,7 +262,7 @@ class ConsumptionService:
 
     # ---- anomalies -------------------------------------------------------------------------
     def detect_anomalies(self, start: datetime, end: datetime) -> dict[str, int]:
-        now = datetime.now(UTC)
+        now = self.clock()
         daily, _, backwards = self.consumption(start, end, "day", now)
         meters = self.meters()
         found = pl.concat(

@@ -100,7 +100,7 @@ class ConsumptionServicer(pb_grpc.ConsumptionServicer):
 
     def ImportMeters(self, request_iterator, context):
         summary = pb.ImportSummary()
-        now = datetime.now(UTC)
+        now = self.service.clock()
         replacements, coefficients, position = [], [], 0
         for batch in request_iterator:
             rows = []
@@ -233,7 +233,7 @@ class ConsumptionServicer(pb_grpc.ConsumptionServicer):
 
     def ImportPrices(self, request_iterator, context):
         summary = pb.ImportSummary()
-        now = datetime.now(UTC)
+        now = self.service.clock()
         for batch in request_iterator:
             rows = []
             for i, p in enumerate(batch.prices):
@@ -284,7 +284,7 @@ class ConsumptionServicer(pb_grpc.ConsumptionServicer):
 
     def GetConsumption(self, request, context):
         start, end = _period(request.period)
-        as_of = to_datetime(request.as_of) or datetime.now(UTC)
+        as_of = self.service.cut_off(to_datetime(request.as_of))
         per, _, _ = self.service.consumption(start, end, GRANULARITY[request.granularity], as_of)
         meters = self.service.meters()
         p = request.perimeter
@@ -383,12 +383,13 @@ class ConsumptionServicer(pb_grpc.ConsumptionServicer):
 
     def ExportMonthly(self, request, context) -> Iterator[pb.MonthlyBatch]:
         start, end = _period(request.period)
-        as_of = to_datetime(request.as_of) or datetime.now(UTC)
+        given = to_datetime(request.as_of)
+        as_of = self.service.cut_off(given)
         size = batch_size(request.batch_size)
         figures = self.service.monthly(start, end, as_of)
-        stamp = _ts(as_of)
         for part in chunks(figures, size):
-            out = pb.MonthlyBatch(as_of=stamp)
+            # a live export (no as_of) names no cut-off: the same figures cannot be asked for again
+            out = pb.MonthlyBatch(as_of=_ts(given)) if given else pb.MonthlyBatch()
             for r in part.iter_rows(named=True):
                 out.figures.add(
                     meter_ref=r["meter_ref"],

@@ -6,8 +6,7 @@ per kWh PCS + 10 EUR/month) read daily at local midnight 1-4 March 2024: 99 990,
 """
 
 import math
-import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 
 import grpc
 import pytest
@@ -69,17 +68,18 @@ def test_resend_is_idempotent_and_a_conflicting_duplicate_is_refused(service):
     assert "stored value 99995.0, sent 99996.0" in conflict.rejected[0].reason
 
 
-def test_consumption_and_monthly_export_as_of(service):
+def test_consumption_and_monthly_export_as_of(service, clock):
     stub, _, admin = service
-    send(stub, admin, readings(GAS[:3]))
-    cut = datetime.now(UTC)
-    time.sleep(0.01)
-    send(stub, admin, readings(GAS[3:], "late"))
+    send(stub, admin, readings(GAS[:3]))  # recorded ten minutes ago by the server's clock
+    cut = clock()
+    clock.advance(timedelta(minutes=5))
+    send(stub, admin, readings(GAS[3:], "late"))  # five minutes ago
     reply = stub.GetConsumption(pb.ConsumptionRequest(period=march(), granularity=pb.MONTH), metadata=admin)
     (gas,) = [f for f in reply.figures if f.meter_ref == "G1"]
     assert gas.quantity == pytest.approx(23.0)
     assert gas.kwh_pci == pytest.approx(23 * 11.1 / 1.11)
     batches = list(stub.ExportMonthly(pb.ExportMonthlyRequest(period=march()), metadata=admin))
+    assert not any(b.HasField("as_of") for b in batches)  # a live export names no cut-off to ask for again
     (now,) = [f for b in batches for f in b.figures if f.meter_ref == "G1"]
     assert (now.quantity, now.kwh_pcs, now.kwh_pci) == pytest.approx((23.0, 255.3, 230.0))
     assert now.cost_eur == pytest.approx(25.53 + 10.0 * now.coverage)
@@ -90,6 +90,29 @@ def test_consumption_and_monthly_export_as_of(service):
     (then,) = [f for b in before for f in b.figures if f.meter_ref == "G1"]
     assert then.quantity == pytest.approx(13.0)
     assert then.coverage == pytest.approx(48 / 743)
+    assert {b.as_of.ToDatetime(tzinfo=UTC) for b in before} == {cut}
+
+
+def test_a_cut_off_must_be_settled(service, clock):
+    # A batch's readings are recorded at its start and committed later: a cut-off less than a minute old
+    # (by the server's clock) could still gain readings, so it is refused; one two minutes old is settled.
+    stub, _, admin = service
+    send(stub, admin, readings(GAS))
+    clock.advance(timedelta(minutes=5))  # the readings were recorded five minutes ago
+    unsettled, settled = ts(clock() - timedelta(seconds=10)), ts(clock() - timedelta(minutes=2))
+    for call in (
+        lambda as_of: list(stub.ExportMonthly(pb.ExportMonthlyRequest(period=march(), as_of=as_of), metadata=admin)),
+        lambda as_of: stub.GetConsumption(pb.ConsumptionRequest(period=march(), as_of=as_of), metadata=admin),
+    ):
+        with pytest.raises(grpc.RpcError) as err:
+            call(unsettled)
+        assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+        assert "as_of must be at least 60 s in the past" in err.value.details()
+        call(settled)
+    # the readings were recorded before the settled cut-off: 23 m3 in March (see the module docstring)
+    batches = list(stub.ExportMonthly(pb.ExportMonthlyRequest(period=march(), as_of=settled), metadata=admin))
+    assert [f.quantity for b in batches for f in b.figures if f.meter_ref == "G1"] == pytest.approx([23.0])
+    assert {b.as_of.ToDatetime(tzinfo=UTC) for b in batches} == {settled.ToDatetime(tzinfo=UTC)}
 
 
 def test_bad_request_names_the_field(service):

@@ -4,7 +4,6 @@ a replacement known only after a cut-off, and weather-normalised heating in the 
 G1 is gas in m3 at 11.1 kWh PCS/m3 and PCS/PCI 1.11, so 1 m3 = 10 kWh PCI.
 """
 
-import time
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -16,7 +15,7 @@ from tests.consumption.scenario import g1_figures, paris_midnight, period, readi
 PARIS = ZoneInfo("Europe/Paris")
 
 
-def test_replacement_applies_from_when_it_is_known(service):
+def test_replacement_applies_from_when_it_is_known(service, clock):
     stub, _, admin = service
     # old register 5 000, 5 010, 5 020 on 1-3 March; replaced on 3 March at noon (old closed at
     # 5 025, new opened at 10); new register 15, 35 on 4-5 March.
@@ -26,8 +25,8 @@ def test_replacement_applies_from_when_it_is_known(service):
     # neighbours, (10 + 20) / 2 = 15, so 10 + 10 + 15 + 20 = 55 m3 of which 15 estimated.
     days = [paris_midnight(2024, 3, d) for d in range(1, 6)]
     send(stub, admin, readings(list(zip(["G1"] * 5, days, [5000.0, 5010.0, 5020.0, 15.0, 35.0], strict=True))))
-    cut = datetime.now(UTC)
-    time.sleep(0.01)
+    cut = clock()  # readings recorded ten minutes ago by the server's clock, the replacement five
+    clock.advance(timedelta(minutes=5))
     replacement = pb.Replacement(
         meter_ref="G1", replaced_at=ts(days[2] + timedelta(hours=12)), old_last_index=5025.0, new_first_index=10.0
     )
