@@ -188,6 +188,7 @@ class ConsumptionServicer(pb_grpc.ConsumptionServicer):
 
     def ImportDegreeDays(self, request_iterator, context):
         summary = pb.ImportSummary()
+        seen = 0  # temperatures before this batch: a rejection's index is its place among the stream's
         for batch in request_iterator:
             source = batch.source or "unspecified"
             if batch.temperatures:
@@ -195,11 +196,14 @@ class ConsumptionServicer(pb_grpc.ConsumptionServicer):
                     [(x.station, _day(x.day, "temperatures.day"), x.tn, x.tx) for x in batch.temperatures],
                     schema=["station", "day", "tn", "tx"],
                     orient="row",
-                )
+                ).with_row_index(offset=seen)
+                seen += t.height
                 bad = t.filter(pl.col("tn") > pl.col("tx"))
-                for i in bad.with_row_index()["index"].to_list():
-                    summary.rejected.add(index=i, rule="invalid_temperature", field="tn", reason="tn above tx")
-                t = t.filter(pl.col("tn") <= pl.col("tx"))
+                for i in bad["index"].to_list():
+                    summary.rejected.add(
+                        index=i, rule="invalid_temperature", field="temperatures.tn", reason="tn above tx"
+                    )
+                t = t.filter(pl.col("tn") <= pl.col("tx")).drop("index")
                 rows = t.with_columns(
                     dju_meteo=dju_meteo(pl.col("tn"), pl.col("tx")),
                     dju_costic=dju_costic(pl.col("tn"), pl.col("tx")),
@@ -234,9 +238,12 @@ class ConsumptionServicer(pb_grpc.ConsumptionServicer):
     def ImportPrices(self, request_iterator, context):
         summary = pb.ImportSummary()
         now = self.service.clock()
+        # a rejection's index is the record's place in the whole stream: among its prices for a
+        # price, among its provisions for a provision (the rule says which)
+        prices_seen = provisions_seen = 0
         for batch in request_iterator:
             rows = []
-            for i, p in enumerate(batch.prices):
+            for i, p in enumerate(batch.prices, start=prices_seen):
                 if bool(p.meter_ref) == bool(p.contract_ref):
                     summary.rejected.add(
                         index=i,
@@ -275,8 +282,10 @@ class ConsumptionServicer(pb_grpc.ConsumptionServicer):
                         ],
                     )
                 )
+            prices_seen += len(batch.prices)
             if batch.provisions:
-                good, bad = _provisions(batch.provisions)
+                good, bad = _provisions(batch.provisions, provisions_seen)
+                provisions_seen += len(batch.provisions)
                 for index, field, reason in bad.iter_rows():
                     summary.rejected.add(index=index, rule="invalid_provision", field=field, reason=reason)
                 summary.upserted["provisions"] += self.service.store.upsert_provisions(good)
@@ -441,11 +450,12 @@ def _batch_frame(batch: pb.ReadingBatch) -> pl.DataFrame:
     )
 
 
-def _provisions(provisions) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Provisions as a frame -> (good rows, rejections ``index, field, reason``), checked by column."""
+def _provisions(provisions, first: int = 0) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Provisions as a frame -> (good rows, rejections ``index, field, reason``), checked by column;
+    ``index`` counts from ``first``, the number of provisions sent before these."""
     f = pl.DataFrame(
         {
-            "index": pl.int_range(len(provisions), eager=True, dtype=pl.Int64),
+            "index": pl.int_range(first, first + len(provisions), eager=True, dtype=pl.Int64),
             "unit_id": [x.unit_id for x in provisions],
             "text": [x.month for x in provisions],
             "charge_category": [x.charge_category for x in provisions],

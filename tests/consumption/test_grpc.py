@@ -6,7 +6,7 @@ per kWh PCS + 10 EUR/month) read daily at local midnight 1-4 March 2024: 99 990,
 """
 
 import math
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 
 import grpc
 import pytest
@@ -165,6 +165,56 @@ def test_provisions_are_checked_record_by_record(service):
         (3, "provisions.unit_id", "unit_id is missing"),
         (4, "provisions.amount_eur", "amount_eur NaN is not a finite number"),
     ]
+
+
+def test_refused_prices_and_provisions_are_indexed_in_the_whole_stream(service):
+    # Two batches. Prices: #0 good, #1 names both a meter and a contract | #2 has no valid_from, #3 good.
+    # Provisions: #0 good, #1 month 13 | #2 unknown category, #3 good, #4 no unit. The second batch's
+    # refusals are prices #2 and provisions #2 and #4 of the stream, not #0, #0 and #2 of their batch.
+    stub, _, admin = service
+    jan = ts(datetime(2024, 1, 1, tzinfo=UTC))
+
+    def price(**kw) -> pb.Price:
+        return pb.Price(basis="m3", eur_per_unit=4.0, source="test", **kw)
+
+    def provision(unit_id="UG1", month="2024-03", category="cold_water") -> pb.Provision:
+        return pb.Provision(unit_id=unit_id, month=month, charge_category=category, amount_eur=10.0)
+
+    batches = [
+        pb.PriceBatch(
+            prices=[price(meter_ref="W1", valid_from=jan), price(meter_ref="W1", contract_ref="K1", valid_from=jan)],
+            provisions=[provision(), provision(month="2024-13")],
+        ),
+        pb.PriceBatch(
+            prices=[price(meter_ref="W1"), price(contract_ref="K1", valid_from=jan)],
+            provisions=[provision(category="parking"), provision(unit_id="UG2"), provision(unit_id="")],
+        ),
+    ]
+    summary = stub.ImportPrices(iter(batches), metadata=admin)
+    assert (summary.upserted["prices"], summary.upserted["provisions"]) == (2, 2)
+    assert [(r.rule, r.index, r.field) for r in summary.rejected] == [
+        ("invalid_price", 1, "meter_ref"),
+        ("invalid_provision", 1, "provisions.month"),
+        ("invalid_price", 2, "valid_from"),
+        ("invalid_provision", 2, "provisions.charge_category"),
+        ("invalid_provision", 4, "provisions.unit_id"),
+    ]
+
+
+def test_refused_temperatures_are_indexed_in_the_whole_stream(service):
+    # Temperatures #0 good, #1 tn above tx | #2, #3 good, #4 tn above tx: refused #1 and #4 of the stream.
+    stub, _, admin = service
+
+    def day(d: int, tn: float, tx: float) -> pb.DailyTemperature:
+        return pb.DailyTemperature(station="S1", day=f"2024-01-{d:02d}", tn=tn, tx=tx)
+
+    batches = [
+        pb.DegreeDayBatch(source="test values", temperatures=[day(1, 2.0, 8.0), day(2, 9.0, 3.0)]),
+        pb.DegreeDayBatch(source="test values", temperatures=[day(3, 1.0, 5.0), day(4, 0.0, 6.0), day(5, 7.0, 1.0)]),
+    ]
+    summary = stub.ImportDegreeDays(iter(batches), metadata=admin)
+    assert summary.upserted["temperature_days"] == 3
+    assert [(r.index, r.field) for r in summary.rejected] == [(1, "temperatures.tn"), (4, "temperatures.tn")]
 
 
 def test_night_flow_on_hourly_water_readings(service):
