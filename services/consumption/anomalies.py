@@ -21,6 +21,7 @@ them), so every meter is judged against its own recent history.
 import polars as pl
 
 from services.consumption.intervals import ANOMALY_SCHEMA
+from services.consumption.periods import TIME_ZONE
 from services.consumption.vocab import WATER_CARRIERS
 
 NORM_DAYS, NORM_MIN_DAYS = 28, 14
@@ -36,7 +37,7 @@ def _runs(df: pl.DataFrame, flag: str, time_col: str) -> pl.DataFrame:
     return df.sort("meter_id", time_col).with_columns(run=change.fill_null(True).cum_sum()).filter(pl.col(flag))
 
 
-def daily_anomalies(daily: pl.DataFrame, tz: str = "Europe/Paris") -> pl.DataFrame:
+def daily_anomalies(daily: pl.DataFrame, tz: str = TIME_ZONE) -> pl.DataFrame:
     """Leaks, spikes and flat-lines on daily consumption (``meter_id, period_start, period_end, quantity, carrier``)."""
     d = daily.sort("meter_id", "period_start").with_columns(
         norm=pl.col("quantity").rolling_median(NORM_DAYS, min_samples=NORM_MIN_DAYS).shift(1).over("meter_id"),
@@ -90,7 +91,7 @@ def daily_anomalies(daily: pl.DataFrame, tz: str = "Europe/Paris") -> pl.DataFra
     )
 
 
-def night_flow(intervals: pl.DataFrame, tz: str = "Europe/Paris") -> pl.DataFrame:
+def night_flow(intervals: pl.DataFrame, tz: str = TIME_ZONE) -> pl.DataFrame:
     """Sustained night flow on sub-daily water intervals (``meter_id, start, end, quantity``)."""
     local = pl.col("start").dt.convert_time_zone(tz)
     local_end = pl.col("end").dt.convert_time_zone(tz)

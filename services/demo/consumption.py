@@ -9,7 +9,6 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import grpc
 import polars as pl
@@ -19,11 +18,11 @@ from rich.progress import Progress
 from services.api.quitus.common.v1.common_pb2 import PageRequest, Period
 from services.api.quitus.consumption.v1 import consumption_pb2 as pb
 from services.api.quitus.consumption.v1 import consumption_pb2_grpc as pb_grpc
+from services.consumption.periods import PARIS
 from services.demo import meters as demo_meters
 from services.demo import prices as demo_prices
 from services.demo import weather as demo_weather
 
-PARIS = ZoneInfo("Europe/Paris")
 EXAMPLES_PER_KIND = 3
 # quoted names and numbers / instants inside a reason: what varies from one record to the next
 _VARYING = re.compile(r"'[^']*'|-?\d[\w\-:.+]*|NaN")

@@ -18,13 +18,13 @@ records (negative index, unknown meter, wrong unit, NaN, out of order) that the 
 import random
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import polars as pl
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from services.api.quitus.consumption.v1 import consumption_pb2 as pb
 from services.consumption.degree_days import dju_meteo
+from services.consumption.periods import PARIS, TIME_ZONE
 
 COLLECTIVE = {"collective_gas": "natural_gas", "district_heating": "district_heating", "heating_oil": "heating_oil"}
 # per dwelling and day: base load (hot water) and heating per degree day, in the heating meter's unit
@@ -33,7 +33,6 @@ KWH_PCS_PER_M3 = 11.2  # demo coefficient around which the monthly coefficients 
 KWH_PCI_PER_LITRE_OIL = 10.0  # demo only, to size litres; the service converts litres with supplied data
 ELEC_PER_DWELLING, WATER_PER_DWELLING = 1.4, 0.32
 BATCH = 20_000
-PARIS = ZoneInfo("Europe/Paris")  # the portfolio's civil time: readings at its midnights, prices from its months
 METERS_PER_LEAK = 200  # one water leak per this many meters
 STUCK_DAYS = 14  # days of zero consumption on a stuck register (the flat-line rule's threshold)
 SPOILT_EACH = 2  # records of each kind of bad input sent on purpose
@@ -179,7 +178,7 @@ def demo_readings(
         .then(pl.col("total") - pl.col("meter_ref").replace_strict(cut, default=0.0))
         .otherwise(start + pl.col("total"))
     )
-    read_at = pl.col("day").cast(pl.Datetime("us")).dt.replace_time_zone("Europe/Paris").dt.convert_time_zone("UTC")
+    read_at = pl.col("day").cast(pl.Datetime("us")).dt.replace_time_zone(TIME_ZONE).dt.convert_time_zone("UTC")
     readings = grid.select("meter_ref", "unit", "day", read_at=read_at, value=(value % wrap).round(3))
     # stuck registers: an energy meter in 150 shows the same index for STUCK_DAYS days, then catches up
     energy = [r for r in refs if not r.startswith("WATER-") and r not in replaced]
@@ -214,7 +213,7 @@ def demo_readings(
         g = pl.DataFrame(
             gaps, schema=["meter_ref", "g0", "g1"], orient="row", schema_overrides={"g0": pl.Date, "g1": pl.Date}
         )
-        day = pl.col("read_at").dt.convert_time_zone("Europe/Paris").dt.date()
+        day = pl.col("read_at").dt.convert_time_zone(TIME_ZONE).dt.date()
         readings = (
             readings.join(g, on="meter_ref", how="left")
             .filter(~((day >= pl.col("g0")) & (day < pl.col("g1"))).fill_null(False))

@@ -6,13 +6,12 @@ m3), with a rise on 1 January of the second year.
 """
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from services.api.quitus.consumption.v1 import consumption_pb2 as pb
+from services.consumption.periods import PARIS
 
-PARIS = ZoneInfo("Europe/Paris")
 SOURCE = "demo price (order of magnitude, not a tariff)"
 # carrier -> (basis, EUR per unit in year 1, in year 2+, fixed EUR per month)
 PRICES = {

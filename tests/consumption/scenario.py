@@ -11,6 +11,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from services.api.quitus.common.v1.common_pb2 import Period
 from services.api.quitus.consumption.v1 import consumption_pb2 as pb
+from services.consumption.periods import PARIS
 
 MARCH = datetime(2024, 2, 29, 23, tzinfo=UTC)  # 1 March 2024 00:00 in Paris
 DAY = timedelta(days=1)
@@ -28,9 +29,7 @@ def ts(t: datetime) -> Timestamp:
 
 def paris_midnight(year: int, month: int, day: int = 1) -> datetime:
     """Local midnight in Paris as a UTC instant (UTC+1 in winter, UTC+2 from the last Sunday of March)."""
-    from zoneinfo import ZoneInfo
-
-    return datetime(year, month, day, tzinfo=ZoneInfo("Europe/Paris")).astimezone(UTC)
+    return datetime(year, month, day, tzinfo=PARIS).astimezone(UTC)
 
 
 def period(start: datetime, end: datetime) -> Period:

@@ -5,14 +5,12 @@ G1 is gas in m3 at 11.1 kWh PCS/m3 and PCS/PCI 1.11, so 1 m3 = 10 kWh PCI.
 """
 
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from services.api.quitus.consumption.v1 import consumption_pb2 as pb
+from services.consumption.periods import PARIS
 from tests.consumption.scenario import g1_figures, paris_midnight, period, readings, send, ts, us
-
-PARIS = ZoneInfo("Europe/Paris")
 
 
 def test_replacement_applies_from_when_it_is_known(service, clock):
