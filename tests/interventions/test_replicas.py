@@ -27,16 +27,20 @@ def replica(url: str, schema: str) -> InterventionsService:
     return InterventionsService(InterventionStore(engine))
 
 
+def import_fixture_portfolio(service: InterventionsService) -> None:
+    records, contracts = {}, []
+    for rec in portfolio_batches()[0].records:
+        kind, row = convert.portfolio_record(rec)
+        (contracts.append(row) if kind == "contract" else records.setdefault(kind, []).append(row))
+    service.import_portfolio(records, contracts)
+
+
 def test_two_replicas_on_the_same_tickets_store_each_event_once(database):
     """On SQLite the two are two services of one process on one file (the embedded default):
     their writes take turns, else a state read before the other's commit would be overwritten."""
     url, prefix = database
     a, b = replica(url, prefix + "interventions"), replica(url, prefix + "interventions")
-    records, contracts = {}, []
-    for rec in portfolio_batches()[0].records:
-        kind, row = convert.portfolio_record(rec)
-        (contracts.append(row) if kind == "contract" else records.setdefault(kind, []).append(row))
-    a.import_portfolio(records, contracts)
+    import_fixture_portfolio(a)
     events = [e for n in range(150) for e in lifecycle(f"T-{n}", ug=("U1", "U2", "U4")[n % 3])]
     for e in events:
         e.recorded_at.CopyFrom(e.event_time)
@@ -79,11 +83,7 @@ def test_a_replica_sees_what_another_imported(pg_url, schema_prefix):
 
     schema = schema_prefix + "interventions"
     a, b = replica(pg_url, schema), replica(pg_url, schema)
-    records, contracts = {}, []
-    for rec in portfolio_batches()[0].records:
-        kind, row = convert.portfolio_record(rec)
-        (contracts.append(row) if kind == "contract" else records.setdefault(kind, []).append(row))
-    a.import_portfolio(records, contracts)
+    import_fixture_portfolio(a)
     refused = b.ingest_batch(convert.batch_columns([request("C1", "T-1", T0, ug="U9")]), EMBEDDED)
     assert [f.rule for f in refused.rejected] == ["unknown_unit"]
     _, unit = convert.portfolio_record(pb.PortfolioRecord(unit=pb.Unit(ug_id="U9", building_id="B1", kind="dwelling")))
@@ -102,11 +102,7 @@ def test_two_replicas_requesting_the_same_ticket_under_different_sequences_keep_
 
     schema = schema_prefix + "interventions"
     a, b = replica(pg_url, schema), replica(pg_url, schema)
-    records, contracts = {}, []
-    for rec in portfolio_batches()[0].records:
-        kind, row = convert.portfolio_record(rec)
-        (contracts.append(row) if kind == "contract" else records.setdefault(kind, []).append(row))
-    a.import_portfolio(records, contracts)
+    import_fixture_portfolio(a)
     first_load = a.store.load_states
 
     def load_states_then_let_b_in(conn, ids):
@@ -137,11 +133,7 @@ def test_two_services_on_one_sqlite_file_lose_no_ticket_update(tmp_path):
 
     url = f"sqlite:///{tmp_path / 'embedded.db'}"
     a, b = replica(url, "interventions"), replica(url, "interventions")
-    records, contracts = {}, []
-    for rec in portfolio_batches()[0].records:
-        kind, row = convert.portfolio_record(rec)
-        (contracts.append(row) if kind == "contract" else records.setdefault(kind, []).append(row))
-    a.import_portfolio(records, contracts)
+    import_fixture_portfolio(a)
     refs = [f"T-{n}" for n in range(300)]
     a.ingest_batch(convert.batch_columns([request("C1", r, T0) for r in refs]), EMBEDDED)
     planned = [event("C1", r, 2, "PLANNED", T0 + timedelta(hours=1)) for r in refs]
