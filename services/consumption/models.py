@@ -125,6 +125,8 @@ prices = Table(
     PrimaryKeyConstraint("target", "valid_from"),
 )
 
+# Versions: an import that changes a provision adds a row recorded at its arrival, so a cut-off in the
+# past reads the version then known (the last one recorded at or before it).
 provisions = Table(
     "consumption_provision",
     metadata,
@@ -132,7 +134,9 @@ provisions = Table(
     Column("month", Date, nullable=False),
     Column("charge_category", String(32), nullable=False),
     Column("amount_eur", Float, nullable=False),
-    PrimaryKeyConstraint("unit_id", "month", "charge_category"),
+    Column("building_id", String(64)),  # null only for provisions imported before migration 0002
+    Column("recorded_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("unit_id", "month", "charge_category", "recorded_at"),
 )
 
 anomalies = Table(

@@ -21,7 +21,7 @@ from services.consumption.errors import InvalidReadingRequest
 from services.consumption.periods import PARIS, TIME_ZONE, period_bounds
 from services.consumption.registers import reading_intervals
 from services.consumption.rollup import consumption_per_period
-from services.consumption.store import ConsumptionStore
+from services.consumption.store import PROVISION_SCHEMA, ConsumptionStore
 from services.consumption.validation import validate_readings
 from services.consumption.vocab import HEATING_USAGES, WATER_CARRIERS
 
@@ -138,15 +138,17 @@ class ConsumptionService:
         granularity: str,
         as_of: datetime,
         only: tuple[str, tuple[str, ...]] | None = None,
+        meter_ids: list[int] | None = None,
     ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
         """Per meter and period over [start, end) as known at ``as_of`` -> (periods, events, anomalies).
 
-        ``only = ("usage" | "carrier", values)`` restricts the figures to those meters (None: every meter)."""
+        ``only = ("usage" | "carrier", values)`` and ``meter_ids`` restrict the figures to those meters
+        (None: every meter)."""
         if end <= start:
             raise InvalidReadingRequest("period.end must be after period.start", field="period")
         lo, hi, cut = to_us(start - EDGE_MARGIN), to_us(end + EDGE_MARGIN), to_us(as_of)
-        index = self.store.readings("index", lo, hi, cut, only)
-        bills = self.store.readings("consumption", lo, hi, cut, only)
+        index = self.store.readings("index", lo, hi, cut, only, meter_ids)
+        bills = self.store.readings("consumption", lo, hi, cut, only, meter_ids)
         bounds = period_bounds(start, end - timedelta(microseconds=1), granularity)
         per, events, anomalies = consumption_per_period(
             index.drop("period_start"),
@@ -186,6 +188,83 @@ class ConsumptionService:
         normalised = self._normalised(figures, meters, as_of)
         figures = figures.join(normalised, on=["meter_id", "period_start"], how="left")
         return figures.join(meters, on="meter_id", how="left").sort("meter_id", "period_start")
+
+    # ---- charge control --------------------------------------------------------------------
+    def charge_control(
+        self, start: datetime, end: datetime, as_of: datetime, building_ids: list[str], unit_ids: list[str]
+    ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+        """Provisions, recoverable costs and their totals for the months starting in [start, end), as
+        known at ``as_of`` -> (provisions per unit, month and category; costs per building, month and
+        category; totals per building and category). Months are labelled ``YYYY-MM`` (civil, Paris).
+
+        Costs are those of the buildings listed (every building when neither list is given, none when
+        only units are: costs are per building, not per dwelling)."""
+        if end <= start:
+            raise InvalidReadingRequest("period.end must be after period.start", field="period")
+        months = _month_starts(start, end)
+        if months.is_empty():  # a period shorter than a month, not starting on one
+            provisions = pl.DataFrame(schema=PROVISION_SCHEMA).drop("recorded_at")
+        else:
+            provisions = self.store.provisions(months.min(), months.max(), as_of, unit_ids, building_ids)
+        provisions = provisions.with_columns(
+            pl.col("building_id").fill_null(""), month=pl.col("month").dt.strftime("%Y-%m")
+        )
+        costs = self._recoverable_costs(start, end, as_of, building_ids, bool(unit_ids) and not building_ids)
+        key = ["building_id", "charge_category"]
+        totals = (
+            provisions.group_by(key)
+            .agg(provisions_eur=pl.col("amount_eur").sum())
+            .join(
+                costs.group_by(key).agg(
+                    recoverable_cost_eur=pl.col("cost_eur").sum(), unpriced_meter_months=pl.col("unpriced_meters").sum()
+                ),
+                on=key,
+                how="full",
+                coalesce=True,
+            )
+            .with_columns(pl.col("provisions_eur", "recoverable_cost_eur").fill_null(0.0))
+            .with_columns(
+                balance_eur=pl.col("provisions_eur") - pl.col("recoverable_cost_eur"),
+                unpriced_meter_months=pl.col("unpriced_meter_months").fill_null(0),
+            )
+            .sort(key)
+        )
+        return provisions, costs, totals
+
+    def _recoverable_costs(
+        self, start: datetime, end: datetime, as_of: datetime, building_ids: list[str], none: bool
+    ) -> pl.DataFrame:
+        """Costs of recoverable meters per building, month and charge category (see ``monthly``)."""
+        meters = self.meters().filter(pl.col("recoverable"))
+        if building_ids:
+            meters = meters.filter(pl.col("building_id").is_in(building_ids))
+        if none:
+            meters = meters.clear()
+        per, _, _ = self.consumption(start, end, "month", as_of, meter_ids=meters["meter_id"].to_list())
+        figures = to_kwh(per, meters, self.conversions(), self.store.gas_coefficients(as_of))
+        figures = monthly_costs(figures, self._meter_prices(meters, as_of)).join(
+            meters.select("meter_id", "building_id", "charge_category"), on="meter_id"
+        )
+        cost = pl.col("cost_eur").fill_null(0.0)
+        return (
+            figures.with_columns(
+                month=pl.col("period_start").dt.convert_time_zone(TIME_ZONE).dt.strftime("%Y-%m"),
+            )
+            .group_by("building_id", "month", "charge_category")
+            .agg(
+                cost_eur=cost.sum(),
+                meters=pl.len().cast(pl.Int32),
+                unpriced_meters=pl.col("cost_eur").null_count().cast(pl.Int32),
+                weighted=(cost * pl.col("estimated_share")).sum(),
+            )
+            .with_columns(
+                estimated_share=pl.when(pl.col("cost_eur") != 0)
+                .then(pl.col("weighted") / pl.col("cost_eur"))
+                .otherwise(0.0)
+            )
+            .drop("weighted")
+            .sort("building_id", "month", "charge_category")
+        )
 
     def _meter_prices(self, meters: pl.DataFrame, as_of: datetime) -> pl.DataFrame:
         p = self.store.prices(as_of).with_columns(
@@ -289,6 +368,13 @@ class ConsumptionService:
         )
         observed = intervals.filter(~pl.col("estimated") & ((pl.col("end") - pl.col("start")) < timedelta(days=1)))
         return anomaly_rules.night_flow(observed, TIME_ZONE)
+
+
+def _month_starts(start: datetime, end: datetime) -> pl.Series:
+    """First days (local dates) of the civil months whose local midnight lies in [start, end)."""
+    bounds = period_bounds(start, end - timedelta(microseconds=1), "month")
+    inside = bounds.filter((bounds >= start) & (bounds < end))
+    return inside.dt.convert_time_zone(TIME_ZONE).dt.date()
 
 
 def _payloads(batch: pl.DataFrame, rejected: pl.DataFrame) -> dict[int, dict]:

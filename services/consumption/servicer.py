@@ -30,6 +30,7 @@ METHOD_ACCESS = {
     _M + "ListAnomalies": STAFF_READERS,
     _M + "ListRejections": STAFF_READERS,
     _M + "ExportMonthly": STAFF_READERS,
+    _M + "ExportChargeControl": STAFF_READERS,
 }
 GRANULARITY = {pb.GRANULARITY_UNSPECIFIED: "month", pb.DAY: "day", pb.MONTH: "month", pb.YEAR: "year"}
 TS = pl.Datetime("us", "UTC")
@@ -237,11 +238,13 @@ class ConsumptionServicer(pb_grpc.ConsumptionServicer):
 
     def ImportPrices(self, request_iterator, context):
         summary = pb.ImportSummary()
-        now = self.service.clock()
         # a rejection's index is the record's place in the whole stream: among its prices for a
         # price, among its provisions for a provision (the rule says which)
         prices_seen = provisions_seen = 0
         for batch in request_iterator:
+            # recorded when its batch arrives, as readings are: a stream may last longer than the
+            # minute an as_of cut-off must be old
+            now = self.service.clock()
             rows = []
             for i, p in enumerate(batch.prices, start=prices_seen):
                 if bool(p.meter_ref) == bool(p.contract_ref):
@@ -288,7 +291,7 @@ class ConsumptionServicer(pb_grpc.ConsumptionServicer):
                 provisions_seen += len(batch.provisions)
                 for index, field, reason in bad.iter_rows():
                     summary.rejected.add(index=index, rule="invalid_provision", field=field, reason=reason)
-                summary.upserted["provisions"] += self.service.store.upsert_provisions(good)
+                summary.upserted["provisions"] += self.service.store.add_provisions(good, now)
         return summary
 
     def GetConsumption(self, request, context):
@@ -422,6 +425,30 @@ class ConsumptionServicer(pb_grpc.ConsumptionServicer):
             yield out
 
 
+    def ExportChargeControl(self, request, context) -> Iterator[pb.ChargeControlBatch]:
+        start, end = _period(request.period)
+        given = to_datetime(request.as_of)
+        as_of = self.service.cut_off(given)
+        size = batch_size(request.batch_size)
+        provisions, costs, totals = self.service.charge_control(
+            start, end, as_of, list(request.building_ids), list(request.unit_ids)
+        )
+        lists = (
+            ("totals", pb.ChargeTotal, totals),
+            ("costs", pb.RecoverableCost, costs),
+            ("provisions", pb.Provision, provisions),
+        )
+        sent = False
+        for field, message, frame in lists:
+            for part in chunks(frame.select([f.name for f in message.DESCRIPTOR.fields]), size):
+                out = pb.ChargeControlBatch(as_of=_ts(given)) if given else pb.ChargeControlBatch()
+                getattr(out, field).extend([message(**r) for r in part.iter_rows(named=True)])
+                sent = True
+                yield out
+        if not sent:
+            yield pb.ChargeControlBatch(as_of=_ts(given)) if given else pb.ChargeControlBatch()
+
+
 def _batch_frame(batch: pb.ReadingBatch) -> pl.DataFrame:
     """The columnar batch as a frame; every column must have one value per record."""
     n = len(batch.meter_ref)
@@ -460,11 +487,13 @@ def _provisions(provisions, first: int = 0) -> tuple[pl.DataFrame, pl.DataFrame]
             "text": [x.month for x in provisions],
             "charge_category": [x.charge_category for x in provisions],
             "amount_eur": [x.amount_eur for x in provisions],
+            "building_id": [x.building_id for x in provisions],
         },
-        schema_overrides={"unit_id": pl.String, "text": pl.String, "charge_category": pl.String},
+        schema_overrides={c: pl.String for c in ("unit_id", "text", "charge_category", "building_id")},
     ).with_columns(month=(pl.col("text") + "-01").str.to_date("%Y-%m-%d", strict=False))
     checks = [
         (pl.col("unit_id") == "", "provisions.unit_id", pl.lit("unit_id is missing")),
+        (pl.col("building_id") == "", "provisions.building_id", pl.lit("building_id is missing")),
         (pl.col("month").is_null(), "provisions.month", pl.format("'{}' is not a YYYY-MM month", "text")),
         (
             ~pl.col("charge_category").is_in(CHARGE_CATEGORIES),
@@ -481,4 +510,4 @@ def _provisions(provisions, first: int = 0) -> tuple[pl.DataFrame, pl.DataFrame]
         [f.filter(cond).select("index", field=pl.lit(field), reason=reason) for cond, field, reason in checks]
     ).sort("index")
     good = f.filter(~pl.col("index").is_in(bad["index"].implode()))
-    return good.select("unit_id", "month", "charge_category", "amount_eur"), bad
+    return good.select("unit_id", "month", "charge_category", "amount_eur", "building_id"), bad

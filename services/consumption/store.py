@@ -3,15 +3,15 @@ read back with COPY ... TO STDOUT (PostgreSQL) or one query (SQLite)."""
 
 import io
 import json
-from datetime import datetime
+from datetime import date, datetime
 
 import polars as pl
-from sqlalchemy import Connection, Engine, delete, func, insert, select
+from sqlalchemy import Connection, Engine, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from services.consumption import models as m
 from services.consumption.vocab import CARRIERS, READING_KINDS, USAGES
-from services.runtime.db import insert_frame, upsert_frame
+from services.runtime.db import insert_frame, serialised_writes, upsert_frame
 
 READING_COLUMNS = ["meter_id", "kind", "read_at_us", "period_start_us", "value", "estimated", "recorded_at_us"]
 READING_SCHEMA = {
@@ -26,6 +26,16 @@ READING_SCHEMA = {
 METER_COLUMNS = [c.name for c in m.meters.columns if c.name not in ("id", "recorded_at")]
 TS = pl.Datetime("us", "UTC")
 FILTERABLE = {"usage": USAGES, "carrier": CARRIERS}  # meter columns readings can be selected by
+PROVISION_KEY = ["unit_id", "month", "charge_category"]
+PROVISION_SCHEMA = {
+    "unit_id": pl.String,
+    "month": pl.Date,
+    "charge_category": pl.String,
+    "amount_eur": pl.Float64,
+    "building_id": pl.String,
+    "recorded_at": TS,
+}
+IN_LIST = 10_000  # values bound in one IN (...): SQLite allows 32,766 parameters a statement
 
 
 def _write(conn: Connection, table, frame: pl.DataFrame, keys: list[str] | None = None) -> int:
@@ -36,7 +46,12 @@ def _write(conn: Connection, table, frame: pl.DataFrame, keys: list[str] | None 
         return insert_frame(conn, table, frame) if keys is None else upsert_frame(conn, table, frame, keys)
     if frame.is_empty():
         return 0
-    plain = frame.with_columns(pl.col(pl.Date).cast(pl.String))
+    # dates and instants as SQLAlchemy stores them on SQLite (UTCDateTime: naive UTC), so they compare
+    # and read back like those it wrote
+    plain = frame.with_columns(
+        pl.col(pl.Date).cast(pl.String),
+        pl.col(pl.Datetime).dt.convert_time_zone("UTC").dt.strftime("%Y-%m-%d %H:%M:%S%.6f"),
+    )
     cols = ", ".join(f'"{c}"' for c in plain.columns)
     sql = f'INSERT INTO "{table.name}" ({cols}) VALUES ({", ".join("?" * plain.width)})'
     if keys is not None:
@@ -145,19 +160,28 @@ class ConsumptionStore:
         return rows.height, conflicts
 
     def readings(
-        self, kind: str, from_us: int, to_us: int, as_of_us: int, only: tuple[str, tuple[str, ...]] | None = None
+        self,
+        kind: str,
+        from_us: int,
+        to_us: int,
+        as_of_us: int,
+        only: tuple[str, tuple[str, ...]] | None = None,
+        meter_ids: list[int] | None = None,
     ) -> pl.DataFrame:
         """Readings of one kind with read_at in [from_us, to_us], recorded at or before as_of, sorted by
-        meter and instant; ``only = ("usage" | "carrier", values)`` keeps the meters having one of them."""
+        meter and instant; ``only = ("usage" | "carrier", values)`` keeps the meters having one of them,
+        ``meter_ids`` (None: all) those meters."""
         if kind not in READING_KINDS:
             raise ValueError(kind)
         clause = ""
+        if meter_ids is not None:
+            clause = f"AND meter_id IN ({', '.join(str(int(i)) for i in meter_ids) or 'NULL'}) "
         if only is not None:
             column, values = only
             if column not in FILTERABLE or not set(values) <= set(FILTERABLE[column]):
                 raise ValueError(f"cannot select meters by {column} in {values}")
             listed = ", ".join(f"'{v}'" for v in values)
-            clause = f"AND meter_id IN (SELECT id FROM meter_meter WHERE {column} IN ({listed})) "
+            clause += f"AND meter_id IN (SELECT id FROM meter_meter WHERE {column} IN ({listed})) "
         sql = (
             "SELECT meter_id, read_at_us, period_start_us, value, estimated FROM meter_reading "
             f"WHERE kind = '{kind}' AND read_at_us BETWEEN {int(from_us)} AND {int(to_us)} "
@@ -231,9 +255,65 @@ class ConsumptionStore:
         with self.engine.begin() as conn:
             return upsert_frame(conn, m.prices, frame, ["target", "valid_from"])
 
-    def upsert_provisions(self, frame: pl.DataFrame) -> int:
-        with self.engine.begin() as conn:
-            return _write(conn, m.provisions, frame, ["unit_id", "month", "charge_category"])
+    def add_provisions(self, frame: pl.DataFrame, now: datetime) -> int:
+        """Store provisions (``unit_id, month, charge_category, amount_eur, building_id``) as versions
+        recorded at ``now``. A record the same as the last stored version of its key (amount and
+        building) adds none: re-sending is idempotent. Within ``frame`` the last record of a key wins.
+        -> the number of records taken, new versions or not."""
+        if frame.is_empty():
+            return 0
+        frame = frame.unique(PROVISION_KEY, keep="last", maintain_order=True)
+        t = m.provisions
+        with serialised_writes(self.engine), self.engine.begin() as conn:
+            stored = self._provision_rows(
+                conn,
+                [t.c.month.between(frame["month"].min(), frame["month"].max())],
+                t.c.unit_id,
+                frame["unit_id"].unique().to_list(),
+            )
+            latest = _latest(stored).select(*PROVISION_KEY, stored_amount="amount_eur", stored_building="building_id")
+            fresh = frame.join(latest, on=PROVISION_KEY, how="left").filter(
+                pl.col("stored_amount").is_null()
+                | (pl.col("amount_eur") != pl.col("stored_amount"))
+                | ~pl.col("building_id").eq_missing(pl.col("stored_building"))
+            )
+            rows = fresh.select(list(PROVISION_SCHEMA)[:-1], recorded_at=pl.lit(now, dtype=TS))
+            _write(conn, t, rows, [*PROVISION_KEY, "recorded_at"])
+        return frame.height
+
+    def provisions(
+        self, first: date, last: date, as_of: datetime, unit_ids: list[str], building_ids: list[str]
+    ) -> pl.DataFrame:
+        """Provisions of the months first..last as known at ``as_of``: per (unit, month, category) the
+        last version recorded at or before it, of the units listed (all if none) now in the buildings
+        listed (all if none)."""
+        t = m.provisions
+        where = [t.c.month.between(first, last), t.c.recorded_at <= as_of]
+        with self.engine.connect() as conn:
+            if unit_ids:
+                stored = self._provision_rows(conn, where, t.c.unit_id, unit_ids)
+            elif building_ids:
+                # units that had a version in one of these buildings; their latest version decides
+                units = select(t.c.unit_id).where(*where, t.c.building_id.in_(building_ids)).distinct()
+                stored = self._provision_rows(conn, [*where, t.c.unit_id.in_(units)])
+            else:
+                stored = self._provision_rows(conn, where)
+        latest = _latest(stored)
+        if building_ids:
+            latest = latest.filter(pl.col("building_id").is_in(building_ids))
+        return latest.drop("recorded_at").sort("building_id", "unit_id", "month", "charge_category", nulls_last=False)
+
+    def _provision_rows(self, conn: Connection, where: list, column=None, values: list | None = None) -> pl.DataFrame:
+        """Every stored version matching ``where`` (and ``column IN values``, bound IN_LIST at a time)."""
+        t = m.provisions
+        query = select(*[t.c[c] for c in PROVISION_SCHEMA]).where(*where)
+        if column is None:
+            rows = conn.execute(query).fetchall()
+        else:
+            rows = []
+            for i in range(0, len(values), IN_LIST):
+                rows += conn.execute(query.where(column.in_(values[i : i + IN_LIST]))).fetchall()
+        return pl.DataFrame(rows, schema=list(PROVISION_SCHEMA), orient="row").cast(PROVISION_SCHEMA)
 
     def prices(self, as_of: datetime) -> pl.DataFrame:
         t = m.prices
@@ -249,10 +329,6 @@ class ConsumptionStore:
             "source": pl.String,
         }
         return pl.DataFrame(rows, schema=list(schema), orient="row").cast(schema)
-
-    def provision_total(self) -> float:
-        with self.engine.connect() as conn:
-            return float(conn.execute(select(func.coalesce(func.sum(m.provisions.c.amount_eur), 0.0))).scalar_one())
 
     # ---- anomalies -------------------------------------------------------------------------
     def replace_anomalies(self, frame: pl.DataFrame, start: datetime, end: datetime) -> int:
@@ -273,3 +349,8 @@ class ConsumptionStore:
             q = q.where(t.c.meter_id.in_(meter_ids))
         with self.engine.connect() as conn:
             return [dict(r) for r in conn.execute(q.offset(offset).limit(limit)).mappings().all()]
+
+
+def _latest(versions: pl.DataFrame) -> pl.DataFrame:
+    """The last recorded version of each provision key."""
+    return versions.sort("recorded_at").unique(PROVISION_KEY, keep="last")

@@ -153,14 +153,14 @@ class _Steps:
             self.progress.update(self.task, completed=self.total)
 
 
-def _provisions(meters: list[pb.Meter], units: Sequence) -> list[tuple[str, tuple[str, ...]]]:
+def _provisions(meters: list[pb.Meter], units: Sequence) -> list[tuple[str, str, tuple[str, ...]]]:
     """Each dwelling pays provisions for the recoverable categories its building has meters for."""
     categories: dict[str, set[str]] = {}
     for m in meters:
         if m.recoverable and m.charge_category in demo_prices.PROVISIONS:
             categories.setdefault(m.building_id, set()).add(m.charge_category)
     return [
-        (u.ug_id, tuple(sorted(categories.get(u.building_id, ()))))
+        (u.ug_id, u.building_id, tuple(sorted(categories.get(u.building_id, ()))))
         for u in units
         if u.kind == "dwelling" and categories.get(u.building_id)
     ]

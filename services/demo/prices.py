@@ -53,16 +53,22 @@ def price_batch(meters: list[pb.Meter], first_year: int) -> pb.PriceBatch:
 
 
 def provision_batches(
-    dwellings: list[tuple[str, tuple[str, ...]]], first: date, months: int, size: int = 20_000
+    dwellings: list[tuple[str, str, tuple[str, ...]]], first: date, months: int, size: int = 20_000
 ) -> list[pb.PriceBatch]:
-    """Provisions for ``(unit id, charge categories)`` of each dwelling, every month from ``first``."""
+    """Provisions for ``(unit id, building id, charge categories)`` of each dwelling, every month from ``first``."""
     rows = []
     for n in range(months):
         year, month = first.year + (first.month - 1 + n) // 12, (first.month - 1 + n) % 12 + 1
         label = f"{year:04d}-{month:02d}"
-        for unit, categories in dwellings:
+        for unit, building, categories in dwellings:
             for category in categories:
                 rows.append(
-                    pb.Provision(unit_id=unit, month=label, charge_category=category, amount_eur=PROVISIONS[category])
+                    pb.Provision(
+                        unit_id=unit,
+                        building_id=building,
+                        month=label,
+                        charge_category=category,
+                        amount_eur=PROVISIONS[category],
+                    )
                 )
     return [pb.PriceBatch(provisions=rows[i : i + size]) for i in range(0, len(rows), size)] or [pb.PriceBatch()]

@@ -150,12 +150,15 @@ def test_leak_is_detected_and_listed(service):
 
 def test_provisions_are_checked_record_by_record(service):
     stub, _, admin = service
+    def provision(unit_id: str, month: str, category: str, amount: float) -> pb.Provision:
+        return pb.Provision(building_id="B1", unit_id=unit_id, month=month, charge_category=category, amount_eur=amount)
+
     provisions = [
-        pb.Provision(unit_id="UG1", month="2024-03", charge_category="heating_energy", amount_eur=45.0),
-        pb.Provision(unit_id="UG1", month="2024-13", charge_category="heating_energy", amount_eur=45.0),
-        pb.Provision(unit_id="UG1", month="2024-04", charge_category="parking", amount_eur=10.0),
-        pb.Provision(unit_id="", month="2024-04", charge_category="cold_water", amount_eur=10.0),
-        pb.Provision(unit_id="UG2", month="2024-04", charge_category="cold_water", amount_eur=math.nan),
+        provision("UG1", "2024-03", "heating_energy", 45.0),
+        provision("UG1", "2024-13", "heating_energy", 45.0),
+        provision("UG1", "2024-04", "parking", 10.0),
+        provision("", "2024-04", "cold_water", 10.0),
+        provision("UG2", "2024-04", "cold_water", math.nan),
     ]
     summary = stub.ImportPrices(iter([pb.PriceBatch(provisions=provisions)]), metadata=admin)
     assert summary.upserted["provisions"] == 1
@@ -178,7 +181,9 @@ def test_refused_prices_and_provisions_are_indexed_in_the_whole_stream(service):
         return pb.Price(basis="m3", eur_per_unit=4.0, source="test", **kw)
 
     def provision(unit_id="UG1", month="2024-03", category="cold_water") -> pb.Provision:
-        return pb.Provision(unit_id=unit_id, month=month, charge_category=category, amount_eur=10.0)
+        return pb.Provision(
+            unit_id=unit_id, building_id="B1", month=month, charge_category=category, amount_eur=10.0
+        )
 
     batches = [
         pb.PriceBatch(

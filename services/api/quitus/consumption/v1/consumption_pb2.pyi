@@ -198,16 +198,18 @@ class Price(_message.Message):
     def __init__(self, meter_ref: _Optional[str] = ..., contract_ref: _Optional[str] = ..., valid_from: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., basis: _Optional[str] = ..., eur_per_unit: _Optional[float] = ..., fixed_eur_per_month: _Optional[float] = ..., source: _Optional[str] = ...) -> None: ...
 
 class Provision(_message.Message):
-    __slots__ = ("unit_id", "month", "charge_category", "amount_eur")
+    __slots__ = ("unit_id", "month", "charge_category", "amount_eur", "building_id")
     UNIT_ID_FIELD_NUMBER: _ClassVar[int]
     MONTH_FIELD_NUMBER: _ClassVar[int]
     CHARGE_CATEGORY_FIELD_NUMBER: _ClassVar[int]
     AMOUNT_EUR_FIELD_NUMBER: _ClassVar[int]
+    BUILDING_ID_FIELD_NUMBER: _ClassVar[int]
     unit_id: str
     month: str
     charge_category: str
     amount_eur: float
-    def __init__(self, unit_id: _Optional[str] = ..., month: _Optional[str] = ..., charge_category: _Optional[str] = ..., amount_eur: _Optional[float] = ...) -> None: ...
+    building_id: str
+    def __init__(self, unit_id: _Optional[str] = ..., month: _Optional[str] = ..., charge_category: _Optional[str] = ..., amount_eur: _Optional[float] = ..., building_id: _Optional[str] = ...) -> None: ...
 
 class PriceBatch(_message.Message):
     __slots__ = ("prices", "provisions")
@@ -429,3 +431,63 @@ class MonthlyBatch(_message.Message):
     figures: _containers.RepeatedCompositeFieldContainer[MonthlyFigure]
     as_of: _timestamp_pb2.Timestamp
     def __init__(self, figures: _Optional[_Iterable[_Union[MonthlyFigure, _Mapping]]] = ..., as_of: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ChargeControlRequest(_message.Message):
+    __slots__ = ("period", "building_ids", "unit_ids", "as_of", "batch_size")
+    PERIOD_FIELD_NUMBER: _ClassVar[int]
+    BUILDING_IDS_FIELD_NUMBER: _ClassVar[int]
+    UNIT_IDS_FIELD_NUMBER: _ClassVar[int]
+    AS_OF_FIELD_NUMBER: _ClassVar[int]
+    BATCH_SIZE_FIELD_NUMBER: _ClassVar[int]
+    period: _common_pb2.Period
+    building_ids: _containers.RepeatedScalarFieldContainer[str]
+    unit_ids: _containers.RepeatedScalarFieldContainer[str]
+    as_of: _timestamp_pb2.Timestamp
+    batch_size: int
+    def __init__(self, period: _Optional[_Union[_common_pb2.Period, _Mapping]] = ..., building_ids: _Optional[_Iterable[str]] = ..., unit_ids: _Optional[_Iterable[str]] = ..., as_of: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., batch_size: _Optional[int] = ...) -> None: ...
+
+class RecoverableCost(_message.Message):
+    __slots__ = ("building_id", "month", "charge_category", "cost_eur", "meters", "unpriced_meters", "estimated_share")
+    BUILDING_ID_FIELD_NUMBER: _ClassVar[int]
+    MONTH_FIELD_NUMBER: _ClassVar[int]
+    CHARGE_CATEGORY_FIELD_NUMBER: _ClassVar[int]
+    COST_EUR_FIELD_NUMBER: _ClassVar[int]
+    METERS_FIELD_NUMBER: _ClassVar[int]
+    UNPRICED_METERS_FIELD_NUMBER: _ClassVar[int]
+    ESTIMATED_SHARE_FIELD_NUMBER: _ClassVar[int]
+    building_id: str
+    month: str
+    charge_category: str
+    cost_eur: float
+    meters: int
+    unpriced_meters: int
+    estimated_share: float
+    def __init__(self, building_id: _Optional[str] = ..., month: _Optional[str] = ..., charge_category: _Optional[str] = ..., cost_eur: _Optional[float] = ..., meters: _Optional[int] = ..., unpriced_meters: _Optional[int] = ..., estimated_share: _Optional[float] = ...) -> None: ...
+
+class ChargeTotal(_message.Message):
+    __slots__ = ("building_id", "charge_category", "provisions_eur", "recoverable_cost_eur", "balance_eur", "unpriced_meter_months")
+    BUILDING_ID_FIELD_NUMBER: _ClassVar[int]
+    CHARGE_CATEGORY_FIELD_NUMBER: _ClassVar[int]
+    PROVISIONS_EUR_FIELD_NUMBER: _ClassVar[int]
+    RECOVERABLE_COST_EUR_FIELD_NUMBER: _ClassVar[int]
+    BALANCE_EUR_FIELD_NUMBER: _ClassVar[int]
+    UNPRICED_METER_MONTHS_FIELD_NUMBER: _ClassVar[int]
+    building_id: str
+    charge_category: str
+    provisions_eur: float
+    recoverable_cost_eur: float
+    balance_eur: float
+    unpriced_meter_months: int
+    def __init__(self, building_id: _Optional[str] = ..., charge_category: _Optional[str] = ..., provisions_eur: _Optional[float] = ..., recoverable_cost_eur: _Optional[float] = ..., balance_eur: _Optional[float] = ..., unpriced_meter_months: _Optional[int] = ...) -> None: ...
+
+class ChargeControlBatch(_message.Message):
+    __slots__ = ("totals", "costs", "provisions", "as_of")
+    TOTALS_FIELD_NUMBER: _ClassVar[int]
+    COSTS_FIELD_NUMBER: _ClassVar[int]
+    PROVISIONS_FIELD_NUMBER: _ClassVar[int]
+    AS_OF_FIELD_NUMBER: _ClassVar[int]
+    totals: _containers.RepeatedCompositeFieldContainer[ChargeTotal]
+    costs: _containers.RepeatedCompositeFieldContainer[RecoverableCost]
+    provisions: _containers.RepeatedCompositeFieldContainer[Provision]
+    as_of: _timestamp_pb2.Timestamp
+    def __init__(self, totals: _Optional[_Iterable[_Union[ChargeTotal, _Mapping]]] = ..., costs: _Optional[_Iterable[_Union[RecoverableCost, _Mapping]]] = ..., provisions: _Optional[_Iterable[_Union[Provision, _Mapping]]] = ..., as_of: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...

@@ -80,6 +80,11 @@ class ConsumptionStub:
                 request_serializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.ExportMonthlyRequest.SerializeToString,
                 response_deserializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.MonthlyBatch.FromString,
                 _registered_method=True)
+        self.ExportChargeControl = channel.unary_stream(
+                '/quitus.consumption.v1.Consumption/ExportChargeControl',
+                request_serializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.ChargeControlRequest.SerializeToString,
+                response_deserializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.ChargeControlBatch.FromString,
+                _registered_method=True)
 
 
 class ConsumptionServicer:
@@ -148,6 +153,15 @@ class ConsumptionServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ExportChargeControl(self, request, context):
+        """What a charge-control report needs from this service, as known at as_of: provisions per unit,
+        month and charge category, recoverable costs per building, category and month, and their
+        totals per building and category over the period, in batches.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ConsumptionServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -195,6 +209,11 @@ def add_ConsumptionServicer_to_server(servicer, server):
                     servicer.ExportMonthly,
                     request_deserializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.ExportMonthlyRequest.FromString,
                     response_serializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.MonthlyBatch.SerializeToString,
+            ),
+            'ExportChargeControl': grpc.unary_stream_rpc_method_handler(
+                    servicer.ExportChargeControl,
+                    request_deserializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.ChargeControlRequest.FromString,
+                    response_serializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.ChargeControlBatch.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -441,6 +460,33 @@ class Consumption:
             '/quitus.consumption.v1.Consumption/ExportMonthly',
             quitus_dot_consumption_dot_v1_dot_consumption__pb2.ExportMonthlyRequest.SerializeToString,
             quitus_dot_consumption_dot_v1_dot_consumption__pb2.MonthlyBatch.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExportChargeControl(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/quitus.consumption.v1.Consumption/ExportChargeControl',
+            quitus_dot_consumption_dot_v1_dot_consumption__pb2.ChargeControlRequest.SerializeToString,
+            quitus_dot_consumption_dot_v1_dot_consumption__pb2.ChargeControlBatch.FromString,
             options,
             channel_credentials,
             insecure,
