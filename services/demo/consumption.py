@@ -1,8 +1,8 @@
 """The consumption part of ``quitus demo``: meters, weather, prices and three years of daily readings
 sent through the consumption gRPC service, then what the service makes of them, read back through
 gRPC too: refusals with their reasons, anomalies with their evidence, and the monthly export
-summed per carrier and year (kWh PCI, estimated share, cost, weather-normalised heating) and per
-charge category against the provisions sent.
+summed per carrier and year (kWh PCI, estimated share, cost, weather-normalised heating), and the
+charge-control export: provisions and recoverable costs per building and charge category.
 """
 
 import re
@@ -106,6 +106,11 @@ def load_consumption_demo(
     figures = _figures(stub.ExportMonthly(pb.ExportMonthlyRequest(period=window), metadata=metadata))
     step.done()
 
+    step.begin("Charge control: provisions and recoverable costs", 1)
+    year = Period(start=_ts(_midnight(date(charge_year, 1, 1))), end=_ts(_midnight(date(charge_year + 1, 1, 1))))
+    charges = _charges(stub.ExportChargeControl(pb.ChargeControlRequest(period=year), metadata=metadata))
+    step.done()
+
     return {
         "first": first.isoformat(),
         "last": last.isoformat(),
@@ -125,7 +130,14 @@ def load_consumption_demo(
         "per_year": _per_year(figures),
         "heating": _heating(figures),
         "charges_year": charge_year,
-        "charges": _charges(figures, sent_provisions, charge_year),
+        "charges": charges,
+        # what the table's totals must equal: the provisions sent, the monthly export's recoverable costs
+        "charges_check": {
+            "provisions_sent_eur": sum(p.amount_eur for b in sent_provisions for p in b.provisions),
+            "recoverable_cost_monthly_export_eur": figures.filter(
+                pl.col("recoverable") & (pl.col("year") == charge_year)
+            )["cost_eur"].sum(),
+        },
         "weather": demo_weather.SOURCE,
         "normals": weather[-1].normals[0].ref_period if weather[-1].normals else "",
     }
@@ -244,19 +256,25 @@ def _heating(figures: pl.DataFrame) -> list[dict]:
     )
 
 
-def _charges(figures: pl.DataFrame, provisions: list[pb.PriceBatch], year: int) -> list[dict]:
-    """Recoverable costs of the year per charge category, against the provisions sent for it."""
-    sent: Counter = Counter()
-    for batch in provisions:
-        for p in batch.provisions:
-            sent[p.charge_category] += p.amount_eur
-    costs = dict(
-        figures.filter(pl.col("recoverable") & (pl.col("year") == year))
-        .group_by("charge_category")
-        .agg(pl.col("cost_eur").sum())
-        .iter_rows()
+def _charges(batches) -> list[dict]:
+    """Per charge category, from the service's charge-control export: dwellings paying provisions,
+    provisions and recoverable costs (per building, summed), and the buildings whose costs exceed
+    their provisions."""
+    totals, dwellings = [], {}
+    for b in batches:
+        totals += [(t.building_id, t.charge_category, t.provisions_eur, t.recoverable_cost_eur) for t in b.totals]
+        for p in b.provisions:
+            dwellings.setdefault(p.charge_category, set()).add(p.unit_id)
+    frame = pl.DataFrame(
+        totals, schema=["building_id", "category", "provisions_eur", "recoverable_cost_eur"], orient="row"
     )
-    return [
-        {"category": c, "recoverable_cost_eur": costs.get(c, 0.0), "provisions_eur": sent[c]}
-        for c in sorted(set(costs) | set(sent))
-    ]
+    per_category = (
+        frame.group_by("category")
+        .agg(
+            pl.col("provisions_eur", "recoverable_cost_eur").sum(),
+            buildings_short=(pl.col("recoverable_cost_eur") > pl.col("provisions_eur")).sum(),
+            buildings=pl.len(),
+        )
+        .sort("category")
+    )
+    return [{**r, "dwellings": len(dwellings.get(r["category"], ()))} for r in per_category.to_dicts()]

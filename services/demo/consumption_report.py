@@ -80,9 +80,14 @@ def _anomalies(console: Console, s: dict) -> None:
 
 
 def _charges(console: Console, s: dict) -> None:
-    table = Table("charge category", "recoverable costs EUR", "provisions EUR", "balance EUR",
-                  title=f"Charge control {s['charges_year']}: recoverable costs against provisions")
+    table = Table("charge category", "dwellings", "provisions", "costs", "balance", "short",
+                  title=f"Charge control {s['charges_year']}: provisions against recoverable costs (EUR)")
     for r in s["charges"]:
         balance = r["provisions_eur"] - r["recoverable_cost_eur"]
-        table.add_row(r["category"], _num(r["recoverable_cost_eur"]), _num(r["provisions_eur"]), _num(balance))
+        table.add_row(r["category"], f"{r['dwellings']:,}", _num(r["provisions_eur"]), _num(r["recoverable_cost_eur"]),
+                      _num(balance), f"{r['buildings_short']}/{r['buildings']}")
     console.print(table)
+    console.print(
+        "Read back through ExportChargeControl: provisions as stored per dwelling and month, costs of each building's "
+        "recoverable meters (quantity x price + fixed part); short: buildings whose costs exceed their provisions."
+    )

@@ -3,6 +3,8 @@
 from datetime import date
 from types import SimpleNamespace
 
+import pytest
+
 from services.consumption.server import build
 from services.demo.consumption import load_consumption_demo
 from services.demo.meters import demo_meters, demo_readings, reading_batches
@@ -80,5 +82,13 @@ def test_load_through_grpc_finds_what_was_injected_and_refuses_exactly_the_bad_r
     assert oil and all(r["kwh_pci"] is None for r in oil)  # no sourced litre -> kWh PCI conversion
     assert s["charges_year"] == 2023
     assert {c["category"] for c in s["charges"]} >= {"cold_water", "common_electricity", "heating_energy"}
+    # the charge-control table is read back through ExportChargeControl: its provisions are those sent,
+    # its recoverable costs those of the monthly export's recoverable meters for the year
+    check = s["charges_check"]
+    assert sum(c["provisions_eur"] for c in s["charges"]) == pytest.approx(check["provisions_sent_eur"])
+    assert check["provisions_sent_eur"] > 0
+    costs = sum(c["recoverable_cost_eur"] for c in s["charges"])
+    assert costs == pytest.approx(check["recoverable_cost_monthly_export_eur"]) and costs > 0
+    assert all(c["dwellings"] == len(UNITS) for c in s["charges"] if c["provisions_eur"])
     heating_2023 = [h for h in s["heating"] if h["year"] == 2023][0]
     assert 0.8 < heating_2023["normalised_kwh"] / heating_2023["kwh_pci"] < 1.2
