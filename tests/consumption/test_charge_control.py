@@ -223,6 +223,33 @@ def test_costs_as_of_a_cut_off_leave_out_later_readings(service, clock):
     assert now == approx_rows([("B1", "2024-02", HEATING, 121.0, 1, 0), ("B1", "2024-03", HEATING, 232.0, 1, 0)])
 
 
+def test_estimated_share_of_a_cost_is_weighted_by_cost(service):
+    # B1's heating in February: G1 (121 EUR as above) rests wholly on an estimated reading on 1 March;
+    # H1 (district heating, 0 -> 790 kWh at 0.10 EUR/kWh, no fixed part) on actual readings: 79 EUR.
+    # Cost 121 + 79 = 200 EUR, estimated share 121 x 1 + 79 x 0 over 200 = 0.605.
+    stub, _, admin = service
+    h1 = pb.Meter(
+        meter_ref="H1",
+        building_id="B1",
+        carrier="district_heating",
+        unit="kWh",
+        usage="heating",
+        recoverable=True,
+        charge_category=HEATING,
+        reading_kind="index",
+    )
+    stub.ImportMeters(iter([pb.MeterBatch(meters=[h1])]), metadata=admin)
+    price = pb.Price(meter_ref="H1", valid_from=ts(datetime(2024, 1, 1, tzinfo=UTC)), basis="kWh", eur_per_unit=0.10)
+    stub.ImportPrices(iter([pb.PriceBatch(prices=[price])]), metadata=admin)
+    batch = readings([("G1", FEBRUARY, 1000.0), ("G1", MARCH, 1100.0)])
+    batch.MergeFrom(readings([("H1", FEBRUARY, 0.0, "kWh"), ("H1", MARCH, 790.0, "kWh")]))
+    batch.estimated.extend([False, True, False, False])
+    send(stub, admin, batch)
+    _, costs, _, batches = export(stub, admin, end=MARCH)
+    assert costs == approx_rows([("B1", "2024-02", HEATING, 200.0, 2, 0)])
+    assert batches[1].costs[0].estimated_share == pytest.approx(0.605)
+
+
 def test_a_provision_needs_its_building(service):
     stub, _, admin = service
     summary = stub.ImportPrices(
