@@ -263,13 +263,14 @@ def test_an_import_refuses_records_whose_references_do_not_exist(service):
     assert dict(summary.upserted) == {"building": 0, "unit": 1}
 
 
-@pytest.mark.parametrize(("request_", "field"), [
-    (pb.ExportRequest(as_of=ts(datetime.now(UTC) + 24 * H)), "as_of"),
-    (pb.ExportRequest(as_of=ts(datetime.now(UTC) - timedelta(seconds=10))), "as_of"),   # not yet settled
-    (pb.ExportRequest(as_of=ts(T0), batch_size=-1), "batch_size"),
+@pytest.mark.parametrize(("from_now", "batch_size", "field"), [
+    (24 * H, 0, "as_of"),                          # in the future
+    (-timedelta(seconds=10), 0, "as_of"),          # not yet settled (a cut-off must be a minute old)
+    (-24 * H, -1, "batch_size"),
 ])
-def test_an_export_refuses_a_future_cut_off_or_a_negative_batch(service, request_, field):
+def test_an_export_refuses_a_future_cut_off_or_a_negative_batch(service, from_now, batch_size, field):
     stub, tokens, _ = service
+    request_ = pb.ExportRequest(as_of=ts(datetime.now(UTC) + from_now), batch_size=batch_size)
     with pytest.raises(grpc.RpcError) as err:
         list(stub.ExportInterventions(request_, metadata=bearer(tokens.issue("admin"))))
     assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT and field in err.value.details()
