@@ -1,6 +1,5 @@
 """gRPC servicer of quitus.interventions.v1: protobuf in, use case, protobuf out."""
 from collections.abc import Iterator
-from datetime import timedelta
 
 import grpc
 
@@ -9,6 +8,7 @@ from services.api.quitus.interventions.v1 import interventions_pb2_grpc as pb_gr
 from services.interventions import convert
 from services.interventions.errors import InvalidRequest
 from services.interventions.service import InterventionsService, facts_digest
+from services.runtime.cutoff import require_settled
 from services.runtime.principal import ADMINS, READERS, STAFF_READERS, WRITERS, Role, current_principal
 
 SERVICE_NAME = pb.DESCRIPTOR.services_by_name["Interventions"].full_name
@@ -25,9 +25,6 @@ METHOD_ACCESS = {
     _M + "ExportInterventions": STAFF_READERS,
 }
 MAX_PAGE = 1000
-# An event's recorded_at is its batch's start; the batch commits a little later. A cut-off this
-# old sees every event recorded before it, so the same export gives the same bytes later.
-SETTLED = timedelta(minutes=1)
 
 
 def _page_size(requested: int) -> int:
@@ -151,9 +148,7 @@ class InterventionsServicer(pb_grpc.InterventionsServicer):
         as_of = convert.to_datetime(request.as_of)
         if as_of is None:
             raise InvalidRequest("as_of is required: an export is always as known at a cut-off", field="as_of")
-        if as_of > self.service.clock() - SETTLED:
-            raise InvalidRequest(f"as_of must be at least {SETTLED.seconds} s in the past: events recorded just "
-                                 "before it may still be committing, and would change this export", field="as_of")
+        require_settled(as_of, self.service.clock(), "events")
         size = _count(request.batch_size, "batch_size") or 5000
         buildings = list(request.building_ids)
         if request.territory_ids:
