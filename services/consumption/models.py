@@ -42,6 +42,10 @@ meters = Table(
     Column("recorded_at", UTCDateTime, nullable=False),
 )
 
+# Versions (see store.Versioned): an import that changes a record adds a row recorded at its arrival, so
+# a cut-off in the past reads the version then known (the last one recorded at or before it); an
+# identical re-send adds none. Kept so: replacements, gas coefficients, weather days, DJU normals, prices
+# and provisions (readings are never revised: a conflicting re-send is refused).
 replacements = Table(
     "meter_replacement",
     metadata,
@@ -50,7 +54,7 @@ replacements = Table(
     Column("old_last_index", Float, nullable=False),
     Column("new_first_index", Float, nullable=False),
     Column("recorded_at", UTCDateTime, nullable=False),
-    PrimaryKeyConstraint("meter_id", "replaced_at"),
+    PrimaryKeyConstraint("meter_id", "replaced_at", "recorded_at"),
 )
 
 gas_coefficients = Table(
@@ -61,7 +65,7 @@ gas_coefficients = Table(
     Column("kwh_pcs_per_m3", Float, nullable=False),
     Column("source", Text, nullable=False),
     Column("recorded_at", UTCDateTime, nullable=False),
-    PrimaryKeyConstraint("meter_id", "valid_from"),
+    PrimaryKeyConstraint("meter_id", "valid_from", "recorded_at"),
 )
 
 readings = Table(
@@ -99,7 +103,8 @@ weather_days = Table(
     Column("dju_meteo", Float, nullable=False),
     Column("dju_costic", Float, nullable=False),
     Column("source", Text, nullable=False),
-    PrimaryKeyConstraint("station", "day"),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("station", "day", "recorded_at"),
 )
 
 dju_normals = Table(
@@ -109,7 +114,8 @@ dju_normals = Table(
     Column("month_of_year", Integer, nullable=False),
     Column("dju_ref", Float, nullable=False),
     Column("ref_period", String(32), nullable=False),
-    PrimaryKeyConstraint("station", "month_of_year"),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("station", "month_of_year", "recorded_at"),
 )
 
 prices = Table(
@@ -122,11 +128,9 @@ prices = Table(
     Column("fixed_eur_per_month", Float, nullable=False),
     Column("source", Text, nullable=False),
     Column("recorded_at", UTCDateTime, nullable=False),
-    PrimaryKeyConstraint("target", "valid_from"),
+    PrimaryKeyConstraint("target", "valid_from", "recorded_at"),
 )
 
-# Versions: an import that changes a provision adds a row recorded at its arrival, so a cut-off in the
-# past reads the version then known (the last one recorded at or before it).
 provisions = Table(
     "consumption_provision",
     metadata,

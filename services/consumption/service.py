@@ -301,7 +301,7 @@ class ConsumptionService:
         C_base of a month comes from its reference summer (``degree_days``: the summer preceding
         its heating season, or the next one when the meter has none), loaded whatever the window."""
         heating = meters.filter(pl.col("usage").is_in(HEATING_USAGES) & pl.col("weather_station").is_not_null())
-        weather = self.store.weather()
+        weather = self.store.weather(as_of)
         empty = pl.DataFrame(
             schema={
                 "meter_id": pl.Int64,
@@ -312,7 +312,7 @@ class ConsumptionService:
         if heating.is_empty() or weather.is_empty():
             return empty
         monthly = monthly_dju(weather)
-        ref = self.store.normals()
+        ref = self.store.normals(as_of)
         if ref.is_empty():
             years = monthly["month"].dt.year()
             ref = compute_normals(monthly, int(years.min()), int(years.max()))

@@ -146,15 +146,15 @@ class ConsumptionServicer(pb_grpc.ConsumptionServicer):
             f = pl.DataFrame(
                 replacements, schema=["meter_ref", "replaced_at", "old_last_index", "new_first_index"], orient="row"
             ).join(ids, on="meter_ref")
-            summary.upserted["replacements"] = self.service.store.upsert_replacements(
-                f.select("meter_id", "replaced_at", "old_last_index", "new_first_index", recorded_at=pl.lit(now))
+            summary.upserted["replacements"] = self.service.store.add_replacements(
+                f.select("meter_id", "replaced_at", "old_last_index", "new_first_index"), now
             )
         if coefficients:
             f = pl.DataFrame(
                 coefficients, schema=["meter_ref", "valid_from", "kwh_pcs_per_m3", "source"], orient="row"
             ).join(ids, on="meter_ref")
-            summary.upserted["gas_coefficients"] = self.service.store.upsert_gas_coefficients(
-                f.select("meter_id", "valid_from", "kwh_pcs_per_m3", "source", recorded_at=pl.lit(now))
+            summary.upserted["gas_coefficients"] = self.service.store.add_gas_coefficients(
+                f.select("meter_id", "valid_from", "kwh_pcs_per_m3", "source"), now
             )
         return summary
 
@@ -191,6 +191,7 @@ class ConsumptionServicer(pb_grpc.ConsumptionServicer):
         summary = pb.ImportSummary()
         seen = 0  # temperatures before this batch: a rejection's index is its place among the stream's
         for batch in request_iterator:
+            now = self.service.clock()  # recorded when its batch arrives, as prices are
             source = batch.source or "unspecified"
             if batch.temperatures:
                 t = pl.DataFrame(
@@ -210,7 +211,7 @@ class ConsumptionServicer(pb_grpc.ConsumptionServicer):
                     dju_costic=dju_costic(pl.col("tn"), pl.col("tx")),
                     source=pl.lit(source),
                 )
-                summary.upserted["temperature_days"] += self.service.store.upsert_weather(rows)
+                summary.upserted["temperature_days"] += self.service.store.add_weather(rows, now)
             if batch.dju:
                 d = pl.DataFrame(
                     [(x.station, _day(x.day, "dju.day"), x.dju) for x in batch.dju],
@@ -226,14 +227,14 @@ class ConsumptionServicer(pb_grpc.ConsumptionServicer):
                     dju_costic="dju",
                     source=pl.lit(source + " (ready-made DJU)"),
                 )
-                summary.upserted["dju_days"] += self.service.store.upsert_weather(rows)
+                summary.upserted["dju_days"] += self.service.store.add_weather(rows, now)
             if batch.normals:
                 n = pl.DataFrame(
                     [(x.station, x.month_of_year, x.dju_ref, x.ref_period) for x in batch.normals],
                     schema=["station", "month_of_year", "dju_ref", "ref_period"],
                     orient="row",
                 )
-                summary.upserted["normals"] += self.service.store.upsert_normals(n)
+                summary.upserted["normals"] += self.service.store.add_normals(n, now)
         return summary
 
     def ImportPrices(self, request_iterator, context):
@@ -266,24 +267,12 @@ class ConsumptionServicer(pb_grpc.ConsumptionServicer):
                         p.eur_per_unit,
                         p.fixed_eur_per_month,
                         p.source or "unspecified",
-                        now,
                     )
                 )
             if rows:
-                summary.upserted["prices"] += self.service.store.upsert_prices(
-                    pl.DataFrame(
-                        rows,
-                        orient="row",
-                        schema=[
-                            "target",
-                            "valid_from",
-                            "basis",
-                            "eur_per_unit",
-                            "fixed_eur_per_month",
-                            "source",
-                            "recorded_at",
-                        ],
-                    )
+                columns = ["target", "valid_from", "basis", "eur_per_unit", "fixed_eur_per_month", "source"]
+                summary.upserted["prices"] += self.service.store.add_prices(
+                    pl.DataFrame(rows, orient="row", schema=columns), now
                 )
             prices_seen += len(batch.prices)
             if batch.provisions:

@@ -3,10 +3,11 @@ read back with COPY ... TO STDOUT (PostgreSQL) or one query (SQLite)."""
 
 import io
 import json
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import polars as pl
-from sqlalchemy import Connection, Engine, delete, insert, select
+from sqlalchemy import Connection, Engine, Table, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from services.consumption import models as m
@@ -26,16 +27,106 @@ READING_SCHEMA = {
 METER_COLUMNS = [c.name for c in m.meters.columns if c.name not in ("id", "recorded_at")]
 TS = pl.Datetime("us", "UTC")
 FILTERABLE = {"usage": USAGES, "carrier": CARRIERS}  # meter columns readings can be selected by
-PROVISION_KEY = ["unit_id", "month", "charge_category"]
-PROVISION_SCHEMA = {
-    "unit_id": pl.String,
-    "month": pl.Date,
-    "charge_category": pl.String,
-    "amount_eur": pl.Float64,
-    "building_id": pl.String,
-    "recorded_at": TS,
-}
 IN_LIST = 10_000  # values bound in one IN (...): SQLite allows 32,766 parameters a statement
+
+
+@dataclass(frozen=True)
+class Versioned:
+    """A table of versions (models: "Versions"): per ``key``, one row per change, recorded_at in the
+    primary key. Stored versions are looked up by ``by`` (bound IN_LIST values at a time) and the
+    range of ``span`` in what is written."""
+
+    table: Table
+    key: tuple[str, ...]
+    schema: dict  # the key's, the values' and recorded_at's types
+    by: str
+    span: str
+
+    @property
+    def values(self) -> list[str]:
+        return [c for c in self.schema if c not in self.key and c != "recorded_at"]
+
+
+PROVISIONS = Versioned(
+    m.provisions,
+    ("unit_id", "month", "charge_category"),
+    {
+        "unit_id": pl.String,
+        "month": pl.Date,
+        "charge_category": pl.String,
+        "amount_eur": pl.Float64,
+        "building_id": pl.String,
+        "recorded_at": TS,
+    },
+    by="unit_id",
+    span="month",
+)
+PROVISION_KEY = list(PROVISIONS.key)
+PROVISION_SCHEMA = PROVISIONS.schema
+PRICES = Versioned(
+    m.prices,
+    ("target", "valid_from"),
+    {
+        "target": pl.String,
+        "valid_from": TS,
+        "basis": pl.String,
+        "eur_per_unit": pl.Float64,
+        "fixed_eur_per_month": pl.Float64,
+        "source": pl.String,
+        "recorded_at": TS,
+    },
+    by="target",
+    span="valid_from",
+)
+GAS_COEFFICIENTS = Versioned(
+    m.gas_coefficients,
+    ("meter_id", "valid_from"),
+    {"meter_id": pl.Int64, "valid_from": TS, "kwh_pcs_per_m3": pl.Float64, "source": pl.String, "recorded_at": TS},
+    by="meter_id",
+    span="valid_from",
+)
+REPLACEMENTS = Versioned(
+    m.replacements,
+    ("meter_id", "replaced_at"),
+    {
+        "meter_id": pl.Int64,
+        "replaced_at": TS,
+        "old_last_index": pl.Float64,
+        "new_first_index": pl.Float64,
+        "recorded_at": TS,
+    },
+    by="meter_id",
+    span="replaced_at",
+)
+WEATHER_DAYS = Versioned(
+    m.weather_days,
+    ("station", "day"),
+    {
+        "station": pl.String,
+        "day": pl.Date,
+        "tn": pl.Float64,
+        "tx": pl.Float64,
+        "dju_meteo": pl.Float64,
+        "dju_costic": pl.Float64,
+        "source": pl.String,
+        "recorded_at": TS,
+    },
+    by="station",
+    span="day",
+)
+DJU_NORMALS = Versioned(
+    m.dju_normals,
+    ("station", "month_of_year"),
+    {
+        "station": pl.String,
+        "month_of_year": pl.Int64,
+        "dju_ref": pl.Float64,
+        "ref_period": pl.String,
+        "recorded_at": TS,
+    },
+    by="station",
+    span="month_of_year",
+)
 
 
 def _write(conn: Connection, table, frame: pl.DataFrame, keys: list[str] | None = None) -> int:
@@ -102,33 +193,66 @@ class ConsumptionStore:
         schema.update(recoverable=pl.Boolean, register_digits=pl.Int64)
         return pl.DataFrame(rows, schema=list(schema), orient="row").cast(schema)
 
-    def upsert_replacements(self, frame: pl.DataFrame) -> int:
-        with self.engine.begin() as conn:
-            return upsert_frame(conn, m.replacements, frame, ["meter_id", "replaced_at"])
+    def add_replacements(self, frame: pl.DataFrame, now: datetime) -> int:
+        """Store replacements (``meter_id, replaced_at, old_last_index, new_first_index``) as versions
+        recorded at ``now`` (see ``add_versions``)."""
+        return self.add_versions(REPLACEMENTS, frame, now)
 
-    def upsert_gas_coefficients(self, frame: pl.DataFrame) -> int:
-        with self.engine.begin() as conn:
-            return upsert_frame(conn, m.gas_coefficients, frame, ["meter_id", "valid_from"])
+    def add_gas_coefficients(self, frame: pl.DataFrame, now: datetime) -> int:
+        """Store coefficients (``meter_id, valid_from, kwh_pcs_per_m3, source``) as versions recorded
+        at ``now`` (see ``add_versions``)."""
+        return self.add_versions(GAS_COEFFICIENTS, frame, now)
 
     def replacements(self, as_of: datetime) -> pl.DataFrame:
-        t = m.replacements
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(t.c.meter_id, t.c.replaced_at, t.c.old_last_index, t.c.new_first_index).where(
-                    t.c.recorded_at <= as_of
-                )
-            ).fetchall()
-        schema = {"meter_id": pl.Int64, "replaced_at": TS, "old_last_index": pl.Float64, "new_first_index": pl.Float64}
-        return pl.DataFrame(rows, schema=list(schema), orient="row").cast(schema)
+        """Each replacement as known at ``as_of`` (its last version recorded at or before it)."""
+        return self.current(REPLACEMENTS, as_of)
 
     def gas_coefficients(self, as_of: datetime) -> pl.DataFrame:
-        t = m.gas_coefficients
+        """Each coefficient as known at ``as_of`` (its last version recorded at or before it)."""
+        return self.current(GAS_COEFFICIENTS, as_of)
+
+    # ---- versions --------------------------------------------------------------------------
+    def add_versions(self, spec: Versioned, frame: pl.DataFrame, now: datetime) -> int:
+        """Store the records of ``frame`` (the key's and values' columns of ``spec``) as versions
+        recorded at ``now``. A record the same as the last stored version of its key adds none:
+        re-sending is idempotent; a changed one adds a version, so a cut-off before ``now`` still
+        reads the version it knew. Within ``frame`` the last record of a key wins (the servicers
+        refuse conflicting duplicates before this). -> the number of records taken, new or not."""
+        if frame.is_empty():
+            return 0
+        columns = {c: t for c, t in spec.schema.items() if c != "recorded_at"}
+        frame = frame.select(list(columns)).cast(columns).unique(list(spec.key), keep="last", maintain_order=True)
+        t = spec.table
+        span = t.c[spec.span].between(frame[spec.span].min(), frame[spec.span].max())
+        with serialised_writes(self.engine), self.engine.begin() as conn:
+            stored = self._versions(conn, spec, [span], t.c[spec.by], frame[spec.by].unique().to_list())
+            latest = _latest(stored, spec.key).select(
+                *spec.key, *[pl.col(c).alias(f"{c}_stored") for c in spec.values], stored=pl.lit(True)
+            )
+            same = pl.all_horizontal([pl.col(c).eq_missing(pl.col(f"{c}_stored")) for c in spec.values])
+            fresh = frame.join(latest, on=list(spec.key), how="left").filter(pl.col("stored").is_null() | ~same)
+            rows = fresh.select(*columns, recorded_at=pl.lit(now, dtype=TS))
+            _write(conn, t, rows, [*spec.key, "recorded_at"])
+        return frame.height
+
+    def current(self, spec: Versioned, as_of: datetime, where: list | None = None) -> pl.DataFrame:
+        """Per key, the last version recorded at or before ``as_of`` (of those matching ``where``),
+        without its recorded_at."""
         with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(t.c.meter_id, t.c.valid_from, t.c.kwh_pcs_per_m3, t.c.source).where(t.c.recorded_at <= as_of)
-            ).fetchall()
-        schema = {"meter_id": pl.Int64, "valid_from": TS, "kwh_pcs_per_m3": pl.Float64, "source": pl.String}
-        return pl.DataFrame(rows, schema=list(schema), orient="row").cast(schema)
+            stored = self._versions(conn, spec, [*(where or []), spec.table.c.recorded_at <= as_of])
+        return _latest(stored, spec.key).drop("recorded_at")
+
+    def _versions(self, conn: Connection, spec: Versioned, where: list, column=None, values=None) -> pl.DataFrame:
+        """Every stored version matching ``where`` (and ``column IN values``, bound IN_LIST at a time)."""
+        t = spec.table
+        query = select(*[t.c[c] for c in spec.schema]).where(*where)
+        if column is None:
+            rows = conn.execute(query).fetchall()
+        else:
+            rows = []
+            for i in range(0, len(values), IN_LIST):
+                rows += conn.execute(query.where(column.in_(values[i : i + IN_LIST]))).fetchall()
+        return pl.DataFrame(rows, schema=list(spec.schema), orient="row").cast(spec.schema)
 
     # ---- readings --------------------------------------------------------------------------
     def existing_readings(self, conn: Connection, batch: pl.DataFrame) -> pl.DataFrame:
@@ -228,58 +352,36 @@ class ConsumptionStore:
         return [dict(r) for r in rows]
 
     # ---- weather ---------------------------------------------------------------------------
-    def upsert_weather(self, frame: pl.DataFrame) -> int:
-        with self.engine.begin() as conn:
-            return upsert_frame(conn, m.weather_days, frame, ["station", "day"])
+    def add_weather(self, frame: pl.DataFrame, now: datetime) -> int:
+        """Store days (``station, day, tn, tx, dju_meteo, dju_costic, source``) as versions recorded
+        at ``now`` (see ``add_versions``)."""
+        return self.add_versions(WEATHER_DAYS, frame, now)
 
-    def upsert_normals(self, frame: pl.DataFrame) -> int:
-        with self.engine.begin() as conn:
-            return upsert_frame(conn, m.dju_normals, frame, ["station", "month_of_year"])
+    def add_normals(self, frame: pl.DataFrame, now: datetime) -> int:
+        """Store normals (``station, month_of_year, dju_ref, ref_period``) as versions recorded at
+        ``now`` (see ``add_versions``)."""
+        return self.add_versions(DJU_NORMALS, frame, now)
 
-    def weather(self) -> pl.DataFrame:
-        t = m.weather_days
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(t.c.station, t.c.day, t.c.dju_meteo)).fetchall()
-        schema = {"station": pl.String, "day": pl.Date, "dju": pl.Float64}
-        return pl.DataFrame(rows, schema=list(schema), orient="row").cast(schema)
+    def weather(self, as_of: datetime) -> pl.DataFrame:
+        """Daily DJU (Meteo-France) per station as known at ``as_of``."""
+        days = self.current(WEATHER_DAYS, as_of)
+        return days.select("station", "day", dju="dju_meteo").sort("station", "day")
 
-    def normals(self) -> pl.DataFrame:
-        t = m.dju_normals
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(t.c.station, t.c.month_of_year, t.c.dju_ref, t.c.ref_period)).fetchall()
-        schema = {"station": pl.String, "month_of_year": pl.Int8, "dju_ref": pl.Float64, "ref_period": pl.String}
-        return pl.DataFrame(rows, schema=list(schema), orient="row").cast(schema)
+    def normals(self, as_of: datetime) -> pl.DataFrame:
+        """DJU normals per station and month of the year as known at ``as_of``."""
+        normals = self.current(DJU_NORMALS, as_of)
+        return normals.select("station", pl.col("month_of_year").cast(pl.Int8), "dju_ref", "ref_period")
 
     # ---- prices ----------------------------------------------------------------------------
-    def upsert_prices(self, frame: pl.DataFrame) -> int:
-        with self.engine.begin() as conn:
-            return upsert_frame(conn, m.prices, frame, ["target", "valid_from"])
+    def add_prices(self, frame: pl.DataFrame, now: datetime) -> int:
+        """Store prices (``target, valid_from, basis, eur_per_unit, fixed_eur_per_month, source``) as
+        versions recorded at ``now`` (see ``add_versions``)."""
+        return self.add_versions(PRICES, frame, now)
 
     def add_provisions(self, frame: pl.DataFrame, now: datetime) -> int:
         """Store provisions (``unit_id, month, charge_category, amount_eur, building_id``) as versions
-        recorded at ``now``. A record the same as the last stored version of its key (amount and
-        building) adds none: re-sending is idempotent. Within ``frame`` the last record of a key wins.
-        -> the number of records taken, new versions or not."""
-        if frame.is_empty():
-            return 0
-        frame = frame.unique(PROVISION_KEY, keep="last", maintain_order=True)
-        t = m.provisions
-        with serialised_writes(self.engine), self.engine.begin() as conn:
-            stored = self._provision_rows(
-                conn,
-                [t.c.month.between(frame["month"].min(), frame["month"].max())],
-                t.c.unit_id,
-                frame["unit_id"].unique().to_list(),
-            )
-            latest = _latest(stored).select(*PROVISION_KEY, stored_amount="amount_eur", stored_building="building_id")
-            fresh = frame.join(latest, on=PROVISION_KEY, how="left").filter(
-                pl.col("stored_amount").is_null()
-                | (pl.col("amount_eur") != pl.col("stored_amount"))
-                | ~pl.col("building_id").eq_missing(pl.col("stored_building"))
-            )
-            rows = fresh.select(list(PROVISION_SCHEMA)[:-1], recorded_at=pl.lit(now, dtype=TS))
-            _write(conn, t, rows, [*PROVISION_KEY, "recorded_at"])
-        return frame.height
+        recorded at ``now`` (see ``add_versions``)."""
+        return self.add_versions(PROVISIONS, frame, now)
 
     def provisions(
         self, first: date, last: date, as_of: datetime, unit_ids: list[str], building_ids: list[str]
@@ -291,44 +393,21 @@ class ConsumptionStore:
         where = [t.c.month.between(first, last), t.c.recorded_at <= as_of]
         with self.engine.connect() as conn:
             if unit_ids:
-                stored = self._provision_rows(conn, where, t.c.unit_id, unit_ids)
+                stored = self._versions(conn, PROVISIONS, where, t.c.unit_id, unit_ids)
             elif building_ids:
                 # units that had a version in one of these buildings; their latest version decides
                 units = select(t.c.unit_id).where(*where, t.c.building_id.in_(building_ids)).distinct()
-                stored = self._provision_rows(conn, [*where, t.c.unit_id.in_(units)])
+                stored = self._versions(conn, PROVISIONS, [*where, t.c.unit_id.in_(units)])
             else:
-                stored = self._provision_rows(conn, where)
-        latest = _latest(stored)
+                stored = self._versions(conn, PROVISIONS, where)
+        latest = _latest(stored, PROVISIONS.key)
         if building_ids:
             latest = latest.filter(pl.col("building_id").is_in(building_ids))
         return latest.drop("recorded_at").sort("building_id", "unit_id", "month", "charge_category", nulls_last=False)
 
-    def _provision_rows(self, conn: Connection, where: list, column=None, values: list | None = None) -> pl.DataFrame:
-        """Every stored version matching ``where`` (and ``column IN values``, bound IN_LIST at a time)."""
-        t = m.provisions
-        query = select(*[t.c[c] for c in PROVISION_SCHEMA]).where(*where)
-        if column is None:
-            rows = conn.execute(query).fetchall()
-        else:
-            rows = []
-            for i in range(0, len(values), IN_LIST):
-                rows += conn.execute(query.where(column.in_(values[i : i + IN_LIST]))).fetchall()
-        return pl.DataFrame(rows, schema=list(PROVISION_SCHEMA), orient="row").cast(PROVISION_SCHEMA)
-
     def prices(self, as_of: datetime) -> pl.DataFrame:
-        t = m.prices
-        cols = [t.c.target, t.c.valid_from, t.c.basis, t.c.eur_per_unit, t.c.fixed_eur_per_month, t.c.source]
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(*cols).where(t.c.recorded_at <= as_of)).fetchall()
-        schema = {
-            "target": pl.String,
-            "valid_from": TS,
-            "basis": pl.String,
-            "eur_per_unit": pl.Float64,
-            "fixed_eur_per_month": pl.Float64,
-            "source": pl.String,
-        }
-        return pl.DataFrame(rows, schema=list(schema), orient="row").cast(schema)
+        """Each price as known at ``as_of`` (its last version recorded at or before it)."""
+        return self.current(PRICES, as_of)
 
     # ---- anomalies -------------------------------------------------------------------------
     def replace_anomalies(self, frame: pl.DataFrame, start: datetime, end: datetime) -> int:
@@ -351,6 +430,6 @@ class ConsumptionStore:
             return [dict(r) for r in conn.execute(q.offset(offset).limit(limit)).mappings().all()]
 
 
-def _latest(versions: pl.DataFrame) -> pl.DataFrame:
-    """The last recorded version of each provision key."""
-    return versions.sort("recorded_at").unique(PROVISION_KEY, keep="last")
+def _latest(versions: pl.DataFrame, key: tuple[str, ...]) -> pl.DataFrame:
+    """The last recorded version of each key."""
+    return versions.sort("recorded_at").unique(list(key), keep="last", maintain_order=True)

@@ -92,7 +92,8 @@ class ConsumptionServicer:
     """
 
     def ImportMeters(self, request_iterator, context):
-        """Meters with their replacement history and gas conversion coefficients (upsert by meter_ref).
+        """Meters (upsert by meter_ref: their attributes are not versioned) with their replacement history
+        and gas conversion coefficients (kept as versions, as prices are: see Price).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -106,7 +107,8 @@ class ConsumptionServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ImportDegreeDays(self, request_iterator, context):
-        """Daily Tn/Tx (DJU computed with both methods) or ready-made daily DJU, and reference normals.
+        """Daily Tn/Tx (DJU computed with both methods) or ready-made daily DJU, and reference normals,
+        kept as versions as prices are (see Price).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
