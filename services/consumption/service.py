@@ -198,7 +198,8 @@ class ConsumptionService:
         category; totals per building and category). Months are labelled ``YYYY-MM`` (civil, Paris).
 
         Costs are those of the buildings listed (every building when neither list is given, none when
-        only units are: costs are per building, not per dwelling)."""
+        only units are: costs are per building, not per dwelling). When units are listed, the totals
+        hold their provisions only: cost and balance NaN, ``costs_computed`` false."""
         if end <= start:
             raise InvalidReadingRequest("period.end must be after period.start", field="period")
         months = _month_starts(start, end)
@@ -211,10 +212,19 @@ class ConsumptionService:
         )
         costs = self._recoverable_costs(start, end, as_of, building_ids, bool(unit_ids) and not building_ids)
         key = ["building_id", "charge_category"]
+        provided = provisions.group_by(key).agg(provisions_eur=pl.col("amount_eur").sum())
+        if unit_ids:
+            # the provisions cover the listed dwellings, the costs whole buildings (or none): no cost
+            # or balance over the dwellings can be given, so none is (NaN, costs_computed false)
+            totals = provided.with_columns(
+                recoverable_cost_eur=pl.lit(float("nan")),
+                balance_eur=pl.lit(float("nan")),
+                unpriced_meter_months=pl.lit(0, dtype=pl.Int32),
+                costs_computed=pl.lit(False),
+            ).sort(key)
+            return provisions, costs, totals
         totals = (
-            provisions.group_by(key)
-            .agg(provisions_eur=pl.col("amount_eur").sum())
-            .join(
+            provided.join(
                 costs.group_by(key).agg(
                     recoverable_cost_eur=pl.col("cost_eur").sum(), unpriced_meter_months=pl.col("unpriced_meters").sum()
                 ),
@@ -226,6 +236,7 @@ class ConsumptionService:
             .with_columns(
                 balance_eur=pl.col("provisions_eur") - pl.col("recoverable_cost_eur"),
                 unpriced_meter_months=pl.col("unpriced_meter_months").fill_null(0),
+                costs_computed=pl.lit(True),
             )
             .sort(key)
         )

@@ -465,20 +465,22 @@ class RecoverableCost(_message.Message):
     def __init__(self, building_id: _Optional[str] = ..., month: _Optional[str] = ..., charge_category: _Optional[str] = ..., cost_eur: _Optional[float] = ..., meters: _Optional[int] = ..., unpriced_meters: _Optional[int] = ..., estimated_share: _Optional[float] = ...) -> None: ...
 
 class ChargeTotal(_message.Message):
-    __slots__ = ("building_id", "charge_category", "provisions_eur", "recoverable_cost_eur", "balance_eur", "unpriced_meter_months")
+    __slots__ = ("building_id", "charge_category", "provisions_eur", "recoverable_cost_eur", "balance_eur", "unpriced_meter_months", "costs_computed")
     BUILDING_ID_FIELD_NUMBER: _ClassVar[int]
     CHARGE_CATEGORY_FIELD_NUMBER: _ClassVar[int]
     PROVISIONS_EUR_FIELD_NUMBER: _ClassVar[int]
     RECOVERABLE_COST_EUR_FIELD_NUMBER: _ClassVar[int]
     BALANCE_EUR_FIELD_NUMBER: _ClassVar[int]
     UNPRICED_METER_MONTHS_FIELD_NUMBER: _ClassVar[int]
+    COSTS_COMPUTED_FIELD_NUMBER: _ClassVar[int]
     building_id: str
     charge_category: str
     provisions_eur: float
     recoverable_cost_eur: float
     balance_eur: float
     unpriced_meter_months: int
-    def __init__(self, building_id: _Optional[str] = ..., charge_category: _Optional[str] = ..., provisions_eur: _Optional[float] = ..., recoverable_cost_eur: _Optional[float] = ..., balance_eur: _Optional[float] = ..., unpriced_meter_months: _Optional[int] = ...) -> None: ...
+    costs_computed: bool
+    def __init__(self, building_id: _Optional[str] = ..., charge_category: _Optional[str] = ..., provisions_eur: _Optional[float] = ..., recoverable_cost_eur: _Optional[float] = ..., balance_eur: _Optional[float] = ..., unpriced_meter_months: _Optional[int] = ..., costs_computed: _Optional[bool] = ...) -> None: ...
 
 class ChargeControlBatch(_message.Message):
     __slots__ = ("totals", "costs", "provisions", "as_of")
