@@ -278,8 +278,8 @@ class ConsumptionServicer(pb_grpc.ConsumptionServicer):
             if batch.provisions:
                 good, bad = _provisions(batch.provisions, provisions_seen)
                 provisions_seen += len(batch.provisions)
-                for index, field, reason in bad.iter_rows():
-                    summary.rejected.add(index=index, rule="invalid_provision", field=field, reason=reason)
+                for index, rule, field, reason in bad.iter_rows():
+                    summary.rejected.add(index=index, rule=rule, field=field, reason=reason)
                 summary.upserted["provisions"] += self.service.store.add_provisions(good, now)
         return summary
 
@@ -467,8 +467,12 @@ def _batch_frame(batch: pb.ReadingBatch) -> pl.DataFrame:
 
 
 def _provisions(provisions, first: int = 0) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Provisions as a frame -> (good rows, rejections ``index, field, reason``), checked by column;
-    ``index`` counts from ``first``, the number of provisions sent before these."""
+    """Provisions as a frame -> (good rows, rejections ``index, rule, field, reason``), checked by
+    column; ``index`` counts from ``first``, the number of provisions sent before these.
+
+    Among the valid records, a later one with the key (unit, month, category) of an earlier one is
+    taken once if identical, refused (rule ``conflicting_provision``, naming the earlier) if not:
+    one batch holds one amount per key. A later batch of the stream may revise it (a new version)."""
     f = pl.DataFrame(
         {
             "index": pl.int_range(first, first + len(provisions), eager=True, dtype=pl.Int64),
@@ -496,7 +500,31 @@ def _provisions(provisions, first: int = 0) -> tuple[pl.DataFrame, pl.DataFrame]
         ),
     ]
     bad = pl.concat(
-        [f.filter(cond).select("index", field=pl.lit(field), reason=reason) for cond, field, reason in checks]
-    ).sort("index")
-    good = f.filter(~pl.col("index").is_in(bad["index"].implode()))
-    return good.select("unit_id", "month", "charge_category", "amount_eur", "building_id"), bad
+        [
+            f.filter(cond).select("index", rule=pl.lit("invalid_provision"), field=pl.lit(field), reason=reason)
+            for cond, field, reason in checks
+        ]
+    )
+    valid = f.filter(~pl.col("index").is_in(bad["index"].implode()))
+    key = ["unit_id", "month", "charge_category"]
+    earliest = valid.group_by(key).agg(pl.all().sort_by("index").first().name.prefix("first_"))
+    later = valid.join(earliest, on=key).filter(pl.col("index") != pl.col("first_index"))
+    other_amount = pl.col("amount_eur") != pl.col("first_amount_eur")
+    amount = pl.format("amount_eur {} conflicts with {}", "amount_eur", "first_amount_eur")
+    building = pl.format("building_id '{}' conflicts with '{}'", "building_id", "first_building_id")
+    where = pl.format(
+        " in record #{} for the same unit, month and category ({}, {}, {})",
+        "first_index",
+        "unit_id",
+        "text",
+        "charge_category",
+    )
+    conflicts = later.filter(other_amount | (pl.col("building_id") != pl.col("first_building_id"))).select(
+        "index",
+        rule=pl.lit("conflicting_provision"),
+        field=pl.when(other_amount).then(pl.lit("provisions.amount_eur")).otherwise(pl.lit("provisions.building_id")),
+        reason=pl.when(other_amount).then(amount).otherwise(building) + where,
+    )
+    good = valid.join(earliest.select(index="first_index"), on="index").sort("index")
+    rows = good.select("unit_id", "month", "charge_category", "amount_eur", "building_id")
+    return rows, pl.concat([bad, conflicts]).sort("index")

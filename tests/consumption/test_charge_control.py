@@ -315,3 +315,47 @@ def test_provisions_stored_before_versions_count_as_recorded_at_the_upgrade(data
     assert store.provisions(march, march, before - timedelta(seconds=1), ["U1"], []).is_empty()
     assert store.provisions(march, march, datetime.now(UTC), [], ["B1"]).is_empty()
     engine.dispose()
+
+
+def test_a_conflicting_duplicate_provision_in_a_batch_is_refused_naming_the_earlier_one(service):
+    # Stream: batch 1 holds #0 (U9); batch 2 holds #1 U11 March water 40, #2 the same again (taken once),
+    # #3 the same key at 42 (refused: amount), #4 the same key at 40 in B2 (refused: building), #5 U12's.
+    # Taken: #0, #1 and #5, three provisions; U11's March water stays 40, as #1 said.
+    stub, _, admin = service
+    u11 = provision("U11", "B1", "2024-03", WATER, 40.0)
+    batches = [
+        pb.PriceBatch(provisions=[provision("U9", "B1", "2024-03", WATER, 5.0)]),
+        pb.PriceBatch(
+            provisions=[
+                u11,
+                u11,
+                provision("U11", "B1", "2024-03", WATER, 42.0),
+                provision("U11", "B2", "2024-03", WATER, 40.0),
+                provision("U12", "B1", "2024-03", WATER, 30.0),
+            ]
+        ),
+    ]
+    summary = stub.ImportPrices(iter(batches), metadata=admin)
+    assert summary.upserted["provisions"] == 3
+    assert [(r.index, r.rule, r.field, r.reason) for r in summary.rejected] == [
+        (
+            3,
+            "conflicting_provision",
+            "provisions.amount_eur",
+            "amount_eur 42.0 conflicts with 40.0 in record #1 for the same unit, month and category "
+            "(U11, 2024-03, cold_water)",
+        ),
+        (
+            4,
+            "conflicting_provision",
+            "provisions.building_id",
+            "building_id 'B2' conflicts with 'B1' in record #1 for the same unit, month and category "
+            "(U11, 2024-03, cold_water)",
+        ),
+    ]
+    *_, provisions, _ = export(stub, admin, start=MARCH)
+    assert provisions == [
+        ("B1", "U11", "2024-03", WATER, 40.0),
+        ("B1", "U12", "2024-03", WATER, 30.0),
+        ("B1", "U9", "2024-03", WATER, 5.0),
+    ]
