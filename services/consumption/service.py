@@ -269,9 +269,11 @@ class ConsumptionService:
                 weighted=(cost * pl.col("estimated_share")).sum(),
             )
             .with_columns(
+                # weighted by cost: quantities of one category may be in different units; a cell with
+                # no cost (every meter unpriced) has nothing to weight by, so no share (NaN), not 0
                 estimated_share=pl.when(pl.col("cost_eur") != 0)
                 .then(pl.col("weighted") / pl.col("cost_eur"))
-                .otherwise(0.0)
+                .otherwise(float("nan"))
             )
             .drop("weighted")
             .sort("building_id", "month", "charge_category")

@@ -21,6 +21,7 @@ February + March, every building:
 - B2 common_electricity: provisions 10 + 10 = 20, costs 100 + 60 = 160, balance -140.
 """
 
+import math
 from datetime import UTC, datetime, timedelta
 
 import grpc
@@ -259,6 +260,17 @@ def test_estimated_share_of_a_cost_is_weighted_by_cost(service):
     _, costs, _, batches = export(stub, admin, end=MARCH)
     assert costs == approx_rows([("B1", "2024-02", HEATING, 200.0, 2, 0)])
     assert batches[1].costs[0].estimated_share == pytest.approx(0.605)
+
+
+def test_the_estimated_share_of_a_cost_with_every_meter_unpriced_is_not_given(charges):
+    # B1's cold water in February: W1 alone, unpriced (cost 0): no cost to weight the share by, so NaN
+    # rather than 0 (which would claim the figure rests on no estimate). B1's heating: G1 on actual
+    # readings, 121 EUR: share 0.
+    stub, admin = charges
+    *_, batches = export(stub, admin, end=MARCH)
+    shares = {(c.charge_category, c.unpriced_meters): c.estimated_share for b in batches for c in b.costs}
+    assert shares[(HEATING, 0)] == 0.0
+    assert math.isnan(shares[(WATER, 1)])
 
 
 def test_a_provision_needs_its_building(service):
