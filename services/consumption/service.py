@@ -24,12 +24,10 @@ from services.consumption.rollup import consumption_per_period
 from services.consumption.store import PROVISION_SCHEMA, ConsumptionStore
 from services.consumption.validation import validate_readings
 from services.consumption.vocab import HEATING_USAGES, WATER_CARRIERS
+from services.runtime.cutoff import require_settled
+from services.runtime.errors import InvalidArgument
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-# A reading's recorded_at is its batch's start; the batch commits a little later. A cut-off this
-# old sees every reading (and price, coefficient, replacement) recorded before it, so the same
-# request with the same as_of gives the same figures later.
-SETTLED = timedelta(minutes=1)
 # Readings this far outside a requested period are read too, so its edges are interpolated
 # between real readings; a reading gap longer than this at an edge leaves the edge uncovered.
 EDGE_MARGIN = timedelta(days=62)
@@ -161,18 +159,17 @@ class ConsumptionService:
         return per.filter(inside), events, anomalies
 
     def cut_off(self, as_of: datetime | None) -> datetime:
-        """The instant figures are computed as known at: ``as_of``, which must be settled (at least
-        ``SETTLED`` old), or now for a live view (None), which a later request may not reproduce."""
+        """The instant figures are computed as known at: ``as_of``, which must be settled (the
+        runtime's rule, ``services.runtime.cutoff``), or now for a live view (None), which a later
+        request may not reproduce."""
         now = self.clock()
         if as_of is None:
             return now
-        if as_of > now - SETTLED:
-            raise InvalidReadingRequest(
-                f"as_of must be at least {SETTLED.seconds} s in the past: readings recorded just before it may "
-                "still be committing, and would change these figures (leave it unset for a live view)",
-                field="as_of",
-            )
-        return as_of
+        try:
+            return require_settled(as_of, now, "readings, prices and other records")
+        except InvalidArgument as unsettled:
+            hint = f"{unsettled.message} (leave it unset for a live view)"
+            raise InvalidReadingRequest(hint, field="as_of") from None
 
     def conversions(self) -> pl.DataFrame:
         if self.conversions_path.exists():

@@ -107,7 +107,9 @@ def test_a_cut_off_must_be_settled(service, clock):
         with pytest.raises(grpc.RpcError) as err:
             call(unsettled)
         assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+        # the runtime's rule (services.runtime.cutoff), with the consumption service's way out
         assert "as_of must be at least 60 s in the past" in err.value.details()
+        assert err.value.details().endswith("(leave it unset for a live view)")
         call(settled)
     # the readings were recorded before the settled cut-off: 23 m3 in March (see the module docstring)
     batches = list(stub.ExportMonthly(pb.ExportMonthlyRequest(period=march(), as_of=settled), metadata=admin))
