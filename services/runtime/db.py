@@ -15,7 +15,6 @@ import polars as pl
 from psycopg import errors as pg_errors
 from sqlalchemy import Connection, DateTime, Engine, Table, create_engine, event, text
 from sqlalchemy import exc as sa_exc
-from sqlalchemy.dialects import sqlite
 from sqlalchemy.types import TypeDecorator
 
 # A transaction that collided with a concurrent writer (duplicate key, deadlock, lock or
@@ -170,12 +169,7 @@ def upsert_frame(conn: Connection, table: Table, frame: pl.DataFrame, key_column
         conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({cols}) SELECT {cols} FROM "{tmp}" '
                              f"ON CONFLICT ({conflict_keys}) {on_conflict}")
         return frame.height
-    stmt = sqlite.insert(table)
-    if update and others:
-        stmt = stmt.on_conflict_do_update(index_elements=keys, set_={c: stmt.excluded[c] for c in others})
-    else:
-        stmt = stmt.on_conflict_do_nothing(index_elements=keys)
-    conn.execute(stmt, frame.to_dicts())
+    _sqlite_write(conn, table, frame, keys, update=update)
     return frame.height
 
 
@@ -186,5 +180,27 @@ def insert_frame(conn: Connection, table: Table, frame: pl.DataFrame) -> int:
     if conn.dialect.name == "postgresql":
         _copy_frame(conn, table.name, frame)
     else:
-        conn.execute(table.insert(), frame.to_dicts())
+        _sqlite_write(conn, table, frame)
     return frame.height
+
+
+def _sqlite_write(conn: Connection, table: Table, frame: pl.DataFrame, keys: Sequence[str] | None = None, *,
+                  update: bool = True) -> None:
+    """Insert (``keys`` None) or upsert a frame on SQLite with one driver ``executemany`` of tuples,
+    which skips SQLAlchemy's per-row parameter work (about 4x faster). Dates and instants go as
+    SQLAlchemy stores them on SQLite (UTCDateTime: naive UTC text), so they compare and read back
+    like the rows it wrote."""
+    aware = [c for c, dtype in frame.schema.items() if isinstance(dtype, pl.Datetime) and dtype.time_zone]
+    plain = frame.with_columns(
+        [pl.col(c).dt.convert_time_zone("UTC") for c in aware]).with_columns(
+        pl.col(pl.Date).cast(pl.String),
+        pl.col(pl.Datetime).dt.strftime("%Y-%m-%d %H:%M:%S%.6f"),
+    )
+    cols = ", ".join(f'"{c}"' for c in plain.columns)
+    sql = f'INSERT INTO "{table.name}" ({cols}) VALUES ({", ".join("?" * plain.width)})'
+    if keys is not None:
+        others = [c for c in plain.columns if c not in keys]
+        updates = ", ".join(f'"{c}" = excluded."{c}"' for c in others)
+        conflict = ", ".join(f'"{c}"' for c in keys)
+        sql += f" ON CONFLICT ({conflict}) DO " + (f"UPDATE SET {updates}" if update and others else "NOTHING")
+    conn.exec_driver_sql(sql, plain.rows())
