@@ -77,6 +77,7 @@ class InterventionsService:
         now = self.clock()
         with serialised_writes(self.store.engine), self.store.engine.begin() as conn:
             index, frames = self.index(self.store.portfolio_version(conn))
+            self.store.lock_tickets_of(conn, batch["contractor_id"].unique().to_list())
             states = self.store.load_states(conn, batch["intervention_id"].unique().to_list())
             max_sequence = {k: s.max_sequence for k, s in states.items()}
             maybe_resent = [(i, q) for i, q in batch.select("intervention_id", "sequence").iter_rows()

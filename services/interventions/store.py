@@ -1,12 +1,13 @@
 """Persistence of the interventions service. Every batch is one transaction."""
 import json
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import fields
 from datetime import datetime
+from operator import attrgetter
 
 import polars as pl
-from sqlalchemy import Engine, String, and_, any_, bindparam, delete, func, or_, select, tuple_, update
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import Engine, and_, delete, func, or_, select, tuple_, update
 
 from services.interventions import models as m
 from services.interventions.events import SENT_SCHEMA
@@ -15,9 +16,14 @@ from services.interventions.lifecycle import TicketState
 from services.interventions.portfolio import ContractInfo, PortfolioIndex, ServiceCodeInfo
 from services.interventions.references import key_column
 from services.interventions.rules import BatchOutcome
-from services.runtime.db import insert_frame, serialised_writes, upsert, upsert_frame
+from services.runtime.db import insert_frame, serialised_writes, update_frame, upsert
 
 TICKET_COLUMNS = [f.name for f in fields(TicketState)]
+_ticket_row = attrgetter(*TICKET_COLUMNS)
+# What an event may change on a stored ticket (the rest is fixed by its request).
+TICKET_STATE_COLUMNS = ["status", "visits", "open_visit_number", "open_visit_started_at", "first_visit_at",
+                        "resolved_at", "closed_at", "cancelled_at", "planned", "on_hold", "has_quitus", "cost_eur",
+                        "max_sequence"]
 TICKET_TIMES = ["requested_at", "open_visit_started_at", "first_visit_at", "resolved_at", "closed_at", "cancelled_at"]
 TICKET_SCHEMA = {
     **dict.fromkeys(["id", "contractor_id", "external_ref", "contract_id", "service_code", "trade", "nature",
@@ -29,15 +35,12 @@ TICKET_SCHEMA = {
 }
 
 
-def _chunks(conn, ids: list[str]) -> list[list[str]]:
-    """PostgreSQL takes the whole list as one array parameter; SQLite caps bound parameters."""
-    return [ids] if conn.dialect.name == "postgresql" else [ids[i:i + 900] for i in range(0, len(ids), 900)]
+# Advisory-lock namespace of the per-contractor ingest locks (a signed 32-bit key).
+TICKET_LOCKS = zlib.crc32(b"quitus.interventions.ingest") - (1 << 31)
 
 
-def _among(conn, column, ids: list[str]):
-    if conn.dialect.name == "postgresql":
-        return column == any_(bindparam("ids", ids, type_=ARRAY(String)))
-    return column.in_(ids)
+def _lock_key(contractor_id: str) -> int:
+    return zlib.crc32(contractor_id.encode()) - (1 << 31)
 
 
 def _time(column: str) -> pl.Expr:
@@ -154,16 +157,37 @@ class InterventionStore:
 
     # ------------------------------------------------------------ ingest
 
+    @staticmethod
+    def lock_tickets_of(conn, contractor_ids: Iterable[str]) -> None:
+        """Hold, until the transaction ends, the ingest lock of each contractor whose tickets a
+        batch may write (a ticket's id starts with its contractor's). Another replica ingesting
+        for the same contractor waits instead of overwriting this batch's ticket states. One
+        lock per contractor, not per ticket: locking rows would cost PostgreSQL a write per ticket.
+        On SQLite, writers already take turns (serialised_writes)."""
+        if conn.dialect.name != "postgresql":
+            return
+        keys = sorted({_lock_key(c) for c in contractor_ids})  # one order for every replica: no deadlock
+        if keys:
+            calls = ", ".join(f"pg_advisory_xact_lock({TICKET_LOCKS}, {k})" for k in keys)
+            conn.exec_driver_sql(f"SELECT {calls}")
+
     def load_states(self, conn, ids: Iterable[str]) -> dict[str, TicketState]:
-        ids = list(ids)
+        """The stored states of these tickets; the caller holds their contractors' locks."""
+        ids = sorted(set(ids))
+        if conn.dialect.name == "postgresql":
+            # Instants straight as integer microseconds, rows as plain tuples: no datetime per value.
+            cols = ", ".join(f"(extract(epoch from {c}) * 1000000)::bigint" if c in TICKET_TIMES else c
+                             for c in TICKET_COLUMNS)
+            with conn.connection.driver_connection.cursor() as cur:
+                # The ids as one text parameter: adapting a list of thousands of strings costs more.
+                cur.execute(f"SELECT {cols} FROM interventions WHERE id = ANY(string_to_array(%s, %s))",
+                            ("\x1f".join(ids), "\x1f"))
+                return {row[0]: TicketState(*row) for row in cur.fetchall()}
         states: dict[str, TicketState] = {}
         cols = [m.interventions.c[name] for name in TICKET_COLUMNS]
         times = [TICKET_COLUMNS.index(name) for name in TICKET_TIMES]
-        for chunk in _chunks(conn, sorted(ids)):
-            # Locked in id order: another replica ingesting the same tickets waits instead of
-            # overwriting this batch's states (and sorted locking cannot deadlock).
-            query = select(*cols).where(_among(conn, m.interventions.c.id, chunk)).order_by(m.interventions.c.id)
-            for row in conn.execute(query.with_for_update()):
+        for start in range(0, len(ids), 900):  # SQLite caps bound parameters
+            for row in conn.execute(select(*cols).where(m.interventions.c.id.in_(ids[start:start + 900]))):
                 values = list(row)
                 for i in times:
                     values[i] = to_us(values[i])
@@ -193,13 +217,15 @@ class InterventionStore:
             _time("recorded").alias("recorded_at"), "visit_number", "quitus_document", "quitus_signed_by",
             "cost_eur", "note", "warnings", "fingerprint"))
         states = list(outcome.touched.values())
-        tickets = pl.DataFrame({name: [getattr(s, name) for s in states] for name in TICKET_COLUMNS},
+        columns = zip(*map(_ticket_row, states), strict=True) if states else [() for _ in TICKET_COLUMNS]
+        tickets = pl.DataFrame(dict(zip(TICKET_COLUMNS, map(list, columns), strict=True)),
                                schema=TICKET_SCHEMA).with_columns(_time(c) for c in TICKET_TIMES)
         new = tickets["id"].is_in(list(outcome.created))
-        # A new ticket is inserted, never upserted: if another replica requested the same ticket
-        # meanwhile, the insert fails, the batch is retried and sees it (already_requested).
+        # A new ticket is inserted, never upserted: should another replica have requested the same
+        # ticket meanwhile, the insert fails, the batch is retried and sees it (already_requested).
         insert_frame(conn, m.interventions, tickets.filter(new))
-        upsert_frame(conn, m.interventions, tickets.filter(~new), ["id"])
+        # A stored ticket changes only in its state: its attributes are fixed by its request.
+        update_frame(conn, m.interventions, tickets.filter(~new).select("id", *TICKET_STATE_COLUMNS), ["id"])
         if outcome.rejected:
             sent = {row["index"]: row for row in outcome.rejected_rows.to_dicts()}
             self.record_rejections(conn, [

@@ -156,11 +156,7 @@ def upsert_frame(conn: Connection, table: Table, frame: pl.DataFrame, key_column
     others = [c for c in columns if c not in keys]
     if conn.dialect.name == "postgresql":
         cols = ", ".join(f'"{c}"' for c in columns)
-        tmp = f"tmp_{table.name}_{zlib.crc32(cols.encode()):08x}"  # one per column set, kept per session
-        conn.exec_driver_sql(
-            f'CREATE TEMP TABLE IF NOT EXISTS "{tmp}" AS SELECT {cols} FROM "{table.name}" WITH NO DATA')
-        conn.exec_driver_sql(f'TRUNCATE "{tmp}"')
-        _copy_frame(conn, tmp, frame)
+        tmp = _staged(conn, table, frame)
         on_conflict = (
             "DO UPDATE SET " + ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in others)
             if update and others else "DO NOTHING"
@@ -171,6 +167,37 @@ def upsert_frame(conn: Connection, table: Table, frame: pl.DataFrame, key_column
         return frame.height
     _sqlite_write(conn, table, frame, keys, update=update)
     return frame.height
+
+
+def update_frame(conn: Connection, table: Table, frame: pl.DataFrame, key_columns: Sequence[str]) -> int:
+    """Set the frame's other columns on the stored rows with the frame's keys (rows not stored
+    are left out). Only the columns given are written, which keeps a narrow change narrow."""
+    if frame.is_empty():
+        return 0
+    keys = list(key_columns)
+    others = [c for c in frame.columns if c not in keys]
+    if conn.dialect.name == "postgresql":
+        tmp = _staged(conn, table, frame)
+        assignments = ", ".join(f'"{c}" = s."{c}"' for c in others)
+        matching = " AND ".join(f't."{k}" = s."{k}"' for k in keys)
+        conn.exec_driver_sql(f'UPDATE "{table.name}" AS t SET {assignments} FROM "{tmp}" AS s WHERE {matching}')
+    else:
+        plain = _sqlite_values(frame.select(*others, *keys))
+        assignments = ", ".join(f'"{c}" = ?' for c in others)
+        matching = " AND ".join(f'"{k}" = ?' for k in keys)
+        conn.exec_driver_sql(f'UPDATE "{table.name}" SET {assignments} WHERE {matching}', plain.rows())
+    return frame.height
+
+
+def _staged(conn: Connection, table: Table, frame: pl.DataFrame) -> str:
+    """COPY the frame into a temporary table shaped like ``table`` (one per column set, kept
+    and emptied per session); returns its name."""
+    cols = ", ".join(f'"{c}"' for c in frame.columns)
+    tmp = f"tmp_{table.name}_{zlib.crc32(cols.encode()):08x}"
+    conn.exec_driver_sql(f'CREATE TEMP TABLE IF NOT EXISTS "{tmp}" AS SELECT {cols} FROM "{table.name}" WITH NO DATA')
+    conn.exec_driver_sql(f'TRUNCATE "{tmp}"')
+    _copy_frame(conn, tmp, frame)
+    return tmp
 
 
 def insert_frame(conn: Connection, table: Table, frame: pl.DataFrame) -> int:
@@ -184,18 +211,22 @@ def insert_frame(conn: Connection, table: Table, frame: pl.DataFrame) -> int:
     return frame.height
 
 
-def _sqlite_write(conn: Connection, table: Table, frame: pl.DataFrame, keys: Sequence[str] | None = None, *,
-                  update: bool = True) -> None:
-    """Insert (``keys`` None) or upsert a frame on SQLite with one driver ``executemany`` of tuples,
-    which skips SQLAlchemy's per-row parameter work (about 4x faster). Dates and instants go as
-    SQLAlchemy stores them on SQLite (UTCDateTime: naive UTC text), so they compare and read back
-    like the rows it wrote."""
+def _sqlite_values(frame: pl.DataFrame) -> pl.DataFrame:
+    """Dates and instants as SQLAlchemy stores them on SQLite (UTCDateTime: naive UTC text), so
+    that they compare and read back like the rows it wrote."""
     aware = [c for c, dtype in frame.schema.items() if isinstance(dtype, pl.Datetime) and dtype.time_zone]
-    plain = frame.with_columns(
+    return frame.with_columns(
         [pl.col(c).dt.convert_time_zone("UTC") for c in aware]).with_columns(
         pl.col(pl.Date).cast(pl.String),
         pl.col(pl.Datetime).dt.strftime("%Y-%m-%d %H:%M:%S%.6f"),
     )
+
+
+def _sqlite_write(conn: Connection, table: Table, frame: pl.DataFrame, keys: Sequence[str] | None = None, *,
+                  update: bool = True) -> None:
+    """Insert (``keys`` None) or upsert a frame on SQLite with one driver ``executemany`` of tuples,
+    which skips SQLAlchemy's per-row parameter work (about 4x faster)."""
+    plain = _sqlite_values(frame)
     cols = ", ".join(f'"{c}"' for c in plain.columns)
     sql = f'INSERT INTO "{table.name}" ({cols}) VALUES ({", ".join("?" * plain.width)})'
     if keys is not None:

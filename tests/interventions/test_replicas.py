@@ -94,16 +94,56 @@ def test_a_replica_sees_what_another_imported(pg_url, schema_prefix):
         service.store.engine.dispose()
 
 
-def test_two_replicas_requesting_the_same_ticket_under_different_sequences_keep_one_request(pg_url, schema_prefix):
-    """Replica A reads no state for ticket T-1; before it writes, replica B stores T-1 requested
-    under sequence 1. A's request (sequence 5) must not overwrite B's ticket: A's insert fails,
-    A retries, and then sees the ticket: already_requested."""
+def test_a_replica_waits_for_another_writing_the_same_contractors_tickets(pg_url, schema_prefix):
+    """Replica A has read (no) state for ticket T-1 of contractor C1 and not yet written; B is
+    then sent a request for T-1. B must wait for A's commit (the contractor's ingest lock), then
+    see A's ticket: already_requested. Without the lock B stores its request first and A's
+    request is the one refused."""
     from tests.interventions.portfolio_fixture import T0, request
 
     schema = schema_prefix + "interventions"
     a, b = replica(pg_url, schema), replica(pg_url, schema)
     import_fixture_portfolio(a)
     first_load = a.store.load_states
+    b_outcome, b_done_while_a_held = [], []
+
+    def load_states_then_start_b(conn, ids):
+        states = first_load(conn, ids)
+        other = request("C1", "T-1", T0, ug="U1")
+        worker = threading.Thread(target=lambda: b_outcome.append(
+            b.ingest_batch(convert.batch_columns([other]), EMBEDDED)))
+        worker.start()
+        worker.join(1.5)
+        b_done_while_a_held.append(not worker.is_alive())
+        load_states_then_start_b.worker = worker
+        return states
+
+    a.store.load_states = load_states_then_start_b
+    first = request("C1", "T-1", T0, ug="U2")
+    first.sequence = 5
+    outcome = a.ingest_batch(convert.batch_columns([first]), EMBEDDED)
+    load_states_then_start_b.worker.join(30)
+    assert b_done_while_a_held == [False]
+    assert (outcome.accepted.height, outcome.rejected) == (1, [])
+    assert [f.rule for f in b_outcome[0].rejected] == ["already_requested"]
+    with a.store.engine.connect() as conn:
+        assert conn.execute(select(m.interventions.c.ug_id)).scalars().all() == ["U2"]
+        assert conn.execute(select(m.intervention_events.c.sequence)).scalars().all() == [5]
+    for service in (a, b):
+        service.store.engine.dispose()
+
+
+def test_a_new_ticket_is_inserted_so_a_writer_without_the_lock_cannot_overwrite_it(pg_url, schema_prefix):
+    """The safety net under the lock: A (made to skip the contractor lock) reads no state for
+    ticket T-1; before it writes, B stores T-1 requested under sequence 1. A's request (sequence
+    5) must not overwrite B's ticket: A's insert fails, A retries, and then sees the ticket."""
+    from tests.interventions.portfolio_fixture import T0, request
+
+    schema = schema_prefix + "interventions"
+    a, b = replica(pg_url, schema), replica(pg_url, schema)
+    import_fixture_portfolio(a)
+    first_load = a.store.load_states
+    a.store.lock_tickets_of = lambda conn, contractor_ids: None
 
     def load_states_then_let_b_in(conn, ids):
         states = first_load(conn, ids)

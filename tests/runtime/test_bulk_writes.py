@@ -1,0 +1,47 @@
+"""The bulk-write helpers every service uses (services.runtime.db), on SQLite and PostgreSQL,
+with a four-row table whose end state is written out by hand."""
+from datetime import UTC, datetime
+
+import polars as pl
+from sqlalchemy import Column, Integer, MetaData, String, Table, select
+
+from services.runtime.db import UTCDateTime, insert_frame, make_engine, update_frame, upsert_frame
+
+metadata = MetaData()
+things = Table(
+    "things", metadata,
+    Column("id", String(20), primary_key=True),
+    Column("label", String(20), nullable=False),
+    Column("count", Integer, nullable=False),
+    Column("seen_at", UTCDateTime, nullable=True),
+)
+T = datetime(2025, 3, 1, 8, 30, 15, 123456, tzinfo=UTC)
+
+
+def frame(rows: list[tuple]) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema={"id": pl.String, "label": pl.String, "count": pl.Int64,
+                                      "seen_at": pl.Datetime("us", "UTC")}, orient="row")
+
+
+def stored(engine) -> list[tuple]:
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(select(things).order_by(things.c.id))]
+
+
+def test_insert_update_and_upsert_frames(database):
+    url, prefix = database
+    engine = make_engine(url, prefix + "bulk")
+    metadata.create_all(engine)
+    with engine.begin() as conn:
+        insert_frame(conn, things, frame([("a", "first", 1, None), ("b", "second", 2, T)]))
+    with engine.begin() as conn:
+        # Only count and seen_at are given: labels stay; "z" is not stored, so it is left out.
+        update_frame(conn, things, frame([("a", "", 10, T), ("z", "", 99, None)]).drop("label"), ["id"])
+    assert stored(engine) == [("a", "first", 10, T), ("b", "second", 2, T)]
+    with engine.begin() as conn:
+        upsert_frame(conn, things, frame([("b", "changed", 3, None), ("c", "third", 4, None)]), ["id"])
+        # Twice in one transaction on PostgreSQL: the staging table is emptied between the two.
+        update_frame(conn, things, frame([("c", "", 5, None)]).drop("label"), ["id"])
+        update_frame(conn, things, frame([("a", "", 11, None)]).drop("label"), ["id"])
+    assert stored(engine) == [("a", "first", 11, None), ("b", "changed", 3, None), ("c", "third", 5, None)]
+    engine.dispose()
