@@ -2,13 +2,15 @@
 PostgreSQL, with every business check on.
 
     .venv/bin/python bench/ingest_interventions.py [--dwellings 85000] [--batch-size 5000]
-        [--replicas 2] [--streams 4] [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
-        [--baseline-sample 20000]
+        [--replicas 2] [--streams 4] [--form columns|rows]
+        [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/test] [--baseline-sample 20000]
 
 The service runs as --replicas processes (`quitus serve interventions`, as deployed: one per
 core), authentication off (the embedded admin, whose recorded_at is honoured as a backfill),
 on fresh schemas ``bench_<random>_*`` dropped at the end. Events are generated (timed apart)
-and serialised into EventBatch messages before the clock starts. Each of --streams client
+and serialised into EventBatch messages before the clock starts: by default in the bulk form
+(EventColumns, one message of columns per batch), with --form rows one InterventionEvent
+message per event; the service checks and stores both alike. Each of --streams client
 processes (contractors' systems are separate processes) streams the events of its share of the
 contractors, so a ticket's events stay in order, to replica (stream number mod replicas).
 events_per_s = events sent / time from the first batch sent to the last ack received.
@@ -44,6 +46,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc  # noqa: E402
 from services.api.quitus.interventions.v1 import interventions_pb2 as pb  # noqa: E402
 from services.api.quitus.interventions.v1 import interventions_pb2_grpc as pb_grpc  # noqa: E402
 from services.demo import contracts, interventions, portfolio  # noqa: E402
+from services.interventions import convert  # noqa: E402
 from services.runtime.db import UTCDateTime, make_engine  # noqa: E402
 from services.runtime.log import configure_logging  # noqa: E402
 
@@ -59,6 +62,8 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=5000)
     parser.add_argument("--replicas", type=int, default=2, help="server processes")
     parser.add_argument("--streams", type=int, default=4, help="concurrent IngestEvents streams, one process each")
+    parser.add_argument("--form", choices=["columns", "rows"], default="columns",
+                        help="batches as EventColumns (bulk form) or one InterventionEvent message per event")
     parser.add_argument("--database-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     parser.add_argument("--baseline-sample", type=int, default=20_000)
     parser.add_argument("--baseline-commit-every", type=int, default=1)
@@ -75,7 +80,7 @@ def main() -> None:
     print(f"generation: {len(p.units):,} units, {len(c.contractors)} contractors, {len(events):,} events "
           f"in {generation_s:.1f} s")
     started = time.perf_counter()
-    streams = serialised_streams(events, args.batch_size, args.streams)
+    streams = serialised_streams(events, args.batch_size, args.streams, args.form)
     serialise_s = time.perf_counter() - started
     print(f"serialisation: {sum(len(s) for s in streams):,} batches of up to {args.batch_size} events, "
           f"{sum(len(b) for s in streams for b in s) / 1e6:.0f} MB, in {serialise_s:.1f} s (not timed below)")
@@ -100,7 +105,8 @@ def main() -> None:
         received = sum(a.received for a in acks)
         events_per_s = received / ingest_s
         print(f"ingest: {received:,} events in {ingest_s:.1f} s = {events_per_s:,.0f} events/s, "
-              f"{args.replicas} replica(s), {args.streams} stream(s); accepted {accepted:,}, rejected {rejected:,}, "
+              f"{args.replicas} replica(s), {args.streams} stream(s), {args.form}; "
+              f"accepted {accepted:,}, rejected {rejected:,}, "
               f"duplicates {duplicates:,}, warnings {warned:,}")
         del streams
 
@@ -126,7 +132,8 @@ def main() -> None:
         "events": len(events), "received": received, "accepted": accepted, "rejected": rejected,
         "duplicates": duplicates, "warnings": warned, "generation_s": round(generation_s, 1),
         "ingest_s": round(ingest_s, 1), "dwellings": args.dwellings, "batch_size": args.batch_size,
-        "replicas": args.replicas, "streams": args.streams, "peak_replica_or_client_rss_mb": round(peak_child_rss_mb),
+        "replicas": args.replicas, "streams": args.streams, "form": args.form,
+        "peak_replica_or_client_rss_mb": round(peak_child_rss_mb),
     }))
 
 
@@ -137,15 +144,19 @@ def machine() -> None:
           f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
 
 
-def serialised_streams(events: interventions.Events, size: int, streams: int) -> list[list[bytes]]:
-    """EventBatch bytes per stream; with several streams, each contractor's events go to one stream."""
-    if streams == 1:
-        return [[b.SerializeToString() for b in events.batches(size, "bench")]]
+def serialised_streams(events: interventions.Events, size: int, streams: int, form: str) -> list[list[bytes]]:
+    """EventBatch bytes per stream, each contractor's events in one stream; ``form`` "rows" sends
+    one InterventionEvent message per event, "columns" one EventColumns message per batch."""
     out: list[list[bytes]] = [[] for _ in range(streams)]
     pending: list[list] = [[] for _ in range(streams)]
 
     def flush(i: int) -> None:
-        out[i].append(pb.EventBatch(batch_id=f"bench-{i}-{len(out[i]):06d}", events=pending[i]).SerializeToString())
+        batch = pb.EventBatch(batch_id=f"bench-{i}-{len(out[i]):06d}")
+        if form == "columns":
+            batch.columns.CopyFrom(convert.to_event_columns(convert.batch_columns(pending[i])))
+        else:
+            batch.events.extend(pending[i])
+        out[i].append(batch.SerializeToString())
         pending[i] = []
 
     for chunk in events.batches(5000, "chunk"):

@@ -6,7 +6,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from services.api.quitus.common.v1 import common_pb2
 from services.api.quitus.interventions.v1 import interventions_pb2 as pb
 from services.interventions.errors import InvalidRequest
-from services.interventions.events import SENT_SCHEMA
+from services.interventions.events import SENT_SCHEMA, empty_value
 
 NATURES = {pb.PREVENTIVE: "PREVENTIVE", pb.CURATIVE: "CURATIVE", pb.DIAGNOSTIC: "DIAGNOSTIC"}
 NATURE_PB = {v: k for k, v in NATURES.items()}
@@ -35,6 +35,52 @@ def set_ts(ts: Timestamp, value: datetime | None) -> None:
 
 def period(p: common_pb2.Period) -> tuple[datetime | None, datetime | None]:
     return to_datetime(p.start), to_datetime(p.end)
+
+
+def sent_events(batch: pb.EventBatch) -> dict[str, list]:
+    """The batch's events, column by column (events.SENT_SCHEMA), from either form it may take."""
+    if batch.HasField("columns"):
+        if batch.events:
+            raise InvalidRequest(f"batch {batch.batch_id!r} holds both events and columns; send one form",
+                                 field="columns")
+        return event_columns(batch.columns)
+    return batch_columns(batch.events)
+
+
+# EventColumns fields named differently from events.SENT_SCHEMA
+COLUMN_FIELDS = {"event_us": "event_time_us", "recorded_us": "recorded_at_us"}
+
+
+def event_columns(columns: pb.EventColumns) -> dict[str, list]:
+    """An EventColumns message as events.SENT_SCHEMA columns; an empty column is the field's
+    empty value for every event, a column of any other length than the batch's is refused."""
+    sent = {name: getattr(columns, COLUMN_FIELDS.get(name, name)) for name in SENT_SCHEMA}
+    size = max(len(values) for values in sent.values())
+    out = {}
+    for name, values in sent.items():
+        if len(values) == size:
+            out[name] = list(values)
+        elif not values:
+            out[name] = [empty_value(name)] * size
+        else:
+            field = COLUMN_FIELDS.get(name, name)
+            raise InvalidRequest(f"columns.{field} has {len(values)} entries for a batch of {size} events",
+                                 field=f"columns.{field}")
+    out["kind"] = [KIND_NAMES.get(k, str(k)) if k else "" for k in out["kind"]]
+    return out
+
+
+def to_event_columns(columns: dict[str, list]) -> pb.EventColumns:
+    """events.SENT_SCHEMA columns as an EventColumns message (the inverse of event_columns);
+    a column whose every value is empty is left out."""
+    kinds = pb.EventKind.keys()
+    message = pb.EventColumns()
+    for name, values in columns.items():
+        if name == "kind":
+            values = [pb.EventKind.Value(k) if k in kinds else int(k) if k.isdigit() else 0 for k in values]
+        if any(v != empty_value(name) for v in values):
+            getattr(message, COLUMN_FIELDS.get(name, name)).extend(values)
+    return message
 
 
 def batch_columns(events) -> dict[str, list]:

@@ -43,7 +43,11 @@ def batch_frame(columns: dict[str, list]) -> pl.DataFrame:
     return frame.with_columns(pl.Series("fingerprint", fingerprints, dtype=pl.String))
 
 
+def empty_value(column: str) -> str | int | float:
+    """What a field not given holds: "", 0 or 0.0."""
+    return {pl.String: "", pl.Int64: 0, pl.Float64: 0.0}[SENT_SCHEMA[column]]
+
+
 def events_columns(rows: list[dict]) -> dict[str, list]:
     """Columns from a list of partial records (missing fields take their empty value)."""
-    empty = {pl.String: "", pl.Int64: 0, pl.Float64: 0.0}
-    return {name: [row.get(name, empty[dtype]) for row in rows] for name, dtype in SENT_SCHEMA.items()}
+    return {name: [row.get(name, empty_value(name)) for row in rows] for name in SENT_SCHEMA}

@@ -69,9 +69,10 @@ class InterventionsServicer(pb_grpc.InterventionsServicer):
     def IngestEvents(self, request_iterator, context) -> Iterator[pb.BatchAck]:
         principal = current_principal()
         for batch in request_iterator:
-            outcome = self.service.ingest_batch(convert.batch_columns(batch.events), principal)
+            columns = convert.sent_events(batch)
+            outcome = self.service.ingest_batch(columns, principal)
             yield pb.BatchAck(
-                batch_id=batch.batch_id, received=len(batch.events), accepted=outcome.accepted.height,
+                batch_id=batch.batch_id, received=len(columns["kind"]), accepted=outcome.accepted.height,
                 duplicates=outcome.duplicates, rejected=[convert.issue(f) for f in outcome.rejected],
                 warnings=[convert.issue(w) for w in outcome.warnings],
             )

@@ -274,3 +274,47 @@ def test_an_export_refuses_a_future_cut_off_or_a_negative_batch(service, from_no
     with pytest.raises(grpc.RpcError) as err:
         list(stub.ExportInterventions(request_, metadata=bearer(tokens.issue("admin"))))
     assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT and field in err.value.details()
+
+
+def columnar(events) -> pb.EventColumns:
+    from services.interventions import convert
+    return convert.to_event_columns(convert.batch_columns(events))
+
+
+def test_a_batch_sent_as_columns_is_checked_like_rows_and_is_the_same_events(service):
+    """The ingest test's batch, as columns: same ack (the bad unit at index 6), same ticket; the
+    same events re-sent one message each are identical re-sends."""
+    stub, tokens, _ = service
+    admin = bearer(tokens.issue("admin"))
+    bad = event("C1", "T-9", 1, "REQUESTED", T0, contract_id="K1", service_code="MS-CUR", ug_id="U404",
+                criticality="normal")
+    (ack,) = stub.IngestEvents(iter([pb.EventBatch(batch_id="c", columns=columnar([*lifecycle("T-1"), bad]))]),
+                               metadata=admin)
+    assert (ack.batch_id, ack.received, ack.accepted, ack.duplicates) == ("c", 7, 6, 0)
+    assert [(r.index, r.rule, r.field) for r in ack.rejected] == [(6, "unknown_unit", "ug_id")]
+    got = stub.GetIntervention(pb.GetInterventionRequest(id="C1/T-1"), metadata=admin)
+    assert (got.status, got.visits, got.cost_eur, [t.sequence for t in got.timeline]) == (
+        pb.CLOSED_STATUS, 1, 90.0, [1, 2, 3, 4, 5, 6])
+    assert got.timeline[4].quitus_document == "PV-1"
+    (again,) = send(stub, admin, lifecycle("T-1"))
+    assert (again.accepted, again.duplicates, len(again.rejected)) == (0, 6, 0)
+
+
+@pytest.mark.parametrize("shape, field", [
+    ("short column", "columns.sequence"),
+    ("both forms", "columns"),
+])
+def test_a_malformed_columnar_batch_is_invalid_argument_naming_the_field(service, shape, field):
+    stub, tokens, _ = service
+    admin = bearer(tokens.issue("admin"))
+    columns = columnar(lifecycle("T-1"))
+    if shape == "short column":
+        del columns.sequence[-1]
+        batch = pb.EventBatch(batch_id="x", columns=columns)
+    else:
+        batch = pb.EventBatch(batch_id="x", columns=columns, events=lifecycle("T-2"))
+    with pytest.raises(grpc.RpcError) as err:
+        list(stub.IngestEvents(iter([batch]), metadata=admin))
+    assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert field in err.value.details()
+    assert stub.SearchInterventions(pb.SearchRequest(), metadata=admin).interventions == []

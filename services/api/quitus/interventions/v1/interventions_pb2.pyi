@@ -339,13 +339,55 @@ class InterventionEvent(_message.Message):
     note: str
     def __init__(self, contractor_id: _Optional[str] = ..., external_ref: _Optional[str] = ..., sequence: _Optional[int] = ..., kind: _Optional[_Union[EventKind, str]] = ..., event_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., recorded_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., contract_id: _Optional[str] = ..., service_code: _Optional[str] = ..., ug_id: _Optional[str] = ..., building_id: _Optional[str] = ..., equipment_id: _Optional[str] = ..., criticality: _Optional[str] = ..., description: _Optional[str] = ..., visit_number: _Optional[int] = ..., quitus_document: _Optional[str] = ..., quitus_signed_by: _Optional[str] = ..., cost_eur: _Optional[float] = ..., note: _Optional[str] = ...) -> None: ...
 
+class EventColumns(_message.Message):
+    __slots__ = ("contractor_id", "external_ref", "sequence", "kind", "event_time_us", "recorded_at_us", "contract_id", "service_code", "ug_id", "building_id", "equipment_id", "criticality", "description", "visit_number", "quitus_document", "quitus_signed_by", "cost_eur", "note")
+    CONTRACTOR_ID_FIELD_NUMBER: _ClassVar[int]
+    EXTERNAL_REF_FIELD_NUMBER: _ClassVar[int]
+    SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    EVENT_TIME_US_FIELD_NUMBER: _ClassVar[int]
+    RECORDED_AT_US_FIELD_NUMBER: _ClassVar[int]
+    CONTRACT_ID_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_CODE_FIELD_NUMBER: _ClassVar[int]
+    UG_ID_FIELD_NUMBER: _ClassVar[int]
+    BUILDING_ID_FIELD_NUMBER: _ClassVar[int]
+    EQUIPMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    CRITICALITY_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    VISIT_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    QUITUS_DOCUMENT_FIELD_NUMBER: _ClassVar[int]
+    QUITUS_SIGNED_BY_FIELD_NUMBER: _ClassVar[int]
+    COST_EUR_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    contractor_id: _containers.RepeatedScalarFieldContainer[str]
+    external_ref: _containers.RepeatedScalarFieldContainer[str]
+    sequence: _containers.RepeatedScalarFieldContainer[int]
+    kind: _containers.RepeatedScalarFieldContainer[EventKind]
+    event_time_us: _containers.RepeatedScalarFieldContainer[int]
+    recorded_at_us: _containers.RepeatedScalarFieldContainer[int]
+    contract_id: _containers.RepeatedScalarFieldContainer[str]
+    service_code: _containers.RepeatedScalarFieldContainer[str]
+    ug_id: _containers.RepeatedScalarFieldContainer[str]
+    building_id: _containers.RepeatedScalarFieldContainer[str]
+    equipment_id: _containers.RepeatedScalarFieldContainer[str]
+    criticality: _containers.RepeatedScalarFieldContainer[str]
+    description: _containers.RepeatedScalarFieldContainer[str]
+    visit_number: _containers.RepeatedScalarFieldContainer[int]
+    quitus_document: _containers.RepeatedScalarFieldContainer[str]
+    quitus_signed_by: _containers.RepeatedScalarFieldContainer[str]
+    cost_eur: _containers.RepeatedScalarFieldContainer[float]
+    note: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, contractor_id: _Optional[_Iterable[str]] = ..., external_ref: _Optional[_Iterable[str]] = ..., sequence: _Optional[_Iterable[int]] = ..., kind: _Optional[_Iterable[_Union[EventKind, str]]] = ..., event_time_us: _Optional[_Iterable[int]] = ..., recorded_at_us: _Optional[_Iterable[int]] = ..., contract_id: _Optional[_Iterable[str]] = ..., service_code: _Optional[_Iterable[str]] = ..., ug_id: _Optional[_Iterable[str]] = ..., building_id: _Optional[_Iterable[str]] = ..., equipment_id: _Optional[_Iterable[str]] = ..., criticality: _Optional[_Iterable[str]] = ..., description: _Optional[_Iterable[str]] = ..., visit_number: _Optional[_Iterable[int]] = ..., quitus_document: _Optional[_Iterable[str]] = ..., quitus_signed_by: _Optional[_Iterable[str]] = ..., cost_eur: _Optional[_Iterable[float]] = ..., note: _Optional[_Iterable[str]] = ...) -> None: ...
+
 class EventBatch(_message.Message):
-    __slots__ = ("batch_id", "events")
+    __slots__ = ("batch_id", "events", "columns")
     BATCH_ID_FIELD_NUMBER: _ClassVar[int]
     EVENTS_FIELD_NUMBER: _ClassVar[int]
+    COLUMNS_FIELD_NUMBER: _ClassVar[int]
     batch_id: str
     events: _containers.RepeatedCompositeFieldContainer[InterventionEvent]
-    def __init__(self, batch_id: _Optional[str] = ..., events: _Optional[_Iterable[_Union[InterventionEvent, _Mapping]]] = ...) -> None: ...
+    columns: EventColumns
+    def __init__(self, batch_id: _Optional[str] = ..., events: _Optional[_Iterable[_Union[InterventionEvent, _Mapping]]] = ..., columns: _Optional[_Union[EventColumns, _Mapping]] = ...) -> None: ...
 
 class BatchAck(_message.Message):
     __slots__ = ("batch_id", "received", "accepted", "duplicates", "rejected", "warnings")
