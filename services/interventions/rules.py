@@ -165,22 +165,25 @@ def _with_references(batch: pl.DataFrame, index: PortfolioIndex, frames: IndexFr
         schema={"intervention_id": pl.String, "sequence": pl.Int64, "stored_fp": pl.String})
     backfill = principal.role in (Role.ADMIN, Role.SERVICE)
     recorded = pl.coalesce(pl.col("recorded_us"), pl.lit(now_us)) if backfill else pl.lit(now_us)
-    units = [index.units.get(u) for u in batch["ug_id"]]
-    equipment = [index.equipment.get(e) for e in batch["equipment_id"]]
-    known_buildings = [True if b in index.buildings else None for b in batch["building_id"]]
-    located = [u or (b or None) or e for u, b, e in zip(units, batch["building_id"], equipment, strict=True)]
+    # Where a request is located: only REQUESTED records carry a place (every rule on it is
+    # REQUESTED-only), so the other records skip the lookups and join nulls.
+    asked = batch.filter(pl.col("kind") == "REQUESTED")
+    units = [index.units.get(u) for u in asked["ug_id"]]
+    equipment = [index.equipment.get(e) for e in asked["equipment_id"]]
+    known_buildings = [True if b in index.buildings else None for b in asked["building_id"]]
+    located = [u or (b or None) or e for u, b, e in zip(units, asked["building_id"], equipment, strict=True)]
     contracts = index.contracts
     covered = [True if c in contracts and b in contracts[c].buildings else None
-               for c, b in zip(batch["contract_id"], located, strict=True)]
+               for c, b in zip(asked["contract_id"], located, strict=True)]
+    places = pl.DataFrame({
+        "index": asked["index"], "unit_building": pl.Series(units, dtype=pl.String),
+        "equipment_building": pl.Series(equipment, dtype=pl.String),
+        "building_known": pl.Series(known_buildings, dtype=pl.Boolean),
+        "building": pl.Series(located, dtype=pl.String), "covered": pl.Series(covered, dtype=pl.Boolean),
+    })
     joined = (
-        batch.with_columns(
-            recorded.cast(pl.Int64).alias("recorded"),
-            pl.Series("unit_building", units, dtype=pl.String),
-            pl.Series("equipment_building", equipment, dtype=pl.String),
-            pl.Series("building_known", known_buildings, dtype=pl.Boolean),
-            pl.Series("building", located, dtype=pl.String),
-            pl.Series("covered", covered, dtype=pl.Boolean),
-        )
+        batch.with_columns(recorded.cast(pl.Int64).alias("recorded"))
+        .join(places, on="index", how="left")
         .join(stored_frame, on=["intervention_id", "sequence"], how="left")
         .join(frames.contractors.with_columns(pl.lit(True).alias("contractor_known")), on="contractor_id", how="left")
         .join(frames.contracts, on="contract_id", how="left")
@@ -206,7 +209,7 @@ def _with_references(batch: pl.DataFrame, index: PortfolioIndex, frames: IndexFr
         pl.when(pl.col("stored_duplicate")).then(None).otherwise(pl.col("first_rule")).alias("broken_rule"),
     ).drop("first_rule").sort("index")
     failing = joined.filter(pl.col("broken_rule").is_not_null())
-    reasons = failing.select("index", pl.coalesce([
+    reasons = failing.select("index", "record_key", pl.coalesce([
         pl.when(pl.col("broken_rule") == i).then(pl.struct(rule=pl.lit(rule), field=pl.lit(fld), reason=reason))
         for i, (_, rule, fld, reason) in enumerate(checks)]).alias("broken"))
     return joined, reasons
@@ -218,11 +221,10 @@ def check_batch(batch: pl.DataFrame, *, index: PortfolioIndex, frames: IndexFram
                 now: datetime) -> BatchOutcome:
     """Check a batch (events.batch_frame) in order; ``states`` is updated in place."""
     checked, reasons = _with_references(batch, index, frames, stored_fingerprints, principal, to_us(now))
-    keys = dict(checked.select("index", "record_key").iter_rows())
-    rejected = [Finding(i, b["rule"], b["field"], b["reason"], keys[i]) for i, b in reasons.iter_rows()]
+    rejected = [Finding(i, b["rule"], b["field"], b["reason"], key) for i, key, b in reasons.iter_rows()]
     duplicates = int(checked["stored_duplicate"].sum())
     candidates = checked.filter(pl.col("broken_rule").is_null() & ~pl.col("stored_duplicate"))
-    accepted, warnings, seen = [], [], {}
+    accepted, warnings, seen, touched = [], [], {}, {}
     requested = {row[0]: row[1:] for row in candidates.filter(pl.col("kind") == "REQUESTED").select(
         "index", "contractor_id", "external_ref", "contract_id", "service_code", "trade", "nature", "criticality",
         "building", "ug_id", "equipment_id", "description").iter_rows()}
@@ -258,17 +260,21 @@ def check_batch(batch: pl.DataFrame, *, index: PortfolioIndex, frames: IndexFram
         state.apply(kind, at, sequence, visit_number, cost)
         seen[(ticket_id, sequence)] = fingerprint
         accepted.append(row)
-    touched = {ticket_id: states[ticket_id] for ticket_id in
-               candidates.filter(pl.col("index").is_in(accepted))["intervention_id"].unique()}
+        touched[ticket_id] = state
     for state in touched.values():
         state.refresh_status()
     warned = {w.index: w.rule for w in warnings}
-    accepted_rows = checked.filter(pl.col("index").is_in(accepted)).with_columns(
+    accepted_rows = checked.filter(pl.col("index").is_in(_positions(accepted))).with_columns(
         pl.col("index").replace_strict(warned, default="", return_dtype=pl.String).alias("warnings"))
     rejected.sort(key=lambda f: f.index)
-    rejected_rows = batch.filter(pl.col("index").is_in([f.index for f in rejected]))
+    rejected_rows = batch.filter(pl.col("index").is_in(_positions([f.index for f in rejected])))
     created = frozenset(accepted_rows.filter(pl.col("kind") == "REQUESTED")["intervention_id"])
     return BatchOutcome(accepted_rows, rejected, rejected_rows, warnings, duplicates, touched, created)
+
+
+def _positions(indices: list[int]) -> pl.Expr:
+    """Record positions as one list value, for ``is_in``."""
+    return pl.Series(indices, dtype=pl.Int32).implode()
 
 
 def _lifecycle_rule(kind: str, at: int, visit_number: int, state: TicketState | None,

@@ -79,9 +79,11 @@ class InterventionsService:
             index, frames = self.index(self.store.portfolio_version(conn))
             self.store.lock_tickets_of(conn, batch["contractor_id"].unique().to_list())
             states = self.store.load_states(conn, batch["intervention_id"].unique().to_list())
-            max_sequence = {k: s.max_sequence for k, s in states.items()}
-            maybe_resent = [(i, q) for i, q in batch.select("intervention_id", "sequence").iter_rows()
-                            if q <= max_sequence.get(i, 0)]
+            stored_up_to = pl.DataFrame({"intervention_id": list(states),
+                                         "max_sequence": [s.max_sequence for s in states.values()]},
+                                        schema={"intervention_id": pl.String, "max_sequence": pl.Int64})
+            maybe_resent = list(batch.join(stored_up_to, on="intervention_id").filter(
+                pl.col("sequence") <= pl.col("max_sequence")).select("intervention_id", "sequence").iter_rows())
             fingerprints = self.store.load_fingerprints(conn, maybe_resent) if maybe_resent else {}
             outcome = check_batch(batch, index=index, frames=frames, states=states, stored_fingerprints=fingerprints,
                                   principal=principal, now=now)
