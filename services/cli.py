@@ -1,4 +1,5 @@
 """The ``quitus`` command: demo, serve, tokens, and one group per service."""
+import gc
 import importlib
 import logging
 
@@ -23,6 +24,14 @@ app.add_typer(tokens_app, name="tokens")
 SERVERS = {name: f"services.{name}.server" for name in ("interventions", "consumption", "factors")}
 
 
+def quiet_collector() -> None:
+    """A service allocates many short-lived objects per batch and makes few reference cycles:
+    leave what startup loaded out of every collection, and collect the young generation less
+    often (every 50,000 allocations instead of 700)."""
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
+
+
 @app.command()
 def serve(service: str = typer.Argument(..., help=f"One of: {', '.join(SERVERS)}")) -> None:
     """Run one gRPC service until SIGTERM (then drain for QUITUS_SHUTDOWN_GRACE_S)."""
@@ -32,6 +41,7 @@ def serve(service: str = typer.Argument(..., help=f"One of: {', '.join(SERVERS)}
     configure_logging(settings.log_level)
     server, port = importlib.import_module(SERVERS[service]).build(settings)
     server.start()
+    quiet_collector()
     server.stop_on_sigterm(settings.shutdown_grace_s)
     logging.getLogger("quitus").info("serving", extra={"service": service, "port": port})
     server.wait()
