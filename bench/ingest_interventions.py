@@ -1,7 +1,7 @@
 """Benchmark: one year of intervention events of an 85,000-dwelling landlord through gRPC into
 PostgreSQL, with every business check on.
 
-    .venv/bin/python bench/ingest_interventions.py [--dwellings 85000] [--batch-size 5000]
+    .venv/bin/python bench/ingest_interventions.py [--dwellings 85000] [--batch-size 50000]
         [--replicas 2] [--streams 4] [--form columns|rows]
         [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/test] [--baseline-sample 20000]
 
@@ -59,7 +59,7 @@ def main() -> None:
     parser.add_argument("--dwellings", type=int, default=85_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--year", type=int, default=2025)
-    parser.add_argument("--batch-size", type=int, default=5000)
+    parser.add_argument("--batch-size", type=int, default=50_000)
     parser.add_argument("--replicas", type=int, default=2, help="server processes")
     parser.add_argument("--streams", type=int, default=4, help="concurrent IngestEvents streams, one process each")
     parser.add_argument("--form", choices=["columns", "rows"], default="columns",
