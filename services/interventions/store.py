@@ -178,10 +178,14 @@ class InterventionStore:
             # Instants straight as integer microseconds, rows as plain tuples: no datetime per value.
             cols = ", ".join(f"(extract(epoch from {c}) * 1000000)::bigint" if c in TICKET_TIMES else c
                              for c in TICKET_COLUMNS)
+            joined = "\x1f".join(ids)
             with conn.connection.driver_connection.cursor() as cur:
-                # The ids as one text parameter: adapting a list of thousands of strings costs more.
-                cur.execute(f"SELECT {cols} FROM interventions WHERE id = ANY(string_to_array(%s, %s))",
-                            ("\x1f".join(ids), "\x1f"))
+                if joined.count("\x1f") == max(len(ids) - 1, 0):
+                    # The ids as one text parameter: adapting a list of thousands of strings costs more.
+                    cur.execute(f"SELECT {cols} FROM interventions WHERE id = ANY(string_to_array(%s, %s))",
+                                (joined, "\x1f"))
+                else:  # an id holding the separator itself
+                    cur.execute(f"SELECT {cols} FROM interventions WHERE id = ANY(%s)", (ids,))
                 return {row[0]: TicketState(*row) for row in cur.fetchall()}
         states: dict[str, TicketState] = {}
         cols = [m.interventions.c[name] for name in TICKET_COLUMNS]

@@ -318,3 +318,13 @@ def test_a_malformed_columnar_batch_is_invalid_argument_naming_the_field(service
     assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert field in err.value.details()
     assert stub.SearchInterventions(pb.SearchRequest(), metadata=admin).interventions == []
+
+
+def test_a_reference_holding_a_control_character_keeps_its_ticket(service):
+    """Stored ticket states are looked up with the ids joined by U+001F on PostgreSQL; a
+    reference holding that very character must still find its ticket (the follow-up events)."""
+    stub, tokens, _ = service
+    admin = bearer(tokens.issue("admin"))
+    (first,) = send(stub, admin, lifecycle("T\x1f1")[:2])
+    (rest,) = send(stub, admin, lifecycle("T\x1f1")[2:])
+    assert (first.accepted, rest.accepted, list(rest.rejected)) == (2, 4, [])

@@ -202,3 +202,29 @@ def test_a_quitus_may_follow_closure_but_nothing_else_may():
     assert outcome.touched["C1/T-1"].has_quitus
     cancelled = run([req(), ev(2, "CANCELLED", T0 + H), ev(3, "QUITUS", T0 + 2 * H, quitus_document="PV-9")])
     assert rejected_rules(cancelled) == [("event_after_closure", "kind")]
+
+
+def test_every_field_an_event_moves_is_one_the_store_writes_back():
+    """A stored ticket is updated in store.TICKET_STATE_COLUMNS only: a field that some event
+    changes but that list lacks would be silently lost at the next batch."""
+    from dataclasses import asdict
+
+    from services.interventions.events import KINDS
+    from services.interventions.lifecycle import TicketState
+    from services.interventions.store import TICKET_STATE_COLUMNS
+
+    def fresh() -> TicketState:
+        return TicketState("C1/T-1", "C1", "T-1", "K1", "MS-CUR", "plumbing", "CURATIVE", "normal", "B1", "U1",
+                           None, "leak", requested_at=1_000, intervene_hours=24.0, repair_hours=72.0)
+
+    moved = set()
+    for kind in KINDS:
+        state = fresh()
+        before = asdict(state)
+        if kind == "VISIT_ENDED":
+            state.apply("VISIT_STARTED", 2_000, 2, visit_number=1)
+        state.apply(kind, 3_000, 3, visit_number=1, cost_eur=90.0)
+        state.refresh_status()
+        moved |= {name for name, value in asdict(state).items() if value != before[name]}
+    assert moved  # the loop did change states
+    assert moved <= set(TICKET_STATE_COLUMNS)
