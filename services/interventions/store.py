@@ -35,12 +35,13 @@ TICKET_SCHEMA = {
 }
 
 
-# Advisory-lock namespace of the per-contractor ingest locks (a signed 32-bit key).
-TICKET_LOCKS = zlib.crc32(b"quitus.interventions.ingest") - (1 << 31)
+def _lock_key(text: str) -> int:
+    """A signed 32-bit advisory-lock key, the same in every replica."""
+    return zlib.crc32(text.encode()) - (1 << 31)
 
 
-def _lock_key(contractor_id: str) -> int:
-    return zlib.crc32(contractor_id.encode()) - (1 << 31)
+# Advisory-lock namespace of the per-contractor ingest locks.
+TICKET_LOCKS = _lock_key("quitus.interventions.ingest")
 
 
 def _time(column: str) -> pl.Expr:
@@ -173,7 +174,7 @@ class InterventionStore:
 
     def load_states(self, conn, ids: Iterable[str]) -> dict[str, TicketState]:
         """The stored states of these tickets; the caller holds their contractors' locks."""
-        ids = sorted(set(ids))
+        ids = list(set(ids))
         if conn.dialect.name == "postgresql":
             # Instants straight as integer microseconds, rows as plain tuples: no datetime per value.
             cols = ", ".join(f"(extract(epoch from {c}) * 1000000)::bigint" if c in TICKET_TIMES else c
