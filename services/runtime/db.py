@@ -6,8 +6,8 @@ embedded default, every service shares one file and table names are unique acros
 """
 import threading
 import zlib
-from collections.abc import Iterable, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
 from typing import Any
 
@@ -180,13 +180,32 @@ def update_frame(conn: Connection, table: Table, frame: pl.DataFrame, key_column
         tmp = _staged(conn, table, frame)
         assignments = ", ".join(f'"{c}" = s."{c}"' for c in others)
         matching = " AND ".join(f't."{k}" = s."{k}"' for k in keys)
-        conn.exec_driver_sql(f'UPDATE "{table.name}" AS t SET {assignments} FROM "{tmp}" AS s WHERE {matching}')
+        with _key_lookups_only(conn):
+            conn.exec_driver_sql(f'UPDATE "{table.name}" AS t SET {assignments} FROM "{tmp}" AS s WHERE {matching}')
     else:
         plain = _sqlite_values(frame.select(*others, *keys))
         assignments = ", ".join(f'"{c}" = ?' for c in others)
         matching = " AND ".join(f'"{k}" = ?' for k in keys)
         conn.exec_driver_sql(f'UPDATE "{table.name}" SET {assignments} WHERE {matching}', plain.rows())
     return frame.height
+
+
+@contextmanager
+def _key_lookups_only(conn: Connection) -> Iterator[None]:
+    """Join a staged batch to its table by looking each key up in the table's index.
+
+    The planner, costing pages as if read from disk and going by statistics that lag behind
+    a growing table, prefers to hash the whole table: a cost that grows with the table, paid
+    at every batch, while a batch touches a few thousand rows. Hash and merge joins are off
+    until the statement ends (for this transaction only, then put back as they were)."""
+    names = ("enable_hashjoin", "enable_mergejoin")
+    before = conn.exec_driver_sql(
+        "SELECT " + ", ".join(f"current_setting('{n}'), set_config('{n}', 'off', true)" for n in names)).one()
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql("SELECT " + ", ".join(f"set_config('{n}', %s, true)" for n in names),
+                             tuple(before[0::2]))
 
 
 def _staged(conn: Connection, table: Table, frame: pl.DataFrame) -> str:
