@@ -1,0 +1,31 @@
+"""On PostgreSQL a ticket update stays on the ticket's page (a HOT update, no index entry to
+write), even when a batch updates every ticket of a page, as it does for tickets requested
+together. A tuple that moved page shows in its ctid's block number."""
+from datetime import timedelta
+
+from sqlalchemy import text
+
+from services.interventions import convert
+from services.runtime.principal import EMBEDDED
+from tests.interventions.portfolio_fixture import T0, event, request
+from tests.interventions.test_replicas import import_fixture_portfolio, replica
+
+
+def blocks(service) -> dict[str, int]:
+    with service.store.engine.connect() as conn:
+        return dict(conn.execute(text("SELECT id, (ctid::text::point)[0]::int FROM interventions")).all())
+
+
+def test_every_ticket_of_a_page_is_updated_in_place_batch_after_batch(pg_url, schema_prefix):
+    service = replica(pg_url, schema_prefix + "interventions")
+    import_fixture_portfolio(service)
+    refs = [f"T-{n}" for n in range(200)]
+    service.ingest_batch(convert.batch_columns([request("C1", r, T0, ug="U1") for r in refs]), EMBEDDED)
+    placed = blocks(service)
+    assert len(set(placed.values())) < len(refs) / 5   # many tickets per page: the case at stake
+    for seq, kind in ((2, "PLANNED"), (3, "SUSPENDED"), (4, "RESUMED")):
+        events = [event("C1", r, seq, kind, T0 + timedelta(hours=seq)) for r in refs]
+        outcome = service.ingest_batch(convert.batch_columns(events), EMBEDDED)
+        assert (outcome.accepted.height, outcome.rejected) == (len(refs), [])
+        assert blocks(service) == placed, f"tickets moved page at the {kind} batch"
+    service.store.engine.dispose()
