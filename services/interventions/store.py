@@ -176,11 +176,12 @@ class InterventionStore:
         """The stored states of these tickets; the caller holds their contractors' locks."""
         ids = list(set(ids))
         if conn.dialect.name == "postgresql":
-            # Instants straight as integer microseconds, rows as plain tuples: no datetime per value.
+            # Instants straight as integer microseconds, rows as plain tuples, values in binary
+            # form: no datetime and no number parsed from text per value.
             cols = ", ".join(f"(extract(epoch from {c}) * 1000000)::bigint" if c in TICKET_TIMES else c
                              for c in TICKET_COLUMNS)
             joined = "\x1f".join(ids)
-            with conn.connection.driver_connection.cursor() as cur:
+            with conn.connection.driver_connection.cursor(binary=True) as cur:
                 if joined.count("\x1f") == max(len(ids) - 1, 0):
                     # The ids as one text parameter: adapting a list of thousands of strings costs more.
                     cur.execute(f"SELECT {cols} FROM interventions WHERE id = ANY(string_to_array(%s, %s))",
