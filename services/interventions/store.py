@@ -19,7 +19,6 @@ from services.interventions.rules import BatchOutcome
 from services.runtime.db import insert_frame, serialised_writes, update_frame, upsert
 
 TICKET_COLUMNS = [f.name for f in fields(TicketState)]
-_ticket_row = attrgetter(*TICKET_COLUMNS)
 # What an event may change on a stored ticket (the rest is fixed by its request).
 TICKET_STATE_COLUMNS = ["status", "visits", "open_visit_number", "open_visit_started_at", "first_visit_at",
                         "resolved_at", "closed_at", "cancelled_at", "planned", "on_hold", "has_quitus", "cost_eur",
@@ -47,6 +46,14 @@ TICKET_LOCKS = _lock_key("quitus.interventions.ingest")
 def _time(column: str) -> pl.Expr:
     """Integer microseconds since the epoch, as a UTC timestamp column."""
     return pl.col(column).cast(pl.Datetime("us", "UTC")).alias(column)
+
+
+def _ticket_frame(states: list[TicketState], columns: list[str]) -> pl.DataFrame:
+    """These columns of the tickets' states, instants as UTC timestamps."""
+    values = zip(*map(attrgetter(*columns), states), strict=True) if states else [() for _ in columns]
+    frame = pl.DataFrame(dict(zip(columns, map(list, values), strict=True)),
+                         schema={c: TICKET_SCHEMA[c] for c in columns})
+    return frame.with_columns(_time(c) for c in TICKET_TIMES if c in columns)
 
 
 def _payload_json(row: dict) -> str:
@@ -222,16 +229,14 @@ class InterventionStore:
             "intervention_id", "sequence", "contractor_id", "kind", _time("event_us").alias("event_time"),
             _time("recorded").alias("recorded_at"), "visit_number", "quitus_document", "quitus_signed_by",
             "cost_eur", "note", "warnings", "fingerprint"))
-        states = list(outcome.touched.values())
-        columns = zip(*map(_ticket_row, states), strict=True) if states else [() for _ in TICKET_COLUMNS]
-        tickets = pl.DataFrame(dict(zip(TICKET_COLUMNS, map(list, columns), strict=True)),
-                               schema=TICKET_SCHEMA).with_columns(_time(c) for c in TICKET_TIMES)
-        new = tickets["id"].is_in(list(outcome.created))
+        created, stored = [], []
+        for state in outcome.touched.values():
+            (created if state.id in outcome.created else stored).append(state)
         # A new ticket is inserted, never upserted: should another replica have requested the same
         # ticket meanwhile, the insert fails, the batch is retried and sees it (already_requested).
-        insert_frame(conn, m.interventions, tickets.filter(new))
+        insert_frame(conn, m.interventions, _ticket_frame(created, TICKET_COLUMNS))
         # A stored ticket changes only in its state: its attributes are fixed by its request.
-        update_frame(conn, m.interventions, tickets.filter(~new).select("id", *TICKET_STATE_COLUMNS), ["id"])
+        update_frame(conn, m.interventions, _ticket_frame(stored, ["id", *TICKET_STATE_COLUMNS]), ["id"])
         if outcome.rejected:
             sent = {row["index"]: row for row in outcome.rejected_rows.to_dicts()}
             self.record_rejections(conn, [
