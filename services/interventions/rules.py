@@ -230,9 +230,10 @@ def check_batch(batch: pl.DataFrame, *, index: PortfolioIndex, frames: IndexFram
         "building", "ug_id", "equipment_id", "description").iter_rows()}
     columns = ("index", "intervention_id", "record_key", "sequence", "kind", "event_us", "visit_number", "cost_eur",
                "fingerprint")
-    for row, ticket_id, record_key, sequence, kind, at, visit_number, cost, fingerprint in candidates.select(
-            columns).iter_rows():
-        known = seen.get((ticket_id, sequence))
+    # Column lists zipped: cheaper than iter_rows. The record key stands for (ticket, sequence).
+    for row, ticket_id, record_key, sequence, kind, at, visit_number, cost, fingerprint in zip(
+            *(candidates[c].to_list() for c in columns), strict=True):
+        known = seen.get(record_key)
         if known == fingerprint:
             duplicates += 1
             continue
@@ -258,7 +259,7 @@ def check_batch(batch: pl.DataFrame, *, index: PortfolioIndex, frames: IndexFram
             warnings.append(Finding(row, "closed_without_quitus", "kind",
                                     f"{record_key}: {ticket_id} closed with no quitus event", record_key))
         state.apply(kind, at, sequence, visit_number, cost)
-        seen[(ticket_id, sequence)] = fingerprint
+        seen[record_key] = fingerprint
         accepted.append(row)
         touched[ticket_id] = state
     for state in touched.values():
