@@ -1,6 +1,4 @@
-"""On PostgreSQL a ticket update stays on the ticket's page (a HOT update, no index entry to
-write), even when a batch updates every ticket of a page, as it does for tickets requested
-together. A tuple that moved page shows in its ctid's block number."""
+"""How tickets are stored on PostgreSQL, where the ingest rate depends on it."""
 from datetime import timedelta
 
 from sqlalchemy import text
@@ -17,6 +15,9 @@ def blocks(service) -> dict[str, int]:
 
 
 def test_every_ticket_of_a_page_is_updated_in_place_batch_after_batch(pg_url, schema_prefix):
+    """A ticket update stays on the ticket's page (a HOT update, no index entry to write), even
+    when a batch updates every ticket of a page, as it does for tickets requested together. A
+    tuple that moved page shows in its ctid's block number."""
     service = replica(pg_url, schema_prefix + "interventions")
     import_fixture_portfolio(service)
     refs = [f"T-{n}" for n in range(200)]
@@ -28,4 +29,20 @@ def test_every_ticket_of_a_page_is_updated_in_place_batch_after_batch(pg_url, sc
         outcome = service.ingest_batch(convert.batch_columns(events), EMBEDDED)
         assert (outcome.accepted.height, outcome.rejected) == (len(refs), [])
         assert blocks(service) == placed, f"tickets moved page at the {kind} batch"
+    service.store.engine.dispose()
+
+
+def test_ticket_ids_sort_byte_by_byte_whatever_the_database_locale(pg_url, schema_prefix):
+    """Both keys holding a ticket id use the "C" collation (the model and migration 0007 agree),
+    and a page of search results follows byte order: "C1/Z" before "C1/a", as on SQLite."""
+    service = replica(pg_url, schema_prefix + "interventions")
+    with service.store.engine.connect() as conn:
+        collations = conn.execute(text(
+            "SELECT table_name, column_name, collation_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND column_name IN ('id', 'intervention_id') "
+            "AND table_name IN ('interventions', 'intervention_events') ORDER BY table_name")).all()
+    assert collations == [("intervention_events", "intervention_id", "C"), ("interventions", "id", "C")]
+    import_fixture_portfolio(service)
+    service.ingest_batch(convert.batch_columns([request("C1", r, T0, ug="U1") for r in ("a", "Z", "b")]), EMBEDDED)
+    assert [t["id"] for t in service.store.search(contractor_id="C1")] == ["C1/Z", "C1/a", "C1/b"]
     service.store.engine.dispose()
