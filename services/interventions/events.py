@@ -1,6 +1,6 @@
 """A batch of intervention events as one polars frame (the ingest path never builds an
 object per event). Instants are integer microseconds since the epoch; 0 means "not given"."""
-import hashlib
+from hashlib import blake2b
 
 import polars as pl
 
@@ -38,8 +38,8 @@ def batch_frame(columns: dict[str, list]) -> pl.DataFrame:
         pl.format("{}#{}", "intervention_id", "sequence").alias("record_key"),
     )
     content = frame.select(pl.concat_str([pl.col(c).cast(pl.String).fill_null("") for c in CONTENT_COLUMNS],
-                                         separator="\x1f")).to_series()
-    fingerprints = [hashlib.blake2b(text.encode(), digest_size=16).hexdigest() for text in content]
+                                         separator="\x1f").cast(pl.Binary)).to_series().to_list()
+    fingerprints = [blake2b(text, digest_size=16).hexdigest() for text in content]  # UTF-8 bytes from polars
     return frame.with_columns(pl.Series("fingerprint", fingerprints, dtype=pl.String))
 
 
