@@ -88,6 +88,10 @@ class Events(Sequence):
         for offset in range(0, len(self._rows), 5000):
             yield from _messages(self._rows[offset:offset + 5000])
 
+    def per_contractor(self) -> Counter:
+        """Number of events of each contractor."""
+        return Counter(row[2] for row in self._rows)
+
     def batches(self, size: int, prefix: str = "demo") -> Iterator[pb.EventBatch]:
         for n, offset in enumerate(range(0, len(self._rows), size)):
             batch = pb.EventBatch(batch_id=f"{prefix}-{n:06d}")
