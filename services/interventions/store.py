@@ -1,5 +1,4 @@
 """Persistence of the interventions service. Every batch is one transaction."""
-import json
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import fields
@@ -11,12 +10,12 @@ from sqlalchemy import Engine, and_, delete, func, or_, select, tuple_, update
 
 from services.interventions import models as m
 from services.interventions.events import SENT_SCHEMA
-from services.interventions.instants import from_us, to_us
+from services.interventions.instants import to_us
 from services.interventions.lifecycle import TicketState
 from services.interventions.portfolio import ContractInfo, PortfolioIndex, ServiceCodeInfo
 from services.interventions.references import key_column
 from services.interventions.rules import BatchOutcome
-from services.runtime.db import insert_frame, serialised_writes, update_frame, upsert
+from services.runtime.db import insert_frame, serialised_writes, update_frame, upsert, upsert_frame
 
 TICKET_COLUMNS = [f.name for f in fields(TicketState)]
 # What an event may change on a stored ticket (the rest is fixed by its request).
@@ -56,11 +55,25 @@ def _ticket_frame(states: list[TicketState], columns: list[str]) -> pl.DataFrame
     return frame.with_columns(_time(c) for c in TICKET_TIMES if c in columns)
 
 
-def _payload_json(row: dict) -> str:
-    """The record as the contractor sent it, for the rejection log."""
-    record = {name: row[name] for name in SENT_SCHEMA if name not in ("event_us", "recorded_us")}
-    record["event_time"] = from_us(row["event_us"]).isoformat() if row["event_us"] else None
-    return json.dumps(record, ensure_ascii=False)
+def _rejections(outcome: BatchOutcome, received_at: datetime, sender: str | None) -> pl.DataFrame:
+    """The batch's refused records with their findings, in batch order."""
+    findings = pl.DataFrame(
+        [(f.index, f.record_key, f.rule, f.field, f.reason) for f in outcome.rejected], orient="row",
+        schema={"index": pl.Int32, "record_key": pl.String, "rule": pl.String, "field": pl.String, "reason": pl.String})
+    sent = outcome.rejected_rows.select(
+        "index", pl.lit(sender).alias("contractor_id") if sender else "contractor_id", "fingerprint",
+        _PAYLOAD_JSON.alias("payload_json"))
+    return findings.join(sent, on="index").sort("index").select(
+        "contractor_id", "record_key", "fingerprint", "rule", "field", "reason",
+        pl.lit(received_at, pl.Datetime("us", "UTC")).alias("received_at"), "payload_json")
+
+
+# The record as the contractor sent it, for the rejection log: every field sent, the event's
+# instant in ISO 8601 (the recorded instant is the rejection's received_at).
+_PAYLOAD_JSON = pl.struct(
+    *[name for name in SENT_SCHEMA if name not in ("event_us", "recorded_us")],
+    event_time=pl.col("event_us").cast(pl.Datetime("us", "UTC")).dt.strftime("%Y-%m-%dT%H:%M:%S%.f%:z"),
+).struct.json_encode()
 
 
 # kind of portfolio record -> its table, parents before children (see references.PARENTS)
@@ -238,19 +251,14 @@ class InterventionStore:
         # A stored ticket changes only in its state: its attributes are fixed by its request.
         update_frame(conn, m.interventions, _ticket_frame(stored, ["id", *TICKET_STATE_COLUMNS]), ["id"])
         if outcome.rejected:
-            sent = {row["index"]: row for row in outcome.rejected_rows.to_dicts()}
-            self.record_rejections(conn, [
-                (sender or sent[f.index]["contractor_id"], f.record_key, sent[f.index]["fingerprint"], f.rule,
-                 f.field, f.reason, received_at, _payload_json(sent[f.index]))
-                for f in outcome.rejected
-            ])
+            self.record_rejections(conn, _rejections(outcome, received_at, sender))
 
     @staticmethod
-    def record_rejections(conn, rows: list[tuple]) -> None:
-        cols = ["contractor_id", "record_key", "fingerprint", "rule", "field", "reason", "received_at", "payload_json"]
+    def record_rejections(conn, rejections: pl.DataFrame) -> None:
+        """Store rejections (columns of intervention_rejections but its id)."""
         # A bad record re-sent unchanged by the same sender is one rejection, not many.
-        upsert(conn, m.intervention_rejections, cols, rows, ["contractor_id", "record_key", "fingerprint"],
-               update=False)
+        upsert_frame(conn, m.intervention_rejections, rejections, ["contractor_id", "record_key", "fingerprint"],
+                     update=False)
 
     # ------------------------------------------------------------ reading
 

@@ -2,6 +2,7 @@
 
 Uses the hand-made portfolio of portfolio_fixture.py; expected counts are worked out from it.
 """
+import json
 from datetime import UTC, datetime, timedelta
 
 import grpc
@@ -11,6 +12,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from services.api.quitus.common.v1.common_pb2 import Period
 from services.api.quitus.interventions.v1 import interventions_pb2 as pb
 from services.api.quitus.interventions.v1 import interventions_pb2_grpc as pb_grpc
+from services.interventions.events import SENT_SCHEMA
 from services.interventions.server import build
 from tests.conftest import bearer, running_server
 from tests.interventions.portfolio_fixture import T0, event, portfolio_batches, request, ts
@@ -59,7 +61,11 @@ def test_ingest_keeps_good_records_and_names_the_bad_ones(service):
     assert rejected == [(6, "unknown_unit", "ug_id", "C1/T-9#1")]
     stored = stub.ListRejections(pb.ListRejectionsRequest(), metadata=admin).rejections
     assert [(r.record_key, r.rule) for r in stored] == [("C1/T-9#1", "unknown_unit")]
-    assert '"ug_id": "U404"' in stored[0].payload_json  # the record as sent is kept
+    kept = json.loads(stored[0].payload_json)  # the record as sent is kept, every field of it
+    assert {k: kept[k] for k in ("contractor_id", "external_ref", "sequence", "kind", "ug_id", "event_time")} == {
+        "contractor_id": "C1", "external_ref": "T-9", "sequence": 1, "kind": "REQUESTED", "ug_id": "U404",
+        "event_time": "2026-03-02T08:00:00+00:00"}
+    assert set(kept) == {*SENT_SCHEMA, "event_time"} - {"event_us", "recorded_us"}
     got = stub.GetIntervention(pb.GetInterventionRequest(id="C1/T-1"), metadata=admin)
     assert (got.status, got.visits, got.cost_eur, [t.sequence for t in got.timeline]) == (
         pb.CLOSED_STATUS, 1, 90.0, [1, 2, 3, 4, 5, 6])
