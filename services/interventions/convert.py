@@ -1,6 +1,8 @@
 """Protobuf <-> domain for the interventions service. No logic beyond translation."""
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
+import polars as pl
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from services.api.quitus.common.v1 import common_pb2
@@ -37,7 +39,7 @@ def period(p: common_pb2.Period) -> tuple[datetime | None, datetime | None]:
     return to_datetime(p.start), to_datetime(p.end)
 
 
-def sent_events(batch: pb.EventBatch) -> dict[str, list]:
+def sent_events(batch: pb.EventBatch) -> dict[str, Sequence]:
     """The batch's events, column by column (events.SENT_SCHEMA), from either form it may take."""
     if batch.HasField("columns"):
         if batch.events:
@@ -49,24 +51,30 @@ def sent_events(batch: pb.EventBatch) -> dict[str, list]:
 
 # EventColumns fields named differently from events.SENT_SCHEMA
 COLUMN_FIELDS = {"event_us": "event_time_us", "recorded_us": "recorded_at_us"}
+# EventKind numbers to names; 0 (not given) is the empty kind
+_KIND_OF_NUMBER = {0: "", **KIND_NAMES}
 
 
-def event_columns(columns: pb.EventColumns) -> dict[str, list]:
+def event_columns(columns: pb.EventColumns) -> dict[str, pl.Series]:
     """An EventColumns message as events.SENT_SCHEMA columns; an empty column is the field's
-    empty value for every event, a column of any other length than the batch's is refused."""
+    empty value for every event, a column of any other length than the batch's is refused.
+    Each column goes straight from the message into a polars series (no list in between)."""
     sent = {name: getattr(columns, COLUMN_FIELDS.get(name, name)) for name in SENT_SCHEMA}
     size = max(len(values) for values in sent.values())
     out = {}
     for name, values in sent.items():
+        dtype = pl.Int64 if name == "kind" else SENT_SCHEMA[name]
         if len(values) == size:
-            out[name] = list(values)
+            out[name] = pl.Series(name, values, dtype=dtype)
         elif not values:
-            out[name] = [empty_value(name)] * size
+            out[name] = pl.repeat(empty_value(name), size, dtype=dtype, eager=True).alias(name)
         else:
             field = COLUMN_FIELDS.get(name, name)
             raise InvalidRequest(f"columns.{field} has {len(values)} entries for a batch of {size} events",
                                  field=f"columns.{field}")
-    out["kind"] = [KIND_NAMES.get(k, str(k)) if k else "" for k in out["kind"]]
+    kinds = out["kind"]
+    # An unknown number stays visible (as its digits) to be refused as unknown_kind.
+    out["kind"] = kinds.replace_strict(_KIND_OF_NUMBER, default=kinds.cast(pl.String), return_dtype=pl.String)
     return out
 
 

@@ -1,5 +1,6 @@
 """A batch of intervention events as one polars frame (the ingest path never builds an
 object per event). Instants are integer microseconds since the epoch; 0 means "not given"."""
+from collections.abc import Sequence
 from hashlib import blake2b
 
 import polars as pl
@@ -26,8 +27,8 @@ def intervention_id(contractor_id: str, external_ref: str) -> str:
     return f"{contractor_id}/{external_ref}"
 
 
-def batch_frame(columns: dict[str, list]) -> pl.DataFrame:
-    """The batch as sent (every SENT_SCHEMA column, one list each), plus its position, the
+def batch_frame(columns: dict[str, Sequence]) -> pl.DataFrame:
+    """The batch as sent (every SENT_SCHEMA column: a list or a polars series each), plus its position, the
     ticket id, the record key and the content fingerprint."""
     frame = pl.DataFrame(columns, schema=SENT_SCHEMA).with_columns(
         pl.int_range(pl.len(), dtype=pl.Int32).alias("index"),

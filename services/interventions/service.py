@@ -2,7 +2,7 @@
 import hashlib
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 import polars as pl
@@ -58,7 +58,7 @@ class InterventionsService:
 
     # ------------------------------------------------------------ ingest
 
-    def ingest_batch(self, columns: dict[str, list], principal: Principal) -> BatchOutcome:
+    def ingest_batch(self, columns: dict[str, Sequence], principal: Principal) -> BatchOutcome:
         """Check one batch (events.SENT_SCHEMA columns) against the stored state and commit it
         in one transaction."""
         batch = batch_frame(columns)
