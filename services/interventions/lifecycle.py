@@ -81,7 +81,8 @@ class TicketState:
             self.closed_at = at
         elif kind == "CANCELLED":
             self.cancelled_at = at
-        self.max_sequence = max(self.max_sequence, sequence)
+        if sequence > self.max_sequence:
+            self.max_sequence = sequence
 
     @property
     def final(self) -> bool:
