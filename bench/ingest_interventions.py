@@ -103,7 +103,9 @@ def main() -> None:
         print(f"portfolio import: {len(records):,} records in {time.perf_counter() - started:.1f} s")
         del p, c, records
 
+        wal_before = wal_activity(args.database_url)
         acks, ingest_s = ingest([port for _, port in replicas], streams)
+        wal = {k: v - wal_before[k] for k, v in wal_activity(args.database_url).items()}
         accepted = sum(a.accepted for a in acks)
         rejected = sum(len(a.rejected) for a in acks)
         duplicates = sum(a.duplicates for a in acks)
@@ -114,6 +116,8 @@ def main() -> None:
               f"{args.replicas} replica(s), {args.streams} stream(s), {args.form}; "
               f"accepted {accepted:,}, rejected {rejected:,}, "
               f"duplicates {duplicates:,}, warnings {warned:,}")
+        print(f"PostgreSQL during the ingest: {wal['wal_bytes'] / received:,.0f} WAL bytes and "
+              f"{wal['wal_fpi'] / received:.3f} full-page images per event, {wal['checkpoints']} checkpoint(s)")
         del streams
 
         baseline_events_per_s = baseline(args.database_url, prefix, events, args.baseline_sample,
@@ -140,7 +144,20 @@ def main() -> None:
         "ingest_s": round(ingest_s, 1), "dwellings": args.dwellings, "batch_size": args.batch_size,
         "replicas": args.replicas, "streams": args.streams, "form": args.form,
         "peak_replica_or_client_rss_mb": round(peak_child_rss_mb),
+        "wal_bytes_per_event": round(wal["wal_bytes"] / received), "checkpoints": wal["checkpoints"],
     }))
+
+
+def wal_activity(url: str) -> dict[str, int]:
+    """Cluster-wide WAL counters: a checkpoint during the run makes PostgreSQL log whole pages
+    again (full-page images), one cause of the run-to-run spread."""
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        row = conn.execute(text(
+            "SELECT wal_bytes::bigint, wal_fpi, (SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter) "
+            "FROM pg_stat_wal")).one()
+    engine.dispose()
+    return dict(zip(("wal_bytes", "wal_fpi", "checkpoints"), row, strict=True))
 
 
 def machine() -> None:
