@@ -1,4 +1,5 @@
 """Protobuf <-> domain for the interventions service. No logic beyond translation."""
+import io
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
@@ -40,12 +41,16 @@ def period(p: common_pb2.Period) -> tuple[datetime | None, datetime | None]:
 
 
 def sent_events(batch: pb.EventBatch) -> dict[str, Sequence]:
-    """The batch's events, column by column (events.SENT_SCHEMA), from either form it may take."""
-    if batch.HasField("columns"):
-        if batch.events:
-            raise InvalidRequest(f"batch {batch.batch_id!r} holds both events and columns; send one form",
-                                 field="columns")
+    """The batch's events, column by column (events.SENT_SCHEMA), from whichever form it takes."""
+    forms = [name for name, given in (("events", bool(batch.events)), ("columns", batch.HasField("columns")),
+                                      ("arrow_ipc", bool(batch.arrow_ipc))) if given]
+    if len(forms) > 1:
+        raise InvalidRequest(f"batch {batch.batch_id!r} holds {' and '.join(forms)}; send one form",
+                             field=forms[1])
+    if forms == ["columns"]:
         return event_columns(batch.columns)
+    if forms == ["arrow_ipc"]:
+        return arrow_columns(batch.arrow_ipc)
     return batch_columns(batch.events)
 
 
@@ -76,6 +81,61 @@ def event_columns(columns: pb.EventColumns) -> dict[str, pl.Series]:
     # An unknown number stays visible (as its digits) to be refused as unknown_kind.
     out["kind"] = kinds.replace_strict(_KIND_OF_NUMBER, default=kinds.cast(pl.String), return_dtype=pl.String)
     return out
+
+
+def arrow_columns(data: bytes) -> dict[str, pl.Series]:
+    """An Arrow IPC stream (EventBatch.arrow_ipc) as events.SENT_SCHEMA columns."""
+    try:
+        frame = pl.read_ipc_stream(io.BytesIO(data))
+    except Exception as exc:  # polars reports a bad stream with several exception types
+        raise InvalidRequest(f"arrow_ipc is not an Arrow IPC stream: {exc}", field="arrow_ipc") from exc
+    name_of = {COLUMN_FIELDS.get(name, name): name for name in SENT_SCHEMA}
+    unknown = [column for column in frame.columns if column not in name_of]
+    if unknown:
+        raise InvalidRequest(f"arrow_ipc has columns that are not EventColumns fields: {', '.join(unknown)}",
+                             field=f"arrow_ipc.{unknown[0]}")
+    out = {}
+    for field, name in name_of.items():
+        if field in frame.columns:
+            out[name] = _arrow_column(frame[field], name, field)
+        else:
+            out[name] = pl.repeat(empty_value(name), frame.height, dtype=SENT_SCHEMA[name], eager=True).alias(name)
+    return out
+
+
+# Fields that are int32 in EventColumns (and in the tables): the Arrow form may not exceed them.
+_INT32_FIELDS = ("sequence", "visit_number")
+
+
+def _arrow_column(values: pl.Series, name: str, field: str) -> pl.Series:
+    """One Arrow column as its SENT_SCHEMA type, nulls as the empty value; a type that does not
+    convert without loss is refused, naming the column."""
+    dtype, wanted = values.dtype, SENT_SCHEMA[name]
+    if name == "kind" and dtype.is_integer():
+        values = values.replace_strict(_KIND_OF_NUMBER, default=values.cast(pl.String), return_dtype=pl.String)
+    elif name in ("event_us", "recorded_us") and isinstance(dtype, pl.Datetime):
+        if dtype.time_zone is None:
+            raise InvalidRequest(f"arrow_ipc.{field} holds timestamps with no time zone", field=f"arrow_ipc.{field}")
+        values = values.dt.epoch("us")
+    elif not _converts(dtype, wanted):
+        raise InvalidRequest(f"arrow_ipc.{field} is {dtype}, expected {wanted}", field=f"arrow_ipc.{field}")
+    try:
+        values = values.cast(wanted, strict=True)
+    except pl.exceptions.InvalidOperationError as exc:
+        raise InvalidRequest(f"arrow_ipc.{field}: {exc}", field=f"arrow_ipc.{field}") from exc
+    if name in _INT32_FIELDS and values.null_count() < values.len() and not (
+            -(2**31) <= values.min() and values.max() < 2**31):
+        raise InvalidRequest(f"arrow_ipc.{field} holds a value out of the 32-bit range of EventColumns.{field}",
+                             field=f"arrow_ipc.{field}")
+    return values.fill_null(empty_value(name)).alias(name)
+
+
+def _converts(dtype: pl.DataType, wanted: pl.DataType) -> bool:
+    if wanted == pl.String:
+        return dtype in (pl.String, pl.Categorical) or isinstance(dtype, pl.Enum)
+    if wanted == pl.Int64:
+        return dtype.is_integer()
+    return dtype.is_numeric()
 
 
 def to_event_columns(columns: dict[str, list]) -> pb.EventColumns:

@@ -306,19 +306,80 @@ def test_a_batch_sent_as_columns_is_checked_like_rows_and_is_the_same_events(ser
     assert (again.accepted, again.duplicates, len(again.rejected)) == (0, 6, 0)
 
 
-@pytest.mark.parametrize("shape, field", [
-    ("short column", "columns.sequence"),
-    ("both forms", "columns"),
-])
-def test_a_malformed_columnar_batch_is_invalid_argument_naming_the_field(service, shape, field):
+def arrow_stream(events, **changes) -> bytes:
+    """The events as an Arrow IPC stream with EventColumns' names, kinds as names, event_time
+    as a UTC timestamp, recorded_at left out; ``changes`` replaces or adds columns."""
+    import io
+
+    import polars as pl
+
+    from services.interventions import convert
+    columns = convert.batch_columns(events)
+    frame = pl.DataFrame({
+        **{name: values for name, values in columns.items() if name not in ("event_us", "recorded_us")},
+        "event_time": pl.Series(columns["event_us"], dtype=pl.Int64).cast(pl.Datetime("us", "UTC")),
+    }).rename({"event_time": "event_time_us"}).with_columns(**changes)
+    buffer = io.BytesIO()
+    frame.write_ipc_stream(buffer)
+    return buffer.getvalue()
+
+
+def test_a_batch_sent_as_arrow_is_checked_like_rows_and_is_the_same_events(service):
+    """The ingest test's batch as an Arrow IPC stream: same ack, same ticket; the same events
+    re-sent as columns are identical re-sends (recorded_at left out is "not given" either way)."""
     stub, tokens, _ = service
     admin = bearer(tokens.issue("admin"))
+    bad = event("C1", "T-9", 1, "REQUESTED", T0, contract_id="K1", service_code="MS-CUR", ug_id="U404",
+                criticality="normal")
+    batch = pb.EventBatch(batch_id="a", arrow_ipc=arrow_stream([*lifecycle("T-1"), bad]))
+    (ack,) = stub.IngestEvents(iter([batch]), metadata=admin)
+    assert (ack.batch_id, ack.received, ack.accepted, ack.duplicates) == ("a", 7, 6, 0)
+    assert [(r.index, r.rule, r.field) for r in ack.rejected] == [(6, "unknown_unit", "ug_id")]
+    got = stub.GetIntervention(pb.GetInterventionRequest(id="C1/T-1"), metadata=admin)
+    assert (got.status, got.visits, got.cost_eur, [t.sequence for t in got.timeline]) == (
+        pb.CLOSED_STATUS, 1, 90.0, [1, 2, 3, 4, 5, 6])
+    assert got.timeline[4].quitus_document == "PV-1"
+    (again,) = stub.IngestEvents(iter([pb.EventBatch(batch_id="c", columns=columnar(lifecycle("T-1")))]),
+                                 metadata=admin)
+    assert (again.accepted, again.duplicates, len(again.rejected)) == (0, 6, 0)
+
+
+def _malformed(shape: str) -> pb.EventBatch:
+    import polars as pl
+
     columns = columnar(lifecycle("T-1"))
     if shape == "short column":
         del columns.sequence[-1]
-        batch = pb.EventBatch(batch_id="x", columns=columns)
-    else:
-        batch = pb.EventBatch(batch_id="x", columns=columns, events=lifecycle("T-2"))
+        return pb.EventBatch(batch_id="x", columns=columns)
+    if shape == "both forms":
+        return pb.EventBatch(batch_id="x", columns=columns, events=lifecycle("T-2"))
+    if shape == "columns and arrow":
+        return pb.EventBatch(batch_id="x", columns=columns, arrow_ipc=arrow_stream(lifecycle("T-2")))
+    if shape == "not arrow":
+        return pb.EventBatch(batch_id="x", arrow_ipc=b"not an Arrow stream")
+    arrow = {
+        "unknown arrow column": {"colour": pl.lit("red")},
+        "arrow text for a number": {"sequence": pl.col("sequence").cast(pl.String)},
+        "arrow sequence beyond int32": {"sequence": pl.col("sequence") + 2**31},
+        "arrow naive timestamp": {"event_time_us": pl.col("event_time_us").dt.replace_time_zone(None)},
+    }[shape]
+    return pb.EventBatch(batch_id="x", arrow_ipc=arrow_stream(lifecycle("T-1"), **arrow))
+
+
+@pytest.mark.parametrize("shape, field", [
+    ("short column", "columns.sequence"),
+    ("both forms", "columns"),
+    ("columns and arrow", "arrow_ipc"),
+    ("not arrow", "arrow_ipc"),
+    ("unknown arrow column", "arrow_ipc.colour"),
+    ("arrow text for a number", "arrow_ipc.sequence"),
+    ("arrow sequence beyond int32", "arrow_ipc.sequence"),
+    ("arrow naive timestamp", "arrow_ipc.event_time_us"),
+])
+def test_a_malformed_bulk_batch_is_invalid_argument_naming_the_field(service, shape, field):
+    stub, tokens, _ = service
+    admin = bearer(tokens.issue("admin"))
+    batch = _malformed(shape)
     with pytest.raises(grpc.RpcError) as err:
         list(stub.IngestEvents(iter([batch]), metadata=admin))
     assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT

@@ -380,14 +380,16 @@ class EventColumns(_message.Message):
     def __init__(self, contractor_id: _Optional[_Iterable[str]] = ..., external_ref: _Optional[_Iterable[str]] = ..., sequence: _Optional[_Iterable[int]] = ..., kind: _Optional[_Iterable[_Union[EventKind, str]]] = ..., event_time_us: _Optional[_Iterable[int]] = ..., recorded_at_us: _Optional[_Iterable[int]] = ..., contract_id: _Optional[_Iterable[str]] = ..., service_code: _Optional[_Iterable[str]] = ..., ug_id: _Optional[_Iterable[str]] = ..., building_id: _Optional[_Iterable[str]] = ..., equipment_id: _Optional[_Iterable[str]] = ..., criticality: _Optional[_Iterable[str]] = ..., description: _Optional[_Iterable[str]] = ..., visit_number: _Optional[_Iterable[int]] = ..., quitus_document: _Optional[_Iterable[str]] = ..., quitus_signed_by: _Optional[_Iterable[str]] = ..., cost_eur: _Optional[_Iterable[float]] = ..., note: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class EventBatch(_message.Message):
-    __slots__ = ("batch_id", "events", "columns")
+    __slots__ = ("batch_id", "events", "columns", "arrow_ipc")
     BATCH_ID_FIELD_NUMBER: _ClassVar[int]
     EVENTS_FIELD_NUMBER: _ClassVar[int]
     COLUMNS_FIELD_NUMBER: _ClassVar[int]
+    ARROW_IPC_FIELD_NUMBER: _ClassVar[int]
     batch_id: str
     events: _containers.RepeatedCompositeFieldContainer[InterventionEvent]
     columns: EventColumns
-    def __init__(self, batch_id: _Optional[str] = ..., events: _Optional[_Iterable[_Union[InterventionEvent, _Mapping]]] = ..., columns: _Optional[_Union[EventColumns, _Mapping]] = ...) -> None: ...
+    arrow_ipc: bytes
+    def __init__(self, batch_id: _Optional[str] = ..., events: _Optional[_Iterable[_Union[InterventionEvent, _Mapping]]] = ..., columns: _Optional[_Union[EventColumns, _Mapping]] = ..., arrow_ipc: _Optional[bytes] = ...) -> None: ...
 
 class BatchAck(_message.Message):
     __slots__ = ("batch_id", "received", "accepted", "duplicates", "rejected", "warnings")
