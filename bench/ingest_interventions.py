@@ -9,8 +9,9 @@ The service runs as --replicas processes (`quitus serve interventions`, as deplo
 core), authentication off (the embedded admin, whose recorded_at is honoured as a backfill),
 on fresh schemas ``bench_<random>_*`` dropped at the end. Events are generated (timed apart)
 and serialised into EventBatch messages before the clock starts: by default in the bulk form
-(EventColumns, one message of columns per batch), with --form rows one InterventionEvent
-message per event; the service checks and stores both alike. Each of --streams client
+(EventColumns, one message of columns per batch); with --form arrow as one Arrow IPC stream per
+batch (arrow_ipc, as a loader holding its data in polars sends them), with --form rows one
+InterventionEvent message per event. The service checks and stores every form alike. Each of --streams client
 processes (contractors' systems are separate processes) streams the events of its share of the
 contractors, so a ticket's events stay in order, to replica (stream number mod replicas).
 Contractors are dealt to streams by their number of events, largest first to the lightest
@@ -25,6 +26,7 @@ per event), into a table of the same shape, with no business check at all.
 The last line printed is a JSON object with the figures.
 """
 import argparse
+import io
 import json
 import multiprocessing as mp
 import os
@@ -40,6 +42,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import grpc
+import polars as pl
 from sqlalchemy import Float, Integer, String, Text, create_engine, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
@@ -51,6 +54,7 @@ from services.api.quitus.interventions.v1 import interventions_pb2 as pb  # noqa
 from services.api.quitus.interventions.v1 import interventions_pb2_grpc as pb_grpc  # noqa: E402
 from services.demo import contracts, interventions, portfolio  # noqa: E402
 from services.interventions import convert  # noqa: E402
+from services.interventions.events import SENT_SCHEMA  # noqa: E402
 from services.runtime.db import UTCDateTime, make_engine  # noqa: E402
 from services.runtime.log import configure_logging  # noqa: E402
 
@@ -66,8 +70,9 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=50_000)
     parser.add_argument("--replicas", type=int, default=2, help="server processes")
     parser.add_argument("--streams", type=int, default=4, help="concurrent IngestEvents streams, one process each")
-    parser.add_argument("--form", choices=["columns", "rows"], default="columns",
-                        help="batches as EventColumns (bulk form) or one InterventionEvent message per event")
+    parser.add_argument("--form", choices=["columns", "arrow", "rows"], default="columns",
+                        help="batches as EventColumns (bulk form), as an Arrow IPC stream, or one "
+                             "InterventionEvent message per event")
     parser.add_argument("--database-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     parser.add_argument("--baseline-sample", type=int, default=20_000)
     parser.add_argument("--baseline-commit-every", type=int, default=1)
@@ -187,7 +192,8 @@ def stream_loads(events_per_contractor: Counter, stream_of: dict[str, int]) -> l
 def serialised_streams(events: interventions.Events, size: int, stream_of: dict[str, int], streams: int,
                        form: str) -> list[list[bytes]]:
     """EventBatch bytes per stream, each contractor's events in one stream; ``form`` "rows" sends
-    one InterventionEvent message per event, "columns" one EventColumns message per batch."""
+    one InterventionEvent message per event, "columns" one EventColumns message per batch, "arrow"
+    one Arrow IPC stream per batch."""
     out: list[list[bytes]] = [[] for _ in range(streams)]
     pending: list[list] = [[] for _ in range(streams)]
 
@@ -195,6 +201,8 @@ def serialised_streams(events: interventions.Events, size: int, stream_of: dict[
         batch = pb.EventBatch(batch_id=f"bench-{i}-{len(out[i]):06d}")
         if form == "columns":
             batch.columns.CopyFrom(convert.to_event_columns(convert.batch_columns(pending[i])))
+        elif form == "arrow":
+            batch.arrow_ipc = arrow_ipc(convert.batch_columns(pending[i]))
         else:
             batch.events.extend(pending[i])
         out[i].append(batch.SerializeToString())
@@ -210,6 +218,13 @@ def serialised_streams(events: interventions.Events, size: int, stream_of: dict[
         if pending[i]:
             flush(i)
     return out
+
+
+def arrow_ipc(columns: dict[str, list]) -> bytes:
+    """Columns (events.SENT_SCHEMA) as an Arrow IPC stream whose columns are named as EventColumns."""
+    buffer = io.BytesIO()
+    pl.DataFrame(columns, schema=SENT_SCHEMA).rename(convert.COLUMN_FIELDS).write_ipc_stream(buffer)
+    return buffer.getvalue()
 
 
 def start_replica(url: str, prefix: str) -> tuple[subprocess.Popen, int]:
