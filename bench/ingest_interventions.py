@@ -8,9 +8,9 @@ PostgreSQL, with every business check on.
 The service runs as --replicas processes (`quitus serve interventions`, as deployed: one per
 core), authentication off (the embedded admin, whose recorded_at is honoured as a backfill),
 on fresh schemas ``bench_<random>_*`` dropped at the end. Events are generated (timed apart)
-and serialised into EventBatch messages before the clock starts: by default as one Arrow IPC
-stream per batch (arrow_ipc, as a loader holding its data in polars sends them); with --form
-columns as one EventColumns message (the bulk form in plain protobuf), with --form rows one
+and serialised into EventBatch messages before the clock starts: by default as one EventColumns
+message per batch (the bulk form in plain protobuf); with --form arrow as one Arrow IPC stream
+per batch (arrow_ipc, as a loader holding its data in polars sends them), with --form rows one
 InterventionEvent message per event. The service checks and stores every form alike. Each of --streams client
 processes (contractors' systems are separate processes) streams the events of its share of the
 contractors, so a ticket's events stay in order, to replica (stream number mod replicas).
@@ -70,8 +70,8 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=50_000)
     parser.add_argument("--replicas", type=int, default=2, help="server processes")
     parser.add_argument("--streams", type=int, default=4, help="concurrent IngestEvents streams, one process each")
-    parser.add_argument("--form", choices=["arrow", "columns", "rows"], default="arrow",
-                        help="batches as an Arrow IPC stream, as EventColumns, or one InterventionEvent "
+    parser.add_argument("--form", choices=["columns", "arrow", "rows"], default="columns",
+                        help="batches as EventColumns, as an Arrow IPC stream, or one InterventionEvent "
                              "message per event")
     parser.add_argument("--database-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     parser.add_argument("--baseline-sample", type=int, default=20_000)
