@@ -55,6 +55,14 @@ def _ticket_frame(states: list[TicketState], columns: list[str]) -> pl.DataFrame
     return frame.with_columns(_time(c) for c in TICKET_TIMES if c in columns)
 
 
+# The record as the contractor sent it, for the rejection log: every field sent, the event's
+# instant in ISO 8601 (the recorded instant is the rejection's received_at).
+_PAYLOAD_JSON = pl.struct(
+    *[name for name in SENT_SCHEMA if name not in ("event_us", "recorded_us")],
+    event_time=pl.col("event_us").cast(pl.Datetime("us", "UTC")).dt.strftime("%Y-%m-%dT%H:%M:%S%.f%:z"),
+).struct.json_encode()
+
+
 def _rejections(outcome: BatchOutcome, received_at: datetime, sender: str | None) -> pl.DataFrame:
     """The batch's refused records with their findings, in batch order."""
     findings = pl.DataFrame(
@@ -66,14 +74,6 @@ def _rejections(outcome: BatchOutcome, received_at: datetime, sender: str | None
     return findings.join(sent, on="index").sort("index").select(
         "contractor_id", "record_key", "fingerprint", "rule", "field", "reason",
         pl.lit(received_at, pl.Datetime("us", "UTC")).alias("received_at"), "payload_json")
-
-
-# The record as the contractor sent it, for the rejection log: every field sent, the event's
-# instant in ISO 8601 (the recorded instant is the rejection's received_at).
-_PAYLOAD_JSON = pl.struct(
-    *[name for name in SENT_SCHEMA if name not in ("event_us", "recorded_us")],
-    event_time=pl.col("event_us").cast(pl.Datetime("us", "UTC")).dt.strftime("%Y-%m-%dT%H:%M:%S%.f%:z"),
-).struct.json_encode()
 
 
 # kind of portfolio record -> its table, parents before children (see references.PARENTS)
