@@ -72,15 +72,24 @@ def event_columns(columns: pb.EventColumns) -> dict[str, pl.Series]:
         if len(values) == size:
             out[name] = pl.Series(name, values, dtype=dtype)
         elif not values:
-            out[name] = pl.repeat(empty_value(name), size, dtype=dtype, eager=True).alias(name)
+            out[name] = _empty_column(name, size, dtype)
         else:
             field = COLUMN_FIELDS.get(name, name)
             raise InvalidRequest(f"columns.{field} has {len(values)} entries for a batch of {size} events",
                                  field=f"columns.{field}")
-    kinds = out["kind"]
-    # An unknown number stays visible (as its digits) to be refused as unknown_kind.
-    out["kind"] = kinds.replace_strict(_KIND_OF_NUMBER, default=kinds.cast(pl.String), return_dtype=pl.String)
+    out["kind"] = _kind_names(out["kind"])
     return out
+
+
+def _kind_names(numbers: pl.Series) -> pl.Series:
+    """EventKind numbers as names; an unknown number stays visible (as its digits) to be refused
+    as unknown_kind."""
+    return numbers.replace_strict(_KIND_OF_NUMBER, default=numbers.cast(pl.String), return_dtype=pl.String)
+
+
+def _empty_column(name: str, size: int, dtype: pl.DataType) -> pl.Series:
+    """A field not given for any of ``size`` events."""
+    return pl.repeat(empty_value(name), size, dtype=dtype, eager=True).alias(name)
 
 
 def arrow_columns(data: bytes) -> dict[str, pl.Series]:
@@ -99,7 +108,7 @@ def arrow_columns(data: bytes) -> dict[str, pl.Series]:
         if field in frame.columns:
             out[name] = _arrow_column(frame[field], name, field)
         else:
-            out[name] = pl.repeat(empty_value(name), frame.height, dtype=SENT_SCHEMA[name], eager=True).alias(name)
+            out[name] = _empty_column(name, frame.height, SENT_SCHEMA[name])
     return out
 
 
@@ -112,7 +121,7 @@ def _arrow_column(values: pl.Series, name: str, field: str) -> pl.Series:
     convert without loss is refused, naming the column."""
     dtype, wanted = values.dtype, SENT_SCHEMA[name]
     if name == "kind" and dtype.is_integer():
-        values = values.replace_strict(_KIND_OF_NUMBER, default=values.cast(pl.String), return_dtype=pl.String)
+        values = _kind_names(values)
     elif name in ("event_us", "recorded_us") and isinstance(dtype, pl.Datetime):
         if dtype.time_zone is None:
             raise InvalidRequest(f"arrow_ipc.{field} holds timestamps with no time zone", field=f"arrow_ipc.{field}")
