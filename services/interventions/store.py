@@ -15,7 +15,14 @@ from services.interventions.lifecycle import TicketState
 from services.interventions.portfolio import ContractInfo, PortfolioIndex, ServiceCodeInfo
 from services.interventions.references import key_column
 from services.interventions.rules import BatchOutcome
-from services.runtime.db import insert_frame, serialised_writes, update_frame, upsert, upsert_frame
+from services.runtime.db import (
+    insert_frame,
+    key_lookups_only,
+    serialised_writes,
+    update_frame,
+    upsert,
+    upsert_frame,
+)
 
 TICKET_COLUMNS = [f.name for f in fields(TicketState)]
 # What an event may change on a stored ticket (the rest is fixed by its request).
@@ -201,7 +208,7 @@ class InterventionStore:
             cols = ", ".join(f"(extract(epoch from {c}) * 1000000)::bigint" if c in TICKET_TIMES else c
                              for c in TICKET_COLUMNS)
             joined = "\x1f".join(ids)
-            with conn.connection.driver_connection.cursor(binary=True) as cur:
+            with key_lookups_only(conn), conn.connection.driver_connection.cursor(binary=True) as cur:
                 if joined.count("\x1f") == max(len(ids) - 1, 0):
                     # The ids as one text parameter: adapting a list of thousands of strings costs more.
                     cur.execute(f"SELECT {cols} FROM interventions WHERE id = ANY(string_to_array(%s, %s))",

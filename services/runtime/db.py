@@ -180,7 +180,7 @@ def update_frame(conn: Connection, table: Table, frame: pl.DataFrame, key_column
         tmp = _staged(conn, table, frame)
         assignments = ", ".join(f'"{c}" = s."{c}"' for c in others)
         matching = " AND ".join(f't."{k}" = s."{k}"' for k in keys)
-        with _key_lookups_only(conn):
+        with key_lookups_only(conn):
             conn.exec_driver_sql(f'UPDATE "{table.name}" AS t SET {assignments} FROM "{tmp}" AS s WHERE {matching}')
     else:
         plain = _sqlite_values(frame.select(*others, *keys))
@@ -191,14 +191,19 @@ def update_frame(conn: Connection, table: Table, frame: pl.DataFrame, key_column
 
 
 @contextmanager
-def _key_lookups_only(conn: Connection) -> Iterator[None]:
-    """Join a staged batch to its table by looking each key up in the table's index.
+def key_lookups_only(conn: Connection) -> Iterator[None]:
+    """Find a batch's rows by looking each key up in the table's index (PostgreSQL; a no-op
+    elsewhere).
 
     The planner, costing pages as if read from disk and going by statistics that lag behind
-    a growing table, prefers to hash the whole table: a cost that grows with the table, paid
-    at every batch, while a batch touches a few thousand rows. Hash and merge joins are off
-    until the statement ends (for this transaction only, then put back as they were)."""
-    names = ("enable_hashjoin", "enable_mergejoin")
+    a growing table, prefers to scan or hash the whole table: a cost that grows with the table,
+    paid at every batch, while a batch touches a few thousand rows. Sequential scans, hash and
+    merge joins are off until the block ends (for this transaction only, then put back as they
+    were). A scan stays possible where there is no index to use, as of a staged batch."""
+    if conn.dialect.name != "postgresql":
+        yield
+        return
+    names = ("enable_seqscan", "enable_hashjoin", "enable_mergejoin")
     before = conn.exec_driver_sql(
         "SELECT " + ", ".join(f"current_setting('{n}'), set_config('{n}', 'off', true)" for n in names)).one()
     try:

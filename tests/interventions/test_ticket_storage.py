@@ -46,3 +46,21 @@ def test_ticket_ids_sort_byte_by_byte_whatever_the_database_locale(pg_url, schem
     service.ingest_batch(convert.batch_columns([request("C1", r, T0, ug="U1") for r in ("a", "Z", "b")]), EMBEDDED)
     assert [t["id"] for t in service.store.search(contractor_id="C1")] == ["C1/Z", "C1/a", "C1/b"]
     service.store.engine.dispose()
+
+
+def test_a_batch_reads_its_tickets_by_key_not_by_scanning_them_all(pg_url, schema_prefix):
+    """The states read of a batch looks its tickets up in the key index: a scan of every ticket
+    would cost each batch more as the years of tickets pile up. The tables are left without
+    statistics (as between two autovacuum runs), where the planner chose to scan."""
+    service = replica(pg_url, schema_prefix + "interventions")
+    import_fixture_portfolio(service)
+    refs = [f"T-{n}" for n in range(2000)]
+    service.ingest_batch(convert.batch_columns([request("C1", r, T0, ug="U1") for r in refs]), EMBEDDED)
+    with service.store.engine.begin() as conn:
+        states = service.store.load_states(conn, [f"C1/{r}" for r in refs[::4]] + ["C1/unknown"])
+        seq_scans, index_scans = conn.execute(text(
+            "SELECT seq_scan, idx_scan FROM pg_stat_xact_user_tables "
+            "WHERE schemaname = current_schema() AND relname = 'interventions'")).one()
+    assert len(states) == 500
+    assert (seq_scans, index_scans > 0) == (0, True)
+    service.store.engine.dispose()

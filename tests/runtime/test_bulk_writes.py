@@ -48,18 +48,19 @@ def test_insert_update_and_upsert_frames(database):
 
 
 def test_update_frame_leaves_the_planner_settings_as_it_found_them(pg_url, schema_prefix):
-    """update_frame turns hash and merge joins off for its own statement on PostgreSQL; the rest
-    of the transaction, and a setting the session chose, must not notice."""
+    """update_frame turns sequential scans, hash and merge joins off for its own statement on
+    PostgreSQL; the rest of the transaction, and a setting the session chose, must not notice."""
     engine = make_engine(pg_url, schema_prefix + "bulk")
     metadata.create_all(engine)
-    settings = "SELECT current_setting('enable_hashjoin'), current_setting('enable_mergejoin')"
+    settings = ("SELECT current_setting('enable_seqscan'), current_setting('enable_hashjoin'), "
+                "current_setting('enable_mergejoin')")
     with engine.begin() as conn:
         insert_frame(conn, things, frame([("a", "first", 1, None)]))
         update_frame(conn, things, frame([("a", "", 2, None)]).drop("label"), ["id"])
-        assert conn.exec_driver_sql(settings).one() == ("on", "on")
+        assert conn.exec_driver_sql(settings).one() == ("on", "on", "on")
         conn.exec_driver_sql("SET enable_mergejoin = off")
         update_frame(conn, things, frame([("a", "", 3, None)]).drop("label"), ["id"])
-        assert conn.exec_driver_sql(settings).one() == ("on", "off")
+        assert conn.exec_driver_sql(settings).one() == ("on", "on", "off")
         conn.exec_driver_sql("RESET enable_mergejoin")
     assert stored(engine) == [("a", "first", 3, None)]
     engine.dispose()
