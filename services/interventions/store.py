@@ -231,13 +231,14 @@ class InterventionStore:
         """Fingerprints of stored events with these (intervention, sequence) keys."""
         found: dict[tuple[str, int], str] = {}
         ev = m.intervention_events.c
-        for start in range(0, len(keys), 500):
-            chunk = keys[start:start + 500]
-            rows = conn.execute(
-                select(ev.intervention_id, ev.sequence, ev.fingerprint).where(
-                    tuple_(ev.intervention_id, ev.sequence).in_(chunk))
-            )
-            found.update({(r.intervention_id, r.sequence): r.fingerprint for r in rows})
+        with key_lookups_only(conn):
+            for start in range(0, len(keys), 500):
+                chunk = keys[start:start + 500]
+                rows = conn.execute(
+                    select(ev.intervention_id, ev.sequence, ev.fingerprint).where(
+                        tuple_(ev.intervention_id, ev.sequence).in_(chunk))
+                )
+                found.update({(r.intervention_id, r.sequence): r.fingerprint for r in rows})
         return found
 
     def write_outcome(self, conn, outcome: BatchOutcome, received_at: datetime, sender: str | None = None) -> None:

@@ -49,18 +49,20 @@ def test_ticket_ids_sort_byte_by_byte_whatever_the_database_locale(pg_url, schem
 
 
 def test_a_batch_reads_its_tickets_by_key_not_by_scanning_them_all(pg_url, schema_prefix):
-    """The states read of a batch looks its tickets up in the key index: a scan of every ticket
-    would cost each batch more as the years of tickets pile up. The tables are left without
-    statistics (as between two autovacuum runs), where the planner chose to scan."""
+    """The states read of a batch looks its tickets up in the key index, and so does the read of
+    the stored fingerprints of possible re-sends: a scan of every ticket or event would cost each
+    batch more as the years pile up. The tables are left without statistics (as between two
+    autovacuum runs), where the planner chose to scan the tickets."""
     service = replica(pg_url, schema_prefix + "interventions")
     import_fixture_portfolio(service)
     refs = [f"T-{n}" for n in range(2000)]
     service.ingest_batch(convert.batch_columns([request("C1", r, T0, ug="U1") for r in refs]), EMBEDDED)
     with service.store.engine.begin() as conn:
         states = service.store.load_states(conn, [f"C1/{r}" for r in refs[::4]] + ["C1/unknown"])
-        seq_scans, index_scans = conn.execute(text(
-            "SELECT seq_scan, idx_scan FROM pg_stat_xact_user_tables "
-            "WHERE schemaname = current_schema() AND relname = 'interventions'")).one()
-    assert len(states) == 500
-    assert (seq_scans, index_scans > 0) == (0, True)
+        fingerprints = service.store.load_fingerprints(conn, [(f"C1/{r}", 1) for r in refs[::100]] + [("C1/T-1", 2)])
+        scans = {table: (seq, used_index) for table, seq, used_index in conn.execute(text(
+            "SELECT relname, seq_scan, idx_scan > 0 FROM pg_stat_xact_user_tables "
+            "WHERE schemaname = current_schema() AND relname IN ('interventions', 'intervention_events')"))}
+    assert (len(states), len(fingerprints)) == (500, 20)
+    assert scans == {"interventions": (0, True), "intervention_events": (0, True)}
     service.store.engine.dispose()
