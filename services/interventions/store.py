@@ -247,7 +247,8 @@ class InterventionStore:
         Rejections are filed under ``sender`` when the caller is a contractor: a record claiming
         another contractor's id is the sender's fault, not the other's."""
         # Rows go in key order: each index page then takes its batch's entries one after the
-        # other while it is at hand (PostgreSQL spends about a sixth less on the events' COPY).
+        # other while it is at hand (PostgreSQL spends a tenth less on the events' COPY:
+        # bench/copy_order.py).
         insert_frame(conn, m.intervention_events, outcome.accepted.select(
             "intervention_id", "sequence", "contractor_id", "kind", _time("event_us").alias("event_time"),
             _time("recorded").alias("recorded_at"), "visit_number", "quitus_document", "quitus_signed_by",

@@ -199,18 +199,19 @@ def key_lookups_only(conn: Connection) -> Iterator[None]:
     a growing table, prefers to scan or hash the whole table: a cost that grows with the table,
     paid at every batch, while a batch touches a few thousand rows. Sequential scans, hash and
     merge joins are off until the block ends (for this transaction only, then put back as they
-    were). A scan stays possible where there is no index to use, as of a staged batch."""
+    were). A scan stays possible where there is no index to use, as of a staged batch.
+
+    Should a statement in the block fail, its error goes out as it came (a deadlock or a
+    duplicate key is what the ingest retries): the transaction is aborted, and rolling it back
+    puts the settings back."""
     if conn.dialect.name != "postgresql":
         yield
         return
     names = ("enable_seqscan", "enable_hashjoin", "enable_mergejoin")
     before = conn.exec_driver_sql(
         "SELECT " + ", ".join(f"current_setting('{n}'), set_config('{n}', 'off', true)" for n in names)).one()
-    try:
-        yield
-    finally:
-        conn.exec_driver_sql("SELECT " + ", ".join(f"set_config('{n}', %s, true)" for n in names),
-                             tuple(before[0::2]))
+    yield
+    conn.exec_driver_sql("SELECT " + ", ".join(f"set_config('{n}', %s, true)" for n in names), tuple(before[0::2]))
 
 
 def _staged(conn: Connection, table: Table, frame: pl.DataFrame) -> str:

@@ -3,9 +3,11 @@ with a four-row table whose end state is written out by hand."""
 from datetime import UTC, datetime
 
 import polars as pl
+import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, select
+from sqlalchemy import exc as sa_exc
 
-from services.runtime.db import UTCDateTime, insert_frame, make_engine, update_frame, upsert_frame
+from services.runtime.db import UTCDateTime, insert_frame, key_lookups_only, make_engine, update_frame, upsert_frame
 
 metadata = MetaData()
 things = Table(
@@ -63,4 +65,17 @@ def test_update_frame_leaves_the_planner_settings_as_it_found_them(pg_url, schem
         assert conn.exec_driver_sql(settings).one() == ("on", "on", "off")
         conn.exec_driver_sql("RESET enable_mergejoin")
     assert stored(engine) == [("a", "first", 3, None)]
+    engine.dispose()
+
+
+def test_an_error_under_key_lookups_only_comes_out_as_itself(pg_url, schema_prefix):
+    """A statement failing under the guard (a deadlock, a duplicate key) must reach the caller as
+    that error, which the ingest retries, not as "transaction aborted" from putting the settings
+    back: the rollback puts them back anyway."""
+    engine = make_engine(pg_url, schema_prefix + "bulk")
+    with pytest.raises(sa_exc.DataError, match="division by zero"), engine.begin() as conn, \
+            key_lookups_only(conn):
+        conn.exec_driver_sql("SELECT 1 / 0")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SHOW enable_seqscan").scalar() == "on"
     engine.dispose()
