@@ -13,6 +13,7 @@ from typing import Any
 
 import polars as pl
 from psycopg import errors as pg_errors
+from psycopg.pq import TransactionStatus
 from sqlalchemy import Connection, DateTime, Engine, Table, create_engine, event, text
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.types import TypeDecorator
@@ -203,15 +204,25 @@ def key_lookups_only(conn: Connection) -> Iterator[None]:
 
     Should a statement in the block fail, its error goes out as it came (a deadlock or a
     duplicate key is what the ingest retries): the transaction is aborted, and rolling it back
-    puts the settings back."""
+    puts the settings back. After any other error the settings are put back at once."""
     if conn.dialect.name != "postgresql":
         yield
         return
     names = ("enable_seqscan", "enable_hashjoin", "enable_mergejoin")
     before = conn.exec_driver_sql(
         "SELECT " + ", ".join(f"current_setting('{n}'), set_config('{n}', 'off', true)" for n in names)).one()
-    yield
-    conn.exec_driver_sql("SELECT " + ", ".join(f"set_config('{n}', %s, true)" for n in names), tuple(before[0::2]))
+
+    def put_back() -> None:
+        conn.exec_driver_sql("SELECT " + ", ".join(f"set_config('{n}', %s, true)" for n in names),
+                             tuple(before[0::2]))
+
+    try:
+        yield
+    except BaseException:
+        if conn.connection.driver_connection.info.transaction_status != TransactionStatus.INERROR:
+            put_back()
+        raise
+    put_back()
 
 
 def _staged(conn: Connection, table: Table, frame: pl.DataFrame) -> str:

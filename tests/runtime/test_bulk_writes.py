@@ -71,11 +71,14 @@ def test_update_frame_leaves_the_planner_settings_as_it_found_them(pg_url, schem
 def test_an_error_under_key_lookups_only_comes_out_as_itself(pg_url, schema_prefix):
     """A statement failing under the guard (a deadlock, a duplicate key) must reach the caller as
     that error, which the ingest retries, not as "transaction aborted" from putting the settings
-    back: the rollback puts them back anyway."""
+    back: the rollback puts them back anyway. After an error that leaves the transaction usable,
+    the rest of the transaction plans as before."""
     engine = make_engine(pg_url, schema_prefix + "bulk")
     with pytest.raises(sa_exc.DataError, match="division by zero"), engine.begin() as conn, \
             key_lookups_only(conn):
         conn.exec_driver_sql("SELECT 1 / 0")
-    with engine.connect() as conn:
-        assert conn.exec_driver_sql("SHOW enable_seqscan").scalar() == "on"
+    with engine.begin() as conn:
+        with pytest.raises(KeyError), key_lookups_only(conn):
+            raise KeyError("a Python error, the transaction still usable")
+        assert conn.exec_driver_sql("SELECT current_setting('enable_seqscan')").scalar() == "on"
     engine.dispose()
