@@ -287,21 +287,30 @@ def columnar(events) -> pb.EventColumns:
     return convert.to_event_columns(convert.batch_columns(events))
 
 
+def ingest_case() -> list:
+    """The life cycle of C1/T-1, then a request for a unit that does not exist (index 6)."""
+    bad = event("C1", "T-9", 1, "REQUESTED", T0, contract_id="K1", service_code="MS-CUR", ug_id="U404",
+                criticality="normal")
+    return [*lifecycle("T-1"), bad]
+
+
+def assert_stored_as_the_ingest_case(stub, metadata, batch: pb.EventBatch) -> None:
+    """``batch`` holds ingest_case() in some form: its ack and the stored ticket."""
+    (ack,) = stub.IngestEvents(iter([batch]), metadata=metadata)
+    assert (ack.batch_id, ack.received, ack.accepted, ack.duplicates) == (batch.batch_id, 7, 6, 0)
+    assert [(r.index, r.rule, r.field) for r in ack.rejected] == [(6, "unknown_unit", "ug_id")]
+    got = stub.GetIntervention(pb.GetInterventionRequest(id="C1/T-1"), metadata=metadata)
+    assert (got.status, got.visits, got.cost_eur, [t.sequence for t in got.timeline]) == (
+        pb.CLOSED_STATUS, 1, 90.0, [1, 2, 3, 4, 5, 6])
+    assert got.timeline[4].quitus_document == "PV-1"
+
+
 def test_a_batch_sent_as_columns_is_checked_like_rows_and_is_the_same_events(service):
     """The ingest test's batch, as columns: same ack (the bad unit at index 6), same ticket; the
     same events re-sent one message each are identical re-sends."""
     stub, tokens, _ = service
     admin = bearer(tokens.issue("admin"))
-    bad = event("C1", "T-9", 1, "REQUESTED", T0, contract_id="K1", service_code="MS-CUR", ug_id="U404",
-                criticality="normal")
-    (ack,) = stub.IngestEvents(iter([pb.EventBatch(batch_id="c", columns=columnar([*lifecycle("T-1"), bad]))]),
-                               metadata=admin)
-    assert (ack.batch_id, ack.received, ack.accepted, ack.duplicates) == ("c", 7, 6, 0)
-    assert [(r.index, r.rule, r.field) for r in ack.rejected] == [(6, "unknown_unit", "ug_id")]
-    got = stub.GetIntervention(pb.GetInterventionRequest(id="C1/T-1"), metadata=admin)
-    assert (got.status, got.visits, got.cost_eur, [t.sequence for t in got.timeline]) == (
-        pb.CLOSED_STATUS, 1, 90.0, [1, 2, 3, 4, 5, 6])
-    assert got.timeline[4].quitus_document == "PV-1"
+    assert_stored_as_the_ingest_case(stub, admin, pb.EventBatch(batch_id="c", columns=columnar(ingest_case())))
     (again,) = send(stub, admin, lifecycle("T-1"))
     assert (again.accepted, again.duplicates, len(again.rejected)) == (0, 6, 0)
 
@@ -329,16 +338,7 @@ def test_a_batch_sent_as_arrow_is_checked_like_rows_and_is_the_same_events(servi
     re-sent as columns are identical re-sends (recorded_at left out is "not given" either way)."""
     stub, tokens, _ = service
     admin = bearer(tokens.issue("admin"))
-    bad = event("C1", "T-9", 1, "REQUESTED", T0, contract_id="K1", service_code="MS-CUR", ug_id="U404",
-                criticality="normal")
-    batch = pb.EventBatch(batch_id="a", arrow_ipc=arrow_stream([*lifecycle("T-1"), bad]))
-    (ack,) = stub.IngestEvents(iter([batch]), metadata=admin)
-    assert (ack.batch_id, ack.received, ack.accepted, ack.duplicates) == ("a", 7, 6, 0)
-    assert [(r.index, r.rule, r.field) for r in ack.rejected] == [(6, "unknown_unit", "ug_id")]
-    got = stub.GetIntervention(pb.GetInterventionRequest(id="C1/T-1"), metadata=admin)
-    assert (got.status, got.visits, got.cost_eur, [t.sequence for t in got.timeline]) == (
-        pb.CLOSED_STATUS, 1, 90.0, [1, 2, 3, 4, 5, 6])
-    assert got.timeline[4].quitus_document == "PV-1"
+    assert_stored_as_the_ingest_case(stub, admin, pb.EventBatch(batch_id="a", arrow_ipc=arrow_stream(ingest_case())))
     (again,) = stub.IngestEvents(iter([pb.EventBatch(batch_id="c", columns=columnar(lifecycle("T-1")))]),
                                  metadata=admin)
     assert (again.accepted, again.duplicates, len(again.rejected)) == (0, 6, 0)
