@@ -13,6 +13,7 @@ figure is the CPU time of the PostgreSQL backend (from /proc, the database being
 machine): the median over the rounds, with the spread; also the wall time and the table's and
 key's sizes. The last line printed is a JSON object with the figures.
 """
+
 import argparse
 import json
 import os
@@ -59,13 +60,24 @@ def batch_frame(keys: list[tuple[str, int]], seed: int) -> pl.DataFrame:
     rng = random.Random(seed)
     at = datetime(2025, 3, 1, 10, tzinfo=UTC)
     ids, sequences = zip(*keys, strict=True)
-    return pl.DataFrame({
-        "intervention_id": ids, "sequence": sequences, "contractor_id": [i[:3] for i in ids],
-        "kind": ["VISIT_ENDED"] * len(ids), "event_time": [at] * len(ids), "recorded_at": [at] * len(ids),
-        "visit_number": [1] * len(ids), "quitus_document": [""] * len(ids), "quitus_signed_by": [""] * len(ids),
-        "cost_eur": [12.5] * len(ids), "note": [""] * len(ids), "warnings": [""] * len(ids),
-        "fingerprint": [f"{rng.getrandbits(128):032x}" for _ in ids],
-    }, schema_overrides={"sequence": pl.Int32, "visit_number": pl.Int32})
+    return pl.DataFrame(
+        {
+            "intervention_id": ids,
+            "sequence": sequences,
+            "contractor_id": [i[:3] for i in ids],
+            "kind": ["VISIT_ENDED"] * len(ids),
+            "event_time": [at] * len(ids),
+            "recorded_at": [at] * len(ids),
+            "visit_number": [1] * len(ids),
+            "quitus_document": [""] * len(ids),
+            "quitus_signed_by": [""] * len(ids),
+            "cost_eur": [12.5] * len(ids),
+            "note": [""] * len(ids),
+            "warnings": [""] * len(ids),
+            "fingerprint": [f"{rng.getrandbits(128):032x}" for _ in ids],
+        },
+        schema_overrides={"sequence": pl.Int32, "visit_number": pl.Int32},
+    )
 
 
 def backend_cpu_s(conn) -> float:
@@ -89,7 +101,8 @@ def run(url: str, batches: list[pl.DataFrame]) -> dict:
             cpu, wall = backend_cpu_s(conn) - cpu, time.perf_counter() - wall
             heap, key = conn.exec_driver_sql(
                 "SELECT pg_relation_size('intervention_events') / 8192, "
-                "pg_relation_size('intervention_events_pkey') / 8192").one()
+                "pg_relation_size('intervention_events_pkey') / 8192"
+            ).one()
         return {"backend_cpu_s": cpu, "wall_s": wall, "heap_pages": heap, "key_pages": key}
     finally:
         engine.dispose()
@@ -105,7 +118,7 @@ def main() -> None:
     parser.add_argument("--database-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     args = parser.parse_args()
     keys = arrival_order(args.events, args.seed)
-    arrival = [batch_frame(keys[s:s + args.batch_size], args.seed + s) for s in range(0, len(keys), args.batch_size)]
+    arrival = [batch_frame(keys[s : s + args.batch_size], args.seed + s) for s in range(0, len(keys), args.batch_size)]
     by_key = [frame.sort("intervention_id", "sequence") for frame in arrival]
     results: dict[str, list[dict]] = {"arrival": [], "by_key": []}
     for round_ in range(args.rounds):
@@ -114,22 +127,31 @@ def main() -> None:
             result = run(args.database_url, batches)
             results[order].append(result)
             cpu = result["backend_cpu_s"]
-            print(f"round {round_ + 1}, {order:7s}: {len(keys):,} events, PostgreSQL CPU {cpu:.2f} s "
-                  f"({len(keys) / cpu:,.0f} events per CPU-second), wall {result['wall_s']:.2f} s, "
-                  f"heap {result['heap_pages']:,} pages, key {result['key_pages']:,} pages")
+            print(
+                f"round {round_ + 1}, {order:7s}: {len(keys):,} events, PostgreSQL CPU {cpu:.2f} s "
+                f"({len(keys) / cpu:,.0f} events per CPU-second), wall {result['wall_s']:.2f} s, "
+                f"heap {result['heap_pages']:,} pages, key {result['key_pages']:,} pages"
+            )
     cpu = {order: [r["backend_cpu_s"] for r in runs] for order, runs in results.items()}
     median = {order: statistics.median(values) for order, values in cpu.items()}
     for order, values in cpu.items():
         print(f"{order:7s}: PostgreSQL CPU median {median[order]:.2f} s, from {min(values):.2f} to {max(values):.2f} s")
-    print(json.dumps({
-        "events": len(keys), "batch_size": args.batch_size, "rounds": args.rounds,
-        "arrival_cpu_s": round(median["arrival"], 2), "by_key_cpu_s": round(median["by_key"], 2),
-        "arrival_cpu_s_range": [round(min(cpu["arrival"]), 2), round(max(cpu["arrival"]), 2)],
-        "by_key_cpu_s_range": [round(min(cpu["by_key"]), 2), round(max(cpu["by_key"]), 2)],
-        "by_key_events_per_cpu_s": round(len(keys) / median["by_key"]),
-        "baseline_events_per_cpu_s": round(len(keys) / median["arrival"]),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-    }))
+    print(
+        json.dumps(
+            {
+                "events": len(keys),
+                "batch_size": args.batch_size,
+                "rounds": args.rounds,
+                "arrival_cpu_s": round(median["arrival"], 2),
+                "by_key_cpu_s": round(median["by_key"], 2),
+                "arrival_cpu_s_range": [round(min(cpu["arrival"]), 2), round(max(cpu["arrival"]), 2)],
+                "by_key_cpu_s_range": [round(min(cpu["by_key"]), 2), round(max(cpu["by_key"]), 2)],
+                "by_key_events_per_cpu_s": round(len(keys) / median["by_key"]),
+                "baseline_events_per_cpu_s": round(len(keys) / median["arrival"]),
+                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ per event), into a table of the same shape, with no business check at all.
 
 The last line printed is a JSON object with the figures.
 """
+
 import argparse
 import io
 import json
@@ -70,9 +71,12 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=50_000)
     parser.add_argument("--replicas", type=int, default=2, help="server processes")
     parser.add_argument("--streams", type=int, default=4, help="concurrent IngestEvents streams, one process each")
-    parser.add_argument("--form", choices=["columns", "arrow", "rows"], default="columns",
-                        help="batches as EventColumns, as an Arrow IPC stream, or one InterventionEvent "
-                             "message per event")
+    parser.add_argument(
+        "--form",
+        choices=["columns", "arrow", "rows"],
+        default="columns",
+        help="batches as EventColumns, as an Arrow IPC stream, or one InterventionEvent message per event",
+    )
     parser.add_argument("--database-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     parser.add_argument("--baseline-sample", type=int, default=20_000)
     parser.add_argument("--baseline-commit-every", type=int, default=1)
@@ -83,28 +87,35 @@ def main() -> None:
     started = time.perf_counter()
     p = portfolio.generate_portfolio(args.dwellings, args.seed)
     c = contracts.generate_contractors(p, args.seed)
-    events = interventions.generate_events(p, c, args.seed, datetime(args.year, 1, 1, tzinfo=UTC),
-                                           datetime(args.year + 1, 1, 1, tzinfo=UTC))
+    events = interventions.generate_events(
+        p, c, args.seed, datetime(args.year, 1, 1, tzinfo=UTC), datetime(args.year + 1, 1, 1, tzinfo=UTC)
+    )
     generation_s = time.perf_counter() - started
-    print(f"generation: {len(p.units):,} units, {len(c.contractors)} contractors, {len(events):,} events "
-          f"in {generation_s:.1f} s")
+    print(
+        f"generation: {len(p.units):,} units, {len(c.contractors)} contractors, {len(events):,} events "
+        f"in {generation_s:.1f} s"
+    )
     started = time.perf_counter()
     stream_of = stream_of_contractor(events.per_contractor(), args.streams)
     streams = serialised_streams(events, args.batch_size, stream_of, args.streams, args.form)
     serialise_s = time.perf_counter() - started
-    print(f"serialisation: {sum(len(s) for s in streams):,} batches of up to {args.batch_size} events, "
-          f"{sum(len(b) for s in streams for b in s) / 1e6:.0f} MB, in {serialise_s:.1f} s (not timed below); "
-          f"events per stream: {', '.join(f'{n:,}' for n in stream_loads(events.per_contractor(), stream_of))}")
+    print(
+        f"serialisation: {sum(len(s) for s in streams):,} batches of up to {args.batch_size} events, "
+        f"{sum(len(b) for s in streams for b in s) / 1e6:.0f} MB, in {serialise_s:.1f} s (not timed below); "
+        f"events per stream: {', '.join(f'{n:,}' for n in stream_loads(events.per_contractor(), stream_of))}"
+    )
 
     prefix = f"bench_{uuid.uuid4().hex[:8]}_"
     replicas = [start_replica(args.database_url, prefix) for _ in range(args.replicas)]
-    channel = grpc.insecure_channel(f"127.0.0.1:{replicas[0][1]}",
-                                    options=[("grpc.max_receive_message_length", 64 << 20)])
+    channel = grpc.insecure_channel(
+        f"127.0.0.1:{replicas[0][1]}", options=[("grpc.max_receive_message_length", 64 << 20)]
+    )
     try:
         started = time.perf_counter()
         records = portfolio.records(p) + contracts.records(c)
         pb_grpc.InterventionsStub(channel).ImportPortfolio(
-            iter([pb.PortfolioBatch(records=records[i:i + 5000]) for i in range(0, len(records), 5000)]))
+            iter([pb.PortfolioBatch(records=records[i : i + 5000]) for i in range(0, len(records), 5000)])
+        )
         print(f"portfolio import: {len(records):,} records in {time.perf_counter() - started:.1f} s")
         del p, c, records
 
@@ -117,18 +128,25 @@ def main() -> None:
         warned = sum(len(a.warnings) for a in acks)
         received = sum(a.received for a in acks)
         events_per_s = received / ingest_s
-        print(f"ingest: {received:,} events in {ingest_s:.1f} s = {events_per_s:,.0f} events/s, "
-              f"{args.replicas} replica(s), {args.streams} stream(s), {args.form}; "
-              f"accepted {accepted:,}, rejected {rejected:,}, "
-              f"duplicates {duplicates:,}, warnings {warned:,}")
-        print(f"PostgreSQL during the ingest: {wal['wal_bytes'] / received:,.0f} WAL bytes and "
-              f"{wal['wal_fpi'] / received:.3f} full-page images per event, {wal['checkpoints']} checkpoint(s)")
+        print(
+            f"ingest: {received:,} events in {ingest_s:.1f} s = {events_per_s:,.0f} events/s, "
+            f"{args.replicas} replica(s), {args.streams} stream(s), {args.form}; "
+            f"accepted {accepted:,}, rejected {rejected:,}, "
+            f"duplicates {duplicates:,}, warnings {warned:,}"
+        )
+        print(
+            f"PostgreSQL during the ingest: {wal['wal_bytes'] / received:,.0f} WAL bytes and "
+            f"{wal['wal_fpi'] / received:.3f} full-page images per event, {wal['checkpoints']} checkpoint(s)"
+        )
         del streams
 
-        baseline_events_per_s = baseline(args.database_url, prefix, events, args.baseline_sample,
-                                         args.baseline_commit_every)
-        print(f"baseline (ORM, one object per event, a commit per {args.baseline_commit_every} event(s), "
-              f"no checks): {baseline_events_per_s:,.0f} events/s on {args.baseline_sample:,} events")
+        baseline_events_per_s = baseline(
+            args.database_url, prefix, events, args.baseline_sample, args.baseline_commit_every
+        )
+        print(
+            f"baseline (ORM, one object per event, a commit per {args.baseline_commit_every} event(s), "
+            f"no checks): {baseline_events_per_s:,.0f} events/s on {args.baseline_sample:,} events"
+        )
     finally:
         channel.close()
         for process, _ in replicas:
@@ -139,18 +157,36 @@ def main() -> None:
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     # ru_maxrss of the children: the largest of the replicas and client processes.
     peak_child_rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"peak RSS: bench process (generator) {peak_rss_mb:,.0f} MB, largest replica or client "
-          f"{peak_child_rss_mb:,.0f} MB")
-    print(json.dumps({
-        "events_per_s": round(events_per_s), "baseline_events_per_s": round(baseline_events_per_s),
-        "speedup": round(events_per_s / baseline_events_per_s, 1), "peak_rss_mb": round(peak_rss_mb),
-        "events": len(events), "received": received, "accepted": accepted, "rejected": rejected,
-        "duplicates": duplicates, "warnings": warned, "generation_s": round(generation_s, 1),
-        "ingest_s": round(ingest_s, 1), "dwellings": args.dwellings, "batch_size": args.batch_size,
-        "replicas": args.replicas, "streams": args.streams, "form": args.form,
-        "peak_replica_or_client_rss_mb": round(peak_child_rss_mb),
-        "wal_bytes_per_event": round(wal["wal_bytes"] / received), "checkpoints": wal["checkpoints"],
-    }))
+    print(
+        f"peak RSS: bench process (generator) {peak_rss_mb:,.0f} MB, largest replica or client "
+        f"{peak_child_rss_mb:,.0f} MB"
+    )
+    print(
+        json.dumps(
+            {
+                "events_per_s": round(events_per_s),
+                "baseline_events_per_s": round(baseline_events_per_s),
+                "speedup": round(events_per_s / baseline_events_per_s, 1),
+                "peak_rss_mb": round(peak_rss_mb),
+                "events": len(events),
+                "received": received,
+                "accepted": accepted,
+                "rejected": rejected,
+                "duplicates": duplicates,
+                "warnings": warned,
+                "generation_s": round(generation_s, 1),
+                "ingest_s": round(ingest_s, 1),
+                "dwellings": args.dwellings,
+                "batch_size": args.batch_size,
+                "replicas": args.replicas,
+                "streams": args.streams,
+                "form": args.form,
+                "peak_replica_or_client_rss_mb": round(peak_child_rss_mb),
+                "wal_bytes_per_event": round(wal["wal_bytes"] / received),
+                "checkpoints": wal["checkpoints"],
+            }
+        )
+    )
 
 
 def wal_activity(url: str) -> dict[str, int]:
@@ -158,18 +194,29 @@ def wal_activity(url: str) -> dict[str, int]:
     again (full-page images), one cause of the run-to-run spread."""
     engine = create_engine(url)
     with engine.connect() as conn:
-        row = conn.execute(text(
-            "SELECT wal_bytes::bigint, wal_fpi, (SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter) "
-            "FROM pg_stat_wal")).one()
+        row = conn.execute(
+            text(
+                "SELECT wal_bytes::bigint, wal_fpi, (SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter) "
+                "FROM pg_stat_wal"
+            )
+        ).one()
     engine.dispose()
     return dict(zip(("wal_bytes", "wal_fpi", "checkpoints"), row, strict=True))
 
 
 def machine() -> None:
-    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                  if line.startswith("model name")), platform.processor())
-    print(f"machine: {os.cpu_count()} CPUs ({model}), Python {platform.python_version()}, "
-          f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    print(
+        f"machine: {os.cpu_count()} CPUs ({model}), Python {platform.python_version()}, "
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+    )
 
 
 def stream_of_contractor(events_per_contractor: Counter, streams: int) -> dict[str, int]:
@@ -189,8 +236,9 @@ def stream_loads(events_per_contractor: Counter, stream_of: dict[str, int]) -> l
     return loads
 
 
-def serialised_streams(events: interventions.Events, size: int, stream_of: dict[str, int], streams: int,
-                       form: str) -> list[list[bytes]]:
+def serialised_streams(
+    events: interventions.Events, size: int, stream_of: dict[str, int], streams: int, form: str
+) -> list[list[bytes]]:
     """EventBatch bytes per stream, each contractor's events in one stream; ``form`` "rows" sends
     one InterventionEvent message per event, "columns" one EventColumns message per batch, "arrow"
     one Arrow IPC stream per batch."""
@@ -233,10 +281,17 @@ def start_replica(url: str, prefix: str) -> tuple[subprocess.Popen, int]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = {**os.environ, "QUITUS_DATABASE_URL": url, "QUITUS_SCHEMA_PREFIX": prefix, "QUITUS_AUTH_ENABLED": "false",
-           "QUITUS_INTERVENTIONS_PORT": str(port), "QUITUS_LOG_LEVEL": "WARNING"}
-    process = subprocess.Popen([sys.executable, "-m", "services.cli", "serve", "interventions"], env=env,
-                               stdout=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "QUITUS_DATABASE_URL": url,
+        "QUITUS_SCHEMA_PREFIX": prefix,
+        "QUITUS_AUTH_ENABLED": "false",
+        "QUITUS_INTERVENTIONS_PORT": str(port),
+        "QUITUS_LOG_LEVEL": "WARNING",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "services.cli", "serve", "interventions"], env=env, stdout=subprocess.DEVNULL
+    )
     health = health_pb2_grpc.HealthStub(grpc.insecure_channel(f"127.0.0.1:{port}"))
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -263,8 +318,10 @@ def _send(port: int, batches: list[bytes], results: "mp.Queue", go: "mp.Event") 
 def ingest(ports: list[int], streams: list[list[bytes]]) -> tuple[list[pb.BatchAck], float]:
     context = mp.get_context("fork")  # the children inherit the serialised batches without copying them
     results, go = context.Queue(), context.Event()
-    clients = [context.Process(target=_send, args=(ports[i % len(ports)], stream, results, go))
-               for i, stream in enumerate(streams)]
+    clients = [
+        context.Process(target=_send, args=(ports[i % len(ports)], stream, results, go))
+        for i, stream in enumerate(streams)
+    ]
     for client in clients:
         client.start()
     time.sleep(1.0)  # every client connected and waiting
@@ -284,6 +341,7 @@ class Base(DeclarativeBase):
 
 class BaselineEvent(Base):
     """The shape of services/interventions/models.py intervention_events."""
+
     __tablename__ = "baseline_events"
     intervention_id: Mapped[str] = mapped_column(String(140), primary_key=True)
     sequence: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -307,18 +365,29 @@ def baseline(url: str, prefix: str, events: interventions.Events, sample: int, c
     rows = []
     for e in events[:sample]:
         key = (f"{e.contractor_id}/{e.external_ref}", e.sequence)
-        if key not in seen:                      # identical re-sends would break the primary key
+        if key not in seen:  # identical re-sends would break the primary key
             seen.add(key)
             rows.append(e)
     started = time.perf_counter()
     with Session(engine) as session:
         for n, e in enumerate(rows, start=1):
-            session.add(BaselineEvent(
-                intervention_id=f"{e.contractor_id}/{e.external_ref}", sequence=e.sequence,
-                contractor_id=e.contractor_id, kind=KIND_NAMES[e.kind], event_time=e.event_time.ToDatetime(UTC),
-                recorded_at=e.recorded_at.ToDatetime(UTC), visit_number=e.visit_number,
-                quitus_document=e.quitus_document, quitus_signed_by=e.quitus_signed_by, cost_eur=e.cost_eur,
-                note=e.note, warnings="", fingerprint=""))
+            session.add(
+                BaselineEvent(
+                    intervention_id=f"{e.contractor_id}/{e.external_ref}",
+                    sequence=e.sequence,
+                    contractor_id=e.contractor_id,
+                    kind=KIND_NAMES[e.kind],
+                    event_time=e.event_time.ToDatetime(UTC),
+                    recorded_at=e.recorded_at.ToDatetime(UTC),
+                    visit_number=e.visit_number,
+                    quitus_document=e.quitus_document,
+                    quitus_signed_by=e.quitus_signed_by,
+                    cost_eur=e.cost_eur,
+                    note=e.note,
+                    warnings="",
+                    fingerprint="",
+                )
+            )
             if n % commit_every == 0:
                 session.commit()
         session.commit()
@@ -330,8 +399,11 @@ def baseline(url: str, prefix: str, events: interventions.Events, sample: int, c
 def drop_schemas(url: str, prefix: str) -> None:
     engine = create_engine(url)
     with engine.begin() as conn:
-        for schema in conn.execute(text("SELECT nspname FROM pg_namespace WHERE nspname LIKE :p"),
-                                   {"p": prefix + "%"}).scalars().all():
+        for schema in (
+            conn.execute(text("SELECT nspname FROM pg_namespace WHERE nspname LIKE :p"), {"p": prefix + "%"})
+            .scalars()
+            .all()
+        ):
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
     engine.dispose()
 

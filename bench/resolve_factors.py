@@ -7,6 +7,7 @@ baseline resolves a sample of the same lines one call per line, as a per-record 
 would. Both must give the same factor for each sampled line. The last line printed is a JSON
 object with the figures.
 """
+
 import argparse
 import json
 import os
@@ -52,8 +53,10 @@ def activities(n: int) -> pl.DataFrame:
         (pl.lit(FIRST_DAY) + pl.duration(days=idx.hash(11) % DAYS)).alias("date"),
         ((idx.hash(13) % 100_000).cast(pl.Float64) / 10).alias("quantity"),
     )
-    return lines.join(mix, on="k", maintain_order="left").drop("k").with_columns(
-        pl.lit("FR").alias("country"), pl.lit("").alias("variant")
+    return (
+        lines.join(mix, on="k", maintain_order="left")
+        .drop("k")
+        .with_columns(pl.lit("FR").alias("country"), pl.lit("").alias("variant"))
     )
 
 
@@ -68,10 +71,14 @@ def main() -> None:
     conversions = parse_conversions(read_text_csv(FACTORS_DIR / "conversions.csv"), units)
     ademe = load_set(FACTORS_DIR / "ademe_base_carbone" / "23.6", units)
     lines = activities(args.lines)
-    print(f"machine: nproc={os.cpu_count()} python={platform.python_version()} polars={pl.__version__} "
-          f"{platform.machine()}")
-    print(f"set: {ademe.label} {ademe.content_hash}; {lines.height} lines, "
-          f"{lines.select('carrier', 'unit', 'usage', 'boundary', 'date').n_unique()} distinct activities")
+    print(
+        f"machine: nproc={os.cpu_count()} python={platform.python_version()} polars={pl.__version__} "
+        f"{platform.machine()}"
+    )
+    print(
+        f"set: {ademe.label} {ademe.content_hash}; {lines.height} lines, "
+        f"{lines.select('carrier', 'unit', 'usage', 'boundary', 'date').n_unique()} distinct activities"
+    )
 
     resolve(ademe, conversions, lines.head(1000))  # warm-up
     timings, result = [], None
@@ -81,8 +88,10 @@ def main() -> None:
         timings.append(time.perf_counter() - start)
     batch_s = statistics.median(timings)
     assert result.height == lines.height and result["factor_key"].null_count() == 0
-    print(f"batch join: median {batch_s:.3f} s over {args.repeat} runs (min {min(timings):.3f} s), "
-          f"total {result['kgco2e'].sum() / 1000:,.1f} tCO2e")
+    print(
+        f"batch join: median {batch_s:.3f} s over {args.repeat} runs (min {min(timings):.3f} s), "
+        f"total {result['kgco2e'].sum() / 1000:,.1f} tCO2e"
+    )
 
     sample = lines.head(args.baseline_sample)
     start = time.perf_counter()

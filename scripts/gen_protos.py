@@ -6,6 +6,7 @@
 protoc writes imports as ``from quitus.x.v1 import y_pb2``; they are rewritten to
 ``services.api.quitus...`` so the generated code is one importable package.
 """
+
 import argparse
 import filecmp
 import re
@@ -25,8 +26,15 @@ IMPORT = re.compile(r"^(from|import) quitus\.", re.MULTILINE)
 def generate(out: Path) -> None:
     files = sorted(str(p.relative_to(PROTOS)) for p in PROTOS.rglob("*.proto"))
     include = Path(protoc.__file__).parent / "_proto"
-    args = ["protoc", f"-I{PROTOS}", f"-I{include}", f"--python_out={out}", f"--grpc_python_out={out}",
-            f"--pyi_out={out}", *files]
+    args = [
+        "protoc",
+        f"-I{PROTOS}",
+        f"-I{include}",
+        f"--python_out={out}",
+        f"--grpc_python_out={out}",
+        f"--pyi_out={out}",
+        *files,
+    ]
     if protoc.main(args) != 0:
         sys.exit("protoc failed")
     for path in out.rglob("*.py*"):

@@ -5,6 +5,7 @@
 It diffs the models against a scratch SQLite file brought to the current head, so the revision
 holds only what changed since.
 """
+
 import sys
 import tempfile
 from pathlib import Path

@@ -1,4 +1,5 @@
 """The ``quitus`` command: demo, serve, tokens, and one group per service."""
+
 import gc
 import importlib
 import logging
@@ -48,8 +49,10 @@ def serve(service: str = typer.Argument(..., help=f"One of: {', '.join(SERVERS)}
 
 
 @tokens_app.command("issue")
-def issue_token(role: str = typer.Option(..., help="admin | service | csr_officer | auditor | contractor:<id>"),
-                label: str = typer.Option("", help="Who or what holds it.")) -> None:
+def issue_token(
+    role: str = typer.Option(..., help="admin | service | csr_officer | auditor | contractor:<id>"),
+    label: str = typer.Option("", help="Who or what holds it."),
+) -> None:
     """Create a token; it is printed once and only its hash is kept."""
     engine = make_engine(get_settings().database_url, get_settings().schema_prefix + "auth")
     upgrade(engine, "services.runtime")

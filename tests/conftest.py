@@ -3,6 +3,7 @@
 A test that needs PostgreSQL or RabbitMQ skips when it is unreachable on a developer laptop;
 with QUITUS_REQUIRE_SERVICES=1 (set by .ci/run) it fails instead.
 """
+
 import os
 import socket
 import uuid
@@ -55,8 +56,11 @@ def schema_prefix():
     if _reachable(PG_URL, 5432):
         engine = create_engine(PG_URL)
         with engine.begin() as conn:
-            schemas = conn.execute(text("SELECT nspname FROM pg_namespace WHERE nspname LIKE :p"),
-                                   {"p": prefix + "%"}).scalars().all()
+            schemas = (
+                conn.execute(text("SELECT nspname FROM pg_namespace WHERE nspname LIKE :p"), {"p": prefix + "%"})
+                .scalars()
+                .all()
+            )
             for schema in schemas:
                 conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         engine.dispose()

@@ -413,7 +413,6 @@ class ConsumptionServicer(pb_grpc.ConsumptionServicer):
                 )
             yield out
 
-
     def ExportChargeControl(self, request, context) -> Iterator[pb.ChargeControlBatch]:
         start, end = _period(request.period)
         given = to_datetime(request.as_of)

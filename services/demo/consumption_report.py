@@ -37,8 +37,15 @@ def print_consumption(console: Console, s: dict) -> None:
 
 
 def _per_year(console: Console, s: dict) -> None:
-    table = Table("carrier (unit)", "year", "quantity", "kWh PCI", "estimated", "cost EUR",
-                  title="Consumption per carrier and year")
+    table = Table(
+        "carrier (unit)",
+        "year",
+        "quantity",
+        "kWh PCI",
+        "estimated",
+        "cost EUR",
+        title="Consumption per carrier and year",
+    )
     for r in s["per_year"]:
         table.add_row(
             f"{r['carrier']} ({r['unit']})",
@@ -54,8 +61,9 @@ def _per_year(console: Console, s: dict) -> None:
         "heating oil stays in litres (no sourced litre -> kWh PCI conversion is supplied); water has none. "
         "Estimated: the share resting on estimated readings or on a gap split across months."
     )
-    table = Table("year", "heating kWh PCI", "weather-normalised", "ratio",
-                  title="Collective heating, weather-normalised")
+    table = Table(
+        "year", "heating kWh PCI", "weather-normalised", "ratio", title="Collective heating, weather-normalised"
+    )
     for r in s["heating"]:
         ratio = r["normalised_kwh"] / r["kwh_pci"] if r["kwh_pci"] else None
         table.add_row(str(r["year"]), _num(r["kwh_pci"]), _num(r["normalised_kwh"]), _num(ratio, 3))
@@ -80,12 +88,25 @@ def _anomalies(console: Console, s: dict) -> None:
 
 
 def _charges(console: Console, s: dict) -> None:
-    table = Table("charge category", "dwellings", "provisions", "costs", "balance", "short",
-                  title=f"Charge control {s['charges_year']}: provisions against recoverable costs (EUR)")
+    table = Table(
+        "charge category",
+        "dwellings",
+        "provisions",
+        "costs",
+        "balance",
+        "short",
+        title=f"Charge control {s['charges_year']}: provisions against recoverable costs (EUR)",
+    )
     for r in s["charges"]:
         balance = r["provisions_eur"] - r["recoverable_cost_eur"]
-        table.add_row(r["category"], f"{r['dwellings']:,}", _num(r["provisions_eur"]), _num(r["recoverable_cost_eur"]),
-                      _num(balance), f"{r['buildings_short']}/{r['buildings']}")
+        table.add_row(
+            r["category"],
+            f"{r['dwellings']:,}",
+            _num(r["provisions_eur"]),
+            _num(r["recoverable_cost_eur"]),
+            _num(balance),
+            f"{r['buildings_short']}/{r['buildings']}",
+        )
     console.print(table)
     console.print(
         "Read back through ExportChargeControl: provisions as stored per dwelling and month, costs of each building's "

@@ -5,6 +5,7 @@ has one contract for one trade family, over a perimeter of whole territories or,
 trade has more contractors than territories, of residences. Prices, deadlines and
 recoverable shares are demo values, not regulated or contractual figures.
 """
+
 import random
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,7 +20,7 @@ ELECTRIC_VAN_SHARE = 0.2
 
 # Deadlines in hours (time to first visit, time to repair) per criticality: demo values.
 CURATIVE_DEADLINES = {"urgent": (4, 24), "normal": (24, 120), "low": (72, 240)}
-PREVENTIVE_DEADLINES = {"normal": (168, 336)}      # a plan visit within a week of its order
+PREVENTIVE_DEADLINES = {"normal": (168, 336)}  # a plan visit within a week of its order
 DIAGNOSTIC_DEADLINES = {"normal": (120, 240), "low": (240, 480)}
 DEADLINES = {pb.CURATIVE: CURATIVE_DEADLINES, pb.PREVENTIVE: PREVENTIVE_DEADLINES, pb.DIAGNOSTIC: DIAGNOSTIC_DEADLINES}
 
@@ -27,27 +28,47 @@ DEADLINES = {pb.CURATIVE: CURATIVE_DEADLINES, pb.PREVENTIVE: PREVENTIVE_DEADLINE
 @dataclass(frozen=True, slots=True)
 class Trade:
     name: str
-    label: str                                   # contractor names: "<label> <city>"
-    weight: float                                # share of the contractors
-    codes: tuple[tuple[str, int, float], ...]    # (service code, nature, unit price EUR)
-    plan: tuple[str, str, int] | None            # (service code, equipment kind, interval days)
-    recoverable_share: float                     # demo value, not the décret 87-713 rules
+    label: str  # contractor names: "<label> <city>"
+    weight: float  # share of the contractors
+    codes: tuple[tuple[str, int, float], ...]  # (service code, nature, unit price EUR)
+    plan: tuple[str, str, int] | None  # (service code, equipment kind, interval days)
+    recoverable_share: float  # demo value, not the décret 87-713 rules
 
 
 TRADES = (
-    Trade("multiservice", "Multiservices", 0.40,
-          (("MS-CUR", pb.CURATIVE, 95.0), ("MS-DIAG", pb.DIAGNOSTIC, 140.0)), None, 0.10),
-    Trade("cleaning", "Propreté", 0.24, (("CLEAN-PRV", pb.PREVENTIVE, 38.0),),
-          ("CLEAN-PRV", "common_areas", 7), 0.75),
-    Trade("heating", "Thermique", 0.16,
-          (("HEAT-PRV", pb.PREVENTIVE, 120.0), ("HEAT-CUR", pb.CURATIVE, 230.0)),
-          ("HEAT-PRV", "boiler_room", 30), 0.60),
-    Trade("lift", "Ascenseurs", 0.12,
-          (("LIFT-PRV", pb.PREVENTIVE, 55.0), ("LIFT-CUR", pb.CURATIVE, 190.0)),
-          ("LIFT-PRV", "lift", 42), 0.73),
-    Trade("car_park_door", "Portes & Accès", 0.08,
-          (("DOOR-PRV", pb.PREVENTIVE, 65.0), ("DOOR-CUR", pb.CURATIVE, 160.0)),
-          ("DOOR-PRV", "car_park_door", 91), 0.50),
+    Trade(
+        "multiservice",
+        "Multiservices",
+        0.40,
+        (("MS-CUR", pb.CURATIVE, 95.0), ("MS-DIAG", pb.DIAGNOSTIC, 140.0)),
+        None,
+        0.10,
+    ),
+    Trade("cleaning", "Propreté", 0.24, (("CLEAN-PRV", pb.PREVENTIVE, 38.0),), ("CLEAN-PRV", "common_areas", 7), 0.75),
+    Trade(
+        "heating",
+        "Thermique",
+        0.16,
+        (("HEAT-PRV", pb.PREVENTIVE, 120.0), ("HEAT-CUR", pb.CURATIVE, 230.0)),
+        ("HEAT-PRV", "boiler_room", 30),
+        0.60,
+    ),
+    Trade(
+        "lift",
+        "Ascenseurs",
+        0.12,
+        (("LIFT-PRV", pb.PREVENTIVE, 55.0), ("LIFT-CUR", pb.CURATIVE, 190.0)),
+        ("LIFT-PRV", "lift", 42),
+        0.73,
+    ),
+    Trade(
+        "car_park_door",
+        "Portes & Accès",
+        0.08,
+        (("DOOR-PRV", pb.PREVENTIVE, 65.0), ("DOOR-CUR", pb.CURATIVE, 160.0)),
+        ("DOOR-PRV", "car_park_door", 91),
+        0.50,
+    ),
 )
 
 
@@ -106,39 +127,72 @@ def _add_contractor(result: Contracting, portfolio: Portfolio, trade: Trade, sha
     number = len(result.contractors) + 1
     cid = f"C{number:02d}"
     territories = list(dict.fromkeys(t for t, _, _ in share))
-    whole = {t for t in territories if sum(1 for r in portfolio.residences if r.territory_id == t)
-             == sum(1 for c in share if c[0] == t)}
+    whole = {
+        t
+        for t in territories
+        if sum(1 for r in portfolio.residences if r.territory_id == t) == sum(1 for c in share if c[0] == t)
+    }
     home = portfolio.cities[territories[0]]
-    result.contractors.append(pb.Contractor(
-        id=cid, name=f"{trade.label} {home.name} {number:02d}",
-        vehicle_profile="electric_van" if rng.random() < ELECTRIC_VAN_SHARE else "diesel_van"))
+    result.contractors.append(
+        pb.Contractor(
+            id=cid,
+            name=f"{trade.label} {home.name} {number:02d}",
+            vehicle_profile="electric_van" if rng.random() < ELECTRIC_VAN_SHARE else "diesel_van",
+        )
+    )
     base_cities = [home] + ([portfolio.cities[territories[-1]]] if len(territories) > 1 else [])
     if len(base_cities) == 1 and rng.random() < 0.4:
-        base_cities.append(home)                      # a second depot in the same conurbation
+        base_cities.append(home)  # a second depot in the same conurbation
     for n, city in enumerate(base_cities, start=1):
-        result.bases.append(pb.ContractorBase(
-            id=f"{cid}-B{n}", contractor_id=cid, name=f"Dépôt {city.name} {n}",
-            latitude=round(city.latitude + rng.uniform(-0.12, 0.12), 5),
-            longitude=round(city.longitude + rng.uniform(-0.16, 0.16), 5)))
-    codes = [pb.ServiceCode(code=code, trade=trade.name, nature=nature, unit_price_eur=price,
-                            deadlines=[pb.Deadline(criticality=c, intervene_hours=i, repair_hours=r)
-                                       for c, (i, r) in DEADLINES[nature].items()])
-             for code, nature, price in trade.codes]
-    plans = [pb.PreventivePlan(service_code=trade.plan[0], equipment_kind=trade.plan[1],
-                               interval_days=trade.plan[2])] if trade.plan else []
+        result.bases.append(
+            pb.ContractorBase(
+                id=f"{cid}-B{n}",
+                contractor_id=cid,
+                name=f"Dépôt {city.name} {n}",
+                latitude=round(city.latitude + rng.uniform(-0.12, 0.12), 5),
+                longitude=round(city.longitude + rng.uniform(-0.16, 0.16), 5),
+            )
+        )
+    codes = [
+        pb.ServiceCode(
+            code=code,
+            trade=trade.name,
+            nature=nature,
+            unit_price_eur=price,
+            deadlines=[
+                pb.Deadline(criticality=c, intervene_hours=i, repair_hours=r) for c, (i, r) in DEADLINES[nature].items()
+            ],
+        )
+        for code, nature, price in trade.codes
+    ]
+    plans = (
+        [pb.PreventivePlan(service_code=trade.plan[0], equipment_kind=trade.plan[1], interval_days=trade.plan[2])]
+        if trade.plan
+        else []
+    )
     start, end = int(CONTRACTS_START.timestamp()), int(CONTRACTS_END.timestamp())
-    result.contracts.append(pb.Contract(
-        id=f"K{number:02d}", contractor_id=cid, reference=f"M2023-{trade.name[:4].upper()}-{number:03d}",
-        starts_at={"seconds": start}, ends_at={"seconds": end},
-        territory_ids=[t for t in territories if t in whole],
-        residence_ids=[r for t, r, _ in share if t not in whole],
-        trades=[trade.name], service_codes=codes, preventive_plans=plans,
-        recoverable_share=trade.recoverable_share))
+    result.contracts.append(
+        pb.Contract(
+            id=f"K{number:02d}",
+            contractor_id=cid,
+            reference=f"M2023-{trade.name[:4].upper()}-{number:03d}",
+            starts_at={"seconds": start},
+            ends_at={"seconds": end},
+            territory_ids=[t for t in territories if t in whole],
+            residence_ids=[r for t, r, _ in share if t not in whole],
+            trades=[trade.name],
+            service_codes=codes,
+            preventive_plans=plans,
+            recoverable_share=trade.recoverable_share,
+        )
+    )
 
 
 def records(contracting: Contracting) -> list[pb.PortfolioRecord]:
     """Contractors, their bases, then contracts."""
     R = pb.PortfolioRecord
-    return ([R(contractor=c) for c in contracting.contractors]
-            + [R(contractor_base=b) for b in contracting.bases]
-            + [R(contract=k) for k in contracting.contracts])
+    return (
+        [R(contractor=c) for c in contracting.contractors]
+        + [R(contractor_base=b) for b in contracting.bases]
+        + [R(contract=k) for k in contracting.contracts]
+    )

@@ -15,6 +15,7 @@ services/interventions/rules.py; their ``note`` says so ("demo: breaks <rule>"),
 CLOSED with no QUITUS says "demo: warns closed_without_quitus". A few good records are sent
 twice (identical re-sends). ``expected_issues`` counts all of that from the events.
 """
+
 import math
 import random
 from collections import Counter
@@ -33,23 +34,30 @@ CURATIVE_PER_EQUIPMENT_YEAR = {"lift": 3.5, "boiler_room": 5.0, "car_park_door":
 TRADE_OF_EQUIPMENT = {"lift": "lift", "boiler_room": "heating", "car_park_door": "car_park_door"}
 DIAGNOSTICS_PER_DWELLING_YEAR = 0.15
 MIN_MULTISERVICE_PER_DWELLING_YEAR = 1.0
-COMMON_AREA_SHARE = 0.15            # multiservice tickets on a building's common areas
-PROBLEM_UNIT_SHARE, PROBLEM_UNIT_WEIGHT = 0.02, 8   # recurring faults, for the hit parade
+COMMON_AREA_SHARE = 0.15  # multiservice tickets on a building's common areas
+PROBLEM_UNIT_SHARE, PROBLEM_UNIT_WEIGHT = 0.02, 8  # recurring faults, for the hit parade
 CRITICALITIES = (("urgent", "normal", "low"), (0.12, 0.68, 0.20))
 DIAGNOSTIC_CRITICALITIES = (("normal", "low"), (0.7, 0.3))
 VISIT_COUNTS = ((1, 2, 3), (0.70, 0.22, 0.08))
 DEADLINE_MET = 0.9
 CANCELLED_SHARE = 0.02
-PLAN_VISIT_SKIPPED = 0.04           # due plan visits never ordered (plan compliance below 100 %)
+PLAN_VISIT_SKIPPED = 0.04  # due plan visits never ordered (plan compliance below 100 %)
 PLAN_VISIT_LATE = 0.07
 CLOSED_WITHOUT_QUITUS = 0.01
 DUPLICATE_SHARE = 0.003
 BAD_NOTE, WARN_NOTE = "demo: breaks ", "demo: warns "
 
 DESCRIPTIONS = {
-    "MS-CUR": ("Fuite sous évier", "Porte palière bloquée", "Prise électrique hors service",
-               "Infiltration salle de bain", "Volet roulant bloqué", "Robinetterie à remplacer",
-               "Interphone en panne", "Éclairage parties communes HS"),
+    "MS-CUR": (
+        "Fuite sous évier",
+        "Porte palière bloquée",
+        "Prise électrique hors service",
+        "Infiltration salle de bain",
+        "Volet roulant bloqué",
+        "Robinetterie à remplacer",
+        "Interphone en panne",
+        "Éclairage parties communes HS",
+    ),
     "MS-DIAG": ("Diagnostic humidité", "Diagnostic électricité", "Diagnostic plomberie"),
     "LIFT-CUR": ("Ascenseur en panne", "Porte palière d'ascenseur bloquée"),
     "HEAT-CUR": ("Absence de chauffage", "Absence d'eau chaude", "Pression chaufferie basse"),
@@ -57,8 +65,9 @@ DESCRIPTIONS = {
 }
 
 
-def generate_events(portfolio: Portfolio, contracting: Contracting, seed: int, start: datetime, end: datetime,
-                    bad_share: float = 0.03) -> "Events":
+def generate_events(
+    portfolio: Portfolio, contracting: Contracting, seed: int, start: datetime, end: datetime, bad_share: float = 0.03
+) -> "Events":
     """Every event of [start, end), sorted by recorded_at (stable: a ticket's events keep their order)."""
     rows = _Generator(portfolio, contracting, seed, start, end, bad_share).run()
     rows.sort(key=itemgetter(0))
@@ -86,7 +95,7 @@ class Events(Sequence):
 
     def __iter__(self) -> Iterator[pb.InterventionEvent]:
         for offset in range(0, len(self._rows), 5000):
-            yield from _messages(self._rows[offset:offset + 5000])
+            yield from _messages(self._rows[offset : offset + 5000])
 
     def per_contractor(self) -> Counter:
         """Number of events of each contractor."""
@@ -95,7 +104,7 @@ class Events(Sequence):
     def batches(self, size: int, prefix: str = "demo") -> Iterator[pb.EventBatch]:
         for n, offset in enumerate(range(0, len(self._rows), size)):
             batch = pb.EventBatch(batch_id=f"{prefix}-{n:06d}")
-            _fill(batch.events, self._rows[offset:offset + size])
+            _fill(batch.events, self._rows[offset : offset + size])
             yield batch
 
 
@@ -104,7 +113,7 @@ def batches(events: Sequence[pb.InterventionEvent], size: int, prefix: str = "de
         yield from events.batches(size, prefix)
         return
     for n, offset in enumerate(range(0, len(events), size)):
-        yield pb.EventBatch(batch_id=f"{prefix}-{n:06d}", events=events[offset:offset + size])
+        yield pb.EventBatch(batch_id=f"{prefix}-{n:06d}", events=events[offset : offset + size])
 
 
 def expected_issues(events: Iterable[pb.InterventionEvent]) -> tuple[Counter, Counter, int]:
@@ -133,11 +142,24 @@ def _fill(container, rows: list[tuple]) -> None:
     add = container.add
     for rec, t, cid, ref, seq, kind, fields in rows:
         if fields:
-            add(contractor_id=cid, external_ref=ref, sequence=seq, kind=kind, event_time={"seconds": t},
-                recorded_at={"seconds": rec}, **fields)
+            add(
+                contractor_id=cid,
+                external_ref=ref,
+                sequence=seq,
+                kind=kind,
+                event_time={"seconds": t},
+                recorded_at={"seconds": rec},
+                **fields,
+            )
         else:
-            add(contractor_id=cid, external_ref=ref, sequence=seq, kind=kind, event_time={"seconds": t},
-                recorded_at={"seconds": rec})
+            add(
+                contractor_id=cid,
+                external_ref=ref,
+                sequence=seq,
+                kind=kind,
+                event_time={"seconds": t},
+                recorded_at={"seconds": rec},
+            )
 
 
 class _Contract:
@@ -146,9 +168,14 @@ class _Contract:
     def __init__(self, contract: pb.Contract, buildings: set[str], all_buildings: list[str]) -> None:
         self.id, self.contractor_id = contract.id, contract.contractor_id
         self.trade = contract.trades[0]
-        self.codes = {c.code: (c.nature, c.unit_price_eur, {d.criticality: (d.intervene_hours, d.repair_hours)
-                                                             for d in c.deadlines})
-                      for c in contract.service_codes}
+        self.codes = {
+            c.code: (
+                c.nature,
+                c.unit_price_eur,
+                {d.criticality: (d.intervene_hours, d.repair_hours) for d in c.deadlines},
+            )
+            for c in contract.service_codes
+        }
         self.plans = list(contract.preventive_plans)
         self.buildings = buildings
         self.outside = [b for b in all_buildings if b not in buildings]
@@ -158,8 +185,15 @@ class _Contract:
 
 
 class _Generator:
-    def __init__(self, portfolio: Portfolio, contracting: Contracting, seed: int, start: datetime, end: datetime,
-                 bad_share: float) -> None:
+    def __init__(
+        self,
+        portfolio: Portfolio,
+        contracting: Contracting,
+        seed: int,
+        start: datetime,
+        end: datetime,
+        bad_share: float,
+    ) -> None:
         if end <= start:
             raise ValueError("end must be after start")
         self.rng = random.Random(f"events-{seed}")
@@ -176,8 +210,11 @@ class _Generator:
         self.by_trade: dict[str, dict[str, _Contract]] = {}
         for k in contracting.contracts:
             scope = set(k.territory_ids), set(k.residence_ids), set(k.building_ids)
-            covered = {b.id for b in portfolio.buildings if territory_of[b.residence_id] in scope[0]
-                       or b.residence_id in scope[1] or b.id in scope[2]}
+            covered = {
+                b.id
+                for b in portfolio.buildings
+                if territory_of[b.residence_id] in scope[0] or b.residence_id in scope[1] or b.id in scope[2]
+            }
             contract = _Contract(k, covered, self.building_ids)
             self.contracts.append(contract)
             for bid in covered:
@@ -200,8 +237,10 @@ class _Generator:
         diagnostics = round(DIAGNOSTICS_PER_DWELLING_YEAR * len(dwellings) * self.years)
         self.dwelling_tickets(dwellings, "MS-DIAG", diagnostics)
         dwelling_years = max(len(dwellings) * self.years, 1e-9)
-        rate = max(MIN_MULTISERVICE_PER_DWELLING_YEAR, INTERVENTIONS_PER_DWELLING_YEAR
-                   - (preventive + equipment_curative + diagnostics) / dwelling_years)
+        rate = max(
+            MIN_MULTISERVICE_PER_DWELLING_YEAR,
+            INTERVENTIONS_PER_DWELLING_YEAR - (preventive + equipment_curative + diagnostics) / dwelling_years,
+        )
         multiservice = round(rate * dwelling_years)
         common = round(multiservice * COMMON_AREA_SHARE)
         self.dwelling_tickets(dwellings, "MS-CUR", multiservice - common)
@@ -271,7 +310,7 @@ class _Generator:
         rng, days = self.rng, max(1, (self.end - self.start) // DAY_S)
         while True:
             t = self.start + self.between(0, days) * DAY_S + self.between(7 * HOUR_S, 20 * HOUR_S)
-            winter = math.cos(2 * math.pi * ((t / DAY_S) % 365.25 - 15) / 365.25)   # 1 mid-January
+            winter = math.cos(2 * math.pi * ((t / DAY_S) % 365.25 - 15) / 365.25)  # 1 mid-January
             if not seasonal or rng.random() < 0.55 + 0.45 * winter:
                 return t
 
@@ -285,15 +324,23 @@ class _Generator:
         if rng.random() < PLAN_VISIT_LATE:
             visit += self.between(8 * DAY_S, 20 * DAY_S)
         target = {"building_id": equipment.building_id, "equipment_id": equipment.id}
-        fields = {"contract_id": contract.id, "service_code": code, "criticality": "normal",
-                  "description": f"Visite préventive {equipment.label}", **target}
+        fields = {
+            "contract_id": contract.id,
+            "service_code": code,
+            "criticality": "normal",
+            "description": f"Visite préventive {equipment.label}",
+            **target,
+        }
         evs = [(t0, pb.REQUESTED, fields)]
         if rng.random() < CANCELLED_SHARE:
             evs.append((t0 + self.between(HOUR_S, 3 * DAY_S), pb.CANCELLED, None))
         else:
             end = visit + self.between(1800, 3 * HOUR_S)
-            evs += [(visit, pb.VISIT_STARTED, {"visit_number": 1}), (end, pb.VISIT_ENDED, {"visit_number": 1}),
-                    (end + self.between(0, 1800), pb.RESOLVED, {"cost_eur": contract.codes[code][1]})]
+            evs += [
+                (visit, pb.VISIT_STARTED, {"visit_number": 1}),
+                (end, pb.VISIT_ENDED, {"visit_number": 1}),
+                (end + self.between(0, 1800), pb.RESOLVED, {"cost_eur": contract.codes[code][1]}),
+            ]
             self.sign_off(evs, "landlord")
         self.emit(contract, evs)
 
@@ -307,8 +354,13 @@ class _Generator:
             criticality = rng.choices(*CRITICALITIES)[0]
             visits = rng.choices(*VISIT_COUNTS)[0]
         intervene_h, repair_h = deadlines[criticality]
-        fields = {"contract_id": contract.id, "service_code": code, "criticality": criticality,
-                  "description": rng.choice(DESCRIPTIONS[code]), **target}
+        fields = {
+            "contract_id": contract.id,
+            "service_code": code,
+            "criticality": criticality,
+            "description": rng.choice(DESCRIPTIONS[code]),
+            **target,
+        }
         spans = self.visit_spans(t0, intervene_h, repair_h, visits)
         planned = t0 + min(self.between(300, 4 * HOUR_S), (spans[0][0] - t0) // 2)
         evs = [(t0, pb.REQUESTED, fields), (planned, pb.PLANNED, None)]
@@ -365,7 +417,7 @@ class _Generator:
         for seq, (t, kind, fields) in enumerate(evs, start=1):
             rec = max(rec, t + min(DAY_S, 60 + self.delay()))
             if rec >= self.end:
-                return                                  # not yet known at the end of the period
+                return  # not yet known at the end of the period
             row = (rec, t, cid, ref, seq, kind, fields)
             rows.append(row)
             if rng.random() < DUPLICATE_SHARE and not (fields and fields.get("note", "").startswith(BAD_NOTE)):
@@ -377,8 +429,13 @@ class _Generator:
         """Add one record that breaks one rule, either in this ticket or as a ticket of its own."""
         rng = self.rng
         kinds = [k for _, k, _ in evs]
-        choices = ["unknown_unit", "unknown_service_code", "unknown_criticality", "unknown_intervention",
-                   "event_before_request"]
+        choices = [
+            "unknown_unit",
+            "unknown_service_code",
+            "unknown_criticality",
+            "unknown_intervention",
+            "event_before_request",
+        ]
         if contract.outside:
             choices.append("contract_not_covering_building")
         if pb.VISIT_ENDED in kinds:
@@ -394,16 +451,27 @@ class _Generator:
         rule = rng.choice(choices)
         note = {"note": BAD_NOTE + rule}
         t0, _, request = evs[0]
-        if rule in ("unknown_unit", "unknown_service_code", "unknown_criticality", "contract_not_covering_building",
-                    "unknown_intervention"):
+        if rule in (
+            "unknown_unit",
+            "unknown_service_code",
+            "unknown_criticality",
+            "contract_not_covering_building",
+            "unknown_intervention",
+        ):
             self.spoilt_ticket(contract, rule, t0 + self.between(60, HOUR_S), request, note)
         elif rule == "event_before_request":
             evs.insert(1, (t0 - self.between(HOUR_S, 3 * DAY_S), pb.PLANNED, note))
         elif rule == "visit_end_before_start":
             i = kinds.index(pb.VISIT_ENDED)
             started = evs[i - 1][0]
-            evs.insert(i, (started - min(self.between(600, 2 * HOUR_S), (started - t0) // 2), pb.VISIT_ENDED,
-                           {"visit_number": 1, **note}))
+            evs.insert(
+                i,
+                (
+                    started - min(self.between(600, 2 * HOUR_S), (started - t0) // 2),
+                    pb.VISIT_ENDED,
+                    {"visit_number": 1, **note},
+                ),
+            )
         elif rule == "visit_end_without_start":
             i = kinds.index(pb.VISIT_ENDED)
             evs.insert(i + 1, (evs[i][0] + 60, pb.VISIT_ENDED, {"visit_number": 1, **note}))
@@ -416,7 +484,7 @@ class _Generator:
         elif rule == "missing_field":
             i = kinds.index(pb.QUITUS)
             evs.insert(i, (evs[i][0], pb.QUITUS, {"quitus_signed_by": "tenant", **note}))
-        else:   # event_after_closure
+        else:  # event_after_closure
             evs.append((evs[-1][0] + self.between(HOUR_S, 2 * DAY_S), pb.PLANNED, note))
 
     def spoilt_ticket(self, contract: _Contract, rule: str, t: int, request: dict, note: dict) -> None:
@@ -431,7 +499,7 @@ class _Generator:
             fields["criticality"] = "critique"
         elif rule == "contract_not_covering_building":
             fields = {**fields, "ug_id": "", "building_id": self.rng.choice(contract.outside), "equipment_id": ""}
-        else:   # unknown_intervention: a visit on a ticket never requested
+        else:  # unknown_intervention: a visit on a ticket never requested
             fields, kind = {"visit_number": 1, **note}, pb.VISIT_STARTED
         rec = t + 60 + self.delay()
         if rec < self.end:

@@ -7,6 +7,7 @@ equipment the contracts maintain: lifts (buildings of more than 20 dwellings, i.
 or more), boiler rooms (collective gas or oil heating), car-park doors, and the common areas
 of each building (the cleaning plan's object). Every share below is a demo value.
 """
+
 import math
 import random
 from dataclasses import dataclass, field
@@ -16,13 +17,18 @@ from services.demo.geography import CITIES, RESIDENCE_NAMES, STREETS, City
 
 ORGANISATION_ID = "ORG1"
 # Heating systems of the buildings, with demo shares.
-HEATING_SHARES = {"collective_gas": 0.40, "district_heating": 0.22, "individual_gas": 0.20, "electric": 0.15,
-                  "heating_oil": 0.03}
+HEATING_SHARES = {
+    "collective_gas": 0.40,
+    "district_heating": 0.22,
+    "individual_gas": 0.20,
+    "electric": 0.15,
+    "heating_oil": 0.03,
+}
 BOILER_ROOM_HEATING = frozenset({"collective_gas", "heating_oil"})
-LIFT_ABOVE_DWELLINGS = 20          # about 4 dwellings a floor: more than 20 dwellings = 6 floors or more
-CAR_PARK_SHARE = 0.30              # of buildings with 15 dwellings or more
+LIFT_ABOVE_DWELLINGS = 20  # about 4 dwellings a floor: more than 20 dwellings = 6 floors or more
+CAR_PARK_SHARE = 0.30  # of buildings with 15 dwellings or more
 PARKING_PER_DWELLING = 0.5
-DWELLINGS_PER_TERRITORY = 400      # below 8 x this, fewer territories
+DWELLINGS_PER_TERRITORY = 400  # below 8 x this, fewer territories
 
 
 @dataclass(frozen=True)
@@ -34,7 +40,7 @@ class Portfolio:
     buildings: list[pb.Building]
     units: list[pb.Unit]
     equipment: list[pb.Equipment]
-    cities: dict[str, City] = field(default_factory=dict)   # territory id -> its city
+    cities: dict[str, City] = field(default_factory=dict)  # territory id -> its city
 
     @property
     def dwellings(self) -> int:
@@ -58,9 +64,14 @@ def generate_portfolio(dwellings: int, seed: int) -> Portfolio:
         city_of[tid] = city
         builder.territory(tid, city, share)
     return Portfolio(
-        seed=seed, organisations=[pb.Organisation(id=ORGANISATION_ID, name="Habitat Demo (bailleur social)")],
-        territories=territories, residences=builder.residences, buildings=builder.buildings, units=builder.units,
-        equipment=builder.equipment, cities=city_of,
+        seed=seed,
+        organisations=[pb.Organisation(id=ORGANISATION_ID, name="Habitat Demo (bailleur social)")],
+        territories=territories,
+        residences=builder.residences,
+        buildings=builder.buildings,
+        units=builder.units,
+        equipment=builder.equipment,
+        cities=city_of,
     )
 
 
@@ -83,7 +94,7 @@ class _Builder:
             left -= sizes[-1]
         if not sizes:
             sizes, left = [left], 0
-        sizes[-1] += left                            # a remainder below 8 joins the last building
+        sizes[-1] += left  # a remainder below 8 joins the last building
         while sizes:
             count = min(len(sizes), rng.randint(1, 6))
             self.residence(tid, city, sizes[:count])
@@ -97,15 +108,24 @@ class _Builder:
         lat = city.latitude + rng.gauss(0, 0.03)
         lon = city.longitude + rng.gauss(0, 0.04)
         street, postcode = rng.choice(STREETS), rng.choice(city.postcodes)
-        heating = rng.choices(self._heating, self._heating_weights)[0]   # one plant choice per residence
+        heating = rng.choices(self._heating, self._heating_weights)[0]  # one plant choice per residence
         number = rng.randint(1, 40)
         for size in sizes:
-            self.building(rid, city, size, f"{number} {street}", postcode, lat + rng.gauss(0, 0.0008),
-                          lon + rng.gauss(0, 0.0011), heating)
+            self.building(
+                rid,
+                city,
+                size,
+                f"{number} {street}",
+                postcode,
+                lat + rng.gauss(0, 0.0008),
+                lon + rng.gauss(0, 0.0011),
+                heating,
+            )
             number += rng.choice((2, 4, 6))
 
-    def building(self, rid: str, city: City, size: int, address: str, postcode: str, lat: float, lon: float,
-                 heating: str) -> None:
+    def building(
+        self, rid: str, city: City, size: int, address: str, postcode: str, lat: float, lon: float, heating: str
+    ) -> None:
         rng = self.rng
         bid = f"B{len(self.buildings) + 1:06d}"
         area = 0.0
@@ -113,10 +133,21 @@ class _Builder:
             unit_area = round(min(120.0, max(25.0, rng.gauss(65, 14))), 1)
             area += unit_area
             self.unit(bid, "dwelling", unit_area)
-        self.buildings.append(pb.Building(
-            id=bid, residence_id=rid, address=address, postcode=postcode, city=city.name,
-            latitude=round(lat, 6), longitude=round(lon, 6), heated_area_m2=round(area, 1), dwellings=size,
-            heating_system=heating, weather_station=city.station))
+        self.buildings.append(
+            pb.Building(
+                id=bid,
+                residence_id=rid,
+                address=address,
+                postcode=postcode,
+                city=city.name,
+                latitude=round(lat, 6),
+                longitude=round(lon, 6),
+                heated_area_m2=round(area, 1),
+                dwellings=size,
+                heating_system=heating,
+                weather_station=city.station,
+            )
+        )
         self.equip(bid, "common_areas", "Parties communes")
         if size > LIFT_ABOVE_DWELLINGS:
             for n in range(1 if size <= 40 else 2):
@@ -140,9 +171,11 @@ class _Builder:
 def records(portfolio: Portfolio) -> list[pb.PortfolioRecord]:
     """Every record, parents before children."""
     R = pb.PortfolioRecord
-    return ([R(organisation=o) for o in portfolio.organisations]
-            + [R(territory=t) for t in portfolio.territories]
-            + [R(residence=r) for r in portfolio.residences]
-            + [R(building=b) for b in portfolio.buildings]
-            + [R(unit=u) for u in portfolio.units]
-            + [R(equipment=e) for e in portfolio.equipment])
+    return (
+        [R(organisation=o) for o in portfolio.organisations]
+        + [R(territory=t) for t in portfolio.territories]
+        + [R(residence=r) for r in portfolio.residences]
+        + [R(building=b) for b in portfolio.buildings]
+        + [R(unit=u) for u in portfolio.units]
+        + [R(equipment=e) for e in portfolio.equipment]
+    )

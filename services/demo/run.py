@@ -7,6 +7,7 @@ the units with the most curative interventions, and for the buildings' meters (t
 daily readings) the consumption per carrier and year, weather-normalised heating, charge control
 and the anomalies found.
 """
+
 import time
 from collections import Counter
 from datetime import UTC, date, datetime
@@ -58,8 +59,10 @@ def run_demo(*, dwellings: int, seed: int, database_url: str, out_dir: str, year
     out.mkdir(parents=True, exist_ok=True)
     _fresh_sqlite(database_url)
     settings = Settings(database_url=database_url, auth_enabled=False)
-    console.print(f"[bold]Quitus demo[/bold]: {dwellings:,} dwellings, seed {seed}, year {year}, "
-                  f"database {database_url} (authentication off: embedded default)")
+    console.print(
+        f"[bold]Quitus demo[/bold]: {dwellings:,} dwellings, seed {seed}, year {year}, "
+        f"database {database_url} (authentication off: embedded default)"
+    )
 
     servers = {name: build(settings, port=0) for name, build in SERVERS.items()}
     channels = {}
@@ -70,8 +73,9 @@ def run_demo(*, dwellings: int, seed: int, database_url: str, out_dir: str, year
         summary = {"factor_sets": _publish_factor_sets(factors_grpc.FactorsStub(channels["factors"]))}
         with console.status("Generating the portfolio"):
             portfolio = demo_portfolio.generate_portfolio(dwellings, seed)
-        summary |= _interventions_chain(pb_grpc.InterventionsStub(channels["interventions"]), portfolio, seed, year,
-                                        out)
+        summary |= _interventions_chain(
+            pb_grpc.InterventionsStub(channels["interventions"]), portfolio, seed, year, out
+        )
         summary["consumption"] = _consumption_chain(channels["consumption"], portfolio, seed, year)
     finally:
         for channel in channels.values():
@@ -86,15 +90,19 @@ def run_demo(*, dwellings: int, seed: int, database_url: str, out_dir: str, year
 def _publish_factor_sets(stub: factors_grpc.FactorsStub) -> list[str]:
     """Every factor set shipped under factors/, published through the factors service."""
     units = load_units(FACTORS_DIR / "units.csv")
-    table = Table("set", "version", "factors", "flagged", "content hash",
-                  title="Emission-factor sets published")
+    table = Table("set", "version", "factors", "flagged", "content hash", title="Emission-factor sets published")
     labels = []
     for folder in set_directories(FACTORS_DIR):
         factor_set = load_set(folder, units)
         version = stub.Publish(factors_convert.publish_request(factor_set)).version
         meta = version.metadata
-        table.add_row(meta.name, meta.version, str(version.factor_count), str(version.flagged_count),
-                      version.content_hash[:16] + "…")
+        table.add_row(
+            meta.name,
+            meta.version,
+            str(version.factor_count),
+            str(version.flagged_count),
+            version.content_hash[:16] + "…",
+        )
         labels.append(f"{meta.name}@{meta.version}")
     console.print(table)
     return labels
@@ -109,59 +117,78 @@ def _fresh_sqlite(database_url: str) -> None:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-def _interventions_chain(stub: pb_grpc.InterventionsStub, portfolio: demo_portfolio.Portfolio, seed: int, year: int,
-                         out: Path) -> dict:
+def _interventions_chain(
+    stub: pb_grpc.InterventionsStub, portfolio: demo_portfolio.Portfolio, seed: int, year: int, out: Path
+) -> dict:
     with console.status("Generating contracts and one year of events"):
         contracting = demo_contracts.generate_contractors(portfolio, seed)
         events = demo_interventions.generate_events(
-            portfolio, contracting, seed, datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC))
+            portfolio, contracting, seed, datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
+        )
     records = demo_portfolio.records(portfolio) + demo_contracts.records(contracting)
-    imported = stub.ImportPortfolio(iter([pb.PortfolioBatch(records=records[i:i + 5000])
-                                          for i in range(0, len(records), 5000)]))
+    imported = stub.ImportPortfolio(
+        iter([pb.PortfolioBatch(records=records[i : i + 5000]) for i in range(0, len(records), 5000)])
+    )
     console.print("Portfolio imported: " + ", ".join(f"{n:,} {kind}" for kind, n in sorted(imported.upserted.items())))
 
     totals: Counter = Counter()
     rules: Counter = Counter()
-    with Progress(TextColumn("Ingesting events"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console) as progress:
+    with Progress(
+        TextColumn("Ingesting events"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console
+    ) as progress:
         task = progress.add_task("ingest", total=len(events))
-        batches = (pb.EventBatch(batch_id=str(n), events=events[i:i + BATCH_SIZE])
-                   for n, i in enumerate(range(0, len(events), BATCH_SIZE)))
+        batches = (
+            pb.EventBatch(batch_id=str(n), events=events[i : i + BATCH_SIZE])
+            for n, i in enumerate(range(0, len(events), BATCH_SIZE))
+        )
         for ack in stub.IngestEvents(batches):
-            totals.update(received=ack.received, accepted=ack.accepted, duplicates=ack.duplicates,
-                          rejected=len(ack.rejected), warnings=len(ack.warnings))
+            totals.update(
+                received=ack.received,
+                accepted=ack.accepted,
+                duplicates=ack.duplicates,
+                rejected=len(ack.rejected),
+                warnings=len(ack.warnings),
+            )
             rules.update(f"{r.rule}" for r in ack.rejected)
             rules.update(f"{w.rule} (warning)" for w in ack.warnings)
             progress.advance(task, ack.received)
 
-    console.print(f"\nEvents: {totals['received']:,} received, {totals['accepted']:,} accepted, "
-                  f"{totals['duplicates']:,} identical re-sends ignored, {totals['rejected']:,} rejected, "
-                  f"{totals['warnings']:,} accepted with a warning.")
+    console.print(
+        f"\nEvents: {totals['received']:,} received, {totals['accepted']:,} accepted, "
+        f"{totals['duplicates']:,} identical re-sends ignored, {totals['rejected']:,} rejected, "
+        f"{totals['warnings']:,} accepted with a warning."
+    )
     table = Table("rule", "records", title="Refused or flagged records, by business rule")
     for rule, n in rules.most_common():
         table.add_row(rule, f"{n:,}")
     console.print(table)
     console.print(quality_table(stub.GetDataQuality(pb.DataQualityRequest())))
     top = stub.GetTopUnits(pb.TopUnitsRequest(limit=10))
-    table = Table("UG", "building", "address", "curative interventions",
-                  title="Top 10 units by curative interventions (recurring faults hide a problem)")
+    table = Table(
+        "UG",
+        "building",
+        "address",
+        "curative interventions",
+        title="Top 10 units by curative interventions (recurring faults hide a problem)",
+    )
     for unit in top.units:
         table.add_row(unit.ug_id, unit.building_id, unit.address, str(unit.curative_interventions))
     console.print(table)
     pdf = _scorecard_pdf(stub, year, out)
     console.print(f"\nContractor scorecard: [bold]{pdf}[/bold]")
-    return {"events": dict(totals), "rules": dict(rules), "top_units": [u.ug_id for u in top.units],
-            "pdfs": [str(pdf)]}
+    return {"events": dict(totals), "rules": dict(rules), "top_units": [u.ug_id for u in top.units], "pdfs": [str(pdf)]}
 
 
 def _consumption_chain(channel, portfolio: demo_portfolio.Portfolio, seed: int, year: int) -> dict:
     """Meters of every building, three years of daily readings, weather and prices, through gRPC."""
     first = date(year - CONSUMPTION_YEARS + 1, 1, 1)
     days = (date(year + 1, 1, 1) - first).days + 1  # readings up to 1 January of the next year, midnight
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console) as progress:
-        summary = load_consumption_demo(channel, portfolio.buildings, portfolio.units, seed=seed, first=first,
-                                        days=days, progress=progress)
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console
+    ) as progress:
+        summary = load_consumption_demo(
+            channel, portfolio.buildings, portfolio.units, seed=seed, first=first, days=days, progress=progress
+        )
     print_consumption(console, summary)
     return summary
 
@@ -174,19 +201,28 @@ def _scorecard_pdf(stub: pb_grpc.InterventionsStub, year: int, out: Path) -> Pat
     facts, input_sha = facts_frame(stub.ExportInterventions(request))
     quality = pl.DataFrame(
         [(q.contractor_id, q.passing_share) for q in stub.GetDataQuality(pb.DataQualityRequest()).contractors],
-        schema={"contractor_id": pl.String, "passing_share": pl.Float64}, orient="row")
+        schema={"contractor_id": pl.String, "passing_share": pl.Float64},
+        orient="row",
+    )
     figures = scorecard(facts, quality)
     report = ScorecardReport(
-        title=f"Contractor scorecard {year}", period_start=start, period_end=end, as_of=as_of,
-        rows=figures.to_dicts(), methodology=METHODOLOGY,
+        title=f"Contractor scorecard {year}",
+        period_start=start,
+        period_end=end,
+        as_of=as_of,
+        rows=figures.to_dicts(),
+        methodology=METHODOLOGY,
         manifest={
-            "report": "contractor scorecard", "method_version": METHOD_VERSION, "as_of": as_of.isoformat(),
+            "report": "contractor scorecard",
+            "method_version": METHOD_VERSION,
+            "as_of": as_of.isoformat(),
             "period": f"[{start.date()}, {end.date()})",
             "input interventions export": f"sha256 {input_sha} ({facts.height:,} interventions)",
             "factor set": "none: this report carries no emission figure",
             "data quality": "records passing the business checks, per contractor (target 95 %)",
             "figures": f"sha256 {figures_sha256(figures)}",
-        })
+        },
+    )
     return render(report, out / f"contractor-scorecard-{year}.pdf")
 
 
@@ -194,5 +230,3 @@ def _ts(value: datetime) -> Timestamp:
     ts = Timestamp()
     ts.FromDatetime(value)
     return ts
-
-

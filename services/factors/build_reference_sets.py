@@ -15,6 +15,7 @@ Rules: rows without a value (UNCONFIRMED in the reference) are left out and list
 ``excluded`` metadata; an end of validity on 31 December becomes 1 January of the next year,
 since ``valid_to`` is exclusive; every built set is validated before it is written.
 """
+
 import argparse
 import csv
 import json
@@ -108,8 +109,9 @@ def factor_row(ref: dict, mapping: dict) -> dict:
         "uncertainty_pct": ref["uncertainty_pct"],
         "source": ref["source"],
         "flag": mapping["flag"],
-        "notes": " ".join(x for x in (ref["notes"], mapping["flag_reason"] and f"[{mapping['flag']}: "
-                                      f"{mapping['flag_reason']}]") if x),
+        "notes": " ".join(
+            x for x in (ref["notes"], mapping["flag_reason"] and f"[{mapping['flag']}: {mapping['flag_reason']}]") if x
+        ),
     }
 
 
@@ -126,16 +128,18 @@ def part_rows(total: dict, evidence: list[dict]) -> list[dict]:
         scope = PART_SCOPE.get((total["scope"], boundary))
         if scope is None:
             raise SystemExit(f"{total['key']}: no scope rule for part {boundary} of scope {total['scope']!r}")
-        parts.append({
-            **total,
-            "key": part_key(total["key"], boundary),
-            "activity": f"{total['activity']} - {boundary} part (poste {row['Type poste']})",
-            "boundary": boundary,
-            "kgco2e_per_unit": row["Total poste non décomposé"],
-            "scope": scope,
-            "source": f"{total['source']} poste {row['Type poste']}",
-            "notes": f"Poste of ADEME element {element}, read from {EVIDENCE}. {total['notes']}".strip(),
-        })
+        parts.append(
+            {
+                **total,
+                "key": part_key(total["key"], boundary),
+                "activity": f"{total['activity']} - {boundary} part (poste {row['Type poste']})",
+                "boundary": boundary,
+                "kgco2e_per_unit": row["Total poste non décomposé"],
+                "scope": scope,
+                "source": f"{total['source']} poste {row['Type poste']}",
+                "notes": f"Poste of ADEME element {element}, read from {EVIDENCE}. {total['notes']}".strip(),
+            }
+        )
     if not parts:
         raise SystemExit(f"{total['key']}: split asked but element {element} has no poste in the evidence")
     return parts
@@ -185,8 +189,10 @@ def main() -> None:
     for directory in build(args.reference, args.out):
         factor_set = load_set(directory, units)
         flagged = factor_set.factors.filter(pl.col("flag") != "").height
-        print(f"{factor_set.label}: {factor_set.factors.height} factors ({flagged} flagged), "
-              f"{len(factor_set.metadata.get('excluded', []))} excluded, {factor_set.content_hash}")
+        print(
+            f"{factor_set.label}: {factor_set.factors.height} factors ({flagged} flagged), "
+            f"{len(factor_set.metadata.get('excluded', []))} excluded, {factor_set.content_hash}"
+        )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 """Protobuf <-> domain for quitus.factors.v1. No rule lives here."""
+
 from datetime import date
 
 import polars as pl
@@ -43,8 +44,7 @@ def factors_in(factors) -> pl.DataFrame:
 
 
 def factor_out(row: dict) -> pb.Factor:
-    message = pb.Factor(**{c: _text(row[c]) for c in FACTOR_COLUMNS if c not in ("kgco2e_per_unit",
-                                                                                   "uncertainty_pct")})
+    message = pb.Factor(**{c: _text(row[c]) for c in FACTOR_COLUMNS if c not in ("kgco2e_per_unit", "uncertainty_pct")})
     message.kgco2e_per_unit = row["kgco2e_per_unit"]
     if row["uncertainty_pct"] is not None:
         message.uncertainty_pct = row["uncertainty_pct"]
@@ -52,9 +52,14 @@ def factor_out(row: dict) -> pb.Factor:
 
 
 def version_out(stored: StoredVersion) -> pb.SetVersion:
-    message = pb.SetVersion(metadata=metadata_out(stored.metadata), content_hash=stored.content_hash,
-                            sequence=stored.id, published_by=stored.published_by,
-                            factor_count=stored.factor_count, flagged_count=stored.flagged_count)
+    message = pb.SetVersion(
+        metadata=metadata_out(stored.metadata),
+        content_hash=stored.content_hash,
+        sequence=stored.id,
+        published_by=stored.published_by,
+        factor_count=stored.factor_count,
+        flagged_count=stored.flagged_count,
+    )
     message.published_at.FromDatetime(stored.published_at)
     return message
 
@@ -73,19 +78,37 @@ def activities_in(activities) -> pl.DataFrame:
             "date": [a.date for a in activities],
             "quantity": [a.quantity if a.HasField("quantity") else None for a in activities],
         },
-        schema={"line": pl.Int32, "ref": pl.String, "carrier": pl.String, "unit": pl.String, "usage": pl.String,
-                "country": pl.String, "boundary": pl.String, "variant": pl.String, "date": pl.String,
-                "quantity": pl.Float64},
+        schema={
+            "line": pl.Int32,
+            "ref": pl.String,
+            "carrier": pl.String,
+            "unit": pl.String,
+            "usage": pl.String,
+            "country": pl.String,
+            "boundary": pl.String,
+            "variant": pl.String,
+            "date": pl.String,
+            "quantity": pl.Float64,
+        },
     )
 
 
 def resolution_out(row: dict) -> pb.Resolution:
     message = pb.Resolution(
-        index=row["line"], ref=row["ref"] or "", factor_key=row["factor_key"],
-        factor_activity=row["factor_activity"], factor_value=row["factor_value"], factor_unit=row["factor_unit"],
-        conversion_multiplier=row["conversion_multiplier"], conversion_source=row["conversion_source"],
-        kgco2e_per_unit=row["kgco2e_per_unit"], scope=row["scope"], boundary=row["factor_boundary"],
-        valid_from=_text(row["valid_from"]), valid_to=_text(row["valid_to"]), source=row["source"],
+        index=row["line"],
+        ref=row["ref"] or "",
+        factor_key=row["factor_key"],
+        factor_activity=row["factor_activity"],
+        factor_value=row["factor_value"],
+        factor_unit=row["factor_unit"],
+        conversion_multiplier=row["conversion_multiplier"],
+        conversion_source=row["conversion_source"],
+        kgco2e_per_unit=row["kgco2e_per_unit"],
+        scope=row["scope"],
+        boundary=row["factor_boundary"],
+        valid_from=_text(row["valid_from"]),
+        valid_to=_text(row["valid_to"]),
+        source=row["source"],
         flag=row["flag"],
     )
     if row["kgco2e"] is not None:
@@ -97,5 +120,7 @@ def resolution_out(row: dict) -> pb.Resolution:
 
 def publish_request(factor_set) -> pb.PublishRequest:
     """The Publish call for a set loaded by domain.loading.load_set."""
-    return pb.PublishRequest(metadata=metadata_out(factor_set.metadata),
-                             factors=[factor_out(r) for r in factor_set.factors.iter_rows(named=True)])
+    return pb.PublishRequest(
+        metadata=metadata_out(factor_set.metadata),
+        factors=[factor_out(r) for r in factor_set.factors.iter_rows(named=True)],
+    )

@@ -1,4 +1,5 @@
 """For the embedded demo: publish every set under factors/ into the factors store."""
+
 from pathlib import Path
 
 from services.factors.domain.loading import load_set, set_directories
@@ -10,8 +11,9 @@ from services.runtime.migrate import upgrade
 from services.runtime.principal import EMBEDDED
 
 
-def load_reference_sets(database_url: str, schema_prefix: str = "",
-                        factors_dir: Path = FACTORS_DIR) -> list[tuple[str, str, bool]]:
+def load_reference_sets(
+    database_url: str, schema_prefix: str = "", factors_dir: Path = FACTORS_DIR
+) -> list[tuple[str, str, bool]]:
     """Publish each ``<set>/<version>/`` of ``factors_dir`` (idempotent: a set already published
     with the same content is left as is). Returns (label, content hash, created) per set."""
     engine = make_engine(database_url, schema_prefix + "factors")

@@ -10,6 +10,7 @@ FactorsError (QuitusError)
 
 The gRPC status comes from the runtime's single table (services/runtime/interceptors.py).
 """
+
 from services.runtime.errors import (
     AlreadyExists,
     FailedPrecondition,
@@ -45,9 +46,7 @@ class UnknownFactor(FactorsError, NotFound):
     def __init__(self, set_label: str, missing: list[str]) -> None:
         shown = "\n  ".join(missing[:50])
         more = f"\n  ... and {len(missing) - 50} more" if len(missing) > 50 else ""
-        super().__init__(
-            f"no factor in {set_label} for {len(missing)} activities asked:\n  {shown}{more}"
-        )
+        super().__init__(f"no factor in {set_label} for {len(missing)} activities asked:\n  {shown}{more}")
         self.missing = missing
 
 

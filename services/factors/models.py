@@ -1,6 +1,7 @@
 """Tables of the factors service (schema ``factors`` on PostgreSQL; prefixed ``factor_`` so
 they never collide with another service's in the shared SQLite file). Rows are only ever
 inserted: a published version is immutable."""
+
 from sqlalchemy import (
     Column,
     Date,
@@ -19,7 +20,8 @@ from services.runtime.db import UTCDateTime
 metadata = MetaData()
 
 set_versions = Table(
-    "factor_set_versions", metadata,
+    "factor_set_versions",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),  # publication order
     Column("name", String(64), nullable=False, index=True),
     Column("version", String(32), nullable=False),
@@ -33,7 +35,8 @@ set_versions = Table(
 )
 
 values = Table(
-    "factor_values", metadata,
+    "factor_values",
+    metadata,
     Column("version_id", Integer, ForeignKey("factor_set_versions.id"), primary_key=True),
     Column("key", String(200), primary_key=True),
     Column("valid_from", Date, primary_key=True),

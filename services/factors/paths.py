@@ -1,4 +1,5 @@
 """Where the factor data files live: $QUITUS_FACTORS_DIR, else factors/ at the repository root."""
+
 from pathlib import Path
 
 from services.runtime.settings import get_settings

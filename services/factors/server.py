@@ -1,4 +1,5 @@
 """Build and run the factors gRPC server."""
+
 from services.factors.service import FactorsService
 from services.factors.servicer import METHOD_ACCESS, SERVICE_NAME, FactorsServicer, add_to_server
 from services.factors.store import FactorStore
@@ -19,6 +20,11 @@ def build(settings: Settings, port: int | None = None, schema_prefix: str | None
     service = FactorsService.from_data_dir(FactorStore(engine))
     tokens = token_store_for(settings, schema_prefix)
     registration = Registration(SERVICE_NAME, add_to_server, FactorsServicer(service))
-    return create_server([registration], METHOD_ACCESS, host=settings.listen_host,
-                         port=settings.factors_port if port is None else port,
-                         token_store=tokens, workers=settings.grpc_workers)
+    return create_server(
+        [registration],
+        METHOD_ACCESS,
+        host=settings.listen_host,
+        port=settings.factors_port if port is None else port,
+        token_store=tokens,
+        workers=settings.grpc_workers,
+    )

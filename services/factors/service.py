@@ -1,4 +1,5 @@
 """Use cases of the factors service, between the servicer (protobuf) and the store (SQL)."""
+
 import polars as pl
 
 from services.factors.domain.conversions import parse_conversions
@@ -36,8 +37,9 @@ class FactorsService:
         stored = self.store.find(name, version)
         return stored, self.store.load(stored)
 
-    def resolve(self, name: str, version: str, activities: pl.DataFrame,
-                partial: bool = False) -> tuple[StoredVersion, pl.DataFrame, list[str]]:
+    def resolve(
+        self, name: str, version: str, activities: pl.DataFrame, partial: bool = False
+    ) -> tuple[StoredVersion, pl.DataFrame, list[str]]:
         """(version used, one row per line, descriptions of the activities not found). Without
         ``partial`` a line without a factor raises UnknownFactor naming every one."""
         stored, factor_set = self.get(name, version)
@@ -46,8 +48,9 @@ class FactorsService:
             raise UnknownFactor(f"'{factor_set.label}'", missing)
         return stored, resolved, missing
 
-    def diff(self, old_name: str, old_version: str, new_name: str,
-             new_version: str) -> tuple[StoredVersion, StoredVersion, SetDiff]:
+    def diff(
+        self, old_name: str, old_version: str, new_name: str, new_version: str
+    ) -> tuple[StoredVersion, StoredVersion, SetDiff]:
         old_stored, old = self.get(old_name, old_version)
         new_stored, new = self.get(new_name or old_name, new_version)
         return old_stored, new_stored, diff_sets(old, new)

@@ -1,5 +1,6 @@
 """Persistence of factor set versions. Versions are only inserted, never updated; a version
 read back is checked against its stored content hash."""
+
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -34,8 +35,17 @@ class CorruptedSet(FactorsError):
 
 
 def _stored(row) -> StoredVersion:
-    return StoredVersion(row.id, row.name, row.version, row.content_hash, json.loads(row.metadata_json),
-                         row.factor_count, row.flagged_count, row.published_at, row.published_by)
+    return StoredVersion(
+        row.id,
+        row.name,
+        row.version,
+        row.content_hash,
+        json.loads(row.metadata_json),
+        row.factor_count,
+        row.flagged_count,
+        row.published_at,
+        row.published_by,
+    )
 
 
 class FactorStore:
@@ -59,14 +69,24 @@ class FactorStore:
             if decide(row.content_hash if row else None, factor_set) is Outcome.UNCHANGED:
                 return _stored(row), False
             factors = factor_set.factors
-            new_id = conn.execute(m.set_versions.insert().values(
-                name=factor_set.name, version=factor_set.version, content_hash=factor_set.content_hash,
-                metadata_json=json.dumps(factor_set.metadata, ensure_ascii=False, sort_keys=True),
-                factor_count=factors.height, flagged_count=factors.filter(pl.col("flag") != "").height,
-                published_at=datetime.now(UTC), published_by=published_by,
-            )).inserted_primary_key[0]
-            bulk_insert(conn, m.values, ["version_id", *FACTOR_COLUMNS],
-                        [(new_id, *row) for row in factors.select(FACTOR_COLUMNS).iter_rows()])
+            new_id = conn.execute(
+                m.set_versions.insert().values(
+                    name=factor_set.name,
+                    version=factor_set.version,
+                    content_hash=factor_set.content_hash,
+                    metadata_json=json.dumps(factor_set.metadata, ensure_ascii=False, sort_keys=True),
+                    factor_count=factors.height,
+                    flagged_count=factors.filter(pl.col("flag") != "").height,
+                    published_at=datetime.now(UTC),
+                    published_by=published_by,
+                )
+            ).inserted_primary_key[0]
+            bulk_insert(
+                conn,
+                m.values,
+                ["version_id", *FACTOR_COLUMNS],
+                [(new_id, *row) for row in factors.select(FACTOR_COLUMNS).iter_rows()],
+            )
             stored = conn.execute(select(m.set_versions).where(sv.id == new_id)).one()
         return _stored(stored), True
 
@@ -103,10 +123,10 @@ class FactorStore:
         with self.engine.connect() as conn:
             rows = conn.execute(select(*columns).where(m.values.c.version_id == stored.id)).all()
         factors = pl.DataFrame([tuple(r) for r in rows], schema=FACTOR_SCHEMA, orient="row").sort(
-            ["key", "valid_from", "boundary"])
+            ["key", "valid_from", "boundary"]
+        )
         if content_hash(stored.metadata, factors) != stored.content_hash:
-            raise CorruptedSet(f"{stored.name}@{stored.version}: stored factors no longer match "
-                               f"{stored.content_hash}")
+            raise CorruptedSet(f"{stored.name}@{stored.version}: stored factors no longer match {stored.content_hash}")
         factor_set = FactorSet(stored.metadata, factors, stored.content_hash)
         self._sets[stored.id] = factor_set
         return factor_set

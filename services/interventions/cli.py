@@ -1,4 +1,5 @@
 """``quitus interventions ...``: read the interventions service over gRPC."""
+
 import json
 import os
 from datetime import UTC, datetime
@@ -15,8 +16,11 @@ from services.runtime.client import CliStub, auth_metadata
 
 app = typer.Typer(no_args_is_help=True)
 console = Console()
-ADDRESS = typer.Option(os.environ.get("QUITUS_INTERVENTIONS_ADDR", "localhost:50051"), "--address",
-                       help="host:port of the service ($QUITUS_INTERVENTIONS_ADDR)")
+ADDRESS = typer.Option(
+    os.environ.get("QUITUS_INTERVENTIONS_ADDR", "localhost:50051"),
+    "--address",
+    help="host:port of the service ($QUITUS_INTERVENTIONS_ADDR)",
+)
 TOKEN = typer.Option(None, "--token", help="Bearer token ($QUITUS_TOKEN)")
 REQUESTED_FROM = typer.Option(None, "--from", help="Requested on or after (UTC)")
 REQUESTED_TO = typer.Option(None, "--to", help="Requested before (UTC)")
@@ -45,8 +49,14 @@ def search(
         raise typer.BadParameter(f"unknown status {status!r}", param_hint="--status")
     if requested_from and requested_to and requested_to <= requested_from:
         raise typer.BadParameter("--to must be after --from", param_hint="--to")
-    request = pb.SearchRequest(ug_id=ug, address_text=address_text, building_id=building, contractor_id=contractor,
-                               status=STATUS_PB.get(status.upper(), 0), page={"page_size": limit})
+    request = pb.SearchRequest(
+        ug_id=ug,
+        address_text=address_text,
+        building_id=building,
+        contractor_id=contractor,
+        status=STATUS_PB.get(status.upper(), 0),
+        page={"page_size": limit},
+    )
     for bound, value in (("start", requested_from), ("end", requested_to)):
         if value:
             getattr(request.requested, bound).FromDatetime(value.replace(tzinfo=value.tzinfo or UTC))
@@ -57,34 +67,50 @@ def search(
         return
     table = Table("id", "status", "trade", "nature", "UG", "address", "requested", "visits")
     for i in response.interventions:
-        table.add_row(i.id, pb.Status.Name(i.status), i.trade, pb.Nature.Name(i.nature), i.ug_id, i.address,
-                      i.requested_at.ToDatetime().strftime("%Y-%m-%d %H:%M"), str(i.visits))
+        table.add_row(
+            i.id,
+            pb.Status.Name(i.status),
+            i.trade,
+            pb.Nature.Name(i.nature),
+            i.ug_id,
+            i.address,
+            i.requested_at.ToDatetime().strftime("%Y-%m-%d %H:%M"),
+            str(i.visits),
+        )
     console.print(table)
 
 
 @app.command()
 def get(intervention_id: str, address: str = ADDRESS, token: str | None = TOKEN) -> None:
     """One intervention with its timeline, as JSON."""
-    response = _stub(address).GetIntervention(pb.GetInterventionRequest(id=intervention_id),
-                                              metadata=auth_metadata(token))
+    response = _stub(address).GetIntervention(
+        pb.GetInterventionRequest(id=intervention_id), metadata=auth_metadata(token)
+    )
     typer.echo(json.dumps(MessageToDict(response), indent=2, ensure_ascii=False))
 
 
 @app.command()
 def quality(contractor: str = typer.Option(""), address: str = ADDRESS, token: str | None = TOKEN) -> None:
     """Data quality per contractor (share of records passing the business checks)."""
-    response = _stub(address).GetDataQuality(pb.DataQualityRequest(contractor_id=contractor),
-                                             metadata=auth_metadata(token))
+    response = _stub(address).GetDataQuality(
+        pb.DataQualityRequest(contractor_id=contractor), metadata=auth_metadata(token)
+    )
     console.print(quality_table(response))
 
 
 @app.command()
-def rejections(contractor: str = typer.Option(""), rule: str = typer.Option(""), limit: int = typer.Option(50),
-               address: str = ADDRESS, token: str | None = TOKEN) -> None:
+def rejections(
+    contractor: str = typer.Option(""),
+    rule: str = typer.Option(""),
+    limit: int = typer.Option(50),
+    address: str = ADDRESS,
+    token: str | None = TOKEN,
+) -> None:
     """Records refused at ingest, with rule, field and reason."""
     response = _stub(address).ListRejections(
         pb.ListRejectionsRequest(contractor_id=contractor, rule=rule, page={"page_size": limit}),
-        metadata=auth_metadata(token))
+        metadata=auth_metadata(token),
+    )
     table = Table("record", "rule", "field", "reason")
     for r in response.rejections:
         table.add_row(r.record_key, r.rule, r.field, r.reason)
@@ -92,9 +118,24 @@ def rejections(contractor: str = typer.Option(""), rule: str = typer.Option(""),
 
 
 def quality_table(response: pb.DataQualityResponse) -> Table:
-    table = Table("contractor", "received", "accepted", "rejected", "warned", "passing", f"≥ {response.target:.0%}",
-                  title="Data quality per contractor")
+    table = Table(
+        "contractor",
+        "received",
+        "accepted",
+        "rejected",
+        "warned",
+        "passing",
+        f"≥ {response.target:.0%}",
+        title="Data quality per contractor",
+    )
     for q in response.contractors:
-        table.add_row(q.contractor_id, f"{q.received:,}", f"{q.accepted:,}", f"{q.rejected:,}", f"{q.warned:,}",
-                      f"{q.passing_share:.1%}", "yes" if q.meets_target else "[red]no[/red]")
+        table.add_row(
+            q.contractor_id,
+            f"{q.received:,}",
+            f"{q.accepted:,}",
+            f"{q.rejected:,}",
+            f"{q.warned:,}",
+            f"{q.passing_share:.1%}",
+            "yes" if q.meets_target else "[red]no[/red]",
+        )
     return table

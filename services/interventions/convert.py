@@ -1,4 +1,5 @@
 """Protobuf <-> domain for the interventions service. No logic beyond translation."""
+
 import io
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -14,8 +15,13 @@ from services.interventions.events import SENT_SCHEMA, empty_value
 NATURES = {pb.PREVENTIVE: "PREVENTIVE", pb.CURATIVE: "CURATIVE", pb.DIAGNOSTIC: "DIAGNOSTIC"}
 NATURE_PB = {v: k for k, v in NATURES.items()}
 STATUS_PB = {
-    "OPEN": pb.OPEN, "SCHEDULED": pb.SCHEDULED, "IN_PROGRESS": pb.IN_PROGRESS, "ON_HOLD": pb.ON_HOLD,
-    "RESOLVED": pb.RESOLVED_STATUS, "CLOSED": pb.CLOSED_STATUS, "CANCELLED": pb.CANCELLED_STATUS,
+    "OPEN": pb.OPEN,
+    "SCHEDULED": pb.SCHEDULED,
+    "IN_PROGRESS": pb.IN_PROGRESS,
+    "ON_HOLD": pb.ON_HOLD,
+    "RESOLVED": pb.RESOLVED_STATUS,
+    "CLOSED": pb.CLOSED_STATUS,
+    "CANCELLED": pb.CANCELLED_STATUS,
 }
 STATUS_OF_PB = {v: k for k, v in STATUS_PB.items()}
 KIND_NAMES = {v: k for k, v in pb.EventKind.items() if v}
@@ -42,11 +48,17 @@ def period(p: common_pb2.Period) -> tuple[datetime | None, datetime | None]:
 
 def sent_events(batch: pb.EventBatch) -> dict[str, Sequence]:
     """The batch's events, column by column (events.SENT_SCHEMA), from whichever form it takes."""
-    forms = [name for name, given in (("events", bool(batch.events)), ("columns", batch.HasField("columns")),
-                                      ("arrow_ipc", bool(batch.arrow_ipc))) if given]
+    forms = [
+        name
+        for name, given in (
+            ("events", bool(batch.events)),
+            ("columns", batch.HasField("columns")),
+            ("arrow_ipc", bool(batch.arrow_ipc)),
+        )
+        if given
+    ]
     if len(forms) > 1:
-        raise InvalidRequest(f"batch {batch.batch_id!r} holds {' and '.join(forms)}; send one form",
-                             field=forms[1])
+        raise InvalidRequest(f"batch {batch.batch_id!r} holds {' and '.join(forms)}; send one form", field=forms[1])
     if forms == ["columns"]:
         return event_columns(batch.columns)
     if forms == ["arrow_ipc"]:
@@ -75,8 +87,9 @@ def event_columns(columns: pb.EventColumns) -> dict[str, pl.Series]:
             out[name] = _empty_column(name, size, dtype)
         else:
             field = COLUMN_FIELDS.get(name, name)
-            raise InvalidRequest(f"columns.{field} has {len(values)} entries for a batch of {size} events",
-                                 field=f"columns.{field}")
+            raise InvalidRequest(
+                f"columns.{field} has {len(values)} entries for a batch of {size} events", field=f"columns.{field}"
+            )
     out["kind"] = _kind_names(out["kind"])
     return out
 
@@ -101,8 +114,10 @@ def arrow_columns(data: bytes) -> dict[str, pl.Series]:
     name_of = {COLUMN_FIELDS.get(name, name): name for name in SENT_SCHEMA}
     unknown = [column for column in frame.columns if column not in name_of]
     if unknown:
-        raise InvalidRequest(f"arrow_ipc has columns that are not EventColumns fields: {', '.join(unknown)}",
-                             field=f"arrow_ipc.{unknown[0]}")
+        raise InvalidRequest(
+            f"arrow_ipc has columns that are not EventColumns fields: {', '.join(unknown)}",
+            field=f"arrow_ipc.{unknown[0]}",
+        )
     out = {}
     for field, name in name_of.items():
         if field in frame.columns:
@@ -132,10 +147,15 @@ def _arrow_column(values: pl.Series, name: str, field: str) -> pl.Series:
         values = values.cast(wanted, strict=True)
     except pl.exceptions.InvalidOperationError as exc:
         raise InvalidRequest(f"arrow_ipc.{field}: {exc}", field=f"arrow_ipc.{field}") from exc
-    if name in _INT32_FIELDS and values.null_count() < values.len() and not (
-            -(2**31) <= values.min() and values.max() < 2**31):
-        raise InvalidRequest(f"arrow_ipc.{field} holds a value out of the 32-bit range of EventColumns.{field}",
-                             field=f"arrow_ipc.{field}")
+    if (
+        name in _INT32_FIELDS
+        and values.null_count() < values.len()
+        and not (-(2**31) <= values.min() and values.max() < 2**31)
+    ):
+        raise InvalidRequest(
+            f"arrow_ipc.{field} holds a value out of the 32-bit range of EventColumns.{field}",
+            field=f"arrow_ipc.{field}",
+        )
     return values.fill_null(empty_value(name)).alias(name)
 
 
@@ -165,12 +185,26 @@ def batch_columns(events) -> dict[str, list]:
     one pass over the messages."""
     kind_name = [KIND_NAMES.get(k, "") for k in range(max(KIND_NAMES) + 1)]
     rows = [
-        (e.contractor_id, e.external_ref, e.sequence,
-         kind_name[e.kind] if 0 <= e.kind < len(kind_name) else str(e.kind),
-         (t := e.event_time).seconds * 1_000_000 + t.nanos // 1000,
-         (r := e.recorded_at).seconds * 1_000_000 + r.nanos // 1000,
-         e.contract_id, e.service_code, e.ug_id, e.building_id, e.equipment_id, e.criticality, e.description,
-         e.visit_number, e.quitus_document, e.quitus_signed_by, e.cost_eur, e.note)
+        (
+            e.contractor_id,
+            e.external_ref,
+            e.sequence,
+            kind_name[e.kind] if 0 <= e.kind < len(kind_name) else str(e.kind),
+            (t := e.event_time).seconds * 1_000_000 + t.nanos // 1000,
+            (r := e.recorded_at).seconds * 1_000_000 + r.nanos // 1000,
+            e.contract_id,
+            e.service_code,
+            e.ug_id,
+            e.building_id,
+            e.equipment_id,
+            e.criticality,
+            e.description,
+            e.visit_number,
+            e.quitus_document,
+            e.quitus_signed_by,
+            e.cost_eur,
+            e.note,
+        )
         for e in events
     ]
     columns = zip(*rows, strict=True) if rows else [[] for _ in SENT_SCHEMA]
@@ -201,48 +235,84 @@ def contract(c: pb.Contract) -> dict:
         raise InvalidRequest(f"contract {c.id!r} needs id and contractor_id", field="contract.contractor_id")
     starts, ends = to_datetime(c.starts_at), to_datetime(c.ends_at)
     if starts is None or ends is None or ends <= starts:
-        raise InvalidRequest(f"contract {c.id}: starts_at and ends_at required, ends after starts",
-                             field="contract.ends_at")
+        raise InvalidRequest(
+            f"contract {c.id}: starts_at and ends_at required, ends after starts", field="contract.ends_at"
+        )
     if not 0 <= c.recoverable_share <= 1:
-        raise InvalidRequest(f"contract {c.id}: recoverable_share must be within 0..1",
-                             field="contract.recoverable_share")
+        raise InvalidRequest(
+            f"contract {c.id}: recoverable_share must be within 0..1", field="contract.recoverable_share"
+        )
     codes, deadlines = [], []
     for sc in c.service_codes:
         if sc.nature not in NATURES:
             raise InvalidRequest(f"contract {c.id}: service code {sc.code} has no nature", field="service_codes.nature")
-        codes.append({"code": sc.code, "trade": sc.trade, "nature": NATURES[sc.nature],
-                      "unit_price_eur": sc.unit_price_eur})
-        deadlines += [{"code": sc.code, "criticality": d.criticality, "intervene_hours": d.intervene_hours,
-                       "repair_hours": d.repair_hours} for d in sc.deadlines]
-    perimeter = ([{"scope_kind": "territory", "scope_id": t} for t in c.territory_ids]
-                 + [{"scope_kind": "residence", "scope_id": r} for r in c.residence_ids]
-                 + [{"scope_kind": "building", "scope_id": b} for b in c.building_ids])
+        codes.append(
+            {"code": sc.code, "trade": sc.trade, "nature": NATURES[sc.nature], "unit_price_eur": sc.unit_price_eur}
+        )
+        deadlines += [
+            {
+                "code": sc.code,
+                "criticality": d.criticality,
+                "intervene_hours": d.intervene_hours,
+                "repair_hours": d.repair_hours,
+            }
+            for d in sc.deadlines
+        ]
+    perimeter = (
+        [{"scope_kind": "territory", "scope_id": t} for t in c.territory_ids]
+        + [{"scope_kind": "residence", "scope_id": r} for r in c.residence_ids]
+        + [{"scope_kind": "building", "scope_id": b} for b in c.building_ids]
+    )
     return {
-        "id": c.id, "contractor_id": c.contractor_id, "reference": c.reference, "starts_at": starts, "ends_at": ends,
-        "recoverable_share": c.recoverable_share, "perimeter": perimeter,
-        "trades": [{"trade": t} for t in sorted(set(c.trades))], "codes": codes, "deadlines": deadlines,
-        "plans": [{"service_code": p.service_code, "equipment_kind": p.equipment_kind,
-                   "interval_days": p.interval_days} for p in c.preventive_plans],
+        "id": c.id,
+        "contractor_id": c.contractor_id,
+        "reference": c.reference,
+        "starts_at": starts,
+        "ends_at": ends,
+        "recoverable_share": c.recoverable_share,
+        "perimeter": perimeter,
+        "trades": [{"trade": t} for t in sorted(set(c.trades))],
+        "codes": codes,
+        "deadlines": deadlines,
+        "plans": [
+            {"service_code": p.service_code, "equipment_kind": p.equipment_kind, "interval_days": p.interval_days}
+            for p in c.preventive_plans
+        ],
     }
 
 
 def intervention(row: dict, events: list[dict] | None = None) -> pb.Intervention:
     msg = pb.Intervention(
-        id=row["id"], contractor_id=row["contractor_id"], external_ref=row["external_ref"],
-        contract_id=row["contract_id"], service_code=row["service_code"], trade=row["trade"],
-        nature=NATURE_PB[row["nature"]], criticality=row["criticality"], building_id=row["building_id"],
-        ug_id=row["ug_id"] or "", equipment_id=row["equipment_id"] or "",
+        id=row["id"],
+        contractor_id=row["contractor_id"],
+        external_ref=row["external_ref"],
+        contract_id=row["contract_id"],
+        service_code=row["service_code"],
+        trade=row["trade"],
+        nature=NATURE_PB[row["nature"]],
+        criticality=row["criticality"],
+        building_id=row["building_id"],
+        ug_id=row["ug_id"] or "",
+        equipment_id=row["equipment_id"] or "",
         address=", ".join(x for x in (row.get("address"), row.get("city")) if x),
-        status=STATUS_PB[row["status"]], visits=row["visits"], cost_eur=row["cost_eur"],
+        status=STATUS_PB[row["status"]],
+        visits=row["visits"],
+        cost_eur=row["cost_eur"],
         description=row["description"],
     )
     for name in ("requested_at", "first_visit_at", "resolved_at", "closed_at"):
         set_ts(getattr(msg, name), row[name])
     for e in events or []:
-        t = msg.timeline.add(sequence=e["sequence"], kind=pb.EventKind.Value(e["kind"]),
-                             visit_number=e["visit_number"], note=e["note"], quitus_document=e["quitus_document"],
-                             quitus_signed_by=e["quitus_signed_by"], cost_eur=e["cost_eur"],
-                             warnings=[w for w in e["warnings"].split(",") if w])
+        t = msg.timeline.add(
+            sequence=e["sequence"],
+            kind=pb.EventKind.Value(e["kind"]),
+            visit_number=e["visit_number"],
+            note=e["note"],
+            quitus_document=e["quitus_document"],
+            quitus_signed_by=e["quitus_signed_by"],
+            cost_eur=e["cost_eur"],
+            warnings=[w for w in e["warnings"].split(",") if w],
+        )
         set_ts(t.event_time, e["event_time"])
         set_ts(t.recorded_at, e["recorded_at"])
     return msg
@@ -250,12 +320,23 @@ def intervention(row: dict, events: list[dict] | None = None) -> pb.Intervention
 
 def fact(row: dict) -> pb.InterventionFact:
     msg = pb.InterventionFact(
-        id=row["id"], contractor_id=row["contractor_id"], contract_id=row["contract_id"],
-        service_code=row["service_code"], trade=row["trade"], nature=NATURE_PB[row["nature"]],
-        criticality=row["criticality"], building_id=row["building_id"], ug_id=row["ug_id"] or "",
-        status=STATUS_PB[row["status"]], visits=row["visits"], first_time_fix=row["first_time_fix"],
-        intervene_deadline=OUTCOME_PB[row["intervene_deadline"]], repair_deadline=OUTCOME_PB[row["repair_deadline"]],
-        cost_eur=row["cost_eur"], has_quitus=row["has_quitus"], recoverable_share=row["recoverable_share"],
+        id=row["id"],
+        contractor_id=row["contractor_id"],
+        contract_id=row["contract_id"],
+        service_code=row["service_code"],
+        trade=row["trade"],
+        nature=NATURE_PB[row["nature"]],
+        criticality=row["criticality"],
+        building_id=row["building_id"],
+        ug_id=row["ug_id"] or "",
+        status=STATUS_PB[row["status"]],
+        visits=row["visits"],
+        first_time_fix=row["first_time_fix"],
+        intervene_deadline=OUTCOME_PB[row["intervene_deadline"]],
+        repair_deadline=OUTCOME_PB[row["repair_deadline"]],
+        cost_eur=row["cost_eur"],
+        has_quitus=row["has_quitus"],
+        recoverable_share=row["recoverable_share"],
     )
     for name in ("requested_at", "first_visit_at", "resolved_at", "closed_at"):
         set_ts(getattr(msg, name), row[name])

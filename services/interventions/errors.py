@@ -1,4 +1,5 @@
 """Exceptions of the interventions service (see services.runtime.errors for the codes)."""
+
 from services.runtime import errors
 
 

@@ -5,14 +5,33 @@ the events recorded at or before ``as_of`` and derive per intervention: status (
 precedence as lifecycle.status_of), visits (= trips), first visit, resolution, closure,
 first-time fix, and whether each deadline was met, missed or is still pending at ``as_of``.
 """
+
 from datetime import datetime
 
 import polars as pl
 
 FACT_COLUMNS = [
-    "id", "contractor_id", "contract_id", "service_code", "trade", "nature", "criticality", "building_id",
-    "ug_id", "status", "requested_at", "first_visit_at", "resolved_at", "closed_at", "visits", "first_time_fix",
-    "intervene_deadline", "repair_deadline", "cost_eur", "has_quitus", "recoverable_share",
+    "id",
+    "contractor_id",
+    "contract_id",
+    "service_code",
+    "trade",
+    "nature",
+    "criticality",
+    "building_id",
+    "ug_id",
+    "status",
+    "requested_at",
+    "first_visit_at",
+    "resolved_at",
+    "closed_at",
+    "visits",
+    "first_time_fix",
+    "intervene_deadline",
+    "repair_deadline",
+    "cost_eur",
+    "has_quitus",
+    "recoverable_share",
 ]
 
 
@@ -32,12 +51,18 @@ def _outcome(done_at: pl.Expr, hours: str, as_of: datetime) -> pl.Expr:
     deadline = pl.col("requested_at") + allowed
     stopped_at = pl.coalesce("cancelled_at", "closed_at")
     return (
-        pl.when(pl.col(hours).is_null()).then(pl.lit("NO_DEADLINE"))
-        .when(done_at.is_not_null() & (done_at <= deadline)).then(pl.lit("MET"))
-        .when(done_at.is_not_null()).then(pl.lit("MISSED"))
-        .when(stopped_at > deadline).then(pl.lit("MISSED"))
-        .when(stopped_at.is_not_null()).then(pl.lit("NO_DEADLINE"))
-        .when(pl.lit(as_of) > deadline).then(pl.lit("MISSED"))
+        pl.when(pl.col(hours).is_null())
+        .then(pl.lit("NO_DEADLINE"))
+        .when(done_at.is_not_null() & (done_at <= deadline))
+        .then(pl.lit("MET"))
+        .when(done_at.is_not_null())
+        .then(pl.lit("MISSED"))
+        .when(stopped_at > deadline)
+        .then(pl.lit("MISSED"))
+        .when(stopped_at.is_not_null())
+        .then(pl.lit("NO_DEADLINE"))
+        .when(pl.lit(as_of) > deadline)
+        .then(pl.lit("MISSED"))
         .otherwise(pl.lit("PENDING"))
     )
 
@@ -53,7 +78,9 @@ def derive_facts(tickets: pl.DataFrame, events: pl.DataFrame, as_of: datetime) -
     known = events.filter(pl.col("recorded_at") <= as_of)
     last_hold = (
         known.filter(pl.col("kind").is_in(["SUSPENDED", "RESUMED"]))
-        .sort("sequence").group_by("intervention_id").agg(pl.col("kind").last().alias("last_hold_kind"))
+        .sort("sequence")
+        .group_by("intervention_id")
+        .agg(pl.col("kind").last().alias("last_hold_kind"))
     )
     per_ticket = known.group_by("intervention_id").agg(
         _count("REQUESTED").alias("requested_n"),
@@ -71,13 +98,20 @@ def derive_facts(tickets: pl.DataFrame, events: pl.DataFrame, as_of: datetime) -
         .filter(pl.col("requested_n") > 0)
         .join(last_hold, left_on="id", right_on="intervention_id", how="left")
         .with_columns(
-            pl.when(pl.col("cancelled_at").is_not_null()).then(pl.lit("CANCELLED"))
-            .when(pl.col("closed_at").is_not_null()).then(pl.lit("CLOSED"))
-            .when(pl.col("resolved_at").is_not_null()).then(pl.lit("RESOLVED"))
-            .when(pl.col("last_hold_kind") == "SUSPENDED").then(pl.lit("ON_HOLD"))
-            .when(pl.col("visits") > 0).then(pl.lit("IN_PROGRESS"))
-            .when(pl.col("planned")).then(pl.lit("SCHEDULED"))
-            .otherwise(pl.lit("OPEN")).alias("status"),
+            pl.when(pl.col("cancelled_at").is_not_null())
+            .then(pl.lit("CANCELLED"))
+            .when(pl.col("closed_at").is_not_null())
+            .then(pl.lit("CLOSED"))
+            .when(pl.col("resolved_at").is_not_null())
+            .then(pl.lit("RESOLVED"))
+            .when(pl.col("last_hold_kind") == "SUSPENDED")
+            .then(pl.lit("ON_HOLD"))
+            .when(pl.col("visits") > 0)
+            .then(pl.lit("IN_PROGRESS"))
+            .when(pl.col("planned"))
+            .then(pl.lit("SCHEDULED"))
+            .otherwise(pl.lit("OPEN"))
+            .alias("status"),
             (pl.col("resolved_at").is_not_null() & (pl.col("visits") == 1)).alias("first_time_fix"),
         )
         .with_columns(

@@ -1,5 +1,6 @@
 """Instants as integer microseconds since the Unix epoch (UTC) on the ingest path: cheap to
 compare, to carry in polars columns and to COPY, unlike Python datetimes."""
+
 from datetime import UTC, datetime, timedelta
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

@@ -1,4 +1,5 @@
 """The state of one intervention, and how each accepted event moves it."""
+
 from dataclasses import dataclass
 
 OPEN_STATUSES = ("OPEN", "SCHEDULED", "IN_PROGRESS", "ON_HOLD")
@@ -92,7 +93,10 @@ class TicketState:
     def refresh_status(self) -> None:
         """Bring ``status`` up to date (once per batch, not per event: it is only stored)."""
         self.status = status_of(
-            cancelled=self.cancelled_at is not None, closed=self.closed_at is not None,
-            resolved=self.resolved_at is not None, on_hold=self.on_hold, visits=self.visits,
+            cancelled=self.cancelled_at is not None,
+            closed=self.closed_at is not None,
+            resolved=self.resolved_at is not None,
+            on_hold=self.on_hold,
+            visits=self.visits,
             planned=self.planned,
         )

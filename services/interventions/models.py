@@ -1,4 +1,5 @@
 """Tables of the interventions service (schema ``interventions`` on PostgreSQL)."""
+
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -24,27 +25,31 @@ metadata = MetaData()
 TICKET_ID = String(140).with_variant(String(140, collation="C"), "postgresql")
 
 organisations = Table(
-    "organisations", metadata,
+    "organisations",
+    metadata,
     Column("id", String(64), primary_key=True),
     Column("name", String(200), nullable=False),
 )
 
 territories = Table(
-    "territories", metadata,
+    "territories",
+    metadata,
     Column("id", String(64), primary_key=True),
     Column("organisation_id", String(64), ForeignKey("organisations.id"), nullable=False),
     Column("name", String(200), nullable=False),
 )
 
 residences = Table(
-    "residences", metadata,
+    "residences",
+    metadata,
     Column("id", String(64), primary_key=True),
     Column("territory_id", String(64), ForeignKey("territories.id"), nullable=False),
     Column("name", String(200), nullable=False),
 )
 
 buildings = Table(
-    "buildings", metadata,
+    "buildings",
+    metadata,
     Column("id", String(64), primary_key=True),
     Column("residence_id", String(64), ForeignKey("residences.id"), nullable=False),
     Column("address", String(300), nullable=False),
@@ -59,7 +64,8 @@ buildings = Table(
 )
 
 units = Table(
-    "units", metadata,
+    "units",
+    metadata,
     Column("ug_id", String(64), primary_key=True),
     Column("building_id", String(64), ForeignKey("buildings.id"), nullable=False, index=True),
     Column("kind", String(40), nullable=False),
@@ -67,7 +73,8 @@ units = Table(
 )
 
 equipment = Table(
-    "equipment", metadata,
+    "equipment",
+    metadata,
     Column("id", String(64), primary_key=True),
     Column("building_id", String(64), ForeignKey("buildings.id"), nullable=False, index=True),
     Column("kind", String(40), nullable=False),
@@ -75,14 +82,16 @@ equipment = Table(
 )
 
 contractors = Table(
-    "contractors", metadata,
+    "contractors",
+    metadata,
     Column("id", String(64), primary_key=True),
     Column("name", String(200), nullable=False),
     Column("vehicle_profile", String(60), nullable=False),
 )
 
 contractor_bases = Table(
-    "contractor_bases", metadata,
+    "contractor_bases",
+    metadata,
     Column("id", String(64), primary_key=True),
     Column("contractor_id", String(64), ForeignKey("contractors.id"), nullable=False, index=True),
     Column("name", String(200), nullable=False),
@@ -91,7 +100,8 @@ contractor_bases = Table(
 )
 
 contracts = Table(
-    "contracts", metadata,
+    "contracts",
+    metadata,
     Column("id", String(64), primary_key=True),
     Column("contractor_id", String(64), ForeignKey("contractors.id"), nullable=False, index=True),
     Column("reference", String(120), nullable=False),
@@ -102,20 +112,23 @@ contracts = Table(
 
 # scope_kind is territory, residence or building.
 contract_perimeter = Table(
-    "contract_perimeter", metadata,
+    "contract_perimeter",
+    metadata,
     Column("contract_id", String(64), ForeignKey("contracts.id"), primary_key=True),
     Column("scope_kind", String(16), primary_key=True),
     Column("scope_id", String(64), primary_key=True),
 )
 
 contract_trades = Table(
-    "contract_trades", metadata,
+    "contract_trades",
+    metadata,
     Column("contract_id", String(64), ForeignKey("contracts.id"), primary_key=True),
     Column("trade", String(60), primary_key=True),
 )
 
 service_codes = Table(
-    "service_codes", metadata,
+    "service_codes",
+    metadata,
     Column("contract_id", String(64), ForeignKey("contracts.id"), primary_key=True),
     Column("code", String(60), primary_key=True),
     Column("trade", String(60), nullable=False),
@@ -124,7 +137,8 @@ service_codes = Table(
 )
 
 service_code_deadlines = Table(
-    "service_code_deadlines", metadata,
+    "service_code_deadlines",
+    metadata,
     Column("contract_id", String(64), primary_key=True),
     Column("code", String(60), primary_key=True),
     Column("criticality", String(30), primary_key=True),
@@ -133,7 +147,8 @@ service_code_deadlines = Table(
 )
 
 preventive_plans = Table(
-    "preventive_plans", metadata,
+    "preventive_plans",
+    metadata,
     Column("contract_id", String(64), ForeignKey("contracts.id"), primary_key=True),
     Column("service_code", String(60), primary_key=True),
     Column("equipment_kind", String(40), primary_key=True),
@@ -144,7 +159,8 @@ preventive_plans = Table(
 # state kept up to date at ingest (for search and business checks). Reports never read the
 # projection: they derive facts from the event log as known at their cut-off.
 interventions = Table(
-    "interventions", metadata,
+    "interventions",
+    metadata,
     Column("id", TICKET_ID, primary_key=True),
     Column("contractor_id", String(64), nullable=False),
     Column("external_ref", String(64), nullable=False),
@@ -183,7 +199,8 @@ interventions = Table(
 # The append-only, bitemporal log: event_time = when it happened, recorded_at = when Quitus
 # learnt it. (intervention_id, sequence) is the contractor's idempotency key.
 intervention_events = Table(
-    "intervention_events", metadata,
+    "intervention_events",
+    metadata,
     Column("intervention_id", TICKET_ID, primary_key=True),
     Column("sequence", Integer, primary_key=True),
     Column("contractor_id", String(64), nullable=False),
@@ -201,7 +218,8 @@ intervention_events = Table(
 
 # Every refused record, kept with its reason and the record as sent: nothing is lost.
 intervention_rejections = Table(
-    "intervention_rejections", metadata,
+    "intervention_rejections",
+    metadata,
     Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
     Column("contractor_id", String(64), nullable=False),
     Column("record_key", String(200), nullable=False),
@@ -219,7 +237,8 @@ intervention_rejections = Table(
 # One row: bumped by every portfolio import, so that each replica knows when its in-memory
 # index of the portfolio is stale.
 portfolio_version = Table(
-    "portfolio_version", metadata,
+    "portfolio_version",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("version", BigInteger().with_variant(Integer, "sqlite"), nullable=False),
 )

@@ -5,6 +5,7 @@ by the database as a bare integrity error (or, without foreign keys, kept dangli
 record is refused instead, naming the record and the field, and whatever depends on it goes
 with it; the rest of the import is written.
 """
+
 from collections.abc import Callable
 
 # kind -> (field, kind it refers to), in an order where parents come before children
@@ -30,8 +31,9 @@ def record_key(kind: str, row: dict) -> str:
     return row[key_column(kind)]
 
 
-def drop_dangling(records: dict[str, list[dict]], contracts: list[dict], stored: Callable[[str], set[str]]
-                  ) -> tuple[dict[str, list[dict]], list[dict], list[tuple[str, dict, str, str]]]:
+def drop_dangling(
+    records: dict[str, list[dict]], contracts: list[dict], stored: Callable[[str], set[str]]
+) -> tuple[dict[str, list[dict]], list[dict], list[tuple[str, dict, str, str]]]:
     """(records kept, contracts kept, refused as (kind, the row itself, field, reason)).
 
     ``stored(kind)`` gives the ids of that kind already in the database."""
@@ -49,9 +51,15 @@ def drop_dangling(records: dict[str, list[dict]], contracts: list[dict], stored:
                 if row[field] in known[parent_kind]:
                     kept[kind].append(row)
                 else:
-                    refused.append((kind, row, field,
-                                    f"{kind} {record_key(kind, row)}: {parent_kind} {row[field]!r} is not in the "
-                                    f"portfolio nor in this import"))
+                    refused.append(
+                        (
+                            kind,
+                            row,
+                            field,
+                            f"{kind} {record_key(kind, row)}: {parent_kind} {row[field]!r} is not in the "
+                            f"portfolio nor in this import",
+                        )
+                    )
         if kind in REFERENCED:  # units and equipment are nobody's parent: not worth loading
             known[kind] = stored(kind) | {record_key(kind, row) for row in kept[kind]}
     kept_contracts = []
@@ -70,7 +78,8 @@ def _missing_contract_reference(contract: dict, known: dict[str, set[str]]) -> t
         return "contractor_id", f"contract {cid}: contractor {contract['contractor_id']!r} is not in the portfolio"
     for scope in contract["perimeter"]:
         if scope["scope_id"] not in known[scope["scope_kind"]]:
-            return (f"{scope['scope_kind']}_ids",
-                    f"contract {cid}: {scope['scope_kind']} {scope['scope_id']!r} of its perimeter is not in the "
-                    "portfolio")
+            return (
+                f"{scope['scope_kind']}_ids",
+                f"contract {cid}: {scope['scope_kind']} {scope['scope_id']!r} of its perimeter is not in the portfolio",
+            )
     return None

@@ -1,4 +1,5 @@
 """Build and run the interventions gRPC server."""
+
 from services.interventions.service import InterventionsService
 from services.interventions.servicer import METHOD_ACCESS, SERVICE_NAME, InterventionsServicer, add_to_server
 from services.interventions.store import InterventionStore
@@ -19,6 +20,11 @@ def build(settings: Settings, port: int | None = None, schema_prefix: str | None
     service = InterventionsService(InterventionStore(engine))
     tokens = token_store_for(settings, schema_prefix)
     registration = Registration(SERVICE_NAME, add_to_server, InterventionsServicer(service))
-    return create_server([registration], METHOD_ACCESS, host=settings.listen_host,
-                         port=settings.interventions_port if port is None else port,
-                         token_store=tokens, workers=settings.grpc_workers)
+    return create_server(
+        [registration],
+        METHOD_ACCESS,
+        host=settings.listen_host,
+        port=settings.interventions_port if port is None else port,
+        token_store=tokens,
+        workers=settings.grpc_workers,
+    )

@@ -1,4 +1,5 @@
 """The interventions service's use cases: what the servicer calls, with no protobuf in sight."""
+
 import hashlib
 import logging
 import threading
@@ -49,8 +50,9 @@ class InterventionsService:
         wanted = set(territory_ids)
         return sorted(b for b, (territory, _) in index.buildings.items() if territory in wanted)
 
-    def import_portfolio(self, records: dict[str, list[dict]], contracts: list[dict]
-                         ) -> list[tuple[str, dict, str, str]]:
+    def import_portfolio(
+        self, records: dict[str, list[dict]], contracts: list[dict]
+    ) -> list[tuple[str, dict, str, str]]:
         """Write the records whose references hold; return the others as (kind, row, field, reason)."""
         records, contracts, refused = drop_dangling(records, contracts, self.store.stored_ids)
         self.store.upsert_portfolio(records, contracts)
@@ -70,8 +72,10 @@ class InterventionsService:
                 # nothing was written, and a retry sees what the other one stored.
                 if attempt == RACE_RETRIES:
                     raise
-                log.warning("batch lost a race with another writer, retrying",
-                            extra={"attempt": attempt, "error": type(exc).__name__})
+                log.warning(
+                    "batch lost a race with another writer, retrying",
+                    extra={"attempt": attempt, "error": type(exc).__name__},
+                )
 
     def _ingest_once(self, batch: pl.DataFrame, principal: Principal) -> BatchOutcome:
         now = self.clock()
@@ -79,14 +83,26 @@ class InterventionsService:
             index, frames = self.index(self.store.portfolio_version(conn))
             self.store.lock_tickets_of(conn, batch["contractor_id"].unique().to_list())
             states = self.store.load_states(conn, batch["intervention_id"].unique().to_list())
-            stored_up_to = pl.DataFrame({"intervention_id": list(states),
-                                         "max_sequence": [s.max_sequence for s in states.values()]},
-                                        schema={"intervention_id": pl.String, "max_sequence": pl.Int64})
-            maybe_resent = list(batch.join(stored_up_to, on="intervention_id").filter(
-                pl.col("sequence") <= pl.col("max_sequence")).select("intervention_id", "sequence").iter_rows())
+            stored_up_to = pl.DataFrame(
+                {"intervention_id": list(states), "max_sequence": [s.max_sequence for s in states.values()]},
+                schema={"intervention_id": pl.String, "max_sequence": pl.Int64},
+            )
+            maybe_resent = list(
+                batch.join(stored_up_to, on="intervention_id")
+                .filter(pl.col("sequence") <= pl.col("max_sequence"))
+                .select("intervention_id", "sequence")
+                .iter_rows()
+            )
             fingerprints = self.store.load_fingerprints(conn, maybe_resent) if maybe_resent else {}
-            outcome = check_batch(batch, index=index, frames=frames, states=states, stored_fingerprints=fingerprints,
-                                  principal=principal, now=now)
+            outcome = check_batch(
+                batch,
+                index=index,
+                frames=frames,
+                states=states,
+                stored_fingerprints=fingerprints,
+                principal=principal,
+                now=now,
+            )
             sender = principal.contractor_id if principal.role is Role.CONTRACTOR else None
             self.store.write_outcome(conn, outcome, now, sender)
         return outcome
@@ -109,18 +125,29 @@ class InterventionsService:
             return principal.contractor_id
         return requested
 
-    def facts(self, *, as_of: datetime, requested_from: datetime | None = None,
-              requested_to: datetime | None = None, contractor_ids: list[str] | None = None,
-              building_ids: list[str] | None = None) -> pl.DataFrame:
+    def facts(
+        self,
+        *,
+        as_of: datetime,
+        requested_from: datetime | None = None,
+        requested_to: datetime | None = None,
+        contractor_ids: list[str] | None = None,
+        building_ids: list[str] | None = None,
+    ) -> pl.DataFrame:
         tickets, events = self.store.export_frames(
-            requested_from=requested_from, requested_to=requested_to, as_of=as_of,
-            contractor_ids=contractor_ids or (), building_ids=building_ids or ())
+            requested_from=requested_from,
+            requested_to=requested_to,
+            as_of=as_of,
+            contractor_ids=contractor_ids or (),
+            building_ids=building_ids or (),
+        )
         return derive_facts(tickets, events, as_of)
 
     def deadline_status(self, at: datetime | None, contractor_id: str) -> pl.DataFrame:
         at = at or self.clock()
         tickets, events = self.store.export_frames(
-            requested_from=None, requested_to=at, as_of=at, contractor_ids=[contractor_id] if contractor_id else ())
+            requested_from=None, requested_to=at, as_of=at, contractor_ids=[contractor_id] if contractor_id else ()
+        )
         return deadline_lines(tickets, derive_facts(tickets, events, at), at)
 
     def data_quality(self, contractor_id: str, target: float) -> list[dict]:
@@ -139,11 +166,18 @@ class InterventionsService:
                     by_rule[rule] = by_rule.get(rule, 0) + int(row["n"])
             received = n_accepted + n_rejected
             passing = (n_accepted - n_warned) / received if received else 0.0
-            result.append({
-                "contractor_id": cid, "received": received, "accepted": n_accepted, "rejected": n_rejected,
-                "warned": n_warned, "passing_share": passing, "meets_target": passing >= target,
-                "by_rule": by_rule,
-            })
+            result.append(
+                {
+                    "contractor_id": cid,
+                    "received": received,
+                    "accepted": n_accepted,
+                    "rejected": n_rejected,
+                    "warned": n_warned,
+                    "passing_share": passing,
+                    "meets_target": passing >= target,
+                    "by_rule": by_rule,
+                }
+            )
         return result
 
 

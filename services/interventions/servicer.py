@@ -1,4 +1,5 @@
 """gRPC servicer of quitus.interventions.v1: protobuf in, use case, protobuf out."""
+
 from collections.abc import Iterator
 
 import grpc
@@ -53,16 +54,18 @@ class InterventionsServicer(pb_grpc.InterventionsServicer):
                 try:
                     kind, row = convert.portfolio_record(rec)
                 except InvalidRequest as exc:
-                    summary.rejected.add(index=position, rule="invalid_record", field=exc.field or "",
-                                         reason=exc.message)
+                    summary.rejected.add(
+                        index=position, rule="invalid_record", field=exc.field or "", reason=exc.message
+                    )
                 else:
                     (contracts.append(row) if kind == "contract" else records.setdefault(kind, []).append(row))
                     positions[id(row)] = position
                     summary.upserted[kind] += 1
                 position += 1
         for kind, row, field, reason in self.service.import_portfolio(records, contracts):
-            summary.rejected.add(index=positions[id(row)], rule="unknown_reference", field=f"{kind}.{field}",
-                                 reason=reason)
+            summary.rejected.add(
+                index=positions[id(row)], rule="unknown_reference", field=f"{kind}.{field}", reason=reason
+            )
             summary.upserted[kind] -= 1
         return summary
 
@@ -72,8 +75,11 @@ class InterventionsServicer(pb_grpc.InterventionsServicer):
             columns = convert.sent_events(batch)
             outcome = self.service.ingest_batch(columns, principal)
             yield pb.BatchAck(
-                batch_id=batch.batch_id, received=len(columns["kind"]), accepted=outcome.accepted.height,
-                duplicates=outcome.duplicates, rejected=[convert.issue(f) for f in outcome.rejected],
+                batch_id=batch.batch_id,
+                received=len(columns["kind"]),
+                accepted=outcome.accepted.height,
+                duplicates=outcome.duplicates,
+                rejected=[convert.issue(f) for f in outcome.rejected],
                 warnings=[convert.issue(w) for w in outcome.warnings],
             )
 
@@ -87,12 +93,20 @@ class InterventionsServicer(pb_grpc.InterventionsServicer):
         start, end = convert.period(request.requested)
         status = convert.STATUS_OF_PB.get(request.status, "") if request.status else ""
         rows = self.service.store.search(
-            ug_id=request.ug_id, address_text=request.address_text, building_id=request.building_id,
-            contractor_id=contractor, status=status, requested_from=start, requested_to=end,
-            after_id=request.page.page_token, limit=limit + 1)
+            ug_id=request.ug_id,
+            address_text=request.address_text,
+            building_id=request.building_id,
+            contractor_id=contractor,
+            status=status,
+            requested_from=start,
+            requested_to=end,
+            after_id=request.page.page_token,
+            limit=limit + 1,
+        )
         page, more = rows[:limit], len(rows) > limit
-        return pb.SearchResponse(interventions=[convert.intervention(r) for r in page],
-                                 next_page_token=page[-1]["id"] if more else "")
+        return pb.SearchResponse(
+            interventions=[convert.intervention(r) for r in page], next_page_token=page[-1]["id"] if more else ""
+        )
 
     def GetDeadlineStatus(self, request, context):
         contractor = self.service.scope_contractor(request.contractor_id, current_principal())
@@ -101,13 +115,21 @@ class InterventionsServicer(pb_grpc.InterventionsServicer):
         count = {row["level"]: row["count"] for row in counts.iter_rows(named=True)}
         if request.alerts_only:
             lines = lines.filter(lines["level"] != "ON_TRACK")
-        response = pb.DeadlineStatusResponse(on_track=count.get("ON_TRACK", 0), alert_90=count.get("ALERT_90", 0),
-                                             breached=count.get("BREACHED", 0))
+        response = pb.DeadlineStatusResponse(
+            on_track=count.get("ON_TRACK", 0), alert_90=count.get("ALERT_90", 0), breached=count.get("BREACHED", 0)
+        )
         for row in lines.head(_count(request.limit, "limit") or 1000).iter_rows(named=True):
             response.lines.add(
-                intervention_id=row["id"], contractor_id=row["contractor_id"], building_id=row["building_id"],
-                ug_id=row["ug_id"] or "", kind=row["kind"], allowed_hours=row["allowed_hours"],
-                elapsed_hours=row["elapsed_hours"], used_share=row["used_share"], level=convert.LEVEL_PB[row["level"]])
+                intervention_id=row["id"],
+                contractor_id=row["contractor_id"],
+                building_id=row["building_id"],
+                ug_id=row["ug_id"] or "",
+                kind=row["kind"],
+                allowed_hours=row["allowed_hours"],
+                elapsed_hours=row["elapsed_hours"],
+                used_share=row["used_share"],
+                level=convert.LEVEL_PB[row["level"]],
+            )
         return response
 
     def GetDataQuality(self, request, context):
@@ -115,8 +137,10 @@ class InterventionsServicer(pb_grpc.InterventionsServicer):
         target = request.target or 0.95
         if not 0 < target <= 1:
             raise InvalidRequest(f"target is a share within (0, 1], got {target}", field="target")
-        return pb.DataQualityResponse(target=target, contractors=[
-            pb.ContractorQuality(**q) for q in self.service.data_quality(contractor, target)])
+        return pb.DataQualityResponse(
+            target=target,
+            contractors=[pb.ContractorQuality(**q) for q in self.service.data_quality(contractor, target)],
+        )
 
     def ListRejections(self, request, context):
         contractor = self.service.scope_contractor(request.contractor_id, current_principal())
@@ -124,26 +148,43 @@ class InterventionsServicer(pb_grpc.InterventionsServicer):
         token = request.page.page_token
         if token and not token.isdigit():
             raise InvalidRequest("page_token is not one this service gave", field="page.page_token")
-        rows = self.service.store.rejections(contractor_id=contractor, rule=request.rule,
-                                             after_id=int(token or 0), limit=limit + 1)
+        rows = self.service.store.rejections(
+            contractor_id=contractor, rule=request.rule, after_id=int(token or 0), limit=limit + 1
+        )
         page, more = rows[:limit], len(rows) > limit
         response = pb.ListRejectionsResponse(next_page_token=str(page[-1]["id"]) if more else "")
         for r in page:
-            msg = response.rejections.add(id=r["id"], contractor_id=r["contractor_id"], record_key=r["record_key"],
-                                          rule=r["rule"], field=r["field"], reason=r["reason"],
-                                          payload_json=r["payload_json"])
+            msg = response.rejections.add(
+                id=r["id"],
+                contractor_id=r["contractor_id"],
+                record_key=r["record_key"],
+                rule=r["rule"],
+                field=r["field"],
+                reason=r["reason"],
+                payload_json=r["payload_json"],
+            )
             convert.set_ts(msg.received_at, r["received_at"])
         return response
 
     def GetTopUnits(self, request, context):
         start, end = convert.period(request.requested)
-        rows = self.service.store.top_units(requested_from=start, requested_to=end,
-                                            contractor_id=request.contractor_id,
-                                            limit=_count(request.limit, "limit") or 10)
-        return pb.TopUnitsResponse(units=[
-            pb.UnitCount(ug_id=r["ug_id"], building_id=r["building_id"],
-                         address=", ".join(x for x in (r["address"], r["city"]) if x), curative_interventions=r["n"])
-            for r in rows])
+        rows = self.service.store.top_units(
+            requested_from=start,
+            requested_to=end,
+            contractor_id=request.contractor_id,
+            limit=_count(request.limit, "limit") or 10,
+        )
+        return pb.TopUnitsResponse(
+            units=[
+                pb.UnitCount(
+                    ug_id=r["ug_id"],
+                    building_id=r["building_id"],
+                    address=", ".join(x for x in (r["address"], r["city"]) if x),
+                    curative_interventions=r["n"],
+                )
+                for r in rows
+            ]
+        )
 
     def ExportInterventions(self, request, context) -> Iterator[pb.ExportBatch]:
         as_of = convert.to_datetime(request.as_of)
@@ -157,8 +198,13 @@ class InterventionsServicer(pb_grpc.InterventionsServicer):
         if request.territory_ids and not buildings:
             raise InvalidRequest("no building in the territories given", field="territory_ids")
         start, end = convert.period(request.requested)
-        facts = self.service.facts(as_of=as_of, requested_from=start, requested_to=end,
-                                   contractor_ids=list(request.contractor_ids), building_ids=buildings)
+        facts = self.service.facts(
+            as_of=as_of,
+            requested_from=start,
+            requested_to=end,
+            contractor_ids=list(request.contractor_ids),
+            building_ids=buildings,
+        )
         for offset in range(0, facts.height, size):
             yield pb.ExportBatch(facts=[convert.fact(r) for r in facts.slice(offset, size).iter_rows(named=True)])
         yield pb.ExportBatch(done=True, total=facts.height, content_sha256=facts_digest(facts))

@@ -1,4 +1,5 @@
 """Persistence of the interventions service. Every batch is one transaction."""
+
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import fields
@@ -26,16 +27,48 @@ from services.runtime.db import (
 
 TICKET_COLUMNS = [f.name for f in fields(TicketState)]
 # What an event may change on a stored ticket (the rest is fixed by its request).
-TICKET_STATE_COLUMNS = ["status", "visits", "open_visit_number", "open_visit_started_at", "first_visit_at",
-                        "resolved_at", "closed_at", "cancelled_at", "planned", "on_hold", "has_quitus", "cost_eur",
-                        "max_sequence"]
+TICKET_STATE_COLUMNS = [
+    "status",
+    "visits",
+    "open_visit_number",
+    "open_visit_started_at",
+    "first_visit_at",
+    "resolved_at",
+    "closed_at",
+    "cancelled_at",
+    "planned",
+    "on_hold",
+    "has_quitus",
+    "cost_eur",
+    "max_sequence",
+]
 TICKET_TIMES = ["requested_at", "open_visit_started_at", "first_visit_at", "resolved_at", "closed_at", "cancelled_at"]
 TICKET_SCHEMA = {
-    **dict.fromkeys(["id", "contractor_id", "external_ref", "contract_id", "service_code", "trade", "nature",
-                     "criticality", "building_id", "ug_id", "equipment_id", "description"], pl.String),
-    "requested_at": pl.Int64, "status": pl.String, "visits": pl.Int64, "open_visit_number": pl.Int64,
+    **dict.fromkeys(
+        [
+            "id",
+            "contractor_id",
+            "external_ref",
+            "contract_id",
+            "service_code",
+            "trade",
+            "nature",
+            "criticality",
+            "building_id",
+            "ug_id",
+            "equipment_id",
+            "description",
+        ],
+        pl.String,
+    ),
+    "requested_at": pl.Int64,
+    "status": pl.String,
+    "visits": pl.Int64,
+    "open_visit_number": pl.Int64,
     **dict.fromkeys(["open_visit_started_at", "first_visit_at", "resolved_at", "closed_at", "cancelled_at"], pl.Int64),
-    **dict.fromkeys(["planned", "on_hold", "has_quitus"], pl.Boolean), "cost_eur": pl.Float64, "max_sequence": pl.Int64,
+    **dict.fromkeys(["planned", "on_hold", "has_quitus"], pl.Boolean),
+    "cost_eur": pl.Float64,
+    "max_sequence": pl.Int64,
     **dict.fromkeys(["intervene_hours", "repair_hours", "recoverable_share"], pl.Float64),
 }
 
@@ -57,8 +90,9 @@ def _time(column: str) -> pl.Expr:
 def _ticket_frame(states: list[TicketState], columns: list[str]) -> pl.DataFrame:
     """These columns of the tickets' states, instants as UTC timestamps."""
     values = zip(*map(attrgetter(*columns), states), strict=True) if states else [() for _ in columns]
-    frame = pl.DataFrame(dict(zip(columns, map(list, values), strict=True)),
-                         schema={c: TICKET_SCHEMA[c] for c in columns})
+    frame = pl.DataFrame(
+        dict(zip(columns, map(list, values), strict=True)), schema={c: TICKET_SCHEMA[c] for c in columns}
+    )
     return frame.with_columns(_time(c) for c in TICKET_TIMES if c in columns)
 
 
@@ -73,20 +107,41 @@ _PAYLOAD_JSON = pl.struct(
 def _rejections(outcome: BatchOutcome, received_at: datetime, sender: str | None) -> pl.DataFrame:
     """The batch's refused records with their findings, in batch order."""
     findings = pl.DataFrame(
-        [(f.index, f.record_key, f.rule, f.field, f.reason) for f in outcome.rejected], orient="row",
-        schema={"index": pl.Int32, "record_key": pl.String, "rule": pl.String, "field": pl.String, "reason": pl.String})
+        [(f.index, f.record_key, f.rule, f.field, f.reason) for f in outcome.rejected],
+        orient="row",
+        schema={"index": pl.Int32, "record_key": pl.String, "rule": pl.String, "field": pl.String, "reason": pl.String},
+    )
     sent = outcome.rejected_rows.select(
-        "index", pl.lit(sender).alias("contractor_id") if sender else "contractor_id", "fingerprint",
-        _PAYLOAD_JSON.alias("payload_json"))
-    return findings.join(sent, on="index").sort("index").select(
-        "contractor_id", "record_key", "fingerprint", "rule", "field", "reason",
-        pl.lit(received_at, pl.Datetime("us", "UTC")).alias("received_at"), "payload_json")
+        "index",
+        pl.lit(sender).alias("contractor_id") if sender else "contractor_id",
+        "fingerprint",
+        _PAYLOAD_JSON.alias("payload_json"),
+    )
+    return (
+        findings.join(sent, on="index")
+        .sort("index")
+        .select(
+            "contractor_id",
+            "record_key",
+            "fingerprint",
+            "rule",
+            "field",
+            "reason",
+            pl.lit(received_at, pl.Datetime("us", "UTC")).alias("received_at"),
+            "payload_json",
+        )
+    )
 
 
 # kind of portfolio record -> its table, parents before children (see references.PARENTS)
 PORTFOLIO_TABLES = {
-    "organisation": m.organisations, "territory": m.territories, "residence": m.residences,
-    "building": m.buildings, "unit": m.units, "equipment": m.equipment, "contractor": m.contractors,
+    "organisation": m.organisations,
+    "territory": m.territories,
+    "residence": m.residences,
+    "building": m.buildings,
+    "unit": m.units,
+    "equipment": m.equipment,
+    "contractor": m.contractors,
     "contractor_base": m.contractor_bases,
 }
 
@@ -115,8 +170,11 @@ class InterventionStore:
 
     @staticmethod
     def _bump_portfolio_version(conn) -> None:
-        bumped = conn.execute(update(m.portfolio_version).where(m.portfolio_version.c.id == 1)
-                              .values(version=m.portfolio_version.c.version + 1)).rowcount
+        bumped = conn.execute(
+            update(m.portfolio_version)
+            .where(m.portfolio_version.c.id == 1)
+            .values(version=m.portfolio_version.c.version + 1)
+        ).rowcount
         if not bumped:
             conn.execute(m.portfolio_version.insert().values(id=1, version=1))
 
@@ -127,15 +185,23 @@ class InterventionStore:
     @staticmethod
     def _replace_contract(conn, contract: dict) -> None:
         cid = contract["id"]
-        for child in (m.contract_perimeter, m.contract_trades, m.service_codes, m.service_code_deadlines,
-                      m.preventive_plans):
+        for child in (
+            m.contract_perimeter,
+            m.contract_trades,
+            m.service_codes,
+            m.service_code_deadlines,
+            m.preventive_plans,
+        ):
             conn.execute(delete(child).where(child.c.contract_id == cid))
-        head = {k: contract[k] for k in ("id", "contractor_id", "reference", "starts_at", "ends_at",
-                                          "recoverable_share")}
+        head = {
+            k: contract[k] for k in ("id", "contractor_id", "reference", "starts_at", "ends_at", "recoverable_share")
+        }
         upsert(conn, m.contracts, list(head), [tuple(head.values())], ["id"])
         children = [
-            (m.contract_perimeter, contract["perimeter"]), (m.contract_trades, contract["trades"]),
-            (m.service_codes, contract["codes"]), (m.service_code_deadlines, contract["deadlines"]),
+            (m.contract_perimeter, contract["perimeter"]),
+            (m.contract_trades, contract["trades"]),
+            (m.service_codes, contract["codes"]),
+            (m.service_code_deadlines, contract["deadlines"]),
             (m.preventive_plans, contract["plans"]),
         ]
         for table, rows in children:
@@ -165,16 +231,25 @@ class InterventionStore:
             deadlines: dict[tuple[str, str], dict[str, tuple[float, float]]] = {}
             for row in conn.execute(select(m.service_code_deadlines)):
                 deadlines.setdefault((row.contract_id, row.code), {})[row.criticality] = (
-                    row.intervene_hours, row.repair_hours)
+                    row.intervene_hours,
+                    row.repair_hours,
+                )
             contracts = {
-                c.id: ContractInfo(c.contractor_id, c.starts_at, c.ends_at, c.recoverable_share,
-                                   frozenset(trades.get(c.id, ())), frozenset(perimeter.get(c.id, ())))
+                c.id: ContractInfo(
+                    c.contractor_id,
+                    c.starts_at,
+                    c.ends_at,
+                    c.recoverable_share,
+                    frozenset(trades.get(c.id, ())),
+                    frozenset(perimeter.get(c.id, ())),
+                )
                 for c in conn.execute(select(m.contracts))
             }
             for row in conn.execute(select(m.service_codes)):
                 if row.contract_id in contracts:
                     contracts[row.contract_id].codes[row.code] = ServiceCodeInfo(
-                        row.trade, row.nature, deadlines.get((row.contract_id, row.code), {}))
+                        row.trade, row.nature, deadlines.get((row.contract_id, row.code), {})
+                    )
             return version, PortfolioIndex(
                 contractors=frozenset(conn.execute(select(m.contractors.c.id)).scalars()),
                 buildings=buildings,
@@ -205,14 +280,16 @@ class InterventionStore:
         if conn.dialect.name == "postgresql":
             # Instants straight as integer microseconds, rows as plain tuples, values in binary
             # form: no datetime and no number parsed from text per value.
-            cols = ", ".join(f"(extract(epoch from {c}) * 1000000)::bigint" if c in TICKET_TIMES else c
-                             for c in TICKET_COLUMNS)
+            cols = ", ".join(
+                f"(extract(epoch from {c}) * 1000000)::bigint" if c in TICKET_TIMES else c for c in TICKET_COLUMNS
+            )
             joined = "\x1f".join(ids)
             with key_lookups_only(conn), conn.connection.driver_connection.cursor(binary=True) as cur:
                 if joined.count("\x1f") == max(len(ids) - 1, 0):
                     # The ids as one text parameter: adapting a list of thousands of strings costs more.
-                    cur.execute(f"SELECT {cols} FROM interventions WHERE id = ANY(string_to_array(%s, %s))",
-                                (joined, "\x1f"))
+                    cur.execute(
+                        f"SELECT {cols} FROM interventions WHERE id = ANY(string_to_array(%s, %s))", (joined, "\x1f")
+                    )
                 else:  # an id holding the separator itself
                     cur.execute(f"SELECT {cols} FROM interventions WHERE id = ANY(%s)", (ids,))
                 return {row[0]: TicketState(*row) for row in cur.fetchall()}
@@ -220,7 +297,7 @@ class InterventionStore:
         cols = [m.interventions.c[name] for name in TICKET_COLUMNS]
         times = [TICKET_COLUMNS.index(name) for name in TICKET_TIMES]
         for start in range(0, len(ids), 900):  # SQLite caps bound parameters
-            for row in conn.execute(select(*cols).where(m.interventions.c.id.in_(ids[start:start + 900]))):
+            for row in conn.execute(select(*cols).where(m.interventions.c.id.in_(ids[start : start + 900]))):
                 values = list(row)
                 for i in times:
                     values[i] = to_us(values[i])
@@ -233,10 +310,11 @@ class InterventionStore:
         ev = m.intervention_events.c
         with key_lookups_only(conn):
             for start in range(0, len(keys), 500):
-                chunk = keys[start:start + 500]
+                chunk = keys[start : start + 500]
                 rows = conn.execute(
                     select(ev.intervention_id, ev.sequence, ev.fingerprint).where(
-                        tuple_(ev.intervention_id, ev.sequence).in_(chunk))
+                        tuple_(ev.intervention_id, ev.sequence).in_(chunk)
+                    )
                 )
                 found.update({(r.intervention_id, r.sequence): r.fingerprint for r in rows})
         return found
@@ -250,10 +328,25 @@ class InterventionStore:
         # other while it is at hand. PostgreSQL spends about 8 % less CPU on the events'
         # COPY, for a primary key about a third larger (its pages split in the middle fill
         # half): bench/copy_order.py.
-        insert_frame(conn, m.intervention_events, outcome.accepted.select(
-            "intervention_id", "sequence", "contractor_id", "kind", _time("event_us").alias("event_time"),
-            _time("recorded").alias("recorded_at"), "visit_number", "quitus_document", "quitus_signed_by",
-            "cost_eur", "note", "warnings", "fingerprint").sort("intervention_id", "sequence"))
+        insert_frame(
+            conn,
+            m.intervention_events,
+            outcome.accepted.select(
+                "intervention_id",
+                "sequence",
+                "contractor_id",
+                "kind",
+                _time("event_us").alias("event_time"),
+                _time("recorded").alias("recorded_at"),
+                "visit_number",
+                "quitus_document",
+                "quitus_signed_by",
+                "cost_eur",
+                "note",
+                "warnings",
+                "fingerprint",
+            ).sort("intervention_id", "sequence"),
+        )
         created, stored = [], []
         for state in outcome.touched.values():
             (created if state.id in outcome.created else stored).append(state)
@@ -269,29 +362,49 @@ class InterventionStore:
     def record_rejections(conn, rejections: pl.DataFrame) -> None:
         """Store rejections (columns of intervention_rejections but its id)."""
         # A bad record re-sent unchanged by the same sender is one rejection, not many.
-        upsert_frame(conn, m.intervention_rejections, rejections, ["contractor_id", "record_key", "fingerprint"],
-                     update=False)
+        upsert_frame(
+            conn, m.intervention_rejections, rejections, ["contractor_id", "record_key", "fingerprint"], update=False
+        )
 
     # ------------------------------------------------------------ reading
 
     def get(self, intervention_id: str) -> tuple[dict, list[dict]] | None:
         with self.engine.connect() as conn:
-            row = conn.execute(
-                select(m.interventions, m.buildings.c.address, m.buildings.c.city)
-                .join(m.buildings, m.buildings.c.id == m.interventions.c.building_id, isouter=True)
-                .where(m.interventions.c.id == intervention_id)
-            ).mappings().first()
+            row = (
+                conn.execute(
+                    select(m.interventions, m.buildings.c.address, m.buildings.c.city)
+                    .join(m.buildings, m.buildings.c.id == m.interventions.c.building_id, isouter=True)
+                    .where(m.interventions.c.id == intervention_id)
+                )
+                .mappings()
+                .first()
+            )
             if row is None:
                 return None
-            events = conn.execute(
-                select(m.intervention_events).where(m.intervention_events.c.intervention_id == intervention_id)
-                .order_by(m.intervention_events.c.sequence)
-            ).mappings().all()
+            events = (
+                conn.execute(
+                    select(m.intervention_events)
+                    .where(m.intervention_events.c.intervention_id == intervention_id)
+                    .order_by(m.intervention_events.c.sequence)
+                )
+                .mappings()
+                .all()
+            )
             return dict(row), [dict(e) for e in events]
 
-    def search(self, *, ug_id: str = "", address_text: str = "", building_id: str = "", contractor_id: str = "",
-               status: str = "", requested_from: datetime | None = None, requested_to: datetime | None = None,
-               after_id: str = "", limit: int = 100) -> list[dict]:
+    def search(
+        self,
+        *,
+        ug_id: str = "",
+        address_text: str = "",
+        building_id: str = "",
+        contractor_id: str = "",
+        status: str = "",
+        requested_from: datetime | None = None,
+        requested_to: datetime | None = None,
+        after_id: str = "",
+        limit: int = 100,
+    ) -> list[dict]:
         iv, b = m.interventions.c, m.buildings.c
         conditions = []
         if ug_id:
@@ -308,13 +421,22 @@ class InterventionStore:
             conditions.append(iv.requested_at < requested_to)
         if address_text:
             pattern = f"%{address_text.lower()}%"
-            conditions.append(or_(func.lower(b.address).like(pattern), func.lower(b.city).like(pattern),
-                                  func.lower(b.postcode).like(pattern)))
+            conditions.append(
+                or_(
+                    func.lower(b.address).like(pattern),
+                    func.lower(b.city).like(pattern),
+                    func.lower(b.postcode).like(pattern),
+                )
+            )
         if after_id:
             conditions.append(iv.id > after_id)
-        query = (select(m.interventions, b.address, b.city)
-                 .join(m.buildings, b.id == iv.building_id, isouter=True)
-                 .where(and_(True, *conditions)).order_by(iv.id).limit(limit))
+        query = (
+            select(m.interventions, b.address, b.city)
+            .join(m.buildings, b.id == iv.building_id, isouter=True)
+            .where(and_(True, *conditions))
+            .order_by(iv.id)
+            .limit(limit)
+        )
         with self.engine.connect() as conn:
             return [dict(r) for r in conn.execute(query).mappings()]
 
@@ -322,18 +444,23 @@ class InterventionStore:
         """(per contractor: accepted, warned) and (per contractor and rule: count) incl. warnings."""
         ev, rj = m.intervention_events.c, m.intervention_rejections.c
         accepted_q = select(ev.contractor_id, ev.warnings, func.count().label("n")).group_by(
-            ev.contractor_id, ev.warnings)
+            ev.contractor_id, ev.warnings
+        )
         rejected_q = select(rj.contractor_id, rj.rule, func.count().label("n")).group_by(rj.contractor_id, rj.rule)
         if contractor_id:
             accepted_q = accepted_q.where(ev.contractor_id == contractor_id)
             rejected_q = rejected_q.where(rj.contractor_id == contractor_id)
         with self.engine.connect() as conn:
-            accepted = pl.DataFrame([tuple(r) for r in conn.execute(accepted_q)],
-                                    schema={"contractor_id": pl.String, "warnings": pl.String, "n": pl.Int64},
-                                    orient="row")
-            rejected = pl.DataFrame([tuple(r) for r in conn.execute(rejected_q)],
-                                    schema={"contractor_id": pl.String, "rule": pl.String, "n": pl.Int64},
-                                    orient="row")
+            accepted = pl.DataFrame(
+                [tuple(r) for r in conn.execute(accepted_q)],
+                schema={"contractor_id": pl.String, "warnings": pl.String, "n": pl.Int64},
+                orient="row",
+            )
+            rejected = pl.DataFrame(
+                [tuple(r) for r in conn.execute(rejected_q)],
+                schema={"contractor_id": pl.String, "rule": pl.String, "n": pl.Int64},
+                orient="row",
+            )
         return accepted, rejected
 
     def rejections(self, *, contractor_id: str = "", rule: str = "", after_id: int = 0, limit: int = 100) -> list[dict]:
@@ -346,14 +473,18 @@ class InterventionStore:
         with self.engine.connect() as conn:
             return [dict(r) for r in conn.execute(query).mappings()]
 
-    def top_units(self, *, requested_from: datetime | None, requested_to: datetime | None, contractor_id: str,
-                  limit: int) -> list[dict]:
+    def top_units(
+        self, *, requested_from: datetime | None, requested_to: datetime | None, contractor_id: str, limit: int
+    ) -> list[dict]:
         iv, b = m.interventions.c, m.buildings.c
-        query = (select(iv.ug_id, iv.building_id, b.address, b.city, func.count().label("n"))
-                 .join(m.buildings, b.id == iv.building_id)
-                 .where(iv.nature == "CURATIVE", iv.ug_id.is_not(None), iv.status != "CANCELLED")
-                 .group_by(iv.ug_id, iv.building_id, b.address, b.city)
-                 .order_by(func.count().desc(), iv.ug_id).limit(limit))
+        query = (
+            select(iv.ug_id, iv.building_id, b.address, b.city, func.count().label("n"))
+            .join(m.buildings, b.id == iv.building_id)
+            .where(iv.nature == "CURATIVE", iv.ug_id.is_not(None), iv.status != "CANCELLED")
+            .group_by(iv.ug_id, iv.building_id, b.address, b.city)
+            .order_by(func.count().desc(), iv.ug_id)
+            .limit(limit)
+        )
         if requested_from:
             query = query.where(iv.requested_at >= requested_from)
         if requested_to:
@@ -365,9 +496,15 @@ class InterventionStore:
 
     # ------------------------------------------------------------ export
 
-    def export_frames(self, *, requested_from: datetime | None, requested_to: datetime | None, as_of: datetime,
-                      contractor_ids: Sequence[str] = (), building_ids: Sequence[str] = ()
-                      ) -> tuple[pl.DataFrame, pl.DataFrame]:
+    def export_frames(
+        self,
+        *,
+        requested_from: datetime | None,
+        requested_to: datetime | None,
+        as_of: datetime,
+        contractor_ids: Sequence[str] = (),
+        building_ids: Sequence[str] = (),
+    ) -> tuple[pl.DataFrame, pl.DataFrame]:
         """Tickets (static attributes and deadlines) and their events recorded up to as_of."""
         iv, ev = m.interventions.c, m.intervention_events.c
         conditions = []
@@ -381,12 +518,24 @@ class InterventionStore:
             conditions.append(iv.building_id.in_(building_ids))
         # Deadlines and recoverable share as the contract stated them when each was requested.
         tickets_q = select(
-            iv.id, iv.contractor_id, iv.contract_id, iv.service_code, iv.trade, iv.nature, iv.criticality,
-            iv.building_id, iv.ug_id, iv.requested_at, iv.recoverable_share, iv.intervene_hours, iv.repair_hours,
+            iv.id,
+            iv.contractor_id,
+            iv.contract_id,
+            iv.service_code,
+            iv.trade,
+            iv.nature,
+            iv.criticality,
+            iv.building_id,
+            iv.ug_id,
+            iv.requested_at,
+            iv.recoverable_share,
+            iv.intervene_hours,
+            iv.repair_hours,
         ).where(and_(True, *conditions))
         ticket_ids_q = select(iv.id).where(and_(True, *conditions))
-        events_q = (select(ev.intervention_id, ev.sequence, ev.kind, ev.event_time, ev.recorded_at, ev.cost_eur)
-                    .where(ev.intervention_id.in_(ticket_ids_q), ev.recorded_at <= as_of))
+        events_q = select(ev.intervention_id, ev.sequence, ev.kind, ev.event_time, ev.recorded_at, ev.cost_eur).where(
+            ev.intervention_id.in_(ticket_ids_q), ev.recorded_at <= as_of
+        )
         with self.engine.connect() as conn:
             tickets = _frame(conn.execute(tickets_q), TICKET_FRAME_SCHEMA)
             events = _frame(conn.execute(events_q), EVENT_FRAME_SCHEMA)
@@ -394,14 +543,27 @@ class InterventionStore:
 
 
 TICKET_FRAME_SCHEMA = {
-    "id": pl.String, "contractor_id": pl.String, "contract_id": pl.String, "service_code": pl.String,
-    "trade": pl.String, "nature": pl.String, "criticality": pl.String, "building_id": pl.String,
-    "ug_id": pl.String, "requested_at": pl.Datetime("us", "UTC"), "recoverable_share": pl.Float64,
-    "intervene_hours": pl.Float64, "repair_hours": pl.Float64,
+    "id": pl.String,
+    "contractor_id": pl.String,
+    "contract_id": pl.String,
+    "service_code": pl.String,
+    "trade": pl.String,
+    "nature": pl.String,
+    "criticality": pl.String,
+    "building_id": pl.String,
+    "ug_id": pl.String,
+    "requested_at": pl.Datetime("us", "UTC"),
+    "recoverable_share": pl.Float64,
+    "intervene_hours": pl.Float64,
+    "repair_hours": pl.Float64,
 }
 EVENT_FRAME_SCHEMA = {
-    "intervention_id": pl.String, "sequence": pl.Int32, "kind": pl.String,
-    "event_time": pl.Datetime("us", "UTC"), "recorded_at": pl.Datetime("us", "UTC"), "cost_eur": pl.Float64,
+    "intervention_id": pl.String,
+    "sequence": pl.Int32,
+    "kind": pl.String,
+    "event_time": pl.Datetime("us", "UTC"),
+    "recorded_at": pl.Datetime("us", "UTC"),
+    "cost_eur": pl.Float64,
 }
 
 

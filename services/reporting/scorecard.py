@@ -10,6 +10,7 @@ Per contractor, over the interventions requested in the period and known at ``as
 - data quality = share of the contractor's records that passed the business checks.
 A ratio with an empty denominator is null, shown as "n/a", never 0.
 """
+
 import hashlib
 
 import polars as pl
@@ -47,17 +48,23 @@ def scorecard(facts: pl.DataFrame, quality: pl.DataFrame) -> pl.DataFrame:
         (curative_resolved & (pl.col("visits") == 1)).sum().alias("first_time_fixes"),
         pl.col("visits").filter(curative_resolved).sum().alias("curative_visits"),
         pl.col("visits").sum().alias("trips"),
-        met("intervene_deadline").alias("intervene_met"), judged("intervene_deadline").alias("intervene_judged"),
-        met("repair_deadline").alias("repair_met"), judged("repair_deadline").alias("repair_judged"),
+        met("intervene_deadline").alias("intervene_met"),
+        judged("intervene_deadline").alias("intervene_judged"),
+        met("repair_deadline").alias("repair_met"),
+        judged("repair_deadline").alias("repair_judged"),
         pl.col("cost_eur").sum().alias("cost_eur"),
     )
-    return per.with_columns(
-        _share(pl.col("preventive"), pl.col("preventive") + pl.col("curative")).alias("preventive_share"),
-        _share(pl.col("first_time_fixes"), pl.col("curative_resolved")).alias("first_time_fix_rate"),
-        _share(pl.col("curative_visits"), pl.col("curative_resolved")).alias("visits_per_curative"),
-        _share(pl.col("intervene_met"), pl.col("intervene_judged")).alias("intervene_compliance"),
-        _share(pl.col("repair_met"), pl.col("repair_judged")).alias("repair_compliance"),
-    ).join(quality.select("contractor_id", "passing_share"), on="contractor_id", how="left").sort("contractor_id")
+    return (
+        per.with_columns(
+            _share(pl.col("preventive"), pl.col("preventive") + pl.col("curative")).alias("preventive_share"),
+            _share(pl.col("first_time_fixes"), pl.col("curative_resolved")).alias("first_time_fix_rate"),
+            _share(pl.col("curative_visits"), pl.col("curative_resolved")).alias("visits_per_curative"),
+            _share(pl.col("intervene_met"), pl.col("intervene_judged")).alias("intervene_compliance"),
+            _share(pl.col("repair_met"), pl.col("repair_judged")).alias("repair_compliance"),
+        )
+        .join(quality.select("contractor_id", "passing_share"), on="contractor_id", how="left")
+        .sort("contractor_id")
+    )
 
 
 def figures_sha256(frame: pl.DataFrame) -> str:

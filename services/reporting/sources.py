@@ -1,4 +1,5 @@
 """What reporting pulls from the other services, turned into polars frames."""
+
 from collections.abc import Iterable
 
 import polars as pl
@@ -19,8 +20,21 @@ def facts_frame(batches: Iterable[pb.ExportBatch]) -> tuple[pl.DataFrame, str]:
     digest, total = "", -1
     for batch in batches:
         for f in batch.facts:
-            for name in ("id", "contractor_id", "contract_id", "service_code", "trade", "criticality", "building_id",
-                         "ug_id", "visits", "first_time_fix", "cost_eur", "has_quitus", "recoverable_share"):
+            for name in (
+                "id",
+                "contractor_id",
+                "contract_id",
+                "service_code",
+                "trade",
+                "criticality",
+                "building_id",
+                "ug_id",
+                "visits",
+                "first_time_fix",
+                "cost_eur",
+                "has_quitus",
+                "recoverable_share",
+            ):
                 columns[name].append(getattr(f, name))
             columns["nature"].append(pb.Nature.Name(f.nature))
             columns["status"].append(pb.Status.Name(f.status).removesuffix("_STATUS"))
@@ -33,8 +47,12 @@ def facts_frame(batches: Iterable[pb.ExportBatch]) -> tuple[pl.DataFrame, str]:
     if not digest:
         raise RuntimeError("the export stream ended without its closing message: incomplete input")
     if total != len(columns["id"]):
-        raise RuntimeError(f"the export announced {total} interventions and sent {len(columns['id'])}: "
-                           "incomplete input")
-    frame = pl.DataFrame(columns).with_columns(
-        [pl.col(c).cast(pl.Datetime("us", "UTC")) for c in _TIMES]).select(FACT_COLUMNS)
+        raise RuntimeError(
+            f"the export announced {total} interventions and sent {len(columns['id'])}: incomplete input"
+        )
+    frame = (
+        pl.DataFrame(columns)
+        .with_columns([pl.col(c).cast(pl.Datetime("us", "UTC")) for c in _TIMES])
+        .select(FACT_COLUMNS)
+    )
     return frame, digest

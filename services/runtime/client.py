@@ -1,4 +1,5 @@
 """What a Quitus client needs: a channel and the bearer token as call metadata."""
+
 import os
 
 import grpc
@@ -7,8 +8,13 @@ from rich.console import Console
 
 
 def open_channel(address: str) -> grpc.Channel:
-    return grpc.insecure_channel(address, options=[("grpc.max_receive_message_length", 64 * 1024 * 1024),
-                                                   ("grpc.max_send_message_length", 64 * 1024 * 1024)])
+    return grpc.insecure_channel(
+        address,
+        options=[
+            ("grpc.max_receive_message_length", 64 * 1024 * 1024),
+            ("grpc.max_send_message_length", 64 * 1024 * 1024),
+        ],
+    )
 
 
 def auth_metadata(token: str | None = None) -> tuple[tuple[str, str], ...]:

@@ -4,6 +4,7 @@ A record's recorded_at is taken when its batch starts; the batch commits a littl
 cut-off at least SETTLED old sees every record recorded before it, so the same request with the
 same as_of gives the same figures later.
 """
+
 from datetime import datetime, timedelta
 
 from services.runtime.errors import InvalidArgument
@@ -14,6 +15,9 @@ SETTLED = timedelta(minutes=1)
 def require_settled(as_of: datetime, now: datetime, what: str = "records") -> datetime:
     """``as_of`` itself, or InvalidArgument (field ``as_of``) if it is not at least SETTLED old."""
     if as_of > now - SETTLED:
-        raise InvalidArgument(f"as_of must be at least {SETTLED.seconds} s in the past: {what} recorded just "
-                              "before it may still be committing, and would change this export", field="as_of")
+        raise InvalidArgument(
+            f"as_of must be at least {SETTLED.seconds} s in the past: {what} recorded just "
+            "before it may still be committing, and would change this export",
+            field="as_of",
+        )
     return as_of

@@ -4,6 +4,7 @@ One engine per service. On PostgreSQL each service lives in its own schema (set 
 connection's search_path, so models and migrations carry no schema name); on SQLite, the
 embedded default, every service shares one file and table names are unique across services.
 """
+
 import threading
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
@@ -21,8 +22,14 @@ from sqlalchemy.types import TypeDecorator
 # A transaction that collided with a concurrent writer (duplicate key, deadlock, lock or
 # serialisation failure): rolled back whole, and safe to retry when the writes are idempotent.
 # COPY runs on the raw psycopg cursor, so its errors arrive unwrapped.
-WRITE_CONFLICTS = (sa_exc.IntegrityError, sa_exc.OperationalError, pg_errors.UniqueViolation,
-                   pg_errors.DeadlockDetected, pg_errors.SerializationFailure, pg_errors.LockNotAvailable)
+WRITE_CONFLICTS = (
+    sa_exc.IntegrityError,
+    sa_exc.OperationalError,
+    pg_errors.UniqueViolation,
+    pg_errors.DeadlockDetected,
+    pg_errors.SerializationFailure,
+    pg_errors.LockNotAvailable,
+)
 
 
 def is_postgres(url_or_engine: str | Engine) -> bool:
@@ -122,8 +129,11 @@ def _copy_frame(conn: Connection, table_name: str, frame: pl.DataFrame) -> None:
     CSV keeps NULL (unquoted empty) apart from the empty string (quoted)."""
     columns = frame.columns
     # Timestamps go as naive UTC text (the session is in UTC): formatting offsets costs polars twice as much.
-    naive = [pl.col(c).dt.convert_time_zone("UTC").dt.replace_time_zone(None)
-             for c, dtype in frame.schema.items() if isinstance(dtype, pl.Datetime) and dtype.time_zone]
+    naive = [
+        pl.col(c).dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+        for c, dtype in frame.schema.items()
+        if isinstance(dtype, pl.Datetime) and dtype.time_zone
+    ]
     payload = frame.with_columns(naive).write_csv(include_header=False)
     cols = ", ".join(f'"{c}"' for c in columns)
     raw = conn.connection.driver_connection
@@ -135,8 +145,15 @@ def _sqlite_row(columns: Sequence[str], row: Sequence[Any]) -> dict[str, Any]:
     return {c: v for c, v in zip(columns, row, strict=True)}
 
 
-def upsert(conn: Connection, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]],
-           key_columns: Sequence[str], *, update: bool = True) -> int:
+def upsert(
+    conn: Connection,
+    table: Table,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    key_columns: Sequence[str],
+    *,
+    update: bool = True,
+) -> int:
     """Insert rows (tuples in ``columns`` order), or on a key conflict update the other columns
     (or leave the stored row, with ``update=False``). Re-sending the same rows is harmless."""
     if not rows:
@@ -145,8 +162,9 @@ def upsert(conn: Connection, table: Table, columns: Sequence[str], rows: Sequenc
     return upsert_frame(conn, table, frame, key_columns, update=update)
 
 
-def upsert_frame(conn: Connection, table: Table, frame: pl.DataFrame, key_columns: Sequence[str], *,
-                 update: bool = True) -> int:
+def upsert_frame(
+    conn: Connection, table: Table, frame: pl.DataFrame, key_columns: Sequence[str], *, update: bool = True
+) -> int:
     """``upsert`` for a frame whose columns are the table's. On PostgreSQL the frame is COPied
     into a temporary table and merged with one INSERT ... SELECT ... ON CONFLICT; on SQLite it
     is one multi-row statement stream."""
@@ -160,11 +178,14 @@ def upsert_frame(conn: Connection, table: Table, frame: pl.DataFrame, key_column
         tmp = _staged(conn, table, frame)
         on_conflict = (
             "DO UPDATE SET " + ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in others)
-            if update and others else "DO NOTHING"
+            if update and others
+            else "DO NOTHING"
         )
         conflict_keys = ", ".join(f'"{c}"' for c in keys)
-        conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({cols}) SELECT {cols} FROM "{tmp}" '
-                             f"ON CONFLICT ({conflict_keys}) {on_conflict}")
+        conn.exec_driver_sql(
+            f'INSERT INTO "{table.name}" ({cols}) SELECT {cols} FROM "{tmp}" '
+            f"ON CONFLICT ({conflict_keys}) {on_conflict}"
+        )
         return frame.height
     _sqlite_write(conn, table, frame, keys, update=update)
     return frame.height
@@ -210,11 +231,11 @@ def key_lookups_only(conn: Connection) -> Iterator[None]:
         return
     names = ("enable_seqscan", "enable_hashjoin", "enable_mergejoin")
     before = conn.exec_driver_sql(
-        "SELECT " + ", ".join(f"current_setting('{n}'), set_config('{n}', 'off', true)" for n in names)).one()
+        "SELECT " + ", ".join(f"current_setting('{n}'), set_config('{n}', 'off', true)" for n in names)
+    ).one()
 
     def put_back() -> None:
-        conn.exec_driver_sql("SELECT " + ", ".join(f"set_config('{n}', %s, true)" for n in names),
-                             tuple(before[0::2]))
+        conn.exec_driver_sql("SELECT " + ", ".join(f"set_config('{n}', %s, true)" for n in names), tuple(before[0::2]))
 
     try:
         yield
@@ -251,15 +272,15 @@ def _sqlite_values(frame: pl.DataFrame) -> pl.DataFrame:
     """Dates and instants as SQLAlchemy stores them on SQLite (UTCDateTime: naive UTC text), so
     that they compare and read back like the rows it wrote."""
     aware = [c for c, dtype in frame.schema.items() if isinstance(dtype, pl.Datetime) and dtype.time_zone]
-    return frame.with_columns(
-        [pl.col(c).dt.convert_time_zone("UTC") for c in aware]).with_columns(
+    return frame.with_columns([pl.col(c).dt.convert_time_zone("UTC") for c in aware]).with_columns(
         pl.col(pl.Date).cast(pl.String),
         pl.col(pl.Datetime).dt.strftime("%Y-%m-%d %H:%M:%S%.6f"),
     )
 
 
-def _sqlite_write(conn: Connection, table: Table, frame: pl.DataFrame, keys: Sequence[str] | None = None, *,
-                  update: bool = True) -> None:
+def _sqlite_write(
+    conn: Connection, table: Table, frame: pl.DataFrame, keys: Sequence[str] | None = None, *, update: bool = True
+) -> None:
     """Insert (``keys`` None) or upsert a frame on SQLite with one driver ``executemany`` of tuples,
     which skips SQLAlchemy's per-row parameter work (about 4x faster)."""
     plain = _sqlite_values(frame)

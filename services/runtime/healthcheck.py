@@ -5,6 +5,7 @@
 Without an argument it probes the port of the service named by the container's command,
 from QUITUS_<SERVICE>_PORT (the first one set).
 """
+
 import os
 import sys
 
@@ -23,7 +24,8 @@ def main() -> int:
         address = f"127.0.0.1:{ports[0]}"
     try:
         reply = health_pb2_grpc.HealthStub(grpc.insecure_channel(address)).Check(
-            health_pb2.HealthCheckRequest(), timeout=3)
+            health_pb2.HealthCheckRequest(), timeout=3
+        )
     except grpc.RpcError as exc:
         print(f"{address}: {exc.code().name}", file=sys.stderr)
         return 1

@@ -3,6 +3,7 @@
 Each wraps the method handler's behaviour, so it runs in the worker thread of the call (the
 principal set there is the one the servicer sees).
 """
+
 import logging
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -181,8 +182,11 @@ class AccessLogInterceptor(grpc.ServerInterceptor):
                 code = context.code() or grpc.StatusCode.OK
                 log.info(
                     "call",
-                    extra={"method": method, "code": getattr(code, "name", str(code)),
-                           "ms": round((time.perf_counter() - started) * 1000, 2)},
+                    extra={
+                        "method": method,
+                        "code": getattr(code, "name", str(code)),
+                        "ms": round((time.perf_counter() - started) * 1000, 2),
+                    },
                 )
 
             if streams_out:

@@ -1,4 +1,5 @@
 """JSON logs to stdout, one object a line, for every service and worker."""
+
 import logging
 import sys
 

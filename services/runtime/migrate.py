@@ -1,6 +1,7 @@
 """Alembic, driven from code: each service keeps its migrations beside its models
 (``services/<service>/migrations``) so that an installed package carries them, and has its own
 version table, so services migrate independently."""
+
 from importlib import import_module
 from pathlib import Path
 from typing import Any

@@ -1,4 +1,5 @@
 """Who is calling: a principal with a role, available to servicers for the current call."""
+
 from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import StrEnum

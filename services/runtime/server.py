@@ -1,4 +1,5 @@
 """The one way every Quitus gRPC service is built, run and stopped."""
+
 import logging
 import signal
 import threading
@@ -74,8 +75,10 @@ def create_server(
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=workers),
         interceptors=[AccessLogInterceptor(), AuthInterceptor(method_access, token_store), ErrorInterceptor()],
-        options=[("grpc.max_receive_message_length", 64 * 1024 * 1024),
-                 ("grpc.max_send_message_length", 64 * 1024 * 1024)],
+        options=[
+            ("grpc.max_receive_message_length", 64 * 1024 * 1024),
+            ("grpc.max_send_message_length", 64 * 1024 * 1024),
+        ],
     )
     health_servicer = health.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)

@@ -2,6 +2,7 @@
 
 Every variable is documented in README.md, section "Configuration".
 """
+
 from functools import lru_cache
 
 from pydantic import Field
@@ -16,7 +17,8 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL. sqlite:///file.db (embedded) or postgresql+psycopg://...",
     )
     schema_prefix: str = Field(
-        "", description="Prefix of every PostgreSQL schema (several environments can share one database).")
+        "", description="Prefix of every PostgreSQL schema (several environments can share one database)."
+    )
     auth_enabled: bool = Field(True, description="Require a bearer token on every gRPC call.")
     log_level: str = Field("INFO", description="Python logging level name.")
     listen_host: str = Field("[::]", description="Address the gRPC servers bind.")
@@ -27,10 +29,14 @@ class Settings(BaseSettings):
     grpc_workers: int = Field(16, description="Thread pool size of each gRPC server.")
     shutdown_grace_s: float = Field(20.0, description="Seconds in-flight calls get to finish on SIGTERM.")
     factors_dir: str = Field(
-        "", description="Folder of the emission-factor data (units, conversions, <set>/<version>/); empty: factors/ "
-                        "of the repository.")
-    amqp_uri: str = Field("amqp://guest:guest@127.0.0.1:5672/",
-                          description="RabbitMQ, for the nameko workers (schedules, events; none shipped yet).")
+        "",
+        description="Folder of the emission-factor data (units, conversions, <set>/<version>/); empty: factors/ "
+        "of the repository.",
+    )
+    amqp_uri: str = Field(
+        "amqp://guest:guest@127.0.0.1:5672/",
+        description="RabbitMQ, for the nameko workers (schedules, events; none shipped yet).",
+    )
 
 
 @lru_cache(maxsize=1)

@@ -1,5 +1,6 @@
 """Bearer tokens, stored as SHA-256 hashes (a token is 32 random bytes, so a plain hash is
 enough: there is nothing to brute-force). The clear token is shown once, at issue."""
+
 import hashlib
 import secrets
 import threading

@@ -92,11 +92,23 @@ def export(stub, metadata, start=FEBRUARY, end=APRIL, **kw):
     request = pb.ChargeControlRequest(period=period(start, end), **kw)
     batches = list(stub.ExportChargeControl(request, metadata=metadata))
     totals = [
-        (t.building_id, t.charge_category, t.provisions_eur, t.recoverable_cost_eur, t.balance_eur,
-         t.unpriced_meter_months)
+        (
+            t.building_id,
+            t.charge_category,
+            t.provisions_eur,
+            t.recoverable_cost_eur,
+            t.balance_eur,
+            t.unpriced_meter_months,
+        )
         if t.costs_computed
-        else (t.building_id, t.charge_category, t.provisions_eur, "costs not computed", t.recoverable_cost_eur,
-              t.balance_eur)
+        else (
+            t.building_id,
+            t.charge_category,
+            t.provisions_eur,
+            "costs not computed",
+            t.recoverable_cost_eur,
+            t.balance_eur,
+        )
         for b in batches
         for t in b.totals
     ]

@@ -152,6 +152,7 @@ def test_leak_is_detected_and_listed(service):
 
 def test_provisions_are_checked_record_by_record(service):
     stub, _, admin = service
+
     def provision(unit_id: str, month: str, category: str, amount: float) -> pb.Provision:
         return pb.Provision(building_id="B1", unit_id=unit_id, month=month, charge_category=category, amount_eur=amount)
 
@@ -183,9 +184,7 @@ def test_refused_prices_and_provisions_are_indexed_in_the_whole_stream(service):
         return pb.Price(basis="m3", eur_per_unit=4.0, source="test", **kw)
 
     def provision(unit_id="UG1", month="2024-03", category="cold_water") -> pb.Provision:
-        return pb.Provision(
-            unit_id=unit_id, building_id="B1", month=month, charge_category=category, amount_eur=10.0
-        )
+        return pb.Provision(unit_id=unit_id, building_id="B1", month=month, charge_category=category, amount_eur=10.0)
 
     batches = [
         pb.PriceBatch(

@@ -177,18 +177,36 @@ def test_degree_days_and_normals_corrected_after_a_cut_off_leave_that_cut_offs_e
 # one record per versioned table: (spec, as first sent, as corrected)
 T = datetime(2024, 1, 1, tzinfo=UTC)
 RECORDS = {
-    "prices": (PRICES, dict(target="meter:G1", valid_from=T, basis="kWh", eur_per_unit=0.1, fixed_eur_per_month=0.0,
-                            source="s"), dict(eur_per_unit=0.12)),
-    "gas coefficients": (GAS_COEFFICIENTS, dict(meter_id=1, valid_from=T, kwh_pcs_per_m3=11.1, source="s"),
-                         dict(kwh_pcs_per_m3=11.2)),
-    "replacements": (REPLACEMENTS, dict(meter_id=1, replaced_at=T, old_last_index=5.0, new_first_index=0.0),
-                     dict(old_last_index=6.0)),
-    "weather days": (WEATHER_DAYS, dict(station="S1", day=date(2024, 1, 1), tn=None, tx=None, dju_meteo=10.0,
-                                        dju_costic=10.0, source="s"), dict(dju_meteo=8.0, dju_costic=8.0)),
-    "normals": (DJU_NORMALS, dict(station="S1", month_of_year=1, dju_ref=400.0, ref_period="1991-2020"),
-                dict(ref_period="1981-2010")),
-    "provisions": (PROVISIONS, dict(unit_id="U1", month=date(2024, 3, 1), charge_category="cold_water",
-                                    amount_eur=40.0, building_id="B1"), dict(building_id="B2")),
+    "prices": (
+        PRICES,
+        dict(target="meter:G1", valid_from=T, basis="kWh", eur_per_unit=0.1, fixed_eur_per_month=0.0, source="s"),
+        dict(eur_per_unit=0.12),
+    ),
+    "gas coefficients": (
+        GAS_COEFFICIENTS,
+        dict(meter_id=1, valid_from=T, kwh_pcs_per_m3=11.1, source="s"),
+        dict(kwh_pcs_per_m3=11.2),
+    ),
+    "replacements": (
+        REPLACEMENTS,
+        dict(meter_id=1, replaced_at=T, old_last_index=5.0, new_first_index=0.0),
+        dict(old_last_index=6.0),
+    ),
+    "weather days": (
+        WEATHER_DAYS,
+        dict(station="S1", day=date(2024, 1, 1), tn=None, tx=None, dju_meteo=10.0, dju_costic=10.0, source="s"),
+        dict(dju_meteo=8.0, dju_costic=8.0),
+    ),
+    "normals": (
+        DJU_NORMALS,
+        dict(station="S1", month_of_year=1, dju_ref=400.0, ref_period="1991-2020"),
+        dict(ref_period="1981-2010"),
+    ),
+    "provisions": (
+        PROVISIONS,
+        dict(unit_id="U1", month=date(2024, 3, 1), charge_category="cold_water", amount_eur=40.0, building_id="B1"),
+        dict(building_id="B2"),
+    ),
 }
 
 
@@ -213,7 +231,6 @@ def test_a_resend_adds_no_version_and_a_correction_one_read_by_cut_off(database,
     (second,) = store.current(spec, t0 + 2 * HOUR).to_dicts()
     assert first == record and second == {**record, **correction}
     engine.dispose()
-
 
 
 def test_records_stored_before_versions_keep_their_recorded_at_and_weather_gets_the_upgrades(database):

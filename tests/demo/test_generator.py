@@ -1,4 +1,5 @@
 """The demo generator: deterministic, with the ratios of the seed talk's landlord."""
+
 import hashlib
 import statistics
 from collections import Counter, defaultdict
@@ -84,16 +85,24 @@ def test_ratios_of_one_year(demo):
         tickets[(e.contractor_id, e.external_ref)].append(e)
     requests = [e for e in events if e.kind == pb.REQUESTED and not e.note.startswith(BAD)]
     assert 4 <= len(requests) / p.dwellings <= 8
-    curative = [evs for evs in tickets.values() if evs[0].service_code.endswith("-CUR") and not evs[0].note
-                and any(e.kind == pb.RESOLVED and not e.note for e in evs)]
+    curative = [
+        evs
+        for evs in tickets.values()
+        if evs[0].service_code.endswith("-CUR")
+        and not evs[0].note
+        and any(e.kind == pb.RESOLVED and not e.note for e in evs)
+    ]
     visits = [len({e.visit_number for e in evs if e.kind == pb.VISIT_STARTED}) for evs in curative]
     assert set(visits) == {1, 2, 3}
-    assert 0.6 <= visits.count(1) / len(visits) <= 0.8          # first-time fix about 70 %
+    assert 0.6 <= visits.count(1) / len(visits) <= 0.8  # first-time fix about 70 %
     lifts = sum(1 for e in p.equipment if e.kind == "lift")
     lift_visits = sum(1 for e in requests if e.service_code == "LIFT-PRV")
-    assert 365 / 42 * 0.85 <= lift_visits / lifts <= 365 / 42 + 1   # a visit every 42 days, a few skipped
-    open_at_end = [evs for evs in tickets.values() if evs[0].kind == pb.REQUESTED and not evs[0].note
-                   and not any(e.kind in (pb.CLOSED, pb.CANCELLED) for e in evs)]
+    assert 365 / 42 * 0.85 <= lift_visits / lifts <= 365 / 42 + 1  # a visit every 42 days, a few skipped
+    open_at_end = [
+        evs
+        for evs in tickets.values()
+        if evs[0].kind == pb.REQUESTED and not evs[0].note and not any(e.kind in (pb.CLOSED, pb.CANCELLED) for e in evs)
+    ]
     assert 0 < len(open_at_end) < 0.05 * len(tickets)
     assert 0 < sum(1 for evs in tickets.values() if any(e.kind == pb.CANCELLED for e in evs)) < 0.05 * len(tickets)
 
@@ -110,7 +119,7 @@ def test_events_are_consistent_and_sorted(demo):
     for e in events:
         sequences[(e.contractor_id, e.external_ref)].append(e.sequence)
     for seqs in sequences.values():
-        assert sorted(set(seqs)) == list(range(1, max(seqs) + 1))    # 1..n, re-sends aside
+        assert sorted(set(seqs)) == list(range(1, max(seqs) + 1))  # 1..n, re-sends aside
     first = {key: events_[0] for key, events_ in _by_ticket(events).items()}
     assert all(e.kind == pb.REQUESTED for e in first.values() if not e.note.startswith(BAD))
 

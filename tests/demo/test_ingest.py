@@ -1,5 +1,6 @@
 """Generated events through the real interventions server: the good ones pass every business
 check, and the records the server refuses are exactly the ones the generator spoilt."""
+
 from collections import Counter
 from datetime import UTC, datetime
 

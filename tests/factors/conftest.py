@@ -1,5 +1,6 @@
 """Fixtures of the factors tests: the reference sets committed under factors/, and a small
 helper to write a custom set in a few lines."""
+
 from pathlib import Path
 
 import polars as pl

@@ -1,4 +1,5 @@
 """``quitus factors ...`` against a real server (SQLite, authentication off)."""
+
 import json
 
 import polars as pl
@@ -45,14 +46,37 @@ def test_publish_list_show_resolve_diff(address, tmp_path):
     assert "fr_fedene.district_heating.national_avg.kwh" in shown.output and "UNCONFIRMED" in shown.output
 
     # 10,000 kWh PCS x 0.215 (ADEME ID 37133) = 2,150 kgCO2e.
-    resolved = cli("resolve", "ademe_base_carbone@23.6", "--carrier", "natural_gas", "--unit", "kWh PCS",
-                   "--date", "2024-06-01", "--quantity", "10000", "--json", "--address", address)
+    resolved = cli(
+        "resolve",
+        "ademe_base_carbone@23.6",
+        "--carrier",
+        "natural_gas",
+        "--unit",
+        "kWh PCS",
+        "--date",
+        "2024-06-01",
+        "--quantity",
+        "10000",
+        "--json",
+        "--address",
+        address,
+    )
     assert resolved.exit_code == 0, resolved.output
     line = json.loads(resolved.output.strip().splitlines()[-1])
     assert (line["factorKey"], line["kgco2e"]) == ("fr_bc.natural_gas.mix2022.total.kwh_pcs", 2150.0)
 
-    missing = cli("resolve", "ademe_base_carbone", "--carrier", "electricity", "--unit", "kWh",
-                  "--date", "2025-06-01", "--address", address)
+    missing = cli(
+        "resolve",
+        "ademe_base_carbone",
+        "--carrier",
+        "electricity",
+        "--unit",
+        "kWh",
+        "--date",
+        "2025-06-01",
+        "--address",
+        address,
+    )
     assert missing.exit_code == 1 and "NOT_FOUND" in missing.output and "date=2025-06-01" in missing.output
 
     write_set(tmp_path / "a" / "2024", [custom_row()], version="2024")

@@ -1,4 +1,5 @@
 """Conversions are data with a source; each row works both ways."""
+
 import polars as pl
 import pytest
 
@@ -22,10 +23,15 @@ def test_no_unsourced_conversion(conversions):
 
 
 def test_bad_conversion_rows_are_rejected(units):
-    raw = pl.DataFrame({
-        "carrier": ["natural_gas", "x"], "from_unit": ["kWh PCS", "kWh"], "to_unit": ["kWh PCI", "therm"],
-        "multiplier": ["0", "2"], "source": ["s", ""],
-    })
+    raw = pl.DataFrame(
+        {
+            "carrier": ["natural_gas", "x"],
+            "from_unit": ["kWh PCS", "kWh"],
+            "to_unit": ["kWh PCI", "therm"],
+            "multiplier": ["0", "2"],
+            "source": ["s", ""],
+        }
+    )
     with pytest.raises(InvalidFactorSet) as caught:
         parse_conversions(raw, units)
     text = "\n".join(caught.value.problems)

@@ -1,5 +1,6 @@
 """The factors service through a real gRPC channel, on SQLite and on PostgreSQL, with
 authentication on. Expected values are worked out from factors_reference.csv."""
+
 import grpc
 import pytest
 
@@ -34,7 +35,8 @@ def test_publish_is_idempotent_and_lists_every_version(service, reference_sets):
     assert again.version.content_hash == reference_sets["ademe_base_carbone"].content_hash
     listed = stub.ListSets(pb.ListSetsRequest(), metadata=tokens["auditor"]).versions
     assert sorted(f"{v.metadata.name}@{v.metadata.version}" for v in listed) == sorted(
-        s.label for s in reference_sets.values())
+        s.label for s in reference_sets.values()
+    )
     ademe = next(v for v in listed if v.metadata.name == "ademe_base_carbone")
     assert (ademe.factor_count, ademe.flagged_count) == (76, 3)
     assert ademe.published_by == "admin"
@@ -44,11 +46,17 @@ def test_resolve_batch_names_the_version_and_sources(service, reference_sets):
     stub, tokens = service
     # 10,000 kWh PCS x 0.215 (ID 37133) = 2,150; 100 litres of heating oil x 3.25 (ID 14087) = 325;
     # 1,000 kWh of French electricity in 2024 x 0.0519 (ID 43642) = 51.9.
-    response = stub.Resolve(pb.ResolveRequest(set_name="ademe_base_carbone", activities=[
-        gas("gas"),
-        pb.Activity(ref="oil", carrier="heating_oil", unit="litre", date="2024-02-01", quantity=100.0),
-        pb.Activity(ref="elec", carrier="electricity", unit="kWh", date="2024-12-31", quantity=1000.0),
-    ]), metadata=tokens["contractor:C1"])
+    response = stub.Resolve(
+        pb.ResolveRequest(
+            set_name="ademe_base_carbone",
+            activities=[
+                gas("gas"),
+                pb.Activity(ref="oil", carrier="heating_oil", unit="litre", date="2024-02-01", quantity=100.0),
+                pb.Activity(ref="elec", carrier="electricity", unit="kWh", date="2024-12-31", quantity=1000.0),
+            ],
+        ),
+        metadata=tokens["contractor:C1"],
+    )
     assert response.version.metadata.version == "23.6"
     assert response.version.content_hash == reference_sets["ademe_base_carbone"].content_hash
     by_ref = {r.ref: r for r in response.resolutions}
@@ -62,8 +70,9 @@ def test_resolve_batch_names_the_version_and_sources(service, reference_sets):
 def test_pci_route_over_grpc(service):
     stub, tokens = service
     # DPE: 10,000 kWh PCS / 1.11 x 0.227 = 2,045.045 kgCO2e.
-    (r,) = stub.Resolve(pb.ResolveRequest(set_name="fr_dpe", version="2021", activities=[gas()]),
-                        metadata=tokens["auditor"]).resolutions
+    (r,) = stub.Resolve(
+        pb.ResolveRequest(set_name="fr_dpe", version="2021", activities=[gas()]), metadata=tokens["auditor"]
+    ).resolutions
     assert r.kgco2e == pytest.approx(2045.045, abs=1e-3)
     assert r.factor_unit == "kWh PCI" and r.conversion_multiplier == pytest.approx(1 / 1.11)
     assert "annexe 3" in r.conversion_source
@@ -71,8 +80,10 @@ def test_pci_route_over_grpc(service):
 
 def test_missing_factor_is_not_found_naming_the_activity(service):
     stub, tokens = service
-    request = pb.ResolveRequest(set_name="ademe_base_carbone", activities=[
-        gas("ok"), pb.Activity(ref="late", carrier="electricity", unit="kWh", date="2025-03-01")])
+    request = pb.ResolveRequest(
+        set_name="ademe_base_carbone",
+        activities=[gas("ok"), pb.Activity(ref="late", carrier="electricity", unit="kWh", date="2025-03-01")],
+    )
     with pytest.raises(grpc.RpcError) as caught:
         stub.Resolve(request, metadata=tokens["auditor"])
     assert caught.value.code() == grpc.StatusCode.NOT_FOUND
@@ -87,28 +98,36 @@ def test_missing_factor_is_not_found_naming_the_activity(service):
 def test_pinned_version_after_a_newer_one(service, units):
     stub, tokens = service
     v2024 = make_set([custom_row()], units, version="2024")
-    v2025 = make_set([custom_row(), custom_row(valid_from="2024-01-01", valid_to="", kgco2e_per_unit="0.09")],
-                     units, version="2025", publication_date="2025-04-01")
+    v2025 = make_set(
+        [custom_row(), custom_row(valid_from="2024-01-01", valid_to="", kgco2e_per_unit="0.09")],
+        units,
+        version="2025",
+        publication_date="2025-04-01",
+    )
     assert stub.Publish(convert.publish_request(v2024), metadata=tokens["admin"]).created
     assert stub.Publish(convert.publish_request(v2025), metadata=tokens["admin"]).created
     heat = pb.Activity(carrier="district_heating", unit="kWh", date="2023-06-01", quantity=1000.0)
     latest = stub.Resolve(pb.ResolveRequest(set_name="bailleur_dh", activities=[heat]), metadata=tokens["auditor"])
-    pinned = stub.Resolve(pb.ResolveRequest(set_name="bailleur_dh", version="2024", activities=[heat]),
-                          metadata=tokens["auditor"])
+    pinned = stub.Resolve(
+        pb.ResolveRequest(set_name="bailleur_dh", version="2024", activities=[heat]), metadata=tokens["auditor"]
+    )
     assert (latest.version.metadata.version, pinned.version.metadata.version) == ("2025", "2024")
     assert pinned.version.content_hash == v2024.content_hash
     # 2024 onwards exists only in the 2025 version: 1,000 kWh x 0.09 = 90 kgCO2e.
     later = pb.Activity(carrier="district_heating", unit="kWh", date="2024-06-01", quantity=1000.0)
-    (r,) = stub.Resolve(pb.ResolveRequest(set_name="bailleur_dh", activities=[later]),
-                        metadata=tokens["auditor"]).resolutions
+    (r,) = stub.Resolve(
+        pb.ResolveRequest(set_name="bailleur_dh", activities=[later]), metadata=tokens["auditor"]
+    ).resolutions
     assert r.kgco2e == pytest.approx(90.0)
     with pytest.raises(grpc.RpcError) as caught:
-        stub.Resolve(pb.ResolveRequest(set_name="bailleur_dh", version="2024", activities=[later]),
-                     metadata=tokens["auditor"])
+        stub.Resolve(
+            pb.ResolveRequest(set_name="bailleur_dh", version="2024", activities=[later]), metadata=tokens["auditor"]
+        )
     assert caught.value.code() == grpc.StatusCode.NOT_FOUND
 
-    d = stub.Diff(pb.DiffRequest(old_name="bailleur_dh", old_version="2024", new_version="2025"),
-                  metadata=tokens["auditor"])
+    d = stub.Diff(
+        pb.DiffRequest(old_name="bailleur_dh", old_version="2024", new_version="2025"), metadata=tokens["auditor"]
+    )
     assert [(f.key, f.valid_from, f.kgco2e_per_unit) for f in d.added] == [("dh.network_a", "2024-01-01", 0.09)]
     assert list(d.removed) == [] and list(d.changed) == []
     assert {c.field for c in d.metadata_changed} == {"version", "publication_date"}
@@ -128,8 +147,9 @@ def test_bad_custom_set_is_rejected_with_a_clear_message(service):
     stub, tokens = service
     request = pb.PublishRequest(
         metadata=convert.metadata_out({**custom_metadata(), "excluded": []}),
-        factors=[pb.Factor(**{**custom_row(key="dh.neg", unit="MWh"), "kgco2e_per_unit": -0.1,
-                              "uncertainty_pct": None})],
+        factors=[
+            pb.Factor(**{**custom_row(key="dh.neg", unit="MWh"), "kgco2e_per_unit": -0.1, "uncertainty_pct": None})
+        ],
     )
     with pytest.raises(grpc.RpcError) as caught:
         stub.Publish(request, metadata=tokens["admin"])
@@ -148,10 +168,14 @@ def test_only_admin_publishes_everybody_authenticated_reads(service, units):
             stub.Publish(request, metadata=tokens[role])
         assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED
         got = stub.GetSet(pb.GetSetRequest(name="fr_fedene_district_heating"), metadata=tokens[role])
-        assert [(f.key, f.flag) for f in got.factors] == [("fr_fedene.district_heating.national_avg.kwh",
-                                                           "UNCONFIRMED")]
-    for call, message in ((stub.ListSets, pb.ListSetsRequest()), (stub.Publish, request),
-                          (stub.GetSet, pb.GetSetRequest(name="fr_dpe"))):
+        assert [(f.key, f.flag) for f in got.factors] == [
+            ("fr_fedene.district_heating.national_avg.kwh", "UNCONFIRMED")
+        ]
+    for call, message in (
+        (stub.ListSets, pb.ListSetsRequest()),
+        (stub.Publish, request),
+        (stub.GetSet, pb.GetSetRequest(name="fr_dpe")),
+    ):
         with pytest.raises(grpc.RpcError) as caught:
             call(message)
         assert caught.value.code() == grpc.StatusCode.UNAUTHENTICATED

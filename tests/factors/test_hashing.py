@@ -1,5 +1,6 @@
 """The content hash depends on content only: not on row order, column order or number
 spelling; any change of a value or of the metadata changes it."""
+
 import polars as pl
 
 from services.factors.domain.validation import build_set

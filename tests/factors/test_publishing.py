@@ -1,5 +1,6 @@
 """Publishing rules, whatever the store: same content = no-op; same label with other content
 = conflict (never an edit in place); a new label = a new version."""
+
 import pytest
 
 from services.factors.domain.publishing import Outcome, decide

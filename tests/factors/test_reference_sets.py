@@ -1,5 +1,6 @@
 """The committed sets under factors/ are exactly what the build script derives from the shared
 reference, and they keep their sources and exclusions."""
+
 import filecmp
 from pathlib import Path
 
@@ -14,7 +15,10 @@ REFERENCE = FACTORS_DIR.parents[1] / "shared" / "reference"
 
 def test_the_five_reference_sets_load(reference_sets):
     assert {s.label for s in reference_sets.values()} == {
-        "ademe_base_carbone@23.6", "fr_dpe@2021", "uk_desnz_2025@1", "uk_desnz_2026@1",
+        "ademe_base_carbone@23.6",
+        "fr_dpe@2021",
+        "uk_desnz_2025@1",
+        "uk_desnz_2026@1",
         "fr_fedene_district_heating@2022",
     }
     for factor_set in reference_sets.values():

@@ -1,5 +1,6 @@
 """A custom set (e.g. a landlord's own district-heating network) is validated like the
 reference sets, and every problem is named by set, row, key and field."""
+
 import polars as pl
 import pytest
 

@@ -1,4 +1,5 @@
 """The `quitus interventions` commands against a running server (auth on, token by env)."""
+
 import json
 
 from typer.testing import CliRunner
@@ -21,14 +22,17 @@ def test_search_get_quality_rejections(tmp_path):
         runner = CliRunner()
         env = {"QUITUS_TOKEN": tokens.issue("auditor")}
 
-        found = runner.invoke(app, ["interventions", "search", "--text", "lille", "--json", "--address", address],
-                              env=env)
+        found = runner.invoke(
+            app, ["interventions", "search", "--text", "lille", "--json", "--address", address], env=env
+        )
         assert found.exit_code == 0, found.output
         assert [json.loads(line)["id"] for line in found.output.splitlines()] == ["C1/T-1"]
 
         # T-1 was requested on 2026-03-02 (portfolio_fixture.T0)
-        for period, expected in ((["--from", "2026-03-01", "--to", "2026-03-03"], ["C1/T-1"]),
-                                 (["--from", "2026-03-03"], [])):
+        for period, expected in (
+            (["--from", "2026-03-01", "--to", "2026-03-03"], ["C1/T-1"]),
+            (["--from", "2026-03-03"], []),
+        ):
             found = runner.invoke(app, ["interventions", "search", *period, "--json", "--address", address], env=env)
             assert found.exit_code == 0, found.output
             assert [json.loads(line)["id"] for line in found.output.splitlines()] == expected

@@ -2,6 +2,7 @@
 
 The client runs in a separate interpreter whose path holds only freshly generated code.
 """
+
 import subprocess
 import sys
 import textwrap
@@ -14,7 +15,7 @@ from services.runtime.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
-CLIENT = textwrap.dedent('''
+CLIENT = textwrap.dedent("""
     import os
     import sys
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # the generated code only
@@ -47,7 +48,7 @@ CLIENT = textwrap.dedent('''
     settled.seconds -= 120  # a cut-off must be a minute old
     export = list(stub.ExportInterventions(pb.ExportRequest(as_of=settled)))
     print(ack.accepted, [i.id for i in found.interventions], export[-1].total)
-''')
+""")
 
 
 def test_client_generated_from_protos_alone(tmp_path):
@@ -55,15 +56,31 @@ def test_client_generated_from_protos_alone(tmp_path):
     gen.mkdir()
     include = Path(protoc.__file__).parent / "_proto"
     files = [str(p.relative_to(ROOT / "protos")) for p in (ROOT / "protos").rglob("*.proto")]
-    assert protoc.main(["protoc", f"-I{ROOT / 'protos'}", f"-I{include}", f"--python_out={gen}",
-                        f"--grpc_python_out={gen}", *files]) == 0
+    assert (
+        protoc.main(
+            [
+                "protoc",
+                f"-I{ROOT / 'protos'}",
+                f"-I{include}",
+                f"--python_out={gen}",
+                f"--grpc_python_out={gen}",
+                *files,
+            ]
+        )
+        == 0
+    )
     (gen / "client.py").write_text(CLIENT)
     server, port = build(Settings(database_url=f"sqlite:///{tmp_path / 'q.db'}", auth_enabled=False), port=0)
     server.start()
     try:
         # -I: isolated mode, so neither the project nor the working directory is on the path.
-        result = subprocess.run([sys.executable, "-I", "client.py", f"localhost:{port}"], cwd=gen,
-                                capture_output=True, text=True, timeout=60)
+        result = subprocess.run(
+            [sys.executable, "-I", "client.py", f"localhost:{port}"],
+            cwd=gen,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
     finally:
         server.stop(0)
     assert result.returncode == 0, result.stderr

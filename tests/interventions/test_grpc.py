@@ -2,6 +2,7 @@
 
 Uses the hand-made portfolio of portfolio_fixture.py; expected counts are worked out from it.
 """
+
 import json
 from datetime import UTC, datetime, timedelta
 
@@ -31,17 +32,22 @@ def service(database):
 
 def lifecycle(ref: str, contractor: str = "C1", ug: str = "U1", contract: str = "K1"):
     """Requested T0, visit T0+2h..3h, resolved T0+3h at 90 EUR, quitus and closed T0+4h."""
-    return [request(contractor, ref, T0, ug=ug, contract=contract),
-            event(contractor, ref, 2, "VISIT_STARTED", T0 + 2 * H, visit_number=1),
-            event(contractor, ref, 3, "VISIT_ENDED", T0 + 3 * H, visit_number=1),
-            event(contractor, ref, 4, "RESOLVED", T0 + 3 * H, cost_eur=90),
-            event(contractor, ref, 5, "QUITUS", T0 + 4 * H, quitus_document="PV-1", quitus_signed_by="tenant"),
-            event(contractor, ref, 6, "CLOSED", T0 + 4 * H)]
+    return [
+        request(contractor, ref, T0, ug=ug, contract=contract),
+        event(contractor, ref, 2, "VISIT_STARTED", T0 + 2 * H, visit_number=1),
+        event(contractor, ref, 3, "VISIT_ENDED", T0 + 3 * H, visit_number=1),
+        event(contractor, ref, 4, "RESOLVED", T0 + 3 * H, cost_eur=90),
+        event(contractor, ref, 5, "QUITUS", T0 + 4 * H, quitus_document="PV-1", quitus_signed_by="tenant"),
+        event(contractor, ref, 6, "CLOSED", T0 + 4 * H),
+    ]
 
 
 def send(stub, metadata, *batches):
-    return list(stub.IngestEvents(iter([pb.EventBatch(batch_id=str(i), events=b) for i, b in enumerate(batches)]),
-                                  metadata=metadata))
+    return list(
+        stub.IngestEvents(
+            iter([pb.EventBatch(batch_id=str(i), events=b) for i, b in enumerate(batches)]), metadata=metadata
+        )
+    )
 
 
 def test_health_is_serving_without_a_token(service):
@@ -53,8 +59,9 @@ def test_health_is_serving_without_a_token(service):
 def test_ingest_keeps_good_records_and_names_the_bad_ones(service):
     stub, tokens, _ = service
     admin = bearer(tokens.issue("admin"))
-    bad = event("C1", "T-9", 1, "REQUESTED", T0, contract_id="K1", service_code="MS-CUR", ug_id="U404",
-                criticality="normal")
+    bad = event(
+        "C1", "T-9", 1, "REQUESTED", T0, contract_id="K1", service_code="MS-CUR", ug_id="U404", criticality="normal"
+    )
     (ack,) = send(stub, admin, [*lifecycle("T-1"), bad])
     assert (ack.received, ack.accepted, ack.duplicates) == (7, 6, 0)
     rejected = [(r.index, r.rule, r.field, r.record_key) for r in ack.rejected]
@@ -63,12 +70,21 @@ def test_ingest_keeps_good_records_and_names_the_bad_ones(service):
     assert [(r.record_key, r.rule) for r in stored] == [("C1/T-9#1", "unknown_unit")]
     kept = json.loads(stored[0].payload_json)  # the record as sent is kept, every field of it
     assert {k: kept[k] for k in ("contractor_id", "external_ref", "sequence", "kind", "ug_id", "event_time")} == {
-        "contractor_id": "C1", "external_ref": "T-9", "sequence": 1, "kind": "REQUESTED", "ug_id": "U404",
-        "event_time": "2026-03-02T08:00:00+00:00"}
+        "contractor_id": "C1",
+        "external_ref": "T-9",
+        "sequence": 1,
+        "kind": "REQUESTED",
+        "ug_id": "U404",
+        "event_time": "2026-03-02T08:00:00+00:00",
+    }
     assert set(kept) == {*SENT_SCHEMA, "event_time"} - {"event_us", "recorded_us"}
     got = stub.GetIntervention(pb.GetInterventionRequest(id="C1/T-1"), metadata=admin)
     assert (got.status, got.visits, got.cost_eur, [t.sequence for t in got.timeline]) == (
-        pb.CLOSED_STATUS, 1, 90.0, [1, 2, 3, 4, 5, 6])
+        pb.CLOSED_STATUS,
+        1,
+        90.0,
+        [1, 2, 3, 4, 5, 6],
+    )
 
 
 def test_resends_are_idempotent_and_conflicts_rejected(service):
@@ -109,15 +125,21 @@ def test_export_as_of_ignores_events_recorded_after_the_cut_off(service):
 def test_search_filters_and_pages(service):
     stub, tokens, _ = service
     admin = bearer(tokens.issue("admin"))
-    send(stub, admin, lifecycle("T-1") + [request("C1", "T-2", T0, ug="U2"), request("C1", "T-3", T0, ug="U4")]
-         + lifecycle("T-4", contractor="C2", ug="U3", contract="K2"))
+    send(
+        stub,
+        admin,
+        lifecycle("T-1")
+        + [request("C1", "T-2", T0, ug="U2"), request("C1", "T-3", T0, ug="U4")]
+        + lifecycle("T-4", contractor="C2", ug="U3", contract="K2"),
+    )
     ids = lambda r: [i.id for i in r.interventions]  # noqa: E731
     assert ids(stub.SearchInterventions(pb.SearchRequest(ug_id="U2"), metadata=admin)) == ["C1/T-2"]
     assert ids(stub.SearchInterventions(pb.SearchRequest(address_text="MARSEILLE"), metadata=admin)) == ["C2/T-4"]
     assert ids(stub.SearchInterventions(pb.SearchRequest(status=pb.OPEN), metadata=admin)) == ["C1/T-2", "C1/T-3"]
     first = stub.SearchInterventions(pb.SearchRequest(page={"page_size": 3}), metadata=admin)
-    rest = stub.SearchInterventions(pb.SearchRequest(page={"page_size": 3, "page_token": first.next_page_token}),
-                                    metadata=admin)
+    rest = stub.SearchInterventions(
+        pb.SearchRequest(page={"page_size": 3, "page_token": first.next_page_token}), metadata=admin
+    )
     assert ids(first) + ids(rest) == ["C1/T-1", "C1/T-2", "C1/T-3", "C2/T-4"] and rest.next_page_token == ""
 
 
@@ -147,8 +169,11 @@ def test_authorisation(service):
         stub.ImportPortfolio(iter(portfolio_batches()), metadata=c1)
     assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
     # Data quality, rejections and deadlines: a contractor sees its own figures, asks for nobody else's.
-    for call, request_type in ((stub.GetDataQuality, pb.DataQualityRequest), (stub.ListRejections,
-                               pb.ListRejectionsRequest), (stub.GetDeadlineStatus, pb.DeadlineStatusRequest)):
+    for call, request_type in (
+        (stub.GetDataQuality, pb.DataQualityRequest),
+        (stub.ListRejections, pb.ListRejectionsRequest),
+        (stub.GetDeadlineStatus, pb.DeadlineStatusRequest),
+    ):
         with pytest.raises(grpc.RpcError) as err:
             call(request_type(contractor_id="C1"), metadata=c2)
         assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
@@ -220,8 +245,10 @@ def test_a_record_written_under_another_contractors_name_counts_against_its_send
     admin = bearer(tokens.issue("admin"))
     send(stub, c1, lifecycle("T-1"))
     send(stub, c2, [request("C1", "T-7", T0)])
-    quality = {q.contractor_id: (q.received, q.rejected)
-               for q in stub.GetDataQuality(pb.DataQualityRequest(), metadata=admin).contractors}
+    quality = {
+        q.contractor_id: (q.received, q.rejected)
+        for q in stub.GetDataQuality(pb.DataQualityRequest(), metadata=admin).contractors
+    }
     assert quality == {"C1": (6, 0), "C2": (1, 1)}
     assert stub.ListRejections(pb.ListRejectionsRequest(), metadata=c1).rejections == []
     (mine,) = stub.ListRejections(pb.ListRejectionsRequest(), metadata=c2).rejections
@@ -245,8 +272,9 @@ def test_an_export_does_not_change_when_the_contract_is_re_imported(service):
     before = list(stub.ExportInterventions(request_, metadata=admin))
     # open 30 h after the request: the 24 h time to intervene is missed
     assert before[0].facts[0].intervene_deadline == pb.MISSED
-    (contract,) = [r for r in portfolio_batches()[0].records if r.WhichOneof("record") == "contract" and
-                   r.contract.id == "K1"]
+    (contract,) = [
+        r for r in portfolio_batches()[0].records if r.WhichOneof("record") == "contract" and r.contract.id == "K1"
+    ]
     contract.contract.service_codes[0].deadlines[0].intervene_hours = 48  # renegotiated later
     stub.ImportPortfolio(iter([pb.PortfolioBatch(records=[contract])]), metadata=admin)
     after = list(stub.ExportInterventions(request_, metadata=admin))
@@ -258,22 +286,40 @@ def test_an_import_refuses_records_whose_references_do_not_exist(service):
     stub, tokens, _ = service
     admin = bearer(tokens.issue("admin"))
     R = pb.PortfolioRecord
-    summary = stub.ImportPortfolio(iter([pb.PortfolioBatch(records=[
-        R(building=pb.Building(id="B9", residence_id="R404", address="9 rue", postcode="59000", city="Lille")),
-        R(unit=pb.Unit(ug_id="U9", building_id="B9", kind="dwelling")),   # its building is refused
-        R(unit=pb.Unit(ug_id="U8", building_id="B1", kind="dwelling")),   # fine: B1 is stored
-    ])]), metadata=admin)
+    summary = stub.ImportPortfolio(
+        iter(
+            [
+                pb.PortfolioBatch(
+                    records=[
+                        R(
+                            building=pb.Building(
+                                id="B9", residence_id="R404", address="9 rue", postcode="59000", city="Lille"
+                            )
+                        ),
+                        R(unit=pb.Unit(ug_id="U9", building_id="B9", kind="dwelling")),  # its building is refused
+                        R(unit=pb.Unit(ug_id="U8", building_id="B1", kind="dwelling")),  # fine: B1 is stored
+                    ]
+                )
+            ]
+        ),
+        metadata=admin,
+    )
     assert [(r.index, r.rule, r.field) for r in summary.rejected] == [
-        (0, "unknown_reference", "building.residence_id"), (1, "unknown_reference", "unit.building_id")]
+        (0, "unknown_reference", "building.residence_id"),
+        (1, "unknown_reference", "unit.building_id"),
+    ]
     assert "R404" in summary.rejected[0].reason
     assert dict(summary.upserted) == {"building": 0, "unit": 1}
 
 
-@pytest.mark.parametrize(("from_now", "batch_size", "field"), [
-    (24 * H, 0, "as_of"),                          # in the future
-    (-timedelta(seconds=10), 0, "as_of"),          # not yet settled (a cut-off must be a minute old)
-    (-24 * H, -1, "batch_size"),
-])
+@pytest.mark.parametrize(
+    ("from_now", "batch_size", "field"),
+    [
+        (24 * H, 0, "as_of"),  # in the future
+        (-timedelta(seconds=10), 0, "as_of"),  # not yet settled (a cut-off must be a minute old)
+        (-24 * H, -1, "batch_size"),
+    ],
+)
 def test_an_export_refuses_a_future_cut_off_or_a_negative_batch(service, from_now, batch_size, field):
     stub, tokens, _ = service
     request_ = pb.ExportRequest(as_of=ts(datetime.now(UTC) + from_now), batch_size=batch_size)
@@ -284,13 +330,15 @@ def test_an_export_refuses_a_future_cut_off_or_a_negative_batch(service, from_no
 
 def columnar(events) -> pb.EventColumns:
     from services.interventions import convert
+
     return convert.to_event_columns(convert.batch_columns(events))
 
 
 def ingest_case() -> list:
     """The life cycle of C1/T-1, then a request for a unit that does not exist (index 6)."""
-    bad = event("C1", "T-9", 1, "REQUESTED", T0, contract_id="K1", service_code="MS-CUR", ug_id="U404",
-                criticality="normal")
+    bad = event(
+        "C1", "T-9", 1, "REQUESTED", T0, contract_id="K1", service_code="MS-CUR", ug_id="U404", criticality="normal"
+    )
     return [*lifecycle("T-1"), bad]
 
 
@@ -301,7 +349,11 @@ def assert_stored_as_the_ingest_case(stub, metadata, batch: pb.EventBatch) -> No
     assert [(r.index, r.rule, r.field) for r in ack.rejected] == [(6, "unknown_unit", "ug_id")]
     got = stub.GetIntervention(pb.GetInterventionRequest(id="C1/T-1"), metadata=metadata)
     assert (got.status, got.visits, got.cost_eur, [t.sequence for t in got.timeline]) == (
-        pb.CLOSED_STATUS, 1, 90.0, [1, 2, 3, 4, 5, 6])
+        pb.CLOSED_STATUS,
+        1,
+        90.0,
+        [1, 2, 3, 4, 5, 6],
+    )
     assert got.timeline[4].quitus_document == "PV-1"
 
 
@@ -323,11 +375,18 @@ def arrow_stream(events, compression: str = "uncompressed", **changes) -> bytes:
     import polars as pl
 
     from services.interventions import convert
+
     columns = convert.batch_columns(events)
-    frame = pl.DataFrame({
-        **{name: values for name, values in columns.items() if name not in ("event_us", "recorded_us")},
-        "event_time": pl.Series(columns["event_us"], dtype=pl.Int64).cast(pl.Datetime("us", "UTC")),
-    }).rename({"event_time": "event_time_us"}).with_columns(**changes)
+    frame = (
+        pl.DataFrame(
+            {
+                **{name: values for name, values in columns.items() if name not in ("event_us", "recorded_us")},
+                "event_time": pl.Series(columns["event_us"], dtype=pl.Int64).cast(pl.Datetime("us", "UTC")),
+            }
+        )
+        .rename({"event_time": "event_time_us"})
+        .with_columns(**changes)
+    )
     buffer = io.BytesIO()
     frame.write_ipc_stream(buffer, compression=compression)
     return buffer.getvalue()
@@ -339,8 +398,9 @@ def test_a_batch_sent_as_arrow_is_checked_like_rows_and_is_the_same_events(servi
     stub, tokens, _ = service
     admin = bearer(tokens.issue("admin"))
     assert_stored_as_the_ingest_case(stub, admin, pb.EventBatch(batch_id="a", arrow_ipc=arrow_stream(ingest_case())))
-    (again,) = stub.IngestEvents(iter([pb.EventBatch(batch_id="c", columns=columnar(lifecycle("T-1")))]),
-                                 metadata=admin)
+    (again,) = stub.IngestEvents(
+        iter([pb.EventBatch(batch_id="c", columns=columnar(lifecycle("T-1")))]), metadata=admin
+    )
     assert (again.accepted, again.duplicates, len(again.rejected)) == (0, 6, 0)
 
 
@@ -359,8 +419,9 @@ def test_an_arrow_batch_compressed_with_dictionary_texts_is_the_same_events(serv
         assert (ack.accepted, ack.duplicates, len(ack.rejected)) == (6, 0, 0)
         got = stub.GetIntervention(pb.GetInterventionRequest(id=f"C1/{ref}"), metadata=admin)
         assert (got.status, got.contract_id, got.cost_eur) == (pb.CLOSED_STATUS, "K1", 90.0)
-        (again,) = stub.IngestEvents(iter([pb.EventBatch(batch_id="c", columns=columnar(lifecycle(ref)))]),
-                                     metadata=admin)
+        (again,) = stub.IngestEvents(
+            iter([pb.EventBatch(batch_id="c", columns=columnar(lifecycle(ref)))]), metadata=admin
+        )
         assert (again.accepted, again.duplicates, len(again.rejected)) == (0, 6, 0)
 
 
@@ -386,16 +447,19 @@ def _malformed(shape: str) -> pb.EventBatch:
     return pb.EventBatch(batch_id="x", arrow_ipc=arrow_stream(lifecycle("T-1"), **arrow))
 
 
-@pytest.mark.parametrize("shape, field", [
-    ("short column", "columns.sequence"),
-    ("both forms", "columns"),
-    ("columns and arrow", "arrow_ipc"),
-    ("not arrow", "arrow_ipc"),
-    ("unknown arrow column", "arrow_ipc.colour"),
-    ("arrow text for a number", "arrow_ipc.sequence"),
-    ("arrow sequence beyond int32", "arrow_ipc.sequence"),
-    ("arrow naive timestamp", "arrow_ipc.event_time_us"),
-])
+@pytest.mark.parametrize(
+    "shape, field",
+    [
+        ("short column", "columns.sequence"),
+        ("both forms", "columns"),
+        ("columns and arrow", "arrow_ipc"),
+        ("not arrow", "arrow_ipc"),
+        ("unknown arrow column", "arrow_ipc.colour"),
+        ("arrow text for a number", "arrow_ipc.sequence"),
+        ("arrow sequence beyond int32", "arrow_ipc.sequence"),
+        ("arrow naive timestamp", "arrow_ipc.event_time_us"),
+    ],
+)
 def test_a_malformed_bulk_batch_is_invalid_argument_naming_the_field(service, shape, field):
     stub, tokens, _ = service
     admin = bearer(tokens.issue("admin"))

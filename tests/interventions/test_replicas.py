@@ -5,6 +5,7 @@ split into batches, at the same time. Whatever the interleaving, every event is 
 the other copy counts as a duplicate, nothing is refused, and every ticket ends CLOSED with
 one visit: no replica overwrote the other's ticket state.
 """
+
 import threading
 from datetime import timedelta
 
@@ -45,7 +46,7 @@ def test_two_replicas_on_the_same_tickets_store_each_event_once(database):
     for e in events:
         e.recorded_at.CopyFrom(e.event_time)
     # Ticket-major order: a batch holds whole life cycles, so each replica's batches are valid alone.
-    batches = [events[i:i + 60] for i in range(0, len(events), 60)]
+    batches = [events[i : i + 60] for i in range(0, len(events), 60)]
     results = {"a": [], "b": []}
     errors = []
 
@@ -68,8 +69,11 @@ def test_two_replicas_on_the_same_tickets_store_each_event_once(database):
     assert (accepted, duplicates, sum(len(o.rejected) for o in outcomes)) == (900, 900, 0)
     with a.store.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(m.intervention_events)).scalar() == 900
-        states = conn.execute(select(m.interventions.c.status, m.interventions.c.visits, func.count())
-                              .group_by(m.interventions.c.status, m.interventions.c.visits)).all()
+        states = conn.execute(
+            select(m.interventions.c.status, m.interventions.c.visits, func.count()).group_by(
+                m.interventions.c.status, m.interventions.c.visits
+            )
+        ).all()
     assert states == [("CLOSED", 1, 150)]
     for service in (a, b):
         service.store.engine.dispose()
@@ -110,8 +114,9 @@ def test_a_replica_waits_for_another_writing_the_same_contractors_tickets(pg_url
     def load_states_then_start_b(conn, ids):
         states = first_load(conn, ids)
         other = request("C1", "T-1", T0, ug="U1")
-        worker = threading.Thread(target=lambda: b_outcome.append(
-            b.ingest_batch(convert.batch_columns([other]), EMBEDDED)))
+        worker = threading.Thread(
+            target=lambda: b_outcome.append(b.ingest_batch(convert.batch_columns([other]), EMBEDDED))
+        )
         worker.start()
         worker.join(1.5)
         b_done_while_a_held.append(not worker.is_alive())
@@ -183,7 +188,7 @@ def test_two_services_on_one_sqlite_file_lose_no_ticket_update(tmp_path):
     def run(service, events):
         try:
             for i in range(0, len(events), 20):
-                service.ingest_batch(convert.batch_columns(events[i:i + 20]), EMBEDDED)
+                service.ingest_batch(convert.batch_columns(events[i : i + 20]), EMBEDDED)
         except Exception as exc:  # surfaced below
             errors.append(exc)
 

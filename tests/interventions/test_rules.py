@@ -4,6 +4,7 @@ Index: contractor C1 with contract K1 over buildings B1 and B3 (trades multiserv
 service codes MS-CUR (curative, normal 24 h / 72 h), LIFT-PRV (preventive), HEAT-CUR (trade
 heating, not in K1); contractor C2 with contract K2 over B2. Units U1 (B1), U3 (B2).
 """
+
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -22,24 +23,47 @@ ADMIN = Principal(Role.ADMIN)
 
 def make_index() -> PortfolioIndex:
     normal = {"normal": (24.0, 72.0)}
-    k1 = ContractInfo("C1", datetime(2025, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC), 0.5,
-                      frozenset({"multiservice", "lift"}), frozenset({"B1", "B3"}),
-                      {"MS-CUR": ServiceCodeInfo("multiservice", "CURATIVE", normal),
-                       "LIFT-PRV": ServiceCodeInfo("lift", "PREVENTIVE", normal),
-                       "HEAT-CUR": ServiceCodeInfo("heating", "CURATIVE", normal)})
-    k2 = ContractInfo("C2", datetime(2025, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC), 0.0,
-                      frozenset({"multiservice"}), frozenset({"B2"}),
-                      {"MS-CUR": ServiceCodeInfo("multiservice", "CURATIVE", normal)})
+    k1 = ContractInfo(
+        "C1",
+        datetime(2025, 1, 1, tzinfo=UTC),
+        datetime(2027, 1, 1, tzinfo=UTC),
+        0.5,
+        frozenset({"multiservice", "lift"}),
+        frozenset({"B1", "B3"}),
+        {
+            "MS-CUR": ServiceCodeInfo("multiservice", "CURATIVE", normal),
+            "LIFT-PRV": ServiceCodeInfo("lift", "PREVENTIVE", normal),
+            "HEAT-CUR": ServiceCodeInfo("heating", "CURATIVE", normal),
+        },
+    )
+    k2 = ContractInfo(
+        "C2",
+        datetime(2025, 1, 1, tzinfo=UTC),
+        datetime(2027, 1, 1, tzinfo=UTC),
+        0.0,
+        frozenset({"multiservice"}),
+        frozenset({"B2"}),
+        {"MS-CUR": ServiceCodeInfo("multiservice", "CURATIVE", normal)},
+    )
     return PortfolioIndex(
         contractors=frozenset({"C1", "C2"}),
         buildings={"B1": ("T1", "R1"), "B3": ("T1", "R1"), "B2": ("T2", "R2")},
-        units={"U1": "B1", "U3": "B2"}, equipment={"L1": "B1"}, contracts={"K1": k1, "K2": k2},
+        units={"U1": "B1", "U3": "B2"},
+        equipment={"L1": "B1"},
+        contracts={"K1": k1, "K2": k2},
     )
 
 
 def ev(seq: int, kind: str, at: datetime, ref: str = "T-1", contractor: str = "C1", recorded_at=None, **kw) -> dict:
-    return {"contractor_id": contractor, "external_ref": ref, "sequence": seq, "kind": kind, "event_us": to_us(at),
-            "recorded_us": to_us(recorded_at) or 0, **kw}
+    return {
+        "contractor_id": contractor,
+        "external_ref": ref,
+        "sequence": seq,
+        "kind": kind,
+        "event_us": to_us(at),
+        "recorded_us": to_us(recorded_at) or 0,
+        **kw,
+    }
 
 
 def req(at: datetime = T0, **kw) -> dict:
@@ -49,9 +73,15 @@ def req(at: datetime = T0, **kw) -> dict:
 
 def run(events, principal=ADMIN, states=None, fingerprints=None, index=None):
     index = index or make_index()
-    return check_batch(batch_frame(events_columns(events)), index=index, frames=index_frames(index),
-                       states={} if states is None else states, stored_fingerprints=fingerprints or {},
-                       principal=principal, now=NOW)
+    return check_batch(
+        batch_frame(events_columns(events)),
+        index=index,
+        frames=index_frames(index),
+        states={} if states is None else states,
+        stored_fingerprints=fingerprints or {},
+        principal=principal,
+        now=NOW,
+    )
 
 
 def rejected_rules(outcome) -> list[tuple[str, str]]:
@@ -59,38 +89,48 @@ def rejected_rules(outcome) -> list[tuple[str, str]]:
 
 
 def test_a_clean_curative_lifecycle_is_accepted_whole():
-    outcome = run([req(), ev(2, "VISIT_STARTED", T0 + H, visit_number=1),
-                   ev(3, "VISIT_ENDED", T0 + 2 * H, visit_number=1), ev(4, "RESOLVED", T0 + 2 * H, cost_eur=90),
-                   ev(5, "QUITUS", T0 + 3 * H, quitus_document="PV-1"), ev(6, "CLOSED", T0 + 3 * H)])
+    outcome = run(
+        [
+            req(),
+            ev(2, "VISIT_STARTED", T0 + H, visit_number=1),
+            ev(3, "VISIT_ENDED", T0 + 2 * H, visit_number=1),
+            ev(4, "RESOLVED", T0 + 2 * H, cost_eur=90),
+            ev(5, "QUITUS", T0 + 3 * H, quitus_document="PV-1"),
+            ev(6, "CLOSED", T0 + 3 * H),
+        ]
+    )
     assert (outcome.accepted.height, outcome.rejected, outcome.warnings) == (6, [], [])
     state = outcome.touched["C1/T-1"]
     assert (state.status, state.visits, state.cost_eur, state.building_id) == ("CLOSED", 1, 90.0, "B1")
 
 
-@pytest.mark.parametrize(("event", "rule", "field"), [
-    (req(contractor="C9"), "unknown_contractor", "contractor_id"),
-    (req(contract_id="K9"), "unknown_contract", "contract_id"),
-    (req(contract_id="K2", ug_id="U3"), "contract_of_other_contractor", "contract_id"),
-    (req(service_code="XX"), "unknown_service_code", "service_code"),
-    (req(criticality="extreme"), "unknown_criticality", "criticality"),
-    (req(ug_id="U404"), "unknown_unit", "ug_id"),
-    (req(ug_id="", building_id="B404"), "unknown_building", "building_id"),
-    (req(ug_id="", equipment_id="L404"), "unknown_equipment", "equipment_id"),
-    (req(building_id="B3"), "unit_building_mismatch", "building_id"),
-    (req(ug_id="U3"), "contract_not_covering_building", "building_id"),
-    (req(service_code="HEAT-CUR"), "contract_not_covering_trade", "service_code"),
-    (req(at=datetime(2024, 6, 1, tzinfo=UTC)), "contract_not_in_force", "event_time"),
-    (req(at=NOW + timedelta(days=2)), "event_in_future", "event_time"),
-    (req(criticality=""), "missing_field", "criticality"),
-    (req(cost_eur=-5.0), "invalid_value", "cost_eur"),
-    (ev(1, "", T0), "missing_field", "kind"),
-    (ev(1, "REQUESTED", None), "missing_field", "event_time"),
-    (req(recorded_at=NOW + timedelta(days=1)), "event_in_future", "recorded_at"),
-    (req(at=NOW - timedelta(hours=1), recorded_at=NOW - timedelta(days=1)), "recorded_before_event", "recorded_at"),
-    (req(cost_eur=float("nan")), "invalid_value", "cost_eur"),
-    (ev(1, "EXPLODED", T0), "unknown_kind", "kind"),
-    (ev(0, "REQUESTED", T0), "missing_field", "sequence"),
-])
+@pytest.mark.parametrize(
+    ("event", "rule", "field"),
+    [
+        (req(contractor="C9"), "unknown_contractor", "contractor_id"),
+        (req(contract_id="K9"), "unknown_contract", "contract_id"),
+        (req(contract_id="K2", ug_id="U3"), "contract_of_other_contractor", "contract_id"),
+        (req(service_code="XX"), "unknown_service_code", "service_code"),
+        (req(criticality="extreme"), "unknown_criticality", "criticality"),
+        (req(ug_id="U404"), "unknown_unit", "ug_id"),
+        (req(ug_id="", building_id="B404"), "unknown_building", "building_id"),
+        (req(ug_id="", equipment_id="L404"), "unknown_equipment", "equipment_id"),
+        (req(building_id="B3"), "unit_building_mismatch", "building_id"),
+        (req(ug_id="U3"), "contract_not_covering_building", "building_id"),
+        (req(service_code="HEAT-CUR"), "contract_not_covering_trade", "service_code"),
+        (req(at=datetime(2024, 6, 1, tzinfo=UTC)), "contract_not_in_force", "event_time"),
+        (req(at=NOW + timedelta(days=2)), "event_in_future", "event_time"),
+        (req(criticality=""), "missing_field", "criticality"),
+        (req(cost_eur=-5.0), "invalid_value", "cost_eur"),
+        (ev(1, "", T0), "missing_field", "kind"),
+        (ev(1, "REQUESTED", None), "missing_field", "event_time"),
+        (req(recorded_at=NOW + timedelta(days=1)), "event_in_future", "recorded_at"),
+        (req(at=NOW - timedelta(hours=1), recorded_at=NOW - timedelta(days=1)), "recorded_before_event", "recorded_at"),
+        (req(cost_eur=float("nan")), "invalid_value", "cost_eur"),
+        (ev(1, "EXPLODED", T0), "unknown_kind", "kind"),
+        (ev(0, "REQUESTED", T0), "missing_field", "sequence"),
+    ],
+)
 def test_each_request_rule_rejects_its_case(event, rule, field):
     assert rule in RULES
     outcome = run([event])
@@ -98,20 +138,32 @@ def test_each_request_rule_rejects_its_case(event, rule, field):
     assert outcome.accepted.is_empty() and outcome.touched == {}
 
 
-@pytest.mark.parametrize(("follow_ups", "rule", "field"), [
-    ([ev(2, "PLANNED", T0 - H)], "event_before_request", "event_time"),
-    ([ev(2, "VISIT_STARTED", T0 + 2 * H, visit_number=1), ev(3, "VISIT_ENDED", T0 + H, visit_number=1)],
-     "visit_end_before_start", "event_time"),
-    ([ev(2, "VISIT_ENDED", T0 + H, visit_number=1)], "visit_end_without_start", "visit_number"),
-    ([ev(2, "VISIT_STARTED", T0 + H, visit_number=1), ev(3, "VISIT_STARTED", T0 + 2 * H, visit_number=2)],
-     "visit_already_open", "visit_number"),
-    ([ev(2, "VISIT_STARTED", T0 + H, visit_number=0)], "missing_field", "visit_number"),
-    ([ev(2, "RESOLVED", T0 + H)], "curative_resolved_without_visit", "kind"),
-    ([ev(2, "QUITUS", T0 + H)], "missing_field", "quitus_document"),
-    ([ev(2, "CANCELLED", T0 + H), ev(3, "PLANNED", T0 + 2 * H)], "event_after_closure", "kind"),
-    ([ev(2, "REQUESTED", T0, contract_id="K1", service_code="MS-CUR", ug_id="U1", criticality="normal")],
-     "already_requested", "kind"),
-])
+@pytest.mark.parametrize(
+    ("follow_ups", "rule", "field"),
+    [
+        ([ev(2, "PLANNED", T0 - H)], "event_before_request", "event_time"),
+        (
+            [ev(2, "VISIT_STARTED", T0 + 2 * H, visit_number=1), ev(3, "VISIT_ENDED", T0 + H, visit_number=1)],
+            "visit_end_before_start",
+            "event_time",
+        ),
+        ([ev(2, "VISIT_ENDED", T0 + H, visit_number=1)], "visit_end_without_start", "visit_number"),
+        (
+            [ev(2, "VISIT_STARTED", T0 + H, visit_number=1), ev(3, "VISIT_STARTED", T0 + 2 * H, visit_number=2)],
+            "visit_already_open",
+            "visit_number",
+        ),
+        ([ev(2, "VISIT_STARTED", T0 + H, visit_number=0)], "missing_field", "visit_number"),
+        ([ev(2, "RESOLVED", T0 + H)], "curative_resolved_without_visit", "kind"),
+        ([ev(2, "QUITUS", T0 + H)], "missing_field", "quitus_document"),
+        ([ev(2, "CANCELLED", T0 + H), ev(3, "PLANNED", T0 + 2 * H)], "event_after_closure", "kind"),
+        (
+            [ev(2, "REQUESTED", T0, contract_id="K1", service_code="MS-CUR", ug_id="U1", criticality="normal")],
+            "already_requested",
+            "kind",
+        ),
+    ],
+)
 def test_each_follow_up_rule_rejects_its_case(follow_ups, rule, field):
     outcome = run([req(), *follow_ups])
     assert rejected_rules(outcome) == [(rule, field)]
@@ -128,8 +180,14 @@ def test_preventive_resolved_without_visit_is_accepted():
 
 
 def test_closed_without_quitus_is_accepted_with_a_warning():
-    outcome = run([req(), ev(2, "VISIT_STARTED", T0 + H, visit_number=1), ev(3, "RESOLVED", T0 + 2 * H),
-                   ev(4, "CLOSED", T0 + 3 * H)])
+    outcome = run(
+        [
+            req(),
+            ev(2, "VISIT_STARTED", T0 + H, visit_number=1),
+            ev(3, "RESOLVED", T0 + 2 * H),
+            ev(4, "CLOSED", T0 + 3 * H),
+        ]
+    )
     assert outcome.rejected == []
     assert [(w.rule, w.record_key) for w in outcome.warnings] == [("closed_without_quitus", "C1/T-1#4")]
 
@@ -177,14 +235,21 @@ def test_a_contractor_resending_another_contractors_stored_record_is_refused_not
     # C1 itself replaying it is a duplicate, even once the contract no longer covers the unit's building.
     shrunk = make_index()
     shrunk.contracts["K1"].buildings = frozenset({"B3"})
-    own = run([req()], principal=Principal(Role.CONTRACTOR, "C1"), states=first.touched, fingerprints=stored,
-              index=shrunk)
+    own = run(
+        [req()], principal=Principal(Role.CONTRACTOR, "C1"), states=first.touched, fingerprints=stored, index=shrunk
+    )
     assert (own.duplicates, own.rejected) == (1, [])
 
 
 def test_a_second_resolution_is_refused():
-    outcome = run([req(), ev(2, "VISIT_STARTED", T0 + H, visit_number=1), ev(3, "RESOLVED", T0 + 2 * H),
-                   ev(4, "RESOLVED", T0 + 3 * H)])
+    outcome = run(
+        [
+            req(),
+            ev(2, "VISIT_STARTED", T0 + H, visit_number=1),
+            ev(3, "RESOLVED", T0 + 2 * H),
+            ev(4, "RESOLVED", T0 + 3 * H),
+        ]
+    )
     assert rejected_rules(outcome) == [("already_resolved", "kind")]
 
 
@@ -195,8 +260,12 @@ def test_the_request_copies_the_contract_terms_onto_the_ticket():
 
 
 def test_a_quitus_may_follow_closure_but_nothing_else_may():
-    closed = [req(), ev(2, "VISIT_STARTED", T0 + H, visit_number=1), ev(3, "RESOLVED", T0 + 2 * H),
-              ev(4, "CLOSED", T0 + 3 * H)]
+    closed = [
+        req(),
+        ev(2, "VISIT_STARTED", T0 + H, visit_number=1),
+        ev(3, "RESOLVED", T0 + 2 * H),
+        ev(4, "CLOSED", T0 + 3 * H),
+    ]
     outcome = run([*closed, ev(5, "QUITUS", T0 + 4 * H, quitus_document="PV-9"), ev(6, "PLANNED", T0 + 5 * H)])
     assert rejected_rules(outcome) == [("event_after_closure", "kind")]
     assert outcome.touched["C1/T-1"].has_quitus
@@ -214,8 +283,23 @@ def test_every_field_an_event_moves_is_one_the_store_writes_back():
     from services.interventions.store import TICKET_STATE_COLUMNS
 
     def fresh() -> TicketState:
-        return TicketState("C1/T-1", "C1", "T-1", "K1", "MS-CUR", "plumbing", "CURATIVE", "normal", "B1", "U1",
-                           None, "leak", requested_at=1_000, intervene_hours=24.0, repair_hours=72.0)
+        return TicketState(
+            "C1/T-1",
+            "C1",
+            "T-1",
+            "K1",
+            "MS-CUR",
+            "plumbing",
+            "CURATIVE",
+            "normal",
+            "B1",
+            "U1",
+            None,
+            "leak",
+            requested_at=1_000,
+            intervene_hours=24.0,
+            repair_hours=72.0,
+        )
 
     moved = set()
     for kind in KINDS:

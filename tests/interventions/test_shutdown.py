@@ -5,6 +5,7 @@ ticket's lifecycle (6 events) per batch, slowly and without end; after 3 acks th
 SIGTERM. It turns NOT_SERVING, lets the stream run for its grace period, then stops. Every
 event of every batch acknowledged before the stream broke must be in the database.
 """
+
 import os
 import signal
 import socket
@@ -48,10 +49,20 @@ def test_sigterm_during_ingest_keeps_every_acknowledged_batch(pg_url, schema_pre
     from tests.interventions.portfolio_fixture import portfolio_batches
 
     port = free_port()
-    env = {**os.environ, "QUITUS_DATABASE_URL": pg_url, "QUITUS_SCHEMA_PREFIX": schema_prefix,
-           "QUITUS_AUTH_ENABLED": "false", "QUITUS_INTERVENTIONS_PORT": str(port), "QUITUS_SHUTDOWN_GRACE_S": "2"}
-    proc = subprocess.Popen([sys.executable, "-m", "services.cli", "serve", "interventions"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    env = {
+        **os.environ,
+        "QUITUS_DATABASE_URL": pg_url,
+        "QUITUS_SCHEMA_PREFIX": schema_prefix,
+        "QUITUS_AUTH_ENABLED": "false",
+        "QUITUS_INTERVENTIONS_PORT": str(port),
+        "QUITUS_SHUTDOWN_GRACE_S": "2",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "services.cli", "serve", "interventions"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         channel = grpc.insecure_channel(f"127.0.0.1:{port}")
         wait_serving(channel)
@@ -102,8 +113,9 @@ def test_sigterm_during_ingest_keeps_every_acknowledged_batch(pg_url, schema_pre
     assert len(acked) >= 3 and all(a.accepted == 6 for a in acked)
     engine = make_engine(pg_url, schema_prefix + "interventions")
     with engine.connect() as conn:
-        stored = conn.execute(select(intervention_events.c.intervention_id, func.count())
-                              .group_by(intervention_events.c.intervention_id)).all()
+        stored = conn.execute(
+            select(intervention_events.c.intervention_id, func.count()).group_by(intervention_events.c.intervention_id)
+        ).all()
     stored_ids = {i for i, n in stored if n == 6}
     assert {f"C1/T-{a.batch_id}" for a in acked} <= stored_ids
     assert len(stored) == len(stored_ids)  # no batch half-written

@@ -1,4 +1,5 @@
 """How tickets are stored on PostgreSQL, where the ingest rate depends on it."""
+
 from datetime import timedelta
 
 from sqlalchemy import text
@@ -23,7 +24,7 @@ def test_every_ticket_of_a_page_is_updated_in_place_batch_after_batch(pg_url, sc
     refs = [f"T-{n}" for n in range(200)]
     service.ingest_batch(convert.batch_columns([request("C1", r, T0, ug="U1") for r in refs]), EMBEDDED)
     placed = blocks(service)
-    assert len(set(placed.values())) < len(refs) / 5   # many tickets per page: the case at stake
+    assert len(set(placed.values())) < len(refs) / 5  # many tickets per page: the case at stake
     for seq, kind in ((2, "PLANNED"), (3, "SUSPENDED"), (4, "RESUMED")):
         events = [event("C1", r, seq, kind, T0 + timedelta(hours=seq)) for r in refs]
         outcome = service.ingest_batch(convert.batch_columns(events), EMBEDDED)
@@ -37,10 +38,13 @@ def test_ticket_ids_sort_byte_by_byte_whatever_the_database_locale(pg_url, schem
     and a page of search results follows byte order: "C1/Z" before "C1/a", as on SQLite."""
     service = replica(pg_url, schema_prefix + "interventions")
     with service.store.engine.connect() as conn:
-        collations = conn.execute(text(
-            "SELECT table_name, column_name, collation_name FROM information_schema.columns "
-            "WHERE table_schema = current_schema() AND column_name IN ('id', 'intervention_id') "
-            "AND table_name IN ('interventions', 'intervention_events') ORDER BY table_name")).all()
+        collations = conn.execute(
+            text(
+                "SELECT table_name, column_name, collation_name FROM information_schema.columns "
+                "WHERE table_schema = current_schema() AND column_name IN ('id', 'intervention_id') "
+                "AND table_name IN ('interventions', 'intervention_events') ORDER BY table_name"
+            )
+        ).all()
     assert collations == [("intervention_events", "intervention_id", "C"), ("interventions", "id", "C")]
     import_fixture_portfolio(service)
     service.ingest_batch(convert.batch_columns([request("C1", r, T0, ug="U1") for r in ("a", "Z", "b")]), EMBEDDED)
@@ -60,9 +64,15 @@ def test_a_batch_reads_its_tickets_by_key_not_by_scanning_them_all(pg_url, schem
     with service.store.engine.begin() as conn:
         states = service.store.load_states(conn, [f"C1/{r}" for r in refs[::4]] + ["C1/unknown"])
         fingerprints = service.store.load_fingerprints(conn, [(f"C1/{r}", 1) for r in refs[::100]] + [("C1/T-1", 2)])
-        scans = {table: (seq, used_index) for table, seq, used_index in conn.execute(text(
-            "SELECT relname, seq_scan, idx_scan > 0 FROM pg_stat_xact_user_tables "
-            "WHERE schemaname = current_schema() AND relname IN ('interventions', 'intervention_events')"))}
+        scans = {
+            table: (seq, used_index)
+            for table, seq, used_index in conn.execute(
+                text(
+                    "SELECT relname, seq_scan, idx_scan > 0 FROM pg_stat_xact_user_tables "
+                    "WHERE schemaname = current_schema() AND relname IN ('interventions', 'intervention_events')"
+                )
+            )
+        }
     assert (len(states), len(fingerprints)) == (500, 20)
     assert scans == {"interventions": (0, True), "intervention_events": (0, True)}
     service.store.engine.dispose()

@@ -1,6 +1,7 @@
 """`quitus demo` end to end at a small size: the chain runs, and two runs from the same seed
 give the same figures and the same PDF, byte for byte (what an auditor re-running a report
 expects)."""
+
 import hashlib
 
 from typer.testing import CliRunner
@@ -9,8 +10,9 @@ from services.cli import app
 
 
 def run_demo(folder) -> tuple[str, str]:
-    result = CliRunner().invoke(app, ["demo", "--dwellings", "400", "--out", str(folder),
-                                      "--database", f"sqlite:///{folder / 'q.db'}"])
+    result = CliRunner().invoke(
+        app, ["demo", "--dwellings", "400", "--out", str(folder), "--database", f"sqlite:///{folder / 'q.db'}"]
+    )
     assert result.exit_code == 0, result.output
     pdf = folder / "contractor-scorecard-2025.pdf"
     assert pdf.read_bytes().startswith(b"%PDF")

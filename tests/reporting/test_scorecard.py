@@ -8,6 +8,7 @@ C1: P1 preventive resolved (1 visit); K1 curative resolved 1 visit (intervene ME
   (P1, K1, K2) = 2/3; repair = 3 of 3 = 1.0; trips = 1+1+3+0+1 = 6; cost = 10+20+30 = 60.
 C2: one diagnostic, nothing judged: every ratio n/a (null), not zero.
 """
+
 from datetime import UTC, datetime
 
 import polars as pl
@@ -28,10 +29,21 @@ def facts() -> pl.DataFrame:
         ("X1", "C1", "CURATIVE", "CANCELLED", None, 0, "NO_DEADLINE", "NO_DEADLINE", 0.0),
         ("D9", "C2", "DIAGNOSTIC", "OPEN", None, 0, "NO_DEADLINE", "NO_DEADLINE", 0.0),
     ]
-    return pl.DataFrame(rows, orient="row", schema={
-        "id": pl.String, "contractor_id": pl.String, "nature": pl.String, "status": pl.String,
-        "resolved_at": pl.Datetime("us", "UTC"), "visits": pl.Int32, "intervene_deadline": pl.String,
-        "repair_deadline": pl.String, "cost_eur": pl.Float64})
+    return pl.DataFrame(
+        rows,
+        orient="row",
+        schema={
+            "id": pl.String,
+            "contractor_id": pl.String,
+            "nature": pl.String,
+            "status": pl.String,
+            "resolved_at": pl.Datetime("us", "UTC"),
+            "visits": pl.Int32,
+            "intervene_deadline": pl.String,
+            "repair_deadline": pl.String,
+            "cost_eur": pl.Float64,
+        },
+    )
 
 
 QUALITY = pl.DataFrame({"contractor_id": ["C1", "C2"], "passing_share": [0.97, 0.5]})

@@ -1,5 +1,6 @@
 """The bulk-write helpers every service uses (services.runtime.db), on SQLite and PostgreSQL,
 with a four-row table whose end state is written out by hand."""
+
 from datetime import UTC, datetime
 
 import polars as pl
@@ -11,7 +12,8 @@ from services.runtime.db import UTCDateTime, insert_frame, key_lookups_only, mak
 
 metadata = MetaData()
 things = Table(
-    "things", metadata,
+    "things",
+    metadata,
     Column("id", String(20), primary_key=True),
     Column("label", String(20), nullable=False),
     Column("count", Integer, nullable=False),
@@ -21,8 +23,11 @@ T = datetime(2025, 3, 1, 8, 30, 15, 123456, tzinfo=UTC)
 
 
 def frame(rows: list[tuple]) -> pl.DataFrame:
-    return pl.DataFrame(rows, schema={"id": pl.String, "label": pl.String, "count": pl.Int64,
-                                      "seen_at": pl.Datetime("us", "UTC")}, orient="row")
+    return pl.DataFrame(
+        rows,
+        schema={"id": pl.String, "label": pl.String, "count": pl.Int64, "seen_at": pl.Datetime("us", "UTC")},
+        orient="row",
+    )
 
 
 def stored(engine) -> list[tuple]:
@@ -54,8 +59,10 @@ def test_update_frame_leaves_the_planner_settings_as_it_found_them(pg_url, schem
     PostgreSQL; the rest of the transaction, and a setting the session chose, must not notice."""
     engine = make_engine(pg_url, schema_prefix + "bulk")
     metadata.create_all(engine)
-    settings = ("SELECT current_setting('enable_seqscan'), current_setting('enable_hashjoin'), "
-                "current_setting('enable_mergejoin')")
+    settings = (
+        "SELECT current_setting('enable_seqscan'), current_setting('enable_hashjoin'), "
+        "current_setting('enable_mergejoin')"
+    )
     with engine.begin() as conn:
         insert_frame(conn, things, frame([("a", "first", 1, None)]))
         update_frame(conn, things, frame([("a", "", 2, None)]).drop("label"), ["id"])
@@ -74,8 +81,7 @@ def test_an_error_under_key_lookups_only_comes_out_as_itself(pg_url, schema_pref
     back: the rollback puts them back anyway. After an error that leaves the transaction usable,
     the rest of the transaction plans as before."""
     engine = make_engine(pg_url, schema_prefix + "bulk")
-    with pytest.raises(sa_exc.DataError, match="division by zero"), engine.begin() as conn, \
-            key_lookups_only(conn):
+    with pytest.raises(sa_exc.DataError, match="division by zero"), engine.begin() as conn, key_lookups_only(conn):
         conn.exec_driver_sql("SELECT 1 / 0")
     with engine.begin() as conn:
         with pytest.raises(KeyError), key_lookups_only(conn):

@@ -1,4 +1,5 @@
 """Who is calling: nobody, unless the authentication interceptor said so for this call."""
+
 import contextvars
 
 import pytest

@@ -1,4 +1,5 @@
 """Settings come from the environment, typed, and every one of them is documented."""
+
 from pathlib import Path
 
 import pytest

@@ -1,4 +1,5 @@
 """Tokens are stored hashed, resolve to their principal, and stop working once revoked."""
+
 import pytest
 from sqlalchemy import select
 

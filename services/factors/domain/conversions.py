@@ -1,6 +1,7 @@
 """Unit conversions kept as data (factors/conversions.csv): one row says
 ``1 from_unit = multiplier to_unit`` for a carrier, with the source of the coefficient.
 Each row is usable both ways; only single-step conversions are made."""
+
 import polars as pl
 
 from services.factors.errors import InvalidActivity, InvalidFactorSet
@@ -38,9 +39,7 @@ def parse_conversions(raw: pl.DataFrame, known_units: set[str]) -> pl.DataFrame:
             problems.append(f"{where}: carrier: required")
     if problems:
         raise InvalidFactorSet("'conversions'", problems)
-    return df.select(
-        "carrier", "from_unit", "to_unit", pl.col("_m").alias("multiplier"), "source"
-    )
+    return df.select("carrier", "from_unit", "to_unit", pl.col("_m").alias("multiplier"), "source")
 
 
 def routes(conversions: pl.DataFrame) -> pl.DataFrame:
@@ -71,8 +70,6 @@ def convert(quantity: float, carrier: str, from_unit: str, to_unit: str, convers
         (pl.col("carrier") == carrier) & (pl.col("unit") == from_unit) & (pl.col("factor_unit") == to_unit)
     )
     if found.height == 0:
-        raise InvalidActivity(
-            f"no conversion from {from_unit!r} to {to_unit!r} for carrier {carrier!r}", field="unit"
-        )
+        raise InvalidActivity(f"no conversion from {from_unit!r} to {to_unit!r} for carrier {carrier!r}", field="unit")
     multiplier, source = found.row(0)[3], found.row(0)[4]
     return quantity * multiplier, multiplier, source

@@ -1,6 +1,7 @@
 """Differences between two versions of a factor set (or two sets): factors added, removed,
 and changed field by field with old and new values. A factor is identified by its key and
 the start of its validity."""
+
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -58,5 +59,4 @@ def diff_sets(old: FactorSet, new: FactorSet) -> SetDiff:
         for f in meta_fields
         if old.metadata.get(f) != new.metadata.get(f)
     ]
-    return SetDiff(old.label, new.label, old.content_hash, new.content_hash, added, removed, changed,
-                   metadata_changed)
+    return SetDiff(old.label, new.label, old.content_hash, new.content_hash, added, removed, changed, metadata_changed)

@@ -1,6 +1,7 @@
 """Content hash of a factor set: sha256 of a canonical form of its metadata and its factors,
 independent of the order of rows and columns and of how numbers were written (0.2150 and
 0.215 are one value)."""
+
 import hashlib
 import json
 from datetime import date

@@ -1,4 +1,5 @@
 """Read factor sets, the unit vocabulary and the conversion table from files given as paths."""
+
 import json
 from pathlib import Path
 

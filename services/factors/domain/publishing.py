@@ -1,6 +1,7 @@
 """What publishing a set version means, whatever the store: same name, version and content
 hash as a stored version = nothing to do; same name and version with another hash = a conflict
 (nothing is edited in place: publish under a new version label); otherwise a new version."""
+
 from enum import Enum
 
 from services.factors.domain.schema import FactorSet

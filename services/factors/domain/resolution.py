@@ -7,6 +7,7 @@ activity's or ANY_USAGE, and whose unit is the activity's or reachable by one co
 Precedence: the activity's own unit before a converted one, then a usage-specific factor
 before an any-usage one. A line without a factor is an error naming what was asked.
 """
+
 import polars as pl
 
 from services.factors.domain.conversions import ROUTE_SCHEMA, routes
@@ -17,9 +18,20 @@ SIGNATURE = ["carrier", "unit", "usage", "country", "boundary", "variant", "date
 DEFAULTS = {"usage": ANY_USAGE, "country": "FR", "boundary": "total", "variant": ""}
 
 RESULT_COLUMNS = [
-    "factor_key", "factor_activity", "factor_value", "factor_unit", "conversion_multiplier",
-    "conversion_source", "kgco2e_per_unit", "scope", "factor_boundary", "valid_from", "valid_to",
-    "uncertainty_pct", "source", "flag",
+    "factor_key",
+    "factor_activity",
+    "factor_value",
+    "factor_unit",
+    "conversion_multiplier",
+    "conversion_source",
+    "kgco2e_per_unit",
+    "scope",
+    "factor_boundary",
+    "valid_from",
+    "valid_to",
+    "uncertainty_pct",
+    "source",
+    "flag",
 ]
 
 
@@ -90,8 +102,12 @@ def _best_matches(factors: pl.DataFrame, conversions: pl.DataFrame, signatures: 
     converted = routes(conversions).join(units, on=["carrier", "unit"])
     candidates = (
         signatures.join(
-            pl.concat([direct.with_columns(pl.lit(0).alias("route_rank")),
-                       converted.with_columns(pl.lit(1).alias("route_rank"))]),
+            pl.concat(
+                [
+                    direct.with_columns(pl.lit(0).alias("route_rank")),
+                    converted.with_columns(pl.lit(1).alias("route_rank")),
+                ]
+            ),
             on=["carrier", "unit"],
         )
         .join(
@@ -139,16 +155,21 @@ def _describe_missing(missing: pl.DataFrame, factors: pl.DataFrame) -> list[str]
         lines = ", ".join(str(v) for v in row["first"])
         near = (
             factors.filter(pl.col("carrier") == row["carrier"])
-            .with_columns(sum(
-                (pl.col(c) == row[c]).cast(pl.Int8) for c in ("unit", "boundary", "variant", "country")
-            ).alias("_closeness"))
+            .with_columns(
+                sum((pl.col(c) == row[c]).cast(pl.Int8) for c in ("unit", "boundary", "variant", "country")).alias(
+                    "_closeness"
+                )
+            )
             .sort(["_closeness", "valid_from"], descending=True)
             .head(5)
         )
-        hint = "; ".join(
-            f"{r['key']} ({r['unit']}, usage={r['usage']}, {r['country']}, {r['boundary']}, "
-            f"variant={r['variant']!r}, [{r['valid_from']}, {r['valid_to'] or 'open'}))"
-            for r in near.iter_rows(named=True)
-        ) or f"no factor for carrier {row['carrier']!r}"
+        hint = (
+            "; ".join(
+                f"{r['key']} ({r['unit']}, usage={r['usage']}, {r['country']}, {r['boundary']}, "
+                f"variant={r['variant']!r}, [{r['valid_from']}, {r['valid_to'] or 'open'}))"
+                for r in near.iter_rows(named=True)
+            )
+            or f"no factor for carrier {row['carrier']!r}"
+        )
         descriptions.append(f"({asked}) on {row['n']} lines (first: {lines}); the set has: {hint}")
     return descriptions

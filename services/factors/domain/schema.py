@@ -1,4 +1,5 @@
 """The shape of a factor set: metadata fields, factor columns and their vocabularies."""
+
 from dataclasses import dataclass
 from datetime import date
 

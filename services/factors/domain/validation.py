@@ -1,6 +1,7 @@
 """Turn a raw factor set (metadata + text columns, as read from a file or a request) into a
 typed, validated FactorSet, or raise InvalidFactorSet listing every problem found, each
 naming the set, the row, the key and the field."""
+
 import re
 from datetime import date
 
@@ -91,9 +92,9 @@ def _normalised_text(raw: pl.DataFrame) -> pl.DataFrame:
     for column in FACTOR_COLUMNS:
         if column not in df.columns:
             df = df.with_columns(pl.lit(None, dtype=pl.String).alias(column))
-    df = df.with_columns(
-        pl.col(c).replace("", None) for c in FACTOR_COLUMNS
-    ).with_columns(pl.col(c).fill_null("") for c in OPTIONAL_TEXT)
+    df = df.with_columns(pl.col(c).replace("", None) for c in FACTOR_COLUMNS).with_columns(
+        pl.col(c).fill_null("") for c in OPTIONAL_TEXT
+    )
     return df.with_columns(
         pl.when(pl.col("unit_as_published") == "")
         .then(pl.col("unit"))
@@ -114,14 +115,18 @@ def _typed(text: pl.DataFrame) -> pl.DataFrame:
 def _row_problems(text: pl.DataFrame, typed: pl.DataFrame, known_units: set[str]) -> list[str]:
     value, uncertainty = pl.col("kgco2e_per_unit"), pl.col("uncertainty_pct")
     raw = {c: pl.col(f"{c}_raw") for c in ("kgco2e_per_unit", "uncertainty_pct", "valid_from", "valid_to")}
-    checks: list[tuple[str, pl.Expr, str]] = [
-        (c, pl.col(c).is_null(), "required") for c in REQUIRED_TEXT
-    ]
+    checks: list[tuple[str, pl.Expr, str]] = [(c, pl.col(c).is_null(), "required") for c in REQUIRED_TEXT]
     checks += [
-        ("unit", pl.col("unit").is_not_null() & ~pl.col("unit").is_in(sorted(known_units)),
-         f"unknown unit (known: {', '.join(sorted(known_units))})"),
-        ("boundary", pl.col("boundary").is_not_null() & ~pl.col("boundary").is_in(BOUNDARIES),
-         f"must be one of {', '.join(BOUNDARIES)}"),
+        (
+            "unit",
+            pl.col("unit").is_not_null() & ~pl.col("unit").is_in(sorted(known_units)),
+            f"unknown unit (known: {', '.join(sorted(known_units))})",
+        ),
+        (
+            "boundary",
+            pl.col("boundary").is_not_null() & ~pl.col("boundary").is_in(BOUNDARIES),
+            f"must be one of {', '.join(BOUNDARIES)}",
+        ),
         ("flag", ~pl.col("flag").is_in(FLAGS), f"must be empty or one of {', '.join(FLAGS[1:])}"),
         ("kgco2e_per_unit", raw["kgco2e_per_unit"].is_null(), "required"),
         ("kgco2e_per_unit", raw["kgco2e_per_unit"].is_not_null() & value.is_null(), "not a number"),
@@ -131,10 +136,12 @@ def _row_problems(text: pl.DataFrame, typed: pl.DataFrame, known_units: set[str]
         ("uncertainty_pct", uncertainty.is_not_null() & ~uncertainty.is_finite(), "must be finite"),
         ("uncertainty_pct", uncertainty.is_finite() & (uncertainty < 0), "must be non-negative"),
         ("valid_from", raw["valid_from"].is_null(), "required"),
-        ("valid_from", raw["valid_from"].is_not_null() & pl.col("valid_from").is_null(),
-         "not an ISO date (YYYY-MM-DD)"),
-        ("valid_to", raw["valid_to"].is_not_null() & pl.col("valid_to").is_null(),
-         "not an ISO date (YYYY-MM-DD)"),
+        (
+            "valid_from",
+            raw["valid_from"].is_not_null() & pl.col("valid_from").is_null(),
+            "not an ISO date (YYYY-MM-DD)",
+        ),
+        ("valid_to", raw["valid_to"].is_not_null() & pl.col("valid_to").is_null(), "not an ISO date (YYYY-MM-DD)"),
         ("valid_to", pl.col("valid_to") <= pl.col("valid_from"), "must be after valid_from (it is exclusive)"),
     ]
     both = typed.with_columns(text.select(pl.col(c).alias(f"{c}_raw") for c in raw))

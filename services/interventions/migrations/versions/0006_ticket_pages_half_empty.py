@@ -10,10 +10,11 @@ to another page, with an entry in each of the table's five indexes (about 40 % o
 benchmark). With more room than the page's tickets take, each can be updated in place (HOT) and
 the previous batch's versions are pruned when the page is next read.
 """
+
 from alembic import op
 
-revision = '0006'
-down_revision = '0005'
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

@@ -10,10 +10,11 @@ comparison (about 7 % of PostgreSQL's CPU per event stored, in the benchmark). P
 results then follow the same order as on SQLite. Changing the type rebuilds the two tables'
 indexes on those columns.
 """
+
 from alembic import op
 
-revision = '0007'
-down_revision = '0006'
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
