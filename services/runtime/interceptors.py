@@ -10,6 +10,9 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import grpc
+from google.protobuf import any_pb2
+from google.rpc import error_details_pb2, status_pb2
+from grpc_status import rpc_status
 
 from services.runtime import errors
 from services.runtime.principal import EMBEDDED, Principal, Role, set_current_principal
@@ -38,6 +41,24 @@ def status_of(exc: errors.QuitusError) -> grpc.StatusCode:
         if cls in STATUS_OF:
             return STATUS_OF[cls]
     return grpc.StatusCode.INTERNAL
+
+
+def abort_with(context: grpc.ServicerContext, exc: errors.QuitusError) -> None:
+    """End the call with ``exc``'s status. The message names the field; an error about a field
+    also carries it in the rich error model's details (``google.rpc.Status`` holding a
+    ``google.rpc.BadRequest`` field violation), which any gRPC client can read without parsing
+    text."""
+    code = status_of(exc)
+    status = status_pb2.Status(code=code.value[0], message=str(exc))
+    if exc.field:
+        detail = any_pb2.Any()
+        detail.Pack(
+            error_details_pb2.BadRequest(
+                field_violations=[error_details_pb2.BadRequest.FieldViolation(field=exc.field, description=exc.message)]
+            )
+        )
+        status.details.append(detail)
+    context.abort_with_status(rpc_status.to_status(status))
 
 
 def _wrap_handler(handler: grpc.RpcMethodHandler, wrap: Callable[[Behaviour, bool], Behaviour]):
@@ -75,7 +96,7 @@ class ErrorInterceptor(grpc.ServerInterceptor):
                     try:
                         yield from behaviour(request, context)
                     except errors.QuitusError as exc:
-                        context.abort(status_of(exc), str(exc))
+                        abort_with(context, exc)
                     except Exception:
                         if context.code() is not None:  # already aborted by the servicer
                             raise
@@ -88,7 +109,7 @@ class ErrorInterceptor(grpc.ServerInterceptor):
                 try:
                     return behaviour(request, context)
                 except errors.QuitusError as exc:
-                    context.abort(status_of(exc), str(exc))
+                    abort_with(context, exc)
                 except Exception:
                     if context.code() is not None:
                         raise
@@ -141,7 +162,7 @@ class AuthInterceptor(grpc.ServerInterceptor):
 
             def refuse(behaviour: Behaviour, streams_out: bool) -> Behaviour:
                 def abort(request: Any, context: grpc.ServicerContext) -> Any:
-                    context.abort(status_of(refusal), str(refusal))
+                    abort_with(context, refusal)
 
                 return abort
 

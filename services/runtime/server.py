@@ -11,10 +11,14 @@ from typing import Any
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
+from sqlalchemy import Engine
 
+from services.runtime.db import make_engine
 from services.runtime.interceptors import AccessLogInterceptor, AuthInterceptor, ErrorInterceptor
+from services.runtime.migrate import upgrade
 from services.runtime.principal import Role
-from services.runtime.tokens import TokenStore
+from services.runtime.settings import Settings
+from services.runtime.tokens import TokenStore, token_store_for
 
 log = logging.getLogger("quitus.server")
 
@@ -92,3 +96,37 @@ def create_server(
     if token_store is None:
         log.warning("authentication is OFF: every call acts as admin (embedded default only)")
     return QuitusServer(server, health_servicer, names), bound
+
+
+@dataclass(frozen=True)
+class ServiceDescription:
+    """What makes one Quitus service: its schema (also naming its migrations,
+    ``services.<schema>.migrations``), the setting holding its port, the function wiring store,
+    use cases and servicer on its engine, and who may call each method."""
+
+    schema: str
+    port_setting: str
+    registration: Callable[[Engine, Settings], Registration]
+    method_access: Mapping[str, frozenset[Role]]
+
+
+def build_server(
+    description: ServiceDescription,
+    settings: Settings,
+    port: int | None = None,
+    schema_prefix: str | None = None,
+) -> tuple[QuitusServer, int]:
+    """Engine, migrations, use cases and server: everything but start(). ``port=None`` takes the
+    port from settings, ``schema_prefix=None`` the prefix from settings."""
+    schema_prefix = settings.schema_prefix if schema_prefix is None else schema_prefix
+    engine = make_engine(settings.database_url, schema_prefix + description.schema)
+    upgrade(engine, f"services.{description.schema}")
+    registration = description.registration(engine, settings)
+    return create_server(
+        [registration],
+        description.method_access,
+        host=settings.listen_host,
+        port=getattr(settings, description.port_setting) if port is None else port,
+        token_store=token_store_for(settings, schema_prefix),
+        workers=settings.grpc_workers,
+    )

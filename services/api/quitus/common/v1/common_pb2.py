@@ -25,17 +25,23 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dquitus/common/v1/common.proto\x12\x10quitus.common.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\\\n\x06Period\x12)\n\x05start\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\'\n\x03\x65nd\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"]\n\x0bRecordIssue\x12\r\n\x05index\x18\x01 \x01(\x05\x12\x0c\n\x04rule\x18\x02 \x01(\t\x12\r\n\x05\x66ield\x18\x03 \x01(\t\x12\x0e\n\x06reason\x18\x04 \x01(\t\x12\x12\n\nrecord_key\x18\x05 \x01(\t\"4\n\x0bPageRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dquitus/common/v1/common.proto\x12\x10quitus.common.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\\\n\x06Period\x12)\n\x05start\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\'\n\x03\x65nd\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"]\n\x0bRecordIssue\x12\r\n\x05index\x18\x01 \x01(\x05\x12\x0c\n\x04rule\x18\x02 \x01(\t\x12\r\n\x05\x66ield\x18\x03 \x01(\t\x12\x0e\n\x06reason\x18\x04 \x01(\t\x12\x12\n\nrecord_key\x18\x05 \x01(\t\"4\n\x0bPageRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\"\xb2\x01\n\rImportSummary\x12?\n\x08upserted\x18\x01 \x03(\x0b\x32-.quitus.common.v1.ImportSummary.UpsertedEntry\x12/\n\x08rejected\x18\x02 \x03(\x0b\x32\x1d.quitus.common.v1.RecordIssue\x1a/\n\rUpsertedEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x03:\x02\x38\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'quitus.common.v1.common_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_IMPORTSUMMARY_UPSERTEDENTRY']._loaded_options = None
+  _globals['_IMPORTSUMMARY_UPSERTEDENTRY']._serialized_options = b'8\001'
   _globals['_PERIOD']._serialized_start=84
   _globals['_PERIOD']._serialized_end=176
   _globals['_RECORDISSUE']._serialized_start=178
   _globals['_RECORDISSUE']._serialized_end=271
   _globals['_PAGEREQUEST']._serialized_start=273
   _globals['_PAGEREQUEST']._serialized_end=325
+  _globals['_IMPORTSUMMARY']._serialized_start=328
+  _globals['_IMPORTSUMMARY']._serialized_end=506
+  _globals['_IMPORTSUMMARY_UPSERTEDENTRY']._serialized_start=459
+  _globals['_IMPORTSUMMARY_UPSERTEDENTRY']._serialized_end=506
 # @@protoc_insertion_point(module_scope)
