@@ -36,6 +36,19 @@ def _need(url: str, port: int, what: str) -> None:
         pytest.skip(message)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test by the servers it needs, from its fixtures, so that ``-m "not postgres"``
+    selects what runs without them: ``postgres`` for ``pg_url`` and the PostgreSQL case of
+    ``database``, ``rabbitmq`` for ``amqp_url``."""
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if "pg_url" in names or params.get("database") == "postgres":
+            item.add_marker(pytest.mark.postgres)
+        if "amqp_url" in names:
+            item.add_marker(pytest.mark.rabbitmq)
+
+
 @pytest.fixture
 def pg_url() -> str:
     _need(PG_URL, 5432, "PostgreSQL")

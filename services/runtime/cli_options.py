@@ -11,7 +11,7 @@ from typing import Any
 
 import typer
 
-DEFAULT_PORTS = {"interventions": 50051, "consumption": 50052, "factors": 50053, "reporting": 50054}
+from services.runtime.settings import Settings
 
 
 def address_variable(service: str) -> str:
@@ -21,7 +21,7 @@ def address_variable(service: str) -> str:
 def address_option(service: str) -> Any:
     """``--address`` for a command talking to ``service``."""
     return typer.Option(
-        f"localhost:{DEFAULT_PORTS[service]}",
+        f"localhost:{Settings.model_fields[service + '_port'].default}",
         "--address",
         envvar=address_variable(service),
         help=f"host:port of the {service} service (${address_variable(service)})",

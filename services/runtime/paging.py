@@ -54,7 +54,7 @@ def decode_token(token: str) -> str | None:
         text = base64.urlsafe_b64decode(token.encode("ascii")).decode("utf-8")
     except (binascii.Error, UnicodeError, ValueError):
         text = ""
-    if not text.startswith(_TAG):
+    if not text.startswith(_TAG) or len(text) == len(_TAG):
         raise InvalidArgument("page_token is not one this service gave", field="page.page_token")
     return text[len(_TAG) :]
 

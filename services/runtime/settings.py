@@ -25,17 +25,12 @@ class Settings(BaseSettings):
     interventions_port: int = Field(50051, description="Port of the interventions service (0 = any free).")
     consumption_port: int = Field(50052, description="Port of the consumption service.")
     factors_port: int = Field(50053, description="Port of the factors service.")
-    reporting_port: int = Field(50054, description="Port of the reporting service.")
     grpc_workers: int = Field(16, description="Thread pool size of each gRPC server.")
     shutdown_grace_s: float = Field(20.0, description="Seconds in-flight calls get to finish on SIGTERM.")
     factors_dir: str = Field(
         "",
         description="Folder of the emission-factor data (units, conversions, <set>/<version>/); empty: factors/ "
         "of the repository.",
-    )
-    amqp_uri: str = Field(
-        "amqp://guest:guest@127.0.0.1:5672/",
-        description="RabbitMQ, for the nameko workers (schedules, events; none shipped yet).",
     )
 
 
