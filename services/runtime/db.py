@@ -136,7 +136,7 @@ def _copy_frame(conn: Connection, table_name: str, frame: pl.DataFrame) -> None:
     ]
     payload = frame.with_columns(naive).write_csv(include_header=False)
     cols = ", ".join(f'"{c}"' for c in columns)
-    raw = conn.connection.driver_connection
+    raw = _driver_connection(conn)
     with raw.cursor() as cur, cur.copy(f'COPY "{table_name}" ({cols}) FROM STDIN (FORMAT csv)') as copy:
         copy.write(payload)
 
@@ -240,7 +240,7 @@ def key_lookups_only(conn: Connection) -> Iterator[None]:
     try:
         yield
     except BaseException:
-        if conn.connection.driver_connection.info.transaction_status != TransactionStatus.INERROR:
+        if _driver_connection(conn).info.transaction_status != TransactionStatus.INERROR:
             put_back()
         raise
     put_back()
@@ -292,3 +292,11 @@ def _sqlite_write(
         conflict = ", ".join(f'"{c}"' for c in keys)
         sql += f" ON CONFLICT ({conflict}) DO " + (f"UPDATE SET {updates}" if update and others else "NOTHING")
     conn.exec_driver_sql(sql, plain.rows())
+
+
+def _driver_connection(conn: Connection) -> Any:
+    """The DBAPI driver's own connection (psycopg's, for COPY and its transaction status)."""
+    raw = conn.connection.driver_connection
+    if raw is None:
+        raise RuntimeError("the connection has been closed")
+    return raw

@@ -43,6 +43,13 @@ def status_of(exc: errors.QuitusError) -> grpc.StatusCode:
     return grpc.StatusCode.INTERNAL
 
 
+def _code(context: grpc.ServicerContext) -> grpc.StatusCode | None:
+    """The status already set on the call, if any (the server context has ``code()``; the stubs
+    of grpc's abstract ServicerContext lack it)."""
+    code: grpc.StatusCode | None = context.code()  # type: ignore[attr-defined]
+    return code
+
+
 def abort_with(context: grpc.ServicerContext, exc: errors.QuitusError) -> None:
     """End the call with ``exc``'s status. The message names the field; an error about a field
     also carries it in the rich error model's details (``google.rpc.Status`` holding a
@@ -77,6 +84,7 @@ def _wrap_handler(handler: grpc.RpcMethodHandler, wrap: Callable[[Behaviour, boo
         return grpc.stream_unary_rpc_method_handler(
             wrap(handler.stream_unary, False), handler.request_deserializer, handler.response_serializer
         )
+    assert handler.stream_stream is not None  # a handler has exactly one of the four behaviours
     return grpc.stream_stream_rpc_method_handler(
         wrap(handler.stream_stream, True), handler.request_deserializer, handler.response_serializer
     )
@@ -98,7 +106,7 @@ class ErrorInterceptor(grpc.ServerInterceptor):
                     except errors.QuitusError as exc:
                         abort_with(context, exc)
                     except Exception:
-                        if context.code() is not None:  # already aborted by the servicer
+                        if _code(context) is not None:  # already aborted by the servicer
                             raise
                         log.exception("unhandled error", extra={"method": method})
                         context.abort(grpc.StatusCode.INTERNAL, f"internal error in {method}")
@@ -111,7 +119,7 @@ class ErrorInterceptor(grpc.ServerInterceptor):
                 except errors.QuitusError as exc:
                     abort_with(context, exc)
                 except Exception:
-                    if context.code() is not None:
+                    if _code(context) is not None:
                         raise
                     log.exception("unhandled error", extra={"method": method})
                     context.abort(grpc.StatusCode.INTERNAL, f"internal error in {method}")
@@ -200,7 +208,7 @@ class AccessLogInterceptor(grpc.ServerInterceptor):
 
         def wrap(behaviour: Behaviour, streams_out: bool) -> Behaviour:
             def record(context: grpc.ServicerContext, started: float) -> None:
-                code = context.code() or grpc.StatusCode.OK
+                code = _code(context) or grpc.StatusCode.OK
                 log.info(
                     "call",
                     extra={

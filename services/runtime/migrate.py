@@ -12,7 +12,7 @@ from sqlalchemy import Engine, MetaData
 
 
 def alembic_config(package: str, engine: Engine) -> Config:
-    folder = Path(import_module(package).__file__).parent / "migrations"
+    folder = Path(str(import_module(package).__file__)).parent / "migrations"
     cfg = Config()
     cfg.set_main_option("script_location", str(folder))
     cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
