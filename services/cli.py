@@ -3,6 +3,8 @@
 import gc
 import importlib
 import logging
+import re
+from datetime import timedelta
 
 import typer
 
@@ -12,6 +14,7 @@ from services.interventions.cli import app as interventions_app
 from services.runtime.db import make_engine
 from services.runtime.log import configure_logging
 from services.runtime.migrate import upgrade
+from services.runtime.principal import Principal
 from services.runtime.settings import get_settings
 from services.runtime.tokens import TokenStore
 
@@ -48,18 +51,30 @@ def serve(service: str = typer.Argument(..., help=f"One of: {', '.join(SERVERS)}
     server.wait()
 
 
+def parse_duration(text: str) -> timedelta:
+    """``90d``, ``12h`` or ``30m``: a usage error otherwise."""
+    match = re.fullmatch(r"([1-9][0-9]{0,5})([dhm])", text.strip())
+    if match is None:
+        raise typer.BadParameter(f"{text!r} is not a duration such as 90d, 12h or 30m", param_hint="--expires")
+    amount, unit = int(match[1]), match[2]
+    return timedelta(**{{"d": "days", "h": "hours", "m": "minutes"}[unit]: amount})
+
+
 @tokens_app.command("issue")
 def issue_token(
     role: str = typer.Option(..., help="admin | service | csr_officer | auditor | contractor:<id>"),
     label: str = typer.Option("", help="Who or what holds it."),
+    expires: str | None = typer.Option(None, help="Refused after this long: 90d, 12h, 30m (default: never)."),
 ) -> None:
     """Create a token; it is printed once and only its hash is kept."""
-    engine = make_engine(get_settings().database_url, get_settings().schema_prefix + "auth")
-    upgrade(engine, "services.runtime")
+    expires_in = None if expires is None else parse_duration(expires)
     try:
-        typer.echo(TokenStore(engine).issue(role, label))
+        Principal.parse(role)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--role") from None
+    engine = make_engine(get_settings().database_url, get_settings().schema_prefix + "auth")
+    upgrade(engine, "services.runtime")
+    typer.echo(TokenStore(engine).issue(role, label, expires_in))
 
 
 @tokens_app.command("revoke")

@@ -7,6 +7,7 @@ principal set there is the one the servicer sees).
 import logging
 import time
 from collections.abc import Callable, Iterator, Mapping
+from contextvars import ContextVar
 from typing import Any
 
 import grpc
@@ -34,6 +35,20 @@ STATUS_OF: dict[type[errors.QuitusError], grpc.StatusCode] = {
 PUBLIC_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.")
 
 Behaviour = Callable[..., Any]
+
+# Who made the call being served, for its access-log line: the access log (outermost) puts a
+# fresh holder here as the call starts, the authentication interceptor fills it in.
+_caller: ContextVar[list[Principal | None]] = ContextVar("quitus_caller")
+
+
+def _no_caller() -> list[Principal | None]:
+    return [None]
+
+
+def _note_caller(principal: Principal) -> None:
+    holder = _caller.get(None)
+    if holder is not None:
+        holder[0] = principal
 
 
 def status_of(exc: errors.QuitusError) -> grpc.StatusCode:
@@ -150,7 +165,7 @@ class AuthInterceptor(grpc.ServerInterceptor):
             raise errors.Unauthenticated("missing bearer token (metadata 'authorization: Bearer <token>')")
         principal = self.token_store.lookup(token.strip())
         if principal is None:
-            raise errors.Unauthenticated("unknown or revoked token")
+            raise errors.Unauthenticated("unknown, revoked or expired token")
         return principal
 
     def intercept_service(self, continuation, handler_call_details):
@@ -158,8 +173,9 @@ class AuthInterceptor(grpc.ServerInterceptor):
         handler = continuation(handler_call_details)
         if method.startswith(PUBLIC_PREFIXES) or handler is None:
             return handler
+        known: Principal | None = None
         try:
-            principal = self._principal(handler_call_details.invocation_metadata)
+            principal = known = self._principal(handler_call_details.invocation_metadata)
             allowed = self.method_access.get(method)
             if allowed is None:
                 raise errors.PermissionDenied(f"{method} is not open to any role")
@@ -170,6 +186,8 @@ class AuthInterceptor(grpc.ServerInterceptor):
 
             def refuse(behaviour: Behaviour, streams_out: bool) -> Behaviour:
                 def abort(request: Any, context: grpc.ServicerContext) -> Any:
+                    if known is not None:
+                        _note_caller(known)
                     abort_with(context, refusal)
 
                 return abort
@@ -181,6 +199,7 @@ class AuthInterceptor(grpc.ServerInterceptor):
 
                 def streaming(request: Any, context: grpc.ServicerContext) -> Iterator[Any]:
                     set_current_principal(principal)
+                    _note_caller(principal)
                     try:
                         yield from behaviour(request, context)
                     finally:
@@ -190,6 +209,7 @@ class AuthInterceptor(grpc.ServerInterceptor):
 
             def unary(request: Any, context: grpc.ServicerContext) -> Any:
                 set_current_principal(principal)
+                _note_caller(principal)
                 try:
                     return behaviour(request, context)
                 finally:
@@ -201,17 +221,21 @@ class AuthInterceptor(grpc.ServerInterceptor):
 
 
 class AccessLogInterceptor(grpc.ServerInterceptor):
-    """One JSON log line per call: method, outcome, milliseconds."""
+    """One JSON log line per call: who called (role and token label, never the token), the
+    method, the status and the milliseconds it took."""
 
     def intercept_service(self, continuation, handler_call_details):
         method = handler_call_details.method
 
         def wrap(behaviour: Behaviour, streams_out: bool) -> Behaviour:
-            def record(context: grpc.ServicerContext, started: float) -> None:
+            def record(context: grpc.ServicerContext, started: float, caller: list[Principal | None]) -> None:
                 code = _code(context) or grpc.StatusCode.OK
+                principal = caller[0]
                 log.info(
                     "call",
                     extra={
+                        "principal": str(principal) if principal else "unauthenticated",
+                        "label": principal.label if principal else "",
                         "method": method,
                         "code": getattr(code, "name", str(code)),
                         "ms": round((time.perf_counter() - started) * 1000, 2),
@@ -221,20 +245,22 @@ class AccessLogInterceptor(grpc.ServerInterceptor):
             if streams_out:
 
                 def streaming(request: Any, context: grpc.ServicerContext) -> Iterator[Any]:
-                    started = time.perf_counter()
+                    started, caller = time.perf_counter(), _no_caller()
+                    _caller.set(caller)
                     try:
                         yield from behaviour(request, context)
                     finally:
-                        record(context, started)
+                        record(context, started, caller)
 
                 return streaming
 
             def unary(request: Any, context: grpc.ServicerContext) -> Any:
-                started = time.perf_counter()
+                started, caller = time.perf_counter(), _no_caller()
+                _caller.set(caller)
                 try:
                     return behaviour(request, context)
                 finally:
-                    record(context, started)
+                    record(context, started, caller)
 
             return unary
 

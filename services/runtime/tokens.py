@@ -1,11 +1,15 @@
 """Bearer tokens, stored as SHA-256 hashes (a token is 32 random bytes, so a plain hash is
-enough: there is nothing to brute-force). The clear token is shown once, at issue."""
+enough: there is nothing to brute-force). The clear token is shown once, at issue.
+
+A token may expire (``expires_at``); a revoked or expired token stops working on every replica
+within ``REVALIDATE_S`` (each replica re-reads a cached token after that long)."""
 
 import hashlib
 import secrets
 import threading
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Column, Engine, MetaData, String, Table, select, update
 
@@ -23,6 +27,7 @@ auth_tokens = Table(
     Column("label", String(200), nullable=False, default=""),
     Column("created_at", UTCDateTime, nullable=False),
     Column("revoked_at", UTCDateTime, nullable=True),
+    Column("expires_at", UTCDateTime, nullable=True),
 )
 
 
@@ -33,25 +38,36 @@ def hash_token(token: str) -> str:
 # Lookups cached at most: unknown tokens are cached too, so a caller spraying random tokens
 # must not grow the cache without bound.
 CACHE_ENTRIES = 10_000
+# How long a replica trusts a lookup: the delay before a revocation made elsewhere takes effect.
+REVALIDATE_S = 1.0
 
 
 class TokenStore:
     """Issues, revokes and looks up tokens; lookups are cached briefly (revocation takes
     effect within ``cache_s`` seconds)."""
 
-    def __init__(self, engine: Engine, cache_s: float = 30.0) -> None:
+    def __init__(self, engine: Engine, cache_s: float = REVALIDATE_S) -> None:
         self.engine = engine
         self.cache_s = cache_s
-        self._cache: dict[str, tuple[float, Principal | None]] = {}
+        # token hash -> (monotonic time the entry is good until, principal or None, expiry or None)
+        self._cache: dict[str, tuple[float, Principal | None, datetime | None]] = {}
         self._lock = threading.Lock()
 
-    def issue(self, role_text: str, label: str = "") -> str:
+    def issue(self, role_text: str, label: str = "", expires_in: timedelta | None = None) -> str:
+        """A new token for ``role_text``; with ``expires_in``, refused once that long has passed."""
         Principal.parse(role_text)  # validates before anything is stored
+        if expires_in is not None and expires_in <= timedelta(0):
+            raise ValueError(f"expiry must be in the future, got {expires_in}")
         token = "qt_" + secrets.token_urlsafe(32)
+        now = datetime.now(UTC)
         with self.engine.begin() as conn:
             conn.execute(
                 auth_tokens.insert().values(
-                    token_hash=hash_token(token), role=role_text, label=label, created_at=datetime.now(UTC)
+                    token_hash=hash_token(token),
+                    role=role_text,
+                    label=label,
+                    created_at=now,
+                    expires_at=None if expires_in is None else now + expires_in,
                 )
             )
         return token
@@ -68,28 +84,36 @@ class TokenStore:
         return bool(done)
 
     def lookup(self, token: str) -> Principal | None:
+        """The token's principal; None for a token unknown, revoked or expired."""
         key = hash_token(token)
         now = time.monotonic()
         with self._lock:
             hit = self._cache.get(key)
         if hit and hit[0] > now:
-            return hit[1]
+            return _unless_expired(hit[1], hit[2])
         with self.engine.connect() as conn:
             row = conn.execute(
-                select(auth_tokens.c.role, auth_tokens.c.label).where(
+                select(auth_tokens.c.role, auth_tokens.c.label, auth_tokens.c.expires_at).where(
                     auth_tokens.c.token_hash == key, auth_tokens.c.revoked_at.is_(None)
                 )
             ).first()
         principal = Principal.parse(row.role, row.label) if row else None
+        expires_at = row.expires_at if row else None
         with self._lock:
             self._cache.pop(key, None)
             while len(self._cache) >= CACHE_ENTRIES:
                 self._cache.pop(next(iter(self._cache)))  # the oldest entry
-            self._cache[key] = (now + self.cache_s, principal)
-        return principal
+            self._cache[key] = (now + self.cache_s, principal, expires_at)
+        return _unless_expired(principal, expires_at)
 
 
-def token_store_for(settings, schema_prefix: str) -> TokenStore | None:
+def _unless_expired(principal: Principal | None, expires_at: datetime | None) -> Principal | None:
+    if expires_at is not None and datetime.now(UTC) >= expires_at:
+        return None
+    return principal
+
+
+def token_store_for(settings: Any, schema_prefix: str) -> TokenStore | None:
     """The token store a server checks callers against; None (authentication off) only when the
     settings say so, as the embedded default does."""
     if not settings.auth_enabled:

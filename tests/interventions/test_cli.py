@@ -47,4 +47,4 @@ def test_search_get_quality_rejections(tmp_path):
         assert rejections.exit_code == 0 and "unknown_unit" in rejections.output
 
         denied = runner.invoke(app, ["interventions", "search", "--address", address], env={"QUITUS_TOKEN": "qt_no"})
-        assert denied.exit_code == 1 and "UNAUTHENTICATED: unknown or revoked token" in denied.output
+        assert denied.exit_code == 1 and "UNAUTHENTICATED: unknown, revoked or expired token" in denied.output

@@ -53,3 +53,43 @@ def test_the_lookup_cache_stays_bounded_under_random_tokens(store, monkeypatch):
     assert len(store._cache) == 3
     assert hash_token(good) not in store._cache  # the oldest went first; a lookup still finds it
     assert store.lookup(good) == Principal(Role.AUDITOR)
+
+
+def test_an_expired_token_is_refused(store):
+    from datetime import timedelta
+
+    lasting = store.issue("auditor", expires_in=timedelta(days=90))
+    assert store.lookup(lasting) == Principal(Role.AUDITOR)
+    brief = store.issue("auditor", expires_in=timedelta(microseconds=1))
+    assert store.lookup(brief) is None
+    with pytest.raises(ValueError):
+        store.issue("auditor", expires_in=timedelta(0))
+
+
+def test_a_revocation_elsewhere_takes_effect_within_a_second(database):
+    """Two replicas, each with its own cache at the default revalidation delay: a token revoked
+    through one is refused by the other once that delay has passed."""
+    import time
+
+    from services.runtime.tokens import REVALIDATE_S
+
+    url, prefix = database
+    engine = make_engine(url, prefix + "auth")
+    upgrade(engine, "services.runtime")
+    one, other = TokenStore(engine), TokenStore(engine)
+    assert other.cache_s == REVALIDATE_S <= 1.0
+    token = one.issue("service")
+    assert other.lookup(token) == Principal(Role.SERVICE)
+    assert one.revoke(token)
+    time.sleep(REVALIDATE_S + 0.05)
+    assert other.lookup(token) is None
+    engine.dispose()
+
+
+@pytest.mark.parametrize(("text", "days"), [("90d", 90), ("12h", 0.5), ("30m", 30 / 1440)])
+def test_expiry_durations(text, days):
+    from datetime import timedelta
+
+    from services.cli import parse_duration
+
+    assert parse_duration(text) == timedelta(days=days)
