@@ -5,12 +5,16 @@ connection's search_path, so models and migrations carry no schema name); on SQL
 embedded default, every service shares one file and table names are unique across services.
 """
 
+import logging
+import random
+import sqlite3
 import threading
+import time
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import polars as pl
 from psycopg import errors as pg_errors
@@ -32,9 +36,71 @@ WRITE_CONFLICTS = (
 )
 
 
+log = logging.getLogger("quitus.db")
+T = TypeVar("T")
+
+# SQLSTATE classes and codes of a server that cannot be reached or is going away.
+_UNREACHABLE_STATES = ("08", "57P01", "57P02", "57P03")
+# A collision with a concurrent writer: unique violation, deadlock, serialisation failure, lock wait.
+_CONFLICT_STATES = ("23505", "40P01", "40001", "55P03")
+
+
+def _sqlstate(exc: BaseException) -> str | None:
+    orig = getattr(exc, "orig", exc)
+    return getattr(orig, "sqlstate", None)
+
+
+def is_unreachable(exc: BaseException) -> bool:
+    """The database could not be reached (down, restarting, network): worth a retry later, and
+    the caller's request was not at fault."""
+    if isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated:
+        return True
+    orig = getattr(exc, "orig", exc)
+    if isinstance(orig, sqlite3.OperationalError):
+        return "unable to open" in str(orig)
+    if not isinstance(orig, pg_errors.OperationalError):
+        return False
+    state = _sqlstate(exc)
+    return state is None or state.startswith(_UNREACHABLE_STATES)
+
+
+def is_write_conflict(exc: BaseException) -> bool:
+    """A transaction that collided with a concurrent writer and was rolled back whole: safe to
+    retry when its writes are idempotent."""
+    orig = getattr(exc, "orig", exc)
+    if isinstance(orig, sqlite3.OperationalError):
+        return "locked" in str(orig)
+    return _sqlstate(exc) in _CONFLICT_STATES
+
+
+def retry_write_conflicts(
+    attempt: Callable[[], T], *, attempts: int = 5, first_delay_s: float = 0.02, max_delay_s: float = 1.0
+) -> T:
+    """Run ``attempt`` (one whole transaction) again after a write conflict, with exponential
+    back-off and full jitter, so that colliding replicas do not collide again in step. Anything
+    else, and the last conflict, is raised as it came."""
+    for number in range(1, attempts + 1):
+        try:
+            return attempt()
+        except Exception as exc:
+            if number == attempts or not is_write_conflict(exc):
+                raise
+            delay = random.uniform(0, min(max_delay_s, first_delay_s * 2 ** (number - 1)))
+            log.warning(
+                "transaction collided with another writer, retrying",
+                extra={"attempt": number, "error": type(getattr(exc, "orig", exc)).__name__, "delay_s": delay},
+            )
+            time.sleep(delay)
+    raise AssertionError("unreachable")
+
+
 def is_postgres(url_or_engine: str | Engine) -> bool:
     url = url_or_engine if isinstance(url_or_engine, str) else str(url_or_engine.url)
     return url.startswith("postgresql")
+
+
+# Seconds a new connection may take before the database counts as unreachable.
+CONNECT_TIMEOUT_S = 5
 
 
 def make_engine(url: str, schema: str) -> Engine:
@@ -42,15 +108,22 @@ def make_engine(url: str, schema: str) -> Engine:
     if is_postgres(url):
         if not schema.isidentifier():
             raise ValueError(f"schema name {schema!r} is not a plain identifier")
-        bootstrap = create_engine(url, poolclass=None)
+        bootstrap = create_engine(url, poolclass=None, connect_args={"connect_timeout": CONNECT_TIMEOUT_S})
         with bootstrap.begin() as conn:
             conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
         bootstrap.dispose()
         # Sessions in UTC: timestamps without an offset (as COPY sends them) are read as UTC.
+        # Pooled connections are checked before use, so a restarted server costs no failed call.
+        # Parameters are kept out of error messages and logs: they hold callers' data.
         return create_engine(
-            url, connect_args={"options": f"-csearch_path={schema} -ctimezone=UTC"}, pool_size=10, max_overflow=10
+            url,
+            connect_args={"options": f"-csearch_path={schema} -ctimezone=UTC", "connect_timeout": CONNECT_TIMEOUT_S},
+            pool_size=10,
+            max_overflow=10,
+            pool_pre_ping=True,
+            hide_parameters=True,
         )
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 60})
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 60}, hide_parameters=True)
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine
 

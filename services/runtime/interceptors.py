@@ -5,17 +5,20 @@ principal set there is the one the servicer sees).
 """
 
 import logging
+import sqlite3
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
 from typing import Any
 
 import grpc
+import psycopg
 from google.protobuf import any_pb2
 from google.rpc import error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
 from services.runtime import errors
+from services.runtime.db import is_unreachable
 from services.runtime.principal import EMBEDDED, Principal, Role, set_current_principal
 from services.runtime.tokens import TokenStore
 
@@ -105,9 +108,33 @@ def _wrap_handler(handler: grpc.RpcMethodHandler, wrap: Callable[[Behaviour, boo
     )
 
 
+def abort_unexpected(context: grpc.ServicerContext, exc: Exception, method: str) -> None:
+    """An error that is no QuitusError: UNAVAILABLE when the database cannot be reached (the
+    client may retry), INTERNAL otherwise. A database error is logged by its kind, SQLSTATE and
+    primary message only: its full text can quote the SQL parameters or, for COPY, a row of the
+    caller's data."""
+    orig = getattr(exc, "orig", exc)
+    if isinstance(orig, psycopg.Error | sqlite3.Error):
+        diag = getattr(orig, "diag", None)
+        extra = {
+            "method": method,
+            "error": type(orig).__name__,
+            "sqlstate": getattr(orig, "sqlstate", None),
+            "detail": getattr(diag, "message_primary", None) if diag is not None else str(orig).split("\n")[0],
+        }
+        if is_unreachable(exc):
+            log.warning("database unreachable", extra=extra)
+            context.abort(grpc.StatusCode.UNAVAILABLE, "the database is unreachable; retry later")
+        log.error("database error", extra=extra)
+    else:
+        log.exception("unhandled error", extra={"method": method})
+    context.abort(grpc.StatusCode.INTERNAL, f"internal error in {method}")
+
+
 class ErrorInterceptor(grpc.ServerInterceptor):
-    """Turns a service's QuitusError into its status code and a message naming the field;
-    anything else becomes INTERNAL with the detail kept in the log, not sent to the caller."""
+    """Turns a service's QuitusError into its status code and a message naming the field; an
+    unreachable database into UNAVAILABLE; anything else into INTERNAL with the detail kept in
+    the log, not sent to the caller."""
 
     def intercept_service(self, continuation, handler_call_details):
         method = handler_call_details.method
@@ -120,11 +147,10 @@ class ErrorInterceptor(grpc.ServerInterceptor):
                         yield from behaviour(request, context)
                     except errors.QuitusError as exc:
                         abort_with(context, exc)
-                    except Exception:
+                    except Exception as exc:
                         if _code(context) is not None:  # already aborted by the servicer
                             raise
-                        log.exception("unhandled error", extra={"method": method})
-                        context.abort(grpc.StatusCode.INTERNAL, f"internal error in {method}")
+                        abort_unexpected(context, exc, method)
 
                 return streaming
 
@@ -133,11 +159,10 @@ class ErrorInterceptor(grpc.ServerInterceptor):
                     return behaviour(request, context)
                 except errors.QuitusError as exc:
                     abort_with(context, exc)
-                except Exception:
+                except Exception as exc:
                     if _code(context) is not None:
                         raise
-                    log.exception("unhandled error", extra={"method": method})
-                    context.abort(grpc.StatusCode.INTERNAL, f"internal error in {method}")
+                    abort_unexpected(context, exc, method)
 
             return unary
 

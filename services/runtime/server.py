@@ -11,9 +11,9 @@ from typing import Any
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
-from services.runtime.db import make_engine
+from services.runtime.db import is_unreachable, make_engine
 from services.runtime.interceptors import AccessLogInterceptor, AuthInterceptor, ErrorInterceptor
 from services.runtime.migrate import upgrade
 from services.runtime.principal import Role
@@ -34,24 +34,48 @@ class Registration:
 
 
 class QuitusServer:
-    """A started-or-not grpc server with its health servicer and a graceful stop."""
+    """A started-or-not grpc server with its health servicer and a graceful stop. With a
+    database to watch, health says NOT_SERVING while the database cannot be reached and SERVING
+    again once it can."""
 
     def __init__(self, server: grpc.Server, health_servicer: health.HealthServicer, names: Sequence[str]):
         self.grpc_server = server
         self.health = health_servicer
         self.names = list(names)
         self._stopped = threading.Event()
+        self._database: Engine | None = None
+        self.watch_every_s = 1.0
+
+    def watch_database(self, engine: Engine, every_s: float = 1.0) -> None:
+        self._database, self.watch_every_s = engine, every_s
 
     def start(self) -> None:
         self.grpc_server.start()
+        self._set_health(health_pb2.HealthCheckResponse.SERVING)
+        if self._database is not None:
+            threading.Thread(target=self._watch, args=(self._database,), name="db-health", daemon=True).start()
+
+    def _set_health(self, status: Any) -> None:
         for name in [*self.names, ""]:
-            self.health.set(name, health_pb2.HealthCheckResponse.SERVING)
+            self.health.set(name, status)
+
+    def _watch(self, engine: Engine) -> None:
+        reachable = True
+        while not self._stopped.wait(self.watch_every_s):
+            now_reachable = database_reachable(engine)
+            if now_reachable != reachable:
+                reachable = now_reachable
+                log.warning("database reachable" if reachable else "database unreachable: NOT_SERVING")
+                serving = health_pb2.HealthCheckResponse.SERVING
+                self._set_health(serving if reachable else health_pb2.HealthCheckResponse.NOT_SERVING)
 
     def stop(self, grace_s: float) -> None:
         """NOT_SERVING first (load balancers stop sending), then let in-flight calls finish."""
         self.health.enter_graceful_shutdown()
         self.grpc_server.stop(grace_s).wait()
         self._stopped.set()
+        if self._database is not None:
+            self._database.dispose()
 
     def wait(self) -> None:
         self._stopped.wait()
@@ -63,6 +87,17 @@ class QuitusServer:
 
         signal.signal(signal.SIGTERM, on_signal)
         signal.signal(signal.SIGINT, on_signal)
+
+
+def database_reachable(engine: Engine) -> bool:
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return True
+    except Exception as exc:
+        if is_unreachable(exc):
+            return False
+        raise
 
 
 def create_server(
@@ -122,7 +157,7 @@ def build_server(
     engine = make_engine(settings.database_url, schema_prefix + description.schema)
     upgrade(engine, f"services.{description.schema}")
     registration = description.registration(engine, settings)
-    return create_server(
+    server, bound = create_server(
         [registration],
         description.method_access,
         host=settings.listen_host,
@@ -130,3 +165,5 @@ def build_server(
         token_store=token_store_for(settings, schema_prefix),
         workers=settings.grpc_workers,
     )
+    server.watch_database(engine)
+    return server, bound

@@ -1,0 +1,69 @@
+"""A service whose database goes away answers UNAVAILABLE (retryable), never INTERNAL, and its
+health says NOT_SERVING until the database is back, then SERVING again by itself."""
+
+import time
+
+import grpc
+import pytest
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from sqlalchemy import text
+
+from services.runtime.db import make_engine
+from services.runtime.principal import ALL_ROLES
+from services.runtime.server import Registration, create_server
+from tests.private_postgres import private_postgres
+
+SERVICE = "quitus.test.v1.CountService"
+
+
+def _wait_for(predicate, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.mark.postgres
+def test_unavailable_and_not_serving_while_the_database_is_down():
+    with private_postgres() as cluster:
+        engine = make_engine(cluster.url, "faults")
+
+        def count(_request: bytes, _context) -> bytes:
+            with engine.connect() as conn:
+                return str(conn.execute(text("SELECT 41 + 1")).scalar()).encode()
+
+        def add(_servicer, server: grpc.Server) -> None:
+            handler = grpc.unary_unary_rpc_method_handler(count)
+            server.add_generic_rpc_handlers([grpc.method_handlers_generic_handler(SERVICE, {"Count": handler})])
+
+        server, port = create_server([Registration(SERVICE, add, None)], {f"/{SERVICE}/Count": ALL_ROLES}, port=0)
+        server.watch_database(engine, every_s=0.2)
+        server.start()
+        channel = grpc.insecure_channel(f"localhost:{port}")
+        call = channel.unary_unary(f"/{SERVICE}/Count")
+        health = health_pb2_grpc.HealthStub(channel)
+
+        def status():
+            return health.Check(health_pb2.HealthCheckRequest(service=SERVICE), timeout=2).status
+
+        try:
+            assert call(b"", timeout=10) == b"42"
+            assert status() == health_pb2.HealthCheckResponse.SERVING
+
+            cluster.stop("immediate")
+            started = time.monotonic()
+            with pytest.raises(grpc.RpcError) as down:
+                call(b"", timeout=20)
+            assert down.value.code() == grpc.StatusCode.UNAVAILABLE
+            assert "database" in down.value.details()
+            assert time.monotonic() - started < 10
+            assert _wait_for(lambda: status() == health_pb2.HealthCheckResponse.NOT_SERVING, 10)
+
+            cluster.start()
+            assert _wait_for(lambda: status() == health_pb2.HealthCheckResponse.SERVING, 15)
+            assert call(b"", timeout=10) == b"42"
+        finally:
+            channel.close()
+            server.stop(0)
