@@ -6,7 +6,8 @@ QuitusError
  ├── AlreadyExists       a conflicting record is already stored      -> ALREADY_EXISTS
  ├── FailedPrecondition  the request is valid but the state forbids it -> FAILED_PRECONDITION
  ├── PermissionDenied    the caller's role does not allow it          -> PERMISSION_DENIED
- └── Unauthenticated     no or unknown token                          -> UNAUTHENTICATED
+ ├── Unauthenticated     no or unknown token                          -> UNAUTHENTICATED
+ └── ResourceExhausted   the caller holds too much of the server      -> RESOURCE_EXHAUSTED
 
 Each service derives its own base (e.g. ``InterventionsError``) and combines it with one of
 these, so the gRPC status comes from one table in ``interceptors.py``.
@@ -44,4 +45,8 @@ class PermissionDenied(QuitusError):
 
 
 class Unauthenticated(QuitusError):
+    pass
+
+
+class ResourceExhausted(QuitusError):
     pass

@@ -6,6 +6,7 @@ principal set there is the one the servicer sees).
 
 import logging
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
@@ -19,7 +20,7 @@ from grpc_status import rpc_status
 
 from services.runtime import errors
 from services.runtime.db import is_unreachable
-from services.runtime.principal import EMBEDDED, Principal, Role, set_current_principal
+from services.runtime.principal import EMBEDDED, Principal, Role, current_principal, set_current_principal
 from services.runtime.tokens import TokenStore
 
 log = logging.getLogger("quitus.grpc")
@@ -32,6 +33,7 @@ STATUS_OF: dict[type[errors.QuitusError], grpc.StatusCode] = {
     errors.FailedPrecondition: grpc.StatusCode.FAILED_PRECONDITION,
     errors.PermissionDenied: grpc.StatusCode.PERMISSION_DENIED,
     errors.Unauthenticated: grpc.StatusCode.UNAUTHENTICATED,
+    errors.ResourceExhausted: grpc.StatusCode.RESOURCE_EXHAUSTED,
 }
 
 # Methods anyone may call: probes and service discovery.
@@ -243,6 +245,76 @@ class AuthInterceptor(grpc.ServerInterceptor):
             return unary
 
         return _wrap_handler(handler, with_principal)
+
+
+class StreamLimitInterceptor(grpc.ServerInterceptor):
+    """A client-streaming call (an ingest or an import) holds a server thread for as long as its
+    client keeps it open, sending or not. At most ``per_caller`` such calls run at once per caller
+    and ``total`` in all, so that the threads beyond ``total`` always remain for health checks and
+    unary calls; a stream beyond either bound is refused at once with RESOURCE_EXHAUSTED (retry
+    when one of yours has ended). Sits inside the authentication interceptor, which names the
+    caller."""
+
+    def __init__(self, total: int, per_caller: int) -> None:
+        self.total, self.per_caller = total, per_caller
+        self._open: dict[tuple[str, str], int] = {}
+        self._lock = threading.Lock()
+
+    def _take(self, caller: tuple[str, str]) -> None:
+        with self._lock:
+            if self._open.get(caller, 0) >= self.per_caller:
+                raise errors.ResourceExhausted(
+                    f"{caller[0]} already has {self.per_caller} streams open on this server; end one first"
+                )
+            if sum(self._open.values()) >= self.total:
+                raise errors.ResourceExhausted(f"this server already serves {self.total} streams; retry shortly")
+            self._open[caller] = self._open.get(caller, 0) + 1
+
+    def _give_back(self, caller: tuple[str, str]) -> None:
+        with self._lock:
+            self._open[caller] -= 1
+            if not self._open[caller]:
+                del self._open[caller]
+
+    def intercept_service(self, continuation, handler_call_details):
+        handler = continuation(handler_call_details)
+        if handler is None or not handler.request_streaming:
+            return handler
+
+        def wrap(behaviour: Behaviour, streams_out: bool) -> Behaviour:
+            def caller() -> tuple[str, str]:
+                principal = current_principal()
+                return str(principal), principal.label
+
+            if streams_out:
+
+                def streaming(request: Any, context: grpc.ServicerContext) -> Iterator[Any]:
+                    who = caller()
+                    try:
+                        self._take(who)
+                    except errors.QuitusError as exc:
+                        abort_with(context, exc)
+                    try:
+                        yield from behaviour(request, context)
+                    finally:
+                        self._give_back(who)
+
+                return streaming
+
+            def unary(request: Any, context: grpc.ServicerContext) -> Any:
+                who = caller()
+                try:
+                    self._take(who)
+                except errors.QuitusError as exc:
+                    abort_with(context, exc)
+                try:
+                    return behaviour(request, context)
+                finally:
+                    self._give_back(who)
+
+            return unary
+
+        return _wrap_handler(handler, wrap)
 
 
 class AccessLogInterceptor(grpc.ServerInterceptor):

@@ -14,7 +14,12 @@ from grpc_reflection.v1alpha import reflection
 from sqlalchemy import Engine, text
 
 from services.runtime.db import is_unreachable, make_engine
-from services.runtime.interceptors import AccessLogInterceptor, AuthInterceptor, ErrorInterceptor
+from services.runtime.interceptors import (
+    AccessLogInterceptor,
+    AuthInterceptor,
+    ErrorInterceptor,
+    StreamLimitInterceptor,
+)
 from services.runtime.migrate import upgrade
 from services.runtime.principal import Role
 from services.runtime.settings import Settings
@@ -108,12 +113,19 @@ def create_server(
     port: int = 0,
     token_store: TokenStore | None = None,
     workers: int = 16,
+    streams_per_caller: int = 4,
+    reserved_workers: int = 4,
 ) -> tuple[QuitusServer, int]:
     """Build (not start) a server; ``port=0`` picks a free one. ``token_store=None`` means
     authentication off, which only the embedded default should use."""
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=workers),
-        interceptors=[AccessLogInterceptor(), AuthInterceptor(method_access, token_store), ErrorInterceptor()],
+        interceptors=[
+            AccessLogInterceptor(),
+            AuthInterceptor(method_access, token_store),
+            StreamLimitInterceptor(total=max(1, workers - reserved_workers), per_caller=streams_per_caller),
+            ErrorInterceptor(),
+        ],
         options=[
             ("grpc.max_receive_message_length", 64 * 1024 * 1024),
             ("grpc.max_send_message_length", 64 * 1024 * 1024),
@@ -164,6 +176,8 @@ def build_server(
         port=getattr(settings, description.port_setting) if port is None else port,
         token_store=token_store_for(settings, schema_prefix),
         workers=settings.grpc_workers,
+        streams_per_caller=settings.streams_per_caller,
+        reserved_workers=settings.reserved_workers,
     )
     server.watch_database(engine)
     return server, bound

@@ -26,6 +26,12 @@ class Settings(BaseSettings):
     consumption_port: int = Field(50052, description="Port of the consumption service.")
     factors_port: int = Field(50053, description="Port of the factors service.")
     grpc_workers: int = Field(16, description="Thread pool size of each gRPC server.")
+    streams_per_caller: int = Field(
+        4, description="Client-streaming calls (ingest, imports) one caller may hold open at once on one server."
+    )
+    reserved_workers: int = Field(
+        4, description="Server threads no stream may take: kept for health checks and unary calls."
+    )
     shutdown_grace_s: float = Field(20.0, description="Seconds in-flight calls get to finish on SIGTERM.")
     factors_dir: str = Field(
         "",
