@@ -17,6 +17,7 @@ import psycopg
 from google.protobuf import any_pb2
 from google.rpc import error_details_pb2, status_pb2
 from grpc_status import rpc_status
+from polars.exceptions import PanicException
 
 from services.runtime import errors
 from services.runtime.db import is_unreachable
@@ -40,6 +41,9 @@ STATUS_OF: dict[type[errors.QuitusError], grpc.StatusCode] = {
 PUBLIC_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.")
 
 Behaviour = Callable[..., Any]
+
+# A panic inside polars (e.g. an out-of-range datetime) is raised as a BaseException, which an
+# ``except Exception`` lets through: the call would end without a status and its thread with it.
 
 # Who made the call being served, for its access-log line: the access log (outermost) puts a
 # fresh holder here as the call starts, the authentication interceptor fills it in.
@@ -110,7 +114,7 @@ def _wrap_handler(handler: grpc.RpcMethodHandler, wrap: Callable[[Behaviour, boo
     )
 
 
-def abort_unexpected(context: grpc.ServicerContext, exc: Exception, method: str) -> None:
+def abort_unexpected(context: grpc.ServicerContext, exc: BaseException, method: str) -> None:
     """An error that is no QuitusError: UNAVAILABLE when the database cannot be reached (the
     client may retry), INTERNAL otherwise. A database error is logged by its kind, SQLSTATE and
     primary message only: its full text can quote the SQL parameters or, for COPY, a row of the
@@ -149,7 +153,7 @@ class ErrorInterceptor(grpc.ServerInterceptor):
                         yield from behaviour(request, context)
                     except errors.QuitusError as exc:
                         abort_with(context, exc)
-                    except Exception as exc:
+                    except (Exception, PanicException) as exc:
                         if _code(context) is not None:  # already aborted by the servicer
                             raise
                         abort_unexpected(context, exc, method)
@@ -161,7 +165,7 @@ class ErrorInterceptor(grpc.ServerInterceptor):
                     return behaviour(request, context)
                 except errors.QuitusError as exc:
                     abort_with(context, exc)
-                except Exception as exc:
+                except (Exception, PanicException) as exc:
                     if _code(context) is not None:
                         raise
                     abort_unexpected(context, exc, method)

@@ -84,3 +84,32 @@ def test_the_access_log_names_the_caller_and_never_the_token(echo, caplog):
     everything = " ".join(str(vars(r)) for r in caplog.records)
     for secret in (token, contractor, "qt_unknown"):
         assert secret not in everything
+
+
+def test_a_polars_panic_in_a_handler_comes_back_as_a_status(tmp_path):
+    """polars raises its panics as BaseException, past an ``except Exception``: the interceptor
+    still answers INTERNAL, and the server goes on serving."""
+    import polars as pl
+
+    def panicking(request: bytes, context) -> bytes:
+        if request == b"panic":
+            raise pl.exceptions.PanicException("invalid or out-of-range datetime")
+        return b"ok"
+
+    def add(_servicer, server: grpc.Server) -> None:
+        handler = grpc.unary_unary_rpc_method_handler(panicking)
+        server.add_generic_rpc_handlers([grpc.method_handlers_generic_handler(SERVICE, {"Echo": handler})])
+
+    server, port = create_server([Registration(SERVICE, add, None)], {f"/{SERVICE}/Echo": ALL_ROLES}, port=0)
+    server.start()
+    channel = grpc.insecure_channel(f"localhost:{port}")
+    call = channel.unary_unary(f"/{SERVICE}/Echo")
+    try:
+        for _ in range(32):
+            with pytest.raises(grpc.RpcError) as failed:
+                call(b"panic", timeout=1)
+            assert failed.value.code() == grpc.StatusCode.INTERNAL
+        assert call(b"fine", timeout=1) == b"ok"
+    finally:
+        channel.close()
+        server.stop(0)
