@@ -1,4 +1,5 @@
-"""JSON logs to stdout, one object a line, for every service and worker."""
+"""JSON logs to standard error, one object a line, for every service and worker: standard
+output is left to what a command prints for its user (tables, paths, figures)."""
 
 import logging
 import sys
@@ -7,7 +8,7 @@ from pythonjsonlogger.json import JsonFormatter
 
 
 def configure_logging(level: str = "INFO") -> None:
-    handler = logging.StreamHandler(sys.stdout)
+    handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
         JsonFormatter(
             "%(asctime)s %(levelname)s %(name)s %(message)s",
