@@ -25,8 +25,8 @@ from pathlib import Path
 
 import polars as pl
 
-from services.factors.domain.loading import load_set, load_units
 from services.factors.domain.schema import FACTOR_COLUMNS
+from services.factors.local_sets import load_set, load_units
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent / "reference"
@@ -185,13 +185,13 @@ def main() -> None:
     parser.add_argument("--reference", type=Path, default=ROOT.parent / "shared" / "reference")
     parser.add_argument("--out", type=Path, default=ROOT / "factors")
     args = parser.parse_args()
-    units = load_units(args.out / "units.csv")
+    units = load_units(args.out)
     for directory in build(args.reference, args.out):
         factor_set = load_set(directory, units)
         flagged = factor_set.factors.filter(pl.col("flag") != "").height
         print(
             f"{factor_set.label}: {factor_set.factors.height} factors ({flagged} flagged), "
-            f"{len(factor_set.metadata.get('excluded', []))} excluded, {factor_set.content_hash}"
+            f"{len(factor_set.metadata.get('excluded', []))} excluded, {factor_set.content_sha256}"
         )
 
 
