@@ -1,6 +1,9 @@
 """The factors service through a real gRPC channel, on SQLite and on PostgreSQL, with
 authentication on. Expected values are worked out from factors_reference.csv."""
 
+import hashlib
+import re
+
 import grpc
 import pytest
 
@@ -187,3 +190,26 @@ def test_unknown_set_or_version(service):
         stub.GetSet(pb.GetSetRequest(name="fr_dpe", version="2012"), metadata=tokens["auditor"])
     assert caught.value.code() == grpc.StatusCode.NOT_FOUND
     assert "version '2012' of set 'fr_dpe' is not published; published versions: 2021" in caught.value.details()
+
+
+def _sha256_by_the_documented_rule(messages) -> str:
+    """SetVersion.content_sha256 as its proto comment defines it, from nothing but the messages:
+    sha256 over (4-byte big-endian length, deterministic serialisation) of each record."""
+    digest = hashlib.sha256()
+    for message in messages:
+        data = message.SerializeToString(deterministic=True)
+        digest.update(len(data).to_bytes(4, "big") + data)
+    return digest.hexdigest()
+
+
+def test_a_client_recomputes_content_sha256_from_the_messages_received(service):
+    stub, tokens = service
+    listed = stub.ListSets(pb.ListSetsRequest(), metadata=tokens["auditor"]).versions
+    assert len(listed) == 5
+    for version in listed:
+        got = stub.GetSet(
+            pb.GetSetRequest(name=version.metadata.name, version=version.metadata.version), metadata=tokens["auditor"]
+        )
+        recomputed = _sha256_by_the_documented_rule([got.version.metadata, *got.factors])
+        assert re.fullmatch(r"[0-9a-f]{64}", got.version.content_sha256)
+        assert recomputed == got.version.content_sha256 == version.content_sha256
