@@ -117,7 +117,10 @@ def factor_row(ref: dict, mapping: dict) -> dict:
 
 def part_rows(total: dict, evidence: list[dict]) -> list[dict]:
     """The combustion / upstream / T&D postes of the ADEME element behind ``total``."""
-    element = re.search(r"ID (\d+)", total["source"]).group(1)
+    found = re.search(r"ID (\d+)", total["source"])
+    if found is None:
+        raise SystemExit(f"{total['key']}: split asked but its source names no ADEME element ID")
+    element = found.group(1)
     parts = []
     for row in evidence:
         if row["Identifiant de l'élément"] != element or row["Type Ligne"] != "Poste":

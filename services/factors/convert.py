@@ -57,8 +57,9 @@ def factors_in(factors: Iterable[pb.Factor]) -> pl.DataFrame:
 
 
 def factor_out(row: Mapping[str, Any]) -> pb.Factor:
-    message = pb.Factor(**{c: _text(row[c]) for c in TEXT_COLUMNS})
-    message.kgco2e_per_unit = row["kgco2e_per_unit"]
+    message = pb.Factor(kgco2e_per_unit=row["kgco2e_per_unit"])
+    for column in TEXT_COLUMNS:
+        setattr(message, column, _text(row[column]))
     if row["uncertainty_pct"] is not None:
         message.uncertainty_pct = row["uncertainty_pct"]
     return message

@@ -51,7 +51,7 @@ class FactorStore:
                 assert row is not None
                 return _stored(row), False
             factors = factor_set.factors
-            new_id = conn.execute(
+            inserted = conn.execute(
                 m.set_versions.insert().values(
                     name=factor_set.name,
                     version=factor_set.version,
@@ -62,7 +62,9 @@ class FactorStore:
                     published_at=datetime.now(UTC),
                     published_by=published_by,
                 )
-            ).inserted_primary_key[0]
+            )
+            assert inserted.inserted_primary_key is not None
+            new_id = inserted.inserted_primary_key[0]
             bulk_insert(
                 conn,
                 m.values,
