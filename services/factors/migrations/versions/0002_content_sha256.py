@@ -23,8 +23,9 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("factor_set_versions", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("content_sha256", sa.String(length=64), nullable=True))
+    # A rename, not a batch copy of the table: on SQLite the copy would drop a table that
+    # factor_values references. The column keeps its type (String(80)).
+    op.alter_column("factor_set_versions", "content_hash", new_column_name="content_sha256")
     conn = op.get_bind()
     versions = sa.table(
         "factor_set_versions",
@@ -40,9 +41,6 @@ def upgrade() -> None:
         factors = pl.DataFrame([tuple(r) for r in rows], schema=FACTOR_SCHEMA, orient="row").sort(FACTOR_ORDER)
         digest = content_sha256(json.loads(metadata_json), factors)
         conn.execute(versions.update().where(versions.c.id == version_id).values(content_sha256=digest))
-    with op.batch_alter_table("factor_set_versions", schema=None) as batch_op:
-        batch_op.alter_column("content_sha256", existing_type=sa.String(length=64), nullable=False)
-        batch_op.drop_column("content_hash")
 
 
 def downgrade() -> None:
