@@ -23,8 +23,6 @@ class Change:
 
 @dataclass(frozen=True)
 class SetDiff:
-    old_label: str
-    new_label: str
     old_sha256: str
     new_sha256: str
     added: pl.DataFrame
@@ -59,6 +57,4 @@ def diff_sets(old: FactorSet, new: FactorSet) -> SetDiff:
         for f in meta_fields
         if old.metadata.get(f) != new.metadata.get(f)
     ]
-    return SetDiff(
-        old.label, new.label, old.content_sha256, new.content_sha256, added, removed, changed, metadata_changed
-    )
+    return SetDiff(old.content_sha256, new.content_sha256, added, removed, changed, metadata_changed)

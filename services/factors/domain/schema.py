@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 import polars as pl
@@ -85,11 +85,6 @@ class FactorSet:
     @property
     def label(self) -> str:
         return f"{self.name}@{self.version}"
-
-    @property
-    def publication_date(self) -> date | None:
-        value = self.metadata.get("publication_date")
-        return date.fromisoformat(value) if value else None
 
 
 @dataclass(frozen=True)
