@@ -23,10 +23,9 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from services.factors.domain.conversions import parse_conversions  # noqa: E402
-from services.factors.domain.loading import load_set, load_units, read_text_csv  # noqa: E402
 from services.factors.domain.resolution import resolve  # noqa: E402
-from services.factors.paths import FACTORS_DIR  # noqa: E402
+from services.factors.files import data_dir  # noqa: E402
+from services.factors.local_sets import load_conversions, load_set, load_units  # noqa: E402
 
 # (carrier, unit, boundary, usage): a landlord's usual lines, every one resolvable in ADEME v23.6
 # between 2022-04-01 and 2024-12-31 (gas in kWh PCS before 2023-03-15 goes through PCS/PCI).
@@ -67,21 +66,23 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
 
-    units = load_units(FACTORS_DIR / "units.csv")
-    conversions = parse_conversions(read_text_csv(FACTORS_DIR / "conversions.csv"), units)
-    ademe = load_set(FACTORS_DIR / "ademe_base_carbone" / "23.6", units)
+    factors_dir = data_dir()
+    units = load_units(factors_dir)
+    conversions = load_conversions(factors_dir, units)
+    ademe = load_set(factors_dir / "ademe_base_carbone" / "23.6", units)
     lines = activities(args.lines)
     print(
         f"machine: nproc={os.cpu_count()} python={platform.python_version()} polars={pl.__version__} "
         f"{platform.machine()}"
     )
     print(
-        f"set: {ademe.label} {ademe.content_hash}; {lines.height} lines, "
+        f"set: {ademe.label} {ademe.content_sha256}; {lines.height} lines, "
         f"{lines.select('carrier', 'unit', 'usage', 'boundary', 'date').n_unique()} distinct activities"
     )
 
     resolve(ademe, conversions, lines.head(1000))  # warm-up
-    timings, result = [], None
+    timings: list[float] = []
+    result = pl.DataFrame()
     for _ in range(args.repeat):
         start = time.perf_counter()
         result = resolve(ademe, conversions, lines)

@@ -12,7 +12,9 @@ import time
 from collections import Counter
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
+import grpc
 import polars as pl
 from google.protobuf.timestamp_pb2 import Timestamp
 from rich.console import Console
@@ -21,7 +23,6 @@ from rich.table import Table
 
 from reports.scorecard import ScorecardReport, render
 from services.api.quitus.common.v1.common_pb2 import Period
-from services.api.quitus.factors.v1 import factors_pb2_grpc as factors_grpc
 from services.api.quitus.interventions.v1 import interventions_pb2 as pb
 from services.api.quitus.interventions.v1 import interventions_pb2_grpc as pb_grpc
 from services.consumption import server as consumption_server
@@ -30,10 +31,8 @@ from services.demo import interventions as demo_interventions
 from services.demo import portfolio as demo_portfolio
 from services.demo.consumption import load_consumption_demo
 from services.demo.consumption_report import print_consumption
-from services.factors import convert as factors_convert
+from services.factors import cli as factors_cli
 from services.factors import server as factors_server
-from services.factors.domain.loading import load_set, load_units, set_directories
-from services.factors.paths import FACTORS_DIR
 from services.interventions import server as interventions_server
 from services.interventions.cli import quality_table
 from services.reporting.scorecard import METHOD_VERSION, METHODOLOGY, figures_sha256, scorecard
@@ -70,7 +69,7 @@ def run_demo(*, dwellings: int, seed: int, database_url: str, out_dir: str, year
         for name, (server, port) in servers.items():
             server.start()
             channels[name] = open_channel(f"localhost:{port}")
-        summary = {"factor_sets": _publish_factor_sets(factors_grpc.FactorsStub(channels["factors"]))}
+        summary: dict[str, Any] = {"factor_sets": _publish_factor_sets(channels["factors"])}
         with console.status("Generating the portfolio"):
             portfolio = demo_portfolio.generate_portfolio(dwellings, seed)
         summary |= _interventions_chain(
@@ -87,21 +86,19 @@ def run_demo(*, dwellings: int, seed: int, database_url: str, out_dir: str, year
     return summary
 
 
-def _publish_factor_sets(stub: factors_grpc.FactorsStub) -> list[str]:
+def _publish_factor_sets(channel: grpc.Channel) -> list[str]:
     """Every factor set shipped under factors/, published through the factors service."""
-    units = load_units(FACTORS_DIR / "units.csv")
     table = Table("set", "version", "factors", "flagged", "content hash", title="Emission-factor sets published")
     labels = []
-    for folder in set_directories(FACTORS_DIR):
-        factor_set = load_set(folder, units)
-        version = stub.Publish(factors_convert.publish_request(factor_set)).version
+    for response in factors_cli.publish_directory(channel):
+        version = response.version
         meta = version.metadata
         table.add_row(
             meta.name,
             meta.version,
             str(version.factor_count),
             str(version.flagged_count),
-            version.content_hash[:16] + "…",
+            version.content_sha256[:16] + "…",
         )
         labels.append(f"{meta.name}@{meta.version}")
     console.print(table)

@@ -25,8 +25,8 @@ from pathlib import Path
 
 import polars as pl
 
-from services.factors.domain.loading import load_set, load_units
 from services.factors.domain.schema import FACTOR_COLUMNS
+from services.factors.local_sets import load_set, load_units
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent / "reference"
@@ -117,7 +117,10 @@ def factor_row(ref: dict, mapping: dict) -> dict:
 
 def part_rows(total: dict, evidence: list[dict]) -> list[dict]:
     """The combustion / upstream / T&D postes of the ADEME element behind ``total``."""
-    element = re.search(r"ID (\d+)", total["source"]).group(1)
+    found = re.search(r"ID (\d+)", total["source"])
+    if found is None:
+        raise SystemExit(f"{total['key']}: split asked but its source names no ADEME element ID")
+    element = found.group(1)
     parts = []
     for row in evidence:
         if row["Identifiant de l'élément"] != element or row["Type Ligne"] != "Poste":
@@ -185,13 +188,13 @@ def main() -> None:
     parser.add_argument("--reference", type=Path, default=ROOT.parent / "shared" / "reference")
     parser.add_argument("--out", type=Path, default=ROOT / "factors")
     args = parser.parse_args()
-    units = load_units(args.out / "units.csv")
+    units = load_units(args.out)
     for directory in build(args.reference, args.out):
         factor_set = load_set(directory, units)
         flagged = factor_set.factors.filter(pl.col("flag") != "").height
         print(
             f"{factor_set.label}: {factor_set.factors.height} factors ({flagged} flagged), "
-            f"{len(factor_set.metadata.get('excluded', []))} excluded, {factor_set.content_hash}"
+            f"{len(factor_set.metadata.get('excluded', []))} excluded, {factor_set.content_sha256}"
         )
 
 

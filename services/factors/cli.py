@@ -1,10 +1,13 @@
-"""``quitus factors ...``: list, show, diff, publish and resolve factor sets over gRPC."""
+"""``quitus factors ...``: list, show, diff, publish and resolve factor sets over gRPC; and
+``publish_directory``, the client helper that publishes the set folders of a directory."""
 
 import json
-import os
+from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
+import grpc
 import typer
 from google.protobuf.json_format import MessageToDict
 from rich.console import Console
@@ -12,24 +15,21 @@ from rich.table import Table
 
 from services.api.quitus.factors.v1 import factors_pb2 as pb
 from services.api.quitus.factors.v1 import factors_pb2_grpc as pb_grpc
-from services.factors import convert
-from services.factors.domain.loading import load_set, load_units, read_text_csv, set_directories
-from services.factors.errors import FactorsError
-from services.factors.paths import FACTORS_DIR
-from services.runtime.client import CliStub, auth_metadata
+from services.factors import files
+from services.runtime.cli_options import address_option, token_option
+from services.runtime.client import CliStub, auth_metadata, open_channel
 
 app = typer.Typer(no_args_is_help=True)
 console = Console()
-ADDRESS = typer.Option(
-    os.environ.get("QUITUS_FACTORS_ADDR", "localhost:50053"),
-    "--address",
-    help="host:port of the factors service ($QUITUS_FACTORS_ADDR)",
-)
-TOKEN = typer.Option(None, "--token", help="Bearer token ($QUITUS_TOKEN)")
+ADDRESS = address_option("factors")
+TOKEN = token_option()
+METADATA_TEXT = tuple(f.name for f in pb.SetMetadata.DESCRIPTOR.fields if f.name != "excluded")
+NUMBER_COLUMNS = ("kgco2e_per_unit", "uncertainty_pct")
+FACTOR_TEXT = tuple(f.name for f in pb.Factor.DESCRIPTOR.fields if f.name not in NUMBER_COLUMNS)
 
 
 def _stub(address: str) -> CliStub:
-    return CliStub(pb_grpc.FactorsStub, address)
+    return CliStub(pb_grpc.FactorsServiceStub, address)
 
 
 def _split(ref: str) -> tuple[str, str]:
@@ -42,7 +42,7 @@ def _version_line(v: pb.SetVersion) -> str:
     md = v.metadata
     return (
         f"{md.name}@{md.version}  {md.title}  ({md.publisher}; published {md.publication_date or 'date unknown'}; "
-        f"licence {md.licence}; GWP {md.gwp_basis or 'unknown'})  {v.content_hash}"
+        f"licence {md.licence}; GWP {md.gwp_basis or 'unknown'})  {v.content_sha256}"
     )
 
 
@@ -52,7 +52,7 @@ def list_sets(
 ) -> None:
     """Every published version, oldest first."""
     response = _stub(address).ListSets(pb.ListSetsRequest(name=name), metadata=auth_metadata(token))
-    table = Table("set", "version", "#", "factors", "flagged", "publisher", "content hash")
+    table = Table("set", "version", "#", "factors", "flagged", "publisher", "content_sha256")
     for v in response.versions:
         table.add_row(
             v.metadata.name,
@@ -61,7 +61,7 @@ def list_sets(
             str(v.factor_count),
             str(v.flagged_count),
             v.metadata.publisher,
-            v.content_hash[:19] + "…",
+            v.content_sha256[:16] + "…",
         )
     console.print(table)
 
@@ -141,27 +141,85 @@ def diff(
         console.print(f"~ metadata {c.field}: {c.old_value!r} -> {c.new_value!r}")
 
 
+def _number(text: str, where: str, field: str) -> float | None:
+    if text.strip() == "":
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise typer.BadParameter(f"{where}: {field}: not a number, got {text!r}", param_hint="DIRECTORY") from None
+
+
+def publish_request(directory: Path) -> pb.PublishRequest:
+    """The Publish call for one ``<set>/<version>/`` folder (metadata.json + factors.csv), values
+    sent as written; the service validates the set. A file that cannot be put into the request
+    (unknown field or column, a value that is not a number) is a usage error."""
+    metadata, factors = files.read_set(directory)
+    where = str(directory)
+    unknown = sorted(set(metadata) - {*METADATA_TEXT, "excluded"})
+    bad = [f for f in METADATA_TEXT if metadata.get(f) is not None and not isinstance(metadata[f], str)]
+    if unknown or bad:
+        raise typer.BadParameter(f"{where}: metadata: unknown fields {unknown}, not text {bad}", param_hint="DIRECTORY")
+    unknown = sorted(set(factors.columns) - {*FACTOR_TEXT, *NUMBER_COLUMNS})
+    if unknown:
+        raise typer.BadParameter(f"{where}: factors: unknown columns {unknown}", param_hint="DIRECTORY")
+    request = pb.PublishRequest(
+        metadata=pb.SetMetadata(
+            **{f: metadata.get(f) or "" for f in METADATA_TEXT},
+            excluded=[pb.Excluded(key=e["key"], reason=e.get("reason") or "") for e in metadata.get("excluded") or []],
+        )
+    )
+    for index, row in enumerate(factors.iter_rows(named=True), start=1):
+        at = f"{where}: row {index} (key {row.get('key')!r})"
+        value = _number(row.get("kgco2e_per_unit") or "", at, "kgco2e_per_unit")
+        if value is None:
+            raise typer.BadParameter(f"{at}: kgco2e_per_unit: required", param_hint="DIRECTORY")
+        factor = request.factors.add(**{c: row.get(c) or "" for c in FACTOR_TEXT}, kgco2e_per_unit=value)
+        uncertainty = _number(row.get("uncertainty_pct") or "", at, "uncertainty_pct")
+        if uncertainty is not None:
+            factor.uncertainty_pct = uncertainty
+    return request
+
+
+def publish_directory(
+    channel: grpc.Channel, directory: Path | None = None, metadata: Sequence[tuple[str, str]] = ()
+) -> list[pb.PublishResponse]:
+    """Publish every set folder of ``directory`` (default: the factor data folder), in path
+    order, through ``channel``. A refused set raises grpc.RpcError."""
+    stub = pb_grpc.FactorsServiceStub(channel)
+    return [
+        stub.Publish(publish_request(folder), metadata=metadata)
+        for folder in _set_folders(directory or files.data_dir())
+    ]
+
+
+def _set_folders(directory: Path) -> list[Path]:
+    folders = files.set_directories(directory)
+    if not folders:
+        raise typer.BadParameter(f"no metadata.json under {directory}", param_hint="DIRECTORY")
+    return folders
+
+
 @app.command()
 def publish(
-    directory: Annotated[Path, typer.Argument(help="A <set>/<version>/ directory, or a tree of them")],
+    directory: Annotated[
+        Path, typer.Argument(exists=True, file_okay=False, help="A <set>/<version>/ directory, or a tree of them")
+    ],
     address: str = ADDRESS,
     token: str | None = TOKEN,
 ) -> None:
-    """Validate locally, then publish (admin only). Same content again is a no-op."""
-    units = load_units(FACTORS_DIR / "units.csv")
-    directories = [directory] if (directory / "metadata.json").exists() else set_directories(directory)
-    if not directories:
-        raise typer.BadParameter(f"no metadata.json under {directory}", param_hint="DIRECTORY")
-    stub = _stub(address)
-    for folder in directories:
+    """Publish (admin only); the service validates. Same content again is a no-op. A set the
+    service refuses as invalid is a usage error (exit code 2) naming row, key and field."""
+    stub = pb_grpc.FactorsServiceStub(open_channel(address))
+    for folder in _set_folders(directory):
         try:
-            factor_set = load_set(folder, units)
-        except FactorsError as exc:
-            console.print(f"[red]{folder}: {exc}[/red]")
-            raise typer.Exit(2) from None
-        response = stub.Publish(convert.publish_request(factor_set), metadata=auth_metadata(token))
+            response = stub.Publish(publish_request(folder), metadata=auth_metadata(token))
+        except grpc.RpcError as exc:
+            console.print(f"[red]{folder}: {exc.code().name}: {exc.details()}[/red]", soft_wrap=True)
+            raise typer.Exit(2 if exc.code() == grpc.StatusCode.INVALID_ARGUMENT else 1) from None
         state = "published" if response.created else "already published (no change)"
-        console.print(f"{factor_set.label}: {state}  {response.version.content_hash}")
+        md = response.version.metadata
+        console.print(f"{md.name}@{md.version}: {state}  {response.version.content_sha256}")
 
 
 @app.command()
@@ -175,7 +233,10 @@ def resolve(
     country: str = typer.Option("FR"),
     boundary: str = typer.Option("total", help="combustion | upstream | td_losses | total"),
     variant: str = typer.Option(""),
-    file: Annotated[Path | None, typer.Option("--file", help="CSV of activities (columns as the options)")] = None,
+    file: Annotated[
+        Path | None,
+        typer.Option("--file", exists=True, dir_okay=False, help="CSV of activities (columns as the options)"),
+    ] = None,
     as_json: bool = typer.Option(False, "--json", help="One JSON object per line"),
     address: str = ADDRESS,
     token: str | None = TOKEN,
@@ -183,8 +244,12 @@ def resolve(
     """Resolve one activity (options) or many (--file) to factors, with their provenance."""
     name, version = _split(ref)
     if file is not None:
-        rows = read_text_csv(file).to_dicts()
+        rows = files.read_text_csv(file).to_dicts()
     elif carrier and unit and on:
+        try:
+            date.fromisoformat(on)
+        except ValueError:
+            raise typer.BadParameter(f"{on!r} is not an ISO date (YYYY-MM-DD)", param_hint="--date") from None
         rows = [
             {
                 "carrier": carrier,
@@ -199,6 +264,18 @@ def resolve(
         ]
     else:
         raise typer.BadParameter("give --carrier, --unit and --date, or --file")
+
+    def quantity_of(r: dict[str, Any], i: int) -> float | None:
+        text = r.get("quantity")
+        if text in (None, ""):
+            return None
+        try:
+            return float(text)
+        except ValueError:
+            raise typer.BadParameter(
+                f"line {i + 1}: quantity: not a number, got {text!r}", param_hint="--file"
+            ) from None
+
     activities = [
         pb.Activity(
             ref=str(r.get("ref") or i + 1),
@@ -209,7 +286,7 @@ def resolve(
             boundary=r.get("boundary") or "",
             variant=r.get("variant") or "",
             date=r.get("date") or "",
-            quantity=float(r["quantity"]) if r.get("quantity") not in (None, "") else None,
+            quantity=quantity_of(r, i),
         )
         for i, r in enumerate(rows)
     ]

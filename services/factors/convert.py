@@ -1,40 +1,53 @@
-"""Protobuf <-> domain for quitus.factors.v1. No rule lives here."""
+"""Protobuf <-> domain for quitus.factors.v1, and the content_sha256 of a set, which the
+contract defines over these messages (SetVersion.content_sha256). No business rule lives here."""
 
+from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import Any
 
 import polars as pl
 
 from services.api.quitus.factors.v1 import factors_pb2 as pb
-from services.factors.domain.schema import FACTOR_COLUMNS, METADATA_OPTIONAL, METADATA_REQUIRED
-from services.factors.store import StoredVersion
+from services.factors.domain.diff import SetDiff
+from services.factors.domain.resolution import Unresolved
+from services.factors.domain.schema import (
+    FACTOR_COLUMNS,
+    METADATA_OPTIONAL,
+    METADATA_REQUIRED,
+    Metadata,
+    PublishedVersion,
+)
+from services.runtime.digest import records_sha256
 
 TEXT_METADATA = [f for f in (*METADATA_REQUIRED, *METADATA_OPTIONAL) if f != "excluded"]
+NUMBER_COLUMNS = ("kgco2e_per_unit", "uncertainty_pct")
+TEXT_COLUMNS = [c for c in FACTOR_COLUMNS if c not in NUMBER_COLUMNS]
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     if value is None:
         return ""
     return value.isoformat() if isinstance(value, date) else str(value)
 
 
-def metadata_in(message: pb.SetMetadata) -> dict:
-    metadata = {f: getattr(message, f) or None for f in TEXT_METADATA}
+def metadata_in(message: pb.SetMetadata) -> Metadata:
+    metadata: Metadata = {f: getattr(message, f) or None for f in TEXT_METADATA}
     metadata["excluded"] = [{"key": e.key, "reason": e.reason} for e in message.excluded]
     return metadata
 
 
-def metadata_out(metadata: dict) -> pb.SetMetadata:
+def metadata_out(metadata: Mapping[str, Any]) -> pb.SetMetadata:
     return pb.SetMetadata(
         **{f: _text(metadata.get(f)) for f in TEXT_METADATA},
         excluded=[pb.Excluded(key=e["key"], reason=e.get("reason", "")) for e in metadata.get("excluded") or []],
     )
 
 
-def factors_in(factors) -> pl.DataFrame:
+def factors_in(factors: Iterable[pb.Factor]) -> pl.DataFrame:
     """Factors as text columns, so that validation reports every bad value by row and field."""
     rows = [
         {
-            **{c: getattr(f, c) for c in FACTOR_COLUMNS if c not in ("kgco2e_per_unit", "uncertainty_pct")},
+            **{c: getattr(f, c) for c in TEXT_COLUMNS},
             "kgco2e_per_unit": repr(f.kgco2e_per_unit),
             "uncertainty_pct": repr(f.uncertainty_pct) if f.HasField("uncertainty_pct") else "",
         }
@@ -43,19 +56,30 @@ def factors_in(factors) -> pl.DataFrame:
     return pl.DataFrame(rows, schema={c: pl.String for c in FACTOR_COLUMNS})
 
 
-def factor_out(row: dict) -> pb.Factor:
-    message = pb.Factor(**{c: _text(row[c]) for c in FACTOR_COLUMNS if c not in ("kgco2e_per_unit", "uncertainty_pct")})
-    message.kgco2e_per_unit = row["kgco2e_per_unit"]
+def factor_out(row: Mapping[str, Any]) -> pb.Factor:
+    message = pb.Factor(kgco2e_per_unit=row["kgco2e_per_unit"])
+    for column in TEXT_COLUMNS:
+        setattr(message, column, _text(row[column]))
     if row["uncertainty_pct"] is not None:
         message.uncertainty_pct = row["uncertainty_pct"]
     return message
 
 
-def version_out(stored: StoredVersion) -> pb.SetVersion:
+def factors_out(factors: pl.DataFrame) -> list[pb.Factor]:
+    return [factor_out(r) for r in factors.iter_rows(named=True)]
+
+
+def content_sha256(metadata: Metadata, factors: pl.DataFrame) -> str:
+    """SetVersion.content_sha256: the record digest of the SetMetadata then each Factor, as
+    GetSet sends them (``factors`` already in the set's order)."""
+    return records_sha256([metadata_out(metadata), *factors_out(factors)])
+
+
+def version_out(stored: PublishedVersion) -> pb.SetVersion:
     message = pb.SetVersion(
         metadata=metadata_out(stored.metadata),
-        content_hash=stored.content_hash,
-        sequence=stored.id,
+        content_sha256=stored.content_sha256,
+        sequence=stored.sequence,
         published_by=stored.published_by,
         factor_count=stored.factor_count,
         flagged_count=stored.flagged_count,
@@ -64,7 +88,8 @@ def version_out(stored: StoredVersion) -> pb.SetVersion:
     return message
 
 
-def activities_in(activities) -> pl.DataFrame:
+def activities_in(activities: Iterable[pb.Activity]) -> pl.DataFrame:
+    activities = list(activities)
     return pl.DataFrame(
         {
             "line": list(range(len(activities))),
@@ -93,7 +118,7 @@ def activities_in(activities) -> pl.DataFrame:
     )
 
 
-def resolution_out(row: dict) -> pb.Resolution:
+def resolution_out(row: Mapping[str, Any]) -> pb.Resolution:
     message = pb.Resolution(
         index=row["line"],
         ref=row["ref"] or "",
@@ -118,9 +143,24 @@ def resolution_out(row: dict) -> pb.Resolution:
     return message
 
 
-def publish_request(factor_set) -> pb.PublishRequest:
-    """The Publish call for a set loaded by domain.loading.load_set."""
-    return pb.PublishRequest(
-        metadata=metadata_out(factor_set.metadata),
-        factors=[factor_out(r) for r in factor_set.factors.iter_rows(named=True)],
+def resolve_out(stored: PublishedVersion, found: pl.DataFrame, unresolved: list[Unresolved]) -> pb.ResolveResponse:
+    return pb.ResolveResponse(
+        version=version_out(stored),
+        resolutions=[resolution_out(r) for r in found.iter_rows(named=True)],
+        unresolved=[pb.Unresolved(index=u.index, ref=u.ref, reason=u.reason) for u in unresolved],
+    )
+
+
+def diff_out(old: PublishedVersion, new: PublishedVersion, d: SetDiff) -> pb.DiffResponse:
+    return pb.DiffResponse(
+        old=version_out(old),
+        new=version_out(new),
+        identical=d.identical,
+        added=factors_out(d.added),
+        removed=factors_out(d.removed),
+        changed=[
+            pb.FieldChange(key=c.key, valid_from=c.valid_from, field=c.field, old_value=c.old, new_value=c.new)
+            for c in d.changed
+        ],
+        metadata_changed=[pb.FieldChange(field=c.field, old_value=c.old, new_value=c.new) for c in d.metadata_changed],
     )

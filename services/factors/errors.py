@@ -6,7 +6,8 @@ FactorsError (QuitusError)
  ├── UnknownFactor      no factor matches one or more activities     -> NOT_FOUND
  ├── UnknownSet         no such set, or no such version of it        -> NOT_FOUND
  ├── VersionConflict    a version label already holds other content  -> ALREADY_EXISTS
- └── AmbiguousFactor    two factors match one activity equally well  -> FAILED_PRECONDITION
+ ├── AmbiguousFactor    two factors match one activity equally well  -> FAILED_PRECONDITION
+ └── CorruptedSet       stored factors no longer match their hash    -> INTERNAL
 
 The gRPC status comes from the runtime's single table (services/runtime/interceptors.py).
 """
@@ -55,8 +56,12 @@ class UnknownSet(FactorsError, NotFound):
 
 
 class VersionConflict(FactorsError, AlreadyExists):
-    """A version label is already published with a different content hash."""
+    """A version label is already published with a different content_sha256."""
 
 
 class AmbiguousFactor(FactorsError, FailedPrecondition):
     """Two factors match one activity with the same precedence."""
+
+
+class CorruptedSet(FactorsError):
+    """A stored version no longer matches its content_sha256 (an internal error)."""

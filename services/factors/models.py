@@ -25,7 +25,7 @@ set_versions = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),  # publication order
     Column("name", String(64), nullable=False, index=True),
     Column("version", String(32), nullable=False),
-    Column("content_hash", String(80), nullable=False),
+    Column("content_sha256", String(80), nullable=False),  # bare lowercase hex (64 characters)
     Column("metadata_json", Text, nullable=False),
     Column("factor_count", Integer, nullable=False),
     Column("flagged_count", Integer, nullable=False),

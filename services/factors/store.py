@@ -1,45 +1,27 @@
-"""Persistence of factor set versions. Versions are only inserted, never updated; a version
-read back is checked against its stored content hash."""
+"""Persistence of factor set versions (the only module of the service touching the database).
+Versions are only inserted, never updated."""
 
 import json
-from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import polars as pl
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, Row, func, select
 from sqlalchemy.exc import IntegrityError
 
 from services.factors import models as m
-from services.factors.domain.hashing import content_hash
 from services.factors.domain.publishing import Outcome, decide
-from services.factors.domain.schema import FACTOR_COLUMNS, FACTOR_SCHEMA, FactorSet
-from services.factors.errors import FactorsError, UnknownSet
+from services.factors.domain.schema import FACTOR_COLUMNS, FACTOR_ORDER, FACTOR_SCHEMA, FactorSet, PublishedVersion
+from services.factors.errors import UnknownSet
 from services.runtime.db import bulk_insert
 
 
-@dataclass(frozen=True)
-class StoredVersion:
-    id: int
-    name: str
-    version: str
-    content_hash: str
-    metadata: dict
-    factor_count: int
-    flagged_count: int
-    published_at: datetime
-    published_by: str
-
-
-class CorruptedSet(FactorsError):
-    """A stored version no longer matches its content hash."""
-
-
-def _stored(row) -> StoredVersion:
-    return StoredVersion(
+def _stored(row: Row[Any]) -> PublishedVersion:
+    return PublishedVersion(
         row.id,
         row.name,
         row.version,
-        row.content_hash,
+        row.content_sha256,
         json.loads(row.metadata_json),
         row.factor_count,
         row.flagged_count,
@@ -51,53 +33,55 @@ def _stored(row) -> StoredVersion:
 class FactorStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._sets: dict[int, FactorSet] = {}  # immutable once published: safe to keep
 
-    def publish(self, factor_set: FactorSet, published_by: str) -> tuple[StoredVersion, bool]:
+    def publish(self, factor_set: FactorSet, published_by: str) -> tuple[PublishedVersion, bool]:
         """(the stored version, created): created is False when the same content was there."""
         try:
             return self._publish(factor_set, published_by)
         except IntegrityError:  # a concurrent publish of the same label won the race
             return self._publish(factor_set, published_by)
 
-    def _publish(self, factor_set: FactorSet, published_by: str) -> tuple[StoredVersion, bool]:
+    def _publish(self, factor_set: FactorSet, published_by: str) -> tuple[PublishedVersion, bool]:
         sv = m.set_versions.c
         with self.engine.begin() as conn:
             row = conn.execute(
                 select(m.set_versions).where(sv.name == factor_set.name, sv.version == factor_set.version)
             ).first()
-            if decide(row.content_hash if row else None, factor_set) is Outcome.UNCHANGED:
+            if decide(row.content_sha256 if row else None, factor_set) is Outcome.UNCHANGED:
+                assert row is not None
                 return _stored(row), False
             factors = factor_set.factors
-            new_id = conn.execute(
+            inserted = conn.execute(
                 m.set_versions.insert().values(
                     name=factor_set.name,
                     version=factor_set.version,
-                    content_hash=factor_set.content_hash,
+                    content_sha256=factor_set.content_sha256,
                     metadata_json=json.dumps(factor_set.metadata, ensure_ascii=False, sort_keys=True),
                     factor_count=factors.height,
                     flagged_count=factors.filter(pl.col("flag") != "").height,
                     published_at=datetime.now(UTC),
                     published_by=published_by,
                 )
-            ).inserted_primary_key[0]
+            )
+            assert inserted.inserted_primary_key is not None
+            new_id = inserted.inserted_primary_key[0]
             bulk_insert(
                 conn,
                 m.values,
                 ["version_id", *FACTOR_COLUMNS],
-                [(new_id, *row) for row in factors.select(FACTOR_COLUMNS).iter_rows()],
+                [(new_id, *values) for values in factors.select(FACTOR_COLUMNS).iter_rows()],
             )
             stored = conn.execute(select(m.set_versions).where(sv.id == new_id)).one()
         return _stored(stored), True
 
-    def versions(self, name: str = "") -> list[StoredVersion]:
+    def versions(self, name: str = "") -> list[PublishedVersion]:
         query = select(m.set_versions).order_by(m.set_versions.c.id)
         if name:
             query = query.where(m.set_versions.c.name == name)
         with self.engine.connect() as conn:
             return [_stored(r) for r in conn.execute(query)]
 
-    def find(self, name: str, version: str = "") -> StoredVersion:
+    def find(self, name: str, version: str = "") -> PublishedVersion:
         """The pinned version, or the latest published one when ``version`` is empty."""
         sv = m.set_versions.c
         query = select(m.set_versions).where(sv.name == name)
@@ -114,19 +98,9 @@ class FactorStore:
             raise UnknownSet(f"{what} is not published{hint}", field="version" if version and known else "name")
         return _stored(row)
 
-    def load(self, stored: StoredVersion) -> FactorSet:
-        """The factors of a stored version, checked against its content hash."""
-        cached = self._sets.get(stored.id)
-        if cached is not None:
-            return cached
+    def factors(self, stored: PublishedVersion) -> pl.DataFrame:
+        """The factors of a stored version, in FACTOR_ORDER."""
         columns = [m.values.c[c] for c in FACTOR_COLUMNS]
         with self.engine.connect() as conn:
-            rows = conn.execute(select(*columns).where(m.values.c.version_id == stored.id)).all()
-        factors = pl.DataFrame([tuple(r) for r in rows], schema=FACTOR_SCHEMA, orient="row").sort(
-            ["key", "valid_from", "boundary"]
-        )
-        if content_hash(stored.metadata, factors) != stored.content_hash:
-            raise CorruptedSet(f"{stored.name}@{stored.version}: stored factors no longer match {stored.content_hash}")
-        factor_set = FactorSet(stored.metadata, factors, stored.content_hash)
-        self._sets[stored.id] = factor_set
-        return factor_set
+            rows = conn.execute(select(*columns).where(m.values.c.version_id == stored.sequence)).all()
+        return pl.DataFrame([tuple(r) for r in rows], schema=FACTOR_SCHEMA, orient="row").sort(FACTOR_ORDER)

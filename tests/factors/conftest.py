@@ -6,27 +6,29 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from services.factors.domain.conversions import parse_conversions
-from services.factors.domain.loading import load_set, load_units, read_text_csv, set_directories
+from services.api.quitus.factors.v1 import factors_pb2 as pb
+from services.factors import convert
+from services.factors.convert import content_sha256
+from services.factors.domain.schema import FactorSet
 from services.factors.domain.validation import build_set
+from services.factors.local_sets import load_conversions, load_sets, load_units
 
 FACTORS_DIR = Path(__file__).resolve().parents[2] / "factors"
 
 
 @pytest.fixture(scope="session")
 def units() -> set[str]:
-    return load_units(FACTORS_DIR / "units.csv")
+    return load_units(FACTORS_DIR)
 
 
 @pytest.fixture(scope="session")
 def conversions(units):
-    return parse_conversions(read_text_csv(FACTORS_DIR / "conversions.csv"), units)
+    return load_conversions(FACTORS_DIR, units)
 
 
 @pytest.fixture(scope="session")
 def reference_sets(units):
-    sets = [load_set(d, units) for d in set_directories(FACTORS_DIR)]
-    return {s.name: s for s in sets}
+    return {s.name: s for s in load_sets(FACTORS_DIR, units)}
 
 
 def custom_metadata(name: str = "bailleur_dh", version: str = "2024", **extra) -> dict:
@@ -67,4 +69,11 @@ def custom_row(**overrides) -> dict:
 
 def make_set(rows: list[dict], units: set[str], **metadata):
     raw = pl.DataFrame(rows, schema={c: pl.String for c in rows[0]})
-    return build_set(custom_metadata(**metadata), raw, units)
+    return build_set(custom_metadata(**metadata), raw, units, content_sha256)
+
+
+def publish_request(factor_set: FactorSet) -> pb.PublishRequest:
+    """The Publish call for a set built here (validated and normalised already)."""
+    return pb.PublishRequest(
+        metadata=convert.metadata_out(factor_set.metadata), factors=convert.factors_out(factor_set.factors)
+    )

@@ -91,3 +91,31 @@ def test_publish_of_a_bad_set_names_row_key_and_field(address, tmp_path):
     result = cli("publish", str(tmp_path / "bad"), "--address", address)
     assert result.exit_code == 2
     assert "row 1 (key 'dh.network_a'): kgco2e_per_unit: must be non-negative" in result.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("resolve", "fr_dpe", "--carrier", "natural_gas", "--unit", "kWh", "--date", "01/06/2024"),
+        ("resolve", "fr_dpe", "--carrier", "natural_gas", "--unit", "kWh"),
+        ("resolve", "fr_dpe", "--file", "/nonexistent/activities.csv"),
+        ("publish", "/nonexistent/folder"),
+    ],
+)
+def test_bad_arguments_are_usage_errors(args):
+    result = cli(*args, "--address", "localhost:1")
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit)  # a usage message, not an exception escaping
+    assert "Usage:" in result.output
+
+
+def test_a_value_that_is_not_a_number_is_a_usage_error_naming_row_and_field(tmp_path):
+    write_set(tmp_path / "bad", [custom_row(kgco2e_per_unit="n/a")])
+    result = cli("publish", str(tmp_path / "bad"), "--address", "localhost:1")
+    assert result.exit_code == 2
+    assert "row 1 (key 'dh.network_a'): kgco2e_per_unit: not a number" in result.output
+
+
+def test_the_address_comes_from_quitus_factors_address(address):
+    result = runner.invoke(app, ["list"], env={"COLUMNS": "250", "QUITUS_FACTORS_ADDRESS": address})
+    assert result.exit_code == 0, result.output

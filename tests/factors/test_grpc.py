@@ -1,6 +1,9 @@
 """The factors service through a real gRPC channel, on SQLite and on PostgreSQL, with
 authentication on. Expected values are worked out from factors_reference.csv."""
 
+import hashlib
+import re
+
 import grpc
 import pytest
 
@@ -9,7 +12,7 @@ from services.api.quitus.factors.v1 import factors_pb2_grpc as pb_grpc
 from services.factors import convert
 from services.factors.server import build
 from tests.conftest import bearer, running_server
-from tests.factors.conftest import custom_metadata, custom_row, make_set
+from tests.factors.conftest import custom_metadata, custom_row, make_set, publish_request
 
 
 @pytest.fixture
@@ -17,9 +20,9 @@ def service(database, reference_sets):
     """(stub, tokens by role) on a started server where an admin published the reference sets."""
     with running_server(build, database) as (channel, store):
         tokens = {role: bearer(store.issue(role)) for role in ("admin", "auditor", "csr_officer", "contractor:C1")}
-        stub = pb_grpc.FactorsStub(channel)
+        stub = pb_grpc.FactorsServiceStub(channel)
         for factor_set in reference_sets.values():
-            stub.Publish(convert.publish_request(factor_set), metadata=tokens["admin"])
+            stub.Publish(publish_request(factor_set), metadata=tokens["admin"])
         yield stub, tokens
 
 
@@ -30,9 +33,9 @@ def gas(ref: str = "", **fields) -> pb.Activity:
 
 def test_publish_is_idempotent_and_lists_every_version(service, reference_sets):
     stub, tokens = service
-    again = stub.Publish(convert.publish_request(reference_sets["ademe_base_carbone"]), metadata=tokens["admin"])
+    again = stub.Publish(publish_request(reference_sets["ademe_base_carbone"]), metadata=tokens["admin"])
     assert again.created is False
-    assert again.version.content_hash == reference_sets["ademe_base_carbone"].content_hash
+    assert again.version.content_sha256 == reference_sets["ademe_base_carbone"].content_sha256
     listed = stub.ListSets(pb.ListSetsRequest(), metadata=tokens["auditor"]).versions
     assert sorted(f"{v.metadata.name}@{v.metadata.version}" for v in listed) == sorted(
         s.label for s in reference_sets.values()
@@ -58,7 +61,7 @@ def test_resolve_batch_names_the_version_and_sources(service, reference_sets):
         metadata=tokens["contractor:C1"],
     )
     assert response.version.metadata.version == "23.6"
-    assert response.version.content_hash == reference_sets["ademe_base_carbone"].content_hash
+    assert response.version.content_sha256 == reference_sets["ademe_base_carbone"].content_sha256
     by_ref = {r.ref: r for r in response.resolutions}
     assert by_ref["gas"].kgco2e == pytest.approx(2150.0)
     assert "ID 37133" in by_ref["gas"].source and by_ref["gas"].scope == "1+3"
@@ -104,15 +107,15 @@ def test_pinned_version_after_a_newer_one(service, units):
         version="2025",
         publication_date="2025-04-01",
     )
-    assert stub.Publish(convert.publish_request(v2024), metadata=tokens["admin"]).created
-    assert stub.Publish(convert.publish_request(v2025), metadata=tokens["admin"]).created
+    assert stub.Publish(publish_request(v2024), metadata=tokens["admin"]).created
+    assert stub.Publish(publish_request(v2025), metadata=tokens["admin"]).created
     heat = pb.Activity(carrier="district_heating", unit="kWh", date="2023-06-01", quantity=1000.0)
     latest = stub.Resolve(pb.ResolveRequest(set_name="bailleur_dh", activities=[heat]), metadata=tokens["auditor"])
     pinned = stub.Resolve(
         pb.ResolveRequest(set_name="bailleur_dh", version="2024", activities=[heat]), metadata=tokens["auditor"]
     )
     assert (latest.version.metadata.version, pinned.version.metadata.version) == ("2025", "2024")
-    assert pinned.version.content_hash == v2024.content_hash
+    assert pinned.version.content_sha256 == v2024.content_sha256
     # 2024 onwards exists only in the 2025 version: 1,000 kWh x 0.09 = 90 kgCO2e.
     later = pb.Activity(carrier="district_heating", unit="kWh", date="2024-06-01", quantity=1000.0)
     (r,) = stub.Resolve(
@@ -135,10 +138,10 @@ def test_pinned_version_after_a_newer_one(service, units):
 
 def test_edited_content_under_a_published_label_is_refused(service, units):
     stub, tokens = service
-    stub.Publish(convert.publish_request(make_set([custom_row()], units)), metadata=tokens["admin"])
+    stub.Publish(publish_request(make_set([custom_row()], units)), metadata=tokens["admin"])
     with pytest.raises(grpc.RpcError) as caught:
         changed = make_set([custom_row(kgco2e_per_unit="0.2")], units)
-        stub.Publish(convert.publish_request(changed), metadata=tokens["admin"])
+        stub.Publish(publish_request(changed), metadata=tokens["admin"])
     assert caught.value.code() == grpc.StatusCode.ALREADY_EXISTS
     assert "bailleur_dh@2024 is already published" in caught.value.details()
 
@@ -162,7 +165,7 @@ def test_bad_custom_set_is_rejected_with_a_clear_message(service):
 
 def test_only_admin_publishes_everybody_authenticated_reads(service, units):
     stub, tokens = service
-    request = convert.publish_request(make_set([custom_row()], units))
+    request = publish_request(make_set([custom_row()], units))
     for role in ("auditor", "csr_officer", "contractor:C1"):
         with pytest.raises(grpc.RpcError) as caught:
             stub.Publish(request, metadata=tokens[role])
@@ -187,3 +190,26 @@ def test_unknown_set_or_version(service):
         stub.GetSet(pb.GetSetRequest(name="fr_dpe", version="2012"), metadata=tokens["auditor"])
     assert caught.value.code() == grpc.StatusCode.NOT_FOUND
     assert "version '2012' of set 'fr_dpe' is not published; published versions: 2021" in caught.value.details()
+
+
+def _sha256_by_the_documented_rule(messages) -> str:
+    """SetVersion.content_sha256 as its proto comment defines it, from nothing but the messages:
+    sha256 over (4-byte big-endian length, deterministic serialisation) of each record."""
+    digest = hashlib.sha256()
+    for message in messages:
+        data = message.SerializeToString(deterministic=True)
+        digest.update(len(data).to_bytes(4, "big") + data)
+    return digest.hexdigest()
+
+
+def test_a_client_recomputes_content_sha256_from_the_messages_received(service):
+    stub, tokens = service
+    listed = stub.ListSets(pb.ListSetsRequest(), metadata=tokens["auditor"]).versions
+    assert len(listed) == 5
+    for version in listed:
+        got = stub.GetSet(
+            pb.GetSetRequest(name=version.metadata.name, version=version.metadata.version), metadata=tokens["auditor"]
+        )
+        recomputed = _sha256_by_the_documented_rule([got.version.metadata, *got.factors])
+        assert re.fullmatch(r"[0-9a-f]{64}", got.version.content_sha256)
+        assert recomputed == got.version.content_sha256 == version.content_sha256

@@ -11,8 +11,8 @@ from tests.factors.conftest import custom_row, make_set
 def test_publish_outcomes(units):
     v1 = make_set([custom_row()], units, version="2024")
     assert decide(None, v1) is Outcome.NEW
-    assert decide(v1.content_hash, make_set([custom_row()], units, version="2024")) is Outcome.UNCHANGED
+    assert decide(v1.content_sha256, make_set([custom_row()], units, version="2024")) is Outcome.UNCHANGED
     edited = make_set([custom_row(kgco2e_per_unit="0.11")], units, version="2024")
     with pytest.raises(VersionConflict, match="bailleur_dh@2024 is already published") as caught:
-        decide(v1.content_hash, edited)
+        decide(v1.content_sha256, edited)
     assert caught.value.field == "version"

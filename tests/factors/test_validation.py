@@ -4,6 +4,7 @@ reference sets, and every problem is named by set, row, key and field."""
 import polars as pl
 import pytest
 
+from services.factors.convert import content_sha256
 from services.factors.domain.validation import build_set
 from services.factors.errors import InvalidFactorSet
 from tests.factors.conftest import custom_metadata, custom_row, make_set
@@ -83,6 +84,7 @@ def test_metadata_problems(units):
             {**custom_metadata(name="Bad Name", publication_date="11/04/2024"), "publisher": "", "x": 1},
             pl.DataFrame([custom_row()]),
             units,
+            content_sha256,
         )
     text = "\n".join(caught.value.problems)
     assert "metadata: publisher: required" in text
@@ -94,6 +96,6 @@ def test_metadata_problems(units):
 def test_missing_columns_and_empty_set(units):
     raw = pl.DataFrame([custom_row()]).drop("kgco2e_per_unit", "source")
     with pytest.raises(InvalidFactorSet, match=r"missing columns \['source', 'kgco2e_per_unit'\]"):
-        build_set(custom_metadata(), raw, units)
+        build_set(custom_metadata(), raw, units, content_sha256)
     with pytest.raises(InvalidFactorSet, match="no factor"):
-        build_set(custom_metadata(), pl.DataFrame([custom_row()]).clear(), units)
+        build_set(custom_metadata(), pl.DataFrame([custom_row()]).clear(), units, content_sha256)

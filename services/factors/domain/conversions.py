@@ -9,13 +9,15 @@ from services.factors.errors import InvalidActivity, InvalidFactorSet
 CONVERSION_COLUMNS = ("carrier", "from_unit", "to_unit", "multiplier", "source")
 
 # A route takes a quantity in ``unit`` (the activity's) to ``factor_unit``: q_factor = q * multiplier.
-ROUTE_SCHEMA = {
-    "carrier": pl.String(),
-    "unit": pl.String(),
-    "factor_unit": pl.String(),
-    "multiplier": pl.Float64(),
-    "conversion_source": pl.String(),
-}
+ROUTE_SCHEMA = pl.Schema(
+    {
+        "carrier": pl.String(),
+        "unit": pl.String(),
+        "factor_unit": pl.String(),
+        "multiplier": pl.Float64(),
+        "conversion_source": pl.String(),
+    }
+)
 
 
 def parse_conversions(raw: pl.DataFrame, known_units: set[str]) -> pl.DataFrame:
@@ -61,7 +63,9 @@ def routes(conversions: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([forward, backward]).cast(ROUTE_SCHEMA)
 
 
-def convert(quantity: float, carrier: str, from_unit: str, to_unit: str, conversions: pl.DataFrame):
+def convert(
+    quantity: float, carrier: str, from_unit: str, to_unit: str, conversions: pl.DataFrame
+) -> tuple[float, float, str]:
     """``quantity`` of ``carrier`` in ``from_unit`` expressed in ``to_unit``, with the
     multiplier used and its source. Raises when no conversion is known."""
     if from_unit == to_unit:
@@ -71,5 +75,5 @@ def convert(quantity: float, carrier: str, from_unit: str, to_unit: str, convers
     )
     if found.height == 0:
         raise InvalidActivity(f"no conversion from {from_unit!r} to {to_unit!r} for carrier {carrier!r}", field="unit")
-    multiplier, source = found.row(0)[3], found.row(0)[4]
+    multiplier, source = float(found.row(0)[3]), str(found.row(0)[4])
     return quantity * multiplier, multiplier, source

@@ -23,10 +23,8 @@ class Change:
 
 @dataclass(frozen=True)
 class SetDiff:
-    old_label: str
-    new_label: str
-    old_hash: str
-    new_hash: str
+    old_sha256: str
+    new_sha256: str
     added: pl.DataFrame
     removed: pl.DataFrame
     changed: list[Change] = field(default_factory=list)
@@ -34,7 +32,7 @@ class SetDiff:
 
     @property
     def identical(self) -> bool:
-        return self.old_hash == self.new_hash
+        return self.old_sha256 == self.new_sha256
 
 
 def _text(value: object) -> str:
@@ -59,4 +57,4 @@ def diff_sets(old: FactorSet, new: FactorSet) -> SetDiff:
         for f in meta_fields
         if old.metadata.get(f) != new.metadata.get(f)
     ]
-    return SetDiff(old.label, new.label, old.content_hash, new.content_hash, added, removed, changed, metadata_changed)
+    return SetDiff(old.content_sha256, new.content_sha256, added, removed, changed, metadata_changed)

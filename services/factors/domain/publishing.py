@@ -1,5 +1,5 @@
 """What publishing a set version means, whatever the store: same name, version and content
-hash as a stored version = nothing to do; same name and version with another hash = a conflict
+content_sha256 as a stored version = nothing to do; same name and version with another content_sha256 = a conflict
 (nothing is edited in place: publish under a new version label); otherwise a new version."""
 
 from enum import Enum
@@ -13,15 +13,15 @@ class Outcome(Enum):
     UNCHANGED = "unchanged"
 
 
-def decide(stored_hash_of_version: str | None, candidate: FactorSet) -> Outcome:
-    """``stored_hash_of_version``: the content hash already stored under the candidate's name
-    and version label, or None when that version is not published yet."""
-    if stored_hash_of_version is None:
+def decide(stored_sha256_of_version: str | None, candidate: FactorSet) -> Outcome:
+    """``stored_sha256_of_version``: the content_sha256 already stored under the candidate's
+    name and version label, or None when that version is not published yet."""
+    if stored_sha256_of_version is None:
         return Outcome.NEW
-    if stored_hash_of_version == candidate.content_hash:
+    if stored_sha256_of_version == candidate.content_sha256:
         return Outcome.UNCHANGED
     raise VersionConflict(
-        f"{candidate.label} is already published with content {stored_hash_of_version}; the new content "
-        f"({candidate.content_hash}) must be published under a new version label",
+        f"{candidate.label} is already published with content {stored_sha256_of_version}; the new content "
+        f"({candidate.content_sha256}) must be published under a new version label",
         field="version",
     )

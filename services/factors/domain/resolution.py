@@ -8,6 +8,10 @@ Precedence: the activity's own unit before a converted one, then a usage-specifi
 before an any-usage one. A line without a factor is an error naming what was asked.
 """
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
 import polars as pl
 
 from services.factors.domain.conversions import ROUTE_SCHEMA, routes
@@ -59,9 +63,29 @@ def resolve_partial(
     return resolved, (_describe_missing(missing, factor_set.factors) if missing.height else [])
 
 
-def describe(activity: dict) -> str:
+def describe(activity: Mapping[str, Any]) -> str:
     """One activity as the error messages write it."""
     return ", ".join(f"{c}={activity[c]!s}" if c == "date" else f"{c}={activity[c]!r}" for c in SIGNATURE)
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    """An activity line left without a factor by a partial resolution."""
+
+    index: int
+    ref: str
+    reason: str
+
+
+def split_resolved(lines: pl.DataFrame, set_label: str) -> tuple[pl.DataFrame, list[Unresolved]]:
+    """The lines of ``resolve_partial`` that found a factor, and the others, each with the
+    reason it was not resolved."""
+    found = lines.filter(pl.col("factor_key").is_not_null())
+    missing = lines.filter(pl.col("factor_key").is_null()).select("line", "ref", *SIGNATURE)
+    return found, [
+        Unresolved(int(row["line"]), str(row["ref"] or ""), f"no factor in {set_label} for ({describe(row)})")
+        for row in missing.iter_rows(named=True)
+    ]
 
 
 def _normalised(activities: pl.DataFrame) -> pl.DataFrame:

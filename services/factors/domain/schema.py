@@ -1,7 +1,9 @@
 """The shape of a factor set: metadata fields, factor columns and their vocabularies."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import datetime
+from typing import Any
 
 import polars as pl
 
@@ -50,28 +52,60 @@ NAME_PATTERN = r"^[a-z][a-z0-9_]{0,62}$"
 VERSION_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"
 
 
+# A set's metadata as validated: every field of METADATA_REQUIRED and METADATA_OPTIONAL (None
+# when absent), ``excluded`` a list of {key, reason}.
+Metadata = dict[str, Any]
+
+# The content_sha256 rule: (metadata, factors sorted as a FactorSet keeps them) -> bare lowercase
+# hex. It is defined over the API's messages (quitus.factors.v1.SetVersion), so the layer that
+# knows them supplies it; the domain only carries the result.
+ContentDigest = Callable[[Metadata, pl.DataFrame], str]
+
+# The order of a set's factors, as stored, hashed and sent.
+FACTOR_ORDER = ["key", "valid_from", "boundary"]
+
+
 @dataclass(frozen=True)
 class FactorSet:
-    """One version of a factor set: its metadata (as published) and its factors, typed and
-    validated. ``content_hash`` identifies the content (services.factors.domain.hashing)."""
+    """One version of a factor set: its metadata (as published) and its factors, typed,
+    validated and sorted by FACTOR_ORDER. ``content_sha256`` identifies the content."""
 
-    metadata: dict
+    metadata: Metadata
     factors: pl.DataFrame
-    content_hash: str
+    content_sha256: str
 
     @property
     def name(self) -> str:
-        return self.metadata["name"]
+        return str(self.metadata["name"])
 
     @property
     def version(self) -> str:
-        return self.metadata["version"]
+        return str(self.metadata["version"])
 
     @property
     def label(self) -> str:
         return f"{self.name}@{self.version}"
 
+
+@dataclass(frozen=True)
+class PublishedVersion:
+    """A set version as a store keeps it: ``sequence`` is its publication order there."""
+
+    sequence: int
+    name: str
+    version: str
+    content_sha256: str
+    metadata: Metadata
+    factor_count: int
+    flagged_count: int
+    published_at: datetime
+    published_by: str
+
     @property
-    def publication_date(self) -> date | None:
-        value = self.metadata.get("publication_date")
-        return date.fromisoformat(value) if value else None
+    def label(self) -> str:
+        return f"{self.name}@{self.version}"
+
+
+def parse_units(table: pl.DataFrame) -> set[str]:
+    """The unit vocabulary from the units table (its ``unit`` column)."""
+    return {str(u) for u in table["unit"].to_list()}

@@ -3,14 +3,16 @@ typed, validated FactorSet, or raise InvalidFactorSet listing every problem foun
 naming the set, the row, the key and the field."""
 
 import re
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 import polars as pl
 
-from services.factors.domain.hashing import content_hash
 from services.factors.domain.schema import (
     BOUNDARIES,
     FACTOR_COLUMNS,
+    FACTOR_ORDER,
     FLAGS,
     MATCH_COLUMNS,
     METADATA_OPTIONAL,
@@ -19,14 +21,19 @@ from services.factors.domain.schema import (
     OPTIONAL_TEXT,
     REQUIRED_TEXT,
     VERSION_PATTERN,
+    ContentDigest,
     FactorSet,
+    Metadata,
 )
 from services.factors.errors import InvalidFactorSet
 
 REQUIRED_COLUMNS = (*REQUIRED_TEXT, "kgco2e_per_unit", "valid_from")
 
 
-def build_set(metadata: dict, raw: pl.DataFrame, known_units: set[str]) -> FactorSet:
+def build_set(
+    metadata: Mapping[str, Any], raw: pl.DataFrame, known_units: set[str], content_sha256: ContentDigest
+) -> FactorSet:
+    """``content_sha256`` computes the identity of the clean set (see schema.ContentDigest)."""
     label = f"'{metadata.get('name')}@{metadata.get('version')}'"
     problems = _metadata_problems(metadata)
     missing = [c for c in REQUIRED_COLUMNS if c not in raw.columns]
@@ -49,13 +56,13 @@ def build_set(metadata: dict, raw: pl.DataFrame, known_units: set[str]) -> Facto
     if problems:
         raise InvalidFactorSet(label, problems)
 
-    factors = typed.drop("_row").select(FACTOR_COLUMNS).sort(["key", "valid_from", "boundary"])
-    clean = {k: metadata.get(k) or None for k in (*METADATA_REQUIRED, *METADATA_OPTIONAL)}
+    factors = typed.drop("_row").select(FACTOR_COLUMNS).sort(FACTOR_ORDER)
+    clean: Metadata = {k: metadata.get(k) or None for k in (*METADATA_REQUIRED, *METADATA_OPTIONAL)}
     clean["excluded"] = [{"key": e["key"], "reason": e.get("reason", "")} for e in metadata.get("excluded") or []]
-    return FactorSet(metadata=clean, factors=factors, content_hash=content_hash(clean, factors))
+    return FactorSet(metadata=clean, factors=factors, content_sha256=content_sha256(clean, factors))
 
 
-def _metadata_problems(metadata: dict) -> list[str]:
+def _metadata_problems(metadata: Mapping[str, Any]) -> list[str]:
     problems = []
     for field in METADATA_REQUIRED:
         value = metadata.get(field)

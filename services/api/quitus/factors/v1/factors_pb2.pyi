@@ -82,22 +82,22 @@ class Factor(_message.Message):
     def __init__(self, key: _Optional[str] = ..., activity: _Optional[str] = ..., carrier: _Optional[str] = ..., unit: _Optional[str] = ..., unit_as_published: _Optional[str] = ..., usage: _Optional[str] = ..., country: _Optional[str] = ..., boundary: _Optional[str] = ..., variant: _Optional[str] = ..., kgco2e_per_unit: _Optional[float] = ..., scope: _Optional[str] = ..., valid_from: _Optional[str] = ..., valid_to: _Optional[str] = ..., uncertainty_pct: _Optional[float] = ..., source: _Optional[str] = ..., flag: _Optional[str] = ..., notes: _Optional[str] = ...) -> None: ...
 
 class SetVersion(_message.Message):
-    __slots__ = ("metadata", "content_hash", "sequence", "published_at", "published_by", "factor_count", "flagged_count")
+    __slots__ = ("metadata", "content_sha256", "sequence", "published_at", "published_by", "factor_count", "flagged_count")
     METADATA_FIELD_NUMBER: _ClassVar[int]
-    CONTENT_HASH_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_SHA256_FIELD_NUMBER: _ClassVar[int]
     SEQUENCE_FIELD_NUMBER: _ClassVar[int]
     PUBLISHED_AT_FIELD_NUMBER: _ClassVar[int]
     PUBLISHED_BY_FIELD_NUMBER: _ClassVar[int]
     FACTOR_COUNT_FIELD_NUMBER: _ClassVar[int]
     FLAGGED_COUNT_FIELD_NUMBER: _ClassVar[int]
     metadata: SetMetadata
-    content_hash: str
+    content_sha256: str
     sequence: int
     published_at: _timestamp_pb2.Timestamp
     published_by: str
     factor_count: int
     flagged_count: int
-    def __init__(self, metadata: _Optional[_Union[SetMetadata, _Mapping]] = ..., content_hash: _Optional[str] = ..., sequence: _Optional[int] = ..., published_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., published_by: _Optional[str] = ..., factor_count: _Optional[int] = ..., flagged_count: _Optional[int] = ...) -> None: ...
+    def __init__(self, metadata: _Optional[_Union[SetMetadata, _Mapping]] = ..., content_sha256: _Optional[str] = ..., sequence: _Optional[int] = ..., published_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., published_by: _Optional[str] = ..., factor_count: _Optional[int] = ..., flagged_count: _Optional[int] = ...) -> None: ...
 
 class PublishRequest(_message.Message):
     __slots__ = ("metadata", "factors")

@@ -25,7 +25,7 @@ if _version_not_supported:
     )
 
 
-class FactorsStub:
+class FactorsServiceStub:
     """Versioned, sourced emission-factor sets. A published version is immutable: publishing the
     same content again is a no-op, other content needs a new version label.
     """
@@ -37,40 +37,40 @@ class FactorsStub:
             channel: A grpc.Channel.
         """
         self.Publish = channel.unary_unary(
-                '/quitus.factors.v1.Factors/Publish',
+                '/quitus.factors.v1.FactorsService/Publish',
                 request_serializer=quitus_dot_factors_dot_v1_dot_factors__pb2.PublishRequest.SerializeToString,
                 response_deserializer=quitus_dot_factors_dot_v1_dot_factors__pb2.PublishResponse.FromString,
                 _registered_method=True)
         self.ListSets = channel.unary_unary(
-                '/quitus.factors.v1.Factors/ListSets',
+                '/quitus.factors.v1.FactorsService/ListSets',
                 request_serializer=quitus_dot_factors_dot_v1_dot_factors__pb2.ListSetsRequest.SerializeToString,
                 response_deserializer=quitus_dot_factors_dot_v1_dot_factors__pb2.ListSetsResponse.FromString,
                 _registered_method=True)
         self.GetSet = channel.unary_unary(
-                '/quitus.factors.v1.Factors/GetSet',
+                '/quitus.factors.v1.FactorsService/GetSet',
                 request_serializer=quitus_dot_factors_dot_v1_dot_factors__pb2.GetSetRequest.SerializeToString,
                 response_deserializer=quitus_dot_factors_dot_v1_dot_factors__pb2.GetSetResponse.FromString,
                 _registered_method=True)
         self.Resolve = channel.unary_unary(
-                '/quitus.factors.v1.Factors/Resolve',
+                '/quitus.factors.v1.FactorsService/Resolve',
                 request_serializer=quitus_dot_factors_dot_v1_dot_factors__pb2.ResolveRequest.SerializeToString,
                 response_deserializer=quitus_dot_factors_dot_v1_dot_factors__pb2.ResolveResponse.FromString,
                 _registered_method=True)
         self.Diff = channel.unary_unary(
-                '/quitus.factors.v1.Factors/Diff',
+                '/quitus.factors.v1.FactorsService/Diff',
                 request_serializer=quitus_dot_factors_dot_v1_dot_factors__pb2.DiffRequest.SerializeToString,
                 response_deserializer=quitus_dot_factors_dot_v1_dot_factors__pb2.DiffResponse.FromString,
                 _registered_method=True)
 
 
-class FactorsServicer:
+class FactorsServiceServicer:
     """Versioned, sourced emission-factor sets. A published version is immutable: publishing the
     same content again is a no-op, other content needs a new version label.
     """
 
     def Publish(self, request, context):
         """Admin only. Validates the set (units known, values finite and >= 0, validity ranges not
-        overlapping for one key) and stores it with its content hash.
+        overlapping for one key) and stores it with its content_sha256 (see SetVersion).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -105,7 +105,7 @@ class FactorsServicer:
         raise NotImplementedError('Method not implemented!')
 
 
-def add_FactorsServicer_to_server(servicer, server):
+def add_FactorsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
             'Publish': grpc.unary_unary_rpc_method_handler(
                     servicer.Publish,
@@ -134,13 +134,13 @@ def add_FactorsServicer_to_server(servicer, server):
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
-            'quitus.factors.v1.Factors', rpc_method_handlers)
+            'quitus.factors.v1.FactorsService', rpc_method_handlers)
     server.add_generic_rpc_handlers((generic_handler,))
-    server.add_registered_method_handlers('quitus.factors.v1.Factors', rpc_method_handlers)
+    server.add_registered_method_handlers('quitus.factors.v1.FactorsService', rpc_method_handlers)
 
 
  # This class is part of an EXPERIMENTAL API.
-class Factors:
+class FactorsService:
     """Versioned, sourced emission-factor sets. A published version is immutable: publishing the
     same content again is a no-op, other content needs a new version label.
     """
@@ -159,7 +159,7 @@ class Factors:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/quitus.factors.v1.Factors/Publish',
+            '/quitus.factors.v1.FactorsService/Publish',
             quitus_dot_factors_dot_v1_dot_factors__pb2.PublishRequest.SerializeToString,
             quitus_dot_factors_dot_v1_dot_factors__pb2.PublishResponse.FromString,
             options,
@@ -186,7 +186,7 @@ class Factors:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/quitus.factors.v1.Factors/ListSets',
+            '/quitus.factors.v1.FactorsService/ListSets',
             quitus_dot_factors_dot_v1_dot_factors__pb2.ListSetsRequest.SerializeToString,
             quitus_dot_factors_dot_v1_dot_factors__pb2.ListSetsResponse.FromString,
             options,
@@ -213,7 +213,7 @@ class Factors:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/quitus.factors.v1.Factors/GetSet',
+            '/quitus.factors.v1.FactorsService/GetSet',
             quitus_dot_factors_dot_v1_dot_factors__pb2.GetSetRequest.SerializeToString,
             quitus_dot_factors_dot_v1_dot_factors__pb2.GetSetResponse.FromString,
             options,
@@ -240,7 +240,7 @@ class Factors:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/quitus.factors.v1.Factors/Resolve',
+            '/quitus.factors.v1.FactorsService/Resolve',
             quitus_dot_factors_dot_v1_dot_factors__pb2.ResolveRequest.SerializeToString,
             quitus_dot_factors_dot_v1_dot_factors__pb2.ResolveResponse.FromString,
             options,
@@ -267,7 +267,7 @@ class Factors:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/quitus.factors.v1.Factors/Diff',
+            '/quitus.factors.v1.FactorsService/Diff',
             quitus_dot_factors_dot_v1_dot_factors__pb2.DiffRequest.SerializeToString,
             quitus_dot_factors_dot_v1_dot_factors__pb2.DiffResponse.FromString,
             options,

@@ -26,31 +26,35 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from services.api.quitus.common.v1 import common_pb2 as quitus_dot_common_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#quitus/reporting/v1/reporting.proto\x12\x13quitus.reporting.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1dquitus/common/v1/common.proto\"g\n\tPerimeter\x12\x15\n\rterritory_ids\x18\x01 \x03(\t\x12\x15\n\rresidence_ids\x18\x02 \x03(\t\x12\x14\n\x0c\x62uilding_ids\x18\x03 \x03(\t\x12\x16\n\x0e\x63ontractor_ids\x18\x04 \x03(\t\"\xda\x01\n\rReportRequest\x12-\n\x04kind\x18\x01 \x01(\x0e\x32\x1f.quitus.reporting.v1.ReportKind\x12(\n\x06period\x18\x02 \x01(\x0b\x32\x18.quitus.common.v1.Period\x12\x31\n\tperimeter\x18\x03 \x01(\x0b\x32\x1e.quitus.reporting.v1.Perimeter\x12)\n\x05\x61s_of\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nfactor_set\x18\x05 \x01(\t\"^\n\rManifestInput\x12\x0e\n\x06source\x18\x01 \x01(\t\x12\x14\n\x0crequest_json\x18\x02 \x01(\t\x12\x0f\n\x07records\x18\x03 \x01(\x03\x12\x16\n\x0e\x63ontent_sha256\x18\x04 \x01(\t\"\xc8\x01\n\x08Manifest\x12\x32\n\x06inputs\x18\x01 \x03(\x0b\x32\".quitus.reporting.v1.ManifestInput\x12\x12\n\nfactor_set\x18\x02 \x01(\t\x12\x19\n\x11\x66\x61\x63tor_set_sha256\x18\x03 \x01(\t\x12\x16\n\x0emethod_version\x18\x04 \x01(\t\x12)\n\x05\x61s_of\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x16\n\x0e\x66igures_sha256\x18\x06 \x01(\t\"\xc3\x01\n\tReportRun\x12\n\n\x02id\x18\x01 \x01(\t\x12\x33\n\x07request\x18\x02 \x01(\x0b\x32\".quitus.reporting.v1.ReportRequest\x12/\n\x08manifest\x18\x03 \x01(\x0b\x32\x1d.quitus.reporting.v1.Manifest\x12\x12\n\npdf_sha256\x18\x04 \x01(\t\x12\x30\n\x0cgenerated_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x1e\n\x10GetReportRequest\x12\n\n\x02id\x18\x01 \x01(\t\"!\n\x13VerifyReportRequest\x12\n\n\x02id\x18\x01 \x01(\t\"\x8b\x01\n\x14VerifyReportResponse\x12\x14\n\x0csame_figures\x18\x01 \x01(\x08\x12/\n\x08original\x18\x02 \x01(\x0b\x32\x1d.quitus.reporting.v1.Manifest\x12,\n\x05rerun\x18\x03 \x01(\x0b\x32\x1d.quitus.reporting.v1.Manifest*l\n\nReportKind\x12\x1b\n\x17REPORT_KIND_UNSPECIFIED\x10\x00\x12\x13\n\x0f\x44\x45\x43\x41RBONISATION\x10\x01\x12\x12\n\x0e\x43HARGE_CONTROL\x10\x02\x12\x18\n\x14\x43ONTRACTOR_SCORECARD\x10\x03\x32\x9a\x02\n\tReporting\x12T\n\x0eGenerateReport\x12\".quitus.reporting.v1.ReportRequest\x1a\x1e.quitus.reporting.v1.ReportRun\x12R\n\tGetReport\x12%.quitus.reporting.v1.GetReportRequest\x1a\x1e.quitus.reporting.v1.ReportRun\x12\x63\n\x0cVerifyReport\x12(.quitus.reporting.v1.VerifyReportRequest\x1a).quitus.reporting.v1.VerifyReportResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#quitus/reporting/v1/reporting.proto\x12\x13quitus.reporting.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1dquitus/common/v1/common.proto\"g\n\tPerimeter\x12\x15\n\rterritory_ids\x18\x01 \x03(\t\x12\x15\n\rresidence_ids\x18\x02 \x03(\t\x12\x14\n\x0c\x62uilding_ids\x18\x03 \x03(\t\x12\x16\n\x0e\x63ontractor_ids\x18\x04 \x03(\t\"\xe2\x01\n\x15GenerateReportRequest\x12-\n\x04kind\x18\x01 \x01(\x0e\x32\x1f.quitus.reporting.v1.ReportKind\x12(\n\x06period\x18\x02 \x01(\x0b\x32\x18.quitus.common.v1.Period\x12\x31\n\tperimeter\x18\x03 \x01(\x0b\x32\x1e.quitus.reporting.v1.Perimeter\x12)\n\x05\x61s_of\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nfactor_set\x18\x05 \x01(\t\"^\n\rManifestInput\x12\x0e\n\x06source\x18\x01 \x01(\t\x12\x14\n\x0crequest_json\x18\x02 \x01(\t\x12\x0f\n\x07records\x18\x03 \x01(\x03\x12\x16\n\x0e\x63ontent_sha256\x18\x04 \x01(\t\"\xc8\x01\n\x08Manifest\x12\x32\n\x06inputs\x18\x01 \x03(\x0b\x32\".quitus.reporting.v1.ManifestInput\x12\x12\n\nfactor_set\x18\x02 \x01(\t\x12\x19\n\x11\x66\x61\x63tor_set_sha256\x18\x03 \x01(\t\x12\x16\n\x0emethod_version\x18\x04 \x01(\t\x12)\n\x05\x61s_of\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x16\n\x0e\x66igures_sha256\x18\x06 \x01(\t\"\xcb\x01\n\tReportRun\x12\n\n\x02id\x18\x01 \x01(\t\x12;\n\x07request\x18\x02 \x01(\x0b\x32*.quitus.reporting.v1.GenerateReportRequest\x12/\n\x08manifest\x18\x03 \x01(\x0b\x32\x1d.quitus.reporting.v1.Manifest\x12\x12\n\npdf_sha256\x18\x04 \x01(\t\x12\x30\n\x0cgenerated_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"E\n\x16GenerateReportResponse\x12+\n\x03run\x18\x01 \x01(\x0b\x32\x1e.quitus.reporting.v1.ReportRun\"\x1e\n\x10GetReportRequest\x12\n\n\x02id\x18\x01 \x01(\t\"@\n\x11GetReportResponse\x12+\n\x03run\x18\x01 \x01(\x0b\x32\x1e.quitus.reporting.v1.ReportRun\"!\n\x13VerifyReportRequest\x12\n\n\x02id\x18\x01 \x01(\t\"\x8b\x01\n\x14VerifyReportResponse\x12\x14\n\x0csame_figures\x18\x01 \x01(\x08\x12/\n\x08original\x18\x02 \x01(\x0b\x32\x1d.quitus.reporting.v1.Manifest\x12,\n\x05rerun\x18\x03 \x01(\x0b\x32\x1d.quitus.reporting.v1.Manifest*\x90\x01\n\nReportKind\x12\x1b\n\x17REPORT_KIND_UNSPECIFIED\x10\x00\x12\x1f\n\x1bREPORT_KIND_DECARBONISATION\x10\x01\x12\x1e\n\x1aREPORT_KIND_CHARGE_CONTROL\x10\x02\x12$\n REPORT_KIND_CONTRACTOR_SCORECARD\x10\x03\x32\xbe\x02\n\x10ReportingService\x12i\n\x0eGenerateReport\x12*.quitus.reporting.v1.GenerateReportRequest\x1a+.quitus.reporting.v1.GenerateReportResponse\x12Z\n\tGetReport\x12%.quitus.reporting.v1.GetReportRequest\x1a&.quitus.reporting.v1.GetReportResponse\x12\x63\n\x0cVerifyReport\x12(.quitus.reporting.v1.VerifyReportRequest\x1a).quitus.reporting.v1.VerifyReportResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'quitus.reporting.v1.reporting_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_REPORTKIND']._serialized_start=1156
-  _globals['_REPORTKIND']._serialized_end=1264
+  _globals['_REPORTKIND']._serialized_start=1310
+  _globals['_REPORTKIND']._serialized_end=1454
   _globals['_PERIMETER']._serialized_start=124
   _globals['_PERIMETER']._serialized_end=227
-  _globals['_REPORTREQUEST']._serialized_start=230
-  _globals['_REPORTREQUEST']._serialized_end=448
-  _globals['_MANIFESTINPUT']._serialized_start=450
-  _globals['_MANIFESTINPUT']._serialized_end=544
-  _globals['_MANIFEST']._serialized_start=547
-  _globals['_MANIFEST']._serialized_end=747
-  _globals['_REPORTRUN']._serialized_start=750
-  _globals['_REPORTRUN']._serialized_end=945
-  _globals['_GETREPORTREQUEST']._serialized_start=947
-  _globals['_GETREPORTREQUEST']._serialized_end=977
-  _globals['_VERIFYREPORTREQUEST']._serialized_start=979
-  _globals['_VERIFYREPORTREQUEST']._serialized_end=1012
-  _globals['_VERIFYREPORTRESPONSE']._serialized_start=1015
-  _globals['_VERIFYREPORTRESPONSE']._serialized_end=1154
-  _globals['_REPORTING']._serialized_start=1267
-  _globals['_REPORTING']._serialized_end=1549
+  _globals['_GENERATEREPORTREQUEST']._serialized_start=230
+  _globals['_GENERATEREPORTREQUEST']._serialized_end=456
+  _globals['_MANIFESTINPUT']._serialized_start=458
+  _globals['_MANIFESTINPUT']._serialized_end=552
+  _globals['_MANIFEST']._serialized_start=555
+  _globals['_MANIFEST']._serialized_end=755
+  _globals['_REPORTRUN']._serialized_start=758
+  _globals['_REPORTRUN']._serialized_end=961
+  _globals['_GENERATEREPORTRESPONSE']._serialized_start=963
+  _globals['_GENERATEREPORTRESPONSE']._serialized_end=1032
+  _globals['_GETREPORTREQUEST']._serialized_start=1034
+  _globals['_GETREPORTREQUEST']._serialized_end=1064
+  _globals['_GETREPORTRESPONSE']._serialized_start=1066
+  _globals['_GETREPORTRESPONSE']._serialized_end=1130
+  _globals['_VERIFYREPORTREQUEST']._serialized_start=1132
+  _globals['_VERIFYREPORTREQUEST']._serialized_end=1165
+  _globals['_VERIFYREPORTRESPONSE']._serialized_start=1168
+  _globals['_VERIFYREPORTRESPONSE']._serialized_end=1307
+  _globals['_REPORTINGSERVICE']._serialized_start=1457
+  _globals['_REPORTINGSERVICE']._serialized_end=1775
 # @@protoc_insertion_point(module_scope)

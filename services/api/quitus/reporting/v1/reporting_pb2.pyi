@@ -14,13 +14,13 @@ DESCRIPTOR: _descriptor.FileDescriptor
 class ReportKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     REPORT_KIND_UNSPECIFIED: _ClassVar[ReportKind]
-    DECARBONISATION: _ClassVar[ReportKind]
-    CHARGE_CONTROL: _ClassVar[ReportKind]
-    CONTRACTOR_SCORECARD: _ClassVar[ReportKind]
+    REPORT_KIND_DECARBONISATION: _ClassVar[ReportKind]
+    REPORT_KIND_CHARGE_CONTROL: _ClassVar[ReportKind]
+    REPORT_KIND_CONTRACTOR_SCORECARD: _ClassVar[ReportKind]
 REPORT_KIND_UNSPECIFIED: ReportKind
-DECARBONISATION: ReportKind
-CHARGE_CONTROL: ReportKind
-CONTRACTOR_SCORECARD: ReportKind
+REPORT_KIND_DECARBONISATION: ReportKind
+REPORT_KIND_CHARGE_CONTROL: ReportKind
+REPORT_KIND_CONTRACTOR_SCORECARD: ReportKind
 
 class Perimeter(_message.Message):
     __slots__ = ("territory_ids", "residence_ids", "building_ids", "contractor_ids")
@@ -34,7 +34,7 @@ class Perimeter(_message.Message):
     contractor_ids: _containers.RepeatedScalarFieldContainer[str]
     def __init__(self, territory_ids: _Optional[_Iterable[str]] = ..., residence_ids: _Optional[_Iterable[str]] = ..., building_ids: _Optional[_Iterable[str]] = ..., contractor_ids: _Optional[_Iterable[str]] = ...) -> None: ...
 
-class ReportRequest(_message.Message):
+class GenerateReportRequest(_message.Message):
     __slots__ = ("kind", "period", "perimeter", "as_of", "factor_set")
     KIND_FIELD_NUMBER: _ClassVar[int]
     PERIOD_FIELD_NUMBER: _ClassVar[int]
@@ -84,17 +84,29 @@ class ReportRun(_message.Message):
     PDF_SHA256_FIELD_NUMBER: _ClassVar[int]
     GENERATED_AT_FIELD_NUMBER: _ClassVar[int]
     id: str
-    request: ReportRequest
+    request: GenerateReportRequest
     manifest: Manifest
     pdf_sha256: str
     generated_at: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., request: _Optional[_Union[ReportRequest, _Mapping]] = ..., manifest: _Optional[_Union[Manifest, _Mapping]] = ..., pdf_sha256: _Optional[str] = ..., generated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    def __init__(self, id: _Optional[str] = ..., request: _Optional[_Union[GenerateReportRequest, _Mapping]] = ..., manifest: _Optional[_Union[Manifest, _Mapping]] = ..., pdf_sha256: _Optional[str] = ..., generated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class GenerateReportResponse(_message.Message):
+    __slots__ = ("run",)
+    RUN_FIELD_NUMBER: _ClassVar[int]
+    run: ReportRun
+    def __init__(self, run: _Optional[_Union[ReportRun, _Mapping]] = ...) -> None: ...
 
 class GetReportRequest(_message.Message):
     __slots__ = ("id",)
     ID_FIELD_NUMBER: _ClassVar[int]
     id: str
     def __init__(self, id: _Optional[str] = ...) -> None: ...
+
+class GetReportResponse(_message.Message):
+    __slots__ = ("run",)
+    RUN_FIELD_NUMBER: _ClassVar[int]
+    run: ReportRun
+    def __init__(self, run: _Optional[_Union[ReportRun, _Mapping]] = ...) -> None: ...
 
 class VerifyReportRequest(_message.Message):
     __slots__ = ("id",)

@@ -25,7 +25,7 @@ if _version_not_supported:
     )
 
 
-class ReportingStub:
+class ReportingServiceStub:
     """Reporting pulls from the other services, computes the metrics and renders the PDFs. Every
     report carries an audit manifest; the same request with the same as_of gives the same
     figures, bit for bit. (Contract only: the service is not built yet.)
@@ -38,23 +38,23 @@ class ReportingStub:
             channel: A grpc.Channel.
         """
         self.GenerateReport = channel.unary_unary(
-                '/quitus.reporting.v1.Reporting/GenerateReport',
-                request_serializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.ReportRequest.SerializeToString,
-                response_deserializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.ReportRun.FromString,
+                '/quitus.reporting.v1.ReportingService/GenerateReport',
+                request_serializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.GenerateReportRequest.SerializeToString,
+                response_deserializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.GenerateReportResponse.FromString,
                 _registered_method=True)
         self.GetReport = channel.unary_unary(
-                '/quitus.reporting.v1.Reporting/GetReport',
+                '/quitus.reporting.v1.ReportingService/GetReport',
                 request_serializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.GetReportRequest.SerializeToString,
-                response_deserializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.ReportRun.FromString,
+                response_deserializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.GetReportResponse.FromString,
                 _registered_method=True)
         self.VerifyReport = channel.unary_unary(
-                '/quitus.reporting.v1.Reporting/VerifyReport',
+                '/quitus.reporting.v1.ReportingService/VerifyReport',
                 request_serializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.VerifyReportRequest.SerializeToString,
                 response_deserializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.VerifyReportResponse.FromString,
                 _registered_method=True)
 
 
-class ReportingServicer:
+class ReportingServiceServicer:
     """Reporting pulls from the other services, computes the metrics and renders the PDFs. Every
     report carries an audit manifest; the same request with the same as_of gives the same
     figures, bit for bit. (Contract only: the service is not built yet.)
@@ -80,17 +80,17 @@ class ReportingServicer:
         raise NotImplementedError('Method not implemented!')
 
 
-def add_ReportingServicer_to_server(servicer, server):
+def add_ReportingServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
             'GenerateReport': grpc.unary_unary_rpc_method_handler(
                     servicer.GenerateReport,
-                    request_deserializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.ReportRequest.FromString,
-                    response_serializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.ReportRun.SerializeToString,
+                    request_deserializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.GenerateReportRequest.FromString,
+                    response_serializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.GenerateReportResponse.SerializeToString,
             ),
             'GetReport': grpc.unary_unary_rpc_method_handler(
                     servicer.GetReport,
                     request_deserializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.GetReportRequest.FromString,
-                    response_serializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.ReportRun.SerializeToString,
+                    response_serializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.GetReportResponse.SerializeToString,
             ),
             'VerifyReport': grpc.unary_unary_rpc_method_handler(
                     servicer.VerifyReport,
@@ -99,13 +99,13 @@ def add_ReportingServicer_to_server(servicer, server):
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
-            'quitus.reporting.v1.Reporting', rpc_method_handlers)
+            'quitus.reporting.v1.ReportingService', rpc_method_handlers)
     server.add_generic_rpc_handlers((generic_handler,))
-    server.add_registered_method_handlers('quitus.reporting.v1.Reporting', rpc_method_handlers)
+    server.add_registered_method_handlers('quitus.reporting.v1.ReportingService', rpc_method_handlers)
 
 
  # This class is part of an EXPERIMENTAL API.
-class Reporting:
+class ReportingService:
     """Reporting pulls from the other services, computes the metrics and renders the PDFs. Every
     report carries an audit manifest; the same request with the same as_of gives the same
     figures, bit for bit. (Contract only: the service is not built yet.)
@@ -125,9 +125,9 @@ class Reporting:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/quitus.reporting.v1.Reporting/GenerateReport',
-            quitus_dot_reporting_dot_v1_dot_reporting__pb2.ReportRequest.SerializeToString,
-            quitus_dot_reporting_dot_v1_dot_reporting__pb2.ReportRun.FromString,
+            '/quitus.reporting.v1.ReportingService/GenerateReport',
+            quitus_dot_reporting_dot_v1_dot_reporting__pb2.GenerateReportRequest.SerializeToString,
+            quitus_dot_reporting_dot_v1_dot_reporting__pb2.GenerateReportResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -152,9 +152,9 @@ class Reporting:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/quitus.reporting.v1.Reporting/GetReport',
+            '/quitus.reporting.v1.ReportingService/GetReport',
             quitus_dot_reporting_dot_v1_dot_reporting__pb2.GetReportRequest.SerializeToString,
-            quitus_dot_reporting_dot_v1_dot_reporting__pb2.ReportRun.FromString,
+            quitus_dot_reporting_dot_v1_dot_reporting__pb2.GetReportResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -179,7 +179,7 @@ class Reporting:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/quitus.reporting.v1.Reporting/VerifyReport',
+            '/quitus.reporting.v1.ReportingService/VerifyReport',
             quitus_dot_reporting_dot_v1_dot_reporting__pb2.VerifyReportRequest.SerializeToString,
             quitus_dot_reporting_dot_v1_dot_reporting__pb2.VerifyReportResponse.FromString,
             options,
