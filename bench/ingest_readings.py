@@ -48,8 +48,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from services.api.quitus.consumption.v1 import consumption_pb2 as pb  # noqa: E402
 from services.api.quitus.consumption.v1 import consumption_pb2_grpc as pb_grpc  # noqa: E402
-from services.consumption.periods import period_bounds  # noqa: E402
-from services.consumption.registers import index_consumption  # noqa: E402
+from services.consumption.domain.periods import period_bounds  # noqa: E402
+from services.consumption.domain.registers import index_consumption  # noqa: E402
 from services.consumption.server import build  # noqa: E402
 from services.consumption.store import ConsumptionStore  # noqa: E402
 from services.runtime.client import open_channel  # noqa: E402
@@ -75,7 +75,7 @@ def meter_table(dwellings: int) -> pl.DataFrame:
     ).with_row_index("n")
 
 
-def meter_batches(meters: pl.DataFrame) -> list[pb.MeterBatch]:
+def meter_batches(meters: pl.DataFrame) -> list[pb.ImportMetersRequest]:
     msgs = [
         pb.Meter(
             meter_ref=r["meter_ref"],
@@ -91,7 +91,7 @@ def meter_batches(meters: pl.DataFrame) -> list[pb.MeterBatch]:
         )
         for r in meters.iter_rows(named=True)
     ]
-    return [pb.MeterBatch(meters=msgs[i : i + 5000]) for i in range(0, len(msgs), 5000)]
+    return [pb.ImportMetersRequest(meters=msgs[i : i + 5000]) for i in range(0, len(msgs), 5000)]
 
 
 def readings_frame(meters: pl.DataFrame, days: int) -> pl.DataFrame:
@@ -113,7 +113,7 @@ def reading_batches(frame: pl.DataFrame, size: int) -> list[tuple[bytes, int]]:
     out = []
     for i, offset in enumerate(range(0, frame.height, size)):
         part = frame.slice(offset, size)
-        msg = pb.ReadingBatch(
+        msg = pb.IngestReadingsRequest(
             batch_id=f"r{i}",
             meter_ref=part["meter_ref"].to_list(),
             kind=["index"] * part.height,
@@ -201,10 +201,11 @@ def main() -> None:
         sample = frame.head(args.baseline_sample)
         del frame
         channel = open_channel(f"localhost:{port}")
-        stub = pb_grpc.ConsumptionStub(channel)
+        stub = pb_grpc.ConsumptionServiceStub(channel)
         stub.ImportMeters(iter(meter_batches(meters)))
         ingest = channel.stream_stream(
-            "/quitus.consumption.v1.Consumption/IngestReadings", response_deserializer=pb.ReadingAck.FromString
+            "/quitus.consumption.v1.ConsumptionService/IngestReadings",
+            response_deserializer=pb.IngestReadingsResponse.FromString,
         )
 
         acks: list = []

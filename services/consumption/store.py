@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Engine, Table, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from services.consumption import models as m
-from services.consumption.vocab import CARRIERS, READING_KINDS, USAGES
+from services.consumption.domain.vocab import CARRIERS, READING_KINDS, USAGES
 from services.runtime.db import insert_frame, serialised_writes, upsert_frame
 
 READING_COLUMNS = ["meter_id", "kind", "read_at_us", "period_start_us", "value", "estimated", "recorded_at_us"]

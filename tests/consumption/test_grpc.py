@@ -74,7 +74,9 @@ def test_consumption_and_monthly_export_as_of(service, clock):
     cut = clock()
     clock.advance(timedelta(minutes=5))
     send(stub, admin, readings(GAS[3:], "late"))  # five minutes ago
-    reply = stub.GetConsumption(pb.ConsumptionRequest(period=march(), granularity=pb.MONTH), metadata=admin)
+    reply = stub.GetConsumption(
+        pb.GetConsumptionRequest(period=march(), granularity=pb.GRANULARITY_MONTH), metadata=admin
+    )
     (gas,) = [f for f in reply.figures if f.meter_ref == "G1"]
     assert gas.quantity == pytest.approx(23.0)
     assert gas.kwh_pci == pytest.approx(23 * 11.1 / 1.11)
@@ -102,7 +104,7 @@ def test_a_cut_off_must_be_settled(service, clock):
     unsettled, settled = ts(clock() - timedelta(seconds=10)), ts(clock() - timedelta(minutes=2))
     for call in (
         lambda as_of: list(stub.ExportMonthly(pb.ExportMonthlyRequest(period=march(), as_of=as_of), metadata=admin)),
-        lambda as_of: stub.GetConsumption(pb.ConsumptionRequest(period=march(), as_of=as_of), metadata=admin),
+        lambda as_of: stub.GetConsumption(pb.GetConsumptionRequest(period=march(), as_of=as_of), metadata=admin),
     ):
         with pytest.raises(grpc.RpcError) as err:
             call(unsettled)
@@ -120,10 +122,10 @@ def test_a_cut_off_must_be_settled(service, clock):
 def test_bad_request_names_the_field(service):
     stub, _, admin = service
     with pytest.raises(grpc.RpcError) as err:
-        stub.GetConsumption(pb.ConsumptionRequest(), metadata=admin)
+        stub.GetConsumption(pb.GetConsumptionRequest(), metadata=admin)
     assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert "period" in err.value.details()
-    broken = pb.ReadingBatch(batch_id="x", meter_ref=["G1"], kind=[], read_at_us=[1], value=[1.0], unit=["m3"])
+    broken = pb.IngestReadingsRequest(batch_id="x", meter_ref=["G1"], kind=[], read_at_us=[1], value=[1.0], unit=["m3"])
     with pytest.raises(grpc.RpcError) as err:
         send(stub, admin, broken)
     assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
@@ -163,7 +165,7 @@ def test_provisions_are_checked_record_by_record(service):
         provision("", "2024-04", "cold_water", 10.0),
         provision("UG2", "2024-04", "cold_water", math.nan),
     ]
-    summary = stub.ImportPrices(iter([pb.PriceBatch(provisions=provisions)]), metadata=admin)
+    summary = stub.ImportPrices(iter([pb.ImportPricesRequest(provisions=provisions)]), metadata=admin).summary
     assert summary.upserted["provisions"] == 1
     assert [(r.index, r.field, r.reason) for r in summary.rejected] == [
         (1, "provisions.month", "'2024-13' is not a YYYY-MM month"),
@@ -187,16 +189,16 @@ def test_refused_prices_and_provisions_are_indexed_in_the_whole_stream(service):
         return pb.Provision(unit_id=unit_id, building_id="B1", month=month, charge_category=category, amount_eur=10.0)
 
     batches = [
-        pb.PriceBatch(
+        pb.ImportPricesRequest(
             prices=[price(meter_ref="W1", valid_from=jan), price(meter_ref="W1", contract_ref="K1", valid_from=jan)],
             provisions=[provision(), provision(month="2024-13")],
         ),
-        pb.PriceBatch(
+        pb.ImportPricesRequest(
             prices=[price(meter_ref="W1"), price(contract_ref="K1", valid_from=jan)],
             provisions=[provision(category="parking"), provision(unit_id="UG2"), provision(unit_id="")],
         ),
     ]
-    summary = stub.ImportPrices(iter(batches), metadata=admin)
+    summary = stub.ImportPrices(iter(batches), metadata=admin).summary
     assert (summary.upserted["prices"], summary.upserted["provisions"]) == (2, 2)
     assert [(r.rule, r.index, r.field) for r in summary.rejected] == [
         ("invalid_price", 1, "meter_ref"),
@@ -215,10 +217,12 @@ def test_refused_temperatures_are_indexed_in_the_whole_stream(service):
         return pb.DailyTemperature(station="S1", day=f"2024-01-{d:02d}", tn=tn, tx=tx)
 
     batches = [
-        pb.DegreeDayBatch(source="test values", temperatures=[day(1, 2.0, 8.0), day(2, 9.0, 3.0)]),
-        pb.DegreeDayBatch(source="test values", temperatures=[day(3, 1.0, 5.0), day(4, 0.0, 6.0), day(5, 7.0, 1.0)]),
+        pb.ImportDegreeDaysRequest(source="test values", temperatures=[day(1, 2.0, 8.0), day(2, 9.0, 3.0)]),
+        pb.ImportDegreeDaysRequest(
+            source="test values", temperatures=[day(3, 1.0, 5.0), day(4, 0.0, 6.0), day(5, 7.0, 1.0)]
+        ),
     ]
-    summary = stub.ImportDegreeDays(iter(batches), metadata=admin)
+    summary = stub.ImportDegreeDays(iter(batches), metadata=admin).summary
     assert summary.upserted["temperature_days"] == 3
     assert [(r.index, r.field) for r in summary.rejected] == [(1, "temperatures.tn"), (4, "temperatures.tn")]
 
@@ -254,7 +258,7 @@ def test_a_meter_replaced_at_night_is_no_night_flow(service):
         old_last_index=0.50,
         new_first_index=500.0,
     )
-    stub.ImportMeters(iter([pb.MeterBatch(replacements=[replacement])]), metadata=admin)
+    stub.ImportMeters(iter([pb.ImportMetersRequest(replacements=[replacement])]), metadata=admin)
     window = Period(start=ts(MARCH), end=ts(MARCH + timedelta(hours=54)))
     found = stub.DetectAnomalies(pb.DetectAnomaliesRequest(period=window), metadata=admin)
     assert dict(found.found) == {}

@@ -17,7 +17,7 @@ A missing coefficient leaves a null and says so; it is never guessed.
 
 import polars as pl
 
-from services.consumption.intervals import TS
+from services.consumption.domain.intervals import TS
 
 GAS_COEFFICIENT_SCHEMA = {"meter_id": pl.Int64, "valid_from": TS, "kwh_pcs_per_m3": pl.Float64, "source": pl.String}
 CONVERSION_SCHEMA = {
@@ -28,11 +28,6 @@ CONVERSION_SCHEMA = {
     "source": pl.String,
 }
 FINAL_KWH_CARRIERS = ("electricity", "district_heating")
-
-
-def load_conversions(path: str) -> pl.DataFrame:
-    """Read a conversions CSV (``factors/conversions.csv``) into the frame ``to_kwh`` expects."""
-    return pl.read_csv(path).select(list(CONVERSION_SCHEMA)).cast(CONVERSION_SCHEMA)
 
 
 def _ratio(conversions: pl.DataFrame, carrier: str, from_unit: str, to_unit: str) -> tuple[float, str] | None:

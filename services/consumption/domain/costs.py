@@ -4,13 +4,14 @@ A price row is ``meter_id, valid_from, basis, eur_per_unit, fixed_eur_per_month,
 ``basis`` is the unit the price is per: the meter's own unit (``m3``, ``litre``, ``kg``, ``kWh``) or
 ``kWh PCS`` / ``kWh PCI`` (gas is usually priced per kWh PCS). The price in force at the start of a
 month applies to the whole month; the fixed part (subscription) is charged once per month in which
-the meter has readings, in proportion to the month's coverage. Supply-contract prices become meter
-prices through ``contract_prices``. Cost = quantity in the price's basis x unit price + fixed part.
+the meter has readings, in proportion to the month's coverage. Prices stored per meter or per
+supply contract become meter prices through ``meter_prices`` (a meter's own price wins over its
+contract's for the same ``valid_from``). Cost = quantity in the price's basis x unit price + fixed part.
 """
 
 import polars as pl
 
-from services.consumption.intervals import TS
+from services.consumption.domain.intervals import TS
 
 PRICE_SCHEMA = {
     "meter_id": pl.Int64,
@@ -22,9 +23,23 @@ PRICE_SCHEMA = {
 }
 
 
-def contract_prices(prices: pl.DataFrame, meter_contracts: pl.DataFrame) -> pl.DataFrame:
-    """Contract prices (``contract_id`` instead of ``meter_id``) -> one price row per meter of the contract."""
-    return prices.join(meter_contracts.select("contract_id", "meter_id"), on="contract_id").drop("contract_id")
+def meter_prices(prices: pl.DataFrame, meters: pl.DataFrame) -> pl.DataFrame:
+    """Stored prices (``target`` = ``meter:<ref>`` or ``contract:<ref>``, ``valid_from, basis, ...``)
+    -> one price row per meter (``meter_id`` instead of ``target``), for ``meters``
+    (``meter_id, meter_ref, contract_ref``)."""
+    p = prices.with_columns(
+        kind=pl.col("target").str.split_exact(":", 1).struct.field("field_0"),
+        ref=pl.col("target").str.split_exact(":", 1).struct.field("field_1"),
+    )
+    by_meter = p.filter(pl.col("kind") == "meter").join(
+        meters.select("meter_id", "meter_ref"), left_on="ref", right_on="meter_ref"
+    )
+    by_contract = p.filter(pl.col("kind") == "contract").join(
+        meters.select("meter_id", "contract_ref"), left_on="ref", right_on="contract_ref"
+    )
+    # a meter's own price wins over its contract's for the same valid_from
+    both = pl.concat([by_meter.with_columns(rank=pl.lit(0)), by_contract.with_columns(rank=pl.lit(1))])
+    return both.sort("rank").unique(["meter_id", "valid_from"], keep="first").drop("rank", "kind", "ref", "target")
 
 
 def monthly_costs(monthly: pl.DataFrame, prices: pl.DataFrame) -> pl.DataFrame:

@@ -20,8 +20,8 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
+from services.consumption.domain.intervals import TS
 from services.consumption.errors import InvalidReadingRequest
-from services.consumption.intervals import TS
 
 TIME_ZONE = "Europe/Paris"  # the portfolio's civil time: its days, months and years, its nights
 PARIS = ZoneInfo(TIME_ZONE)
