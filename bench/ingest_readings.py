@@ -41,6 +41,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import grpc
 import polars as pl
 from sqlalchemy import create_engine, text
 
@@ -203,7 +204,7 @@ def main() -> None:
         channel = open_channel(f"localhost:{port}")
         stub = pb_grpc.ConsumptionServiceStub(channel)
         stub.ImportMeters(iter(meter_batches(meters)))
-        ingest = channel.stream_stream(
+        ingest: grpc.StreamStreamMultiCallable = channel.stream_stream(
             "/quitus.consumption.v1.ConsumptionService/IngestReadings",
             response_deserializer=pb.IngestReadingsResponse.FromString,
         )

@@ -21,7 +21,7 @@ from services.consumption.errors import InvalidReadingRequest
 from services.runtime.timestamps import from_timestamp, to_timestamp
 
 TS = pl.Datetime("us", "UTC")
-GRANULARITY = {
+GRANULARITY: dict[int, str] = {
     pb.GRANULARITY_UNSPECIFIED: "month",
     pb.GRANULARITY_DAY: "day",
     pb.GRANULARITY_MONTH: "month",
@@ -152,7 +152,12 @@ def readings_in(batch: pb.IngestReadingsRequest) -> pl.DataFrame:
     """The columnar batch as a frame (``validation.BATCH_SCHEMA``); every column must have one
     value per record."""
     n = len(batch.meter_ref)
-    columns = {"kind": batch.kind, "read_at_us": batch.read_at_us, "value": batch.value, "unit": batch.unit}
+    columns: dict[str, Sequence[Any]] = {
+        "kind": batch.kind,
+        "read_at_us": batch.read_at_us,
+        "value": batch.value,
+        "unit": batch.unit,
+    }
     for name, values in columns.items():
         if len(values) != n:
             raise InvalidReadingRequest(

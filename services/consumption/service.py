@@ -393,7 +393,8 @@ class ConsumptionService:
         if months.is_empty():  # a period shorter than a month, not starting on one
             provisions = pl.DataFrame(schema=PROVISION_SCHEMA).drop("recorded_at")
         else:
-            provisions = self.store.provisions(months.min(), months.max(), as_of, unit_ids, building_ids)
+            first, last = months.sort()[0], months.sort()[-1]
+            provisions = self.store.provisions(first, last, as_of, unit_ids, building_ids)
         provisions = provisions.with_columns(
             pl.col("building_id").fill_null(""), month=pl.col("month").dt.strftime("%Y-%m")
         )
@@ -502,8 +503,10 @@ class ConsumptionService:
         monthly = monthly_dju(weather)
         ref = self.store.normals(as_of)
         if ref.is_empty():
-            years = monthly["month"].dt.year()
-            ref = compute_normals(monthly, int(years.min()), int(years.max()))
+            first_year, last_year = monthly.select(
+                pl.col("month").dt.year().min().alias("first"), pl.col("month").dt.year().max().alias("last")
+            ).row(0)
+            ref = compute_normals(monthly, first_year, last_year)
 
         def local_months(frame: pl.DataFrame) -> pl.DataFrame:
             return (
@@ -521,8 +524,10 @@ class ConsumptionService:
         c = local_months(figures)
         if c.is_empty():
             return empty
-        summer = c.select(reference_summer(pl.col("month")))["month"]
-        first, last = summer.min(), summer.max()
+        first, last = c.select(
+            reference_summer(pl.col("month")).min().alias("first"),
+            reference_summer(pl.col("month")).max().alias("last"),
+        ).row(0)
         summers = local_months(self._summers(first, last + 1, as_of, meters))
         out = normalise_heating(c, monthly, ref, summers)
         return out.select(meter_id="building_id", period_start="period_start", heating_normalised_kwh="c_norm")

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 import grpc
 import polars as pl
 from google.protobuf.timestamp_pb2 import Timestamp
-from rich.progress import Progress
+from rich.progress import Progress, TaskID
 
 from services.api.quitus.common.v1.common_pb2 import PageRequest, Period
 from services.api.quitus.consumption.v1 import consumption_pb2 as pb
@@ -148,7 +148,7 @@ class _Steps:
 
     def __init__(self, progress: Progress | None) -> None:
         self.progress = progress
-        self.task = None
+        self.task: TaskID | None = None
         self.total = 0
 
     def begin(self, description: str, total: int) -> None:
@@ -157,11 +157,11 @@ class _Steps:
             self.task = self.progress.add_task(description, total=total)
 
     def advance(self, n: int) -> None:
-        if self.progress is not None:
+        if self.progress is not None and self.task is not None:
             self.progress.advance(self.task, n)
 
     def done(self) -> None:
-        if self.progress is not None:
+        if self.progress is not None and self.task is not None:
             self.progress.update(self.task, completed=self.total)
 
 
@@ -260,7 +260,8 @@ def _charges(batches) -> list[dict]:
     """Per charge category, from the service's charge-control export: dwellings paying provisions,
     provisions and recoverable costs (per building, summed), and the buildings whose costs exceed
     their provisions."""
-    totals, dwellings = [], {}
+    totals: list[tuple[str, str, float, float]] = []
+    dwellings: dict[str, set[str]] = {}
     for b in batches:
         totals += [(t.building_id, t.charge_category, t.provisions_eur, t.recoverable_cost_eur) for t in b.totals]
         for p in b.provisions:

@@ -18,6 +18,7 @@ records (negative index, unknown meter, wrong unit, NaN, out of order) that the 
 import random
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import polars as pl
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -265,7 +266,7 @@ def spoilt_readings(readings: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int
     return pl.concat(frames), sent
 
 
-def reading_batches(readings: pl.DataFrame, seed: int) -> tuple[list[pb.IngestReadingsRequest], dict[str, int]]:
+def reading_batches(readings: pl.DataFrame, seed: int) -> tuple[list[pb.IngestReadingsRequest], dict[str, Any]]:
     """Batches of readings, then the re-sends (identical duplicates, a few conflicting ones) and a
     batch of spoilt records. -> (batches, how many of each were sent)."""
     dup = readings.filter((pl.struct("meter_ref", "read_at").hash(seed + 2) % 200) == 0)

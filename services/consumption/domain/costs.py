@@ -13,14 +13,16 @@ import polars as pl
 
 from services.consumption.domain.intervals import TS
 
-PRICE_SCHEMA = {
-    "meter_id": pl.Int64,
-    "valid_from": TS,
-    "basis": pl.String,
-    "eur_per_unit": pl.Float64,
-    "fixed_eur_per_month": pl.Float64,
-    "source": pl.String,
-}
+PRICE_SCHEMA = pl.Schema(
+    {
+        "meter_id": pl.Int64(),
+        "valid_from": TS,
+        "basis": pl.String(),
+        "eur_per_unit": pl.Float64(),
+        "fixed_eur_per_month": pl.Float64(),
+        "source": pl.String(),
+    }
+)
 
 
 def meter_prices(prices: pl.DataFrame, meters: pl.DataFrame) -> pl.DataFrame:

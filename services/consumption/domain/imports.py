@@ -16,8 +16,6 @@ import polars as pl
 from services.consumption.domain.degree_days import dju_costic, dju_meteo
 from services.consumption.domain.vocab import CARRIER_UNITS, CHARGE_CATEGORIES, READING_KINDS, USAGES
 
-ISSUE_SCHEMA = {"index": pl.Int64, "rule": pl.String, "field": pl.String, "reason": pl.String}
-
 
 @dataclass(frozen=True)
 class Issue:

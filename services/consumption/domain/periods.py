@@ -27,15 +27,17 @@ TIME_ZONE = "Europe/Paris"  # the portfolio's civil time: its days, months and y
 PARIS = ZoneInfo(TIME_ZONE)
 
 EVERY = {"day": "1d", "month": "1mo", "year": "1y"}
-PERIOD_SCHEMA = {
-    "meter_id": pl.Int64,
-    "period_start": TS,
-    "period_end": TS,
-    "quantity": pl.Float64,
-    "estimated_quantity": pl.Float64,
-    "estimated_share": pl.Float64,
-    "coverage": pl.Float64,
-}
+PERIOD_SCHEMA = pl.Schema(
+    {
+        "meter_id": pl.Int64(),
+        "period_start": TS,
+        "period_end": TS,
+        "quantity": pl.Float64(),
+        "estimated_quantity": pl.Float64(),
+        "estimated_share": pl.Float64(),
+        "coverage": pl.Float64(),
+    }
+)
 
 
 def _floor(at: datetime, every: str, tz: ZoneInfo) -> datetime:

@@ -15,17 +15,19 @@ import polars as pl
 from services.consumption.domain.intervals import TS
 from services.consumption.domain.vocab import READING_KINDS
 
-BATCH_SCHEMA = {
-    "index": pl.Int64,
-    "meter_ref": pl.String,
-    "kind": pl.String,
-    "read_at": TS,
-    "period_start": TS,
-    "value": pl.Float64,
-    "unit": pl.String,
-    "estimated": pl.Boolean,
-}
-REJECT_SCHEMA = {"index": pl.Int64, "field": pl.String, "reason": pl.String}
+BATCH_SCHEMA = pl.Schema(
+    {
+        "index": pl.Int64(),
+        "meter_ref": pl.String(),
+        "kind": pl.String(),
+        "read_at": TS,
+        "period_start": TS,
+        "value": pl.Float64(),
+        "unit": pl.String(),
+        "estimated": pl.Boolean(),
+    }
+)
+REJECT_SCHEMA = pl.Schema({"index": pl.Int64(), "field": pl.String(), "reason": pl.String()})
 FUTURE_TOLERANCE = timedelta(days=1)
 
 
