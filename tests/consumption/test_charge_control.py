@@ -21,6 +21,7 @@ February + March, every building:
 - B2 common_electricity: provisions 10 + 10 = 20, costs 100 + 60 = 160, balance -140.
 """
 
+import hashlib
 import math
 from datetime import UTC, datetime, timedelta
 
@@ -393,3 +394,17 @@ def test_a_conflicting_duplicate_provision_in_a_batch_is_refused_naming_the_earl
         ("B1", "U12", "2024-03", WATER, 30.0),
         ("B1", "U9", "2024-03", WATER, 5.0),
     ]
+
+
+def test_the_last_batch_carries_the_sha256_of_every_record_sent_in_order(charges):
+    stub, admin = charges
+    *_, batches = export(stub, admin, batch_size=2)
+    assert len(batches) > 2
+    assert [b.content_sha256 != "" for b in batches] == [False] * (len(batches) - 1) + [True]
+    # the documented rule alone: totals, then costs, then provisions, as received; each record's
+    # deterministic serialisation preceded by its length (4 bytes, big-endian), SHA-256, lowercase hex
+    h = hashlib.sha256()
+    for record in [r for name in ("totals", "costs", "provisions") for b in batches for r in getattr(b, name)]:
+        data = record.SerializeToString(deterministic=True)
+        h.update(len(data).to_bytes(4, "big") + data)
+    assert batches[-1].content_sha256 == h.hexdigest()

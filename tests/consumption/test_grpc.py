@@ -5,13 +5,17 @@ per kWh PCS + 10 EUR/month) read daily at local midnight 1-4 March 2024: 99 990,
 3 (rollover: 8), 13 => 23 m3 in March = 255.3 kWh PCS = 230 kWh PCI, cost 25.53 + 10 x coverage.
 """
 
+import hashlib
 import math
+import struct
 from datetime import UTC, datetime, timedelta
 
 import grpc
 import pytest
+from google.rpc import error_details_pb2
+from grpc_status import rpc_status
 
-from services.api.quitus.common.v1.common_pb2 import Period
+from services.api.quitus.common.v1.common_pb2 import PageRequest, Period
 from services.api.quitus.consumption.v1 import consumption_pb2 as pb
 from tests.consumption.scenario import DAY, MARCH, march, readings, send, ts
 
@@ -262,3 +266,81 @@ def test_a_meter_replaced_at_night_is_no_night_flow(service):
     window = Period(start=ts(MARCH), end=ts(MARCH + timedelta(hours=54)))
     found = stub.DetectAnomalies(pb.DetectAnomaliesRequest(period=window), metadata=admin)
     assert dict(found.found) == {}
+
+
+def _violations(err: grpc.RpcError) -> list[str]:
+    """The fields named by the google.rpc.BadRequest details of a failed call."""
+    status = rpc_status.from_call(err)
+    assert status is not None
+    out = []
+    for detail in status.details:
+        bad = error_details_pb2.BadRequest()
+        if detail.Unpack(bad):
+            out += [v.field for v in bad.field_violations]
+    return out
+
+
+@pytest.mark.parametrize("rpc", ["ListAnomalies", "ListRejections"])
+@pytest.mark.parametrize(
+    ("page", "field"),
+    [
+        (PageRequest(page_size=-5), "page.page_size"),
+        (PageRequest(page_token="garbage"), "page.page_token"),
+        (PageRequest(page_token="100"), "page.page_token"),  # the old offset tokens are not ours any more
+    ],
+)
+def test_a_bad_page_size_or_token_is_an_invalid_argument_naming_its_field(service, rpc, page, field):
+    stub, _, admin = service
+    request = {"ListAnomalies": pb.ListAnomaliesRequest, "ListRejections": pb.ListRejectionsRequest}[rpc](page=page)
+    with pytest.raises(grpc.RpcError) as err:
+        getattr(stub, rpc)(request, metadata=admin)
+    assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert _violations(err.value) == [field]
+
+
+def test_rejections_page_by_page_give_the_whole_list_once(service):
+    stub, _, admin = service
+    send(stub, admin, readings([("XX", MARCH + i * DAY, 1.0) for i in range(5)]))  # 5 unknown meters
+    whole = stub.ListRejections(pb.ListRejectionsRequest(), metadata=admin)
+    assert len(whole.rejections) == 5 and whole.next_page_token == ""
+    seen, token = [], ""
+    while True:
+        page = stub.ListRejections(
+            pb.ListRejectionsRequest(page=PageRequest(page_size=2, page_token=token)), metadata=admin
+        )
+        assert len(page.rejections) <= 2
+        seen += [r.id for r in page.rejections]
+        token = page.next_page_token
+        if not token:
+            break
+    assert seen == [r.id for r in whole.rejections]
+
+
+def _records_sha256(records) -> str:
+    """The documented rule alone: SHA-256 over each record's deterministic serialisation, each
+    preceded by its length as a 4-byte big-endian unsigned integer, in the order received."""
+    h = hashlib.sha256()
+    for record in records:
+        data = record.SerializeToString(deterministic=True)
+        h.update(struct.pack(">I", len(data)))
+        h.update(data)
+    return h.hexdigest()
+
+
+def test_monthly_export_ends_with_the_sha256_of_the_figures_sent(service):
+    stub, _, admin = service
+    send(stub, admin, readings(GAS + [("W1", MARCH + i * DAY, 10.0 + i) for i in range(4)]))
+    request = pb.ExportMonthlyRequest(period=march(), batch_size=1)
+    batches = list(stub.ExportMonthly(request, metadata=admin))
+    assert len(batches) >= 2  # one figure per batch: the hash spans batches
+    assert [b.content_sha256 != "" for b in batches] == [False] * (len(batches) - 1) + [True]
+    figures = [f for b in batches for f in b.figures]
+    assert batches[-1].content_sha256 == _records_sha256(figures)
+    assert list(stub.ExportMonthly(request, metadata=admin))[-1].content_sha256 == batches[-1].content_sha256
+
+
+def test_an_empty_monthly_export_is_one_batch_with_the_sha256_of_nothing(service):
+    stub, _, admin = service
+    (batch,) = stub.ExportMonthly(pb.ExportMonthlyRequest(period=march()), metadata=admin)
+    assert list(batch.figures) == []
+    assert batch.content_sha256 == hashlib.sha256(b"").hexdigest()
