@@ -9,7 +9,7 @@ Meters: one cold-water meter per dwelling, and per building of 40 dwellings a he
 in m3 with a 5-digit register, or district heating), a common-electricity meter and a general
 water meter: 85,000 dwellings -> 91,375 meters -> 100.1 million readings over 1,096 days. Values
 have a seasonal profile; a few registers roll over. Readings are generated and serialised into
-ReadingBatch messages (columnar, one meter's three years per message run) before the clock starts;
+IngestReadingsRequest messages (columnar, one meter's three years per message run) before the clock starts;
 --streams streams send them concurrently (default 2: the server's Python work overlaps PostgreSQL's).
 
 The consumption server is built in-process (authentication off) on a fresh schema
@@ -19,7 +19,7 @@ against stored readings, COPY.
 - readings_per_s: readings sent / time from the first batch sent to the last ack.
 - baseline_readings_per_s: the first --baseline-sample readings inserted the naive way, one INSERT
   statement per reading (in one transaction), into a table of the same shape, no checks.
-- monthly_rollup_s: monthly consumption for every meter over the three years (registers.py:
+- monthly_rollup_s: monthly consumption for every meter over the three years (domain/registers.py:
   rollover, replacement, gaps, proration, estimated share) on the readings once in memory;
   rollup_load_s is the time to read them from PostgreSQL (COPY TO STDOUT) before that.
 - peak_rss_mb: peak resident memory of this process (client and server) or of the rollup process,

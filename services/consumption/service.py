@@ -81,14 +81,6 @@ class ConsumptionService:
                 self._meters = self.store.meters()
             return self._meters
 
-    def meter_ids(self, refs: list[str]) -> pl.DataFrame:
-        """``meter_ref -> meter_id`` for refs, reloading the meters once if one is unknown."""
-        want = pl.DataFrame({"meter_ref": refs}, schema={"meter_ref": pl.String})
-        found = want.join(self.meters(), on="meter_ref", how="left")
-        if found["meter_id"].null_count():
-            found = want.join(self.meters(refresh=True), on="meter_ref", how="left")
-        return found
-
     # ---- imports ---------------------------------------------------------------------------
     def import_meters(self, batches: Iterable[MeterBatch]) -> ImportSummary:
         """Meters upserted by ``meter_ref`` (refused ones named by their place among the stream's

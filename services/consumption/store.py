@@ -63,7 +63,6 @@ PROVISIONS = Versioned(
     by="unit_id",
     span="month",
 )
-PROVISION_KEY = list(PROVISIONS.key)
 PROVISION_SCHEMA = PROVISIONS.schema
 PRICES = Versioned(
     m.prices,

@@ -12,7 +12,6 @@ Overlapping records are not expected (the store rejects a record overlapping a s
 import polars as pl
 
 TS = pl.Datetime("us", "UTC")
-US_PER_DAY = 86_400_000_000
 
 INDEX_SCHEMA = pl.Schema({"meter_id": pl.Int64(), "read_at": TS, "value": pl.Float64(), "estimated": pl.Boolean()})
 PERIOD_SCHEMA = pl.Schema(
