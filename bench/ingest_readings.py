@@ -9,7 +9,7 @@ Meters: one cold-water meter per dwelling, and per building of 40 dwellings a he
 in m3 with a 5-digit register, or district heating), a common-electricity meter and a general
 water meter: 85,000 dwellings -> 91,375 meters -> 100.1 million readings over 1,096 days. Values
 have a seasonal profile; a few registers roll over. Readings are generated and serialised into
-ReadingBatch messages (columnar, one meter's three years per message run) before the clock starts;
+IngestReadingsRequest messages (columnar, one meter's three years per message run) before the clock starts;
 --streams streams send them concurrently (default 2: the server's Python work overlaps PostgreSQL's).
 
 The consumption server is built in-process (authentication off) on a fresh schema
@@ -19,7 +19,7 @@ against stored readings, COPY.
 - readings_per_s: readings sent / time from the first batch sent to the last ack.
 - baseline_readings_per_s: the first --baseline-sample readings inserted the naive way, one INSERT
   statement per reading (in one transaction), into a table of the same shape, no checks.
-- monthly_rollup_s: monthly consumption for every meter over the three years (registers.py:
+- monthly_rollup_s: monthly consumption for every meter over the three years (domain/registers.py:
   rollover, replacement, gaps, proration, estimated share) on the readings once in memory;
   rollup_load_s is the time to read them from PostgreSQL (COPY TO STDOUT) before that.
 - peak_rss_mb: peak resident memory of this process (client and server) or of the rollup process,
@@ -41,6 +41,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import grpc
 import polars as pl
 from sqlalchemy import create_engine, text
 
@@ -48,8 +49,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from services.api.quitus.consumption.v1 import consumption_pb2 as pb  # noqa: E402
 from services.api.quitus.consumption.v1 import consumption_pb2_grpc as pb_grpc  # noqa: E402
-from services.consumption.periods import period_bounds  # noqa: E402
-from services.consumption.registers import index_consumption  # noqa: E402
+from services.consumption.domain.periods import period_bounds  # noqa: E402
+from services.consumption.domain.registers import index_consumption  # noqa: E402
 from services.consumption.server import build  # noqa: E402
 from services.consumption.store import ConsumptionStore  # noqa: E402
 from services.runtime.client import open_channel  # noqa: E402
@@ -75,7 +76,7 @@ def meter_table(dwellings: int) -> pl.DataFrame:
     ).with_row_index("n")
 
 
-def meter_batches(meters: pl.DataFrame) -> list[pb.MeterBatch]:
+def meter_batches(meters: pl.DataFrame) -> list[pb.ImportMetersRequest]:
     msgs = [
         pb.Meter(
             meter_ref=r["meter_ref"],
@@ -91,7 +92,7 @@ def meter_batches(meters: pl.DataFrame) -> list[pb.MeterBatch]:
         )
         for r in meters.iter_rows(named=True)
     ]
-    return [pb.MeterBatch(meters=msgs[i : i + 5000]) for i in range(0, len(msgs), 5000)]
+    return [pb.ImportMetersRequest(meters=msgs[i : i + 5000]) for i in range(0, len(msgs), 5000)]
 
 
 def readings_frame(meters: pl.DataFrame, days: int) -> pl.DataFrame:
@@ -113,7 +114,7 @@ def reading_batches(frame: pl.DataFrame, size: int) -> list[tuple[bytes, int]]:
     out = []
     for i, offset in enumerate(range(0, frame.height, size)):
         part = frame.slice(offset, size)
-        msg = pb.ReadingBatch(
+        msg = pb.IngestReadingsRequest(
             batch_id=f"r{i}",
             meter_ref=part["meter_ref"].to_list(),
             kind=["index"] * part.height,
@@ -201,10 +202,11 @@ def main() -> None:
         sample = frame.head(args.baseline_sample)
         del frame
         channel = open_channel(f"localhost:{port}")
-        stub = pb_grpc.ConsumptionStub(channel)
+        stub = pb_grpc.ConsumptionServiceStub(channel)
         stub.ImportMeters(iter(meter_batches(meters)))
-        ingest = channel.stream_stream(
-            "/quitus.consumption.v1.Consumption/IngestReadings", response_deserializer=pb.ReadingAck.FromString
+        ingest: grpc.StreamStreamMultiCallable = channel.stream_stream(
+            "/quitus.consumption.v1.ConsumptionService/IngestReadings",
+            response_deserializer=pb.IngestReadingsResponse.FromString,
         )
 
         acks: list = []

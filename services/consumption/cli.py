@@ -1,27 +1,21 @@
 """`quitus consumption ...`: look at consumption figures, anomalies and rejections from a terminal."""
 
-from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
-from google.protobuf.timestamp_pb2 import Timestamp
 from rich.console import Console
 from rich.table import Table
 
-from services.api.quitus.common.v1.common_pb2 import Period
 from services.api.quitus.consumption.v1 import consumption_pb2 as pb
 from services.api.quitus.consumption.v1 import consumption_pb2_grpc as pb_grpc
+from services.runtime.cli_options import address_option, parse_choice, parse_instant, token_option
 from services.runtime.client import CliStub, auth_metadata
+from services.runtime.timestamps import to_period
 
 app = typer.Typer(help="Meters, readings, degree days and prices.", no_args_is_help=True)
-ADDRESS = typer.Option("localhost:50052", "--address", envvar="QUITUS_CONSUMPTION_ADDRESS")
-
-
-def _ts(text: str) -> Timestamp:
-    t = Timestamp()
-    value = datetime.fromisoformat(text)
-    t.FromDatetime(value if value.tzinfo else value.replace(tzinfo=UTC))
-    return t
+ADDRESS = address_option("consumption")
+TOKEN = token_option()
+GRANULARITIES = {"day": pb.GRANULARITY_DAY, "month": pb.GRANULARITY_MONTH, "year": pb.GRANULARITY_YEAR}
 
 
 @app.command()
@@ -31,17 +25,15 @@ def consumption(
     granularity: str = typer.Option("month", help="day, month or year"),
     building: Annotated[list[str] | None, typer.Option(help="restrict to these buildings")] = None,
     address: str = ADDRESS,
+    token: str | None = TOKEN,
 ) -> None:
     """Consumption per meter and period, with totals per carrier."""
-    stub = CliStub(pb_grpc.ConsumptionStub, address)
-    g = {"day": pb.DAY, "month": pb.MONTH, "year": pb.YEAR}[granularity]
+    period = to_period(parse_instant(start, "START"), parse_instant(end, "END"))
+    g = GRANULARITIES[parse_choice(granularity, tuple(GRANULARITIES), "--granularity")]
+    stub = CliStub(pb_grpc.ConsumptionServiceStub, address)
     reply = stub.GetConsumption(
-        pb.ConsumptionRequest(
-            period=Period(start=_ts(start), end=_ts(end)),
-            granularity=g,
-            perimeter=pb.Perimeter(building_ids=building or []),
-        ),
-        metadata=auth_metadata(),
+        pb.GetConsumptionRequest(period=period, granularity=g, perimeter=pb.Perimeter(building_ids=building or [])),
+        metadata=auth_metadata(token),
     )
     table = Table("carrier", "unit", "quantity", "kWh PCI", "estimated share")
     for t in reply.totals:
@@ -50,10 +42,14 @@ def consumption(
 
 
 @app.command()
-def anomalies(kind: str = typer.Option("", help="leak, spike, flat_line, backwards"), address: str = ADDRESS) -> None:
+def anomalies(
+    kind: str = typer.Option("", help="leak, night_flow, spike, flat_line, backwards"),
+    address: str = ADDRESS,
+    token: str | None = TOKEN,
+) -> None:
     """Anomalies found, with their evidence."""
-    stub = CliStub(pb_grpc.ConsumptionStub, address)
-    reply = stub.ListAnomalies(pb.ListAnomaliesRequest(kind=kind), metadata=auth_metadata())
+    stub = CliStub(pb_grpc.ConsumptionServiceStub, address)
+    reply = stub.ListAnomalies(pb.ListAnomaliesRequest(kind=kind), metadata=auth_metadata(token))
     table = Table("meter", "building", "kind", "from", "to", "expected", "observed", "detail")
     for a in reply.anomalies:
         table.add_row(
@@ -70,10 +66,10 @@ def anomalies(kind: str = typer.Option("", help="leak, spike, flat_line, backwar
 
 
 @app.command()
-def rejections(address: str = ADDRESS) -> None:
+def rejections(address: str = ADDRESS, token: str | None = TOKEN) -> None:
     """Rejected readings with their reasons."""
-    stub = CliStub(pb_grpc.ConsumptionStub, address)
-    reply = stub.ListRejections(pb.ListRejectionsRequest(), metadata=auth_metadata())
+    stub = CliStub(pb_grpc.ConsumptionServiceStub, address)
+    reply = stub.ListRejections(pb.ListRejectionsRequest(), metadata=auth_metadata(token))
     table = Table("batch", "index", "field", "reason")
     for r in reply.rejections:
         table.add_row(r.batch_id, str(r.index), r.field, r.reason)

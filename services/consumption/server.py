@@ -1,19 +1,34 @@
-"""Build and run the consumption gRPC server."""
+"""The consumption service's description (schema, port setting, wiring, access) and ``build``."""
 
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy import Engine
+
 from services.consumption.service import ConsumptionService, default_conversions_path
 from services.consumption.servicer import METHOD_ACCESS, SERVICE_NAME, ConsumptionServicer, add_to_server
 from services.consumption.store import ConsumptionStore
-from services.runtime.db import make_engine
-from services.runtime.migrate import upgrade
-from services.runtime.server import QuitusServer, Registration, create_server
+from services.runtime.server import QuitusServer, Registration, ServiceDescription, build_server
 from services.runtime.settings import Settings
-from services.runtime.tokens import token_store_for
 
 SCHEMA = "consumption"
+
+
+def description(clock: Callable[[], datetime] | None = None) -> ServiceDescription:
+    """``clock``: the instant what is stored is recorded at; tests only (None: now)."""
+
+    def registration(engine: Engine, settings: Settings) -> Registration:
+        conversions = (
+            Path(settings.factors_dir) / "conversions.csv" if settings.factors_dir else default_conversions_path()
+        )
+        service = ConsumptionService(ConsumptionStore(engine), conversions, clock)
+        return Registration(SERVICE_NAME, add_to_server, ConsumptionServicer(service))
+
+    return ServiceDescription(SCHEMA, "consumption_port", registration, METHOD_ACCESS)
+
+
+DESCRIPTION = description()
 
 
 def build(
@@ -23,18 +38,4 @@ def build(
     clock: Callable[[], datetime] | None = None,
 ) -> tuple[QuitusServer, int]:
     """Engine, migrations, use cases and server: everything but start(). ``clock``: tests only."""
-    schema_prefix = settings.schema_prefix if schema_prefix is None else schema_prefix
-    engine = make_engine(settings.database_url, schema_prefix + SCHEMA)
-    upgrade(engine, "services.consumption")
-    conversions = Path(settings.factors_dir) / "conversions.csv" if settings.factors_dir else default_conversions_path()
-    service = ConsumptionService(ConsumptionStore(engine), conversions, clock)
-    tokens = token_store_for(settings, schema_prefix)
-    registration = Registration(SERVICE_NAME, add_to_server, ConsumptionServicer(service))
-    return create_server(
-        [registration],
-        METHOD_ACCESS,
-        host=settings.listen_host,
-        port=settings.consumption_port if port is None else port,
-        token_store=tokens,
-        workers=settings.grpc_workers,
-    )
+    return build_server(DESCRIPTION if clock is None else description(clock), settings, port, schema_prefix)

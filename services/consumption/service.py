@@ -1,31 +1,46 @@
-"""Use cases of the consumption service: ingest, consumption per period, anomalies, monthly export.
+"""Use cases of the consumption service: imports, ingest, consumption per period, anomalies,
+listings and exports.
 
-The servicer turns protobuf into the frames used here; the calculations are the pure modules
-(``validation``, ``rollup``, ``conversions``, ``degree_days``, ``costs``, ``anomalies``).
+Takes plain Python values and frames (the gRPC adapter converts protobuf to and from them), applies
+the rules of ``domain`` and reads and writes through ``store``.
 """
 
 import threading
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
-from services.consumption import anomalies as anomaly_rules
-from services.consumption.conversions import CONVERSION_SCHEMA, load_conversions, to_kwh
-from services.consumption.costs import monthly_costs
-from services.consumption.degree_days import SUMMER_MONTHS, monthly_dju, normalise_heating, reference_summer
-from services.consumption.degree_days import normals as compute_normals
+from services.consumption.domain import anomalies as anomaly_rules
+from services.consumption.domain.conversions import CONVERSION_SCHEMA, to_kwh
+from services.consumption.domain.costs import meter_prices, monthly_costs
+from services.consumption.domain.degree_days import SUMMER_MONTHS, monthly_dju, normalise_heating, reference_summer
+from services.consumption.domain.degree_days import normals as compute_normals
+from services.consumption.domain.figures import carrier_totals, in_perimeter
+from services.consumption.domain.imports import (
+    DegreeDayBatch,
+    ImportSummary,
+    Issue,
+    MeterBatch,
+    PriceBatch,
+    check_provisions,
+    meter_issue,
+    price_rows,
+    ready_made_dju_days,
+    temperature_days,
+)
+from services.consumption.domain.periods import PARIS, TIME_ZONE, period_bounds
+from services.consumption.domain.registers import reading_intervals
+from services.consumption.domain.rollup import consumption_per_period
+from services.consumption.domain.validation import Ack, validate_readings
+from services.consumption.domain.vocab import HEATING_USAGES, WATER_CARRIERS
 from services.consumption.errors import InvalidReadingRequest
-from services.consumption.periods import PARIS, TIME_ZONE, period_bounds
-from services.consumption.registers import reading_intervals
-from services.consumption.rollup import consumption_per_period
 from services.consumption.store import PROVISION_SCHEMA, ConsumptionStore
-from services.consumption.validation import validate_readings
-from services.consumption.vocab import HEATING_USAGES, WATER_CARRIERS
 from services.runtime.cutoff import require_settled
 from services.runtime.errors import InvalidArgument
+from services.runtime.paging import Page, encode_token, next_token
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # Readings this far outside a requested period are read too, so its edges are interpolated
@@ -37,16 +52,13 @@ def to_us(value: datetime) -> int:
     return (value - EPOCH) // timedelta(microseconds=1)
 
 
-@dataclass
-class Ack:
-    received: int
-    accepted: int
-    duplicates: int
-    rejected: pl.DataFrame
-
-
 def default_conversions_path() -> Path:
     return Path(__file__).resolve().parents[2] / "factors" / "conversions.csv"
+
+
+def load_conversions(path: Path) -> pl.DataFrame:
+    """Read a conversions CSV (``factors/conversions.csv``) into the frame ``to_kwh`` expects."""
+    return pl.read_csv(path).select(list(CONVERSION_SCHEMA)).cast(CONVERSION_SCHEMA)
 
 
 class ConsumptionService:
@@ -69,17 +81,105 @@ class ConsumptionService:
                 self._meters = self.store.meters()
             return self._meters
 
-    def meter_ids(self, refs: list[str]) -> pl.DataFrame:
-        """``meter_ref -> meter_id`` for refs, reloading the meters once if one is unknown."""
-        want = pl.DataFrame({"meter_ref": refs}, schema={"meter_ref": pl.String})
-        found = want.join(self.meters(), on="meter_ref", how="left")
-        if found["meter_id"].null_count():
-            found = want.join(self.meters(refresh=True), on="meter_ref", how="left")
-        return found
+    # ---- imports ---------------------------------------------------------------------------
+    def import_meters(self, batches: Iterable[MeterBatch]) -> ImportSummary:
+        """Meters upserted by ``meter_ref`` (refused ones named by their place among the stream's
+        meters), then the stream's replacements and gas coefficients kept as versions."""
+        summary = ImportSummary()
+        now = self.clock()
+        replacements: list[tuple[str, datetime | None, float, float]] = []
+        coefficients: list[tuple[str, datetime | None, float, str]] = []
+        position = 0
+        for batch in batches:
+            rows = []
+            for meter in batch.meters:
+                issue = meter_issue(meter)
+                if issue:
+                    summary.rejected.append(Issue(position, "invalid_meter", issue[0], issue[1], meter["meter_ref"]))
+                else:
+                    rows.append(meter)
+                position += 1
+            summary.add("meters", self.store.upsert_meters(rows, now))
+            replacements += batch.replacements
+            coefficients += batch.gas_coefficients
+        ids = self.meters(refresh=True).select("meter_ref", "meter_id")
+        if replacements:
+            f = pl.DataFrame(
+                replacements, schema=["meter_ref", "replaced_at", "old_last_index", "new_first_index"], orient="row"
+            ).join(ids, on="meter_ref")
+            summary.add(
+                "replacements",
+                self.store.add_replacements(
+                    f.select("meter_id", "replaced_at", "old_last_index", "new_first_index"), now
+                ),
+            )
+        if coefficients:
+            f = pl.DataFrame(
+                coefficients, schema=["meter_ref", "valid_from", "kwh_pcs_per_m3", "source"], orient="row"
+            ).join(ids, on="meter_ref")
+            summary.add(
+                "gas_coefficients",
+                self.store.add_gas_coefficients(f.select("meter_id", "valid_from", "kwh_pcs_per_m3", "source"), now),
+            )
+        return summary
+
+    def import_degree_days(self, batches: Iterable[DegreeDayBatch]) -> ImportSummary:
+        """Daily temperatures (DJU computed with both methods), ready-made DJU and normals, kept
+        as versions recorded when their batch arrives."""
+        summary = ImportSummary()
+        seen = 0  # temperatures before this batch: a rejection's index is its place among the stream's
+        for batch in batches:
+            now = self.clock()  # recorded when its batch arrives, as prices are
+            source = batch.source or "unspecified"
+            if batch.temperatures is not None:
+                t = batch.temperatures.with_row_index(offset=seen)
+                seen += t.height
+                days, bad = temperature_days(t, source)
+                summary.refuse_frame(bad)
+                summary.add("temperature_days", self.store.add_weather(days, now))
+            if batch.dju is not None:
+                summary.add("dju_days", self.store.add_weather(ready_made_dju_days(batch.dju, source), now))
+            if batch.normals is not None:
+                summary.add("normals", self.store.add_normals(batch.normals, now))
+        return summary
+
+    def import_prices(self, batches: Iterable[PriceBatch]) -> ImportSummary:
+        """Prices and provisions, kept as versions recorded when their batch arrives."""
+        summary = ImportSummary()
+        # a rejection's index is the record's place in the whole stream: among its prices for a
+        # price, among its provisions for a provision (the rule says which)
+        prices_seen = provisions_seen = 0
+        for batch in batches:
+            # recorded when its batch arrives, as readings are: a stream may last longer than the
+            # minute an as_of cut-off must be old
+            now = self.clock()
+            rows, issues = price_rows(batch.prices, prices_seen)
+            summary.rejected += issues
+            if rows is not None:
+                summary.add("prices", self.store.add_prices(rows, now))
+            prices_seen += len(batch.prices)
+            if batch.provisions is not None:
+                indexed = batch.provisions.select(
+                    pl.int_range(provisions_seen, provisions_seen + batch.provisions.height, dtype=pl.Int64).alias(
+                        "index"
+                    ),
+                    pl.all(),
+                )
+                provisions_seen += batch.provisions.height
+                good, bad = check_provisions(indexed)
+                summary.refuse_frame(bad)
+                summary.add("provisions", self.store.add_provisions(good, now))
+        return summary
 
     # ---- readings --------------------------------------------------------------------------
+    def ingest_stream(self, batches: Iterable[tuple[str, pl.DataFrame]]) -> Iterator[Ack]:
+        """One ack per ``(batch_id, batch)``, as each batch is stored (see ``ingest``)."""
+        for batch_id, batch in batches:
+            yield self.ingest(batch_id, batch)
+
     def ingest(self, batch_id: str, batch: pl.DataFrame) -> Ack:
-        """Validate, store what is new, refuse conflicts, keep every rejection with its reason."""
+        """Validate, store what is new, refuse conflicts, keep every rejection with its reason.
+        ``batch``: ``validation.BATCH_SCHEMA``."""
         now = self.clock()
         meters = self.meters()
         if batch.join(meters, on="meter_ref", how="anti").height:
@@ -126,9 +226,41 @@ class ConsumptionService:
         rejected = pl.concat([rejects, conflicts.cast(rejects.schema)]).sort("index")
         self.store.add_rejections(batch_id, rejected, _payloads(batch, rejected), now)
         rejected_ids = rejected["index"].n_unique()
-        return Ack(batch.height, accepted, batch.height - accepted - rejected_ids, rejected)
+        keyed = rejected.join(
+            batch.select(
+                "index",
+                key=pl.format(
+                    "{}@{}", pl.col("meter_ref").fill_null(""), pl.col("read_at").dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+                ),
+            ),
+            on="index",
+            how="left",
+            maintain_order="left",
+        ).with_columns(pl.col("key").fill_null(""))
+        return Ack(batch_id, batch.height, accepted, batch.height - accepted - rejected_ids, keyed)
 
     # ---- consumption -----------------------------------------------------------------------
+    def get_consumption(
+        self,
+        start: datetime,
+        end: datetime,
+        granularity: str,
+        as_of: datetime | None,
+        building_ids: list[str],
+        meter_refs: list[str],
+        carriers: list[str],
+    ) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """Figures per meter and period of a perimeter (each non-empty list narrows it), sorted by
+        meter_ref and period, and their totals per carrier and unit (``figures.carrier_totals``)."""
+        cut = self.cut_off(as_of)
+        per, _, _ = self.consumption(start, end, granularity, cut)
+        meters = in_perimeter(self.meters(), building_ids, meter_refs, carriers)
+        per = per.join(meters.select("meter_id"), on="meter_id")
+        per = to_kwh(per, meters, self.conversions(), self.store.gas_coefficients(cut)).join(
+            meters.select("meter_id", "meter_ref", "carrier", "unit"), on="meter_id"
+        )
+        return per.sort("meter_ref", "period_start"), carrier_totals(per)
+
     def consumption(
         self,
         start: datetime,
@@ -173,7 +305,7 @@ class ConsumptionService:
 
     def conversions(self) -> pl.DataFrame:
         if self.conversions_path.exists():
-            return load_conversions(str(self.conversions_path))
+            return load_conversions(self.conversions_path)
         return pl.DataFrame(schema=CONVERSION_SCHEMA)
 
     def monthly(self, start: datetime, end: datetime, as_of: datetime) -> pl.DataFrame:
@@ -185,6 +317,56 @@ class ConsumptionService:
         normalised = self._normalised(figures, meters, as_of)
         figures = figures.join(normalised, on=["meter_id", "period_start"], how="left")
         return figures.join(meters, on="meter_id", how="left").sort("meter_id", "period_start")
+
+    # ---- listings --------------------------------------------------------------------------
+    def list_anomalies(self, kind: str, building_id: str, page: Page) -> tuple[list[dict[str, Any]], str]:
+        """A page of stored anomalies (``kind`` and ``building_id`` narrow them when given), each
+        with its meter's ``meter_ref`` and ``building_id``, and the next page's token."""
+        meters = self.meters()
+        ids = None
+        if building_id:
+            ids = meters.filter(pl.col("building_id") == building_id)["meter_id"].to_list()
+        offset = page.after_int()
+        rows = self.store.anomalies(kind, ids, offset, page.size + 1)
+        token = encode_token(offset + page.size) if len(rows) > page.size else ""
+        refs = dict(meters.select("meter_id", "meter_ref").iter_rows())
+        buildings = dict(meters.select("meter_id", "building_id").iter_rows())
+        out = [
+            {**r, "meter_ref": refs.get(r["meter_id"], ""), "building_id": buildings.get(r["meter_id"], "")}
+            for r in rows[: page.size]
+        ]
+        return out, token
+
+    def list_rejections(self, page: Page) -> tuple[list[dict[str, Any]], str]:
+        """A page of rejected readings in the order stored, and the next page's token."""
+        rows = self.store.rejections(page.after_int(), page.size + 1)
+        return next_token(rows, page.size, "id")
+
+    # ---- exports ---------------------------------------------------------------------------
+    def export_monthly(
+        self, start: datetime, end: datetime, as_of: datetime | None, requested_batch_size: int
+    ) -> list[pl.DataFrame]:
+        """Monthly figures (see ``monthly``) as known at ``as_of`` (None: now), in pieces of at most
+        the batch size; at least one piece (empty when there is no figure)."""
+        size = batch_size(requested_batch_size)
+        figures = self.monthly(start, end, self.cut_off(as_of))
+        return list(chunks(figures, size)) or [figures]
+
+    def export_charge_control(
+        self,
+        start: datetime,
+        end: datetime,
+        as_of: datetime | None,
+        building_ids: list[str],
+        unit_ids: list[str],
+        requested_batch_size: int,
+    ) -> list[tuple[str, pl.DataFrame]]:
+        """``(list name, piece)``: the totals, then the costs, then the provisions of
+        ``charge_control``, each cut in pieces of at most the batch size (none for an empty list)."""
+        size = batch_size(requested_batch_size)
+        provisions, costs, totals = self.charge_control(start, end, self.cut_off(as_of), building_ids, unit_ids)
+        lists = (("totals", totals), ("costs", costs), ("provisions", provisions))
+        return [(name, part) for name, frame in lists for part in chunks(frame, size)]
 
     # ---- charge control --------------------------------------------------------------------
     def charge_control(
@@ -203,7 +385,8 @@ class ConsumptionService:
         if months.is_empty():  # a period shorter than a month, not starting on one
             provisions = pl.DataFrame(schema=PROVISION_SCHEMA).drop("recorded_at")
         else:
-            provisions = self.store.provisions(months.min(), months.max(), as_of, unit_ids, building_ids)
+            first, last = months.sort()[0], months.sort()[-1]
+            provisions = self.store.provisions(first, last, as_of, unit_ids, building_ids)
         provisions = provisions.with_columns(
             pl.col("building_id").fill_null(""), month=pl.col("month").dt.strftime("%Y-%m")
         )
@@ -277,19 +460,7 @@ class ConsumptionService:
         )
 
     def _meter_prices(self, meters: pl.DataFrame, as_of: datetime) -> pl.DataFrame:
-        p = self.store.prices(as_of).with_columns(
-            kind=pl.col("target").str.split_exact(":", 1).struct.field("field_0"),
-            ref=pl.col("target").str.split_exact(":", 1).struct.field("field_1"),
-        )
-        by_meter = p.filter(pl.col("kind") == "meter").join(
-            meters.select("meter_id", "meter_ref"), left_on="ref", right_on="meter_ref"
-        )
-        by_contract = p.filter(pl.col("kind") == "contract").join(
-            meters.select("meter_id", "contract_ref"), left_on="ref", right_on="contract_ref"
-        )
-        # a meter's own price wins over its contract's for the same valid_from
-        both = pl.concat([by_meter.with_columns(rank=pl.lit(0)), by_contract.with_columns(rank=pl.lit(1))])
-        return both.sort("rank").unique(["meter_id", "valid_from"], keep="first").drop("rank", "kind", "ref", "target")
+        return meter_prices(self.store.prices(as_of), meters)
 
     def _summers(self, first: int, last: int, as_of: datetime, meters: pl.DataFrame) -> pl.DataFrame:
         """kWh PCI per heating meter and month of the summers (June to August) of years first..last.
@@ -324,8 +495,10 @@ class ConsumptionService:
         monthly = monthly_dju(weather)
         ref = self.store.normals(as_of)
         if ref.is_empty():
-            years = monthly["month"].dt.year()
-            ref = compute_normals(monthly, int(years.min()), int(years.max()))
+            first_year, last_year = monthly.select(
+                pl.col("month").dt.year().min().alias("first"), pl.col("month").dt.year().max().alias("last")
+            ).row(0)
+            ref = compute_normals(monthly, first_year, last_year)
 
         def local_months(frame: pl.DataFrame) -> pl.DataFrame:
             return (
@@ -343,8 +516,10 @@ class ConsumptionService:
         c = local_months(figures)
         if c.is_empty():
             return empty
-        summer = c.select(reference_summer(pl.col("month")))["month"]
-        first, last = summer.min(), summer.max()
+        first, last = c.select(
+            reference_summer(pl.col("month")).min().alias("first"),
+            reference_summer(pl.col("month")).max().alias("last"),
+        ).row(0)
         summers = local_months(self._summers(first, last + 1, as_of, meters))
         out = normalise_heating(c, monthly, ref, summers)
         return out.select(meter_id="building_id", period_start="period_start", heating_normalised_kwh="c_norm")

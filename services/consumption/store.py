@@ -11,19 +11,21 @@ from sqlalchemy import Connection, Engine, Table, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from services.consumption import models as m
-from services.consumption.vocab import CARRIERS, READING_KINDS, USAGES
+from services.consumption.domain.vocab import CARRIERS, READING_KINDS, USAGES
 from services.runtime.db import insert_frame, serialised_writes, upsert_frame
 
 READING_COLUMNS = ["meter_id", "kind", "read_at_us", "period_start_us", "value", "estimated", "recorded_at_us"]
-READING_SCHEMA = {
-    "meter_id": pl.Int64,
-    "kind": pl.String,
-    "read_at_us": pl.Int64,
-    "period_start_us": pl.Int64,
-    "value": pl.Float64,
-    "estimated": pl.Boolean,
-    "recorded_at_us": pl.Int64,
-}
+READING_SCHEMA = pl.Schema(
+    {
+        "meter_id": pl.Int64(),
+        "kind": pl.String(),
+        "read_at_us": pl.Int64(),
+        "period_start_us": pl.Int64(),
+        "value": pl.Float64(),
+        "estimated": pl.Boolean(),
+        "recorded_at_us": pl.Int64(),
+    }
+)
 METER_COLUMNS = [c.name for c in m.meters.columns if c.name not in ("id", "recorded_at")]
 TS = pl.Datetime("us", "UTC")
 FILTERABLE = {"usage": USAGES, "carrier": CARRIERS}  # meter columns readings can be selected by
@@ -61,7 +63,6 @@ PROVISIONS = Versioned(
     by="unit_id",
     span="month",
 )
-PROVISION_KEY = list(PROVISIONS.key)
 PROVISION_SCHEMA = PROVISIONS.schema
 PRICES = Versioned(
     m.prices,
@@ -140,6 +141,7 @@ class ConsumptionStore:
         if self.postgres:
             buf = io.BytesIO()
             raw = conn.connection.driver_connection
+            assert raw is not None  # a pooled connection always has its driver connection
             with raw.cursor() as cur, cur.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)") as copy:
                 for chunk in copy:
                     buf.write(chunk)
@@ -165,8 +167,8 @@ class ConsumptionStore:
     def meters(self) -> pl.DataFrame:
         with self.engine.connect() as conn:
             rows = conn.execute(select(m.meters.c.id, *[m.meters.c[c] for c in METER_COLUMNS])).fetchall()
-        schema = {"meter_id": pl.Int64, **{c: pl.String for c in METER_COLUMNS}}
-        schema.update(recoverable=pl.Boolean, register_digits=pl.Int64)
+        schema = pl.Schema({"meter_id": pl.Int64(), **{c: pl.String() for c in METER_COLUMNS}})
+        schema.update(recoverable=pl.Boolean(), register_digits=pl.Int64())
         return pl.DataFrame(rows, schema=list(schema), orient="row").cast(schema)
 
     def add_replacements(self, frame: pl.DataFrame, now: datetime) -> int:
@@ -236,7 +238,7 @@ class ConsumptionStore:
         if batch.is_empty():
             return pl.DataFrame(schema=READING_SCHEMA)
         ids = ",".join(str(int(i)) for i in batch["meter_id"].unique().to_list())
-        lo, hi = int(batch["read_at_us"].min()), int(batch["read_at_us"].max())
+        lo, hi = batch.select(pl.col("read_at_us").min().alias("lo"), pl.col("read_at_us").max().alias("hi")).row(0)
         sql = (
             f"SELECT {', '.join(READING_COLUMNS)} FROM meter_reading WHERE meter_id IN ({ids}) "
             f"AND read_at_us BETWEEN {lo} AND {hi}"

@@ -13,15 +13,15 @@ from datetime import date, datetime, timedelta
 import grpc
 import polars as pl
 from google.protobuf.timestamp_pb2 import Timestamp
-from rich.progress import Progress
+from rich.progress import Progress, TaskID
 
 from services.api.quitus.common.v1.common_pb2 import PageRequest, Period
 from services.api.quitus.consumption.v1 import consumption_pb2 as pb
 from services.api.quitus.consumption.v1 import consumption_pb2_grpc as pb_grpc
-from services.consumption.periods import PARIS
 from services.demo import meters as demo_meters
 from services.demo import prices as demo_prices
 from services.demo import weather as demo_weather
+from services.demo.weather import PARIS
 
 EXAMPLES_PER_KIND = 3
 # quoted names and numbers / instants inside a reason: what varies from one record to the next
@@ -60,7 +60,7 @@ def load_consumption_demo(
     local midnight for ``days`` days from ``first``; the figures cover ``[first, first + days - 1)``.
     Provisions are sent for the last full year of that window, the charge-control year.
     """
-    stub = pb_grpc.ConsumptionStub(channel)
+    stub = pb_grpc.ConsumptionServiceStub(channel)
     step = _Steps(progress)
     last = first + timedelta(days=days - 1)
     charge_year = last.year - 1  # the last calendar year the readings can cover whole
@@ -69,7 +69,7 @@ def load_consumption_demo(
     meters = demo_meters.demo_meters(buildings, seed)
     months = (last.year - first.year) * 12 + last.month - first.month + 1
     coefficients = demo_meters.gas_coefficients(meters, first, months, seed)
-    stub.ImportMeters(iter([pb.MeterBatch(meters=meters, gas_coefficients=coefficients)]), metadata=metadata)
+    stub.ImportMeters(iter([pb.ImportMetersRequest(meters=meters, gas_coefficients=coefficients)]), metadata=metadata)
     stations = [b.weather_station or "DEMO" for b in buildings]
     temps = demo_weather.daily_temperatures(stations, first, days, seed)
     weather = demo_weather.degree_day_batches(temps) + [demo_weather.normal_batch(stations, first.year, seed)]
@@ -83,7 +83,7 @@ def load_consumption_demo(
     readings, replacements, injected = demo_meters.demo_readings(
         meters, {b.id: b.dwellings for b in buildings}, temps, first, days, seed
     )
-    stub.ImportMeters(iter([pb.MeterBatch(replacements=replacements)]), metadata=metadata)
+    stub.ImportMeters(iter([pb.ImportMetersRequest(replacements=replacements)]), metadata=metadata)
     batches, sent = demo_meters.reading_batches(readings, seed)
     step.begin("Ingesting readings", sum(len(b.meter_ref) for b in batches))
     totals: Counter = Counter()
@@ -108,7 +108,7 @@ def load_consumption_demo(
 
     step.begin("Charge control: provisions and recoverable costs", 1)
     year = Period(start=_ts(_midnight(date(charge_year, 1, 1))), end=_ts(_midnight(date(charge_year + 1, 1, 1))))
-    charges = _charges(stub.ExportChargeControl(pb.ChargeControlRequest(period=year), metadata=metadata))
+    charges = _charges(stub.ExportChargeControl(pb.ExportChargeControlRequest(period=year), metadata=metadata))
     step.done()
 
     return {
@@ -148,7 +148,7 @@ class _Steps:
 
     def __init__(self, progress: Progress | None) -> None:
         self.progress = progress
-        self.task = None
+        self.task: TaskID | None = None
         self.total = 0
 
     def begin(self, description: str, total: int) -> None:
@@ -157,11 +157,11 @@ class _Steps:
             self.task = self.progress.add_task(description, total=total)
 
     def advance(self, n: int) -> None:
-        if self.progress is not None:
+        if self.progress is not None and self.task is not None:
             self.progress.advance(self.task, n)
 
     def done(self) -> None:
-        if self.progress is not None:
+        if self.progress is not None and self.task is not None:
             self.progress.update(self.task, completed=self.total)
 
 
@@ -178,7 +178,7 @@ def _provisions(meters: list[pb.Meter], units: Sequence) -> list[tuple[str, str,
     ]
 
 
-def _examples(stub: pb_grpc.ConsumptionStub, kind: str, metadata: tuple) -> list[dict]:
+def _examples(stub: pb_grpc.ConsumptionServiceStub, kind: str, metadata: tuple) -> list[dict]:
     page = stub.ListAnomalies(
         pb.ListAnomaliesRequest(kind=kind, page=PageRequest(page_size=EXAMPLES_PER_KIND)), metadata=metadata
     )
@@ -260,7 +260,8 @@ def _charges(batches) -> list[dict]:
     """Per charge category, from the service's charge-control export: dwellings paying provisions,
     provisions and recoverable costs (per building, summed), and the buildings whose costs exceed
     their provisions."""
-    totals, dwellings = [], {}
+    totals: list[tuple[str, str, float, float]] = []
+    dwellings: dict[str, set[str]] = {}
     for b in batches:
         totals += [(t.building_id, t.charge_category, t.provisions_eur, t.recoverable_cost_eur) for t in b.totals]
         for p in b.provisions:

@@ -18,13 +18,13 @@ records (negative index, unknown meter, wrong unit, NaN, out of order) that the 
 import random
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import polars as pl
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from services.api.quitus.consumption.v1 import consumption_pb2 as pb
-from services.consumption.degree_days import dju_meteo
-from services.consumption.periods import PARIS, TIME_ZONE
+from services.demo.weather import PARIS, TIME_ZONE, dju_meteo
 
 COLLECTIVE = {"collective_gas": "natural_gas", "district_heating": "district_heating", "heating_oil": "heating_oil"}
 # per dwelling and day: base load (hot water) and heating per degree day, in the heating meter's unit
@@ -266,7 +266,7 @@ def spoilt_readings(readings: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int
     return pl.concat(frames), sent
 
 
-def reading_batches(readings: pl.DataFrame, seed: int) -> tuple[list[pb.ReadingBatch], dict[str, int]]:
+def reading_batches(readings: pl.DataFrame, seed: int) -> tuple[list[pb.IngestReadingsRequest], dict[str, Any]]:
     """Batches of readings, then the re-sends (identical duplicates, a few conflicting ones) and a
     batch of spoilt records. -> (batches, how many of each were sent)."""
     dup = readings.filter((pl.struct("meter_ref", "read_at").hash(seed + 2) % 200) == 0)
@@ -277,7 +277,7 @@ def reading_batches(readings: pl.DataFrame, seed: int) -> tuple[list[pb.ReadingB
         for i, offset in enumerate(range(0, frame.height, BATCH)):
             part = frame.slice(offset, BATCH)
             out.append(
-                pb.ReadingBatch(
+                pb.IngestReadingsRequest(
                     batch_id=f"{name}-{i}",
                     meter_ref=part["meter_ref"].to_list(),
                     kind=["index"] * part.height,

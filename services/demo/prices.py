@@ -10,7 +10,7 @@ from datetime import date, datetime
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from services.api.quitus.consumption.v1 import consumption_pb2 as pb
-from services.consumption.periods import PARIS
+from services.demo.weather import PARIS
 
 SOURCE = "demo price (order of magnitude, not a tariff)"
 # carrier -> (basis, EUR per unit in year 1, in year 2+, fixed EUR per month)
@@ -32,7 +32,7 @@ def _ts(value: datetime) -> Timestamp:
     return t
 
 
-def price_batch(meters: list[pb.Meter], first_year: int) -> pb.PriceBatch:
+def price_batch(meters: list[pb.Meter], first_year: int) -> pb.ImportPricesRequest:
     prices = []
     for m in meters:
         if m.carrier not in PRICES:
@@ -49,12 +49,12 @@ def price_batch(meters: list[pb.Meter], first_year: int) -> pb.PriceBatch:
                     source=SOURCE,
                 )
             )
-    return pb.PriceBatch(prices=prices)
+    return pb.ImportPricesRequest(prices=prices)
 
 
 def provision_batches(
     dwellings: list[tuple[str, str, tuple[str, ...]]], first: date, months: int, size: int = 20_000
-) -> list[pb.PriceBatch]:
+) -> list[pb.ImportPricesRequest]:
     """Provisions for ``(unit id, building id, charge categories)`` of each dwelling, every month from ``first``."""
     rows = []
     for n in range(months):
@@ -71,4 +71,6 @@ def provision_batches(
                         amount_eur=PROVISIONS[category],
                     )
                 )
-    return [pb.PriceBatch(provisions=rows[i : i + size]) for i in range(0, len(rows), size)] or [pb.PriceBatch()]
+    return [pb.ImportPricesRequest(provisions=rows[i : i + size]) for i in range(0, len(rows), size)] or [
+        pb.ImportPricesRequest()
+    ]

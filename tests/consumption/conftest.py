@@ -36,9 +36,9 @@ def clock() -> Clock:
 def service(database, clock):
     """(stub, token store, admin metadata) of a running server holding the scenario's meters."""
     with running_server(partial(build, clock=clock), database) as (channel, tokens):
-        stub = pb_grpc.ConsumptionStub(channel)
+        stub = pb_grpc.ConsumptionServiceStub(channel)
         admin = bearer(tokens.issue("admin"))
-        summary = stub.ImportMeters(iter([meters_batch()]), metadata=admin)
+        summary = stub.ImportMeters(iter([meters_batch()]), metadata=admin).summary
         assert summary.upserted["meters"] == 2
         price = pb.Price(
             meter_ref="G1",
@@ -48,5 +48,5 @@ def service(database, clock):
             fixed_eur_per_month=10.0,
             source="contract 2024",
         )
-        stub.ImportPrices(iter([pb.PriceBatch(prices=[price])]), metadata=admin)
+        stub.ImportPrices(iter([pb.ImportPricesRequest(prices=[price])]), metadata=admin)
         yield stub, tokens, admin

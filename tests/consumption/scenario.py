@@ -11,7 +11,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from services.api.quitus.common.v1.common_pb2 import Period
 from services.api.quitus.consumption.v1 import consumption_pb2 as pb
-from services.consumption.periods import PARIS
+from services.consumption.domain.periods import PARIS
 
 MARCH = datetime(2024, 2, 29, 23, tzinfo=UTC)  # 1 March 2024 00:00 in Paris
 DAY = timedelta(days=1)
@@ -40,8 +40,8 @@ def march() -> Period:
     return period(MARCH, datetime(2024, 3, 31, 22, tzinfo=UTC))
 
 
-def meters_batch() -> pb.MeterBatch:
-    return pb.MeterBatch(
+def meters_batch() -> pb.ImportMetersRequest:
+    return pb.ImportMetersRequest(
         meters=[
             pb.Meter(
                 meter_ref="G1",
@@ -77,9 +77,9 @@ def meters_batch() -> pb.MeterBatch:
     )
 
 
-def readings(rows, batch_id="b1") -> pb.ReadingBatch:
+def readings(rows, batch_id="b1") -> pb.IngestReadingsRequest:
     """Index readings from ``(meter_ref, read_at, value[, unit])`` rows (unit m3 by default)."""
-    return pb.ReadingBatch(
+    return pb.IngestReadingsRequest(
         batch_id=batch_id,
         meter_ref=[r[0] for r in rows],
         kind=["index"] * len(rows),

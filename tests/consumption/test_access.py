@@ -19,7 +19,7 @@ GAS = [("G1", MARCH, 100.0)]
 
 
 def test_every_method_has_an_access_rule_and_none_is_open_to_contractors():
-    methods = {m.name for m in pb.DESCRIPTOR.services_by_name["Consumption"].methods}
+    methods = {m.name for m in pb.DESCRIPTOR.services_by_name["ConsumptionService"].methods}
     assert {k.rsplit("/", 1)[1] for k in METHOD_ACCESS} == methods
     assert all(Role.CONTRACTOR not in roles for roles in METHOD_ACCESS.values())
     for name in WRITES:
@@ -29,13 +29,13 @@ def test_every_method_has_an_access_rule_and_none_is_open_to_contractors():
 def test_no_token_or_a_bad_token_is_unauthenticated(service):
     stub, _, _ = service
     with pytest.raises(grpc.RpcError) as anonymous:
-        stub.GetConsumption(pb.ConsumptionRequest(period=march()))
+        stub.GetConsumption(pb.GetConsumptionRequest(period=march()))
     assert anonymous.value.code() == grpc.StatusCode.UNAUTHENTICATED
     with pytest.raises(grpc.RpcError) as anonymous_write:
         send(stub, (), readings(GAS))
     assert anonymous_write.value.code() == grpc.StatusCode.UNAUTHENTICATED
     with pytest.raises(grpc.RpcError) as forged:
-        stub.GetConsumption(pb.ConsumptionRequest(period=march()), metadata=bearer("not-a-token"))
+        stub.GetConsumption(pb.GetConsumptionRequest(period=march()), metadata=bearer("not-a-token"))
     assert forged.value.code() == grpc.StatusCode.UNAUTHENTICATED
 
 
@@ -47,7 +47,7 @@ def test_only_loaders_write_and_a_refused_batch_stores_nothing(service, role):
         send(stub, caller, readings(GAS))
     assert denied.value.code() == grpc.StatusCode.PERMISSION_DENIED
     with pytest.raises(grpc.RpcError) as denied_meters:
-        stub.ImportMeters(iter([pb.MeterBatch()]), metadata=caller)
+        stub.ImportMeters(iter([pb.ImportMetersRequest()]), metadata=caller)
     assert denied_meters.value.code() == grpc.StatusCode.PERMISSION_DENIED
     # nothing reached the store: the same reading sent by an admin is new, not a duplicate
     (ack,) = send(stub, admin, readings(GAS))
@@ -58,7 +58,7 @@ def test_contractors_cannot_read_consumption_and_staff_can(service):
     stub, tokens, _ = service
     contractor = bearer(tokens.issue("contractor:C1"))
     for call in (
-        lambda md: stub.GetConsumption(pb.ConsumptionRequest(period=march()), metadata=md),
+        lambda md: stub.GetConsumption(pb.GetConsumptionRequest(period=march()), metadata=md),
         lambda md: list(stub.ExportMonthly(pb.ExportMonthlyRequest(period=march()), metadata=md)),
         lambda md: stub.ListAnomalies(pb.ListAnomaliesRequest(), metadata=md),
     ):
@@ -66,7 +66,7 @@ def test_contractors_cannot_read_consumption_and_staff_can(service):
             call(contractor)
         assert denied.value.code() == grpc.StatusCode.PERMISSION_DENIED
     for role in ("auditor", "csr_officer", "service"):
-        reply = stub.GetConsumption(pb.ConsumptionRequest(period=march()), metadata=bearer(tokens.issue(role)))
+        reply = stub.GetConsumption(pb.GetConsumptionRequest(period=march()), metadata=bearer(tokens.issue(role)))
         assert list(reply.figures) == []
 
 

@@ -5,9 +5,9 @@ from datetime import UTC, datetime, timedelta
 import polars as pl
 import pytest
 
-from services.consumption.anomalies import daily_anomalies, night_flow
-from services.consumption.periods import PARIS
-from services.consumption.registers import reading_intervals
+from services.consumption.domain.anomalies import daily_anomalies, night_flow
+from services.consumption.domain.periods import PARIS
+from services.consumption.domain.registers import reading_intervals
 
 START = datetime(2024, 3, 1, tzinfo=UTC)
 

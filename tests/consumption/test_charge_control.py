@@ -21,17 +21,20 @@ February + March, every building:
 - B2 common_electricity: provisions 10 + 10 = 20, costs 100 + 60 = 160, balance -140.
 """
 
+import hashlib
 import math
 from datetime import UTC, datetime, timedelta
 
 import grpc
+import polars as pl
 import pytest
 from alembic import command
 from sqlalchemy import func, select, text
 
 from services.api.quitus.consumption.v1 import consumption_pb2 as pb
 from services.consumption import models
-from services.consumption.servicer import _provisions
+from services.consumption.convert import provisions_in
+from services.consumption.domain.imports import check_provisions
 from services.consumption.store import ConsumptionStore
 from services.runtime.db import make_engine
 from services.runtime.migrate import alembic_config, upgrade
@@ -71,14 +74,16 @@ def charges(service):
     """The scenario loaded: (stub, admin metadata)."""
     stub, _, admin = service
     stub.ImportMeters(
-        iter([pb.MeterBatch(meters=[electricity("E2", COMMON, True), electricity("P2", "other", False)])]),
+        iter([pb.ImportMetersRequest(meters=[electricity("E2", COMMON, True), electricity("P2", "other", False)])]),
         metadata=admin,
     )
     prices = [
         pb.Price(meter_ref=ref, valid_from=ts(datetime(2024, 1, 1, tzinfo=UTC)), basis="kWh", eur_per_unit=0.20)
         for ref in ("E2", "P2")
     ]
-    summary = stub.ImportPrices(iter([pb.PriceBatch(prices=prices, provisions=PROVISIONS)]), metadata=admin)
+    summary = stub.ImportPrices(
+        iter([pb.ImportPricesRequest(prices=prices, provisions=PROVISIONS)]), metadata=admin
+    ).summary
     assert (summary.upserted["prices"], summary.upserted["provisions"], len(summary.rejected)) == (2, 11, 0)
     values = {"G1": (1000, 1100, 1300), "W1": (50, 60, 75), "E2": (0, 500, 800), "P2": (0, 1000, 2000)}
     months = (FEBRUARY, MARCH, APRIL)
@@ -89,7 +94,7 @@ def charges(service):
 
 def export(stub, metadata, start=FEBRUARY, end=APRIL, **kw):
     """(totals, costs, provisions) as plain tuples, and the batches."""
-    request = pb.ChargeControlRequest(period=period(start, end), **kw)
+    request = pb.ExportChargeControlRequest(period=period(start, end), **kw)
     batches = list(stub.ExportChargeControl(request, metadata=metadata))
     totals = [
         (
@@ -218,7 +223,7 @@ def test_provisions_as_of_a_cut_off_and_a_revision(charges, clock):
         provision("U12", "B1", "2024-03", WATER, 30.0),
         provision("U21", "B2", "2024-03", COMMON, 10.0),
     ]
-    stub.ImportPrices(iter([pb.PriceBatch(provisions=revised)]), metadata=admin)
+    stub.ImportPrices(iter([pb.ImportPricesRequest(provisions=revised)]), metadata=admin)
     then, _, old, batches = export(stub, admin, start=MARCH, as_of=ts(cut))
     assert all(b.as_of.ToDatetime(tzinfo=UTC) == cut for b in batches)
     assert ("B1", "U11", "2024-03", HEATING, 45.0) in old and len(old) == 4
@@ -262,9 +267,9 @@ def test_estimated_share_of_a_cost_is_weighted_by_cost(service):
         charge_category=HEATING,
         reading_kind="index",
     )
-    stub.ImportMeters(iter([pb.MeterBatch(meters=[h1])]), metadata=admin)
+    stub.ImportMeters(iter([pb.ImportMetersRequest(meters=[h1])]), metadata=admin)
     price = pb.Price(meter_ref="H1", valid_from=ts(datetime(2024, 1, 1, tzinfo=UTC)), basis="kWh", eur_per_unit=0.10)
-    stub.ImportPrices(iter([pb.PriceBatch(prices=[price])]), metadata=admin)
+    stub.ImportPrices(iter([pb.ImportPricesRequest(prices=[price])]), metadata=admin)
     batch = readings([("G1", FEBRUARY, 1000.0), ("G1", MARCH, 1100.0)])
     batch.MergeFrom(readings([("H1", FEBRUARY, 0.0, "kWh"), ("H1", MARCH, 790.0, "kWh")]))
     batch.estimated.extend([False, True, False, False])
@@ -288,12 +293,18 @@ def test_the_estimated_share_of_a_cost_with_every_meter_unpriced_is_not_given(ch
 def test_a_provision_needs_its_building(service):
     stub, _, admin = service
     summary = stub.ImportPrices(
-        iter([pb.PriceBatch(provisions=[provision("U11", "", "2024-03", HEATING, 45.0)])]), metadata=admin
-    )
+        iter([pb.ImportPricesRequest(provisions=[provision("U11", "", "2024-03", HEATING, 45.0)])]), metadata=admin
+    ).summary
     assert summary.upserted["provisions"] == 0
     assert [(r.index, r.field, r.reason) for r in summary.rejected] == [
         (0, "provisions.building_id", "building_id is missing")
     ]
+
+
+def _provisions(records: list[pb.Provision]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The provisions as ImportPrices checks them: (good rows, issues)."""
+    frame = provisions_in(records)
+    return check_provisions(frame.select(pl.int_range(pl.len(), dtype=pl.Int64).alias("index"), pl.all()))
 
 
 def test_an_identical_resend_adds_no_version_and_a_change_does(database):
@@ -348,8 +359,8 @@ def test_a_conflicting_duplicate_provision_in_a_batch_is_refused_naming_the_earl
     stub, _, admin = service
     u11 = provision("U11", "B1", "2024-03", WATER, 40.0)
     batches = [
-        pb.PriceBatch(provisions=[provision("U9", "B1", "2024-03", WATER, 5.0)]),
-        pb.PriceBatch(
+        pb.ImportPricesRequest(provisions=[provision("U9", "B1", "2024-03", WATER, 5.0)]),
+        pb.ImportPricesRequest(
             provisions=[
                 u11,
                 u11,
@@ -359,7 +370,7 @@ def test_a_conflicting_duplicate_provision_in_a_batch_is_refused_naming_the_earl
             ]
         ),
     ]
-    summary = stub.ImportPrices(iter(batches), metadata=admin)
+    summary = stub.ImportPrices(iter(batches), metadata=admin).summary
     assert summary.upserted["provisions"] == 3
     assert [(r.index, r.rule, r.field, r.reason) for r in summary.rejected] == [
         (
@@ -383,3 +394,17 @@ def test_a_conflicting_duplicate_provision_in_a_batch_is_refused_naming_the_earl
         ("B1", "U12", "2024-03", WATER, 30.0),
         ("B1", "U9", "2024-03", WATER, 5.0),
     ]
+
+
+def test_the_last_batch_carries_the_sha256_of_every_record_sent_in_order(charges):
+    stub, admin = charges
+    *_, batches = export(stub, admin, batch_size=2)
+    assert len(batches) > 2
+    assert [b.content_sha256 != "" for b in batches] == [False] * (len(batches) - 1) + [True]
+    # the documented rule alone: totals, then costs, then provisions, as received; each record's
+    # deterministic serialisation preceded by its length (4 bytes, big-endian), SHA-256, lowercase hex
+    h = hashlib.sha256()
+    for record in [r for name in ("totals", "costs", "provisions") for b in batches for r in getattr(b, name)]:
+        data = record.SerializeToString(deterministic=True)
+        h.update(len(data).to_bytes(4, "big") + data)
+    assert batches[-1].content_sha256 == h.hexdigest()

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import polars as pl
 import pytest
 
-from services.consumption.conversions import to_kwh
+from services.consumption.domain.conversions import to_kwh
 
 
 def d(*a: int) -> datetime:

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import polars as pl
 import pytest
 
-from services.consumption.costs import monthly_costs
+from services.consumption.domain.costs import monthly_costs
 
 
 def d(*a: int) -> datetime:

@@ -5,7 +5,7 @@ from datetime import date
 import polars as pl
 import pytest
 
-from services.consumption.degree_days import daily_dju, monthly_dju, normalise_heating, normals
+from services.consumption.domain.degree_days import daily_dju, monthly_dju, normalise_heating, normals
 
 TEMPS = pl.DataFrame(
     {

@@ -5,13 +5,17 @@ per kWh PCS + 10 EUR/month) read daily at local midnight 1-4 March 2024: 99 990,
 3 (rollover: 8), 13 => 23 m3 in March = 255.3 kWh PCS = 230 kWh PCI, cost 25.53 + 10 x coverage.
 """
 
+import hashlib
 import math
+import struct
 from datetime import UTC, datetime, timedelta
 
 import grpc
 import pytest
+from google.rpc import error_details_pb2
+from grpc_status import rpc_status
 
-from services.api.quitus.common.v1.common_pb2 import Period
+from services.api.quitus.common.v1.common_pb2 import PageRequest, Period
 from services.api.quitus.consumption.v1 import consumption_pb2 as pb
 from tests.consumption.scenario import DAY, MARCH, march, readings, send, ts
 
@@ -74,7 +78,9 @@ def test_consumption_and_monthly_export_as_of(service, clock):
     cut = clock()
     clock.advance(timedelta(minutes=5))
     send(stub, admin, readings(GAS[3:], "late"))  # five minutes ago
-    reply = stub.GetConsumption(pb.ConsumptionRequest(period=march(), granularity=pb.MONTH), metadata=admin)
+    reply = stub.GetConsumption(
+        pb.GetConsumptionRequest(period=march(), granularity=pb.GRANULARITY_MONTH), metadata=admin
+    )
     (gas,) = [f for f in reply.figures if f.meter_ref == "G1"]
     assert gas.quantity == pytest.approx(23.0)
     assert gas.kwh_pci == pytest.approx(23 * 11.1 / 1.11)
@@ -102,7 +108,7 @@ def test_a_cut_off_must_be_settled(service, clock):
     unsettled, settled = ts(clock() - timedelta(seconds=10)), ts(clock() - timedelta(minutes=2))
     for call in (
         lambda as_of: list(stub.ExportMonthly(pb.ExportMonthlyRequest(period=march(), as_of=as_of), metadata=admin)),
-        lambda as_of: stub.GetConsumption(pb.ConsumptionRequest(period=march(), as_of=as_of), metadata=admin),
+        lambda as_of: stub.GetConsumption(pb.GetConsumptionRequest(period=march(), as_of=as_of), metadata=admin),
     ):
         with pytest.raises(grpc.RpcError) as err:
             call(unsettled)
@@ -120,10 +126,10 @@ def test_a_cut_off_must_be_settled(service, clock):
 def test_bad_request_names_the_field(service):
     stub, _, admin = service
     with pytest.raises(grpc.RpcError) as err:
-        stub.GetConsumption(pb.ConsumptionRequest(), metadata=admin)
+        stub.GetConsumption(pb.GetConsumptionRequest(), metadata=admin)
     assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert "period" in err.value.details()
-    broken = pb.ReadingBatch(batch_id="x", meter_ref=["G1"], kind=[], read_at_us=[1], value=[1.0], unit=["m3"])
+    broken = pb.IngestReadingsRequest(batch_id="x", meter_ref=["G1"], kind=[], read_at_us=[1], value=[1.0], unit=["m3"])
     with pytest.raises(grpc.RpcError) as err:
         send(stub, admin, broken)
     assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
@@ -163,7 +169,7 @@ def test_provisions_are_checked_record_by_record(service):
         provision("", "2024-04", "cold_water", 10.0),
         provision("UG2", "2024-04", "cold_water", math.nan),
     ]
-    summary = stub.ImportPrices(iter([pb.PriceBatch(provisions=provisions)]), metadata=admin)
+    summary = stub.ImportPrices(iter([pb.ImportPricesRequest(provisions=provisions)]), metadata=admin).summary
     assert summary.upserted["provisions"] == 1
     assert [(r.index, r.field, r.reason) for r in summary.rejected] == [
         (1, "provisions.month", "'2024-13' is not a YYYY-MM month"),
@@ -187,16 +193,16 @@ def test_refused_prices_and_provisions_are_indexed_in_the_whole_stream(service):
         return pb.Provision(unit_id=unit_id, building_id="B1", month=month, charge_category=category, amount_eur=10.0)
 
     batches = [
-        pb.PriceBatch(
+        pb.ImportPricesRequest(
             prices=[price(meter_ref="W1", valid_from=jan), price(meter_ref="W1", contract_ref="K1", valid_from=jan)],
             provisions=[provision(), provision(month="2024-13")],
         ),
-        pb.PriceBatch(
+        pb.ImportPricesRequest(
             prices=[price(meter_ref="W1"), price(contract_ref="K1", valid_from=jan)],
             provisions=[provision(category="parking"), provision(unit_id="UG2"), provision(unit_id="")],
         ),
     ]
-    summary = stub.ImportPrices(iter(batches), metadata=admin)
+    summary = stub.ImportPrices(iter(batches), metadata=admin).summary
     assert (summary.upserted["prices"], summary.upserted["provisions"]) == (2, 2)
     assert [(r.rule, r.index, r.field) for r in summary.rejected] == [
         ("invalid_price", 1, "meter_ref"),
@@ -215,10 +221,12 @@ def test_refused_temperatures_are_indexed_in_the_whole_stream(service):
         return pb.DailyTemperature(station="S1", day=f"2024-01-{d:02d}", tn=tn, tx=tx)
 
     batches = [
-        pb.DegreeDayBatch(source="test values", temperatures=[day(1, 2.0, 8.0), day(2, 9.0, 3.0)]),
-        pb.DegreeDayBatch(source="test values", temperatures=[day(3, 1.0, 5.0), day(4, 0.0, 6.0), day(5, 7.0, 1.0)]),
+        pb.ImportDegreeDaysRequest(source="test values", temperatures=[day(1, 2.0, 8.0), day(2, 9.0, 3.0)]),
+        pb.ImportDegreeDaysRequest(
+            source="test values", temperatures=[day(3, 1.0, 5.0), day(4, 0.0, 6.0), day(5, 7.0, 1.0)]
+        ),
     ]
-    summary = stub.ImportDegreeDays(iter(batches), metadata=admin)
+    summary = stub.ImportDegreeDays(iter(batches), metadata=admin).summary
     assert summary.upserted["temperature_days"] == 3
     assert [(r.index, r.field) for r in summary.rejected] == [(1, "temperatures.tn"), (4, "temperatures.tn")]
 
@@ -254,7 +262,85 @@ def test_a_meter_replaced_at_night_is_no_night_flow(service):
         old_last_index=0.50,
         new_first_index=500.0,
     )
-    stub.ImportMeters(iter([pb.MeterBatch(replacements=[replacement])]), metadata=admin)
+    stub.ImportMeters(iter([pb.ImportMetersRequest(replacements=[replacement])]), metadata=admin)
     window = Period(start=ts(MARCH), end=ts(MARCH + timedelta(hours=54)))
     found = stub.DetectAnomalies(pb.DetectAnomaliesRequest(period=window), metadata=admin)
     assert dict(found.found) == {}
+
+
+def _violations(err: grpc.RpcError) -> list[str]:
+    """The fields named by the google.rpc.BadRequest details of a failed call."""
+    status = rpc_status.from_call(err)
+    assert status is not None
+    out = []
+    for detail in status.details:
+        bad = error_details_pb2.BadRequest()
+        if detail.Unpack(bad):
+            out += [v.field for v in bad.field_violations]
+    return out
+
+
+@pytest.mark.parametrize("rpc", ["ListAnomalies", "ListRejections"])
+@pytest.mark.parametrize(
+    ("page", "field"),
+    [
+        (PageRequest(page_size=-5), "page.page_size"),
+        (PageRequest(page_token="garbage"), "page.page_token"),
+        (PageRequest(page_token="100"), "page.page_token"),  # the old offset tokens are not ours any more
+    ],
+)
+def test_a_bad_page_size_or_token_is_an_invalid_argument_naming_its_field(service, rpc, page, field):
+    stub, _, admin = service
+    request = {"ListAnomalies": pb.ListAnomaliesRequest, "ListRejections": pb.ListRejectionsRequest}[rpc](page=page)
+    with pytest.raises(grpc.RpcError) as err:
+        getattr(stub, rpc)(request, metadata=admin)
+    assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert _violations(err.value) == [field]
+
+
+def test_rejections_page_by_page_give_the_whole_list_once(service):
+    stub, _, admin = service
+    send(stub, admin, readings([("XX", MARCH + i * DAY, 1.0) for i in range(5)]))  # 5 unknown meters
+    whole = stub.ListRejections(pb.ListRejectionsRequest(), metadata=admin)
+    assert len(whole.rejections) == 5 and whole.next_page_token == ""
+    seen, token = [], ""
+    while True:
+        page = stub.ListRejections(
+            pb.ListRejectionsRequest(page=PageRequest(page_size=2, page_token=token)), metadata=admin
+        )
+        assert len(page.rejections) <= 2
+        seen += [r.id for r in page.rejections]
+        token = page.next_page_token
+        if not token:
+            break
+    assert seen == [r.id for r in whole.rejections]
+
+
+def _records_sha256(records) -> str:
+    """The documented rule alone: SHA-256 over each record's deterministic serialisation, each
+    preceded by its length as a 4-byte big-endian unsigned integer, in the order received."""
+    h = hashlib.sha256()
+    for record in records:
+        data = record.SerializeToString(deterministic=True)
+        h.update(struct.pack(">I", len(data)))
+        h.update(data)
+    return h.hexdigest()
+
+
+def test_monthly_export_ends_with_the_sha256_of_the_figures_sent(service):
+    stub, _, admin = service
+    send(stub, admin, readings(GAS + [("W1", MARCH + i * DAY, 10.0 + i) for i in range(4)]))
+    request = pb.ExportMonthlyRequest(period=march(), batch_size=1)
+    batches = list(stub.ExportMonthly(request, metadata=admin))
+    assert len(batches) >= 2  # one figure per batch: the hash spans batches
+    assert [b.content_sha256 != "" for b in batches] == [False] * (len(batches) - 1) + [True]
+    figures = [f for b in batches for f in b.figures]
+    assert batches[-1].content_sha256 == _records_sha256(figures)
+    assert list(stub.ExportMonthly(request, metadata=admin))[-1].content_sha256 == batches[-1].content_sha256
+
+
+def test_an_empty_monthly_export_is_one_batch_with_the_sha256_of_nothing(service):
+    stub, _, admin = service
+    (batch,) = stub.ExportMonthly(pb.ExportMonthlyRequest(period=march()), metadata=admin)
+    assert list(batch.figures) == []
+    assert batch.content_sha256 == hashlib.sha256(b"").hexdigest()

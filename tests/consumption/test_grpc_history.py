@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from services.api.quitus.consumption.v1 import consumption_pb2 as pb
-from services.consumption.periods import PARIS
+from services.consumption.domain.periods import PARIS
 from tests.consumption.scenario import g1_figures, paris_midnight, period, readings, send, ts, us
 
 
@@ -28,12 +28,12 @@ def test_replacement_applies_from_when_it_is_known(service, clock):
     replacement = pb.Replacement(
         meter_ref="G1", replaced_at=ts(days[2] + timedelta(hours=12)), old_last_index=5025.0, new_first_index=10.0
     )
-    summary = stub.ImportMeters(iter([pb.MeterBatch(replacements=[replacement])]), metadata=admin)
+    summary = stub.ImportMeters(iter([pb.ImportMetersRequest(replacements=[replacement])]), metadata=admin).summary
     assert summary.upserted["replacements"] == 1
     march = period(paris_midnight(2024, 3), paris_midnight(2024, 4))
 
     def g1(**kw):
-        reply = stub.GetConsumption(pb.ConsumptionRequest(period=march, **kw), metadata=admin)
+        reply = stub.GetConsumption(pb.GetConsumptionRequest(period=march, **kw), metadata=admin)
         (figure,) = [f for f in reply.figures if f.meter_ref == "G1"]
         return figure
 
@@ -41,7 +41,7 @@ def test_replacement_applies_from_when_it_is_known(service, clock):
     assert (now.quantity, now.estimated_share, now.kwh_pci) == pytest.approx((50.0, 0.0, 500.0))
     then = g1(as_of=ts(cut))
     assert (then.quantity, then.estimated_share) == pytest.approx((55.0, 15 / 55))
-    daily = stub.GetConsumption(pb.ConsumptionRequest(period=march, granularity=pb.DAY), metadata=admin)
+    daily = stub.GetConsumption(pb.GetConsumptionRequest(period=march, granularity=pb.GRANULARITY_DAY), metadata=admin)
     assert [f.quantity for f in daily.figures if f.meter_ref == "G1"] == pytest.approx([10.0, 10.0, 10.0, 20.0])
     # the drop was reported as an anomaly only while no replacement explained it
     found = stub.DetectAnomalies(pb.DetectAnomaliesRequest(period=march), metadata=admin)
@@ -67,7 +67,7 @@ def heating_history(stub, admin) -> None:
         for n in range(92)
     ]
     normal = pb.DjuNormal(station="S1", month_of_year=1, dju_ref=400.0, ref_period="1991-2020")
-    batch = pb.DegreeDayBatch(source="test values", dju=january + summer, normals=[normal])
+    batch = pb.ImportDegreeDaysRequest(source="test values", dju=january + summer, normals=[normal])
     stub.ImportDegreeDays(iter([batch]), metadata=admin)
 
 
@@ -128,7 +128,9 @@ def test_a_months_normalised_heating_does_not_depend_on_the_export_window(servic
         pb.DjuNormal(station="S1", month_of_year=1, dju_ref=400.0, ref_period="1991-2020"),
         pb.DjuNormal(station="S1", month_of_year=10, dju_ref=372.0, ref_period="1991-2020"),
     ]
-    stub.ImportDegreeDays(iter([pb.DegreeDayBatch(source="test values", dju=dju, normals=normals)]), metadata=admin)
+    stub.ImportDegreeDays(
+        iter([pb.ImportDegreeDaysRequest(source="test values", dju=dju, normals=normals)]), metadata=admin
+    )
 
     def normalised(first: tuple[int, int], end: tuple[int, int]) -> dict[str, float]:
         window = period(paris_midnight(*first), paris_midnight(*end))
@@ -157,10 +159,10 @@ def test_a_bill_straddling_two_months_is_prorated_and_its_resend_judged_with_its
         charge_category="cold_water",
         reading_kind="consumption",
     )
-    stub.ImportMeters(iter([pb.MeterBatch(meters=[bill_meter])]), metadata=admin)
+    stub.ImportMeters(iter([pb.ImportMetersRequest(meters=[bill_meter])]), metadata=admin)
 
-    def bill(value: float, period_start: datetime, batch_id: str) -> pb.ReadingBatch:
-        return pb.ReadingBatch(
+    def bill(value: float, period_start: datetime, batch_id: str) -> pb.IngestReadingsRequest:
+        return pb.IngestReadingsRequest(
             batch_id=batch_id,
             meter_ref=["W2"],
             kind=["consumption"],
@@ -174,7 +176,7 @@ def test_a_bill_straddling_two_months_is_prorated_and_its_resend_judged_with_its
     assert ack.accepted == 1
     window = period(paris_midnight(2024, 1), paris_midnight(2024, 3))
     reply = stub.GetConsumption(
-        pb.ConsumptionRequest(period=window, perimeter=pb.Perimeter(meter_refs=["W2"])), metadata=admin
+        pb.GetConsumptionRequest(period=window, perimeter=pb.Perimeter(meter_refs=["W2"])), metadata=admin
     )
     assert [f.quantity for f in reply.figures] == pytest.approx([160.0, 140.0])
     assert [f.estimated_share for f in reply.figures] == [0.0, 0.0]

@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 import polars as pl
 import pytest
 
-from services.consumption.intervals import period_intervals
-from services.consumption.periods import period_bounds, prorate
+from services.consumption.domain.intervals import period_intervals
+from services.consumption.domain.periods import period_bounds, prorate
 
 
 def d(*a: int) -> datetime:

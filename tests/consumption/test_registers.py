@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 import polars as pl
 import pytest
 
-from services.consumption.periods import period_bounds
-from services.consumption.registers import index_consumption
+from services.consumption.domain.periods import period_bounds
+from services.consumption.domain.registers import index_consumption
 
 
 def d(*a: int) -> datetime:

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import polars as pl
 
-from services.consumption.validation import validate_readings
+from services.consumption.domain.validation import validate_readings
 
 NOW = datetime(2024, 6, 1, tzinfo=UTC)
 METERS = pl.DataFrame(

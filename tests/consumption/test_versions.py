@@ -39,12 +39,12 @@ def g1_february(stub, admin, as_of: datetime | None = None):
     kw = {"as_of": ts(as_of)} if as_of else {}
     window = period(FEBRUARY, MARCH)
     (figure,) = g1_figures(stub.ExportMonthly(pb.ExportMonthlyRequest(period=window, **kw), metadata=admin))
-    batches = stub.ExportChargeControl(pb.ChargeControlRequest(period=window, **kw), metadata=admin)
+    batches = stub.ExportChargeControl(pb.ExportChargeControlRequest(period=window, **kw), metadata=admin)
     (cost,) = [c for b in batches for c in b.costs if c.charge_category == "heating_energy"]
     return figure, cost
 
 
-def price(eur_per_unit: float) -> pb.PriceBatch:
+def price(eur_per_unit: float) -> pb.ImportPricesRequest:
     p = pb.Price(
         meter_ref="G1",
         valid_from=ts(JANUARY_2024),
@@ -53,7 +53,7 @@ def price(eur_per_unit: float) -> pb.PriceBatch:
         fixed_eur_per_month=10.0,
         source="contract 2024",
     )
-    return pb.PriceBatch(prices=[p])
+    return pb.ImportPricesRequest(prices=[p])
 
 
 def test_a_price_resent_or_corrected_after_a_cut_off_leaves_that_cut_offs_export_unchanged(service, clock):
@@ -64,7 +64,7 @@ def test_a_price_resent_or_corrected_after_a_cut_off_leaves_that_cut_offs_export
     send(stub, admin, readings([("G1", FEBRUARY, 1000.0), ("G1", MARCH, 1100.0)]))
     cut1 = clock()
     clock.advance(timedelta(minutes=2))
-    assert stub.ImportPrices(iter([price(0.10)]), metadata=admin).upserted["prices"] == 1  # taken, nothing new
+    assert stub.ImportPrices(iter([price(0.10)]), metadata=admin).summary.upserted["prices"] == 1  # taken, nothing new
     clock.advance(timedelta(minutes=2))
     stub.ImportPrices(iter([price(0.12)]), metadata=admin)
     clock.advance(timedelta(minutes=1))
@@ -85,10 +85,10 @@ def test_a_gas_coefficient_corrected_after_a_cut_off_leaves_that_cut_offs_export
     send(stub, admin, readings([("G1", FEBRUARY, 1000.0), ("G1", MARCH, 1100.0)]))
     cut1 = clock()
 
-    def coefficient(value: float) -> pb.MeterBatch:
+    def coefficient(value: float) -> pb.ImportMetersRequest:
         since = ts(datetime(2023, 1, 1, tzinfo=UTC))
         c = pb.GasCoefficient(meter_ref="G1", valid_from=since, kwh_pcs_per_m3=value, source="supplier bill")
-        return pb.MeterBatch(gas_coefficients=[c])
+        return pb.ImportMetersRequest(gas_coefficients=[c])
 
     clock.advance(timedelta(minutes=2))
     stub.ImportMeters(iter([coefficient(11.1)]), metadata=admin)  # the same again
@@ -111,11 +111,11 @@ def test_a_replacement_corrected_after_a_cut_off_leaves_that_cut_offs_figures_un
     days = [paris_midnight(2024, 3, d) for d in range(1, 6)]
     send(stub, admin, readings(list(zip(["G1"] * 5, days, [5000.0, 5010.0, 5020.0, 15.0, 35.0], strict=True))))
 
-    def replacement(old_last: float) -> pb.MeterBatch:
+    def replacement(old_last: float) -> pb.ImportMetersRequest:
         r = pb.Replacement(
             meter_ref="G1", replaced_at=ts(days[2] + timedelta(hours=12)), old_last_index=old_last, new_first_index=10.0
         )
-        return pb.MeterBatch(replacements=[r])
+        return pb.ImportMetersRequest(replacements=[r])
 
     stub.ImportMeters(iter([replacement(5025.0)]), metadata=admin)
     clock.advance(timedelta(minutes=1))
@@ -130,7 +130,7 @@ def test_a_replacement_corrected_after_a_cut_off_leaves_that_cut_offs_figures_un
     march = period(paris_midnight(2024, 3), paris_midnight(2024, 4))
 
     def g1(as_of: datetime):
-        reply = stub.GetConsumption(pb.ConsumptionRequest(period=march, as_of=ts(as_of)), metadata=admin)
+        reply = stub.GetConsumption(pb.GetConsumptionRequest(period=march, as_of=ts(as_of)), metadata=admin)
         (figure,) = [f for f in reply.figures if f.meter_ref == "G1"]
         return figure.quantity, figure.estimated_share
 
@@ -149,8 +149,10 @@ def test_degree_days_and_normals_corrected_after_a_cut_off_leave_that_cut_offs_e
     cut1 = clock()
     january = [f"2024-01-{d:02d}" for d in range(1, 32)]
 
-    def days(dju: float) -> pb.DegreeDayBatch:
-        return pb.DegreeDayBatch(source="test values", dju=[pb.DailyDju(station="S1", day=d, dju=dju) for d in january])
+    def days(dju: float) -> pb.ImportDegreeDaysRequest:
+        return pb.ImportDegreeDaysRequest(
+            source="test values", dju=[pb.DailyDju(station="S1", day=d, dju=dju) for d in january]
+        )
 
     clock.advance(timedelta(minutes=2))
     stub.ImportDegreeDays(iter([days(10.0)]), metadata=admin)
@@ -160,7 +162,7 @@ def test_degree_days_and_normals_corrected_after_a_cut_off_leave_that_cut_offs_e
     cut2 = clock()
     clock.advance(timedelta(minutes=1))
     normal = pb.DjuNormal(station="S1", month_of_year=1, dju_ref=372.0, ref_period="1991-2020")
-    stub.ImportDegreeDays(iter([pb.DegreeDayBatch(source="test values", normals=[normal])]), metadata=admin)
+    stub.ImportDegreeDays(iter([pb.ImportDegreeDaysRequest(source="test values", normals=[normal])]), metadata=admin)
     clock.advance(timedelta(minutes=2))
     window = period(paris_midnight(2024, 1), paris_midnight(2024, 2))
 

@@ -12,6 +12,7 @@ Revises: 0002
 Create Date: 2026-11-29 09:06:43.524434
 """
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -30,7 +31,7 @@ def _ts(name: str, nullable: bool = False) -> sa.Column:
 
 
 # table -> (key before this revision, its columns as 0001 made them, whether recorded_at is new here)
-TABLES = {
+TABLES: dict[str, tuple[list[str], Callable[[], list[sa.Column]], bool]] = {
     "consumption_price": (
         ["target", "valid_from"],
         lambda: [

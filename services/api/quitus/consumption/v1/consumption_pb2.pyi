@@ -14,13 +14,13 @@ DESCRIPTOR: _descriptor.FileDescriptor
 class Granularity(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     GRANULARITY_UNSPECIFIED: _ClassVar[Granularity]
-    DAY: _ClassVar[Granularity]
-    MONTH: _ClassVar[Granularity]
-    YEAR: _ClassVar[Granularity]
+    GRANULARITY_DAY: _ClassVar[Granularity]
+    GRANULARITY_MONTH: _ClassVar[Granularity]
+    GRANULARITY_YEAR: _ClassVar[Granularity]
 GRANULARITY_UNSPECIFIED: Granularity
-DAY: Granularity
-MONTH: Granularity
-YEAR: Granularity
+GRANULARITY_DAY: Granularity
+GRANULARITY_MONTH: Granularity
+GRANULARITY_YEAR: Granularity
 
 class Meter(_message.Message):
     __slots__ = ("meter_ref", "building_id", "unit_id", "carrier", "unit", "usage", "recoverable", "charge_category", "register_digits", "reading_kind", "weather_station", "contract_ref")
@@ -74,7 +74,7 @@ class GasCoefficient(_message.Message):
     source: str
     def __init__(self, meter_ref: _Optional[str] = ..., valid_from: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., kwh_pcs_per_m3: _Optional[float] = ..., source: _Optional[str] = ...) -> None: ...
 
-class MeterBatch(_message.Message):
+class ImportMetersRequest(_message.Message):
     __slots__ = ("meters", "replacements", "gas_coefficients")
     METERS_FIELD_NUMBER: _ClassVar[int]
     REPLACEMENTS_FIELD_NUMBER: _ClassVar[int]
@@ -84,22 +84,13 @@ class MeterBatch(_message.Message):
     gas_coefficients: _containers.RepeatedCompositeFieldContainer[GasCoefficient]
     def __init__(self, meters: _Optional[_Iterable[_Union[Meter, _Mapping]]] = ..., replacements: _Optional[_Iterable[_Union[Replacement, _Mapping]]] = ..., gas_coefficients: _Optional[_Iterable[_Union[GasCoefficient, _Mapping]]] = ...) -> None: ...
 
-class ImportSummary(_message.Message):
-    __slots__ = ("upserted", "rejected")
-    class UpsertedEntry(_message.Message):
-        __slots__ = ("key", "value")
-        KEY_FIELD_NUMBER: _ClassVar[int]
-        VALUE_FIELD_NUMBER: _ClassVar[int]
-        key: str
-        value: int
-        def __init__(self, key: _Optional[str] = ..., value: _Optional[int] = ...) -> None: ...
-    UPSERTED_FIELD_NUMBER: _ClassVar[int]
-    REJECTED_FIELD_NUMBER: _ClassVar[int]
-    upserted: _containers.ScalarMap[str, int]
-    rejected: _containers.RepeatedCompositeFieldContainer[_common_pb2.RecordIssue]
-    def __init__(self, upserted: _Optional[_Mapping[str, int]] = ..., rejected: _Optional[_Iterable[_Union[_common_pb2.RecordIssue, _Mapping]]] = ...) -> None: ...
+class ImportMetersResponse(_message.Message):
+    __slots__ = ("summary",)
+    SUMMARY_FIELD_NUMBER: _ClassVar[int]
+    summary: _common_pb2.ImportSummary
+    def __init__(self, summary: _Optional[_Union[_common_pb2.ImportSummary, _Mapping]] = ...) -> None: ...
 
-class ReadingBatch(_message.Message):
+class IngestReadingsRequest(_message.Message):
     __slots__ = ("batch_id", "meter_ref", "kind", "read_at_us", "period_start_us", "value", "unit", "estimated")
     BATCH_ID_FIELD_NUMBER: _ClassVar[int]
     METER_REF_FIELD_NUMBER: _ClassVar[int]
@@ -119,7 +110,7 @@ class ReadingBatch(_message.Message):
     estimated: _containers.RepeatedScalarFieldContainer[bool]
     def __init__(self, batch_id: _Optional[str] = ..., meter_ref: _Optional[_Iterable[str]] = ..., kind: _Optional[_Iterable[str]] = ..., read_at_us: _Optional[_Iterable[int]] = ..., period_start_us: _Optional[_Iterable[int]] = ..., value: _Optional[_Iterable[float]] = ..., unit: _Optional[_Iterable[str]] = ..., estimated: _Optional[_Iterable[bool]] = ...) -> None: ...
 
-class ReadingAck(_message.Message):
+class IngestReadingsResponse(_message.Message):
     __slots__ = ("batch_id", "received", "accepted", "duplicates", "rejected")
     BATCH_ID_FIELD_NUMBER: _ClassVar[int]
     RECEIVED_FIELD_NUMBER: _ClassVar[int]
@@ -167,7 +158,7 @@ class DjuNormal(_message.Message):
     ref_period: str
     def __init__(self, station: _Optional[str] = ..., month_of_year: _Optional[int] = ..., dju_ref: _Optional[float] = ..., ref_period: _Optional[str] = ...) -> None: ...
 
-class DegreeDayBatch(_message.Message):
+class ImportDegreeDaysRequest(_message.Message):
     __slots__ = ("source", "temperatures", "dju", "normals")
     SOURCE_FIELD_NUMBER: _ClassVar[int]
     TEMPERATURES_FIELD_NUMBER: _ClassVar[int]
@@ -178,6 +169,12 @@ class DegreeDayBatch(_message.Message):
     dju: _containers.RepeatedCompositeFieldContainer[DailyDju]
     normals: _containers.RepeatedCompositeFieldContainer[DjuNormal]
     def __init__(self, source: _Optional[str] = ..., temperatures: _Optional[_Iterable[_Union[DailyTemperature, _Mapping]]] = ..., dju: _Optional[_Iterable[_Union[DailyDju, _Mapping]]] = ..., normals: _Optional[_Iterable[_Union[DjuNormal, _Mapping]]] = ...) -> None: ...
+
+class ImportDegreeDaysResponse(_message.Message):
+    __slots__ = ("summary",)
+    SUMMARY_FIELD_NUMBER: _ClassVar[int]
+    summary: _common_pb2.ImportSummary
+    def __init__(self, summary: _Optional[_Union[_common_pb2.ImportSummary, _Mapping]] = ...) -> None: ...
 
 class Price(_message.Message):
     __slots__ = ("meter_ref", "contract_ref", "valid_from", "basis", "eur_per_unit", "fixed_eur_per_month", "source")
@@ -211,13 +208,19 @@ class Provision(_message.Message):
     building_id: str
     def __init__(self, unit_id: _Optional[str] = ..., month: _Optional[str] = ..., charge_category: _Optional[str] = ..., amount_eur: _Optional[float] = ..., building_id: _Optional[str] = ...) -> None: ...
 
-class PriceBatch(_message.Message):
+class ImportPricesRequest(_message.Message):
     __slots__ = ("prices", "provisions")
     PRICES_FIELD_NUMBER: _ClassVar[int]
     PROVISIONS_FIELD_NUMBER: _ClassVar[int]
     prices: _containers.RepeatedCompositeFieldContainer[Price]
     provisions: _containers.RepeatedCompositeFieldContainer[Provision]
     def __init__(self, prices: _Optional[_Iterable[_Union[Price, _Mapping]]] = ..., provisions: _Optional[_Iterable[_Union[Provision, _Mapping]]] = ...) -> None: ...
+
+class ImportPricesResponse(_message.Message):
+    __slots__ = ("summary",)
+    SUMMARY_FIELD_NUMBER: _ClassVar[int]
+    summary: _common_pb2.ImportSummary
+    def __init__(self, summary: _Optional[_Union[_common_pb2.ImportSummary, _Mapping]] = ...) -> None: ...
 
 class Perimeter(_message.Message):
     __slots__ = ("building_ids", "meter_refs", "carriers")
@@ -229,7 +232,7 @@ class Perimeter(_message.Message):
     carriers: _containers.RepeatedScalarFieldContainer[str]
     def __init__(self, building_ids: _Optional[_Iterable[str]] = ..., meter_refs: _Optional[_Iterable[str]] = ..., carriers: _Optional[_Iterable[str]] = ...) -> None: ...
 
-class ConsumptionRequest(_message.Message):
+class GetConsumptionRequest(_message.Message):
     __slots__ = ("period", "granularity", "perimeter", "as_of")
     PERIOD_FIELD_NUMBER: _ClassVar[int]
     GRANULARITY_FIELD_NUMBER: _ClassVar[int]
@@ -277,7 +280,7 @@ class CarrierTotal(_message.Message):
     estimated_share: float
     def __init__(self, carrier: _Optional[str] = ..., unit: _Optional[str] = ..., quantity: _Optional[float] = ..., kwh_pci: _Optional[float] = ..., estimated_share: _Optional[float] = ...) -> None: ...
 
-class ConsumptionResponse(_message.Message):
+class GetConsumptionResponse(_message.Message):
     __slots__ = ("figures", "totals")
     FIGURES_FIELD_NUMBER: _ClassVar[int]
     TOTALS_FIELD_NUMBER: _ClassVar[int]
@@ -424,15 +427,17 @@ class MonthlyFigure(_message.Message):
     conversion: str
     def __init__(self, meter_ref: _Optional[str] = ..., building_id: _Optional[str] = ..., unit_id: _Optional[str] = ..., carrier: _Optional[str] = ..., usage: _Optional[str] = ..., charge_category: _Optional[str] = ..., recoverable: _Optional[bool] = ..., month_start: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., quantity: _Optional[float] = ..., unit: _Optional[str] = ..., kwh_pcs: _Optional[float] = ..., kwh_pci: _Optional[float] = ..., estimated_share: _Optional[float] = ..., coverage: _Optional[float] = ..., heating_normalised_kwh: _Optional[float] = ..., cost_eur: _Optional[float] = ..., conversion: _Optional[str] = ...) -> None: ...
 
-class MonthlyBatch(_message.Message):
-    __slots__ = ("figures", "as_of")
+class ExportMonthlyResponse(_message.Message):
+    __slots__ = ("figures", "as_of", "content_sha256")
     FIGURES_FIELD_NUMBER: _ClassVar[int]
     AS_OF_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_SHA256_FIELD_NUMBER: _ClassVar[int]
     figures: _containers.RepeatedCompositeFieldContainer[MonthlyFigure]
     as_of: _timestamp_pb2.Timestamp
-    def __init__(self, figures: _Optional[_Iterable[_Union[MonthlyFigure, _Mapping]]] = ..., as_of: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    content_sha256: str
+    def __init__(self, figures: _Optional[_Iterable[_Union[MonthlyFigure, _Mapping]]] = ..., as_of: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., content_sha256: _Optional[str] = ...) -> None: ...
 
-class ChargeControlRequest(_message.Message):
+class ExportChargeControlRequest(_message.Message):
     __slots__ = ("period", "building_ids", "unit_ids", "as_of", "batch_size")
     PERIOD_FIELD_NUMBER: _ClassVar[int]
     BUILDING_IDS_FIELD_NUMBER: _ClassVar[int]
@@ -482,14 +487,16 @@ class ChargeTotal(_message.Message):
     costs_computed: bool
     def __init__(self, building_id: _Optional[str] = ..., charge_category: _Optional[str] = ..., provisions_eur: _Optional[float] = ..., recoverable_cost_eur: _Optional[float] = ..., balance_eur: _Optional[float] = ..., unpriced_meter_months: _Optional[int] = ..., costs_computed: _Optional[bool] = ...) -> None: ...
 
-class ChargeControlBatch(_message.Message):
-    __slots__ = ("totals", "costs", "provisions", "as_of")
+class ExportChargeControlResponse(_message.Message):
+    __slots__ = ("totals", "costs", "provisions", "as_of", "content_sha256")
     TOTALS_FIELD_NUMBER: _ClassVar[int]
     COSTS_FIELD_NUMBER: _ClassVar[int]
     PROVISIONS_FIELD_NUMBER: _ClassVar[int]
     AS_OF_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_SHA256_FIELD_NUMBER: _ClassVar[int]
     totals: _containers.RepeatedCompositeFieldContainer[ChargeTotal]
     costs: _containers.RepeatedCompositeFieldContainer[RecoverableCost]
     provisions: _containers.RepeatedCompositeFieldContainer[Provision]
     as_of: _timestamp_pb2.Timestamp
-    def __init__(self, totals: _Optional[_Iterable[_Union[ChargeTotal, _Mapping]]] = ..., costs: _Optional[_Iterable[_Union[RecoverableCost, _Mapping]]] = ..., provisions: _Optional[_Iterable[_Union[Provision, _Mapping]]] = ..., as_of: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    content_sha256: str
+    def __init__(self, totals: _Optional[_Iterable[_Union[ChargeTotal, _Mapping]]] = ..., costs: _Optional[_Iterable[_Union[RecoverableCost, _Mapping]]] = ..., provisions: _Optional[_Iterable[_Union[Provision, _Mapping]]] = ..., as_of: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., content_sha256: _Optional[str] = ...) -> None: ...

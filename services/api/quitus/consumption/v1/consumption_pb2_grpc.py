@@ -25,7 +25,7 @@ if _version_not_supported:
     )
 
 
-class ConsumptionStub:
+class ConsumptionServiceStub:
     """Meters, readings, degree days and prices; clean, explained consumption per period.
     """
 
@@ -36,58 +36,58 @@ class ConsumptionStub:
             channel: A grpc.Channel.
         """
         self.ImportMeters = channel.stream_unary(
-                '/quitus.consumption.v1.Consumption/ImportMeters',
-                request_serializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.MeterBatch.SerializeToString,
-                response_deserializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.ImportSummary.FromString,
+                '/quitus.consumption.v1.ConsumptionService/ImportMeters',
+                request_serializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.ImportMetersRequest.SerializeToString,
+                response_deserializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.ImportMetersResponse.FromString,
                 _registered_method=True)
         self.IngestReadings = channel.stream_stream(
-                '/quitus.consumption.v1.Consumption/IngestReadings',
-                request_serializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.ReadingBatch.SerializeToString,
-                response_deserializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.ReadingAck.FromString,
+                '/quitus.consumption.v1.ConsumptionService/IngestReadings',
+                request_serializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.IngestReadingsRequest.SerializeToString,
+                response_deserializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.IngestReadingsResponse.FromString,
                 _registered_method=True)
         self.ImportDegreeDays = channel.stream_unary(
-                '/quitus.consumption.v1.Consumption/ImportDegreeDays',
-                request_serializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.DegreeDayBatch.SerializeToString,
-                response_deserializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.ImportSummary.FromString,
+                '/quitus.consumption.v1.ConsumptionService/ImportDegreeDays',
+                request_serializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.ImportDegreeDaysRequest.SerializeToString,
+                response_deserializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.ImportDegreeDaysResponse.FromString,
                 _registered_method=True)
         self.ImportPrices = channel.stream_unary(
-                '/quitus.consumption.v1.Consumption/ImportPrices',
-                request_serializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.PriceBatch.SerializeToString,
-                response_deserializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.ImportSummary.FromString,
+                '/quitus.consumption.v1.ConsumptionService/ImportPrices',
+                request_serializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.ImportPricesRequest.SerializeToString,
+                response_deserializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.ImportPricesResponse.FromString,
                 _registered_method=True)
         self.GetConsumption = channel.unary_unary(
-                '/quitus.consumption.v1.Consumption/GetConsumption',
-                request_serializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.ConsumptionRequest.SerializeToString,
-                response_deserializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.ConsumptionResponse.FromString,
+                '/quitus.consumption.v1.ConsumptionService/GetConsumption',
+                request_serializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.GetConsumptionRequest.SerializeToString,
+                response_deserializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.GetConsumptionResponse.FromString,
                 _registered_method=True)
         self.DetectAnomalies = channel.unary_unary(
-                '/quitus.consumption.v1.Consumption/DetectAnomalies',
+                '/quitus.consumption.v1.ConsumptionService/DetectAnomalies',
                 request_serializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.DetectAnomaliesRequest.SerializeToString,
                 response_deserializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.DetectAnomaliesResponse.FromString,
                 _registered_method=True)
         self.ListAnomalies = channel.unary_unary(
-                '/quitus.consumption.v1.Consumption/ListAnomalies',
+                '/quitus.consumption.v1.ConsumptionService/ListAnomalies',
                 request_serializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.ListAnomaliesRequest.SerializeToString,
                 response_deserializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.ListAnomaliesResponse.FromString,
                 _registered_method=True)
         self.ListRejections = channel.unary_unary(
-                '/quitus.consumption.v1.Consumption/ListRejections',
+                '/quitus.consumption.v1.ConsumptionService/ListRejections',
                 request_serializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.ListRejectionsRequest.SerializeToString,
                 response_deserializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.ListRejectionsResponse.FromString,
                 _registered_method=True)
         self.ExportMonthly = channel.unary_stream(
-                '/quitus.consumption.v1.Consumption/ExportMonthly',
+                '/quitus.consumption.v1.ConsumptionService/ExportMonthly',
                 request_serializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.ExportMonthlyRequest.SerializeToString,
-                response_deserializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.MonthlyBatch.FromString,
+                response_deserializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.ExportMonthlyResponse.FromString,
                 _registered_method=True)
         self.ExportChargeControl = channel.unary_stream(
-                '/quitus.consumption.v1.Consumption/ExportChargeControl',
-                request_serializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.ChargeControlRequest.SerializeToString,
-                response_deserializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.ChargeControlBatch.FromString,
+                '/quitus.consumption.v1.ConsumptionService/ExportChargeControl',
+                request_serializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.ExportChargeControlRequest.SerializeToString,
+                response_deserializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.ExportChargeControlResponse.FromString,
                 _registered_method=True)
 
 
-class ConsumptionServicer:
+class ConsumptionServiceServicer:
     """Meters, readings, degree days and prices; clean, explained consumption per period.
     """
 
@@ -165,32 +165,32 @@ class ConsumptionServicer:
         raise NotImplementedError('Method not implemented!')
 
 
-def add_ConsumptionServicer_to_server(servicer, server):
+def add_ConsumptionServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
             'ImportMeters': grpc.stream_unary_rpc_method_handler(
                     servicer.ImportMeters,
-                    request_deserializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.MeterBatch.FromString,
-                    response_serializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.ImportSummary.SerializeToString,
+                    request_deserializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.ImportMetersRequest.FromString,
+                    response_serializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.ImportMetersResponse.SerializeToString,
             ),
             'IngestReadings': grpc.stream_stream_rpc_method_handler(
                     servicer.IngestReadings,
-                    request_deserializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.ReadingBatch.FromString,
-                    response_serializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.ReadingAck.SerializeToString,
+                    request_deserializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.IngestReadingsRequest.FromString,
+                    response_serializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.IngestReadingsResponse.SerializeToString,
             ),
             'ImportDegreeDays': grpc.stream_unary_rpc_method_handler(
                     servicer.ImportDegreeDays,
-                    request_deserializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.DegreeDayBatch.FromString,
-                    response_serializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.ImportSummary.SerializeToString,
+                    request_deserializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.ImportDegreeDaysRequest.FromString,
+                    response_serializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.ImportDegreeDaysResponse.SerializeToString,
             ),
             'ImportPrices': grpc.stream_unary_rpc_method_handler(
                     servicer.ImportPrices,
-                    request_deserializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.PriceBatch.FromString,
-                    response_serializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.ImportSummary.SerializeToString,
+                    request_deserializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.ImportPricesRequest.FromString,
+                    response_serializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.ImportPricesResponse.SerializeToString,
             ),
             'GetConsumption': grpc.unary_unary_rpc_method_handler(
                     servicer.GetConsumption,
-                    request_deserializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.ConsumptionRequest.FromString,
-                    response_serializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.ConsumptionResponse.SerializeToString,
+                    request_deserializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.GetConsumptionRequest.FromString,
+                    response_serializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.GetConsumptionResponse.SerializeToString,
             ),
             'DetectAnomalies': grpc.unary_unary_rpc_method_handler(
                     servicer.DetectAnomalies,
@@ -210,22 +210,22 @@ def add_ConsumptionServicer_to_server(servicer, server):
             'ExportMonthly': grpc.unary_stream_rpc_method_handler(
                     servicer.ExportMonthly,
                     request_deserializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.ExportMonthlyRequest.FromString,
-                    response_serializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.MonthlyBatch.SerializeToString,
+                    response_serializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.ExportMonthlyResponse.SerializeToString,
             ),
             'ExportChargeControl': grpc.unary_stream_rpc_method_handler(
                     servicer.ExportChargeControl,
-                    request_deserializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.ChargeControlRequest.FromString,
-                    response_serializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.ChargeControlBatch.SerializeToString,
+                    request_deserializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.ExportChargeControlRequest.FromString,
+                    response_serializer=quitus_dot_consumption_dot_v1_dot_consumption__pb2.ExportChargeControlResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
-            'quitus.consumption.v1.Consumption', rpc_method_handlers)
+            'quitus.consumption.v1.ConsumptionService', rpc_method_handlers)
     server.add_generic_rpc_handlers((generic_handler,))
-    server.add_registered_method_handlers('quitus.consumption.v1.Consumption', rpc_method_handlers)
+    server.add_registered_method_handlers('quitus.consumption.v1.ConsumptionService', rpc_method_handlers)
 
 
  # This class is part of an EXPERIMENTAL API.
-class Consumption:
+class ConsumptionService:
     """Meters, readings, degree days and prices; clean, explained consumption per period.
     """
 
@@ -243,9 +243,9 @@ class Consumption:
         return grpc.experimental.stream_unary(
             request_iterator,
             target,
-            '/quitus.consumption.v1.Consumption/ImportMeters',
-            quitus_dot_consumption_dot_v1_dot_consumption__pb2.MeterBatch.SerializeToString,
-            quitus_dot_consumption_dot_v1_dot_consumption__pb2.ImportSummary.FromString,
+            '/quitus.consumption.v1.ConsumptionService/ImportMeters',
+            quitus_dot_consumption_dot_v1_dot_consumption__pb2.ImportMetersRequest.SerializeToString,
+            quitus_dot_consumption_dot_v1_dot_consumption__pb2.ImportMetersResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -270,9 +270,9 @@ class Consumption:
         return grpc.experimental.stream_stream(
             request_iterator,
             target,
-            '/quitus.consumption.v1.Consumption/IngestReadings',
-            quitus_dot_consumption_dot_v1_dot_consumption__pb2.ReadingBatch.SerializeToString,
-            quitus_dot_consumption_dot_v1_dot_consumption__pb2.ReadingAck.FromString,
+            '/quitus.consumption.v1.ConsumptionService/IngestReadings',
+            quitus_dot_consumption_dot_v1_dot_consumption__pb2.IngestReadingsRequest.SerializeToString,
+            quitus_dot_consumption_dot_v1_dot_consumption__pb2.IngestReadingsResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -297,9 +297,9 @@ class Consumption:
         return grpc.experimental.stream_unary(
             request_iterator,
             target,
-            '/quitus.consumption.v1.Consumption/ImportDegreeDays',
-            quitus_dot_consumption_dot_v1_dot_consumption__pb2.DegreeDayBatch.SerializeToString,
-            quitus_dot_consumption_dot_v1_dot_consumption__pb2.ImportSummary.FromString,
+            '/quitus.consumption.v1.ConsumptionService/ImportDegreeDays',
+            quitus_dot_consumption_dot_v1_dot_consumption__pb2.ImportDegreeDaysRequest.SerializeToString,
+            quitus_dot_consumption_dot_v1_dot_consumption__pb2.ImportDegreeDaysResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -324,9 +324,9 @@ class Consumption:
         return grpc.experimental.stream_unary(
             request_iterator,
             target,
-            '/quitus.consumption.v1.Consumption/ImportPrices',
-            quitus_dot_consumption_dot_v1_dot_consumption__pb2.PriceBatch.SerializeToString,
-            quitus_dot_consumption_dot_v1_dot_consumption__pb2.ImportSummary.FromString,
+            '/quitus.consumption.v1.ConsumptionService/ImportPrices',
+            quitus_dot_consumption_dot_v1_dot_consumption__pb2.ImportPricesRequest.SerializeToString,
+            quitus_dot_consumption_dot_v1_dot_consumption__pb2.ImportPricesResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -351,9 +351,9 @@ class Consumption:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/quitus.consumption.v1.Consumption/GetConsumption',
-            quitus_dot_consumption_dot_v1_dot_consumption__pb2.ConsumptionRequest.SerializeToString,
-            quitus_dot_consumption_dot_v1_dot_consumption__pb2.ConsumptionResponse.FromString,
+            '/quitus.consumption.v1.ConsumptionService/GetConsumption',
+            quitus_dot_consumption_dot_v1_dot_consumption__pb2.GetConsumptionRequest.SerializeToString,
+            quitus_dot_consumption_dot_v1_dot_consumption__pb2.GetConsumptionResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -378,7 +378,7 @@ class Consumption:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/quitus.consumption.v1.Consumption/DetectAnomalies',
+            '/quitus.consumption.v1.ConsumptionService/DetectAnomalies',
             quitus_dot_consumption_dot_v1_dot_consumption__pb2.DetectAnomaliesRequest.SerializeToString,
             quitus_dot_consumption_dot_v1_dot_consumption__pb2.DetectAnomaliesResponse.FromString,
             options,
@@ -405,7 +405,7 @@ class Consumption:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/quitus.consumption.v1.Consumption/ListAnomalies',
+            '/quitus.consumption.v1.ConsumptionService/ListAnomalies',
             quitus_dot_consumption_dot_v1_dot_consumption__pb2.ListAnomaliesRequest.SerializeToString,
             quitus_dot_consumption_dot_v1_dot_consumption__pb2.ListAnomaliesResponse.FromString,
             options,
@@ -432,7 +432,7 @@ class Consumption:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/quitus.consumption.v1.Consumption/ListRejections',
+            '/quitus.consumption.v1.ConsumptionService/ListRejections',
             quitus_dot_consumption_dot_v1_dot_consumption__pb2.ListRejectionsRequest.SerializeToString,
             quitus_dot_consumption_dot_v1_dot_consumption__pb2.ListRejectionsResponse.FromString,
             options,
@@ -459,9 +459,9 @@ class Consumption:
         return grpc.experimental.unary_stream(
             request,
             target,
-            '/quitus.consumption.v1.Consumption/ExportMonthly',
+            '/quitus.consumption.v1.ConsumptionService/ExportMonthly',
             quitus_dot_consumption_dot_v1_dot_consumption__pb2.ExportMonthlyRequest.SerializeToString,
-            quitus_dot_consumption_dot_v1_dot_consumption__pb2.MonthlyBatch.FromString,
+            quitus_dot_consumption_dot_v1_dot_consumption__pb2.ExportMonthlyResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -486,9 +486,9 @@ class Consumption:
         return grpc.experimental.unary_stream(
             request,
             target,
-            '/quitus.consumption.v1.Consumption/ExportChargeControl',
-            quitus_dot_consumption_dot_v1_dot_consumption__pb2.ChargeControlRequest.SerializeToString,
-            quitus_dot_consumption_dot_v1_dot_consumption__pb2.ChargeControlBatch.FromString,
+            '/quitus.consumption.v1.ConsumptionService/ExportChargeControl',
+            quitus_dot_consumption_dot_v1_dot_consumption__pb2.ExportChargeControlRequest.SerializeToString,
+            quitus_dot_consumption_dot_v1_dot_consumption__pb2.ExportChargeControlResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -20,22 +20,24 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
+from services.consumption.domain.intervals import TS
 from services.consumption.errors import InvalidReadingRequest
-from services.consumption.intervals import TS
 
 TIME_ZONE = "Europe/Paris"  # the portfolio's civil time: its days, months and years, its nights
 PARIS = ZoneInfo(TIME_ZONE)
 
 EVERY = {"day": "1d", "month": "1mo", "year": "1y"}
-PERIOD_SCHEMA = {
-    "meter_id": pl.Int64,
-    "period_start": TS,
-    "period_end": TS,
-    "quantity": pl.Float64,
-    "estimated_quantity": pl.Float64,
-    "estimated_share": pl.Float64,
-    "coverage": pl.Float64,
-}
+PERIOD_SCHEMA = pl.Schema(
+    {
+        "meter_id": pl.Int64(),
+        "period_start": TS,
+        "period_end": TS,
+        "quantity": pl.Float64(),
+        "estimated_quantity": pl.Float64(),
+        "estimated_share": pl.Float64(),
+        "coverage": pl.Float64(),
+    }
+)
 
 
 def _floor(at: datetime, every: str, tz: ZoneInfo) -> datetime:

@@ -41,7 +41,7 @@ from typing import NamedTuple
 
 import polars as pl
 
-from services.consumption.intervals import (
+from services.consumption.domain.intervals import (
     ANOMALY_SCHEMA,
     EVENT_SCHEMA,
     INDEX_SCHEMA,
@@ -51,7 +51,7 @@ from services.consumption.intervals import (
     TS,
     sort_readings,
 )
-from services.consumption.periods import PERIOD_SCHEMA, prorate
+from services.consumption.domain.periods import PERIOD_SCHEMA, prorate
 
 GAP_FACTOR_NUM, GAP_FACTOR_DEN = 3, 2  # gap: interval > 1.5 x the shorter neighbour
 _FAR = 2**60  # a duration longer than any real interval (fits three times in an Int64)

@@ -9,9 +9,9 @@ readings.
 
 import polars as pl
 
-from services.consumption.intervals import ANOMALY_SCHEMA, EVENT_SCHEMA, period_intervals
-from services.consumption.periods import PERIOD_SCHEMA, prorate
-from services.consumption.registers import index_consumption
+from services.consumption.domain.intervals import ANOMALY_SCHEMA, EVENT_SCHEMA, period_intervals
+from services.consumption.domain.periods import PERIOD_SCHEMA, prorate
+from services.consumption.domain.registers import index_consumption
 
 
 def consumption_per_period(

@@ -16,23 +16,23 @@ A missing coefficient leaves a null and says so; it is never guessed.
 """
 
 import polars as pl
+from polars.expr.whenthen import ChainedThen, Then
 
-from services.consumption.intervals import TS
+from services.consumption.domain.intervals import TS
 
-GAS_COEFFICIENT_SCHEMA = {"meter_id": pl.Int64, "valid_from": TS, "kwh_pcs_per_m3": pl.Float64, "source": pl.String}
-CONVERSION_SCHEMA = {
-    "carrier": pl.String,
-    "from_unit": pl.String,
-    "to_unit": pl.String,
-    "multiplier": pl.Float64,
-    "source": pl.String,
-}
+GAS_COEFFICIENT_SCHEMA = pl.Schema(
+    {"meter_id": pl.Int64(), "valid_from": TS, "kwh_pcs_per_m3": pl.Float64(), "source": pl.String()}
+)
+CONVERSION_SCHEMA = pl.Schema(
+    {
+        "carrier": pl.String(),
+        "from_unit": pl.String(),
+        "to_unit": pl.String(),
+        "multiplier": pl.Float64(),
+        "source": pl.String(),
+    }
+)
 FINAL_KWH_CARRIERS = ("electricity", "district_heating")
-
-
-def load_conversions(path: str) -> pl.DataFrame:
-    """Read a conversions CSV (``factors/conversions.csv``) into the frame ``to_kwh`` expects."""
-    return pl.read_csv(path).select(list(CONVERSION_SCHEMA)).cast(CONVERSION_SCHEMA)
 
 
 def _ratio(conversions: pl.DataFrame, carrier: str, from_unit: str, to_unit: str) -> tuple[float, str] | None:
@@ -119,10 +119,10 @@ def to_kwh(
             notes.append((match, pl.lit(f"kWh PCI = {unit} x {found[0]:g} ({found[1]})")))
         else:
             notes.append((match, pl.lit(f"no {carrier} {unit} -> kWh PCI conversion supplied")))
-    kwh_pci = pl.when(rules[0][0]).then(rules[0][1])
+    kwh_pci: Then | ChainedThen = pl.when(rules[0][0]).then(rules[0][1])
     for cond, value in rules[1:]:
         kwh_pci = kwh_pci.when(cond).then(value)
-    note = pl.when(notes[0][0]).then(notes[0][1])
+    note: Then | ChainedThen = pl.when(notes[0][0]).then(notes[0][1])
     for cond, value in notes[1:]:
         note = note.when(cond).then(value)
     water = pl.col("carrier").is_in(["cold_water", "hot_water"])

@@ -29,8 +29,8 @@ import polars as pl
 
 BASE_C = 18.0
 SUMMER_MONTHS = (6, 7, 8)
-DAILY_TEMPERATURE_SCHEMA = {"station": pl.String, "day": pl.Date, "tn": pl.Float64, "tx": pl.Float64}
-DAILY_DJU_SCHEMA = {"station": pl.String, "day": pl.Date, "dju": pl.Float64}
+DAILY_TEMPERATURE_SCHEMA = pl.Schema({"station": pl.String(), "day": pl.Date(), "tn": pl.Float64(), "tx": pl.Float64()})
+DAILY_DJU_SCHEMA = pl.Schema({"station": pl.String(), "day": pl.Date(), "dju": pl.Float64()})
 
 
 def dju_meteo(tn: pl.Expr, tx: pl.Expr, base: float = BASE_C) -> pl.Expr:

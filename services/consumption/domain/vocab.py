@@ -15,8 +15,6 @@ CARRIER_UNITS: dict[str, tuple[str, ...]] = {
 }
 CARRIERS = tuple(CARRIER_UNITS)
 WATER_CARRIERS = ("cold_water", "hot_water")
-ENERGY_CARRIERS = tuple(c for c in CARRIERS if c not in WATER_CARRIERS)
-FOSSIL_CARRIERS = ("natural_gas", "heating_oil", "propane")
 
 USAGES = (
     "heating",

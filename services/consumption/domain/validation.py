@@ -7,25 +7,40 @@ and are not ingested; the others are kept. Duplicates against stored readings ar
 store (idempotent if identical, rejected if conflicting); duplicates inside one batch here.
 """
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import polars as pl
 
-from services.consumption.intervals import TS
-from services.consumption.vocab import READING_KINDS
+from services.consumption.domain.intervals import TS
+from services.consumption.domain.vocab import READING_KINDS
 
-BATCH_SCHEMA = {
-    "index": pl.Int64,
-    "meter_ref": pl.String,
-    "kind": pl.String,
-    "read_at": TS,
-    "period_start": TS,
-    "value": pl.Float64,
-    "unit": pl.String,
-    "estimated": pl.Boolean,
-}
-REJECT_SCHEMA = {"index": pl.Int64, "field": pl.String, "reason": pl.String}
+BATCH_SCHEMA = pl.Schema(
+    {
+        "index": pl.Int64(),
+        "meter_ref": pl.String(),
+        "kind": pl.String(),
+        "read_at": TS,
+        "period_start": TS,
+        "value": pl.Float64(),
+        "unit": pl.String(),
+        "estimated": pl.Boolean(),
+    }
+)
+REJECT_SCHEMA = pl.Schema({"index": pl.Int64(), "field": pl.String(), "reason": pl.String()})
 FUTURE_TOLERANCE = timedelta(days=1)
+
+
+@dataclass
+class Ack:
+    """What became of one reading batch; ``rejected``: ``index, field, reason, key`` (``key`` the
+    record's own: ``meter_ref@read_at``, ISO UTC, so a sender finds it without counting)."""
+
+    batch_id: str
+    received: int
+    accepted: int
+    duplicates: int
+    rejected: pl.DataFrame
 
 
 def _iso(col: str | pl.Expr) -> pl.Expr:

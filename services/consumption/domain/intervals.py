@@ -12,41 +12,48 @@ Overlapping records are not expected (the store rejects a record overlapping a s
 import polars as pl
 
 TS = pl.Datetime("us", "UTC")
-US_PER_DAY = 86_400_000_000
 
-INDEX_SCHEMA = {"meter_id": pl.Int64, "read_at": TS, "value": pl.Float64, "estimated": pl.Boolean}
-PERIOD_SCHEMA = {
-    "meter_id": pl.Int64,
-    "period_start": TS,
-    "read_at": TS,
-    "value": pl.Float64,
-    "estimated": pl.Boolean,
-}
-METER_SCHEMA = {"meter_id": pl.Int64, "register_digits": pl.Int64}
-REPLACEMENT_SCHEMA = {
-    "meter_id": pl.Int64,
-    "replaced_at": TS,
-    "old_last_index": pl.Float64,
-    "new_first_index": pl.Float64,
-}
-INTERVAL_SCHEMA = {
-    "meter_id": pl.Int64,
-    "start": TS,
-    "end": TS,
-    "quantity": pl.Float64,
-    "estimated": pl.Boolean,
-    "gap": pl.Boolean,
-}
-EVENT_SCHEMA = {"meter_id": pl.Int64, "at": TS, "event": pl.String, "detail": pl.String}
-ANOMALY_SCHEMA = {
-    "meter_id": pl.Int64,
-    "kind": pl.String,
-    "window_start": TS,
-    "window_end": TS,
-    "expected": pl.Float64,
-    "observed": pl.Float64,
-    "detail": pl.String,
-}
+INDEX_SCHEMA = pl.Schema({"meter_id": pl.Int64(), "read_at": TS, "value": pl.Float64(), "estimated": pl.Boolean()})
+PERIOD_SCHEMA = pl.Schema(
+    {
+        "meter_id": pl.Int64(),
+        "period_start": TS,
+        "read_at": TS,
+        "value": pl.Float64(),
+        "estimated": pl.Boolean(),
+    }
+)
+METER_SCHEMA = pl.Schema({"meter_id": pl.Int64(), "register_digits": pl.Int64()})
+REPLACEMENT_SCHEMA = pl.Schema(
+    {
+        "meter_id": pl.Int64(),
+        "replaced_at": TS,
+        "old_last_index": pl.Float64(),
+        "new_first_index": pl.Float64(),
+    }
+)
+INTERVAL_SCHEMA = pl.Schema(
+    {
+        "meter_id": pl.Int64(),
+        "start": TS,
+        "end": TS,
+        "quantity": pl.Float64(),
+        "estimated": pl.Boolean(),
+        "gap": pl.Boolean(),
+    }
+)
+EVENT_SCHEMA = pl.Schema({"meter_id": pl.Int64(), "at": TS, "event": pl.String(), "detail": pl.String()})
+ANOMALY_SCHEMA = pl.Schema(
+    {
+        "meter_id": pl.Int64(),
+        "kind": pl.String(),
+        "window_start": TS,
+        "window_end": TS,
+        "expected": pl.Float64(),
+        "observed": pl.Float64(),
+        "detail": pl.String(),
+    }
+)
 
 
 def sort_readings(df: pl.DataFrame, time_col: str) -> pl.DataFrame:

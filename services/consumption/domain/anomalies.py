@@ -20,9 +20,9 @@ them), so every meter is judged against its own recent history.
 
 import polars as pl
 
-from services.consumption.intervals import ANOMALY_SCHEMA
-from services.consumption.periods import TIME_ZONE
-from services.consumption.vocab import WATER_CARRIERS
+from services.consumption.domain.intervals import ANOMALY_SCHEMA
+from services.consumption.domain.periods import TIME_ZONE
+from services.consumption.domain.vocab import WATER_CARRIERS
 
 NORM_DAYS, NORM_MIN_DAYS = 28, 14
 LEAK_RATIO, LEAK_MIN_EXCESS, LEAK_MIN_DAYS = 3.0, 0.2, 3  # m3 per day for the absolute excess

@@ -1,0 +1,288 @@
+"""Protobuf <-> the values and frames the use cases take and give (quitus.consumption.v1).
+
+Only shapes change here: a malformed message (a date that is not one, columns of unequal lengths,
+an unknown enum value) is refused with INVALID_ARGUMENT naming its field; business checks are the
+domain's.
+"""
+
+import math
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+import polars as pl
+from google.protobuf.message import Message
+
+from services.api.quitus.common.v1 import common_pb2
+from services.api.quitus.consumption.v1 import consumption_pb2 as pb
+from services.consumption.domain.imports import DegreeDayBatch, ImportSummary, MeterBatch, PriceBatch, PriceRecord
+from services.consumption.domain.validation import Ack
+from services.consumption.errors import InvalidReadingRequest
+from services.runtime.timestamps import from_timestamp, to_timestamp
+
+TS = pl.Datetime("us", "UTC")
+GRANULARITY: dict[int, str] = {
+    pb.GRANULARITY_UNSPECIFIED: "month",
+    pb.GRANULARITY_DAY: "day",
+    pb.GRANULARITY_MONTH: "month",
+    pb.GRANULARITY_YEAR: "year",
+}
+
+
+def _num(value: float | None) -> float:
+    return math.nan if value is None else float(value)
+
+
+def _day(text: str, field: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidReadingRequest(f"{text!r} is not a YYYY-MM-DD date", field=field) from None
+
+
+def granularity_in(value: int) -> str:
+    if value not in GRANULARITY:
+        raise InvalidReadingRequest(f"unknown granularity {value}", field="granularity")
+    return GRANULARITY[value]
+
+
+# ---- imports ---------------------------------------------------------------------------------
+def meter_in(meter: pb.Meter) -> dict[str, Any]:
+    return {
+        "meter_ref": meter.meter_ref,
+        "building_id": meter.building_id,
+        "unit_id": meter.unit_id or None,
+        "carrier": meter.carrier,
+        "unit": meter.unit,
+        "usage": meter.usage,
+        "recoverable": meter.recoverable,
+        "charge_category": meter.charge_category,
+        "register_digits": meter.register_digits or None,
+        "reading_kind": meter.reading_kind,
+        "weather_station": meter.weather_station or None,
+        "contract_ref": meter.contract_ref or None,
+    }
+
+
+def meter_batch_in(batch: pb.ImportMetersRequest) -> MeterBatch:
+    return MeterBatch(
+        meters=[meter_in(m) for m in batch.meters],
+        replacements=[
+            (
+                r.meter_ref,
+                from_timestamp(r.replaced_at, f"replacements[{i}].replaced_at"),
+                r.old_last_index,
+                r.new_first_index,
+            )
+            for i, r in enumerate(batch.replacements)
+        ],
+        gas_coefficients=[
+            (c.meter_ref, from_timestamp(c.valid_from, f"gas_coefficients[{i}].valid_from"), c.kwh_pcs_per_m3, c.source)
+            for i, c in enumerate(batch.gas_coefficients)
+        ],
+    )
+
+
+def degree_day_batch_in(batch: pb.ImportDegreeDaysRequest) -> DegreeDayBatch:
+    temperatures = dju = normals = None
+    if batch.temperatures:
+        temperatures = pl.DataFrame(
+            [(x.station, _day(x.day, "temperatures.day"), x.tn, x.tx) for x in batch.temperatures],
+            schema=["station", "day", "tn", "tx"],
+            orient="row",
+        )
+    if batch.dju:
+        dju = pl.DataFrame(
+            [(x.station, _day(x.day, "dju.day"), x.dju) for x in batch.dju],
+            schema=["station", "day", "dju"],
+            orient="row",
+        )
+    if batch.normals:
+        normals = pl.DataFrame(
+            [(x.station, x.month_of_year, x.dju_ref, x.ref_period) for x in batch.normals],
+            schema=["station", "month_of_year", "dju_ref", "ref_period"],
+            orient="row",
+        )
+    return DegreeDayBatch(batch.source, temperatures, dju, normals)
+
+
+def provisions_in(provisions: Sequence[pb.Provision]) -> pl.DataFrame:
+    """``unit_id, text, charge_category, amount_eur, building_id`` (``text``: the month as sent)."""
+    return pl.DataFrame(
+        {
+            "unit_id": [x.unit_id for x in provisions],
+            "text": [x.month for x in provisions],
+            "charge_category": [x.charge_category for x in provisions],
+            "amount_eur": [x.amount_eur for x in provisions],
+            "building_id": [x.building_id for x in provisions],
+        },
+        schema_overrides={c: pl.String for c in ("unit_id", "text", "charge_category", "building_id")},
+    )
+
+
+def price_batch_in(batch: pb.ImportPricesRequest) -> PriceBatch:
+    prices = [
+        PriceRecord(
+            meter_ref=p.meter_ref,
+            contract_ref=p.contract_ref,
+            valid_from=from_timestamp(p.valid_from, "prices.valid_from"),
+            basis=p.basis,
+            eur_per_unit=p.eur_per_unit,
+            fixed_eur_per_month=p.fixed_eur_per_month,
+            source=p.source,
+        )
+        for p in batch.prices
+    ]
+    return PriceBatch(prices, provisions_in(batch.provisions) if batch.provisions else None)
+
+
+def summary_out(summary: ImportSummary) -> common_pb2.ImportSummary:
+    out = common_pb2.ImportSummary()
+    for kind, count in summary.upserted.items():
+        out.upserted[kind] = count
+    out.rejected.extend(
+        common_pb2.RecordIssue(index=i.index, rule=i.rule, field=i.field, reason=i.reason, record_key=i.record_key)
+        for i in summary.rejected
+    )
+    return out
+
+
+# ---- readings --------------------------------------------------------------------------------
+def readings_in(batch: pb.IngestReadingsRequest) -> pl.DataFrame:
+    """The columnar batch as a frame (``validation.BATCH_SCHEMA``); every column must have one
+    value per record."""
+    n = len(batch.meter_ref)
+    columns: dict[str, Sequence[Any]] = {
+        "kind": batch.kind,
+        "read_at_us": batch.read_at_us,
+        "value": batch.value,
+        "unit": batch.unit,
+    }
+    for name, values in columns.items():
+        if len(values) != n:
+            raise InvalidReadingRequest(
+                f"batch {batch.batch_id!r}: {len(values)} values for {n} meter_ref entries", field=name
+            )
+    optional: dict[str, Sequence[Any]] = {"period_start_us": batch.period_start_us, "estimated": batch.estimated}
+    for name, values in optional.items():
+        if len(values) not in (0, n):
+            raise InvalidReadingRequest(
+                f"batch {batch.batch_id!r}: {len(values)} values for {n} meter_ref entries", field=name
+            )
+    return pl.DataFrame(
+        {
+            "index": pl.int_range(n, eager=True, dtype=pl.Int64),
+            "meter_ref": pl.Series(list(batch.meter_ref), dtype=pl.String),
+            "kind": pl.Series(list(batch.kind), dtype=pl.String),
+            "read_at": pl.Series(list(batch.read_at_us), dtype=pl.Int64).cast(TS),
+            "period_start": pl.Series(list(batch.period_start_us) or [0] * n, dtype=pl.Int64).replace(0, None).cast(TS),
+            "value": pl.Series(list(batch.value), dtype=pl.Float64),
+            "unit": pl.Series(list(batch.unit), dtype=pl.String),
+            "estimated": pl.Series(list(batch.estimated) or [False] * n, dtype=pl.Boolean),
+        }
+    )
+
+
+def ack_out(ack: Ack) -> pb.IngestReadingsResponse:
+    return pb.IngestReadingsResponse(
+        batch_id=ack.batch_id,
+        received=ack.received,
+        accepted=ack.accepted,
+        duplicates=ack.duplicates,
+        rejected=[
+            common_pb2.RecordIssue(index=index, rule="invalid_reading", field=field, reason=reason, record_key=key)
+            for index, field, reason, key in ack.rejected.select("index", "field", "reason", "key").iter_rows()
+        ],
+    )
+
+
+# ---- figures ---------------------------------------------------------------------------------
+def consumption_out(figures: pl.DataFrame, totals: pl.DataFrame) -> pb.GetConsumptionResponse:
+    response = pb.GetConsumptionResponse()
+    for r in figures.iter_rows(named=True):
+        response.figures.add(
+            meter_ref=r["meter_ref"],
+            period_start=to_timestamp(r["period_start"]),
+            period_end=to_timestamp(r["period_end"]),
+            quantity=r["quantity"],
+            unit=r["unit"],
+            kwh_pci=_num(r["kwh_pci"]),
+            estimated_share=r["estimated_share"],
+            coverage=r["coverage"],
+            carrier=r["carrier"],
+        )
+    for r in totals.iter_rows(named=True):
+        response.totals.add(
+            carrier=r["carrier"],
+            unit=r["unit"],
+            quantity=r["quantity"],
+            kwh_pci=r["kwh_pci"],
+            estimated_share=r["estimated_share"],
+        )
+    return response
+
+
+def anomaly_out(r: dict[str, Any]) -> pb.Anomaly:
+    return pb.Anomaly(
+        meter_ref=r["meter_ref"],
+        building_id=r["building_id"],
+        kind=r["kind"],
+        window_start=to_timestamp(r["window_start"]),
+        window_end=to_timestamp(r["window_end"]),
+        expected=_num(r["expected"]),
+        observed=_num(r["observed"]),
+        detail=r["detail"],
+        detected_at=to_timestamp(r["detected_at"]),
+    )
+
+
+def rejection_out(r: dict[str, Any]) -> pb.Rejection:
+    return pb.Rejection(
+        id=r["id"],
+        batch_id=r["batch_id"],
+        index=r["record_index"],
+        field=r["field"],
+        reason=r["reason"],
+        payload_json=r["payload_json"],
+        received_at=to_timestamp(r["received_at"]),
+    )
+
+
+def monthly_out(figures: pl.DataFrame) -> list[pb.MonthlyFigure]:
+    return [
+        pb.MonthlyFigure(
+            meter_ref=r["meter_ref"],
+            building_id=r["building_id"],
+            unit_id=r["unit_id"] or "",
+            carrier=r["carrier"],
+            usage=r["usage"],
+            charge_category=r["charge_category"],
+            recoverable=r["recoverable"],
+            month_start=to_timestamp(r["period_start"]),
+            quantity=r["quantity"],
+            unit=r["unit"],
+            kwh_pcs=_num(r["kwh_pcs"]),
+            kwh_pci=_num(r["kwh_pci"]),
+            estimated_share=r["estimated_share"],
+            coverage=r["coverage"],
+            heating_normalised_kwh=_num(r["heating_normalised_kwh"]),
+            cost_eur=_num(r["cost_eur"]),
+            conversion=r["conversion"] or "",
+        )
+        for r in figures.iter_rows(named=True)
+    ]
+
+
+CHARGE_CONTROL_RECORDS: dict[str, type[Message]] = {
+    "totals": pb.ChargeTotal,
+    "costs": pb.RecoverableCost,
+    "provisions": pb.Provision,
+}
+
+
+def charge_control_out(name: str, part: pl.DataFrame) -> list[Message]:
+    """One piece of a charge-control list as the messages of that list (``name``: totals, costs or
+    provisions), their fields taken from the columns of the same names."""
+    message = CHARGE_CONTROL_RECORDS[name]
+    columns = [f.name for f in message.DESCRIPTOR.fields]
+    return [message(**r) for r in part.select(columns).iter_rows(named=True)]
