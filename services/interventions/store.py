@@ -10,12 +10,12 @@ import polars as pl
 from sqlalchemy import Engine, and_, delete, func, or_, select, tuple_, update
 
 from services.interventions import models as m
-from services.interventions.events import SENT_SCHEMA
-from services.interventions.instants import to_us
-from services.interventions.lifecycle import TicketState
-from services.interventions.portfolio import ContractInfo, PortfolioIndex, ServiceCodeInfo
-from services.interventions.references import key_column
-from services.interventions.rules import BatchOutcome
+from services.interventions.domain.events import SENT_SCHEMA
+from services.interventions.domain.instants import to_us
+from services.interventions.domain.lifecycle import TicketState
+from services.interventions.domain.portfolio import ContractInfo, PortfolioIndex, ServiceCodeInfo
+from services.interventions.domain.references import key_column
+from services.interventions.domain.rules import BatchOutcome
 from services.runtime.db import (
     insert_frame,
     key_lookups_only,

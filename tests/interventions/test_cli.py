@@ -14,7 +14,7 @@ from tests.interventions.test_grpc import lifecycle, send
 
 def test_search_get_quality_rejections(tmp_path):
     with running_server(build, (f"sqlite:///{tmp_path / 'q.db'}", "")) as (channel, tokens):
-        stub = pb_grpc.InterventionsStub(channel)
+        stub = pb_grpc.InterventionsServiceStub(channel)
         admin = bearer(tokens.issue("admin"))
         stub.ImportPortfolio(iter(portfolio_batches()), metadata=admin)
         send(stub, admin, lifecycle("T-1") + [lifecycle("T-2", ug="U404")[0]])
@@ -38,7 +38,7 @@ def test_search_get_quality_rejections(tmp_path):
             assert [json.loads(line)["id"] for line in found.output.splitlines()] == expected
 
         got = runner.invoke(app, ["interventions", "get", "C1/T-1", "--address", address], env=env)
-        assert got.exit_code == 0 and json.loads(got.output)["status"] == "CLOSED_STATUS"
+        assert got.exit_code == 0 and json.loads(got.output)["status"] == "STATUS_CLOSED"
 
         quality = runner.invoke(app, ["interventions", "quality", "--address", address], env=env)
         assert quality.exit_code == 0 and "C1" in quality.output and "85.7%" in quality.output  # 6 passing of 7

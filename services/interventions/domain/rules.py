@@ -18,10 +18,10 @@ from datetime import datetime, timedelta
 
 import polars as pl
 
-from services.interventions.events import KINDS
-from services.interventions.instants import to_us
-from services.interventions.lifecycle import TicketState
-from services.interventions.portfolio import IndexFrames, PortfolioIndex
+from services.interventions.domain.events import KINDS
+from services.interventions.domain.instants import to_us
+from services.interventions.domain.lifecycle import TicketState
+from services.interventions.domain.portfolio import IndexFrames, PortfolioIndex
 from services.runtime.principal import Principal, Role
 
 # Clocks of contractors' systems drift; an event this far ahead of ours is still accepted.
