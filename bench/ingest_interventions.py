@@ -40,6 +40,7 @@ import time
 import uuid
 from collections import Counter
 from datetime import UTC, datetime
+from multiprocessing.synchronize import Event as EventFlag
 from pathlib import Path
 
 import grpc
@@ -256,7 +257,7 @@ def serialised_streams(
         pending[i] = []
 
     for chunk in events.batches(5000, "chunk"):
-        for e in chunk.events:
+        for e in chunk.events.events:
             i = stream_of[e.contractor_id]
             pending[i].append(e)
             if len(pending[i]) == size:
@@ -304,7 +305,7 @@ def start_replica(url: str, prefix: str) -> tuple[subprocess.Popen, int]:
     raise SystemExit(f"replica on port {port} never became SERVING")
 
 
-def _send(port: int, batches: list[bytes], results: "mp.Queue", go: "mp.Event") -> None:
+def _send(port: int, batches: list[bytes], results: "mp.Queue", go: "EventFlag") -> None:
     """One client process: stream its batches, report (acks, first send, last ack)."""
     channel = grpc.insecure_channel(f"127.0.0.1:{port}", options=[("grpc.max_send_message_length", 64 << 20)])
     call = channel.stream_stream(INGEST, request_serializer=lambda b: b, response_deserializer=lambda b: b)

@@ -22,7 +22,7 @@ ELECTRIC_VAN_SHARE = 0.2
 CURATIVE_DEADLINES = {"urgent": (4, 24), "normal": (24, 120), "low": (72, 240)}
 PREVENTIVE_DEADLINES = {"normal": (168, 336)}  # a plan visit within a week of its order
 DIAGNOSTIC_DEADLINES = {"normal": (120, 240), "low": (240, 480)}
-DEADLINES = {
+DEADLINES: "dict[pb.Nature, dict[str, tuple[int, int]]]" = {
     pb.NATURE_CURATIVE: CURATIVE_DEADLINES,
     pb.NATURE_PREVENTIVE: PREVENTIVE_DEADLINES,
     pb.NATURE_DIAGNOSTIC: DIAGNOSTIC_DEADLINES,
@@ -34,7 +34,7 @@ class Trade:
     name: str
     label: str  # contractor names: "<label> <city>"
     weight: float  # share of the contractors
-    codes: tuple[tuple[str, int, float], ...]  # (service code, nature, unit price EUR)
+    codes: "tuple[tuple[str, pb.Nature, float], ...]"  # (service code, nature, unit price EUR)
     plan: tuple[str, str, int] | None  # (service code, equipment kind, interval days)
     recoverable_share: float  # demo value, not the décret 87-713 rules
 

@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from operator import itemgetter
+from typing import Any
 
 from services.api.quitus.interventions.v1 import interventions_pb2 as pb
 from services.demo.contracts import Contracting
@@ -120,9 +121,12 @@ def batches(
         )
 
 
-def expected_issues(events: Iterable[pb.InterventionEvent]) -> tuple[Counter, Counter, int]:
+def expected_issues(events: Iterable[pb.InterventionEvent]) -> tuple[Counter[str], Counter[str], int]:
     """(rejections by rule, warnings by rule, identical re-sends) the generator meant."""
-    bad, warn, seen, duplicates = Counter(), Counter(), set(), 0
+    bad: Counter[str] = Counter()
+    warn: Counter[str] = Counter()
+    seen: set[tuple[str, str, int]] = set()
+    duplicates = 0
     for e in events:
         key = (e.contractor_id, e.external_ref, e.sequence)
         if key in seen:
@@ -335,7 +339,7 @@ class _Generator:
             "description": f"Visite préventive {equipment.label}",
             **target,
         }
-        evs = [(t0, pb.EVENT_KIND_REQUESTED, fields)]
+        evs: list[tuple[int, pb.EventKind, dict[str, Any] | None]] = [(t0, pb.EVENT_KIND_REQUESTED, fields)]
         if rng.random() < CANCELLED_SHARE:
             evs.append((t0 + self.between(HOUR_S, 3 * DAY_S), pb.EVENT_KIND_CANCELLED, None))
         else:

@@ -12,6 +12,7 @@ import time
 from collections import Counter
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -66,6 +67,7 @@ def run_demo(*, dwellings: int, seed: int, database_url: str, out_dir: str, year
 
     servers = {name: build(settings, port=0) for name, build in SERVERS.items()}
     channels = {}
+    summary: dict[str, Any]
     try:
         for name, (server, port) in servers.items():
             server.start()

@@ -2,6 +2,7 @@
 ``quality_table``, the data-quality table the demo prints too)."""
 
 import json
+from typing import cast
 
 import typer
 from google.protobuf.json_format import MessageToDict
@@ -22,7 +23,9 @@ REQUESTED_FROM = typer.Option(None, "--from", help="Requested on or after (ISO d
 REQUESTED_TO = typer.Option(None, "--to", help="Requested before (ISO date or instant, UTC if no offset)")
 # Status names as shown and typed: the Status enum's values without their STATUS_ prefix.
 STATUS_PREFIX = "STATUS_"
-STATUSES = {name.removeprefix(STATUS_PREFIX): number for name, number in pb.Status.items() if number}
+STATUSES = cast(
+    "dict[str, pb.Status]", {n.removeprefix(STATUS_PREFIX): pb.Status.Value(n) for n in pb.Status.keys()[1:]}
+)
 
 
 def _stub(address: str) -> CliStub:
@@ -48,7 +51,7 @@ def search(
     token: str | None = TOKEN,
 ) -> None:
     """Search interventions."""
-    status_number = STATUSES[parse_choice(status, list(STATUSES), "--status")] if status else 0
+    status_number = STATUSES[parse_choice(status, list(STATUSES), "--status")] if status else pb.STATUS_UNSPECIFIED
     start = parse_instant(requested_from, "--from") if requested_from else None
     end = parse_instant(requested_to, "--to") if requested_to else None
     if start and end and end <= start:

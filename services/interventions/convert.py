@@ -2,40 +2,42 @@
 use cases take, their results back to messages. No logic beyond translation."""
 
 import io
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, cast
 
 import polars as pl
-from google.protobuf.internal.enum_type_wrapper import EnumTypeWrapper
 
 from services.api.quitus.common.v1 import common_pb2
 from services.api.quitus.interventions.v1 import interventions_pb2 as pb
 from services.interventions.domain.deadlines import DeadlineReport
-from services.interventions.domain.events import SENT_SCHEMA, empty_value
+from services.interventions.domain.events import SENT_SCHEMA, Columns, empty_value
 from services.interventions.domain.rules import Finding
 from services.interventions.errors import InvalidRequest
 from services.interventions.service import ImportOutcome
 from services.runtime.timestamps import from_timestamp, set_timestamp
 
-
-def _numbers(enum: EnumTypeWrapper, prefix: str) -> dict[str, int]:
-    """Domain name -> number of a proto enum whose values are ``<prefix><domain name>``
-    (the unspecified value left out)."""
-    return {name.removeprefix(prefix): number for name, number in enum.items() if number}
-
-
-NATURE_PB = _numbers(pb.Nature, "NATURE_")
-NATURES = {number: name for name, number in NATURE_PB.items()}
-STATUS_PB = _numbers(pb.Status, "STATUS_")
-STATUS_OF_PB = {number: name for name, number in STATUS_PB.items()}
-KIND_PB = _numbers(pb.EventKind, "EVENT_KIND_")
-KIND_NAMES = {number: name for name, number in KIND_PB.items()}
-OUTCOME_PB = _numbers(pb.DeadlineOutcome, "DEADLINE_OUTCOME_")
-LEVEL_PB = _numbers(pb.DeadlineLevel, "DEADLINE_LEVEL_")
+# The domain's names are the enums' value names without their prefix (the unspecified value
+# has none): NATURE_CURATIVE is "CURATIVE", STATUS_RESOLVED "RESOLVED", EVENT_KIND_QUITUS "QUITUS".
 KIND_PREFIX = "EVENT_KIND_"
+NATURE_PB = cast("dict[str, pb.Nature]", {n.removeprefix("NATURE_"): pb.Nature.Value(n) for n in pb.Nature.keys()[1:]})
+NATURES: dict[int, str] = {number: name for name, number in NATURE_PB.items()}
+STATUS_PB = cast("dict[str, pb.Status]", {n.removeprefix("STATUS_"): pb.Status.Value(n) for n in pb.Status.keys()[1:]})
+STATUS_OF_PB: dict[int, str] = {number: name for name, number in STATUS_PB.items()}
+KIND_PB = cast(
+    "dict[str, pb.EventKind]", {n.removeprefix(KIND_PREFIX): pb.EventKind.Value(n) for n in pb.EventKind.keys()[1:]}
+)
+KIND_NAMES: dict[int, str] = {number: name for name, number in KIND_PB.items()}
+OUTCOME_PB = cast(
+    "dict[str, pb.DeadlineOutcome]",
+    {n.removeprefix("DEADLINE_OUTCOME_"): pb.DeadlineOutcome.Value(n) for n in pb.DeadlineOutcome.keys()[1:]},
+)
+LEVEL_PB = cast(
+    "dict[str, pb.DeadlineLevel]",
+    {n.removeprefix("DEADLINE_LEVEL_"): pb.DeadlineLevel.Value(n) for n in pb.DeadlineLevel.keys()[1:]},
+)
 
 
-def sent_events(batch: pb.IngestEventsRequest) -> dict[str, Sequence]:
+def sent_events(batch: pb.IngestEventsRequest) -> Columns:
     """The batch's events, column by column (events.SENT_SCHEMA), from whichever form it takes
     (none set: no event)."""
     form = batch.WhichOneof("form")
@@ -80,7 +82,7 @@ def _kind_names(numbers: pl.Series) -> pl.Series:
     return numbers.replace_strict(_KIND_OF_NUMBER, default=numbers.cast(pl.String), return_dtype=pl.String)
 
 
-def _empty_column(name: str, size: int, dtype: pl.DataType) -> pl.Series:
+def _empty_column(name: str, size: int, dtype: pl.DataType | type[pl.DataType]) -> pl.Series:
     """A field not given for any of ``size`` events."""
     return pl.repeat(empty_value(name), size, dtype=dtype, eager=True).alias(name)
 
@@ -132,7 +134,7 @@ def _arrow_column(values: pl.Series, name: str, field: str) -> pl.Series:
     if (
         name in _INT32_FIELDS
         and values.null_count() < values.len()
-        and not (-(2**31) <= values.min() and values.max() < 2**31)
+        and not (-(2**31) <= cast(int, values.min()) and cast(int, values.max()) < 2**31)
     ):
         raise InvalidRequest(
             f"arrow_ipc.{field} holds a value out of the 32-bit range of EventColumns.{field}",
@@ -141,7 +143,7 @@ def _arrow_column(values: pl.Series, name: str, field: str) -> pl.Series:
     return values.fill_null(empty_value(name)).alias(name)
 
 
-def _converts(dtype: pl.DataType, wanted: pl.DataType) -> bool:
+def _converts(dtype: pl.DataType, wanted: type[pl.DataType]) -> bool:
     if wanted == pl.String:
         return dtype in (pl.String, pl.Categorical) or isinstance(dtype, pl.Enum)
     if wanted == pl.Int64:

@@ -13,7 +13,7 @@ from typing import Any
 import polars as pl
 
 from services.interventions.domain.deadlines import DeadlineReport, deadline_lines, deadline_report
-from services.interventions.domain.events import batch_frame
+from services.interventions.domain.events import Columns, batch_frame
 from services.interventions.domain.facts import derive_facts
 from services.interventions.domain.limits import limit_or_default
 from services.interventions.domain.portfolio import IndexFrames, PortfolioIndex, full_address, index_frames
@@ -103,22 +103,21 @@ class InterventionsService:
 
     # ------------------------------------------------------------ ingest
 
-    def ingest_batch(self, columns: dict[str, Sequence], principal: Principal) -> BatchOutcome:
+    def ingest_batch(self, columns: Columns, principal: Principal) -> BatchOutcome:
         """Check one batch (events.SENT_SCHEMA columns) against the stored state and commit it
         in one transaction."""
         batch = batch_frame(columns)
-        for attempt in range(1, RACE_RETRIES + 1):
+        for attempt in range(1, RACE_RETRIES):
             try:
                 return self._ingest_once(batch, principal)
             except WRITE_CONFLICTS as exc:
                 # Another replica stored some of these events first (or a lock wait timed out):
                 # nothing was written, and a retry sees what the other one stored.
-                if attempt == RACE_RETRIES:
-                    raise
                 log.warning(
                     "batch lost a race with another writer, retrying",
                     extra={"attempt": attempt, "error": type(exc).__name__},
                 )
+        return self._ingest_once(batch, principal)  # the last attempt: a conflict now reaches the caller
 
     def _ingest_once(self, batch: pl.DataFrame, principal: Principal) -> BatchOutcome:
         now = self.clock()
@@ -215,9 +214,10 @@ class InterventionsService:
     def scope_contractor(requested: str, principal: Principal) -> str:
         """The contractor filter a call may use: a contractor sees only its own records."""
         if principal.role is Role.CONTRACTOR:
-            if requested and requested != principal.contractor_id:
+            own = principal.contractor_id
+            if not own or (requested and requested != own):
                 raise ForeignRecord(f"{principal} may not read records of {requested!r}", field="contractor_id")
-            return principal.contractor_id
+            return own
         return requested
 
     def export(

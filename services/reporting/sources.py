@@ -6,9 +6,9 @@ Reporting knows the services by their protos only: the columns of the facts are 
 
 import hashlib
 from collections.abc import Iterable
+from typing import Any
 
 import polars as pl
-from google.protobuf.descriptor import EnumDescriptor
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from services.api.quitus.interventions.v1 import interventions_pb2 as pb
@@ -19,7 +19,7 @@ FACT_COLUMNS = [f.name for f in FACT_FIELDS]
 _TIMES = [f.name for f in FACT_FIELDS if f.message_type is not None]  # the Timestamp fields
 
 
-def _names(enum: EnumDescriptor) -> dict[int, str]:
+def _names(enum: Any) -> dict[int, str]:  # an EnumDescriptor (pure-Python or upb)
     """Number -> name without the enum's prefix, the prefix being that of its zero value
     ``<PREFIX>UNSPECIFIED`` (e.g. Status: 5 -> "RESOLVED" for STATUS_RESOLVED)."""
     prefix = enum.values_by_number[0].name.removesuffix("UNSPECIFIED")
