@@ -11,9 +11,9 @@ from services.api.quitus.common.v1 import common_pb2
 from services.api.quitus.interventions.v1 import interventions_pb2 as pb
 from services.interventions.domain.deadlines import DeadlineReport
 from services.interventions.domain.events import SENT_SCHEMA, Columns, empty_value
+from services.interventions.domain.references import ImportOutcome
 from services.interventions.domain.rules import Finding
 from services.interventions.errors import InvalidRequest
-from services.interventions.service import ImportOutcome
 from services.runtime.timestamps import from_timestamp, set_timestamp
 
 # The domain's names are the enums' value names without their prefix (the unspecified value

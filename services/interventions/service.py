@@ -18,7 +18,7 @@ from services.interventions.domain.facts import derive_facts
 from services.interventions.domain.limits import limit_or_default
 from services.interventions.domain.portfolio import IndexFrames, PortfolioIndex, full_address, index_frames
 from services.interventions.domain.quality import contractor_quality, quality_target
-from services.interventions.domain.references import drop_dangling
+from services.interventions.domain.references import ImportOutcome, drop_dangling
 from services.interventions.domain.rules import BatchOutcome, check_batch
 from services.interventions.errors import ForeignRecord, InterventionNotFound, InvalidRequest
 from services.interventions.store import InterventionStore
@@ -34,15 +34,6 @@ RACE_RETRIES = 5
 DEFAULT_DEADLINE_LINES = 1000
 DEFAULT_TOP_UNITS = 10
 DEFAULT_EXPORT_BATCH = 5000
-
-
-@dataclass(frozen=True, slots=True)
-class ImportOutcome:
-    """What a portfolio import stored (count per kind) and refused: (position in the stream,
-    kind, field, reason) of each record whose reference did not hold."""
-
-    upserted: dict[str, int]
-    refused: list[tuple[int, str, str, str]]
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,18 +46,14 @@ SENT_SCHEMA: dict[str, type[pl.DataType]] = {
 CONTENT_COLUMNS = [c for c in SENT_SCHEMA if c != "recorded_us"]
 
 
-def intervention_id(contractor_id: str, external_ref: str) -> str:
-    """Tickets are namespaced by contractor: two contractors may reuse a reference."""
-    return f"{contractor_id}/{external_ref}"
-
-
 # A batch column by column (every SENT_SCHEMA column): a list or a polars series each.
 Columns = Mapping[str, Sequence[Any] | pl.Series]
 
 
 def batch_frame(columns: Columns) -> pl.DataFrame:
     """The batch as sent (every SENT_SCHEMA column: a list or a polars series each), plus its position, the
-    ticket id, the record key and the content fingerprint."""
+    ticket id ("<contractor_id>/<external_ref>": two contractors may reuse a reference), the record
+    key and the content fingerprint."""
     frame = (
         pl.DataFrame(columns, schema=SENT_SCHEMA)
         .with_columns(

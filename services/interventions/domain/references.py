@@ -7,7 +7,18 @@ with it; the rest of the import is written.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOutcome:
+    """What a portfolio import stored (count per kind) and refused: (position in the stream,
+    kind, field, reason) of each record whose reference did not hold."""
+
+    upserted: dict[str, int]
+    refused: list[tuple[int, str, str, str]]
+
 
 # kind -> (field, kind it refers to), in an order where parents come before children
 PARENTS = {

@@ -58,7 +58,6 @@ RULES = {
     "curative_resolved_without_visit": "a curative intervention is resolved with no visit",
     "closed_without_quitus": "(warning) the intervention is closed with no quitus recorded",
 }
-WARNING_RULES = frozenset({"closed_without_quitus"})
 
 
 @dataclass(frozen=True, slots=True)
