@@ -474,6 +474,7 @@ def test_a_malformed_bulk_batch_is_invalid_argument_naming_the_field(service, sh
         list(stub.IngestEvents(iter([batch]), metadata=admin))
     assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert field in err.value.details()
+    assert field_violations(err.value) == [field]
     assert stub.SearchInterventions(pb.SearchInterventionsRequest(), metadata=admin).interventions == []
 
 
@@ -548,6 +549,22 @@ def test_a_bad_page_is_invalid_argument_naming_its_field(service, rpc, page, fie
     with pytest.raises(grpc.RpcError) as err:
         getattr(stub, rpc)(request_type[rpc](page=page), metadata=admin)
     assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT and field in err.value.details()
+    assert field_violations(err.value) == [field]
+
+
+def field_violations(error: grpc.RpcError) -> list[str]:
+    """The fields named by the google.rpc.BadRequest in the error's rich details."""
+    from google.rpc import error_details_pb2
+    from grpc_status import rpc_status
+
+    status = rpc_status.from_call(error)
+    assert status is not None
+    fields = []
+    for detail in status.details:
+        bad = error_details_pb2.BadRequest()
+        if detail.Unpack(bad):
+            fields += [v.field for v in bad.field_violations]
+    return fields
 
 
 def test_rejections_page_through_their_tokens(service):
