@@ -38,7 +38,7 @@ def arrival_order(events: int, seed: int) -> list[tuple[str, int]]:
     """(ticket id, sequence) of each event, in the order they arrive."""
     rng = random.Random(seed)
     opened: list[list] = []
-    out = []
+    out: list[tuple[str, int]] = []
     number = 0
     while len(out) < events:
         if not opened or rng.random() < 0.15:

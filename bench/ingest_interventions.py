@@ -8,7 +8,7 @@ PostgreSQL, with every business check on.
 The service runs as --replicas processes (`quitus serve interventions`, as deployed: one per
 core), authentication off (the embedded admin, whose recorded_at is honoured as a backfill),
 on fresh schemas ``bench_<random>_*`` dropped at the end. Events are generated (timed apart)
-and serialised into EventBatch messages before the clock starts: by default as one EventColumns
+and serialised into IngestEventsRequest messages before the clock starts: by default as one EventColumns
 message per batch (the bulk form in plain protobuf); with --form arrow as one Arrow IPC stream
 per batch (arrow_ipc, as a loader holding its data in polars sends them), with --form rows one
 InterventionEvent message per event. The service checks and stores every form alike. Each of --streams client
@@ -40,6 +40,7 @@ import time
 import uuid
 from collections import Counter
 from datetime import UTC, datetime
+from multiprocessing.synchronize import Event as EventFlag
 from pathlib import Path
 
 import grpc
@@ -55,12 +56,11 @@ from services.api.quitus.interventions.v1 import interventions_pb2 as pb  # noqa
 from services.api.quitus.interventions.v1 import interventions_pb2_grpc as pb_grpc  # noqa: E402
 from services.demo import contracts, interventions, portfolio  # noqa: E402
 from services.interventions import convert  # noqa: E402
-from services.interventions.events import SENT_SCHEMA  # noqa: E402
+from services.interventions.domain.events import SENT_SCHEMA  # noqa: E402
 from services.runtime.db import UTCDateTime, make_engine  # noqa: E402
 from services.runtime.log import configure_logging  # noqa: E402
 
-INGEST = "/quitus.interventions.v1.Interventions/IngestEvents"
-KIND_NAMES = {v: k for k, v in pb.EventKind.items()}
+INGEST = "/quitus.interventions.v1.InterventionsService/IngestEvents"
 
 
 def main() -> None:
@@ -113,8 +113,8 @@ def main() -> None:
     try:
         started = time.perf_counter()
         records = portfolio.records(p) + contracts.records(c)
-        pb_grpc.InterventionsStub(channel).ImportPortfolio(
-            iter([pb.PortfolioBatch(records=records[i : i + 5000]) for i in range(0, len(records), 5000)])
+        pb_grpc.InterventionsServiceStub(channel).ImportPortfolio(
+            iter([pb.ImportPortfolioRequest(records=records[i : i + 5000]) for i in range(0, len(records), 5000)])
         )
         print(f"portfolio import: {len(records):,} records in {time.perf_counter() - started:.1f} s")
         del p, c, records
@@ -239,25 +239,25 @@ def stream_loads(events_per_contractor: Counter, stream_of: dict[str, int]) -> l
 def serialised_streams(
     events: interventions.Events, size: int, stream_of: dict[str, int], streams: int, form: str
 ) -> list[list[bytes]]:
-    """EventBatch bytes per stream, each contractor's events in one stream; ``form`` "rows" sends
+    """IngestEventsRequest bytes per stream, each contractor's events in one stream; ``form`` "rows" sends
     one InterventionEvent message per event, "columns" one EventColumns message per batch, "arrow"
     one Arrow IPC stream per batch."""
     out: list[list[bytes]] = [[] for _ in range(streams)]
     pending: list[list] = [[] for _ in range(streams)]
 
     def flush(i: int) -> None:
-        batch = pb.EventBatch(batch_id=f"bench-{i}-{len(out[i]):06d}")
+        batch = pb.IngestEventsRequest(batch_id=f"bench-{i}-{len(out[i]):06d}")
         if form == "columns":
             batch.columns.CopyFrom(convert.to_event_columns(convert.batch_columns(pending[i])))
         elif form == "arrow":
             batch.arrow_ipc = arrow_ipc(convert.batch_columns(pending[i]))
         else:
-            batch.events.extend(pending[i])
+            batch.events.events.extend(pending[i])
         out[i].append(batch.SerializeToString())
         pending[i] = []
 
     for chunk in events.batches(5000, "chunk"):
-        for e in chunk.events:
+        for e in chunk.events.events:
             i = stream_of[e.contractor_id]
             pending[i].append(e)
             if len(pending[i]) == size:
@@ -305,7 +305,7 @@ def start_replica(url: str, prefix: str) -> tuple[subprocess.Popen, int]:
     raise SystemExit(f"replica on port {port} never became SERVING")
 
 
-def _send(port: int, batches: list[bytes], results: "mp.Queue", go: "mp.Event") -> None:
+def _send(port: int, batches: list[bytes], results: "mp.Queue", go: "EventFlag") -> None:
     """One client process: stream its batches, report (acks, first send, last ack)."""
     channel = grpc.insecure_channel(f"127.0.0.1:{port}", options=[("grpc.max_send_message_length", 64 << 20)])
     call = channel.stream_stream(INGEST, request_serializer=lambda b: b, response_deserializer=lambda b: b)
@@ -315,7 +315,7 @@ def _send(port: int, batches: list[bytes], results: "mp.Queue", go: "mp.Event") 
     results.put((acks, started, time.perf_counter()))
 
 
-def ingest(ports: list[int], streams: list[list[bytes]]) -> tuple[list[pb.BatchAck], float]:
+def ingest(ports: list[int], streams: list[list[bytes]]) -> tuple[list[pb.IngestEventsResponse], float]:
     context = mp.get_context("fork")  # the children inherit the serialised batches without copying them
     results, go = context.Queue(), context.Event()
     clients = [
@@ -332,7 +332,7 @@ def ingest(ports: list[int], streams: list[list[bytes]]) -> tuple[list[pb.BatchA
     if sorted(len(acks) for acks, _, _ in outcomes) != sorted(len(s) for s in streams):
         raise SystemExit("a stream ended before every batch was acknowledged")
     elapsed = max(end for _, _, end in outcomes) - min(start for _, start, _ in outcomes)
-    return [pb.BatchAck.FromString(a) for acks, _, _ in outcomes for a in acks], elapsed
+    return [pb.IngestEventsResponse.FromString(a) for acks, _, _ in outcomes for a in acks], elapsed
 
 
 class Base(DeclarativeBase):
@@ -376,7 +376,7 @@ def baseline(url: str, prefix: str, events: interventions.Events, sample: int, c
                     intervention_id=f"{e.contractor_id}/{e.external_ref}",
                     sequence=e.sequence,
                     contractor_id=e.contractor_id,
-                    kind=KIND_NAMES[e.kind],
+                    kind=convert.KIND_NAMES[e.kind],
                     event_time=e.event_time.ToDatetime(UTC),
                     recorded_at=e.recorded_at.ToDatetime(UTC),
                     visit_number=e.visit_number,

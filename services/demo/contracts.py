@@ -22,7 +22,11 @@ ELECTRIC_VAN_SHARE = 0.2
 CURATIVE_DEADLINES = {"urgent": (4, 24), "normal": (24, 120), "low": (72, 240)}
 PREVENTIVE_DEADLINES = {"normal": (168, 336)}  # a plan visit within a week of its order
 DIAGNOSTIC_DEADLINES = {"normal": (120, 240), "low": (240, 480)}
-DEADLINES = {pb.CURATIVE: CURATIVE_DEADLINES, pb.PREVENTIVE: PREVENTIVE_DEADLINES, pb.DIAGNOSTIC: DIAGNOSTIC_DEADLINES}
+DEADLINES: "dict[pb.Nature, dict[str, tuple[int, int]]]" = {
+    pb.NATURE_CURATIVE: CURATIVE_DEADLINES,
+    pb.NATURE_PREVENTIVE: PREVENTIVE_DEADLINES,
+    pb.NATURE_DIAGNOSTIC: DIAGNOSTIC_DEADLINES,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +34,7 @@ class Trade:
     name: str
     label: str  # contractor names: "<label> <city>"
     weight: float  # share of the contractors
-    codes: tuple[tuple[str, int, float], ...]  # (service code, nature, unit price EUR)
+    codes: "tuple[tuple[str, pb.Nature, float], ...]"  # (service code, nature, unit price EUR)
     plan: tuple[str, str, int] | None  # (service code, equipment kind, interval days)
     recoverable_share: float  # demo value, not the décret 87-713 rules
 
@@ -40,16 +44,23 @@ TRADES = (
         "multiservice",
         "Multiservices",
         0.40,
-        (("MS-CUR", pb.CURATIVE, 95.0), ("MS-DIAG", pb.DIAGNOSTIC, 140.0)),
+        (("MS-CUR", pb.NATURE_CURATIVE, 95.0), ("MS-DIAG", pb.NATURE_DIAGNOSTIC, 140.0)),
         None,
         0.10,
     ),
-    Trade("cleaning", "Propreté", 0.24, (("CLEAN-PRV", pb.PREVENTIVE, 38.0),), ("CLEAN-PRV", "common_areas", 7), 0.75),
+    Trade(
+        "cleaning",
+        "Propreté",
+        0.24,
+        (("CLEAN-PRV", pb.NATURE_PREVENTIVE, 38.0),),
+        ("CLEAN-PRV", "common_areas", 7),
+        0.75,
+    ),
     Trade(
         "heating",
         "Thermique",
         0.16,
-        (("HEAT-PRV", pb.PREVENTIVE, 120.0), ("HEAT-CUR", pb.CURATIVE, 230.0)),
+        (("HEAT-PRV", pb.NATURE_PREVENTIVE, 120.0), ("HEAT-CUR", pb.NATURE_CURATIVE, 230.0)),
         ("HEAT-PRV", "boiler_room", 30),
         0.60,
     ),
@@ -57,7 +68,7 @@ TRADES = (
         "lift",
         "Ascenseurs",
         0.12,
-        (("LIFT-PRV", pb.PREVENTIVE, 55.0), ("LIFT-CUR", pb.CURATIVE, 190.0)),
+        (("LIFT-PRV", pb.NATURE_PREVENTIVE, 55.0), ("LIFT-CUR", pb.NATURE_CURATIVE, 190.0)),
         ("LIFT-PRV", "lift", 42),
         0.73,
     ),
@@ -65,7 +76,7 @@ TRADES = (
         "car_park_door",
         "Portes & Accès",
         0.08,
-        (("DOOR-PRV", pb.PREVENTIVE, 65.0), ("DOOR-CUR", pb.CURATIVE, 160.0)),
+        (("DOOR-PRV", pb.NATURE_PREVENTIVE, 65.0), ("DOOR-CUR", pb.NATURE_CURATIVE, 160.0)),
         ("DOOR-PRV", "car_park_door", 91),
         0.50,
     ),

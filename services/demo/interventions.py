@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from operator import itemgetter
+from typing import Any
 
 from services.api.quitus.interventions.v1 import interventions_pb2 as pb
 from services.demo.contracts import Contracting
@@ -79,7 +80,7 @@ class Events(Sequence):
 
     Millions of protobuf messages held at once take about 1.5 KB each (one arena per message):
     the events are kept as plain tuples, and messages are built when read, inside shared
-    containers (``batches`` builds each EventBatch in place, with no copy).
+    containers (``batches`` builds each IngestEventsRequest in place, with no copy).
     """
 
     def __init__(self, rows: list[tuple]) -> None:
@@ -101,24 +102,31 @@ class Events(Sequence):
         """Number of events of each contractor."""
         return Counter(row[2] for row in self._rows)
 
-    def batches(self, size: int, prefix: str = "demo") -> Iterator[pb.EventBatch]:
+    def batches(self, size: int, prefix: str = "demo") -> Iterator[pb.IngestEventsRequest]:
         for n, offset in enumerate(range(0, len(self._rows), size)):
-            batch = pb.EventBatch(batch_id=f"{prefix}-{n:06d}")
-            _fill(batch.events, self._rows[offset : offset + size])
+            batch = pb.IngestEventsRequest(batch_id=f"{prefix}-{n:06d}")
+            _fill(batch.events.events, self._rows[offset : offset + size])
             yield batch
 
 
-def batches(events: Sequence[pb.InterventionEvent], size: int, prefix: str = "demo") -> Iterator[pb.EventBatch]:
+def batches(
+    events: Sequence[pb.InterventionEvent], size: int, prefix: str = "demo"
+) -> Iterator[pb.IngestEventsRequest]:
     if isinstance(events, Events):
         yield from events.batches(size, prefix)
         return
     for n, offset in enumerate(range(0, len(events), size)):
-        yield pb.EventBatch(batch_id=f"{prefix}-{n:06d}", events=events[offset : offset + size])
+        yield pb.IngestEventsRequest(
+            batch_id=f"{prefix}-{n:06d}", events=pb.EventList(events=events[offset : offset + size])
+        )
 
 
-def expected_issues(events: Iterable[pb.InterventionEvent]) -> tuple[Counter, Counter, int]:
+def expected_issues(events: Iterable[pb.InterventionEvent]) -> tuple[Counter[str], Counter[str], int]:
     """(rejections by rule, warnings by rule, identical re-sends) the generator meant."""
-    bad, warn, seen, duplicates = Counter(), Counter(), set(), 0
+    bad: Counter[str] = Counter()
+    warn: Counter[str] = Counter()
+    seen: set[tuple[str, str, int]] = set()
+    duplicates = 0
     for e in events:
         key = (e.contractor_id, e.external_ref, e.sequence)
         if key in seen:
@@ -133,7 +141,7 @@ def expected_issues(events: Iterable[pb.InterventionEvent]) -> tuple[Counter, Co
 
 
 def _messages(rows: list[tuple]) -> list[pb.InterventionEvent]:
-    holder = pb.EventBatch()
+    holder = pb.EventList()
     _fill(holder.events, rows)
     return list(holder.events)
 
@@ -274,7 +282,7 @@ class _Generator:
             contract = self.by_trade.get(TRADE_OF_EQUIPMENT.get(e.kind, ""), {}).get(e.building_id)
             if rate is None or contract is None:
                 continue
-            code = contract.code_of(pb.CURATIVE)
+            code = contract.code_of(pb.NATURE_CURATIVE)
             for _ in range(self._poisson(rate * self.years)):
                 t0 = self.request_time(seasonal=e.kind == "boiler_room")
                 self.ticket(contract, code, t0, {"building_id": e.building_id, "equipment_id": e.id})
@@ -331,15 +339,15 @@ class _Generator:
             "description": f"Visite préventive {equipment.label}",
             **target,
         }
-        evs = [(t0, pb.REQUESTED, fields)]
+        evs: list[tuple[int, pb.EventKind, dict[str, Any] | None]] = [(t0, pb.EVENT_KIND_REQUESTED, fields)]
         if rng.random() < CANCELLED_SHARE:
-            evs.append((t0 + self.between(HOUR_S, 3 * DAY_S), pb.CANCELLED, None))
+            evs.append((t0 + self.between(HOUR_S, 3 * DAY_S), pb.EVENT_KIND_CANCELLED, None))
         else:
             end = visit + self.between(1800, 3 * HOUR_S)
             evs += [
-                (visit, pb.VISIT_STARTED, {"visit_number": 1}),
-                (end, pb.VISIT_ENDED, {"visit_number": 1}),
-                (end + self.between(0, 1800), pb.RESOLVED, {"cost_eur": contract.codes[code][1]}),
+                (visit, pb.EVENT_KIND_VISIT_STARTED, {"visit_number": 1}),
+                (end, pb.EVENT_KIND_VISIT_ENDED, {"visit_number": 1}),
+                (end + self.between(0, 1800), pb.EVENT_KIND_RESOLVED, {"cost_eur": contract.codes[code][1]}),
             ]
             self.sign_off(evs, "landlord")
         self.emit(contract, evs)
@@ -347,7 +355,7 @@ class _Generator:
     def ticket(self, contract: _Contract, code: str, t0: int, target: dict) -> None:
         rng = self.rng
         nature, price, deadlines = contract.codes[code]
-        if nature == pb.DIAGNOSTIC:
+        if nature == pb.NATURE_DIAGNOSTIC:
             criticality = rng.choices(*DIAGNOSTIC_CRITICALITIES)[0]
             visits = 1
         else:
@@ -363,16 +371,19 @@ class _Generator:
         }
         spans = self.visit_spans(t0, intervene_h, repair_h, visits)
         planned = t0 + min(self.between(300, 4 * HOUR_S), (spans[0][0] - t0) // 2)
-        evs = [(t0, pb.REQUESTED, fields), (planned, pb.PLANNED, None)]
+        evs = [(t0, pb.EVENT_KIND_REQUESTED, fields), (planned, pb.EVENT_KIND_PLANNED, None)]
         if rng.random() < CANCELLED_SHARE:
-            evs.append((planned + self.between(HOUR_S, 3 * DAY_S), pb.CANCELLED, None))
+            evs.append((planned + self.between(HOUR_S, 3 * DAY_S), pb.EVENT_KIND_CANCELLED, None))
         else:
             for n, (s, e) in enumerate(spans, start=1):
-                evs += [(s, pb.VISIT_STARTED, {"visit_number": n}), (e, pb.VISIT_ENDED, {"visit_number": n})]
+                evs += [
+                    (s, pb.EVENT_KIND_VISIT_STARTED, {"visit_number": n}),
+                    (e, pb.EVENT_KIND_VISIT_ENDED, {"visit_number": n}),
+                ]
             cost = round(price * (1 + 0.4 * (visits - 1)) * rng.uniform(0.7, 1.8), 2)
-            evs.append((spans[-1][1] + self.between(0, 1800), pb.RESOLVED, {"cost_eur": cost}))
+            evs.append((spans[-1][1] + self.between(0, 1800), pb.EVENT_KIND_RESOLVED, {"cost_eur": cost}))
             self.sign_off(evs, "tenant" if "ug_id" in target else "landlord")
-        self.emit(contract, evs, curative=nature == pb.CURATIVE)
+        self.emit(contract, evs, curative=nature == pb.NATURE_CURATIVE)
 
     def visit_spans(self, t0: int, intervene_h: float, repair_h: float, visits: int) -> list[tuple[int, int]]:
         """Visits meeting the deadlines DEADLINE_MET of the time; later visits spread to the repair target."""
@@ -393,10 +404,10 @@ class _Generator:
         rng = self.rng
         at = evs[-1][0] + self.between(HOUR_S, 5 * DAY_S)
         if rng.random() < CLOSED_WITHOUT_QUITUS:
-            evs.append((at, pb.CLOSED, {"note": WARN_NOTE + "closed_without_quitus"}))
+            evs.append((at, pb.EVENT_KIND_CLOSED, {"note": WARN_NOTE + "closed_without_quitus"}))
             return
-        evs.append((at, pb.QUITUS, {"quitus_document": "", "quitus_signed_by": signed_by}))
-        evs.append((at + self.between(600, 2 * DAY_S), pb.CLOSED, None))
+        evs.append((at, pb.EVENT_KIND_QUITUS, {"quitus_document": "", "quitus_signed_by": signed_by}))
+        evs.append((at + self.between(600, 2 * DAY_S), pb.EVENT_KIND_CLOSED, None))
 
     # ------------------------------------------------------------ records
 
@@ -408,7 +419,7 @@ class _Generator:
         """Number the events, record them, maybe spoil one, cut at the end of the period."""
         rng, cid, ref = self.rng, contract.contractor_id, self.next_ref(contract)
         for i, (t, kind, fields) in enumerate(evs):
-            if kind == pb.QUITUS:
+            if kind == pb.EVENT_KIND_QUITUS:
                 evs[i] = (t, kind, {**fields, "quitus_document": f"PV-{ref}"})
         if self.bad_share and rng.random() < self.bad_share * len(evs):
             self.spoil(contract, evs, curative)
@@ -438,15 +449,15 @@ class _Generator:
         ]
         if contract.outside:
             choices.append("contract_not_covering_building")
-        if pb.VISIT_ENDED in kinds:
+        if pb.EVENT_KIND_VISIT_ENDED in kinds:
             choices += ["visit_end_before_start", "visit_end_without_start"]
             if curative:
                 choices.append("curative_resolved_without_visit")
-        if pb.RESOLVED in kinds:
+        if pb.EVENT_KIND_RESOLVED in kinds:
             choices.append("invalid_value")
-        if pb.QUITUS in kinds:
+        if pb.EVENT_KIND_QUITUS in kinds:
             choices.append("missing_field")
-        if pb.CLOSED in kinds:
+        if pb.EVENT_KIND_CLOSED in kinds:
             choices.append("event_after_closure")
         rule = rng.choice(choices)
         note = {"note": BAD_NOTE + rule}
@@ -460,37 +471,37 @@ class _Generator:
         ):
             self.spoilt_ticket(contract, rule, t0 + self.between(60, HOUR_S), request, note)
         elif rule == "event_before_request":
-            evs.insert(1, (t0 - self.between(HOUR_S, 3 * DAY_S), pb.PLANNED, note))
+            evs.insert(1, (t0 - self.between(HOUR_S, 3 * DAY_S), pb.EVENT_KIND_PLANNED, note))
         elif rule == "visit_end_before_start":
-            i = kinds.index(pb.VISIT_ENDED)
+            i = kinds.index(pb.EVENT_KIND_VISIT_ENDED)
             started = evs[i - 1][0]
             evs.insert(
                 i,
                 (
                     started - min(self.between(600, 2 * HOUR_S), (started - t0) // 2),
-                    pb.VISIT_ENDED,
+                    pb.EVENT_KIND_VISIT_ENDED,
                     {"visit_number": 1, **note},
                 ),
             )
         elif rule == "visit_end_without_start":
-            i = kinds.index(pb.VISIT_ENDED)
-            evs.insert(i + 1, (evs[i][0] + 60, pb.VISIT_ENDED, {"visit_number": 1, **note}))
+            i = kinds.index(pb.EVENT_KIND_VISIT_ENDED)
+            evs.insert(i + 1, (evs[i][0] + 60, pb.EVENT_KIND_VISIT_ENDED, {"visit_number": 1, **note}))
         elif rule == "curative_resolved_without_visit":
-            i = kinds.index(pb.VISIT_STARTED)
-            evs.insert(i, (evs[i - 1][0] + 60, pb.RESOLVED, {"cost_eur": 50.0, **note}))
+            i = kinds.index(pb.EVENT_KIND_VISIT_STARTED)
+            evs.insert(i, (evs[i - 1][0] + 60, pb.EVENT_KIND_RESOLVED, {"cost_eur": 50.0, **note}))
         elif rule == "invalid_value":
-            i = kinds.index(pb.RESOLVED)
-            evs.insert(i, (evs[i][0], pb.RESOLVED, {"cost_eur": -evs[i][2]["cost_eur"] - 1, **note}))
+            i = kinds.index(pb.EVENT_KIND_RESOLVED)
+            evs.insert(i, (evs[i][0], pb.EVENT_KIND_RESOLVED, {"cost_eur": -evs[i][2]["cost_eur"] - 1, **note}))
         elif rule == "missing_field":
-            i = kinds.index(pb.QUITUS)
-            evs.insert(i, (evs[i][0], pb.QUITUS, {"quitus_signed_by": "tenant", **note}))
+            i = kinds.index(pb.EVENT_KIND_QUITUS)
+            evs.insert(i, (evs[i][0], pb.EVENT_KIND_QUITUS, {"quitus_signed_by": "tenant", **note}))
         else:  # event_after_closure
-            evs.append((evs[-1][0] + self.between(HOUR_S, 2 * DAY_S), pb.PLANNED, note))
+            evs.append((evs[-1][0] + self.between(HOUR_S, 2 * DAY_S), pb.EVENT_KIND_PLANNED, note))
 
     def spoilt_ticket(self, contract: _Contract, rule: str, t: int, request: dict, note: dict) -> None:
         """A ticket of one bad record; its follow-ups would only repeat the verdict."""
         fields = {**request, **note}
-        kind = pb.REQUESTED
+        kind = pb.EVENT_KIND_REQUESTED
         if rule == "unknown_unit":
             fields = {**fields, "ug_id": f"UG9{self.between(0, 10**6):06d}", "building_id": "", "equipment_id": ""}
         elif rule == "unknown_service_code":
@@ -500,7 +511,7 @@ class _Generator:
         elif rule == "contract_not_covering_building":
             fields = {**fields, "ug_id": "", "building_id": self.rng.choice(contract.outside), "equipment_id": ""}
         else:  # unknown_intervention: a visit on a ticket never requested
-            fields, kind = {"visit_number": 1, **note}, pb.VISIT_STARTED
+            fields, kind = {"visit_number": 1, **note}, pb.EVENT_KIND_VISIT_STARTED
         rec = t + 60 + self.delay()
         if rec < self.end:
             self.rows.append((rec, t, contract.contractor_id, self.next_ref(contract), 1, kind, fields))

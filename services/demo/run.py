@@ -65,6 +65,7 @@ def run_demo(*, dwellings: int, seed: int, database_url: str, out_dir: str, year
 
     servers = {name: build(settings, port=0) for name, build in SERVERS.items()}
     channels = {}
+    summary: dict[str, Any]
     try:
         for name, (server, port) in servers.items():
             server.start()
@@ -73,7 +74,7 @@ def run_demo(*, dwellings: int, seed: int, database_url: str, out_dir: str, year
         with console.status("Generating the portfolio"):
             portfolio = demo_portfolio.generate_portfolio(dwellings, seed)
         summary |= _interventions_chain(
-            pb_grpc.InterventionsStub(channels["interventions"]), portfolio, seed, year, out
+            pb_grpc.InterventionsServiceStub(channels["interventions"]), portfolio, seed, year, out
         )
         summary["consumption"] = _consumption_chain(channels["consumption"], portfolio, seed, year)
     finally:
@@ -115,7 +116,7 @@ def _fresh_sqlite(database_url: str) -> None:
 
 
 def _interventions_chain(
-    stub: pb_grpc.InterventionsStub, portfolio: demo_portfolio.Portfolio, seed: int, year: int, out: Path
+    stub: pb_grpc.InterventionsServiceStub, portfolio: demo_portfolio.Portfolio, seed: int, year: int, out: Path
 ) -> dict:
     with console.status("Generating contracts and one year of events"):
         contracting = demo_contracts.generate_contractors(portfolio, seed)
@@ -124,9 +125,10 @@ def _interventions_chain(
         )
     records = demo_portfolio.records(portfolio) + demo_contracts.records(contracting)
     imported = stub.ImportPortfolio(
-        iter([pb.PortfolioBatch(records=records[i : i + 5000]) for i in range(0, len(records), 5000)])
+        iter([pb.ImportPortfolioRequest(records=records[i : i + 5000]) for i in range(0, len(records), 5000)])
     )
-    console.print("Portfolio imported: " + ", ".join(f"{n:,} {kind}" for kind, n in sorted(imported.upserted.items())))
+    upserted = imported.summary.upserted
+    console.print("Portfolio imported: " + ", ".join(f"{n:,} {kind}" for kind, n in sorted(upserted.items())))
 
     totals: Counter = Counter()
     rules: Counter = Counter()
@@ -135,7 +137,7 @@ def _interventions_chain(
     ) as progress:
         task = progress.add_task("ingest", total=len(events))
         batches = (
-            pb.EventBatch(batch_id=str(n), events=events[i : i + BATCH_SIZE])
+            pb.IngestEventsRequest(batch_id=str(n), events=pb.EventList(events=events[i : i + BATCH_SIZE]))
             for n, i in enumerate(range(0, len(events), BATCH_SIZE))
         )
         for ack in stub.IngestEvents(batches):
@@ -159,8 +161,8 @@ def _interventions_chain(
     for rule, n in rules.most_common():
         table.add_row(rule, f"{n:,}")
     console.print(table)
-    console.print(quality_table(stub.GetDataQuality(pb.DataQualityRequest())))
-    top = stub.GetTopUnits(pb.TopUnitsRequest(limit=10))
+    console.print(quality_table(stub.GetDataQuality(pb.GetDataQualityRequest())))
+    top = stub.GetTopUnits(pb.GetTopUnitsRequest(limit=10))
     table = Table(
         "UG",
         "building",
@@ -190,14 +192,14 @@ def _consumption_chain(channel, portfolio: demo_portfolio.Portfolio, seed: int, 
     return summary
 
 
-def _scorecard_pdf(stub: pb_grpc.InterventionsStub, year: int, out: Path) -> Path:
+def _scorecard_pdf(stub: pb_grpc.InterventionsServiceStub, year: int, out: Path) -> Path:
     """The year's contractor scorecard, from the as-of export, with its audit manifest."""
     start, end = datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
     as_of = end  # the demo's history is fully recorded by the end of the year
-    request = pb.ExportRequest(as_of=_ts(as_of), requested=Period(start=_ts(start), end=_ts(end)))
+    request = pb.ExportInterventionsRequest(as_of=_ts(as_of), requested=Period(start=_ts(start), end=_ts(end)))
     facts, input_sha = facts_frame(stub.ExportInterventions(request))
     quality = pl.DataFrame(
-        [(q.contractor_id, q.passing_share) for q in stub.GetDataQuality(pb.DataQualityRequest()).contractors],
+        [(q.contractor_id, q.passing_share) for q in stub.GetDataQuality(pb.GetDataQualityRequest()).contractors],
         schema={"contractor_id": pl.String, "passing_share": pl.Float64},
         orient="row",
     )

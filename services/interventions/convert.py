@@ -1,69 +1,51 @@
-"""Protobuf <-> domain for the interventions service. No logic beyond translation."""
+"""Protobuf <-> domain for the interventions service: messages to the rows and columns the
+use cases take, their results back to messages. No logic beyond translation."""
 
 import io
-from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterable
+from typing import Any, cast
 
 import polars as pl
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from services.api.quitus.common.v1 import common_pb2
 from services.api.quitus.interventions.v1 import interventions_pb2 as pb
+from services.interventions.domain.deadlines import DeadlineReport
+from services.interventions.domain.events import SENT_SCHEMA, Columns, empty_value
+from services.interventions.domain.references import ImportOutcome
+from services.interventions.domain.rules import Finding
 from services.interventions.errors import InvalidRequest
-from services.interventions.events import SENT_SCHEMA, empty_value
+from services.runtime.timestamps import from_timestamp, set_timestamp
 
-NATURES = {pb.PREVENTIVE: "PREVENTIVE", pb.CURATIVE: "CURATIVE", pb.DIAGNOSTIC: "DIAGNOSTIC"}
-NATURE_PB = {v: k for k, v in NATURES.items()}
-STATUS_PB = {
-    "OPEN": pb.OPEN,
-    "SCHEDULED": pb.SCHEDULED,
-    "IN_PROGRESS": pb.IN_PROGRESS,
-    "ON_HOLD": pb.ON_HOLD,
-    "RESOLVED": pb.RESOLVED_STATUS,
-    "CLOSED": pb.CLOSED_STATUS,
-    "CANCELLED": pb.CANCELLED_STATUS,
-}
-STATUS_OF_PB = {v: k for k, v in STATUS_PB.items()}
-KIND_NAMES = {v: k for k, v in pb.EventKind.items() if v}
-OUTCOME_PB = {"NO_DEADLINE": pb.NO_DEADLINE, "MET": pb.MET, "MISSED": pb.MISSED, "PENDING": pb.PENDING}
-LEVEL_PB = {"ON_TRACK": pb.ON_TRACK, "ALERT_90": pb.ALERT_90, "BREACHED": pb.BREACHED}
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def to_datetime(ts: Timestamp) -> datetime | None:
-    """An unset timestamp (0 s, 0 ns) means "not given"."""
-    if not ts.seconds and not ts.nanos:
-        return None
-    return EPOCH + timedelta(seconds=ts.seconds, microseconds=ts.nanos // 1000)
+# The domain's names are the enums' value names without their prefix (the unspecified value
+# has none): NATURE_CURATIVE is "CURATIVE", STATUS_RESOLVED "RESOLVED", EVENT_KIND_QUITUS "QUITUS".
+KIND_PREFIX = "EVENT_KIND_"
+NATURE_PB = cast("dict[str, pb.Nature]", {n.removeprefix("NATURE_"): pb.Nature.Value(n) for n in pb.Nature.keys()[1:]})
+NATURES: dict[int, str] = {number: name for name, number in NATURE_PB.items()}
+STATUS_PB = cast("dict[str, pb.Status]", {n.removeprefix("STATUS_"): pb.Status.Value(n) for n in pb.Status.keys()[1:]})
+STATUS_OF_PB: dict[int, str] = {number: name for name, number in STATUS_PB.items()}
+KIND_PB = cast(
+    "dict[str, pb.EventKind]", {n.removeprefix(KIND_PREFIX): pb.EventKind.Value(n) for n in pb.EventKind.keys()[1:]}
+)
+KIND_NAMES: dict[int, str] = {number: name for name, number in KIND_PB.items()}
+OUTCOME_PB = cast(
+    "dict[str, pb.DeadlineOutcome]",
+    {n.removeprefix("DEADLINE_OUTCOME_"): pb.DeadlineOutcome.Value(n) for n in pb.DeadlineOutcome.keys()[1:]},
+)
+LEVEL_PB = cast(
+    "dict[str, pb.DeadlineLevel]",
+    {n.removeprefix("DEADLINE_LEVEL_"): pb.DeadlineLevel.Value(n) for n in pb.DeadlineLevel.keys()[1:]},
+)
 
 
-def set_ts(ts: Timestamp, value: datetime | None) -> None:
-    if value is not None:
-        ts.FromDatetime(value)
-
-
-def period(p: common_pb2.Period) -> tuple[datetime | None, datetime | None]:
-    return to_datetime(p.start), to_datetime(p.end)
-
-
-def sent_events(batch: pb.EventBatch) -> dict[str, Sequence]:
-    """The batch's events, column by column (events.SENT_SCHEMA), from whichever form it takes."""
-    forms = [
-        name
-        for name, given in (
-            ("events", bool(batch.events)),
-            ("columns", batch.HasField("columns")),
-            ("arrow_ipc", bool(batch.arrow_ipc)),
-        )
-        if given
-    ]
-    if len(forms) > 1:
-        raise InvalidRequest(f"batch {batch.batch_id!r} holds {' and '.join(forms)}; send one form", field=forms[1])
-    if forms == ["columns"]:
+def sent_events(batch: pb.IngestEventsRequest) -> Columns:
+    """The batch's events, column by column (events.SENT_SCHEMA), from whichever form it takes
+    (none set: no event)."""
+    form = batch.WhichOneof("form")
+    if form == "columns":
         return event_columns(batch.columns)
-    if forms == ["arrow_ipc"]:
+    if form == "arrow_ipc":
         return arrow_columns(batch.arrow_ipc)
-    return batch_columns(batch.events)
+    return batch_columns(batch.events.events)
 
 
 # EventColumns fields named differently from events.SENT_SCHEMA
@@ -100,7 +82,7 @@ def _kind_names(numbers: pl.Series) -> pl.Series:
     return numbers.replace_strict(_KIND_OF_NUMBER, default=numbers.cast(pl.String), return_dtype=pl.String)
 
 
-def _empty_column(name: str, size: int, dtype: pl.DataType) -> pl.Series:
+def _empty_column(name: str, size: int, dtype: pl.DataType | type[pl.DataType]) -> pl.Series:
     """A field not given for any of ``size`` events."""
     return pl.repeat(empty_value(name), size, dtype=dtype, eager=True).alias(name)
 
@@ -147,10 +129,12 @@ def _arrow_column(values: pl.Series, name: str, field: str) -> pl.Series:
         values = values.cast(wanted, strict=True)
     except pl.exceptions.InvalidOperationError as exc:
         raise InvalidRequest(f"arrow_ipc.{field}: {exc}", field=f"arrow_ipc.{field}") from exc
+    if name == "kind" and wanted == pl.String:
+        values = values.str.strip_prefix(KIND_PREFIX)  # the EventKind name, or the domain's
     if (
         name in _INT32_FIELDS
         and values.null_count() < values.len()
-        and not (-(2**31) <= values.min() and values.max() < 2**31)
+        and not (-(2**31) <= cast(int, values.min()) and cast(int, values.max()) < 2**31)
     ):
         raise InvalidRequest(
             f"arrow_ipc.{field} holds a value out of the 32-bit range of EventColumns.{field}",
@@ -159,7 +143,7 @@ def _arrow_column(values: pl.Series, name: str, field: str) -> pl.Series:
     return values.fill_null(empty_value(name)).alias(name)
 
 
-def _converts(dtype: pl.DataType, wanted: pl.DataType) -> bool:
+def _converts(dtype: pl.DataType, wanted: type[pl.DataType]) -> bool:
     if wanted == pl.String:
         return dtype in (pl.String, pl.Categorical) or isinstance(dtype, pl.Enum)
     if wanted == pl.Int64:
@@ -170,17 +154,16 @@ def _converts(dtype: pl.DataType, wanted: pl.DataType) -> bool:
 def to_event_columns(columns: dict[str, list]) -> pb.EventColumns:
     """events.SENT_SCHEMA columns as an EventColumns message (the inverse of event_columns);
     a column whose every value is empty is left out."""
-    kinds = pb.EventKind.keys()
     message = pb.EventColumns()
     for name, values in columns.items():
         if name == "kind":
-            values = [pb.EventKind.Value(k) if k in kinds else int(k) if k.isdigit() else 0 for k in values]
+            values = [KIND_PB[k] if k in KIND_PB else int(k) if k.isdigit() else 0 for k in values]
         if any(v != empty_value(name) for v in values):
             getattr(message, COLUMN_FIELDS.get(name, name)).extend(values)
     return message
 
 
-def batch_columns(events) -> dict[str, list]:
+def batch_columns(events: Iterable[pb.InterventionEvent]) -> dict[str, list]:
     """A batch of InterventionEvent messages, column by column (events.SENT_SCHEMA), read in
     one pass over the messages."""
     kind_name = [KIND_NAMES.get(k, "") for k in range(max(KIND_NAMES) + 1)]
@@ -211,8 +194,52 @@ def batch_columns(events) -> dict[str, list]:
     return {name: list(values) for name, values in zip(SENT_SCHEMA, columns, strict=True)}
 
 
-def issue(f) -> common_pb2.RecordIssue:
+def issue(f: Finding) -> common_pb2.RecordIssue:
     return common_pb2.RecordIssue(index=f.index, rule=f.rule, field=f.field, reason=f.reason, record_key=f.record_key)
+
+
+def ack(
+    batch_id: str, received: int, accepted: int, duplicates: int, rejected: list[Finding], warnings: list[Finding]
+) -> pb.IngestEventsResponse:
+    return pb.IngestEventsResponse(
+        batch_id=batch_id,
+        received=received,
+        accepted=accepted,
+        duplicates=duplicates,
+        rejected=[issue(f) for f in rejected],
+        warnings=[issue(w) for w in warnings],
+    )
+
+
+def portfolio_records(
+    batches: Iterable[pb.ImportPortfolioRequest],
+) -> tuple[list[tuple[int, str, dict]], list[common_pb2.RecordIssue]]:
+    """(position in the stream, kind, row) of every record of an import stream, and the issues
+    of the records that do not convert (rule invalid_record)."""
+    received: list[tuple[int, str, dict]] = []
+    invalid: list[common_pb2.RecordIssue] = []
+    position = 0
+    for batch in batches:
+        for rec in batch.records:
+            try:
+                kind, row = portfolio_record(rec)
+            except InvalidRequest as exc:
+                invalid.append(
+                    common_pb2.RecordIssue(
+                        index=position, rule="invalid_record", field=exc.field or "", reason=exc.message
+                    )
+                )
+            else:
+                received.append((position, kind, row))
+            position += 1
+    return received, invalid
+
+
+def import_response(outcome: ImportOutcome, invalid: list[common_pb2.RecordIssue]) -> pb.ImportPortfolioResponse:
+    summary = common_pb2.ImportSummary(upserted=outcome.upserted, rejected=invalid)
+    for position, _kind, field, reason in outcome.refused:
+        summary.rejected.add(index=position, rule="unknown_reference", field=field, reason=reason)
+    return pb.ImportPortfolioResponse(summary=summary)
 
 
 def portfolio_record(rec: pb.PortfolioRecord) -> tuple[str, dict]:
@@ -233,7 +260,8 @@ def portfolio_record(rec: pb.PortfolioRecord) -> tuple[str, dict]:
 def contract(c: pb.Contract) -> dict:
     if not c.id or not c.contractor_id:
         raise InvalidRequest(f"contract {c.id!r} needs id and contractor_id", field="contract.contractor_id")
-    starts, ends = to_datetime(c.starts_at), to_datetime(c.ends_at)
+    starts = from_timestamp(c.starts_at, "contract.starts_at")
+    ends = from_timestamp(c.ends_at, "contract.ends_at")
     if starts is None or ends is None or ends <= starts:
         raise InvalidRequest(
             f"contract {c.id}: starts_at and ends_at required, ends after starts", field="contract.ends_at"
@@ -281,7 +309,7 @@ def contract(c: pb.Contract) -> dict:
     }
 
 
-def intervention(row: dict, events: list[dict] | None = None) -> pb.Intervention:
+def intervention(row: dict[str, Any], events: list[dict[str, Any]] | None = None) -> pb.Intervention:
     msg = pb.Intervention(
         id=row["id"],
         contractor_id=row["contractor_id"],
@@ -294,18 +322,18 @@ def intervention(row: dict, events: list[dict] | None = None) -> pb.Intervention
         building_id=row["building_id"],
         ug_id=row["ug_id"] or "",
         equipment_id=row["equipment_id"] or "",
-        address=", ".join(x for x in (row.get("address"), row.get("city")) if x),
+        address=row["address"],
         status=STATUS_PB[row["status"]],
         visits=row["visits"],
         cost_eur=row["cost_eur"],
         description=row["description"],
     )
     for name in ("requested_at", "first_visit_at", "resolved_at", "closed_at"):
-        set_ts(getattr(msg, name), row[name])
+        set_timestamp(getattr(msg, name), row[name])
     for e in events or []:
         t = msg.timeline.add(
             sequence=e["sequence"],
-            kind=pb.EventKind.Value(e["kind"]),
+            kind=KIND_PB[e["kind"]],
             visit_number=e["visit_number"],
             note=e["note"],
             quitus_document=e["quitus_document"],
@@ -313,12 +341,12 @@ def intervention(row: dict, events: list[dict] | None = None) -> pb.Intervention
             cost_eur=e["cost_eur"],
             warnings=[w for w in e["warnings"].split(",") if w],
         )
-        set_ts(t.event_time, e["event_time"])
-        set_ts(t.recorded_at, e["recorded_at"])
+        set_timestamp(t.event_time, e["event_time"])
+        set_timestamp(t.recorded_at, e["recorded_at"])
     return msg
 
 
-def fact(row: dict) -> pb.InterventionFact:
+def fact(row: dict[str, Any]) -> pb.InterventionFact:
     msg = pb.InterventionFact(
         id=row["id"],
         contractor_id=row["contractor_id"],
@@ -339,5 +367,55 @@ def fact(row: dict) -> pb.InterventionFact:
         recoverable_share=row["recoverable_share"],
     )
     for name in ("requested_at", "first_visit_at", "resolved_at", "closed_at"):
-        set_ts(getattr(msg, name), row[name])
+        set_timestamp(getattr(msg, name), row[name])
     return msg
+
+
+def deadline_response(report: DeadlineReport) -> pb.GetDeadlineStatusResponse:
+    response = pb.GetDeadlineStatusResponse(
+        on_track=report.on_track, alert_90=report.alert_90, breached=report.breached
+    )
+    for row in report.lines:
+        response.lines.add(
+            intervention_id=row["id"],
+            contractor_id=row["contractor_id"],
+            building_id=row["building_id"],
+            ug_id=row["ug_id"] or "",
+            kind=row["kind"],
+            allowed_hours=row["allowed_hours"],
+            elapsed_hours=row["elapsed_hours"],
+            used_share=row["used_share"],
+            level=LEVEL_PB[row["level"]],
+        )
+    return response
+
+
+def quality_response(target: float, contractors: list[dict[str, Any]]) -> pb.GetDataQualityResponse:
+    return pb.GetDataQualityResponse(target=target, contractors=[pb.ContractorQuality(**q) for q in contractors])
+
+
+def rejections_response(rows: list[dict[str, Any]], next_page_token: str) -> pb.ListRejectionsResponse:
+    response = pb.ListRejectionsResponse(next_page_token=next_page_token)
+    for r in rows:
+        msg = response.rejections.add(
+            id=r["id"],
+            contractor_id=r["contractor_id"],
+            record_key=r["record_key"],
+            rule=r["rule"],
+            field=r["field"],
+            reason=r["reason"],
+            payload_json=r["payload_json"],
+        )
+        set_timestamp(msg.received_at, r["received_at"])
+    return response
+
+
+def top_units_response(rows: list[dict[str, Any]]) -> pb.GetTopUnitsResponse:
+    return pb.GetTopUnitsResponse(
+        units=[
+            pb.UnitCount(
+                ug_id=r["ug_id"], building_id=r["building_id"], address=r["address"], curative_interventions=r["n"]
+            )
+            for r in rows
+        ]
+    )

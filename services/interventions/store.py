@@ -10,12 +10,12 @@ import polars as pl
 from sqlalchemy import Engine, and_, delete, func, or_, select, tuple_, update
 
 from services.interventions import models as m
-from services.interventions.events import SENT_SCHEMA
-from services.interventions.instants import to_us
-from services.interventions.lifecycle import TicketState
-from services.interventions.portfolio import ContractInfo, PortfolioIndex, ServiceCodeInfo
-from services.interventions.references import key_column
-from services.interventions.rules import BatchOutcome
+from services.interventions.domain.events import SENT_SCHEMA
+from services.interventions.domain.instants import to_us
+from services.interventions.domain.lifecycle import TicketState
+from services.interventions.domain.portfolio import ContractInfo, PortfolioIndex, ServiceCodeInfo
+from services.interventions.domain.references import key_column
+from services.interventions.domain.rules import BatchOutcome
 from services.runtime.db import (
     insert_frame,
     key_lookups_only,
@@ -294,10 +294,10 @@ class InterventionStore:
                     cur.execute(f"SELECT {cols} FROM interventions WHERE id = ANY(%s)", (ids,))
                 return {row[0]: TicketState(*row) for row in cur.fetchall()}
         states: dict[str, TicketState] = {}
-        cols = [m.interventions.c[name] for name in TICKET_COLUMNS]
+        columns = [m.interventions.c[name] for name in TICKET_COLUMNS]
         times = [TICKET_COLUMNS.index(name) for name in TICKET_TIMES]
         for start in range(0, len(ids), 900):  # SQLite caps bound parameters
-            for row in conn.execute(select(*cols).where(m.interventions.c.id.in_(ids[start : start + 900]))):
+            for row in conn.execute(select(*columns).where(m.interventions.c.id.in_(ids[start : start + 900]))):
                 values = list(row)
                 for i in times:
                     values[i] = to_us(values[i])
@@ -347,7 +347,8 @@ class InterventionStore:
                 "fingerprint",
             ).sort("intervention_id", "sequence"),
         )
-        created, stored = [], []
+        created: list[TicketState] = []
+        stored: list[TicketState] = []
         for state in outcome.touched.values():
             (created if state.id in outcome.created else stored).append(state)
         # A new ticket is inserted, never upserted: should another replica have requested the same

@@ -34,7 +34,7 @@ def _share(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
 
 
 def scorecard(facts: pl.DataFrame, quality: pl.DataFrame) -> pl.DataFrame:
-    """facts: columns of services.interventions.facts.FACT_COLUMNS;
+    """facts: columns of services.interventions.domain.facts.FACT_COLUMNS;
     quality: contractor_id, passing_share. One row per contractor, sorted by id."""
     live = facts.filter(pl.col("status") != "CANCELLED")
     curative_resolved = (pl.col("nature") == "CURATIVE") & pl.col("resolved_at").is_not_null()

@@ -83,16 +83,16 @@ def test_ratios_of_one_year(demo):
     tickets = defaultdict(list)
     for e in events:
         tickets[(e.contractor_id, e.external_ref)].append(e)
-    requests = [e for e in events if e.kind == pb.REQUESTED and not e.note.startswith(BAD)]
+    requests = [e for e in events if e.kind == pb.EVENT_KIND_REQUESTED and not e.note.startswith(BAD)]
     assert 4 <= len(requests) / p.dwellings <= 8
     curative = [
         evs
         for evs in tickets.values()
         if evs[0].service_code.endswith("-CUR")
         and not evs[0].note
-        and any(e.kind == pb.RESOLVED and not e.note for e in evs)
+        and any(e.kind == pb.EVENT_KIND_RESOLVED and not e.note for e in evs)
     ]
-    visits = [len({e.visit_number for e in evs if e.kind == pb.VISIT_STARTED}) for evs in curative]
+    visits = [len({e.visit_number for e in evs if e.kind == pb.EVENT_KIND_VISIT_STARTED}) for evs in curative]
     assert set(visits) == {1, 2, 3}
     assert 0.6 <= visits.count(1) / len(visits) <= 0.8  # first-time fix about 70 %
     lifts = sum(1 for e in p.equipment if e.kind == "lift")
@@ -101,10 +101,16 @@ def test_ratios_of_one_year(demo):
     open_at_end = [
         evs
         for evs in tickets.values()
-        if evs[0].kind == pb.REQUESTED and not evs[0].note and not any(e.kind in (pb.CLOSED, pb.CANCELLED) for e in evs)
+        if evs[0].kind == pb.EVENT_KIND_REQUESTED
+        and not evs[0].note
+        and not any(e.kind in (pb.EVENT_KIND_CLOSED, pb.EVENT_KIND_CANCELLED) for e in evs)
     ]
     assert 0 < len(open_at_end) < 0.05 * len(tickets)
-    assert 0 < sum(1 for evs in tickets.values() if any(e.kind == pb.CANCELLED for e in evs)) < 0.05 * len(tickets)
+    assert (
+        0
+        < sum(1 for evs in tickets.values() if any(e.kind == pb.EVENT_KIND_CANCELLED for e in evs))
+        < 0.05 * len(tickets)
+    )
 
 
 def test_events_are_consistent_and_sorted(demo):
@@ -113,7 +119,7 @@ def test_events_are_consistent_and_sorted(demo):
     assert recorded == sorted(recorded)
     assert START.timestamp() <= min(recorded) and max(recorded) < END.timestamp()
     assert all(e.event_time.seconds <= e.recorded_at.seconds for e in events)
-    delays = [e.recorded_at.seconds - e.event_time.seconds for e in events if e.kind == pb.REQUESTED]
+    delays = [e.recorded_at.seconds - e.event_time.seconds for e in events if e.kind == pb.EVENT_KIND_REQUESTED]
     assert statistics.median(delays) < 3600 and max(delays) <= 86400 + 60
     sequences = defaultdict(list)
     for e in events:
@@ -121,7 +127,7 @@ def test_events_are_consistent_and_sorted(demo):
     for seqs in sequences.values():
         assert sorted(set(seqs)) == list(range(1, max(seqs) + 1))  # 1..n, re-sends aside
     first = {key: events_[0] for key, events_ in _by_ticket(events).items()}
-    assert all(e.kind == pb.REQUESTED for e in first.values() if not e.note.startswith(BAD))
+    assert all(e.kind == pb.EVENT_KIND_REQUESTED for e in first.values() if not e.note.startswith(BAD))
 
 
 def test_bad_records_are_about_the_share_asked(demo):

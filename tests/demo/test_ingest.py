@@ -22,7 +22,7 @@ def stub(database):
     server, port = build(Settings(database_url=url, auth_enabled=False), port=0, schema_prefix=prefix)
     server.start()
     channel = grpc.insecure_channel(f"localhost:{port}")
-    yield pb_grpc.InterventionsStub(channel)
+    yield pb_grpc.InterventionsServiceStub(channel)
     channel.close()
     server.stop(0)
 
@@ -32,7 +32,7 @@ def test_server_refuses_exactly_the_spoilt_records(stub):
     c = contracts.generate_contractors(p, 3)
     events = interventions.generate_events(p, c, 3, START, END)
     records = portfolio.records(p) + contracts.records(c)
-    summary = stub.ImportPortfolio(iter([pb.PortfolioBatch(records=records)]))
+    summary = stub.ImportPortfolio(iter([pb.ImportPortfolioRequest(records=records)])).summary
     assert not summary.rejected
     assert sum(summary.upserted.values()) == len(records)
 
@@ -43,7 +43,7 @@ def test_server_refuses_exactly_the_spoilt_records(stub):
     for batch, ack in zip(sent, acks, strict=True):
         for issue in ack.rejected:
             rejected[issue.rule] += 1
-            note = batch.events[issue.index].note
+            note = batch.events.events[issue.index].note
             if note != interventions.BAD_NOTE + issue.rule:
                 mismatched.append((issue.record_key, issue.rule, issue.reason, note))
         for issue in ack.warnings:

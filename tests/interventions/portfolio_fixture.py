@@ -27,12 +27,12 @@ def ts(dt: datetime):
     return t
 
 
-def portfolio_batches() -> list[pb.PortfolioBatch]:
+def portfolio_batches() -> list[pb.ImportPortfolioRequest]:
     R = pb.PortfolioRecord
     ms_cur = pb.ServiceCode(
         code="MS-CUR",
         trade="multiservice",
-        nature=pb.CURATIVE,
+        nature=pb.NATURE_CURATIVE,
         unit_price_eur=90,
         deadlines=[
             pb.Deadline(criticality="normal", intervene_hours=24, repair_hours=72),
@@ -42,14 +42,14 @@ def portfolio_batches() -> list[pb.PortfolioBatch]:
     lift = pb.ServiceCode(
         code="LIFT-PRV",
         trade="lift",
-        nature=pb.PREVENTIVE,
+        nature=pb.NATURE_PREVENTIVE,
         unit_price_eur=60,
         deadlines=[pb.Deadline(criticality="normal", intervene_hours=24, repair_hours=48)],
     )
     heat = pb.ServiceCode(
         code="HEAT-CUR",
         trade="heating",
-        nature=pb.CURATIVE,
+        nature=pb.NATURE_CURATIVE,
         unit_price_eur=120,
         deadlines=[pb.Deadline(criticality="normal", intervene_hours=24, repair_hours=72)],
     )
@@ -146,14 +146,14 @@ def portfolio_batches() -> list[pb.PortfolioBatch]:
                     pb.ServiceCode(
                         code="MS-CUR",
                         trade="multiservice",
-                        nature=pb.CURATIVE,
+                        nature=pb.NATURE_CURATIVE,
                         deadlines=[pb.Deadline(criticality="normal", intervene_hours=48, repair_hours=96)],
                     )
                 ],
             )
         ),
     ]
-    return [pb.PortfolioBatch(records=records)]
+    return [pb.ImportPortfolioRequest(records=records)]
 
 
 def event(contractor: str, ref: str, seq: int, kind: str, at: datetime, **fields) -> pb.InterventionEvent:
@@ -161,7 +161,7 @@ def event(contractor: str, ref: str, seq: int, kind: str, at: datetime, **fields
         contractor_id=contractor,
         external_ref=ref,
         sequence=seq,
-        kind=pb.EventKind.Value(kind),
+        kind=pb.EventKind.Value("EVENT_KIND_" + kind),
         event_time=ts(at),
         **fields,
     )

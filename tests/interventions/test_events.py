@@ -3,7 +3,7 @@ years later: it must not change from one version of Quitus to the next."""
 
 from hashlib import blake2b
 
-from services.interventions.events import batch_frame, events_columns
+from services.interventions.domain.events import batch_frame, events_columns
 
 
 def test_fingerprint_is_blake2b_of_the_content_fields_joined_by_unit_separators():

@@ -14,9 +14,9 @@ from datetime import UTC, datetime, timedelta
 import polars as pl
 import pytest
 
-from services.interventions.deadlines import deadline_lines
-from services.interventions.facts import derive_facts
-from services.interventions.lifecycle import status_of
+from services.interventions.domain.deadlines import deadline_lines
+from services.interventions.domain.facts import derive_facts
+from services.interventions.domain.lifecycle import status_of
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 H = timedelta(hours=1)

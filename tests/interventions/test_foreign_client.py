@@ -23,9 +23,9 @@ CLIENT = textwrap.dedent("""
     from google.protobuf.timestamp_pb2 import Timestamp
     from quitus.interventions.v1 import interventions_pb2 as pb, interventions_pb2_grpc as pb_grpc
 
-    stub = pb_grpc.InterventionsStub(grpc.insecure_channel(sys.argv[1]))
+    stub = pb_grpc.InterventionsServiceStub(grpc.insecure_channel(sys.argv[1]))
     t0 = Timestamp(seconds=1772438400)  # 2026-03-02 08:00 UTC
-    stub.ImportPortfolio(iter([pb.PortfolioBatch(records=[
+    stub.ImportPortfolio(iter([pb.ImportPortfolioRequest(records=[
         pb.PortfolioRecord(organisation=pb.Organisation(id="O", name="o")),
         pb.PortfolioRecord(territory=pb.Territory(id="T", organisation_id="O", name="t")),
         pb.PortfolioRecord(residence=pb.Residence(id="R", territory_id="T", name="r")),
@@ -36,17 +36,18 @@ CLIENT = textwrap.dedent("""
         pb.PortfolioRecord(contract=pb.Contract(
             id="K", contractor_id="C", starts_at=Timestamp(seconds=1700000000), ends_at=Timestamp(seconds=1900000000),
             building_ids=["B"], trades=["multiservice"], service_codes=[pb.ServiceCode(
-                code="S", trade="multiservice", nature=pb.CURATIVE,
+                code="S", trade="multiservice", nature=pb.NATURE_CURATIVE,
                 deadlines=[pb.Deadline(criticality="normal", intervene_hours=24, repair_hours=72)])])),
     ])]))
-    event = pb.InterventionEvent(contractor_id="C", external_ref="X1", sequence=1, kind=pb.REQUESTED, event_time=t0,
-                                 recorded_at=t0, contract_id="K", service_code="S", ug_id="U", criticality="normal")
-    (ack,) = stub.IngestEvents(iter([pb.EventBatch(batch_id="b", events=[event])]))
-    found = stub.SearchInterventions(pb.SearchRequest(ug_id="U"))
+    event = pb.InterventionEvent(contractor_id="C", external_ref="X1", sequence=1, kind=pb.EVENT_KIND_REQUESTED,
+                                 event_time=t0, recorded_at=t0, contract_id="K", service_code="S", ug_id="U",
+                                 criticality="normal")
+    (ack,) = stub.IngestEvents(iter([pb.IngestEventsRequest(batch_id="b", events=pb.EventList(events=[event]))]))
+    found = stub.SearchInterventions(pb.SearchInterventionsRequest(ug_id="U"))
     settled = Timestamp()
     settled.GetCurrentTime()
     settled.seconds -= 120  # a cut-off must be a minute old
-    export = list(stub.ExportInterventions(pb.ExportRequest(as_of=settled)))
+    export = list(stub.ExportInterventions(pb.ExportInterventionsRequest(as_of=settled)))
     print(ack.accepted, [i.id for i in found.interventions], export[-1].total)
 """)
 

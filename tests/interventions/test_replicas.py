@@ -29,11 +29,9 @@ def replica(url: str, schema: str) -> InterventionsService:
 
 
 def import_fixture_portfolio(service: InterventionsService) -> None:
-    records, contracts = {}, []
-    for rec in portfolio_batches()[0].records:
-        kind, row = convert.portfolio_record(rec)
-        (contracts.append(row) if kind == "contract" else records.setdefault(kind, []).append(row))
-    service.import_portfolio(records, contracts)
+    received, invalid = convert.portfolio_records(portfolio_batches())
+    assert invalid == []
+    assert service.import_portfolio(received).refused == []
 
 
 def test_two_replicas_on_the_same_tickets_store_each_event_once(database):
@@ -91,7 +89,7 @@ def test_a_replica_sees_what_another_imported(pg_url, schema_prefix):
     refused = b.ingest_batch(convert.batch_columns([request("C1", "T-1", T0, ug="U9")]), EMBEDDED)
     assert [f.rule for f in refused.rejected] == ["unknown_unit"]
     _, unit = convert.portfolio_record(pb.PortfolioRecord(unit=pb.Unit(ug_id="U9", building_id="B1", kind="dwelling")))
-    a.import_portfolio({"unit": [unit]}, [])
+    a.import_portfolio([(0, "unit", unit)])
     accepted = b.ingest_batch(convert.batch_columns([request("C1", "T-1", T0, ug="U9")]), EMBEDDED)
     assert (accepted.accepted.height, accepted.rejected) == (1, [])
     for service in (a, b):

@@ -9,10 +9,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services.interventions.events import batch_frame, events_columns
-from services.interventions.instants import to_us
-from services.interventions.portfolio import ContractInfo, PortfolioIndex, ServiceCodeInfo, index_frames
-from services.interventions.rules import RULES, check_batch
+from services.interventions.domain.events import batch_frame, events_columns
+from services.interventions.domain.instants import to_us
+from services.interventions.domain.portfolio import ContractInfo, PortfolioIndex, ServiceCodeInfo, index_frames
+from services.interventions.domain.rules import RULES, check_batch
 from services.runtime.principal import Principal, Role
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -278,8 +278,8 @@ def test_every_field_an_event_moves_is_one_the_store_writes_back():
     changes but that list lacks would be silently lost at the next batch."""
     from dataclasses import asdict
 
-    from services.interventions.events import KINDS
-    from services.interventions.lifecycle import TicketState
+    from services.interventions.domain.events import KINDS
+    from services.interventions.domain.lifecycle import TicketState
     from services.interventions.store import TICKET_STATE_COLUMNS
 
     def fresh() -> TicketState:

@@ -66,16 +66,16 @@ def test_sigterm_during_ingest_keeps_every_acknowledged_batch(pg_url, schema_pre
     try:
         channel = grpc.insecure_channel(f"127.0.0.1:{port}")
         wait_serving(channel)
-        stub = pb_grpc.InterventionsStub(channel)
+        stub = pb_grpc.InterventionsServiceStub(channel)
         stub.ImportPortfolio(iter(portfolio_batches()))
         three_acks = threading.Event()
 
         def batches():
             for n in range(200):
-                yield pb.EventBatch(batch_id=str(n), events=lifecycle(f"T-{n}"))
+                yield pb.IngestEventsRequest(batch_id=str(n), events=pb.EventList(events=lifecycle(f"T-{n}")))
                 time.sleep(0.1)
 
-        acked: list[pb.BatchAck] = []
+        acked: list[pb.IngestEventsResponse] = []
 
         def consume():
             try:

@@ -68,14 +68,22 @@ def test_figures_hash_is_stable_and_sensitive():
     assert first != figures_sha256(scorecard(changed, QUALITY))
 
 
-def test_an_export_stream_missing_facts_or_its_closing_message_is_refused():
-    from services.api.quitus.interventions.v1 import interventions_pb2 as pb
-    from services.reporting.sources import facts_frame
+def test_an_export_stream_missing_facts_its_closing_message_or_its_digest_is_refused():
+    import hashlib
 
-    one = pb.ExportBatch(facts=[pb.InterventionFact(id="K1", contractor_id="C1")])
-    frame, digest = facts_frame([one, pb.ExportBatch(done=True, total=1, content_sha256="ab")])
-    assert (frame["id"].to_list(), digest) == (["K1"], "ab")
-    with pytest.raises(RuntimeError, match="announced 2 interventions and sent 1"):
-        facts_frame([one, pb.ExportBatch(done=True, total=2, content_sha256="ab")])
-    with pytest.raises(RuntimeError, match="closing message"):
+    from services.api.quitus.interventions.v1 import interventions_pb2 as pb
+    from services.reporting.sources import IncompleteExport, facts_frame
+
+    fact = pb.InterventionFact(id="K1", contractor_id="C1", status=pb.STATUS_RESOLVED)
+    data = fact.SerializeToString(deterministic=True)
+    sha = hashlib.sha256(len(data).to_bytes(4, "big") + data).hexdigest()  # the rule of the proto
+    one = pb.ExportInterventionsResponse(facts=[fact])
+    frame, digest = facts_frame([one, pb.ExportInterventionsResponse(done=True, total=1, content_sha256=sha)])
+    assert (frame["id"].to_list(), frame["status"].to_list(), digest) == (["K1"], ["RESOLVED"], sha)
+    with pytest.raises(IncompleteExport, match="announced 2 interventions and sent 1"):
+        facts_frame([one, pb.ExportInterventionsResponse(done=True, total=2, content_sha256=sha)])
+    with pytest.raises(IncompleteExport, match="closing message"):
         facts_frame([one])
+    altered = pb.ExportInterventionsResponse(facts=[pb.InterventionFact(id="K1", contractor_id="C2")])
+    with pytest.raises(IncompleteExport, match="altered input"):
+        facts_frame([altered, pb.ExportInterventionsResponse(done=True, total=1, content_sha256=sha)])

@@ -14,83 +14,83 @@ DESCRIPTOR: _descriptor.FileDescriptor
 class Nature(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     NATURE_UNSPECIFIED: _ClassVar[Nature]
-    PREVENTIVE: _ClassVar[Nature]
-    CURATIVE: _ClassVar[Nature]
-    DIAGNOSTIC: _ClassVar[Nature]
+    NATURE_PREVENTIVE: _ClassVar[Nature]
+    NATURE_CURATIVE: _ClassVar[Nature]
+    NATURE_DIAGNOSTIC: _ClassVar[Nature]
 
 class EventKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     EVENT_KIND_UNSPECIFIED: _ClassVar[EventKind]
-    REQUESTED: _ClassVar[EventKind]
-    PLANNED: _ClassVar[EventKind]
-    REPLANNED: _ClassVar[EventKind]
-    VISIT_STARTED: _ClassVar[EventKind]
-    VISIT_ENDED: _ClassVar[EventKind]
-    SUSPENDED: _ClassVar[EventKind]
-    RESUMED: _ClassVar[EventKind]
-    RESOLVED: _ClassVar[EventKind]
-    QUITUS: _ClassVar[EventKind]
-    CLOSED: _ClassVar[EventKind]
-    CANCELLED: _ClassVar[EventKind]
+    EVENT_KIND_REQUESTED: _ClassVar[EventKind]
+    EVENT_KIND_PLANNED: _ClassVar[EventKind]
+    EVENT_KIND_REPLANNED: _ClassVar[EventKind]
+    EVENT_KIND_VISIT_STARTED: _ClassVar[EventKind]
+    EVENT_KIND_VISIT_ENDED: _ClassVar[EventKind]
+    EVENT_KIND_SUSPENDED: _ClassVar[EventKind]
+    EVENT_KIND_RESUMED: _ClassVar[EventKind]
+    EVENT_KIND_RESOLVED: _ClassVar[EventKind]
+    EVENT_KIND_QUITUS: _ClassVar[EventKind]
+    EVENT_KIND_CLOSED: _ClassVar[EventKind]
+    EVENT_KIND_CANCELLED: _ClassVar[EventKind]
 
 class Status(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     STATUS_UNSPECIFIED: _ClassVar[Status]
-    OPEN: _ClassVar[Status]
-    SCHEDULED: _ClassVar[Status]
-    IN_PROGRESS: _ClassVar[Status]
-    ON_HOLD: _ClassVar[Status]
-    RESOLVED_STATUS: _ClassVar[Status]
-    CLOSED_STATUS: _ClassVar[Status]
-    CANCELLED_STATUS: _ClassVar[Status]
+    STATUS_OPEN: _ClassVar[Status]
+    STATUS_SCHEDULED: _ClassVar[Status]
+    STATUS_IN_PROGRESS: _ClassVar[Status]
+    STATUS_ON_HOLD: _ClassVar[Status]
+    STATUS_RESOLVED: _ClassVar[Status]
+    STATUS_CLOSED: _ClassVar[Status]
+    STATUS_CANCELLED: _ClassVar[Status]
 
 class DeadlineLevel(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     DEADLINE_LEVEL_UNSPECIFIED: _ClassVar[DeadlineLevel]
-    ON_TRACK: _ClassVar[DeadlineLevel]
-    ALERT_90: _ClassVar[DeadlineLevel]
-    BREACHED: _ClassVar[DeadlineLevel]
+    DEADLINE_LEVEL_ON_TRACK: _ClassVar[DeadlineLevel]
+    DEADLINE_LEVEL_ALERT_90: _ClassVar[DeadlineLevel]
+    DEADLINE_LEVEL_BREACHED: _ClassVar[DeadlineLevel]
 
 class DeadlineOutcome(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     DEADLINE_OUTCOME_UNSPECIFIED: _ClassVar[DeadlineOutcome]
-    NO_DEADLINE: _ClassVar[DeadlineOutcome]
-    MET: _ClassVar[DeadlineOutcome]
-    MISSED: _ClassVar[DeadlineOutcome]
-    PENDING: _ClassVar[DeadlineOutcome]
+    DEADLINE_OUTCOME_NO_DEADLINE: _ClassVar[DeadlineOutcome]
+    DEADLINE_OUTCOME_MET: _ClassVar[DeadlineOutcome]
+    DEADLINE_OUTCOME_MISSED: _ClassVar[DeadlineOutcome]
+    DEADLINE_OUTCOME_PENDING: _ClassVar[DeadlineOutcome]
 NATURE_UNSPECIFIED: Nature
-PREVENTIVE: Nature
-CURATIVE: Nature
-DIAGNOSTIC: Nature
+NATURE_PREVENTIVE: Nature
+NATURE_CURATIVE: Nature
+NATURE_DIAGNOSTIC: Nature
 EVENT_KIND_UNSPECIFIED: EventKind
-REQUESTED: EventKind
-PLANNED: EventKind
-REPLANNED: EventKind
-VISIT_STARTED: EventKind
-VISIT_ENDED: EventKind
-SUSPENDED: EventKind
-RESUMED: EventKind
-RESOLVED: EventKind
-QUITUS: EventKind
-CLOSED: EventKind
-CANCELLED: EventKind
+EVENT_KIND_REQUESTED: EventKind
+EVENT_KIND_PLANNED: EventKind
+EVENT_KIND_REPLANNED: EventKind
+EVENT_KIND_VISIT_STARTED: EventKind
+EVENT_KIND_VISIT_ENDED: EventKind
+EVENT_KIND_SUSPENDED: EventKind
+EVENT_KIND_RESUMED: EventKind
+EVENT_KIND_RESOLVED: EventKind
+EVENT_KIND_QUITUS: EventKind
+EVENT_KIND_CLOSED: EventKind
+EVENT_KIND_CANCELLED: EventKind
 STATUS_UNSPECIFIED: Status
-OPEN: Status
-SCHEDULED: Status
-IN_PROGRESS: Status
-ON_HOLD: Status
-RESOLVED_STATUS: Status
-CLOSED_STATUS: Status
-CANCELLED_STATUS: Status
+STATUS_OPEN: Status
+STATUS_SCHEDULED: Status
+STATUS_IN_PROGRESS: Status
+STATUS_ON_HOLD: Status
+STATUS_RESOLVED: Status
+STATUS_CLOSED: Status
+STATUS_CANCELLED: Status
 DEADLINE_LEVEL_UNSPECIFIED: DeadlineLevel
-ON_TRACK: DeadlineLevel
-ALERT_90: DeadlineLevel
-BREACHED: DeadlineLevel
+DEADLINE_LEVEL_ON_TRACK: DeadlineLevel
+DEADLINE_LEVEL_ALERT_90: DeadlineLevel
+DEADLINE_LEVEL_BREACHED: DeadlineLevel
 DEADLINE_OUTCOME_UNSPECIFIED: DeadlineOutcome
-NO_DEADLINE: DeadlineOutcome
-MET: DeadlineOutcome
-MISSED: DeadlineOutcome
-PENDING: DeadlineOutcome
+DEADLINE_OUTCOME_NO_DEADLINE: DeadlineOutcome
+DEADLINE_OUTCOME_MET: DeadlineOutcome
+DEADLINE_OUTCOME_MISSED: DeadlineOutcome
+DEADLINE_OUTCOME_PENDING: DeadlineOutcome
 
 class Organisation(_message.Message):
     __slots__ = ("id", "name")
@@ -278,26 +278,17 @@ class PortfolioRecord(_message.Message):
     contract: Contract
     def __init__(self, organisation: _Optional[_Union[Organisation, _Mapping]] = ..., territory: _Optional[_Union[Territory, _Mapping]] = ..., residence: _Optional[_Union[Residence, _Mapping]] = ..., building: _Optional[_Union[Building, _Mapping]] = ..., unit: _Optional[_Union[Unit, _Mapping]] = ..., equipment: _Optional[_Union[Equipment, _Mapping]] = ..., contractor: _Optional[_Union[Contractor, _Mapping]] = ..., contractor_base: _Optional[_Union[ContractorBase, _Mapping]] = ..., contract: _Optional[_Union[Contract, _Mapping]] = ...) -> None: ...
 
-class PortfolioBatch(_message.Message):
+class ImportPortfolioRequest(_message.Message):
     __slots__ = ("records",)
     RECORDS_FIELD_NUMBER: _ClassVar[int]
     records: _containers.RepeatedCompositeFieldContainer[PortfolioRecord]
     def __init__(self, records: _Optional[_Iterable[_Union[PortfolioRecord, _Mapping]]] = ...) -> None: ...
 
-class ImportSummary(_message.Message):
-    __slots__ = ("upserted", "rejected")
-    class UpsertedEntry(_message.Message):
-        __slots__ = ("key", "value")
-        KEY_FIELD_NUMBER: _ClassVar[int]
-        VALUE_FIELD_NUMBER: _ClassVar[int]
-        key: str
-        value: int
-        def __init__(self, key: _Optional[str] = ..., value: _Optional[int] = ...) -> None: ...
-    UPSERTED_FIELD_NUMBER: _ClassVar[int]
-    REJECTED_FIELD_NUMBER: _ClassVar[int]
-    upserted: _containers.ScalarMap[str, int]
-    rejected: _containers.RepeatedCompositeFieldContainer[_common_pb2.RecordIssue]
-    def __init__(self, upserted: _Optional[_Mapping[str, int]] = ..., rejected: _Optional[_Iterable[_Union[_common_pb2.RecordIssue, _Mapping]]] = ...) -> None: ...
+class ImportPortfolioResponse(_message.Message):
+    __slots__ = ("summary",)
+    SUMMARY_FIELD_NUMBER: _ClassVar[int]
+    summary: _common_pb2.ImportSummary
+    def __init__(self, summary: _Optional[_Union[_common_pb2.ImportSummary, _Mapping]] = ...) -> None: ...
 
 class InterventionEvent(_message.Message):
     __slots__ = ("contractor_id", "external_ref", "sequence", "kind", "event_time", "recorded_at", "contract_id", "service_code", "ug_id", "building_id", "equipment_id", "criticality", "description", "visit_number", "quitus_document", "quitus_signed_by", "cost_eur", "note")
@@ -379,19 +370,25 @@ class EventColumns(_message.Message):
     note: _containers.RepeatedScalarFieldContainer[str]
     def __init__(self, contractor_id: _Optional[_Iterable[str]] = ..., external_ref: _Optional[_Iterable[str]] = ..., sequence: _Optional[_Iterable[int]] = ..., kind: _Optional[_Iterable[_Union[EventKind, str]]] = ..., event_time_us: _Optional[_Iterable[int]] = ..., recorded_at_us: _Optional[_Iterable[int]] = ..., contract_id: _Optional[_Iterable[str]] = ..., service_code: _Optional[_Iterable[str]] = ..., ug_id: _Optional[_Iterable[str]] = ..., building_id: _Optional[_Iterable[str]] = ..., equipment_id: _Optional[_Iterable[str]] = ..., criticality: _Optional[_Iterable[str]] = ..., description: _Optional[_Iterable[str]] = ..., visit_number: _Optional[_Iterable[int]] = ..., quitus_document: _Optional[_Iterable[str]] = ..., quitus_signed_by: _Optional[_Iterable[str]] = ..., cost_eur: _Optional[_Iterable[float]] = ..., note: _Optional[_Iterable[str]] = ...) -> None: ...
 
-class EventBatch(_message.Message):
+class EventList(_message.Message):
+    __slots__ = ("events",)
+    EVENTS_FIELD_NUMBER: _ClassVar[int]
+    events: _containers.RepeatedCompositeFieldContainer[InterventionEvent]
+    def __init__(self, events: _Optional[_Iterable[_Union[InterventionEvent, _Mapping]]] = ...) -> None: ...
+
+class IngestEventsRequest(_message.Message):
     __slots__ = ("batch_id", "events", "columns", "arrow_ipc")
     BATCH_ID_FIELD_NUMBER: _ClassVar[int]
     EVENTS_FIELD_NUMBER: _ClassVar[int]
     COLUMNS_FIELD_NUMBER: _ClassVar[int]
     ARROW_IPC_FIELD_NUMBER: _ClassVar[int]
     batch_id: str
-    events: _containers.RepeatedCompositeFieldContainer[InterventionEvent]
+    events: EventList
     columns: EventColumns
     arrow_ipc: bytes
-    def __init__(self, batch_id: _Optional[str] = ..., events: _Optional[_Iterable[_Union[InterventionEvent, _Mapping]]] = ..., columns: _Optional[_Union[EventColumns, _Mapping]] = ..., arrow_ipc: _Optional[bytes] = ...) -> None: ...
+    def __init__(self, batch_id: _Optional[str] = ..., events: _Optional[_Union[EventList, _Mapping]] = ..., columns: _Optional[_Union[EventColumns, _Mapping]] = ..., arrow_ipc: _Optional[bytes] = ...) -> None: ...
 
-class BatchAck(_message.Message):
+class IngestEventsResponse(_message.Message):
     __slots__ = ("batch_id", "received", "accepted", "duplicates", "rejected", "warnings")
     BATCH_ID_FIELD_NUMBER: _ClassVar[int]
     RECEIVED_FIELD_NUMBER: _ClassVar[int]
@@ -483,7 +480,13 @@ class GetInterventionRequest(_message.Message):
     id: str
     def __init__(self, id: _Optional[str] = ...) -> None: ...
 
-class SearchRequest(_message.Message):
+class GetInterventionResponse(_message.Message):
+    __slots__ = ("intervention",)
+    INTERVENTION_FIELD_NUMBER: _ClassVar[int]
+    intervention: Intervention
+    def __init__(self, intervention: _Optional[_Union[Intervention, _Mapping]] = ...) -> None: ...
+
+class SearchInterventionsRequest(_message.Message):
     __slots__ = ("ug_id", "address_text", "building_id", "contractor_id", "status", "requested", "page")
     UG_ID_FIELD_NUMBER: _ClassVar[int]
     ADDRESS_TEXT_FIELD_NUMBER: _ClassVar[int]
@@ -501,7 +504,7 @@ class SearchRequest(_message.Message):
     page: _common_pb2.PageRequest
     def __init__(self, ug_id: _Optional[str] = ..., address_text: _Optional[str] = ..., building_id: _Optional[str] = ..., contractor_id: _Optional[str] = ..., status: _Optional[_Union[Status, str]] = ..., requested: _Optional[_Union[_common_pb2.Period, _Mapping]] = ..., page: _Optional[_Union[_common_pb2.PageRequest, _Mapping]] = ...) -> None: ...
 
-class SearchResponse(_message.Message):
+class SearchInterventionsResponse(_message.Message):
     __slots__ = ("interventions", "next_page_token")
     INTERVENTIONS_FIELD_NUMBER: _ClassVar[int]
     NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
@@ -531,7 +534,7 @@ class DeadlineLine(_message.Message):
     level: DeadlineLevel
     def __init__(self, intervention_id: _Optional[str] = ..., contractor_id: _Optional[str] = ..., building_id: _Optional[str] = ..., ug_id: _Optional[str] = ..., kind: _Optional[str] = ..., allowed_hours: _Optional[float] = ..., elapsed_hours: _Optional[float] = ..., used_share: _Optional[float] = ..., level: _Optional[_Union[DeadlineLevel, str]] = ...) -> None: ...
 
-class DeadlineStatusRequest(_message.Message):
+class GetDeadlineStatusRequest(_message.Message):
     __slots__ = ("at", "contractor_id", "alerts_only", "limit")
     AT_FIELD_NUMBER: _ClassVar[int]
     CONTRACTOR_ID_FIELD_NUMBER: _ClassVar[int]
@@ -543,7 +546,7 @@ class DeadlineStatusRequest(_message.Message):
     limit: int
     def __init__(self, at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., contractor_id: _Optional[str] = ..., alerts_only: _Optional[bool] = ..., limit: _Optional[int] = ...) -> None: ...
 
-class DeadlineStatusResponse(_message.Message):
+class GetDeadlineStatusResponse(_message.Message):
     __slots__ = ("lines", "on_track", "alert_90", "breached")
     LINES_FIELD_NUMBER: _ClassVar[int]
     ON_TRACK_FIELD_NUMBER: _ClassVar[int]
@@ -582,7 +585,7 @@ class ContractorQuality(_message.Message):
     by_rule: _containers.ScalarMap[str, int]
     def __init__(self, contractor_id: _Optional[str] = ..., received: _Optional[int] = ..., accepted: _Optional[int] = ..., rejected: _Optional[int] = ..., warned: _Optional[int] = ..., passing_share: _Optional[float] = ..., meets_target: _Optional[bool] = ..., by_rule: _Optional[_Mapping[str, int]] = ...) -> None: ...
 
-class DataQualityRequest(_message.Message):
+class GetDataQualityRequest(_message.Message):
     __slots__ = ("contractor_id", "target")
     CONTRACTOR_ID_FIELD_NUMBER: _ClassVar[int]
     TARGET_FIELD_NUMBER: _ClassVar[int]
@@ -590,7 +593,7 @@ class DataQualityRequest(_message.Message):
     target: float
     def __init__(self, contractor_id: _Optional[str] = ..., target: _Optional[float] = ...) -> None: ...
 
-class DataQualityResponse(_message.Message):
+class GetDataQualityResponse(_message.Message):
     __slots__ = ("contractors", "target")
     CONTRACTORS_FIELD_NUMBER: _ClassVar[int]
     TARGET_FIELD_NUMBER: _ClassVar[int]
@@ -636,7 +639,7 @@ class ListRejectionsResponse(_message.Message):
     next_page_token: str
     def __init__(self, rejections: _Optional[_Iterable[_Union[Rejection, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
-class TopUnitsRequest(_message.Message):
+class GetTopUnitsRequest(_message.Message):
     __slots__ = ("requested", "limit", "contractor_id")
     REQUESTED_FIELD_NUMBER: _ClassVar[int]
     LIMIT_FIELD_NUMBER: _ClassVar[int]
@@ -658,7 +661,7 @@ class UnitCount(_message.Message):
     curative_interventions: int
     def __init__(self, ug_id: _Optional[str] = ..., building_id: _Optional[str] = ..., address: _Optional[str] = ..., curative_interventions: _Optional[int] = ...) -> None: ...
 
-class TopUnitsResponse(_message.Message):
+class GetTopUnitsResponse(_message.Message):
     __slots__ = ("units",)
     UNITS_FIELD_NUMBER: _ClassVar[int]
     units: _containers.RepeatedCompositeFieldContainer[UnitCount]
@@ -710,7 +713,7 @@ class InterventionFact(_message.Message):
     recoverable_share: float
     def __init__(self, id: _Optional[str] = ..., contractor_id: _Optional[str] = ..., contract_id: _Optional[str] = ..., service_code: _Optional[str] = ..., trade: _Optional[str] = ..., nature: _Optional[_Union[Nature, str]] = ..., criticality: _Optional[str] = ..., building_id: _Optional[str] = ..., ug_id: _Optional[str] = ..., status: _Optional[_Union[Status, str]] = ..., requested_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., first_visit_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., resolved_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., closed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., visits: _Optional[int] = ..., first_time_fix: _Optional[bool] = ..., intervene_deadline: _Optional[_Union[DeadlineOutcome, str]] = ..., repair_deadline: _Optional[_Union[DeadlineOutcome, str]] = ..., cost_eur: _Optional[float] = ..., has_quitus: _Optional[bool] = ..., recoverable_share: _Optional[float] = ...) -> None: ...
 
-class ExportRequest(_message.Message):
+class ExportInterventionsRequest(_message.Message):
     __slots__ = ("requested", "as_of", "contractor_ids", "territory_ids", "building_ids", "batch_size")
     REQUESTED_FIELD_NUMBER: _ClassVar[int]
     AS_OF_FIELD_NUMBER: _ClassVar[int]
@@ -726,7 +729,7 @@ class ExportRequest(_message.Message):
     batch_size: int
     def __init__(self, requested: _Optional[_Union[_common_pb2.Period, _Mapping]] = ..., as_of: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., contractor_ids: _Optional[_Iterable[str]] = ..., territory_ids: _Optional[_Iterable[str]] = ..., building_ids: _Optional[_Iterable[str]] = ..., batch_size: _Optional[int] = ...) -> None: ...
 
-class ExportBatch(_message.Message):
+class ExportInterventionsResponse(_message.Message):
     __slots__ = ("facts", "done", "total", "content_sha256")
     FACTS_FIELD_NUMBER: _ClassVar[int]
     DONE_FIELD_NUMBER: _ClassVar[int]

@@ -25,7 +25,7 @@ if _version_not_supported:
     )
 
 
-class InterventionsStub:
+class InterventionsServiceStub:
     """The interventions service owns the portfolio, contractors, contracts and the interventions
     (tickets) with their append-only, bitemporal event log.
     """
@@ -37,59 +37,61 @@ class InterventionsStub:
             channel: A grpc.Channel.
         """
         self.ImportPortfolio = channel.stream_unary(
-                '/quitus.interventions.v1.Interventions/ImportPortfolio',
-                request_serializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.PortfolioBatch.SerializeToString,
-                response_deserializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.ImportSummary.FromString,
+                '/quitus.interventions.v1.InterventionsService/ImportPortfolio',
+                request_serializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.ImportPortfolioRequest.SerializeToString,
+                response_deserializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.ImportPortfolioResponse.FromString,
                 _registered_method=True)
         self.IngestEvents = channel.stream_stream(
-                '/quitus.interventions.v1.Interventions/IngestEvents',
-                request_serializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.EventBatch.SerializeToString,
-                response_deserializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.BatchAck.FromString,
+                '/quitus.interventions.v1.InterventionsService/IngestEvents',
+                request_serializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.IngestEventsRequest.SerializeToString,
+                response_deserializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.IngestEventsResponse.FromString,
                 _registered_method=True)
         self.GetIntervention = channel.unary_unary(
-                '/quitus.interventions.v1.Interventions/GetIntervention',
+                '/quitus.interventions.v1.InterventionsService/GetIntervention',
                 request_serializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.GetInterventionRequest.SerializeToString,
-                response_deserializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.Intervention.FromString,
+                response_deserializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.GetInterventionResponse.FromString,
                 _registered_method=True)
         self.SearchInterventions = channel.unary_unary(
-                '/quitus.interventions.v1.Interventions/SearchInterventions',
-                request_serializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.SearchRequest.SerializeToString,
-                response_deserializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.SearchResponse.FromString,
+                '/quitus.interventions.v1.InterventionsService/SearchInterventions',
+                request_serializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.SearchInterventionsRequest.SerializeToString,
+                response_deserializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.SearchInterventionsResponse.FromString,
                 _registered_method=True)
         self.GetDeadlineStatus = channel.unary_unary(
-                '/quitus.interventions.v1.Interventions/GetDeadlineStatus',
-                request_serializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.DeadlineStatusRequest.SerializeToString,
-                response_deserializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.DeadlineStatusResponse.FromString,
+                '/quitus.interventions.v1.InterventionsService/GetDeadlineStatus',
+                request_serializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.GetDeadlineStatusRequest.SerializeToString,
+                response_deserializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.GetDeadlineStatusResponse.FromString,
                 _registered_method=True)
         self.GetDataQuality = channel.unary_unary(
-                '/quitus.interventions.v1.Interventions/GetDataQuality',
-                request_serializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.DataQualityRequest.SerializeToString,
-                response_deserializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.DataQualityResponse.FromString,
+                '/quitus.interventions.v1.InterventionsService/GetDataQuality',
+                request_serializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.GetDataQualityRequest.SerializeToString,
+                response_deserializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.GetDataQualityResponse.FromString,
                 _registered_method=True)
         self.ListRejections = channel.unary_unary(
-                '/quitus.interventions.v1.Interventions/ListRejections',
+                '/quitus.interventions.v1.InterventionsService/ListRejections',
                 request_serializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.ListRejectionsRequest.SerializeToString,
                 response_deserializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.ListRejectionsResponse.FromString,
                 _registered_method=True)
         self.GetTopUnits = channel.unary_unary(
-                '/quitus.interventions.v1.Interventions/GetTopUnits',
-                request_serializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.TopUnitsRequest.SerializeToString,
-                response_deserializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.TopUnitsResponse.FromString,
+                '/quitus.interventions.v1.InterventionsService/GetTopUnits',
+                request_serializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.GetTopUnitsRequest.SerializeToString,
+                response_deserializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.GetTopUnitsResponse.FromString,
                 _registered_method=True)
         self.ExportInterventions = channel.unary_stream(
-                '/quitus.interventions.v1.Interventions/ExportInterventions',
-                request_serializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.ExportRequest.SerializeToString,
-                response_deserializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.ExportBatch.FromString,
+                '/quitus.interventions.v1.InterventionsService/ExportInterventions',
+                request_serializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.ExportInterventionsRequest.SerializeToString,
+                response_deserializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.ExportInterventionsResponse.FromString,
                 _registered_method=True)
 
 
-class InterventionsServicer:
+class InterventionsServiceServicer:
     """The interventions service owns the portfolio, contractors, contracts and the interventions
     (tickets) with their append-only, bitemporal event log.
     """
 
     def ImportPortfolio(self, request_iterator, context):
         """Upsert portfolio and contract records, streamed in batches. Re-sending is harmless.
+        A rejected record's index is its place among all the records of the stream, every kind
+        counted, whichever batch it came in.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -152,37 +154,37 @@ class InterventionsServicer:
         raise NotImplementedError('Method not implemented!')
 
 
-def add_InterventionsServicer_to_server(servicer, server):
+def add_InterventionsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
             'ImportPortfolio': grpc.stream_unary_rpc_method_handler(
                     servicer.ImportPortfolio,
-                    request_deserializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.PortfolioBatch.FromString,
-                    response_serializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.ImportSummary.SerializeToString,
+                    request_deserializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.ImportPortfolioRequest.FromString,
+                    response_serializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.ImportPortfolioResponse.SerializeToString,
             ),
             'IngestEvents': grpc.stream_stream_rpc_method_handler(
                     servicer.IngestEvents,
-                    request_deserializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.EventBatch.FromString,
-                    response_serializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.BatchAck.SerializeToString,
+                    request_deserializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.IngestEventsRequest.FromString,
+                    response_serializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.IngestEventsResponse.SerializeToString,
             ),
             'GetIntervention': grpc.unary_unary_rpc_method_handler(
                     servicer.GetIntervention,
                     request_deserializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.GetInterventionRequest.FromString,
-                    response_serializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.Intervention.SerializeToString,
+                    response_serializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.GetInterventionResponse.SerializeToString,
             ),
             'SearchInterventions': grpc.unary_unary_rpc_method_handler(
                     servicer.SearchInterventions,
-                    request_deserializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.SearchRequest.FromString,
-                    response_serializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.SearchResponse.SerializeToString,
+                    request_deserializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.SearchInterventionsRequest.FromString,
+                    response_serializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.SearchInterventionsResponse.SerializeToString,
             ),
             'GetDeadlineStatus': grpc.unary_unary_rpc_method_handler(
                     servicer.GetDeadlineStatus,
-                    request_deserializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.DeadlineStatusRequest.FromString,
-                    response_serializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.DeadlineStatusResponse.SerializeToString,
+                    request_deserializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.GetDeadlineStatusRequest.FromString,
+                    response_serializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.GetDeadlineStatusResponse.SerializeToString,
             ),
             'GetDataQuality': grpc.unary_unary_rpc_method_handler(
                     servicer.GetDataQuality,
-                    request_deserializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.DataQualityRequest.FromString,
-                    response_serializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.DataQualityResponse.SerializeToString,
+                    request_deserializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.GetDataQualityRequest.FromString,
+                    response_serializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.GetDataQualityResponse.SerializeToString,
             ),
             'ListRejections': grpc.unary_unary_rpc_method_handler(
                     servicer.ListRejections,
@@ -191,23 +193,23 @@ def add_InterventionsServicer_to_server(servicer, server):
             ),
             'GetTopUnits': grpc.unary_unary_rpc_method_handler(
                     servicer.GetTopUnits,
-                    request_deserializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.TopUnitsRequest.FromString,
-                    response_serializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.TopUnitsResponse.SerializeToString,
+                    request_deserializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.GetTopUnitsRequest.FromString,
+                    response_serializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.GetTopUnitsResponse.SerializeToString,
             ),
             'ExportInterventions': grpc.unary_stream_rpc_method_handler(
                     servicer.ExportInterventions,
-                    request_deserializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.ExportRequest.FromString,
-                    response_serializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.ExportBatch.SerializeToString,
+                    request_deserializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.ExportInterventionsRequest.FromString,
+                    response_serializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.ExportInterventionsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
-            'quitus.interventions.v1.Interventions', rpc_method_handlers)
+            'quitus.interventions.v1.InterventionsService', rpc_method_handlers)
     server.add_generic_rpc_handlers((generic_handler,))
-    server.add_registered_method_handlers('quitus.interventions.v1.Interventions', rpc_method_handlers)
+    server.add_registered_method_handlers('quitus.interventions.v1.InterventionsService', rpc_method_handlers)
 
 
  # This class is part of an EXPERIMENTAL API.
-class Interventions:
+class InterventionsService:
     """The interventions service owns the portfolio, contractors, contracts and the interventions
     (tickets) with their append-only, bitemporal event log.
     """
@@ -226,9 +228,9 @@ class Interventions:
         return grpc.experimental.stream_unary(
             request_iterator,
             target,
-            '/quitus.interventions.v1.Interventions/ImportPortfolio',
-            quitus_dot_interventions_dot_v1_dot_interventions__pb2.PortfolioBatch.SerializeToString,
-            quitus_dot_interventions_dot_v1_dot_interventions__pb2.ImportSummary.FromString,
+            '/quitus.interventions.v1.InterventionsService/ImportPortfolio',
+            quitus_dot_interventions_dot_v1_dot_interventions__pb2.ImportPortfolioRequest.SerializeToString,
+            quitus_dot_interventions_dot_v1_dot_interventions__pb2.ImportPortfolioResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -253,9 +255,9 @@ class Interventions:
         return grpc.experimental.stream_stream(
             request_iterator,
             target,
-            '/quitus.interventions.v1.Interventions/IngestEvents',
-            quitus_dot_interventions_dot_v1_dot_interventions__pb2.EventBatch.SerializeToString,
-            quitus_dot_interventions_dot_v1_dot_interventions__pb2.BatchAck.FromString,
+            '/quitus.interventions.v1.InterventionsService/IngestEvents',
+            quitus_dot_interventions_dot_v1_dot_interventions__pb2.IngestEventsRequest.SerializeToString,
+            quitus_dot_interventions_dot_v1_dot_interventions__pb2.IngestEventsResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -280,9 +282,9 @@ class Interventions:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/quitus.interventions.v1.Interventions/GetIntervention',
+            '/quitus.interventions.v1.InterventionsService/GetIntervention',
             quitus_dot_interventions_dot_v1_dot_interventions__pb2.GetInterventionRequest.SerializeToString,
-            quitus_dot_interventions_dot_v1_dot_interventions__pb2.Intervention.FromString,
+            quitus_dot_interventions_dot_v1_dot_interventions__pb2.GetInterventionResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -307,9 +309,9 @@ class Interventions:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/quitus.interventions.v1.Interventions/SearchInterventions',
-            quitus_dot_interventions_dot_v1_dot_interventions__pb2.SearchRequest.SerializeToString,
-            quitus_dot_interventions_dot_v1_dot_interventions__pb2.SearchResponse.FromString,
+            '/quitus.interventions.v1.InterventionsService/SearchInterventions',
+            quitus_dot_interventions_dot_v1_dot_interventions__pb2.SearchInterventionsRequest.SerializeToString,
+            quitus_dot_interventions_dot_v1_dot_interventions__pb2.SearchInterventionsResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -334,9 +336,9 @@ class Interventions:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/quitus.interventions.v1.Interventions/GetDeadlineStatus',
-            quitus_dot_interventions_dot_v1_dot_interventions__pb2.DeadlineStatusRequest.SerializeToString,
-            quitus_dot_interventions_dot_v1_dot_interventions__pb2.DeadlineStatusResponse.FromString,
+            '/quitus.interventions.v1.InterventionsService/GetDeadlineStatus',
+            quitus_dot_interventions_dot_v1_dot_interventions__pb2.GetDeadlineStatusRequest.SerializeToString,
+            quitus_dot_interventions_dot_v1_dot_interventions__pb2.GetDeadlineStatusResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -361,9 +363,9 @@ class Interventions:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/quitus.interventions.v1.Interventions/GetDataQuality',
-            quitus_dot_interventions_dot_v1_dot_interventions__pb2.DataQualityRequest.SerializeToString,
-            quitus_dot_interventions_dot_v1_dot_interventions__pb2.DataQualityResponse.FromString,
+            '/quitus.interventions.v1.InterventionsService/GetDataQuality',
+            quitus_dot_interventions_dot_v1_dot_interventions__pb2.GetDataQualityRequest.SerializeToString,
+            quitus_dot_interventions_dot_v1_dot_interventions__pb2.GetDataQualityResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -388,7 +390,7 @@ class Interventions:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/quitus.interventions.v1.Interventions/ListRejections',
+            '/quitus.interventions.v1.InterventionsService/ListRejections',
             quitus_dot_interventions_dot_v1_dot_interventions__pb2.ListRejectionsRequest.SerializeToString,
             quitus_dot_interventions_dot_v1_dot_interventions__pb2.ListRejectionsResponse.FromString,
             options,
@@ -415,9 +417,9 @@ class Interventions:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/quitus.interventions.v1.Interventions/GetTopUnits',
-            quitus_dot_interventions_dot_v1_dot_interventions__pb2.TopUnitsRequest.SerializeToString,
-            quitus_dot_interventions_dot_v1_dot_interventions__pb2.TopUnitsResponse.FromString,
+            '/quitus.interventions.v1.InterventionsService/GetTopUnits',
+            quitus_dot_interventions_dot_v1_dot_interventions__pb2.GetTopUnitsRequest.SerializeToString,
+            quitus_dot_interventions_dot_v1_dot_interventions__pb2.GetTopUnitsResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -442,9 +444,9 @@ class Interventions:
         return grpc.experimental.unary_stream(
             request,
             target,
-            '/quitus.interventions.v1.Interventions/ExportInterventions',
-            quitus_dot_interventions_dot_v1_dot_interventions__pb2.ExportRequest.SerializeToString,
-            quitus_dot_interventions_dot_v1_dot_interventions__pb2.ExportBatch.FromString,
+            '/quitus.interventions.v1.InterventionsService/ExportInterventions',
+            quitus_dot_interventions_dot_v1_dot_interventions__pb2.ExportInterventionsRequest.SerializeToString,
+            quitus_dot_interventions_dot_v1_dot_interventions__pb2.ExportInterventionsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -5,11 +5,13 @@ to repair until resolution. used_share = elapsed / allowed; an alert fires at 90
 breach at 100 %. Hours are calendar hours, as the demo contracts state them.
 """
 
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import polars as pl
 
-from services.interventions.lifecycle import OPEN_STATUSES
+from services.interventions.domain.lifecycle import OPEN_STATUSES
 
 ALERT_SHARE = 0.9
 
@@ -49,4 +51,29 @@ def deadline_lines(tickets: pl.DataFrame, facts: pl.DataFrame, at: datetime) -> 
             "level",
         )
         .sort(["used_share", "id", "kind"], descending=[True, False, False])
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineReport:
+    """The lines to show (worst first) and the count of every running deadline per level,
+    whatever the lines kept."""
+
+    lines: list[dict[str, Any]]
+    on_track: int
+    alert_90: int
+    breached: int
+
+
+def deadline_report(lines: pl.DataFrame, *, alerts_only: bool, limit: int) -> DeadlineReport:
+    """``lines`` (from deadline_lines) counted per level, then cut to the alerts (ALERT_90 and
+    BREACHED) when ``alerts_only``, and to the first ``limit``."""
+    count = {row["level"]: row["count"] for row in lines["level"].value_counts().iter_rows(named=True)}
+    if alerts_only:
+        lines = lines.filter(pl.col("level") != "ON_TRACK")
+    return DeadlineReport(
+        lines=lines.head(limit).to_dicts(),
+        on_track=count.get("ON_TRACK", 0),
+        alert_90=count.get("ALERT_90", 0),
+        breached=count.get("BREACHED", 0),
     )

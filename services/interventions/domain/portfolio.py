@@ -6,7 +6,7 @@ from datetime import datetime
 
 import polars as pl
 
-from services.interventions.instants import to_us
+from services.interventions.domain.instants import to_us
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,3 +69,8 @@ def index_frames(index: PortfolioIndex) -> IndexFrames:
         ),
         deadlines=pl.DataFrame(deadlines, orient="row", schema={"contract_id": s, "service_code": s, "criticality": s}),
     )
+
+
+def full_address(address: str | None, city: str | None) -> str:
+    """A building's address as shown: "<address>, <city>", either left out when empty."""
+    return ", ".join(x for x in (address, city) if x)

@@ -7,6 +7,18 @@ with it; the rest of the import is written.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOutcome:
+    """What a portfolio import stored (count per kind) and refused: (position in the stream,
+    kind, field, reason) of each record whose reference did not hold."""
+
+    upserted: dict[str, int]
+    refused: list[tuple[int, str, str, str]]
+
 
 # kind -> (field, kind it refers to), in an order where parents come before children
 PARENTS = {
@@ -27,18 +39,19 @@ def key_column(kind: str) -> str:
     return "ug_id" if kind == "unit" else "id"
 
 
-def record_key(kind: str, row: dict) -> str:
-    return row[key_column(kind)]
+def record_key(kind: str, row: dict[str, Any]) -> str:
+    key: str = row[key_column(kind)]
+    return key
 
 
 def drop_dangling(
-    records: dict[str, list[dict]], contracts: list[dict], stored: Callable[[str], set[str]]
-) -> tuple[dict[str, list[dict]], list[dict], list[tuple[str, dict, str, str]]]:
+    records: dict[str, list[dict[str, Any]]], contracts: list[dict[str, Any]], stored: Callable[[str], set[str]]
+) -> tuple[dict[str, list[dict[str, Any]]], list[dict[str, Any]], list[tuple[str, dict[str, Any], str, str]]]:
     """(records kept, contracts kept, refused as (kind, the row itself, field, reason)).
 
     ``stored(kind)`` gives the ids of that kind already in the database."""
     known: dict[str, set[str]] = {}
-    kept: dict[str, list[dict]] = {}
+    kept: dict[str, list[dict[str, Any]]] = {}
     refused = []
     for kind, parent in PARENTS.items():
         rows = records.get(kind, [])
@@ -72,7 +85,7 @@ def drop_dangling(
     return {kind: rows for kind, rows in kept.items() if rows}, kept_contracts, refused
 
 
-def _missing_contract_reference(contract: dict, known: dict[str, set[str]]) -> tuple[str, str] | None:
+def _missing_contract_reference(contract: dict[str, Any], known: dict[str, set[str]]) -> tuple[str, str] | None:
     cid = contract["id"]
     if contract["contractor_id"] not in known["contractor"]:
         return "contractor_id", f"contract {cid}: contractor {contract['contractor_id']!r} is not in the portfolio"

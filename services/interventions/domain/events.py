@@ -1,8 +1,9 @@
 """A batch of intervention events as one polars frame (the ingest path never builds an
 object per event). Instants are integer microseconds since the epoch; 0 means "not given"."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from hashlib import blake2b
+from typing import Any
 
 import polars as pl
 
@@ -21,7 +22,7 @@ KINDS = (
 )
 
 # What a contractor sends, column by column, in this order.
-SENT_SCHEMA = {
+SENT_SCHEMA: dict[str, type[pl.DataType]] = {
     "contractor_id": pl.String,
     "external_ref": pl.String,
     "sequence": pl.Int64,
@@ -45,14 +46,14 @@ SENT_SCHEMA = {
 CONTENT_COLUMNS = [c for c in SENT_SCHEMA if c != "recorded_us"]
 
 
-def intervention_id(contractor_id: str, external_ref: str) -> str:
-    """Tickets are namespaced by contractor: two contractors may reuse a reference."""
-    return f"{contractor_id}/{external_ref}"
+# A batch column by column (every SENT_SCHEMA column): a list or a polars series each.
+Columns = Mapping[str, Sequence[Any] | pl.Series]
 
 
-def batch_frame(columns: dict[str, Sequence]) -> pl.DataFrame:
+def batch_frame(columns: Columns) -> pl.DataFrame:
     """The batch as sent (every SENT_SCHEMA column: a list or a polars series each), plus its position, the
-    ticket id, the record key and the content fingerprint."""
+    ticket id ("<contractor_id>/<external_ref>": two contractors may reuse a reference), the record
+    key and the content fingerprint."""
     frame = (
         pl.DataFrame(columns, schema=SENT_SCHEMA)
         .with_columns(
@@ -80,9 +81,12 @@ def batch_frame(columns: dict[str, Sequence]) -> pl.DataFrame:
 
 def empty_value(column: str) -> str | int | float:
     """What a field not given holds: "", 0 or 0.0."""
-    return {pl.String: "", pl.Int64: 0, pl.Float64: 0.0}[SENT_SCHEMA[column]]
+    return _EMPTY[SENT_SCHEMA[column]]
 
 
-def events_columns(rows: list[dict]) -> dict[str, list]:
+_EMPTY: dict[type[pl.DataType], str | int | float] = {pl.String: "", pl.Int64: 0, pl.Float64: 0.0}
+
+
+def events_columns(rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
     """Columns from a list of partial records (missing fields take their empty value)."""
     return {name: [row.get(name, empty_value(name)) for row in rows] for name in SENT_SCHEMA}

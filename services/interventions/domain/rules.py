@@ -18,10 +18,10 @@ from datetime import datetime, timedelta
 
 import polars as pl
 
-from services.interventions.events import KINDS
-from services.interventions.instants import to_us
-from services.interventions.lifecycle import TicketState
-from services.interventions.portfolio import IndexFrames, PortfolioIndex
+from services.interventions.domain.events import KINDS
+from services.interventions.domain.instants import to_us
+from services.interventions.domain.lifecycle import TicketState
+from services.interventions.domain.portfolio import IndexFrames, PortfolioIndex
 from services.runtime.principal import Principal, Role
 
 # Clocks of contractors' systems drift; an event this far ahead of ours is still accepted.
@@ -58,7 +58,6 @@ RULES = {
     "curative_resolved_without_visit": "a curative intervention is resolved with no visit",
     "closed_without_quitus": "(warning) the intervention is closed with no quitus recorded",
 }
-WARNING_RULES = frozenset({"closed_without_quitus"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -360,7 +359,10 @@ def check_batch(
     rejected = [Finding(i, b["rule"], b["field"], b["reason"], key) for i, key, b in reasons.iter_rows()]
     duplicates = int(checked["stored_duplicate"].sum())
     candidates = checked.filter(pl.col("broken_rule").is_null() & ~pl.col("stored_duplicate"))
-    accepted, warnings, seen, touched = [], [], {}, {}
+    accepted: list[int] = []
+    warnings: list[Finding] = []
+    seen: dict[str, str] = {}  # record key -> fingerprint, of the events accepted in this batch
+    touched: dict[str, TicketState] = {}
     requested = {
         row[0]: row[1:]
         for row in candidates.filter(pl.col("kind") == "REQUESTED")
@@ -440,7 +442,8 @@ def check_batch(
                 recoverable_share=terms.recoverable_share,
             )
             states[ticket_id] = state
-        elif kind == "CLOSED" and not state.has_quitus:
+        assert state is not None  # _lifecycle_rule refuses any event but REQUESTED of an unknown ticket
+        if kind == "CLOSED" and not state.has_quitus:
             warnings.append(
                 Finding(
                     row,
@@ -466,7 +469,7 @@ def check_batch(
     return BatchOutcome(accepted_rows, rejected, rejected_rows, warnings, duplicates, touched, created)
 
 
-def _positions(indices: list[int]) -> pl.Expr:
+def _positions(indices: list[int]) -> pl.Series:
     """Record positions as one list value, for ``is_in``."""
     return pl.Series(indices, dtype=pl.Int32).implode()
 
@@ -492,7 +495,7 @@ def _lifecycle_rule(
     if kind == "VISIT_ENDED":
         if state.open_visit_number != visit_number:
             return "visit_end_without_start", "visit_number", f"{record_key}: visit {visit_number} never started"
-        if at < state.open_visit_started_at:
+        if state.open_visit_started_at is not None and at < state.open_visit_started_at:
             return "visit_end_before_start", "event_time", f"{record_key}: visit {visit_number} ends before it starts"
     if kind == "RESOLVED":
         if state.resolved_at is not None:
