@@ -38,7 +38,7 @@ check: $(STAMP)
 # The contracts as last released, which `buf breaking` compares the protos with. Rebuild it only
 # for a breaking change made on purpose (a new major version), and say so in the commit.
 contracts-image:
-	scripts/buf build -o protos/contracts-v1.json
+	scripts/buf build --exclude-source-info -o protos/contracts-v1.json
 
 protos: $(STAMP)
 	$(BIN)/python scripts/gen_protos.py

@@ -70,7 +70,7 @@ def run_demo(*, dwellings: int, seed: int, database_url: str, out_dir: str, year
         for name, (server, port) in servers.items():
             server.start()
             channels[name] = open_channel(f"localhost:{port}")
-        summary: dict[str, Any] = {"factor_sets": _publish_factor_sets(channels["factors"])}
+        summary = {"factor_sets": _publish_factor_sets(channels["factors"])}
         with console.status("Generating the portfolio"):
             portfolio = demo_portfolio.generate_portfolio(dwellings, seed)
         summary |= _interventions_chain(
