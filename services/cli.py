@@ -79,6 +79,9 @@ def issue_token(
 
 @tokens_app.command("revoke")
 def revoke_token(token: str) -> None:
+    """Revoke a token: every replica refuses it within a second."""
+    if not token.startswith("qt_"):
+        raise typer.BadParameter("a Quitus token starts with qt_", param_hint="TOKEN")
     engine = make_engine(get_settings().database_url, get_settings().schema_prefix + "auth")
     upgrade(engine, "services.runtime")
     revoked = TokenStore(engine).revoke(token)
@@ -88,7 +91,7 @@ def revoke_token(token: str) -> None:
 
 @app.command()
 def demo(
-    dwellings: int = typer.Option(5000, help="Size of the generated portfolio."),
+    dwellings: int = typer.Option(5000, min=100, help="Size of the generated portfolio (at least 100)."),
     seed: int = typer.Option(7, help="Generator seed: the same seed gives the same portfolio."),
     database: str = typer.Option("sqlite:///out/quitus-demo.db", help="Database URL (fresh SQLite by default)."),
     out: str = typer.Option("out", help="Folder for the demo's outputs."),

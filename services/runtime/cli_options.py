@@ -24,8 +24,17 @@ def address_option(service: str) -> Any:
         f"localhost:{Settings.model_fields[service + '_port'].default}",
         "--address",
         envvar=address_variable(service),
+        callback=check_address,
         help=f"host:port of the {service} service (${address_variable(service)})",
     )
+
+
+def check_address(address: str) -> str:
+    """``host:port`` (``[::1]:50051`` for an IPv6 host), or a usage error."""
+    host, _, port = address.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise typer.BadParameter(f"{address!r} is not host:port (e.g. localhost:50051)", param_hint="--address")
+    return address
 
 
 def token_option() -> Any:

@@ -9,7 +9,16 @@ import pytest
 
 SERVICES = Path(__file__).resolve().parents[2] / "services"
 DATA_SERVICES = ["interventions", "consumption", "factors"]
-PARTS = ["domain/__init__.py", "service.py", "store.py", "servicer.py", "convert.py", "server.py", "cli.py", "errors.py"]
+PARTS = [
+    "domain/__init__.py",
+    "service.py",
+    "store.py",
+    "servicer.py",
+    "convert.py",
+    "server.py",
+    "cli.py",
+    "errors.py",
+]
 
 
 @pytest.mark.parametrize("service", DATA_SERVICES)
