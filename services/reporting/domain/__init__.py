@@ -1,0 +1,1 @@
+"""The reporting metrics: pure polars over the frames the data services export (no I/O)."""
