@@ -87,6 +87,9 @@ class FactorsService:
         old_stored, old = self.get(old_name, old_version, name_field="old_name", version_field="old_version")
         check_set_name(new_name, "new_name", required=False)
         new_stored, new = self.get(
-            new_name or old_name, new_version, name_field="new_name" if new_name else "old_name", version_field="new_version"
+            new_name or old_name,
+            new_version,
+            name_field="new_name" if new_name else "old_name",
+            version_field="new_version",
         )
         return old_stored, new_stored, bounded(diff_sets(old, new))

@@ -100,9 +100,7 @@ class FactorStore:
             what = f"version {quote(version)} of set {quote(name)}" if version else f"set {quote(name)}"
             latest = known[-10:]
             hint = f"; published versions: {'... ' if len(known) > 10 else ''}{', '.join(latest)}" if known else ""
-            raise UnknownSet(
-                f"{what} is not published{hint}", field=version_field if version and known else name_field
-            )
+            raise UnknownSet(f"{what} is not published{hint}", field=version_field if version and known else name_field)
         return _stored(row)
 
     def factors(self, stored: PublishedVersion) -> pl.DataFrame:

@@ -106,7 +106,10 @@ def check_activities(activities: pl.DataFrame) -> None:
             f"at most {MAX_ACTIVITIES:,} lines per request, got {activities.height:,}", field="activities"
         )
     columns = [c for c in ACTIVITY_MAX_CHARS if c in activities.columns]
-    checks = {c: text_reasons(pl.col(c).cast(pl.String), ACTIVITY_MAX_CHARS[c]) for c in columns}
+    required = ("carrier", "unit", "date")
+    checks = {
+        c: text_reasons(pl.col(c).cast(pl.String), ACTIVITY_MAX_CHARS[c], required=c in required) for c in columns
+    }
     if "date" in activities.columns and activities.schema["date"] == pl.String:
         day = pl.col("date").str.to_date("%Y-%m-%d", strict=False)
         given = pl.col("date").is_not_null() & (pl.col("date") != "")

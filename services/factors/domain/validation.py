@@ -19,19 +19,19 @@ from services.factors.domain.schema import (
     EXCLUDED_KEY_MAX_CHARS,
     EXCLUDED_MAX_ENTRIES,
     EXCLUDED_REASON_MAX_CHARS,
+    FACTOR_COLUMNS,
     FACTOR_MAX_CHARS,
     FACTOR_MULTILINE,
+    FACTOR_ORDER,
     FACTORS_MAX_BYTES,
+    FLAGS,
+    MATCH_COLUMNS,
     MAX_FACTORS,
     MAX_KGCO2E_PER_UNIT,
     MAX_UNCERTAINTY_PCT,
     METADATA_MAX_BYTES,
     METADATA_MAX_CHARS,
     METADATA_MULTILINE,
-    FACTOR_COLUMNS,
-    FACTOR_ORDER,
-    FLAGS,
-    MATCH_COLUMNS,
     METADATA_OPTIONAL,
     METADATA_REQUIRED,
     NAME_PATTERN,
@@ -201,9 +201,7 @@ def _typed(text: pl.DataFrame) -> pl.DataFrame:
 
 
 def _size_problems(text: pl.DataFrame) -> list[Problem]:
-    size = text.select(
-        pl.sum_horizontal(pl.col(c).str.len_bytes().fill_null(0) for c in FACTOR_COLUMNS).sum()
-    ).item()
+    size = text.select(pl.sum_horizontal(pl.col(c).str.len_bytes().fill_null(0) for c in FACTOR_COLUMNS).sum()).item()
     if size > FACTORS_MAX_BYTES:
         return [("factors", f"factors: their texts hold {size:,} bytes, at most {FACTORS_MAX_BYTES:,} allowed")]
     return []
@@ -266,7 +264,9 @@ def _row_problems(text: pl.DataFrame, typed: pl.DataFrame, known_units: set[str]
     for field, bad, reason in checks:
         source = f"{field}_raw" if f"{field}_raw" in both.columns else field
         why = reason if isinstance(reason, pl.Expr) else pl.lit(reason)
-        failing = both.filter(bad.fill_null(False)).select("_row", "key", pl.col(source).alias("_got"), why.alias("_why"))
+        failing = both.filter(bad.fill_null(False)).select(
+            "_row", "key", pl.col(source).alias("_got"), why.alias("_why")
+        )
         for row, key, got, because in failing.iter_rows():
             problems.append(
                 (f"factors[{row - 1}].{field}", f"row {row} (key {quote(key)}): {field}: {because}, got {quote(got)}")
