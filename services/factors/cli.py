@@ -51,9 +51,15 @@ def list_sets(
     name: str = typer.Option("", help="Only this set"), address: str = ADDRESS, token: str | None = TOKEN
 ) -> None:
     """Every published version, oldest first."""
-    response = _stub(address).ListSets(pb.ListSetsRequest(name=name), metadata=auth_metadata(token))
+    stub, request, versions = _stub(address), pb.ListSetsRequest(name=name), []
+    while True:  # ListSets answers by pages of at most 50 versions
+        response = stub.ListSets(request, metadata=auth_metadata(token))
+        versions += response.versions
+        if not response.next_page_token:
+            break
+        request.page.page_token = response.next_page_token
     table = Table("set", "version", "#", "factors", "flagged", "publisher", "content_sha256")
-    for v in response.versions:
+    for v in versions:
         table.add_row(
             v.metadata.name,
             v.metadata.version,

@@ -156,6 +156,10 @@ def diff_out(old: PublishedVersion, new: PublishedVersion, d: SetDiff) -> pb.Dif
         old=version_out(old),
         new=version_out(new),
         identical=d.identical,
+        added_count=d.added_count,
+        removed_count=d.removed_count,
+        changed_count=d.changed_count,
+        truncated=d.truncated,
         added=factors_out(d.added),
         removed=factors_out(d.removed),
         changed=[

@@ -12,6 +12,8 @@ FactorsError (QuitusError)
 The gRPC status comes from the runtime's single table (services/runtime/interceptors.py).
 """
 
+from collections.abc import Sequence
+
 from services.runtime.errors import (
     AlreadyExists,
     FailedPrecondition,
@@ -25,15 +27,32 @@ class FactorsError(QuitusError):
     """Base of every factors-service error."""
 
 
+# How many problems (or activities not found) an error message shows, and how long each line
+# may be: a status message travels in the call's trailing metadata (8 KB by default), so it
+# stays short whatever was sent. The exception keeps every problem for local callers.
+SHOWN = 3
+LINE_CHARS = 250
+
+
+def _lines(items: list[str]) -> str:
+    shown = "\n  ".join(i if len(i) <= LINE_CHARS else i[: LINE_CHARS - 1] + "…" for i in items[:SHOWN])
+    more = f"\n  ... and {len(items) - SHOWN:,} more" if len(items) > SHOWN else ""
+    return shown + more
+
+
 class InvalidFactorSet(FactorsError, InvalidArgument):
     """A factor set fails validation. ``problems`` holds one line per problem, each naming the
-    set, the row and key, and the field."""
+    set, the row and key, and the field; ``fields`` the path of each in a PublishRequest
+    (``metadata.name``, ``factors[3].unit``); the first is the error's ``field``."""
 
-    def __init__(self, set_label: str, problems: list[str]) -> None:
-        shown = "\n  ".join(problems[:50])
-        more = f"\n  ... and {len(problems) - 50} more" if len(problems) > 50 else ""
-        super().__init__(f"factor set {set_label} is invalid ({len(problems)} problems):\n  {shown}{more}")
-        self.problems = problems
+    def __init__(self, set_label: str, problems: Sequence[str | tuple[str, str]]) -> None:
+        pairs = [("", p) if isinstance(p, str) else p for p in problems]
+        self.fields = [f for f, _ in pairs]
+        self.problems = [p for _, p in pairs]
+        super().__init__(
+            f"factor set {set_label} is invalid ({len(pairs):,} problems):\n  {_lines(self.problems)}",
+            field=next((f for f in self.fields if f), None),
+        )
 
 
 class InvalidActivity(FactorsError, InvalidArgument):
@@ -45,9 +64,7 @@ class UnknownFactor(FactorsError, NotFound):
     one description per distinct activity not found."""
 
     def __init__(self, set_label: str, missing: list[str]) -> None:
-        shown = "\n  ".join(missing[:50])
-        more = f"\n  ... and {len(missing) - 50} more" if len(missing) > 50 else ""
-        super().__init__(f"no factor in {set_label} for {len(missing)} activities asked:\n  {shown}{more}")
+        super().__init__(f"no factor in {set_label} for {len(missing):,} activities asked:\n  {_lines(missing)}")
         self.missing = missing
 
 

@@ -7,6 +7,7 @@ from services.api.quitus.factors.v1 import factors_pb2 as pb
 from services.api.quitus.factors.v1 import factors_pb2_grpc as pb_grpc
 from services.factors import convert
 from services.factors.service import FactorsService
+from services.runtime.paging import read_page
 from services.runtime.principal import ADMINS, READERS, current_principal
 
 SERVICE_NAME = pb.DESCRIPTOR.services_by_name["FactorsService"].full_name
@@ -32,7 +33,8 @@ class FactorsServicer(pb_grpc.FactorsServiceServicer):
         return pb.PublishResponse(version=convert.version_out(stored), created=created)
 
     def ListSets(self, request: pb.ListSetsRequest, context: grpc.ServicerContext) -> pb.ListSetsResponse:
-        return pb.ListSetsResponse(versions=[convert.version_out(v) for v in self.service.versions(request.name)])
+        versions, token = self.service.versions(request.name, read_page(request.page))
+        return pb.ListSetsResponse(versions=[convert.version_out(v) for v in versions], next_page_token=token)
 
     def GetSet(self, request: pb.GetSetRequest, context: grpc.ServicerContext) -> pb.GetSetResponse:
         stored, factor_set = self.service.get(request.name, request.version)

@@ -14,6 +14,7 @@ from services.factors.domain.publishing import Outcome, decide
 from services.factors.domain.schema import FACTOR_COLUMNS, FACTOR_ORDER, FACTOR_SCHEMA, FactorSet, PublishedVersion
 from services.factors.errors import UnknownSet
 from services.runtime.db import bulk_insert
+from services.runtime.validation import quote
 
 
 def _stored(row: Row[Any]) -> PublishedVersion:
@@ -74,14 +75,17 @@ class FactorStore:
             stored = conn.execute(select(m.set_versions).where(sv.id == new_id)).one()
         return _stored(stored), True
 
-    def versions(self, name: str = "") -> list[PublishedVersion]:
-        query = select(m.set_versions).order_by(m.set_versions.c.id)
+    def versions(self, name: str = "", after: int = 0, limit: int | None = None) -> list[PublishedVersion]:
+        """Versions in publication order, those after sequence ``after``, at most ``limit``."""
+        query = select(m.set_versions).where(m.set_versions.c.id > after).order_by(m.set_versions.c.id).limit(limit)
         if name:
             query = query.where(m.set_versions.c.name == name)
         with self.engine.connect() as conn:
             return [_stored(r) for r in conn.execute(query)]
 
-    def find(self, name: str, version: str = "") -> PublishedVersion:
+    def find(
+        self, name: str, version: str = "", *, name_field: str = "name", version_field: str = "version"
+    ) -> PublishedVersion:
         """The pinned version, or the latest published one when ``version`` is empty."""
         sv = m.set_versions.c
         query = select(m.set_versions).where(sv.name == name)
@@ -92,10 +96,11 @@ class FactorStore:
         with self.engine.connect() as conn:
             row = conn.execute(query).first()
         if row is None:
-            known = sorted({v.version for v in self.versions(name)})
-            what = f"version {version!r} of set {name!r}" if version else f"set {name!r}"
-            hint = f"; published versions: {', '.join(known)}" if known else ""
-            raise UnknownSet(f"{what} is not published{hint}", field="version" if version and known else "name")
+            known = [v.version for v in self.versions(name)]
+            what = f"version {quote(version)} of set {quote(name)}" if version else f"set {quote(name)}"
+            latest = known[-10:]
+            hint = f"; published versions: {'... ' if len(known) > 10 else ''}{', '.join(latest)}" if known else ""
+            raise UnknownSet(f"{what} is not published{hint}", field=version_field if version and known else name_field)
         return _stored(row)
 
     def factors(self, stored: PublishedVersion) -> pl.DataFrame:

@@ -15,8 +15,16 @@ from typing import Any
 import polars as pl
 
 from services.factors.domain.conversions import ROUTE_SCHEMA, routes
-from services.factors.domain.schema import ANY_USAGE, BOUNDARIES, FactorSet
+from services.factors.domain.schema import (
+    ACTIVITY_MAX_CHARS,
+    ANY_USAGE,
+    BOUNDARIES,
+    MAX_ABS_QUANTITY,
+    MAX_ACTIVITIES,
+    FactorSet,
+)
 from services.factors.errors import AmbiguousFactor, InvalidActivity, UnknownFactor
+from services.runtime.validation import EARLIEST, LATEST, first_reasons, number_reasons, quote, text_reasons
 
 SIGNATURE = ["carrier", "unit", "usage", "country", "boundary", "variant", "date"]
 DEFAULTS = {"usage": ANY_USAGE, "country": "FR", "boundary": "total", "variant": ""}
@@ -88,6 +96,47 @@ def split_resolved(lines: pl.DataFrame, set_label: str) -> tuple[pl.DataFrame, l
     ]
 
 
+def check_activities(activities: pl.DataFrame) -> None:
+    """The limits of a Resolve request, before any lookup: at most MAX_ACTIVITIES lines; on each
+    line, texts within their length and free of control characters, a date (YYYY-MM-DD) within
+    1900-2200, a known boundary, a finite quantity within +-MAX_ABS_QUANTITY. The first line
+    refused is named as ``activities[i].field`` (i from 0, the position in the request)."""
+    if activities.height > MAX_ACTIVITIES:
+        raise InvalidActivity(
+            f"at most {MAX_ACTIVITIES:,} lines per request, got {activities.height:,}", field="activities"
+        )
+    columns = [c for c in ACTIVITY_MAX_CHARS if c in activities.columns]
+    required = ("carrier", "unit", "date")
+    checks = {
+        c: text_reasons(pl.col(c).cast(pl.String), ACTIVITY_MAX_CHARS[c], required=c in required) for c in columns
+    }
+    if "date" in activities.columns and activities.schema["date"] == pl.String:
+        day = pl.col("date").str.to_date("%Y-%m-%d", strict=False)
+        given = pl.col("date").is_not_null() & (pl.col("date") != "")
+        checks["date"] = pl.coalesce(
+            checks["date"],
+            pl.when(given & day.is_null()).then(pl.lit("is not an ISO date (YYYY-MM-DD)")),
+            pl.when((day < EARLIEST.date()) | (day >= LATEST.date())).then(
+                pl.lit(f"is outside {EARLIEST.year}-{LATEST.year}")
+            ),
+        )
+    if "boundary" in activities.columns:
+        known = pl.col("boundary").is_null() | (pl.col("boundary") == "") | pl.col("boundary").is_in(BOUNDARIES)
+        checks["boundary"] = pl.coalesce(
+            checks["boundary"], pl.when(~known).then(pl.lit(f"must be empty or one of {', '.join(BOUNDARIES)}"))
+        )
+    if "quantity" in activities.columns:
+        checks["quantity"] = number_reasons(
+            pl.col("quantity").cast(pl.Float64), low=-MAX_ABS_QUANTITY, high=MAX_ABS_QUANTITY
+        )
+    refused = first_reasons(activities, checks)
+    if refused.height:
+        index, field, reason = refused.row(0)
+        value = activities[field][index]
+        more = f" ({refused.height:,} lines refused)" if refused.height > 1 else ""
+        raise InvalidActivity(f"line {index}: {reason}, got {quote(value)}{more}", field=f"activities[{index}].{field}")
+
+
 def _normalised(activities: pl.DataFrame) -> pl.DataFrame:
     for required in ("carrier", "unit", "date"):
         if required not in activities.columns:
@@ -148,7 +197,7 @@ def _best_matches(factors: pl.DataFrame, conversions: pl.DataFrame, signatures: 
     best = candidates.filter(pl.col("rank") == pl.col("rank").min().over(SIGNATURE))
     ties = best.filter(pl.len().over(SIGNATURE) > 1)
     if ties.height:
-        keys = ", ".join(sorted(set(ties["key"].to_list())))
+        keys = quote(", ".join(sorted(set(ties["key"].to_list()))), 300)
         raise AmbiguousFactor(f"several factors match one activity with the same precedence: {keys}")
     return best.select(
         *SIGNATURE,

@@ -109,3 +109,67 @@ class PublishedVersion:
 def parse_units(table: pl.DataFrame) -> set[str]:
     """The unit vocabulary from the units table (its ``unit`` column)."""
     return {str(u) for u in table["unit"].to_list()}
+
+
+# ------------------------------------------------------------------ limits at the edge
+# Every text a client sends has a maximum length in characters (the database's columns are a
+# second line, never the first) and holds no NUL or control character (line breaks and tabs
+# only in the ``notes`` fields). These numbers are the ones the proto comments document.
+
+METADATA_MAX_CHARS = {
+    "name": 63,
+    "version": 32,
+    "publisher": 200,
+    "title": 300,
+    "licence": 200,
+    "publication_date": 10,
+    "gwp_basis": 32,
+    "source_url": 2000,
+    "reference": 1000,
+    "notes": 4000,
+}
+METADATA_MULTILINE = ("notes",)
+EXCLUDED_MAX_ENTRIES = 1000
+EXCLUDED_KEY_MAX_CHARS = 200
+EXCLUDED_REASON_MAX_CHARS = 500
+# All the metadata's texts together (excluded entries included): keeps ListSets pages small.
+METADATA_MAX_BYTES = 32_000
+
+FACTOR_MAX_CHARS = {
+    "key": 200,
+    "activity": 300,
+    "carrier": 64,
+    "unit": 32,
+    "unit_as_published": 64,
+    "usage": 64,
+    "country": 8,
+    "boundary": 16,
+    "variant": 64,
+    "scope": 64,
+    "valid_from": 10,
+    "valid_to": 10,
+    "source": 500,
+    "flag": 16,
+    "notes": 2000,
+}
+FACTOR_MULTILINE = ("notes",)
+MAX_FACTORS = 20_000
+# All the factors' texts together (UTF-8 bytes): keeps a GetSet reply under 4 MB.
+FACTORS_MAX_BYTES = 1_500_000
+# A factor's value (kgCO2e per unit) and its uncertainty (%).
+MAX_KGCO2E_PER_UNIT = 1e9
+MAX_UNCERTAINTY_PCT = 1000.0
+
+# Resolve: lines per request, and the texts of each line.
+MAX_ACTIVITIES = 1000
+ACTIVITY_MAX_CHARS = {
+    "ref": 200,
+    "carrier": 64,
+    "unit": 32,
+    "usage": 64,
+    "country": 8,
+    "boundary": 16,
+    "variant": 64,
+    "date": 10,
+}
+MAX_ABS_QUANTITY = 1e15

@@ -23,51 +23,52 @@ _sym_db = _symbol_database.Default()
 
 
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
+from services.api.quitus.common.v1 import common_pb2 as quitus_dot_common_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1fquitus/factors/v1/factors.proto\x12\x11quitus.factors.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\'\n\x08\x45xcluded\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"\xf1\x01\n\x0bSetMetadata\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\t\x12\x11\n\tpublisher\x18\x03 \x01(\t\x12\r\n\x05title\x18\x04 \x01(\t\x12\x18\n\x10publication_date\x18\x05 \x01(\t\x12\x0f\n\x07licence\x18\x06 \x01(\t\x12\x11\n\tgwp_basis\x18\x07 \x01(\t\x12\x12\n\nsource_url\x18\x08 \x01(\t\x12\x11\n\treference\x18\t \x01(\t\x12\r\n\x05notes\x18\n \x01(\t\x12-\n\x08\x65xcluded\x18\x0b \x03(\x0b\x32\x1b.quitus.factors.v1.Excluded\"\xd1\x02\n\x06\x46\x61\x63tor\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\x10\n\x08\x61\x63tivity\x18\x02 \x01(\t\x12\x0f\n\x07\x63\x61rrier\x18\x03 \x01(\t\x12\x0c\n\x04unit\x18\x04 \x01(\t\x12\x19\n\x11unit_as_published\x18\x05 \x01(\t\x12\r\n\x05usage\x18\x06 \x01(\t\x12\x0f\n\x07\x63ountry\x18\x07 \x01(\t\x12\x10\n\x08\x62oundary\x18\x08 \x01(\t\x12\x0f\n\x07variant\x18\t \x01(\t\x12\x17\n\x0fkgco2e_per_unit\x18\n \x01(\x01\x12\r\n\x05scope\x18\x0b \x01(\t\x12\x12\n\nvalid_from\x18\x0c \x01(\t\x12\x10\n\x08valid_to\x18\r \x01(\t\x12\x1c\n\x0funcertainty_pct\x18\x0e \x01(\x01H\x00\x88\x01\x01\x12\x0e\n\x06source\x18\x0f \x01(\t\x12\x0c\n\x04\x66lag\x18\x10 \x01(\t\x12\r\n\x05notes\x18\x11 \x01(\tB\x12\n\x10_uncertainty_pct\"\xdd\x01\n\nSetVersion\x12\x30\n\x08metadata\x18\x01 \x01(\x0b\x32\x1e.quitus.factors.v1.SetMetadata\x12\x16\n\x0e\x63ontent_sha256\x18\x02 \x01(\t\x12\x10\n\x08sequence\x18\x03 \x01(\x03\x12\x30\n\x0cpublished_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x14\n\x0cpublished_by\x18\x05 \x01(\t\x12\x14\n\x0c\x66\x61\x63tor_count\x18\x06 \x01(\x05\x12\x15\n\rflagged_count\x18\x07 \x01(\x05\"n\n\x0ePublishRequest\x12\x30\n\x08metadata\x18\x01 \x01(\x0b\x32\x1e.quitus.factors.v1.SetMetadata\x12*\n\x07\x66\x61\x63tors\x18\x02 \x03(\x0b\x32\x19.quitus.factors.v1.Factor\"R\n\x0fPublishResponse\x12.\n\x07version\x18\x01 \x01(\x0b\x32\x1d.quitus.factors.v1.SetVersion\x12\x0f\n\x07\x63reated\x18\x02 \x01(\x08\"\x1f\n\x0fListSetsRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"C\n\x10ListSetsResponse\x12/\n\x08versions\x18\x01 \x03(\x0b\x32\x1d.quitus.factors.v1.SetVersion\".\n\rGetSetRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\t\"l\n\x0eGetSetResponse\x12.\n\x07version\x18\x01 \x01(\x0b\x32\x1d.quitus.factors.v1.SetVersion\x12*\n\x07\x66\x61\x63tors\x18\x02 \x03(\x0b\x32\x19.quitus.factors.v1.Factor\"\xab\x01\n\x08\x41\x63tivity\x12\x0b\n\x03ref\x18\x01 \x01(\t\x12\x0f\n\x07\x63\x61rrier\x18\x02 \x01(\t\x12\x0c\n\x04unit\x18\x03 \x01(\t\x12\r\n\x05usage\x18\x04 \x01(\t\x12\x0f\n\x07\x63ountry\x18\x05 \x01(\t\x12\x10\n\x08\x62oundary\x18\x06 \x01(\t\x12\x0f\n\x07variant\x18\x07 \x01(\t\x12\x0c\n\x04\x64\x61te\x18\x08 \x01(\t\x12\x15\n\x08quantity\x18\t \x01(\x01H\x00\x88\x01\x01\x42\x0b\n\t_quantity\"u\n\x0eResolveRequest\x12\x10\n\x08set_name\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\t\x12/\n\nactivities\x18\x03 \x03(\x0b\x32\x1b.quitus.factors.v1.Activity\x12\x0f\n\x07partial\x18\x04 \x01(\x08\"\x8a\x03\n\nResolution\x12\r\n\x05index\x18\x01 \x01(\x05\x12\x0b\n\x03ref\x18\x02 \x01(\t\x12\x12\n\nfactor_key\x18\x03 \x01(\t\x12\x17\n\x0f\x66\x61\x63tor_activity\x18\x04 \x01(\t\x12\x14\n\x0c\x66\x61\x63tor_value\x18\x05 \x01(\x01\x12\x13\n\x0b\x66\x61\x63tor_unit\x18\x06 \x01(\t\x12\x1d\n\x15\x63onversion_multiplier\x18\x07 \x01(\x01\x12\x19\n\x11\x63onversion_source\x18\x08 \x01(\t\x12\x17\n\x0fkgco2e_per_unit\x18\t \x01(\x01\x12\x13\n\x06kgco2e\x18\n \x01(\x01H\x00\x88\x01\x01\x12\r\n\x05scope\x18\x0b \x01(\t\x12\x10\n\x08\x62oundary\x18\x0c \x01(\t\x12\x12\n\nvalid_from\x18\r \x01(\t\x12\x10\n\x08valid_to\x18\x0e \x01(\t\x12\x1c\n\x0funcertainty_pct\x18\x0f \x01(\x01H\x01\x88\x01\x01\x12\x0e\n\x06source\x18\x10 \x01(\t\x12\x0c\n\x04\x66lag\x18\x11 \x01(\tB\t\n\x07_kgco2eB\x12\n\x10_uncertainty_pct\"8\n\nUnresolved\x12\r\n\x05index\x18\x01 \x01(\x05\x12\x0b\n\x03ref\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"\xa8\x01\n\x0fResolveResponse\x12.\n\x07version\x18\x01 \x01(\x0b\x32\x1d.quitus.factors.v1.SetVersion\x12\x32\n\x0bresolutions\x18\x02 \x03(\x0b\x32\x1d.quitus.factors.v1.Resolution\x12\x31\n\nunresolved\x18\x03 \x03(\x0b\x32\x1d.quitus.factors.v1.Unresolved\"[\n\x0b\x44iffRequest\x12\x10\n\x08old_name\x18\x01 \x01(\t\x12\x13\n\x0bold_version\x18\x02 \x01(\t\x12\x10\n\x08new_name\x18\x03 \x01(\t\x12\x13\n\x0bnew_version\x18\x04 \x01(\t\"c\n\x0b\x46ieldChange\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\x12\n\nvalid_from\x18\x02 \x01(\t\x12\r\n\x05\x66ield\x18\x03 \x01(\t\x12\x11\n\told_value\x18\x04 \x01(\t\x12\x11\n\tnew_value\x18\x05 \x01(\t\"\xba\x02\n\x0c\x44iffResponse\x12*\n\x03old\x18\x01 \x01(\x0b\x32\x1d.quitus.factors.v1.SetVersion\x12*\n\x03new\x18\x02 \x01(\x0b\x32\x1d.quitus.factors.v1.SetVersion\x12(\n\x05\x61\x64\x64\x65\x64\x18\x03 \x03(\x0b\x32\x19.quitus.factors.v1.Factor\x12*\n\x07removed\x18\x04 \x03(\x0b\x32\x19.quitus.factors.v1.Factor\x12/\n\x07\x63hanged\x18\x05 \x03(\x0b\x32\x1e.quitus.factors.v1.FieldChange\x12\x38\n\x10metadata_changed\x18\x06 \x03(\x0b\x32\x1e.quitus.factors.v1.FieldChange\x12\x11\n\tidentical\x18\x07 \x01(\x08\x32\xa1\x03\n\x0e\x46\x61\x63torsService\x12P\n\x07Publish\x12!.quitus.factors.v1.PublishRequest\x1a\".quitus.factors.v1.PublishResponse\x12S\n\x08ListSets\x12\".quitus.factors.v1.ListSetsRequest\x1a#.quitus.factors.v1.ListSetsResponse\x12M\n\x06GetSet\x12 .quitus.factors.v1.GetSetRequest\x1a!.quitus.factors.v1.GetSetResponse\x12P\n\x07Resolve\x12!.quitus.factors.v1.ResolveRequest\x1a\".quitus.factors.v1.ResolveResponse\x12G\n\x04\x44iff\x12\x1e.quitus.factors.v1.DiffRequest\x1a\x1f.quitus.factors.v1.DiffResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1fquitus/factors/v1/factors.proto\x12\x11quitus.factors.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1dquitus/common/v1/common.proto\"\'\n\x08\x45xcluded\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"\xf1\x01\n\x0bSetMetadata\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\t\x12\x11\n\tpublisher\x18\x03 \x01(\t\x12\r\n\x05title\x18\x04 \x01(\t\x12\x18\n\x10publication_date\x18\x05 \x01(\t\x12\x0f\n\x07licence\x18\x06 \x01(\t\x12\x11\n\tgwp_basis\x18\x07 \x01(\t\x12\x12\n\nsource_url\x18\x08 \x01(\t\x12\x11\n\treference\x18\t \x01(\t\x12\r\n\x05notes\x18\n \x01(\t\x12-\n\x08\x65xcluded\x18\x0b \x03(\x0b\x32\x1b.quitus.factors.v1.Excluded\"\xd1\x02\n\x06\x46\x61\x63tor\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\x10\n\x08\x61\x63tivity\x18\x02 \x01(\t\x12\x0f\n\x07\x63\x61rrier\x18\x03 \x01(\t\x12\x0c\n\x04unit\x18\x04 \x01(\t\x12\x19\n\x11unit_as_published\x18\x05 \x01(\t\x12\r\n\x05usage\x18\x06 \x01(\t\x12\x0f\n\x07\x63ountry\x18\x07 \x01(\t\x12\x10\n\x08\x62oundary\x18\x08 \x01(\t\x12\x0f\n\x07variant\x18\t \x01(\t\x12\x17\n\x0fkgco2e_per_unit\x18\n \x01(\x01\x12\r\n\x05scope\x18\x0b \x01(\t\x12\x12\n\nvalid_from\x18\x0c \x01(\t\x12\x10\n\x08valid_to\x18\r \x01(\t\x12\x1c\n\x0funcertainty_pct\x18\x0e \x01(\x01H\x00\x88\x01\x01\x12\x0e\n\x06source\x18\x0f \x01(\t\x12\x0c\n\x04\x66lag\x18\x10 \x01(\t\x12\r\n\x05notes\x18\x11 \x01(\tB\x12\n\x10_uncertainty_pct\"\xdd\x01\n\nSetVersion\x12\x30\n\x08metadata\x18\x01 \x01(\x0b\x32\x1e.quitus.factors.v1.SetMetadata\x12\x16\n\x0e\x63ontent_sha256\x18\x02 \x01(\t\x12\x10\n\x08sequence\x18\x03 \x01(\x03\x12\x30\n\x0cpublished_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x14\n\x0cpublished_by\x18\x05 \x01(\t\x12\x14\n\x0c\x66\x61\x63tor_count\x18\x06 \x01(\x05\x12\x15\n\rflagged_count\x18\x07 \x01(\x05\"n\n\x0ePublishRequest\x12\x30\n\x08metadata\x18\x01 \x01(\x0b\x32\x1e.quitus.factors.v1.SetMetadata\x12*\n\x07\x66\x61\x63tors\x18\x02 \x03(\x0b\x32\x19.quitus.factors.v1.Factor\"R\n\x0fPublishResponse\x12.\n\x07version\x18\x01 \x01(\x0b\x32\x1d.quitus.factors.v1.SetVersion\x12\x0f\n\x07\x63reated\x18\x02 \x01(\x08\"L\n\x0fListSetsRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12+\n\x04page\x18\x02 \x01(\x0b\x32\x1d.quitus.common.v1.PageRequest\"\\\n\x10ListSetsResponse\x12/\n\x08versions\x18\x01 \x03(\x0b\x32\x1d.quitus.factors.v1.SetVersion\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\".\n\rGetSetRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\t\"l\n\x0eGetSetResponse\x12.\n\x07version\x18\x01 \x01(\x0b\x32\x1d.quitus.factors.v1.SetVersion\x12*\n\x07\x66\x61\x63tors\x18\x02 \x03(\x0b\x32\x19.quitus.factors.v1.Factor\"\xab\x01\n\x08\x41\x63tivity\x12\x0b\n\x03ref\x18\x01 \x01(\t\x12\x0f\n\x07\x63\x61rrier\x18\x02 \x01(\t\x12\x0c\n\x04unit\x18\x03 \x01(\t\x12\r\n\x05usage\x18\x04 \x01(\t\x12\x0f\n\x07\x63ountry\x18\x05 \x01(\t\x12\x10\n\x08\x62oundary\x18\x06 \x01(\t\x12\x0f\n\x07variant\x18\x07 \x01(\t\x12\x0c\n\x04\x64\x61te\x18\x08 \x01(\t\x12\x15\n\x08quantity\x18\t \x01(\x01H\x00\x88\x01\x01\x42\x0b\n\t_quantity\"u\n\x0eResolveRequest\x12\x10\n\x08set_name\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\t\x12/\n\nactivities\x18\x03 \x03(\x0b\x32\x1b.quitus.factors.v1.Activity\x12\x0f\n\x07partial\x18\x04 \x01(\x08\"\x8a\x03\n\nResolution\x12\r\n\x05index\x18\x01 \x01(\x05\x12\x0b\n\x03ref\x18\x02 \x01(\t\x12\x12\n\nfactor_key\x18\x03 \x01(\t\x12\x17\n\x0f\x66\x61\x63tor_activity\x18\x04 \x01(\t\x12\x14\n\x0c\x66\x61\x63tor_value\x18\x05 \x01(\x01\x12\x13\n\x0b\x66\x61\x63tor_unit\x18\x06 \x01(\t\x12\x1d\n\x15\x63onversion_multiplier\x18\x07 \x01(\x01\x12\x19\n\x11\x63onversion_source\x18\x08 \x01(\t\x12\x17\n\x0fkgco2e_per_unit\x18\t \x01(\x01\x12\x13\n\x06kgco2e\x18\n \x01(\x01H\x00\x88\x01\x01\x12\r\n\x05scope\x18\x0b \x01(\t\x12\x10\n\x08\x62oundary\x18\x0c \x01(\t\x12\x12\n\nvalid_from\x18\r \x01(\t\x12\x10\n\x08valid_to\x18\x0e \x01(\t\x12\x1c\n\x0funcertainty_pct\x18\x0f \x01(\x01H\x01\x88\x01\x01\x12\x0e\n\x06source\x18\x10 \x01(\t\x12\x0c\n\x04\x66lag\x18\x11 \x01(\tB\t\n\x07_kgco2eB\x12\n\x10_uncertainty_pct\"8\n\nUnresolved\x12\r\n\x05index\x18\x01 \x01(\x05\x12\x0b\n\x03ref\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"\xa8\x01\n\x0fResolveResponse\x12.\n\x07version\x18\x01 \x01(\x0b\x32\x1d.quitus.factors.v1.SetVersion\x12\x32\n\x0bresolutions\x18\x02 \x03(\x0b\x32\x1d.quitus.factors.v1.Resolution\x12\x31\n\nunresolved\x18\x03 \x03(\x0b\x32\x1d.quitus.factors.v1.Unresolved\"[\n\x0b\x44iffRequest\x12\x10\n\x08old_name\x18\x01 \x01(\t\x12\x13\n\x0bold_version\x18\x02 \x01(\t\x12\x10\n\x08new_name\x18\x03 \x01(\t\x12\x13\n\x0bnew_version\x18\x04 \x01(\t\"c\n\x0b\x46ieldChange\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\x12\n\nvalid_from\x18\x02 \x01(\t\x12\r\n\x05\x66ield\x18\x03 \x01(\t\x12\x11\n\told_value\x18\x04 \x01(\t\x12\x11\n\tnew_value\x18\x05 \x01(\t\"\x90\x03\n\x0c\x44iffResponse\x12*\n\x03old\x18\x01 \x01(\x0b\x32\x1d.quitus.factors.v1.SetVersion\x12*\n\x03new\x18\x02 \x01(\x0b\x32\x1d.quitus.factors.v1.SetVersion\x12(\n\x05\x61\x64\x64\x65\x64\x18\x03 \x03(\x0b\x32\x19.quitus.factors.v1.Factor\x12*\n\x07removed\x18\x04 \x03(\x0b\x32\x19.quitus.factors.v1.Factor\x12/\n\x07\x63hanged\x18\x05 \x03(\x0b\x32\x1e.quitus.factors.v1.FieldChange\x12\x38\n\x10metadata_changed\x18\x06 \x03(\x0b\x32\x1e.quitus.factors.v1.FieldChange\x12\x11\n\tidentical\x18\x07 \x01(\x08\x12\x13\n\x0b\x61\x64\x64\x65\x64_count\x18\x08 \x01(\x05\x12\x15\n\rremoved_count\x18\t \x01(\x05\x12\x15\n\rchanged_count\x18\n \x01(\x05\x12\x11\n\ttruncated\x18\x0b \x01(\x08\x32\xa1\x03\n\x0e\x46\x61\x63torsService\x12P\n\x07Publish\x12!.quitus.factors.v1.PublishRequest\x1a\".quitus.factors.v1.PublishResponse\x12S\n\x08ListSets\x12\".quitus.factors.v1.ListSetsRequest\x1a#.quitus.factors.v1.ListSetsResponse\x12M\n\x06GetSet\x12 .quitus.factors.v1.GetSetRequest\x1a!.quitus.factors.v1.GetSetResponse\x12P\n\x07Resolve\x12!.quitus.factors.v1.ResolveRequest\x1a\".quitus.factors.v1.ResolveResponse\x12G\n\x04\x44iff\x12\x1e.quitus.factors.v1.DiffRequest\x1a\x1f.quitus.factors.v1.DiffResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'quitus.factors.v1.factors_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_EXCLUDED']._serialized_start=87
-  _globals['_EXCLUDED']._serialized_end=126
-  _globals['_SETMETADATA']._serialized_start=129
-  _globals['_SETMETADATA']._serialized_end=370
-  _globals['_FACTOR']._serialized_start=373
-  _globals['_FACTOR']._serialized_end=710
-  _globals['_SETVERSION']._serialized_start=713
-  _globals['_SETVERSION']._serialized_end=934
-  _globals['_PUBLISHREQUEST']._serialized_start=936
-  _globals['_PUBLISHREQUEST']._serialized_end=1046
-  _globals['_PUBLISHRESPONSE']._serialized_start=1048
-  _globals['_PUBLISHRESPONSE']._serialized_end=1130
-  _globals['_LISTSETSREQUEST']._serialized_start=1132
-  _globals['_LISTSETSREQUEST']._serialized_end=1163
-  _globals['_LISTSETSRESPONSE']._serialized_start=1165
-  _globals['_LISTSETSRESPONSE']._serialized_end=1232
-  _globals['_GETSETREQUEST']._serialized_start=1234
-  _globals['_GETSETREQUEST']._serialized_end=1280
-  _globals['_GETSETRESPONSE']._serialized_start=1282
-  _globals['_GETSETRESPONSE']._serialized_end=1390
-  _globals['_ACTIVITY']._serialized_start=1393
-  _globals['_ACTIVITY']._serialized_end=1564
-  _globals['_RESOLVEREQUEST']._serialized_start=1566
-  _globals['_RESOLVEREQUEST']._serialized_end=1683
-  _globals['_RESOLUTION']._serialized_start=1686
-  _globals['_RESOLUTION']._serialized_end=2080
-  _globals['_UNRESOLVED']._serialized_start=2082
-  _globals['_UNRESOLVED']._serialized_end=2138
-  _globals['_RESOLVERESPONSE']._serialized_start=2141
-  _globals['_RESOLVERESPONSE']._serialized_end=2309
-  _globals['_DIFFREQUEST']._serialized_start=2311
-  _globals['_DIFFREQUEST']._serialized_end=2402
-  _globals['_FIELDCHANGE']._serialized_start=2404
-  _globals['_FIELDCHANGE']._serialized_end=2503
-  _globals['_DIFFRESPONSE']._serialized_start=2506
-  _globals['_DIFFRESPONSE']._serialized_end=2820
-  _globals['_FACTORSSERVICE']._serialized_start=2823
-  _globals['_FACTORSSERVICE']._serialized_end=3240
+  _globals['_EXCLUDED']._serialized_start=118
+  _globals['_EXCLUDED']._serialized_end=157
+  _globals['_SETMETADATA']._serialized_start=160
+  _globals['_SETMETADATA']._serialized_end=401
+  _globals['_FACTOR']._serialized_start=404
+  _globals['_FACTOR']._serialized_end=741
+  _globals['_SETVERSION']._serialized_start=744
+  _globals['_SETVERSION']._serialized_end=965
+  _globals['_PUBLISHREQUEST']._serialized_start=967
+  _globals['_PUBLISHREQUEST']._serialized_end=1077
+  _globals['_PUBLISHRESPONSE']._serialized_start=1079
+  _globals['_PUBLISHRESPONSE']._serialized_end=1161
+  _globals['_LISTSETSREQUEST']._serialized_start=1163
+  _globals['_LISTSETSREQUEST']._serialized_end=1239
+  _globals['_LISTSETSRESPONSE']._serialized_start=1241
+  _globals['_LISTSETSRESPONSE']._serialized_end=1333
+  _globals['_GETSETREQUEST']._serialized_start=1335
+  _globals['_GETSETREQUEST']._serialized_end=1381
+  _globals['_GETSETRESPONSE']._serialized_start=1383
+  _globals['_GETSETRESPONSE']._serialized_end=1491
+  _globals['_ACTIVITY']._serialized_start=1494
+  _globals['_ACTIVITY']._serialized_end=1665
+  _globals['_RESOLVEREQUEST']._serialized_start=1667
+  _globals['_RESOLVEREQUEST']._serialized_end=1784
+  _globals['_RESOLUTION']._serialized_start=1787
+  _globals['_RESOLUTION']._serialized_end=2181
+  _globals['_UNRESOLVED']._serialized_start=2183
+  _globals['_UNRESOLVED']._serialized_end=2239
+  _globals['_RESOLVERESPONSE']._serialized_start=2242
+  _globals['_RESOLVERESPONSE']._serialized_end=2410
+  _globals['_DIFFREQUEST']._serialized_start=2412
+  _globals['_DIFFREQUEST']._serialized_end=2503
+  _globals['_FIELDCHANGE']._serialized_start=2505
+  _globals['_FIELDCHANGE']._serialized_end=2604
+  _globals['_DIFFRESPONSE']._serialized_start=2607
+  _globals['_DIFFRESPONSE']._serialized_end=3007
+  _globals['_FACTORSSERVICE']._serialized_start=3010
+  _globals['_FACTORSSERVICE']._serialized_end=3427
 # @@protoc_insertion_point(module_scope)

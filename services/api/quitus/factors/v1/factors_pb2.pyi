@@ -1,6 +1,7 @@
 import datetime
 
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from services.api.quitus.common.v1 import common_pb2 as _common_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
@@ -116,16 +117,20 @@ class PublishResponse(_message.Message):
     def __init__(self, version: _Optional[_Union[SetVersion, _Mapping]] = ..., created: _Optional[bool] = ...) -> None: ...
 
 class ListSetsRequest(_message.Message):
-    __slots__ = ("name",)
+    __slots__ = ("name", "page")
     NAME_FIELD_NUMBER: _ClassVar[int]
+    PAGE_FIELD_NUMBER: _ClassVar[int]
     name: str
-    def __init__(self, name: _Optional[str] = ...) -> None: ...
+    page: _common_pb2.PageRequest
+    def __init__(self, name: _Optional[str] = ..., page: _Optional[_Union[_common_pb2.PageRequest, _Mapping]] = ...) -> None: ...
 
 class ListSetsResponse(_message.Message):
-    __slots__ = ("versions",)
+    __slots__ = ("versions", "next_page_token")
     VERSIONS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     versions: _containers.RepeatedCompositeFieldContainer[SetVersion]
-    def __init__(self, versions: _Optional[_Iterable[_Union[SetVersion, _Mapping]]] = ...) -> None: ...
+    next_page_token: str
+    def __init__(self, versions: _Optional[_Iterable[_Union[SetVersion, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class GetSetRequest(_message.Message):
     __slots__ = ("name", "version")
@@ -262,7 +267,7 @@ class FieldChange(_message.Message):
     def __init__(self, key: _Optional[str] = ..., valid_from: _Optional[str] = ..., field: _Optional[str] = ..., old_value: _Optional[str] = ..., new_value: _Optional[str] = ...) -> None: ...
 
 class DiffResponse(_message.Message):
-    __slots__ = ("old", "new", "added", "removed", "changed", "metadata_changed", "identical")
+    __slots__ = ("old", "new", "added", "removed", "changed", "metadata_changed", "identical", "added_count", "removed_count", "changed_count", "truncated")
     OLD_FIELD_NUMBER: _ClassVar[int]
     NEW_FIELD_NUMBER: _ClassVar[int]
     ADDED_FIELD_NUMBER: _ClassVar[int]
@@ -270,6 +275,10 @@ class DiffResponse(_message.Message):
     CHANGED_FIELD_NUMBER: _ClassVar[int]
     METADATA_CHANGED_FIELD_NUMBER: _ClassVar[int]
     IDENTICAL_FIELD_NUMBER: _ClassVar[int]
+    ADDED_COUNT_FIELD_NUMBER: _ClassVar[int]
+    REMOVED_COUNT_FIELD_NUMBER: _ClassVar[int]
+    CHANGED_COUNT_FIELD_NUMBER: _ClassVar[int]
+    TRUNCATED_FIELD_NUMBER: _ClassVar[int]
     old: SetVersion
     new: SetVersion
     added: _containers.RepeatedCompositeFieldContainer[Factor]
@@ -277,4 +286,8 @@ class DiffResponse(_message.Message):
     changed: _containers.RepeatedCompositeFieldContainer[FieldChange]
     metadata_changed: _containers.RepeatedCompositeFieldContainer[FieldChange]
     identical: bool
-    def __init__(self, old: _Optional[_Union[SetVersion, _Mapping]] = ..., new: _Optional[_Union[SetVersion, _Mapping]] = ..., added: _Optional[_Iterable[_Union[Factor, _Mapping]]] = ..., removed: _Optional[_Iterable[_Union[Factor, _Mapping]]] = ..., changed: _Optional[_Iterable[_Union[FieldChange, _Mapping]]] = ..., metadata_changed: _Optional[_Iterable[_Union[FieldChange, _Mapping]]] = ..., identical: _Optional[bool] = ...) -> None: ...
+    added_count: int
+    removed_count: int
+    changed_count: int
+    truncated: bool
+    def __init__(self, old: _Optional[_Union[SetVersion, _Mapping]] = ..., new: _Optional[_Union[SetVersion, _Mapping]] = ..., added: _Optional[_Iterable[_Union[Factor, _Mapping]]] = ..., removed: _Optional[_Iterable[_Union[Factor, _Mapping]]] = ..., changed: _Optional[_Iterable[_Union[FieldChange, _Mapping]]] = ..., metadata_changed: _Optional[_Iterable[_Union[FieldChange, _Mapping]]] = ..., identical: _Optional[bool] = ..., added_count: _Optional[int] = ..., removed_count: _Optional[int] = ..., changed_count: _Optional[int] = ..., truncated: _Optional[bool] = ...) -> None: ...

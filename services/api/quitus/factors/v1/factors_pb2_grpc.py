@@ -28,6 +28,14 @@ if _version_not_supported:
 class FactorsServiceStub:
     """Versioned, sourced emission-factor sets. A published version is immutable: publishing the
     same content again is a no-op, other content needs a new version label.
+
+    Limits (checked before anything is read or written; a value outside them is refused with
+    INVALID_ARGUMENT whose google.rpc.BadRequest field violation names the field, e.g.
+    "metadata.name", "factors[3].unit", "activities[7].date"; messages quote at most a short
+    prefix of the value sent): every text has the maximum length in characters given beside
+    it and holds no NUL or other control character (tab and line breaks only in `notes`);
+    every number is finite and within the range given; every date is YYYY-MM-DD within
+    [1900-01-01, 2200-01-01). No reply exceeds about 3 MB.
     """
 
     def __init__(self, channel):
@@ -66,39 +74,53 @@ class FactorsServiceStub:
 class FactorsServiceServicer:
     """Versioned, sourced emission-factor sets. A published version is immutable: publishing the
     same content again is a no-op, other content needs a new version label.
+
+    Limits (checked before anything is read or written; a value outside them is refused with
+    INVALID_ARGUMENT whose google.rpc.BadRequest field violation names the field, e.g.
+    "metadata.name", "factors[3].unit", "activities[7].date"; messages quote at most a short
+    prefix of the value sent): every text has the maximum length in characters given beside
+    it and holds no NUL or other control character (tab and line breaks only in `notes`);
+    every number is finite and within the range given; every date is YYYY-MM-DD within
+    [1900-01-01, 2200-01-01). No reply exceeds about 3 MB.
     """
 
     def Publish(self, request, context):
         """Admin only. Validates the set (units known, values finite and >= 0, validity ranges not
-        overlapping for one key) and stores it with its content_sha256 (see SetVersion).
+        overlapping for one key, the limits given on each field) and stores it with its
+        content_sha256 (see SetVersion). A set is published whole or not at all: any problem
+        refuses the whole request (INVALID_ARGUMENT naming the first problem's field, the message
+        listing the first three). At most 20,000 factors per set, their texts at most 1,500,000
+        UTF-8 bytes in all; the metadata's texts (excluded entries included) at most 32,000 bytes.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def ListSets(self, request, context):
-        """Every version of every set (or of one set), oldest first.
+        """Every version of every set (or of one set), oldest first, by pages of at most 50.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def GetSet(self, request, context):
-        """One version with its factors; empty version = the latest published.
+        """One version with its factors; empty version = the latest published. Whole (a set's size is
+        bounded at Publish).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def Resolve(self, request, context):
-        """Resolve many activity lines against one set version in one call.
+        """Resolve many activity lines (at most 1,000 per request) against one set version.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def Diff(self, request, context):
-        """Factors added, removed and changed (field by field) between two versions or sets.
+        """Factors added, removed and changed (field by field) between two versions or sets; lists
+        cut to about 2 MB of text (see DiffResponse.truncated).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -143,6 +165,14 @@ def add_FactorsServiceServicer_to_server(servicer, server):
 class FactorsService:
     """Versioned, sourced emission-factor sets. A published version is immutable: publishing the
     same content again is a no-op, other content needs a new version label.
+
+    Limits (checked before anything is read or written; a value outside them is refused with
+    INVALID_ARGUMENT whose google.rpc.BadRequest field violation names the field, e.g.
+    "metadata.name", "factors[3].unit", "activities[7].date"; messages quote at most a short
+    prefix of the value sent): every text has the maximum length in characters given beside
+    it and holds no NUL or other control character (tab and line breaks only in `notes`);
+    every number is finite and within the range given; every date is YYYY-MM-DD within
+    [1900-01-01, 2200-01-01). No reply exceeds about 3 MB.
     """
 
     @staticmethod
