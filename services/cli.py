@@ -11,6 +11,7 @@ import typer
 from services.consumption.cli import app as consumption_app
 from services.factors.cli import app as factors_app
 from services.interventions.cli import app as interventions_app
+from services.reporting.cli import app as reporting_app
 from services.runtime.db import make_engine
 from services.runtime.log import configure_logging
 from services.runtime.migrate import upgrade
@@ -22,10 +23,11 @@ app = typer.Typer(help="Quitus: carbon and cost reporting for housing portfolios
 app.add_typer(interventions_app, name="interventions", help="Interventions: search, quality, rejections.")
 app.add_typer(factors_app, name="factors", help="Emission-factor sets.")
 app.add_typer(consumption_app, name="consumption", help="Meters, readings, degree days.")
+app.add_typer(reporting_app, name="report", help="Reports and their reference scenarios.")
 tokens_app = typer.Typer(help="Bearer tokens (stored hashed; shown once).", no_args_is_help=True)
 app.add_typer(tokens_app, name="tokens")
 
-SERVERS = {name: f"services.{name}.server" for name in ("interventions", "consumption", "factors")}
+SERVERS = {name: f"services.{name}.server" for name in ("interventions", "consumption", "factors", "reporting")}
 
 
 def quiet_collector() -> None:

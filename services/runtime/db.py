@@ -70,6 +70,8 @@ def is_write_conflict(exc: BaseException) -> bool:
     orig = getattr(exc, "orig", exc)
     if isinstance(orig, sqlite3.OperationalError):
         return "locked" in str(orig)
+    if isinstance(orig, sqlite3.IntegrityError):
+        return "UNIQUE constraint failed" in str(orig)
     return _sqlstate(exc) in _CONFLICT_STATES
 
 

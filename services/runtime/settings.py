@@ -25,6 +25,7 @@ class Settings(BaseSettings):
     interventions_port: int = Field(50051, description="Port of the interventions service (0 = any free).")
     consumption_port: int = Field(50052, description="Port of the consumption service.")
     factors_port: int = Field(50053, description="Port of the factors service.")
+    reporting_port: int = Field(50054, description="Port of the reporting service.")
     grpc_workers: int = Field(16, description="Thread pool size of each gRPC server.")
     streams_per_caller: int = Field(
         4, description="Client-streaming calls (ingest, imports) one caller may hold open at once on one server."

@@ -29,6 +29,26 @@ CASES = {
         "--granularity",
     ),
     "consumption anomalies": (["consumption", "anomalies", "--address", "localhost:-1"], "--address"),
+    "report scenario declare": (
+        [
+            "report",
+            "scenario",
+            "declare",
+            "--name",
+            "ref",
+            "--from",
+            "2023-01-01",
+            "--to",
+            "2024-01-01",
+            "--vehicle-factor",
+            "k",
+            "--trade",
+            "plumbing",
+            *NOWHERE,
+        ],
+        "--trade",
+    ),
+    "report scenario list": (["report", "scenario", "list", "--address", "localhost"], "--address"),
     "consumption rejections": (["consumption", "rejections", "--address", "localhost:http"], "--address"),
 }
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 SERVICES = Path(__file__).resolve().parents[2] / "services"
-DATA_SERVICES = ["interventions", "consumption", "factors"]
+DATA_SERVICES = ["interventions", "consumption", "factors", "reporting"]
 PARTS = [
     "domain/__init__.py",
     "service.py",

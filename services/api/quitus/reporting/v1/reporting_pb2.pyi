@@ -123,3 +123,91 @@ class VerifyReportResponse(_message.Message):
     original: Manifest
     rerun: Manifest
     def __init__(self, same_figures: _Optional[bool] = ..., original: _Optional[_Union[Manifest, _Mapping]] = ..., rerun: _Optional[_Union[Manifest, _Mapping]] = ...) -> None: ...
+
+class TradeReference(_message.Message):
+    __slots__ = ("trade", "visits_per_intervention")
+    TRADE_FIELD_NUMBER: _ClassVar[int]
+    VISITS_PER_INTERVENTION_FIELD_NUMBER: _ClassVar[int]
+    trade: str
+    visits_per_intervention: float
+    def __init__(self, trade: _Optional[str] = ..., visits_per_intervention: _Optional[float] = ...) -> None: ...
+
+class ScenarioContent(_message.Message):
+    __slots__ = ("name", "description", "reference_period", "trades", "road_factor", "vehicle_profile", "vehicle_factor_key", "fuel_litres_per_100km", "uncertainty_pct")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    REFERENCE_PERIOD_FIELD_NUMBER: _ClassVar[int]
+    TRADES_FIELD_NUMBER: _ClassVar[int]
+    ROAD_FACTOR_FIELD_NUMBER: _ClassVar[int]
+    VEHICLE_PROFILE_FIELD_NUMBER: _ClassVar[int]
+    VEHICLE_FACTOR_KEY_FIELD_NUMBER: _ClassVar[int]
+    FUEL_LITRES_PER_100KM_FIELD_NUMBER: _ClassVar[int]
+    UNCERTAINTY_PCT_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    description: str
+    reference_period: _common_pb2.Period
+    trades: _containers.RepeatedCompositeFieldContainer[TradeReference]
+    road_factor: float
+    vehicle_profile: str
+    vehicle_factor_key: str
+    fuel_litres_per_100km: float
+    uncertainty_pct: float
+    def __init__(self, name: _Optional[str] = ..., description: _Optional[str] = ..., reference_period: _Optional[_Union[_common_pb2.Period, _Mapping]] = ..., trades: _Optional[_Iterable[_Union[TradeReference, _Mapping]]] = ..., road_factor: _Optional[float] = ..., vehicle_profile: _Optional[str] = ..., vehicle_factor_key: _Optional[str] = ..., fuel_litres_per_100km: _Optional[float] = ..., uncertainty_pct: _Optional[float] = ...) -> None: ...
+
+class Scenario(_message.Message):
+    __slots__ = ("content", "version", "declared_at", "declared_by", "content_sha256")
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    DECLARED_AT_FIELD_NUMBER: _ClassVar[int]
+    DECLARED_BY_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_SHA256_FIELD_NUMBER: _ClassVar[int]
+    content: ScenarioContent
+    version: int
+    declared_at: _timestamp_pb2.Timestamp
+    declared_by: str
+    content_sha256: str
+    def __init__(self, content: _Optional[_Union[ScenarioContent, _Mapping]] = ..., version: _Optional[int] = ..., declared_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., declared_by: _Optional[str] = ..., content_sha256: _Optional[str] = ...) -> None: ...
+
+class DeclareScenarioRequest(_message.Message):
+    __slots__ = ("content",)
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    content: ScenarioContent
+    def __init__(self, content: _Optional[_Union[ScenarioContent, _Mapping]] = ...) -> None: ...
+
+class DeclareScenarioResponse(_message.Message):
+    __slots__ = ("scenario", "created")
+    SCENARIO_FIELD_NUMBER: _ClassVar[int]
+    CREATED_FIELD_NUMBER: _ClassVar[int]
+    scenario: Scenario
+    created: bool
+    def __init__(self, scenario: _Optional[_Union[Scenario, _Mapping]] = ..., created: _Optional[bool] = ...) -> None: ...
+
+class ListScenariosRequest(_message.Message):
+    __slots__ = ("name", "page")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    PAGE_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    page: _common_pb2.PageRequest
+    def __init__(self, name: _Optional[str] = ..., page: _Optional[_Union[_common_pb2.PageRequest, _Mapping]] = ...) -> None: ...
+
+class ListScenariosResponse(_message.Message):
+    __slots__ = ("scenarios", "next_page_token")
+    SCENARIOS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    scenarios: _containers.RepeatedCompositeFieldContainer[Scenario]
+    next_page_token: str
+    def __init__(self, scenarios: _Optional[_Iterable[_Union[Scenario, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class GetScenarioRequest(_message.Message):
+    __slots__ = ("name", "version")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    version: int
+    def __init__(self, name: _Optional[str] = ..., version: _Optional[int] = ...) -> None: ...
+
+class GetScenarioResponse(_message.Message):
+    __slots__ = ("scenario",)
+    SCENARIO_FIELD_NUMBER: _ClassVar[int]
+    scenario: Scenario
+    def __init__(self, scenario: _Optional[_Union[Scenario, _Mapping]] = ...) -> None: ...

@@ -28,7 +28,8 @@ if _version_not_supported:
 class ReportingServiceStub:
     """Reporting pulls from the other services, computes the metrics and renders the PDFs. Every
     report carries an audit manifest; the same request with the same as_of gives the same
-    figures, bit for bit. (Contract only: the service is not built yet.)
+    figures, bit for bit. Served today: the reference scenarios. GenerateReport, GetReport and
+    VerifyReport answer UNIMPLEMENTED until the reports are built.
     """
 
     def __init__(self, channel):
@@ -52,12 +53,28 @@ class ReportingServiceStub:
                 request_serializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.VerifyReportRequest.SerializeToString,
                 response_deserializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.VerifyReportResponse.FromString,
                 _registered_method=True)
+        self.DeclareScenario = channel.unary_unary(
+                '/quitus.reporting.v1.ReportingService/DeclareScenario',
+                request_serializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.DeclareScenarioRequest.SerializeToString,
+                response_deserializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.DeclareScenarioResponse.FromString,
+                _registered_method=True)
+        self.ListScenarios = channel.unary_unary(
+                '/quitus.reporting.v1.ReportingService/ListScenarios',
+                request_serializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.ListScenariosRequest.SerializeToString,
+                response_deserializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.ListScenariosResponse.FromString,
+                _registered_method=True)
+        self.GetScenario = channel.unary_unary(
+                '/quitus.reporting.v1.ReportingService/GetScenario',
+                request_serializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.GetScenarioRequest.SerializeToString,
+                response_deserializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.GetScenarioResponse.FromString,
+                _registered_method=True)
 
 
 class ReportingServiceServicer:
     """Reporting pulls from the other services, computes the metrics and renders the PDFs. Every
     report carries an audit manifest; the same request with the same as_of gives the same
-    figures, bit for bit. (Contract only: the service is not built yet.)
+    figures, bit for bit. Served today: the reference scenarios. GenerateReport, GetReport and
+    VerifyReport answer UNIMPLEMENTED until the reports are built.
     """
 
     def GenerateReport(self, request, context):
@@ -74,6 +91,29 @@ class ReportingServiceServicer:
 
     def VerifyReport(self, request, context):
         """Re-runs a report from its manifest and says whether the figures are the same.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeclareScenario(self, request, context):
+        """Declares a reference scenario: a new version of its name when the content differs from the
+        latest one, the latest one itself when identical (a declaration is never edited in place).
+        CSR officers, services and admins.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListScenarios(self, request, context):
+        """Every version of every scenario (or of one name), newest first. Staff roles.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetScenario(self, request, context):
+        """One version (0: the latest). Staff roles.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -97,6 +137,21 @@ def add_ReportingServiceServicer_to_server(servicer, server):
                     request_deserializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.VerifyReportRequest.FromString,
                     response_serializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.VerifyReportResponse.SerializeToString,
             ),
+            'DeclareScenario': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeclareScenario,
+                    request_deserializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.DeclareScenarioRequest.FromString,
+                    response_serializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.DeclareScenarioResponse.SerializeToString,
+            ),
+            'ListScenarios': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListScenarios,
+                    request_deserializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.ListScenariosRequest.FromString,
+                    response_serializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.ListScenariosResponse.SerializeToString,
+            ),
+            'GetScenario': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetScenario,
+                    request_deserializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.GetScenarioRequest.FromString,
+                    response_serializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.GetScenarioResponse.SerializeToString,
+            ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
             'quitus.reporting.v1.ReportingService', rpc_method_handlers)
@@ -108,7 +163,8 @@ def add_ReportingServiceServicer_to_server(servicer, server):
 class ReportingService:
     """Reporting pulls from the other services, computes the metrics and renders the PDFs. Every
     report carries an audit manifest; the same request with the same as_of gives the same
-    figures, bit for bit. (Contract only: the service is not built yet.)
+    figures, bit for bit. Served today: the reference scenarios. GenerateReport, GetReport and
+    VerifyReport answer UNIMPLEMENTED until the reports are built.
     """
 
     @staticmethod
@@ -182,6 +238,87 @@ class ReportingService:
             '/quitus.reporting.v1.ReportingService/VerifyReport',
             quitus_dot_reporting_dot_v1_dot_reporting__pb2.VerifyReportRequest.SerializeToString,
             quitus_dot_reporting_dot_v1_dot_reporting__pb2.VerifyReportResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeclareScenario(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quitus.reporting.v1.ReportingService/DeclareScenario',
+            quitus_dot_reporting_dot_v1_dot_reporting__pb2.DeclareScenarioRequest.SerializeToString,
+            quitus_dot_reporting_dot_v1_dot_reporting__pb2.DeclareScenarioResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListScenarios(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quitus.reporting.v1.ReportingService/ListScenarios',
+            quitus_dot_reporting_dot_v1_dot_reporting__pb2.ListScenariosRequest.SerializeToString,
+            quitus_dot_reporting_dot_v1_dot_reporting__pb2.ListScenariosResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetScenario(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quitus.reporting.v1.ReportingService/GetScenario',
+            quitus_dot_reporting_dot_v1_dot_reporting__pb2.GetScenarioRequest.SerializeToString,
+            quitus_dot_reporting_dot_v1_dot_reporting__pb2.GetScenarioResponse.FromString,
             options,
             channel_credentials,
             insecure,
