@@ -8,6 +8,7 @@ daily readings) the consumption per carrier and year, weather-normalised heating
 and the anomalies found.
 """
 
+import hashlib
 import time
 from collections import Counter
 from datetime import UTC, date, datetime
@@ -73,8 +74,9 @@ def run_demo(*, dwellings: int, seed: int, database_url: str, out_dir: str, year
         summary = {"factor_sets": _publish_factor_sets(channels["factors"])}
         with console.status("Generating the portfolio"):
             portfolio = demo_portfolio.generate_portfolio(dwellings, seed)
+        replay = f"quitus demo --seed {seed} --dwellings {dwellings}"
         summary |= _interventions_chain(
-            pb_grpc.InterventionsServiceStub(channels["interventions"]), portfolio, seed, year, out
+            pb_grpc.InterventionsServiceStub(channels["interventions"]), portfolio, seed, year, out, replay
         )
         summary["consumption"] = _consumption_chain(channels["consumption"], portfolio, seed, year)
     finally:
@@ -116,7 +118,12 @@ def _fresh_sqlite(database_url: str) -> None:
 
 
 def _interventions_chain(
-    stub: pb_grpc.InterventionsServiceStub, portfolio: demo_portfolio.Portfolio, seed: int, year: int, out: Path
+    stub: pb_grpc.InterventionsServiceStub,
+    portfolio: demo_portfolio.Portfolio,
+    seed: int,
+    year: int,
+    out: Path,
+    replay: str,
 ) -> dict:
     with console.status("Generating contracts and one year of events"):
         contracting = demo_contracts.generate_contractors(portfolio, seed)
@@ -173,9 +180,15 @@ def _interventions_chain(
     for unit in top.units:
         table.add_row(unit.ug_id, unit.building_id, unit.address, str(unit.curative_interventions))
     console.print(table)
-    pdf = _scorecard_pdf(stub, year, out)
-    console.print(f"\nContractor scorecard: [bold]{pdf}[/bold]")
-    return {"events": dict(totals), "rules": dict(rules), "top_units": [u.ug_id for u in top.units], "pdfs": [str(pdf)]}
+    pdfs = [_scorecard_pdf(stub, year, out, lang, replay) for lang in ("fr", "en")]
+    for pdf in pdfs:
+        console.print(f"Contractor scorecard: [bold]{pdf}[/bold]")
+    return {
+        "events": dict(totals),
+        "rules": dict(rules),
+        "top_units": [u.ug_id for u in top.units],
+        "pdfs": [str(pdf) for pdf in pdfs],
+    }
 
 
 def _consumption_chain(channel, portfolio: demo_portfolio.Portfolio, seed: int, year: int) -> dict:
@@ -192,8 +205,8 @@ def _consumption_chain(channel, portfolio: demo_portfolio.Portfolio, seed: int, 
     return summary
 
 
-def _scorecard_pdf(stub: pb_grpc.InterventionsServiceStub, year: int, out: Path) -> Path:
-    """The year's contractor scorecard, from the as-of export, with its audit manifest."""
+def _scorecard_pdf(stub: pb_grpc.InterventionsServiceStub, year: int, out: Path, lang: str, replay: str) -> Path:
+    """The year's contractor scorecard in ``lang``, from the as-of export, with its audit manifest."""
     start, end = datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
     as_of = end  # the demo's history is fully recorded by the end of the year
     request = pb.ExportInterventionsRequest(as_of=_ts(as_of), requested=Period(start=_ts(start), end=_ts(end)))
@@ -204,25 +217,32 @@ def _scorecard_pdf(stub: pb_grpc.InterventionsServiceStub, year: int, out: Path)
         orient="row",
     )
     figures = scorecard(facts, quality)
+    figures_hash = figures_sha256(figures)
+    asked = f"contractor_scorecard|{start.isoformat()}|{end.isoformat()}|{as_of.isoformat()}"
+    report_id = f"SC-{year}-{hashlib.sha256(asked.encode()).hexdigest()[:8]}"
     report = ScorecardReport(
-        title=f"Contractor scorecard {year}",
+        report_id=report_id,
         period_start=start,
         period_end=end,
         as_of=as_of,
         rows=figures.to_dicts(),
-        methodology=METHODOLOGY,
+        methodology=METHODOLOGY[lang],
+        figures_sha256=figures_hash,
+        lang=lang,
         manifest={
-            "report": "contractor scorecard",
+            "report": f"contractor scorecard {report_id}",
             "method_version": METHOD_VERSION,
             "as_of": as_of.isoformat(),
             "period": f"[{start.date()}, {end.date()})",
             "input interventions export": f"sha256 {input_sha} ({facts.height:,} interventions)",
             "factor set": "none: this report carries no emission figure",
             "data quality": "records passing the business checks, per contractor (target 95 %)",
-            "figures": f"sha256 {figures_sha256(figures)}",
+            "figures": f"sha256 {figures_hash}",
+            "re-run": f"{replay} (the embedded demo: the same seed gives the same bytes)",
         },
     )
-    return render(report, out / f"contractor-scorecard-{year}.pdf")
+    suffix = "" if lang == "fr" else f"-{lang}"
+    return render(report, out / f"contractor-scorecard-{year}{suffix}.pdf")
 
 
 def _ts(value: datetime) -> Timestamp:

@@ -3,6 +3,8 @@
 Per contractor, over the interventions requested in the period and known at ``as_of``
 (cancelled ones excluded):
 - preventive share = preventive / (preventive + curative), diagnostics left out (DESIGN 3.1);
+  none for a contractor with only one of the two natures (``one_nature``): a lift-maintenance
+  contract is preventive only, and 100 % says nothing of its performance;
 - first-time-fix rate = curative resolved with exactly one visit / curative resolved;
 - visits per curative intervention = visits of resolved curative / resolved curative;
 - deadline compliance = MET / (MET + MISSED), for the time to intervene and to repair
@@ -15,11 +17,12 @@ import hashlib
 
 import polars as pl
 
-METHOD_VERSION = "scorecard/1"
+METHOD_VERSION = "scorecard/2"
 
-METHODOLOGY = (
+METHODOLOGY_EN = (
     "Interventions requested in the period, as recorded by the data cut-off (as_of); cancelled ones are left out. "
-    "Preventive share = preventive / (preventive + curative), diagnostics excluded. "
+    "Preventive share = preventive / (preventive + curative), diagnostics excluded; not given for a contractor "
+    "whose interventions are all of one nature (its contract covers only one). "
     "First-time fix = curative interventions resolved with exactly one visit / curative interventions resolved. "
     "Visits per curative = visits of the resolved curative interventions / their number; each visit is one trip. "
     "Deadline compliance = met / (met + missed), for the contractual time to intervene (first visit) and to "
@@ -27,6 +30,19 @@ METHODOLOGY = (
     "counted. Data quality = share of the contractor's records that passed every business check at ingest "
     "(target 95 %). A ratio with nothing to count is shown as n/a, never as zero."
 )
+METHODOLOGY_FR = (
+    "Interventions demandées sur la période, telles qu'enregistrées à la date d'arrêté des données (as_of) ; les "
+    "interventions annulées sont écartées. Part du préventif = préventif / (préventif + curatif), diagnostics exclus ; "
+    "non calculée pour un prestataire dont toutes les interventions sont d'une seule nature (son marché n'en couvre "
+    "qu'une). Résolution au premier passage = interventions curatives résolues en un seul passage / interventions "
+    "curatives résolues. Passages par curatif = passages des interventions curatives résolues / leur nombre ; chaque "
+    "passage est un déplacement. Respect des délais = respectés / (respectés + dépassés), pour le délai contractuel "
+    "d'intervention (premier passage) et de résolution, en heures calendaires depuis la demande ; les interventions "
+    "encore dans leur délai ne sont pas comptées. Qualité des données = part des enregistrements du prestataire qui "
+    "ont passé tous les contrôles métier à l'intégration (objectif 95 %). Un ratio sans rien à compter est noté n.d., "
+    "jamais zéro."
+)
+METHODOLOGY = {"fr": METHODOLOGY_FR, "en": METHODOLOGY_EN}
 
 
 def _share(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
@@ -54,9 +70,16 @@ def scorecard(facts: pl.DataFrame, quality: pl.DataFrame) -> pl.DataFrame:
         judged("repair_deadline").alias("repair_judged"),
         pl.col("cost_eur").sum().alias("cost_eur"),
     )
+    one_nature = ((pl.col("preventive") + pl.col("curative")) > 0) & (
+        (pl.col("preventive") == 0) | (pl.col("curative") == 0)
+    )
     return (
         per.with_columns(
-            _share(pl.col("preventive"), pl.col("preventive") + pl.col("curative")).alias("preventive_share"),
+            pl.when(one_nature)
+            .then(None)
+            .otherwise(_share(pl.col("preventive"), pl.col("preventive") + pl.col("curative")))
+            .alias("preventive_share"),
+            one_nature.alias("one_nature"),
             _share(pl.col("first_time_fixes"), pl.col("curative_resolved")).alias("first_time_fix_rate"),
             _share(pl.col("curative_visits"), pl.col("curative_resolved")).alias("visits_per_curative"),
             _share(pl.col("intervene_met"), pl.col("intervene_judged")).alias("intervene_compliance"),

@@ -6,7 +6,10 @@ C1: P1 preventive resolved (1 visit); K1 curative resolved 1 visit (intervene ME
   preventive share = 1 / (1 + 3) = 0.25; first-time fix = 1 of 2 resolved curative = 0.5;
   visits per curative = (1 + 3) / 2 = 2.0; intervene compliance = MET 2 (P1, K1) of judged 3
   (P1, K1, K2) = 2/3; repair = 3 of 3 = 1.0; trips = 1+1+3+0+1 = 6; cost = 10+20+30 = 60.
-C2: one diagnostic, nothing judged: every ratio n/a (null), not zero.
+C2: one diagnostic, nothing judged: every ratio n/a (null), not zero; not "one nature" either
+    (no preventive nor curative to count).
+C3: two preventive visits only (a lift-maintenance contract): one nature, so no preventive share
+    rather than a meaningless 100 %.
 """
 
 from datetime import UTC, datetime
@@ -28,6 +31,8 @@ def facts() -> pl.DataFrame:
         ("D1", "C1", "DIAGNOSTIC", "CLOSED", T, 1, "NO_DEADLINE", "NO_DEADLINE", 0.0),
         ("X1", "C1", "CURATIVE", "CANCELLED", None, 0, "NO_DEADLINE", "NO_DEADLINE", 0.0),
         ("D9", "C2", "DIAGNOSTIC", "OPEN", None, 0, "NO_DEADLINE", "NO_DEADLINE", 0.0),
+        ("L1", "C3", "PREVENTIVE", "CLOSED", T, 1, "MET", "MET", 50.0),
+        ("L2", "C3", "PREVENTIVE", "CLOSED", T, 1, "MET", "MET", 50.0),
     ]
     return pl.DataFrame(
         rows,
@@ -50,7 +55,7 @@ QUALITY = pl.DataFrame({"contractor_id": ["C1", "C2"], "passing_share": [0.97, 0
 
 
 def test_scorecard_figures_worked_by_hand():
-    c1, c2 = scorecard(facts(), QUALITY).iter_rows(named=True)
+    c1, c2, c3 = scorecard(facts(), QUALITY).iter_rows(named=True)
     assert (c1["interventions"], c1["trips"], c1["cost_eur"]) == (5, 6, 60.0)
     assert c1["preventive_share"] == pytest.approx(0.25)
     assert c1["first_time_fix_rate"] == pytest.approx(0.5)
@@ -59,6 +64,8 @@ def test_scorecard_figures_worked_by_hand():
     assert c1["repair_compliance"] == pytest.approx(1.0)
     assert c1["passing_share"] == 0.97
     assert [c2[k] for k in ("preventive_share", "first_time_fix_rate", "intervene_compliance")] == [None] * 3
+    assert (c1["one_nature"], c2["one_nature"], c3["one_nature"]) == (False, False, True)
+    assert c3["preventive"] == 2 and c3["preventive_share"] is None
 
 
 def test_figures_hash_is_stable_and_sensitive():

@@ -1,0 +1,83 @@
+"""Charts as a report reader needs them: a title, axis labels, a legend, a source line, no label
+under 7 pt, colours that stay apart in black and white (one dark, one light), and a gap marked
+"n.d." where a value is not available instead of a bar at zero."""
+
+from collections.abc import Sequence
+
+from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors
+from reportlab.lib.units import cm
+
+from reports.fonts import FONTS
+
+# dark and light: told apart in greyscale too
+SERIES_COLOURS = [colors.HexColor("#1f3b57"), colors.HexColor("#9bbf6a"), colors.HexColor("#c9792b")]
+MIN_FONT = 7
+
+
+def bar_chart(
+    *,
+    title: str,
+    categories: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float | None]]],
+    y_label: str,
+    source: str,
+    not_available: str,
+    width: float = 17 * cm,
+    height: float = 7 * cm,
+    y_max: float | None = None,
+) -> Drawing:
+    drawing = Drawing(width, height)
+    chart = VerticalBarChart()
+    chart.x, chart.y = 1.6 * cm, 1.6 * cm
+    chart.width, chart.height = width - 2.2 * cm, height - 3.2 * cm
+    chart.data = [[v if v is not None else 0 for v in values] for _, values in series]
+    chart.categoryAxis.categoryNames = list(categories)
+    chart.categoryAxis.labels.fontName = FONTS.regular
+    chart.categoryAxis.labels.fontSize = MIN_FONT + 0.5
+    chart.valueAxis.labels.fontName = FONTS.regular
+    chart.valueAxis.labels.fontSize = MIN_FONT + 0.5
+    chart.valueAxis.valueMin = 0
+    if y_max is not None:
+        chart.valueAxis.valueMax = y_max
+    for i in range(len(series)):
+        chart.bars[i].fillColor = SERIES_COLOURS[i % len(SERIES_COLOURS)]
+        chart.bars[i].strokeColor = colors.black
+        chart.bars[i].strokeWidth = 0.3
+    drawing.add(chart)
+    # n.d. above a category where a series has no value
+    step = chart.width / max(len(categories), 1)
+    for c in range(len(categories)):
+        missing = [label for label, values in series if values[c] is None]
+        if missing:
+            drawing.add(
+                String(
+                    chart.x + step * (c + 0.5),
+                    chart.y + 4,
+                    not_available,
+                    fontName=FONTS.regular,
+                    fontSize=MIN_FONT,
+                    textAnchor="middle",
+                )
+            )
+    drawing.add(String(0, height - 0.45 * cm, title, fontName=FONTS.bold, fontSize=9))
+    drawing.add(
+        String(
+            chart.x - 1.2 * cm, chart.y + chart.height + 0.25 * cm, y_label, fontName=FONTS.regular, fontSize=MIN_FONT
+        )
+    )
+    drawing.add(
+        String(0, 0.1 * cm, source, fontName=FONTS.regular, fontSize=MIN_FONT, fillColor=colors.HexColor("#555555"))
+    )
+    legend = Legend()
+    legend.x, legend.y = width - 0.2 * cm, height - 0.3 * cm
+    legend.alignment = "right"
+    legend.boxAnchor = "ne"
+    legend.columnMaximum = 1
+    legend.deltax = 4.5 * cm
+    legend.fontName, legend.fontSize = FONTS.regular, MIN_FONT + 0.5
+    legend.colorNamePairs = [(SERIES_COLOURS[i % len(SERIES_COLOURS)], label) for i, (label, _) in enumerate(series)]
+    drawing.add(legend)
+    return drawing

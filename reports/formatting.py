@@ -1,0 +1,61 @@
+"""Numbers, percentages and dates as a French (or English) reader writes them, from CLDR data
+(Babel): `1 234 567,8`, `12,3 %`, `31/10/2025`, French month names. A figure that cannot be
+given reads "n.d." (non disponible) or "n/a", explained in the report's footnotes, never blank
+and never 0."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from babel.dates import format_date
+from babel.numbers import format_decimal, format_percent
+
+from reports.fonts import FONTS
+
+LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+NOT_AVAILABLE = {"fr": "n.d.", "en": "n/a"}
+
+
+@dataclass(frozen=True)
+class Formatter:
+    lang: str = "fr"
+
+    @property
+    def locale(self) -> str:
+        return LOCALES[self.lang]
+
+    @property
+    def na(self) -> str:
+        return NOT_AVAILABLE[self.lang]
+
+    def _drawable(self, text: str) -> str:
+        return text if FONTS.unicode else text.replace("\u202f", "\u00a0")
+
+    def number(self, value: float | None, decimals: int = 0) -> str:
+        if value is None or value != value:
+            return self.na
+        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+        return self._drawable(format_decimal(value, format=pattern, locale=self.locale))
+
+    def percent(self, share: float | None, decimals: int = 1) -> str:
+        if share is None or share != share:
+            return self.na
+        # French sets the sign apart with a narrow no-break space, English joins it
+        pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + ("\u202f%" if self.lang == "fr" else "%")
+        return self._drawable(format_percent(share, format=pattern, locale=self.locale))
+
+    def day(self, value: date | datetime) -> str:
+        return format_date(value, format="short" if self.lang == "fr" else "dd/MM/yyyy", locale=self.locale)
+
+    def month(self, value: date | datetime) -> str:
+        return format_date(value, format="MMMM yyyy", locale=self.locale)
+
+    def change(self, now: float | None, before: float | None) -> str:
+        """The change from N-1 with its arrow: "↗ +12,3 %", "↘ -4,0 %", "→ 0,0 %"; n.d. without N-1."""
+        if now is None or before is None or not before:
+            return self.na
+        share = (now - before) / abs(before)
+        arrow = "↗" if share > 0.0005 else "↘" if share < -0.0005 else "→"
+        if not FONTS.unicode:
+            arrow = {"↗": "+", "↘": "-", "→": "="}[arrow]
+        sign = "+" if share > 0 else ""
+        return f"{arrow} {sign}{self.percent(share)}"
