@@ -16,7 +16,8 @@ from google.protobuf.message import Message
 from services.api.quitus.common.v1 import common_pb2
 from services.api.quitus.consumption.v1 import consumption_pb2 as pb
 from services.consumption.domain.imports import DegreeDayBatch, ImportSummary, MeterBatch, PriceBatch, PriceRecord
-from services.consumption.domain.validation import Ack
+from services.consumption.domain.limits import BATCH_ID_CHARS
+from services.consumption.domain.validation import Ack, ReadingBatch, whole_batch_problem
 from services.consumption.errors import InvalidReadingRequest
 from services.runtime.timestamps import from_timestamp, to_timestamp
 
@@ -148,52 +149,61 @@ def summary_out(summary: ImportSummary) -> common_pb2.ImportSummary:
 
 
 # ---- readings --------------------------------------------------------------------------------
-def readings_in(batch: pb.IngestReadingsRequest) -> pl.DataFrame:
-    """The columnar batch as a frame (``validation.BATCH_SCHEMA``); every column must have one
-    value per record."""
-    n = len(batch.meter_ref)
-    columns: dict[str, Sequence[Any]] = {
-        "kind": batch.kind,
-        "read_at_us": batch.read_at_us,
-        "value": batch.value,
-        "unit": batch.unit,
+def readings_in(batch: pb.IngestReadingsRequest) -> ReadingBatch:
+    """The columnar batch as a frame (``validation.BATCH_SCHEMA``), or refused whole when it cannot
+    be read record by record (``validation.whole_batch_problem``: nothing is built from it then)."""
+    lengths = {
+        "meter_ref": len(batch.meter_ref),
+        "kind": len(batch.kind),
+        "read_at_us": len(batch.read_at_us),
+        "period_start_us": len(batch.period_start_us),
+        "value": len(batch.value),
+        "unit": len(batch.unit),
+        "estimated": len(batch.estimated),
     }
-    for name, values in columns.items():
-        if len(values) != n:
-            raise InvalidReadingRequest(
-                f"batch {batch.batch_id!r}: {len(values)} values for {n} meter_ref entries", field=name
-            )
-    optional: dict[str, Sequence[Any]] = {"period_start_us": batch.period_start_us, "estimated": batch.estimated}
-    for name, values in optional.items():
-        if len(values) not in (0, n):
-            raise InvalidReadingRequest(
-                f"batch {batch.batch_id!r}: {len(values)} values for {n} meter_ref entries", field=name
-            )
-    return pl.DataFrame(
+    batch_id = batch.batch_id[:BATCH_ID_CHARS]
+    received = max(lengths.values())
+    refused = whole_batch_problem(batch.batch_id, lengths, {"period_start_us", "estimated"})
+    if refused:
+        return ReadingBatch(batch_id, received, None, refused)
+    n = lengths["meter_ref"]
+    frame = pl.DataFrame(
         {
             "index": pl.int_range(n, eager=True, dtype=pl.Int64),
             "meter_ref": pl.Series(list(batch.meter_ref), dtype=pl.String),
             "kind": pl.Series(list(batch.kind), dtype=pl.String),
-            "read_at": pl.Series(list(batch.read_at_us), dtype=pl.Int64).cast(TS),
-            "period_start": pl.Series(list(batch.period_start_us) or [0] * n, dtype=pl.Int64).replace(0, None).cast(TS),
+            "read_at_us": pl.Series(list(batch.read_at_us), dtype=pl.Int64),
+            "period_start_us": pl.Series(list(batch.period_start_us) or [0] * n, dtype=pl.Int64).replace(0, None),
             "value": pl.Series(list(batch.value), dtype=pl.Float64),
             "unit": pl.Series(list(batch.unit), dtype=pl.String),
             "estimated": pl.Series(list(batch.estimated) or [False] * n, dtype=pl.Boolean),
         }
     )
+    return ReadingBatch(batch_id, n, frame)
+
+
+def _issues(frame: pl.DataFrame, rule: str | None) -> list[common_pb2.RecordIssue]:
+    return [
+        common_pb2.RecordIssue(index=index, rule=rule or "invalid_reading", field=field, reason=reason, record_key=key)
+        for index, field, reason, key in frame.select("index", "field", "reason", "key").iter_rows()
+    ]
 
 
 def ack_out(ack: Ack) -> pb.IngestReadingsResponse:
-    return pb.IngestReadingsResponse(
+    out = pb.IngestReadingsResponse(
         batch_id=ack.batch_id,
         received=ack.received,
         accepted=ack.accepted,
         duplicates=ack.duplicates,
-        rejected=[
-            common_pb2.RecordIssue(index=index, rule="invalid_reading", field=field, reason=reason, record_key=key)
-            for index, field, reason, key in ack.rejected.select("index", "field", "reason", "key").iter_rows()
-        ],
+        rejected=_issues(ack.rejected, "invalid_reading"),
+        warnings=_issues(ack.warnings, "backwards_index"),
+        rejected_total=ack.rejected_total,
+        warnings_total=ack.warnings_total,
     )
+    if ack.refused:
+        out.refused_whole = True
+        out.refused_field, out.refused_reason = ack.refused
+    return out
 
 
 # ---- figures ---------------------------------------------------------------------------------

@@ -34,7 +34,16 @@ from services.consumption.domain.imports import (
 from services.consumption.domain.periods import PARIS, TIME_ZONE, period_bounds
 from services.consumption.domain.registers import reading_intervals
 from services.consumption.domain.rollup import consumption_per_period
-from services.consumption.domain.validation import Ack, validate_readings
+from services.consumption.domain.limits import ACK_ISSUES
+from services.consumption.domain.validation import (
+    REJECT_SCHEMA,
+    Ack,
+    ReadingBatch,
+    backwards_warnings,
+    payloads,
+    record_keys,
+    validate_readings,
+)
 from services.consumption.domain.vocab import HEATING_USAGES, WATER_CARRIERS
 from services.consumption.errors import InvalidReadingRequest
 from services.consumption.store import PROVISION_SCHEMA, ConsumptionStore
@@ -172,14 +181,19 @@ class ConsumptionService:
         return summary
 
     # ---- readings --------------------------------------------------------------------------
-    def ingest_stream(self, batches: Iterable[tuple[str, pl.DataFrame]]) -> Iterator[Ack]:
-        """One ack per ``(batch_id, batch)``, as each batch is stored (see ``ingest``)."""
-        for batch_id, batch in batches:
-            yield self.ingest(batch_id, batch)
+    def ingest_stream(self, batches: Iterable[ReadingBatch]) -> Iterator[Ack]:
+        """One ack per batch, as each batch is stored (see ``ingest``); a batch refused whole is
+        answered by an ack saying so, and the stream goes on."""
+        for batch in batches:
+            if batch.records is None:
+                empty = pl.DataFrame(schema={**REJECT_SCHEMA, "key": pl.String})
+                yield Ack(batch.batch_id, batch.received, 0, 0, empty, empty, refused=batch.refused)
+            else:
+                yield self.ingest(batch.batch_id, batch.records)
 
     def ingest(self, batch_id: str, batch: pl.DataFrame) -> Ack:
-        """Validate, store what is new, refuse conflicts, keep every rejection with its reason.
-        ``batch``: ``validation.BATCH_SCHEMA``."""
+        """Validate, store what is new, refuse conflicts, keep every rejection with its reason, warn
+        of backwards indexes. ``batch``: ``validation.BATCH_SCHEMA``."""
         now = self.clock()
         meters = self.meters()
         if batch.join(meters, on="meter_ref", how="anti").height:
@@ -195,10 +209,11 @@ class ConsumptionService:
             estimated="estimated",
             recorded_at_us=pl.lit(to_us(now), dtype=pl.Int64),
         )
+        warned: list[pl.DataFrame] = []
 
         def classify(existing: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-            if existing.is_empty():
-                return fresh, pl.DataFrame(schema=rejects.schema)
+            """``existing``: the stored readings of the batch's meters in its span, and the last
+            stored index reading of each before it."""
             both = fresh.join(
                 existing.select("meter_id", "kind", "read_at_us", "value", "estimated", "period_start_us"),
                 on=["meter_id", "kind", "read_at_us"],
@@ -220,24 +235,41 @@ class ConsumptionService:
                     "value",
                 ),
             )
-            return both.filter(~stored), conflicts
+            new = both.filter(~stored)
+            warned.append(
+                backwards_warnings(
+                    new,
+                    existing,
+                    meters,
+                    lambda: self.store.replacements(now),
+                )
+            )
+            return new, conflicts
 
         accepted, conflicts = self.store.store_batch(fresh, classify)
         rejected = pl.concat([rejects, conflicts.cast(rejects.schema)]).sort("index")
-        self.store.add_rejections(batch_id, rejected, _payloads(batch, rejected), now)
+        self.store.add_rejections(batch_id, rejected, payloads(batch, rejected["index"]), now)
         rejected_ids = rejected["index"].n_unique()
-        keyed = rejected.join(
-            batch.select(
-                "index",
-                key=pl.format(
-                    "{}@{}", pl.col("meter_ref").fill_null(""), pl.col("read_at").dt.strftime("%Y-%m-%dT%H:%M:%SZ")
-                ),
-            ),
-            on="index",
-            how="left",
-            maintain_order="left",
-        ).with_columns(pl.col("key").fill_null(""))
-        return Ack(batch_id, batch.height, accepted, batch.height - accepted - rejected_ids, keyed)
+        keys = record_keys(batch)
+        warnings = warned[-1] if warned else pl.DataFrame(schema=REJECT_SCHEMA)
+
+        def keyed(issues: pl.DataFrame) -> pl.DataFrame:
+            return (
+                issues.head(ACK_ISSUES)
+                .join(keys, on="index", how="left", maintain_order="left")
+                .with_columns(pl.col("key").fill_null(""))
+            )
+
+        return Ack(
+            batch_id,
+            batch.height,
+            accepted,
+            batch.height - accepted - rejected_ids,
+            keyed(rejected),
+            keyed(warnings),
+            rejected_total=rejected_ids,
+            warnings_total=warnings.height,
+        )
 
     # ---- consumption -----------------------------------------------------------------------
     def get_consumption(
@@ -560,11 +592,6 @@ def _month_starts(start: datetime, end: datetime) -> pl.Series:
     bounds = period_bounds(start, end - timedelta(microseconds=1), "month")
     inside = bounds.filter((bounds >= start) & (bounds < end))
     return inside.dt.convert_time_zone(TIME_ZONE).dt.date()
-
-
-def _payloads(batch: pl.DataFrame, rejected: pl.DataFrame) -> dict[int, dict]:
-    bad = batch.filter(pl.col("index").is_in(rejected["index"].implode()))
-    return {r["index"]: r for r in bad.iter_rows(named=True)}
 
 
 def batch_size(requested: int) -> int:

@@ -43,7 +43,7 @@ class ConsumptionServicer(pb_grpc.ConsumptionServiceServicer):
     def IngestReadings(
         self, request_iterator: Iterator[pb.IngestReadingsRequest], context: Any
     ) -> Iterator[pb.IngestReadingsResponse]:
-        acks = self.service.ingest_stream((b.batch_id, convert.readings_in(b)) for b in request_iterator)
+        acks = self.service.ingest_stream(convert.readings_in(b) for b in request_iterator)
         for ack in acks:
             yield convert.ack_out(ack)
 
