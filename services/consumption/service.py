@@ -22,19 +22,21 @@ from services.consumption.domain.figures import carrier_totals, in_perimeter
 from services.consumption.domain.imports import (
     DegreeDayBatch,
     ImportSummary,
-    Issue,
     MeterBatch,
     PriceBatch,
+    check_gas_coefficients,
+    check_meters,
+    check_normals,
     check_provisions,
-    meter_issue,
+    check_replacements,
     price_rows,
     ready_made_dju_days,
     temperature_days,
 )
+from services.consumption.domain.limits import ACK_ISSUES, SOURCE_CHARS
 from services.consumption.domain.periods import PARIS, TIME_ZONE, period_bounds
 from services.consumption.domain.registers import reading_intervals
 from services.consumption.domain.rollup import consumption_per_period
-from services.consumption.domain.limits import ACK_ISSUES
 from services.consumption.domain.validation import (
     REJECT_SCHEMA,
     Ack,
@@ -50,6 +52,7 @@ from services.consumption.store import PROVISION_SCHEMA, ConsumptionStore
 from services.runtime.cutoff import require_settled
 from services.runtime.errors import InvalidArgument
 from services.runtime.paging import Page, encode_token, next_token
+from services.runtime.validation import check_text
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # Readings this far outside a requested period are read too, so its edges are interpolated
@@ -93,63 +96,58 @@ class ConsumptionService:
     # ---- imports ---------------------------------------------------------------------------
     def import_meters(self, batches: Iterable[MeterBatch]) -> ImportSummary:
         """Meters upserted by ``meter_ref`` (refused ones named by their place among the stream's
-        meters), then the stream's replacements and gas coefficients kept as versions."""
+        meters), then the stream's replacements and gas coefficients kept as versions (refused ones
+        named by their place among the stream's replacements, coefficients)."""
         summary = ImportSummary()
         now = self.clock()
-        replacements: list[tuple[str, datetime | None, float, float]] = []
-        coefficients: list[tuple[str, datetime | None, float, str]] = []
+        replacements: list[pl.DataFrame] = []
+        coefficients: list[pl.DataFrame] = []
         position = 0
         for batch in batches:
-            rows = []
-            for meter in batch.meters:
-                issue = meter_issue(meter)
-                if issue:
-                    summary.rejected.append(Issue(position, "invalid_meter", issue[0], issue[1], meter["meter_ref"]))
-                else:
-                    rows.append(meter)
-                position += 1
+            rows, bad = check_meters(batch.meters, position)
+            summary.refuse_frame(bad, keys=[m["meter_ref"] for m in batch.meters], first=position)
+            position += len(batch.meters)
             summary.add("meters", self.store.upsert_meters(rows, now))
-            replacements += batch.replacements
-            coefficients += batch.gas_coefficients
+            replacements.append(batch.replacements)
+            coefficients.append(batch.gas_coefficients)
         ids = self.meters(refresh=True).select("meter_ref", "meter_id")
-        if replacements:
-            f = pl.DataFrame(
-                replacements, schema=["meter_ref", "replaced_at", "old_last_index", "new_first_index"], orient="row"
-            ).join(ids, on="meter_ref")
-            summary.add(
-                "replacements",
-                self.store.add_replacements(
-                    f.select("meter_id", "replaced_at", "old_last_index", "new_first_index"), now
-                ),
-            )
-        if coefficients:
-            f = pl.DataFrame(
-                coefficients, schema=["meter_ref", "valid_from", "kwh_pcs_per_m3", "source"], orient="row"
-            ).join(ids, on="meter_ref")
-            summary.add(
-                "gas_coefficients",
-                self.store.add_gas_coefficients(f.select("meter_id", "valid_from", "kwh_pcs_per_m3", "source"), now),
-            )
+        replaced = pl.concat(replacements) if replacements else None
+        if replaced is not None and replaced.height:
+            rows, bad = check_replacements(replaced, ids, 0)
+            summary.refuse_frame(bad)
+            summary.add("replacements", self.store.add_replacements(rows, now))
+        coefficient = pl.concat(coefficients) if coefficients else None
+        if coefficient is not None and coefficient.height:
+            rows, bad = check_gas_coefficients(coefficient, ids, 0)
+            summary.refuse_frame(bad)
+            summary.add("gas_coefficients", self.store.add_gas_coefficients(rows, now))
         return summary
 
     def import_degree_days(self, batches: Iterable[DegreeDayBatch]) -> ImportSummary:
         """Daily temperatures (DJU computed with both methods), ready-made DJU and normals, kept
-        as versions recorded when their batch arrives."""
+        as versions recorded when their batch arrives. A refused record's index is its place among
+        the stream's records of its list."""
         summary = ImportSummary()
-        seen = 0  # temperatures before this batch: a rejection's index is its place among the stream's
+        seen = {"temperatures": 0, "dju": 0, "normals": 0}
         for batch in batches:
             now = self.clock()  # recorded when its batch arrives, as prices are
+            check_text(batch.source, "source", SOURCE_CHARS)
             source = batch.source or "unspecified"
             if batch.temperatures is not None:
-                t = batch.temperatures.with_row_index(offset=seen)
-                seen += t.height
-                days, bad = temperature_days(t, source)
+                days, bad = temperature_days(batch.temperatures, source, seen["temperatures"])
+                seen["temperatures"] += batch.temperatures.height
                 summary.refuse_frame(bad)
                 summary.add("temperature_days", self.store.add_weather(days, now))
             if batch.dju is not None:
-                summary.add("dju_days", self.store.add_weather(ready_made_dju_days(batch.dju, source), now))
+                days, bad = ready_made_dju_days(batch.dju, source, seen["dju"])
+                seen["dju"] += batch.dju.height
+                summary.refuse_frame(bad)
+                summary.add("dju_days", self.store.add_weather(days, now))
             if batch.normals is not None:
-                summary.add("normals", self.store.add_normals(batch.normals, now))
+                good, bad = check_normals(batch.normals, seen["normals"])
+                seen["normals"] += batch.normals.height
+                summary.refuse_frame(bad)
+                summary.add("normals", self.store.add_normals(good, now))
         return summary
 
     def import_prices(self, batches: Iterable[PriceBatch]) -> ImportSummary:
@@ -162,11 +160,11 @@ class ConsumptionService:
             # recorded when its batch arrives, as readings are: a stream may last longer than the
             # minute an as_of cut-off must be old
             now = self.clock()
-            rows, issues = price_rows(batch.prices, prices_seen)
-            summary.rejected += issues
-            if rows is not None:
+            if batch.prices.height:
+                rows, bad = price_rows(batch.prices, prices_seen)
+                summary.refuse_frame(bad)
                 summary.add("prices", self.store.add_prices(rows, now))
-            prices_seen += len(batch.prices)
+            prices_seen += batch.prices.height
             if batch.provisions is not None:
                 indexed = batch.provisions.select(
                     pl.int_range(provisions_seen, provisions_seen + batch.provisions.height, dtype=pl.Int64).alias(

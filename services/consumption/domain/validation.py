@@ -275,15 +275,15 @@ def backwards_warnings(
     new: pl.DataFrame, stored: pl.DataFrame, meters: pl.DataFrame, replacements: Callable[[], pl.DataFrame]
 ) -> pl.DataFrame:
     """``index, field, reason`` of the new index readings that go backwards: below the meter's
-    previous index (stored, or new in this batch), neither a rollover of its register (a drop of
-    less than half a turn, ``registers`` rule 3) nor across a replacement. They are stored as read;
-    the consumption figures count an estimate for the interval instead of the drop (``registers``
-    rules 2 and 4), which the warning says.
+        previous index (stored, or new in this batch), neither a rollover of its register (a drop of
+        less than half a turn, ``registers`` rule 3) nor across a replacement. They are stored as read;
+        the consumption figures count an estimate for the interval instead of the drop (``registers``
+        rules 2 and 4), which the warning says.
 
-    ``new``: ``index, meter_id, kind, read_at_us, value``; ``stored``: ``meter_id, kind, read_at_us,
-    value`` (the meters' stored readings around the new ones, at least the last before each);
-    ``meters``: ``meter_id, register_digits``; ``replacements()``: ``meter_id, replaced_at`` (asked for
-only when some reading drops)."""
+        ``new``: ``index, meter_id, kind, read_at_us, value``; ``stored``: ``meter_id, kind, read_at_us,
+        value`` (the meters' stored readings around the new ones, at least the last before each);
+        ``meters``: ``meter_id, register_digits``; ``replacements()``: ``meter_id, replaced_at`` (asked for
+    only when some reading drops)."""
     mine = new.filter(pl.col("kind") == "index").select("index", "meter_id", "read_at_us", "value")
     if mine.is_empty():
         return pl.DataFrame(schema=WARNING_SCHEMA)
