@@ -33,7 +33,15 @@ from services.consumption.domain.imports import (
     ready_made_dju_days,
     temperature_days,
 )
-from services.consumption.domain.limits import ACK_ISSUES, SOURCE_CHARS
+from services.consumption.domain.limits import (
+    ACK_ISSUES,
+    ANOMALY_KINDS,
+    MAX_FIGURES_PAGE,
+    REF_CHARS,
+    SOURCE_CHARS,
+    check_period,
+    check_refs,
+)
 from services.consumption.domain.periods import PARIS, TIME_ZONE, period_bounds
 from services.consumption.domain.registers import reading_intervals
 from services.consumption.domain.rollup import consumption_per_period
@@ -51,8 +59,8 @@ from services.consumption.errors import InvalidReadingRequest
 from services.consumption.store import PROVISION_SCHEMA, ConsumptionStore
 from services.runtime.cutoff import require_settled
 from services.runtime.errors import InvalidArgument
-from services.runtime.paging import Page, encode_token, next_token
-from services.runtime.validation import check_text
+from services.runtime.paging import Page, decode_token, encode_token, next_token
+from services.runtime.validation import check_instant, check_text, quote
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # Readings this far outside a requested period are read too, so its edges are interpolated
@@ -248,7 +256,8 @@ class ConsumptionService:
         rejected = pl.concat([rejects, conflicts.cast(rejects.schema)]).sort("index")
         self.store.add_rejections(batch_id, rejected, payloads(batch, rejected["index"]), now)
         rejected_ids = rejected["index"].n_unique()
-        keys = record_keys(batch)
+        issued = pl.concat([rejected["index"], (warned[-1] if warned else rejected)["index"]])
+        keys = record_keys(batch.filter(pl.col("index").is_in(issued.implode())))
         warnings = warned[-1] if warned else pl.DataFrame(schema=REJECT_SCHEMA)
 
         def keyed(issues: pl.DataFrame) -> pl.DataFrame:
@@ -279,9 +288,17 @@ class ConsumptionService:
         building_ids: list[str],
         meter_refs: list[str],
         carriers: list[str],
-    ) -> tuple[pl.DataFrame, pl.DataFrame]:
-        """Figures per meter and period of a perimeter (each non-empty list narrows it), sorted by
-        meter_ref and period, and their totals per carrier and unit (``figures.carrier_totals``)."""
+        page_size: int = 0,
+        page_token: str = "",
+    ) -> tuple[pl.DataFrame, pl.DataFrame, str]:
+        """A page of the figures per meter and period of a perimeter (each non-empty list narrows
+        it), sorted by meter_ref and period, the totals of the whole perimeter per carrier and unit
+        (``figures.carrier_totals``) and the next page's token ("" on the last page)."""
+        check_period(start, end, granularity)
+        for name, values in (("building_ids", building_ids), ("meter_refs", meter_refs), ("carriers", carriers)):
+            check_refs(values, f"perimeter.{name}")
+        size = figures_page_size(page_size)
+        offset = Page(size, decode_token(page_token)).after_int()
         cut = self.cut_off(as_of)
         per, _, _ = self.consumption(start, end, granularity, cut)
         meters = in_perimeter(self.meters(), building_ids, meter_refs, carriers)
@@ -289,7 +306,9 @@ class ConsumptionService:
         per = to_kwh(per, meters, self.conversions(), self.store.gas_coefficients(cut)).join(
             meters.select("meter_id", "meter_ref", "carrier", "unit"), on="meter_id"
         )
-        return per.sort("meter_ref", "period_start"), carrier_totals(per)
+        per = per.sort("meter_ref", "period_start")
+        token = encode_token(offset + size) if per.height > offset + size else ""
+        return per.slice(offset, size), carrier_totals(per), token
 
     def consumption(
         self,
@@ -327,6 +346,7 @@ class ConsumptionService:
         now = self.clock()
         if as_of is None:
             return now
+        check_instant(as_of, "as_of")
         try:
             return require_settled(as_of, now, "readings, prices and other records")
         except InvalidArgument as unsettled:
@@ -351,7 +371,13 @@ class ConsumptionService:
     # ---- listings --------------------------------------------------------------------------
     def list_anomalies(self, kind: str, building_id: str, page: Page) -> tuple[list[dict[str, Any]], str]:
         """A page of stored anomalies (``kind`` and ``building_id`` narrow them when given), each
-        with its meter's ``meter_ref`` and ``building_id``, and the next page's token."""
+        with its meter's ``meter_ref`` and ``building_id``, and the next page's token. An unknown
+        kind is refused, never taken as "every kind"."""
+        check_text(building_id, "building_id", REF_CHARS)
+        if kind:
+            check_text(kind, "kind", 32)
+            if kind not in ANOMALY_KINDS:
+                raise InvalidReadingRequest(f"{quote(kind)} is not one of {', '.join(ANOMALY_KINDS)}", field="kind")
         meters = self.meters()
         ids = None
         if building_id:
@@ -378,6 +404,7 @@ class ConsumptionService:
     ) -> list[pl.DataFrame]:
         """Monthly figures (see ``monthly``) as known at ``as_of`` (None: now), in pieces of at most
         the batch size; at least one piece (empty when there is no figure)."""
+        check_period(start, end, "month")
         size = batch_size(requested_batch_size)
         figures = self.monthly(start, end, self.cut_off(as_of))
         return list(chunks(figures, size)) or [figures]
@@ -393,6 +420,9 @@ class ConsumptionService:
     ) -> list[tuple[str, pl.DataFrame]]:
         """``(list name, piece)``: the totals, then the costs, then the provisions of
         ``charge_control``, each cut in pieces of at most the batch size (none for an empty list)."""
+        check_period(start, end, "month")
+        check_refs(building_ids, "building_ids")
+        check_refs(unit_ids, "unit_ids")
         size = batch_size(requested_batch_size)
         provisions, costs, totals = self.charge_control(start, end, self.cut_off(as_of), building_ids, unit_ids)
         lists = (("totals", totals), ("costs", costs), ("provisions", provisions))
@@ -556,6 +586,7 @@ class ConsumptionService:
 
     # ---- anomalies -------------------------------------------------------------------------
     def detect_anomalies(self, start: datetime, end: datetime) -> dict[str, int]:
+        check_period(start, end, "day")
         now = self.clock()
         daily, _, backwards = self.consumption(start, end, "day", now)
         meters = self.meters()
@@ -590,6 +621,14 @@ def _month_starts(start: datetime, end: datetime) -> pl.Series:
     bounds = period_bounds(start, end - timedelta(microseconds=1), "month")
     inside = bounds.filter((bounds >= start) & (bounds < end))
     return inside.dt.convert_time_zone(TIME_ZONE).dt.date()
+
+
+def figures_page_size(requested: int) -> int:
+    if requested < 0:
+        raise InvalidReadingRequest(
+            f"must be >= 0 (0 for {MAX_FIGURES_PAGE:,}), got {requested}", field="page.page_size"
+        )
+    return min(requested or MAX_FIGURES_PAGE, MAX_FIGURES_PAGE)
 
 
 def batch_size(requested: int) -> int:

@@ -60,7 +60,7 @@ class ConsumptionServicer(pb_grpc.ConsumptionServiceServicer):
     def GetConsumption(self, request: pb.GetConsumptionRequest, context: Any) -> pb.GetConsumptionResponse:
         start, end = require_period(request.period)
         p = request.perimeter
-        figures, totals = self.service.get_consumption(
+        figures, totals, token = self.service.get_consumption(
             start,
             end,
             convert.granularity_in(request.granularity),
@@ -68,8 +68,12 @@ class ConsumptionServicer(pb_grpc.ConsumptionServiceServicer):
             list(p.building_ids),
             list(p.meter_refs),
             list(p.carriers),
+            request.page.page_size,
+            request.page.page_token,
         )
-        return convert.consumption_out(figures, totals)
+        response = convert.consumption_out(figures, totals)
+        response.next_page_token = token
+        return response
 
     def DetectAnomalies(self, request: pb.DetectAnomaliesRequest, context: Any) -> pb.DetectAnomaliesResponse:
         start, end = require_period(request.period)

@@ -17,6 +17,7 @@ UNIT_CHARS = 16  # unit, kind, basis
 REF_PERIOD_CHARS = 32
 MAX_RECORDS_PER_BATCH = 100_000  # IngestReadings: a batch with more is refused whole
 ACK_ISSUES = 100  # rejected / warnings listed in an ack (the rest: counts, ListRejections)
+MAX_FIGURES_PAGE = 20_000  # GetConsumption figures per page (default and maximum)
 MAX_LIST_ENTRIES = 10_000  # entries of a perimeter's (or a filter's) list
 PAYLOAD_TEXT_CHARS = 100  # texts kept in a stored rejection's payload_json
 
