@@ -14,7 +14,7 @@ from typing import Any
 import polars as pl
 
 from services.consumption.domain import anomalies as anomaly_rules
-from services.consumption.domain.conversions import CONVERSION_SCHEMA, to_kwh
+from services.consumption.domain.conversions import CONVERSION_SCHEMA, coefficient_changes, day_split_pcs, to_kwh
 from services.consumption.domain.costs import meter_prices, monthly_costs
 from services.consumption.domain.degree_days import SUMMER_MONTHS, monthly_dju, normalise_heating, reference_summer
 from services.consumption.domain.degree_days import normals as compute_normals
@@ -303,7 +303,7 @@ class ConsumptionService:
         per, _, _ = self.consumption(start, end, granularity, cut)
         meters = in_perimeter(self.meters(), building_ids, meter_refs, carriers)
         per = per.join(meters.select("meter_id"), on="meter_id")
-        per = to_kwh(per, meters, self.conversions(), self.store.gas_coefficients(cut)).join(
+        per = self.to_kwh(per, meters, cut).join(
             meters.select("meter_id", "meter_ref", "carrier", "unit"), on="meter_id"
         )
         per = per.sort("meter_ref", "period_start")
@@ -353,6 +353,19 @@ class ConsumptionService:
             hint = f"{unsettled.message} (leave it unset for a live view)"
             raise InvalidReadingRequest(hint, field="as_of") from None
 
+    def to_kwh(self, per: pl.DataFrame, meters: pl.DataFrame, as_of: datetime) -> pl.DataFrame:
+        """``conversions.to_kwh`` with the gas coefficients known at ``as_of``; a period inside
+        which a coefficient takes over is split by day (each day at its own coefficient)."""
+        gas = self.store.gas_coefficients(as_of)
+        split = coefficient_changes(per, gas)
+        split_pcs = None
+        if split.height:
+            first, last = split["period_start"].min(), split["period_end"].max()
+            assert isinstance(first, datetime) and isinstance(last, datetime)
+            days, _, _ = self.consumption(first, last, "day", as_of, meter_ids=split["meter_id"].unique().to_list())
+            split_pcs = day_split_pcs(split, days, gas)
+        return to_kwh(per, meters, self.conversions(), gas, split_pcs)
+
     def conversions(self) -> pl.DataFrame:
         if self.conversions_path.exists():
             return load_conversions(self.conversions_path)
@@ -362,7 +375,7 @@ class ConsumptionService:
         """Monthly figures per meter: quantity, kWh PCS/PCI, estimated share, normalised heating, cost."""
         per, _, _ = self.consumption(start, end, "month", as_of)
         meters = self.meters()
-        figures = to_kwh(per, meters, self.conversions(), self.store.gas_coefficients(as_of))
+        figures = self.to_kwh(per, meters, as_of)
         figures = monthly_costs(figures, self._meter_prices(meters, as_of))
         normalised = self._normalised(figures, meters, as_of)
         figures = figures.join(normalised, on=["meter_id", "period_start"], how="left")
@@ -492,7 +505,7 @@ class ConsumptionService:
         if none:
             meters = meters.clear()
         per, _, _ = self.consumption(start, end, "month", as_of, meter_ids=meters["meter_id"].to_list())
-        figures = to_kwh(per, meters, self.conversions(), self.store.gas_coefficients(as_of))
+        figures = self.to_kwh(per, meters, as_of)
         figures = monthly_costs(figures, self._meter_prices(meters, as_of)).join(
             meters.select("meter_id", "building_id", "charge_category"), on="meter_id"
         )
@@ -534,7 +547,7 @@ class ConsumptionService:
             per, _, _ = self.consumption(june, september, "month", as_of, ("usage", HEATING_USAGES))
             parts.append(per)
         per = pl.concat(parts)
-        return to_kwh(per, meters, self.conversions(), self.store.gas_coefficients(as_of))
+        return self.to_kwh(per, meters, as_of)
 
     def _normalised(self, figures: pl.DataFrame, meters: pl.DataFrame, as_of: datetime) -> pl.DataFrame:
         """Weather-normalised kWh per heating meter and month (the meter stands for its building).
