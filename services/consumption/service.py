@@ -121,14 +121,14 @@ class ConsumptionService:
         ids = self.meters(refresh=True).select("meter_ref", "meter_id")
         replaced = pl.concat(replacements) if replacements else None
         if replaced is not None and replaced.height:
-            rows, bad = check_replacements(replaced, ids, 0)
+            replacement_rows, bad = check_replacements(replaced, ids, 0)
             summary.refuse_frame(bad)
-            summary.add("replacements", self.store.add_replacements(rows, now))
+            summary.add("replacements", self.store.add_replacements(replacement_rows, now))
         coefficient = pl.concat(coefficients) if coefficients else None
         if coefficient is not None and coefficient.height:
-            rows, bad = check_gas_coefficients(coefficient, ids, 0)
+            coefficient_rows, bad = check_gas_coefficients(coefficient, ids, 0)
             summary.refuse_frame(bad)
-            summary.add("gas_coefficients", self.store.add_gas_coefficients(rows, now))
+            summary.add("gas_coefficients", self.store.add_gas_coefficients(coefficient_rows, now))
         return summary
 
     def import_degree_days(self, batches: Iterable[DegreeDayBatch]) -> ImportSummary:
@@ -298,7 +298,10 @@ class ConsumptionService:
         for name, values in (("building_ids", building_ids), ("meter_refs", meter_refs), ("carriers", carriers)):
             check_refs(values, f"perimeter.{name}")
         size = figures_page_size(page_size)
-        offset = Page(size, decode_token(page_token)).after_int()
+        try:
+            offset = Page(size, decode_token(page_token)).after_int()
+        except InvalidArgument as bad:
+            raise InvalidReadingRequest(bad.message, field="figures_page_token") from None
         cut = self.cut_off(as_of)
         per, _, _ = self.consumption(start, end, granularity, cut)
         meters = in_perimeter(self.meters(), building_ids, meter_refs, carriers)
@@ -639,7 +642,7 @@ def _month_starts(start: datetime, end: datetime) -> pl.Series:
 def figures_page_size(requested: int) -> int:
     if requested < 0:
         raise InvalidReadingRequest(
-            f"must be >= 0 (0 for {MAX_FIGURES_PAGE:,}), got {requested}", field="page.page_size"
+            f"must be >= 0 (0 for {MAX_FIGURES_PAGE:,}), got {requested}", field="figures_page_size"
         )
     return min(requested or MAX_FIGURES_PAGE, MAX_FIGURES_PAGE)
 

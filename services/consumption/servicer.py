@@ -68,8 +68,8 @@ class ConsumptionServicer(pb_grpc.ConsumptionServiceServicer):
             list(p.building_ids),
             list(p.meter_refs),
             list(p.carriers),
-            request.page.page_size,
-            request.page.page_token,
+            request.figures_page_size,
+            request.figures_page_token,
         )
         response = convert.consumption_out(figures, totals)
         response.next_page_token = token

@@ -250,7 +250,7 @@ def test_get_consumption(consumption):
         granularity=pb.GRANULARITY_DAY,
         perimeter=perimeter(),
         as_of=ts(datetime.now(UTC) - timedelta(minutes=5)),
-        page=common_pb2.PageRequest(page_size=10),
+        figures_page_size=10,
     )
 
     def call(request, timeout):

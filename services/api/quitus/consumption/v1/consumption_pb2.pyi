@@ -245,18 +245,20 @@ class Perimeter(_message.Message):
     def __init__(self, building_ids: _Optional[_Iterable[str]] = ..., meter_refs: _Optional[_Iterable[str]] = ..., carriers: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class GetConsumptionRequest(_message.Message):
-    __slots__ = ("period", "granularity", "perimeter", "as_of", "page")
+    __slots__ = ("period", "granularity", "perimeter", "as_of", "figures_page_size", "figures_page_token")
     PERIOD_FIELD_NUMBER: _ClassVar[int]
     GRANULARITY_FIELD_NUMBER: _ClassVar[int]
     PERIMETER_FIELD_NUMBER: _ClassVar[int]
     AS_OF_FIELD_NUMBER: _ClassVar[int]
-    PAGE_FIELD_NUMBER: _ClassVar[int]
+    FIGURES_PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    FIGURES_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     period: _common_pb2.Period
     granularity: Granularity
     perimeter: Perimeter
     as_of: _timestamp_pb2.Timestamp
-    page: _common_pb2.PageRequest
-    def __init__(self, period: _Optional[_Union[_common_pb2.Period, _Mapping]] = ..., granularity: _Optional[_Union[Granularity, str]] = ..., perimeter: _Optional[_Union[Perimeter, _Mapping]] = ..., as_of: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., page: _Optional[_Union[_common_pb2.PageRequest, _Mapping]] = ...) -> None: ...
+    figures_page_size: int
+    figures_page_token: str
+    def __init__(self, period: _Optional[_Union[_common_pb2.Period, _Mapping]] = ..., granularity: _Optional[_Union[Granularity, str]] = ..., perimeter: _Optional[_Union[Perimeter, _Mapping]] = ..., as_of: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., figures_page_size: _Optional[int] = ..., figures_page_token: _Optional[str] = ...) -> None: ...
 
 class PeriodFigure(_message.Message):
     __slots__ = ("meter_ref", "period_start", "period_end", "quantity", "unit", "kwh_pci", "estimated_share", "coverage", "carrier")
