@@ -36,6 +36,7 @@ from services.consumption.domain.imports import (
 from services.consumption.domain.limits import (
     ACK_ISSUES,
     ANOMALY_KINDS,
+    MAX_EXPORT_BATCH,
     MAX_FIGURES_PAGE,
     REF_CHARS,
     SOURCE_CHARS,
@@ -650,7 +651,7 @@ def figures_page_size(requested: int) -> int:
 def batch_size(requested: int) -> int:
     if requested < 0:
         raise InvalidReadingRequest("batch_size must be >= 0", field="batch_size")
-    return min(requested or 5000, 50_000)
+    return min(requested or MAX_EXPORT_BATCH, MAX_EXPORT_BATCH)
 
 
 def chunks(frame: pl.DataFrame, size: int) -> Iterator[pl.DataFrame]:

@@ -18,6 +18,9 @@ REF_PERIOD_CHARS = 32
 MAX_RECORDS_PER_BATCH = 100_000  # IngestReadings: a batch with more is refused whole
 ACK_ISSUES = 100  # rejected / warnings listed in an ack (the rest: counts, ListRejections)
 MAX_FIGURES_PAGE = 20_000  # GetConsumption figures per page (default and maximum)
+# records per export message, default and maximum: at most ~500 bytes a monthly figure (texts at
+# their limits), so a message stays near 2.5 MB, under the 4 MB a default client takes
+MAX_EXPORT_BATCH = 5_000
 MAX_LIST_ENTRIES = 10_000  # entries of a perimeter's (or a filter's) list
 PAYLOAD_TEXT_CHARS = 100  # texts kept in a stored rejection's payload_json
 
