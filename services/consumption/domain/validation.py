@@ -307,6 +307,8 @@ def backwards_warnings(
     drops = drops.join(meters.select("meter_id", "register_digits"), on="meter_id", how="left").filter(
         ~rollover.fill_null(False)
     )
+    if drops.is_empty():
+        return pl.DataFrame(schema=WARNING_SCHEMA)
     replaced = (
         drops.join(replacements().select("meter_id", r_us=pl.col("replaced_at").dt.epoch("us")), on="meter_id")
         .filter((pl.col("r_us") > pl.col("prev_us")) & (pl.col("r_us") <= pl.col("read_at_us")))
