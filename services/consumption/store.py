@@ -240,12 +240,21 @@ class ConsumptionStore:
         ids = ",".join(str(int(i)) for i in batch["meter_id"].unique().to_list())
         lo, hi = batch.select(pl.col("read_at_us").min().alias("lo"), pl.col("read_at_us").max().alias("hi")).row(0)
         columns = ", ".join(f"r.{c}" for c in READING_COLUMNS)
+        if self.postgres:  # one backward step down the primary key per meter
+            previous = (
+                f"SELECT {columns} FROM unnest(ARRAY[{ids}]) AS m(id) CROSS JOIN LATERAL (SELECT * FROM "
+                f"meter_reading WHERE meter_id = m.id AND kind = 'index' AND read_at_us < {int(lo)} "
+                "ORDER BY read_at_us DESC LIMIT 1) r"
+            )
+        else:
+            previous = (
+                f"SELECT {columns} FROM meter_reading r JOIN (SELECT meter_id, MAX(read_at_us) AS t "
+                f"FROM meter_reading WHERE kind = 'index' AND meter_id IN ({ids}) AND read_at_us < {int(lo)} "
+                "GROUP BY meter_id) p ON r.meter_id = p.meter_id AND r.kind = 'index' AND r.read_at_us = p.t"
+            )
         sql = (
             f"SELECT {columns} FROM meter_reading r WHERE r.meter_id IN ({ids}) "
-            f"AND r.read_at_us BETWEEN {int(lo)} AND {int(hi)} "
-            f"UNION ALL SELECT {columns} FROM meter_reading r JOIN (SELECT meter_id, MAX(read_at_us) AS t "
-            f"FROM meter_reading WHERE kind = 'index' AND meter_id IN ({ids}) AND read_at_us < {int(lo)} "
-            "GROUP BY meter_id) p ON r.meter_id = p.meter_id AND r.kind = 'index' AND r.read_at_us = p.t"
+            f"AND r.read_at_us BETWEEN {int(lo)} AND {int(hi)} UNION ALL {previous}"
         )
         return self._frame(conn, sql, READING_SCHEMA)
 
