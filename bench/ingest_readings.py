@@ -226,7 +226,7 @@ def main() -> None:
         ingest_s = time.perf_counter() - t0
         sent = sum(n for _, n in batches)
         accepted = sum(a.accepted for a in acks)
-        rejected = sum(len(a.rejected) for a in acks)
+        rejected = sum(a.rejected_total for a in acks)
         print(
             f"ingest: {sent:,} readings in {ingest_s:.1f} s, accepted {accepted:,}, rejected {rejected:,}", flush=True
         )

@@ -7,18 +7,19 @@ domain's.
 
 import math
 from collections.abc import Sequence
-from datetime import date
 from typing import Any
 
 import polars as pl
 from google.protobuf.message import Message
+from google.protobuf.timestamp_pb2 import Timestamp
 
 from services.api.quitus.common.v1 import common_pb2
 from services.api.quitus.consumption.v1 import consumption_pb2 as pb
-from services.consumption.domain.imports import DegreeDayBatch, ImportSummary, MeterBatch, PriceBatch, PriceRecord
-from services.consumption.domain.validation import Ack
+from services.consumption.domain.imports import DegreeDayBatch, ImportSummary, MeterBatch, PriceBatch
+from services.consumption.domain.limits import BATCH_ID_CHARS
+from services.consumption.domain.validation import Ack, ReadingBatch, whole_batch_problem
 from services.consumption.errors import InvalidReadingRequest
-from services.runtime.timestamps import from_timestamp, to_timestamp
+from services.runtime.timestamps import to_timestamp
 
 TS = pl.Datetime("us", "UTC")
 GRANULARITY: dict[int, str] = {
@@ -31,13 +32,6 @@ GRANULARITY: dict[int, str] = {
 
 def _num(value: float | None) -> float:
     return math.nan if value is None else float(value)
-
-
-def _day(text: str, field: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidReadingRequest(f"{text!r} is not a YYYY-MM-DD date", field=field) from None
 
 
 def granularity_in(value: int) -> str:
@@ -64,22 +58,45 @@ def meter_in(meter: pb.Meter) -> dict[str, Any]:
     }
 
 
+def _us(ts: Timestamp) -> int | None:
+    """A Timestamp as epoch microseconds (None when unset), held within int64: the domain judges
+    whether it is an instant it takes."""
+    if not ts.seconds and not ts.nanos:
+        return None
+    return max(-(2**63), min(2**63 - 1, ts.seconds * 1_000_000 + ts.nanos // 1000))
+
+
 def meter_batch_in(batch: pb.ImportMetersRequest) -> MeterBatch:
     return MeterBatch(
         meters=[meter_in(m) for m in batch.meters],
-        replacements=[
-            (
-                r.meter_ref,
-                from_timestamp(r.replaced_at, f"replacements[{i}].replaced_at"),
-                r.old_last_index,
-                r.new_first_index,
-            )
-            for i, r in enumerate(batch.replacements)
-        ],
-        gas_coefficients=[
-            (c.meter_ref, from_timestamp(c.valid_from, f"gas_coefficients[{i}].valid_from"), c.kwh_pcs_per_m3, c.source)
-            for i, c in enumerate(batch.gas_coefficients)
-        ],
+        replacements=pl.DataFrame(
+            {
+                "meter_ref": [r.meter_ref for r in batch.replacements],
+                "replaced_at_us": [_us(r.replaced_at) for r in batch.replacements],
+                "old_last_index": [r.old_last_index for r in batch.replacements],
+                "new_first_index": [r.new_first_index for r in batch.replacements],
+            },
+            schema={
+                "meter_ref": pl.String,
+                "replaced_at_us": pl.Int64,
+                "old_last_index": pl.Float64,
+                "new_first_index": pl.Float64,
+            },
+        ),
+        gas_coefficients=pl.DataFrame(
+            {
+                "meter_ref": [c.meter_ref for c in batch.gas_coefficients],
+                "valid_from_us": [_us(c.valid_from) for c in batch.gas_coefficients],
+                "kwh_pcs_per_m3": [c.kwh_pcs_per_m3 for c in batch.gas_coefficients],
+                "source": [c.source for c in batch.gas_coefficients],
+            },
+            schema={
+                "meter_ref": pl.String,
+                "valid_from_us": pl.Int64,
+                "kwh_pcs_per_m3": pl.Float64,
+                "source": pl.String,
+            },
+        ),
     )
 
 
@@ -87,20 +104,20 @@ def degree_day_batch_in(batch: pb.ImportDegreeDaysRequest) -> DegreeDayBatch:
     temperatures = dju = normals = None
     if batch.temperatures:
         temperatures = pl.DataFrame(
-            [(x.station, _day(x.day, "temperatures.day"), x.tn, x.tx) for x in batch.temperatures],
-            schema=["station", "day", "tn", "tx"],
+            [(x.station, x.day, x.tn, x.tx) for x in batch.temperatures],
+            schema={"station": pl.String, "day": pl.String, "tn": pl.Float64, "tx": pl.Float64},
             orient="row",
         )
     if batch.dju:
         dju = pl.DataFrame(
-            [(x.station, _day(x.day, "dju.day"), x.dju) for x in batch.dju],
-            schema=["station", "day", "dju"],
+            [(x.station, x.day, x.dju) for x in batch.dju],
+            schema={"station": pl.String, "day": pl.String, "dju": pl.Float64},
             orient="row",
         )
     if batch.normals:
         normals = pl.DataFrame(
             [(x.station, x.month_of_year, x.dju_ref, x.ref_period) for x in batch.normals],
-            schema=["station", "month_of_year", "dju_ref", "ref_period"],
+            schema={"station": pl.String, "month_of_year": pl.Int64, "dju_ref": pl.Float64, "ref_period": pl.String},
             orient="row",
         )
     return DegreeDayBatch(batch.source, temperatures, dju, normals)
@@ -121,18 +138,26 @@ def provisions_in(provisions: Sequence[pb.Provision]) -> pl.DataFrame:
 
 
 def price_batch_in(batch: pb.ImportPricesRequest) -> PriceBatch:
-    prices = [
-        PriceRecord(
-            meter_ref=p.meter_ref,
-            contract_ref=p.contract_ref,
-            valid_from=from_timestamp(p.valid_from, "prices.valid_from"),
-            basis=p.basis,
-            eur_per_unit=p.eur_per_unit,
-            fixed_eur_per_month=p.fixed_eur_per_month,
-            source=p.source,
-        )
-        for p in batch.prices
-    ]
+    prices = pl.DataFrame(
+        {
+            "meter_ref": [p.meter_ref for p in batch.prices],
+            "contract_ref": [p.contract_ref for p in batch.prices],
+            "valid_from_us": [_us(p.valid_from) for p in batch.prices],
+            "basis": [p.basis for p in batch.prices],
+            "eur_per_unit": [p.eur_per_unit for p in batch.prices],
+            "fixed_eur_per_month": [p.fixed_eur_per_month for p in batch.prices],
+            "source": [p.source for p in batch.prices],
+        },
+        schema={
+            "meter_ref": pl.String,
+            "contract_ref": pl.String,
+            "valid_from_us": pl.Int64,
+            "basis": pl.String,
+            "eur_per_unit": pl.Float64,
+            "fixed_eur_per_month": pl.Float64,
+            "source": pl.String,
+        },
+    )
     return PriceBatch(prices, provisions_in(batch.provisions) if batch.provisions else None)
 
 
@@ -148,52 +173,61 @@ def summary_out(summary: ImportSummary) -> common_pb2.ImportSummary:
 
 
 # ---- readings --------------------------------------------------------------------------------
-def readings_in(batch: pb.IngestReadingsRequest) -> pl.DataFrame:
-    """The columnar batch as a frame (``validation.BATCH_SCHEMA``); every column must have one
-    value per record."""
-    n = len(batch.meter_ref)
-    columns: dict[str, Sequence[Any]] = {
-        "kind": batch.kind,
-        "read_at_us": batch.read_at_us,
-        "value": batch.value,
-        "unit": batch.unit,
+def readings_in(batch: pb.IngestReadingsRequest) -> ReadingBatch:
+    """The columnar batch as a frame (``validation.BATCH_SCHEMA``), or refused whole when it cannot
+    be read record by record (``validation.whole_batch_problem``: nothing is built from it then)."""
+    lengths = {
+        "meter_ref": len(batch.meter_ref),
+        "kind": len(batch.kind),
+        "read_at_us": len(batch.read_at_us),
+        "period_start_us": len(batch.period_start_us),
+        "value": len(batch.value),
+        "unit": len(batch.unit),
+        "estimated": len(batch.estimated),
     }
-    for name, values in columns.items():
-        if len(values) != n:
-            raise InvalidReadingRequest(
-                f"batch {batch.batch_id!r}: {len(values)} values for {n} meter_ref entries", field=name
-            )
-    optional: dict[str, Sequence[Any]] = {"period_start_us": batch.period_start_us, "estimated": batch.estimated}
-    for name, values in optional.items():
-        if len(values) not in (0, n):
-            raise InvalidReadingRequest(
-                f"batch {batch.batch_id!r}: {len(values)} values for {n} meter_ref entries", field=name
-            )
-    return pl.DataFrame(
+    batch_id = batch.batch_id[:BATCH_ID_CHARS]
+    received = max(lengths.values())
+    refused = whole_batch_problem(batch.batch_id, lengths, {"period_start_us", "estimated"})
+    if refused:
+        return ReadingBatch(batch_id, received, None, refused)
+    n = lengths["meter_ref"]
+    frame = pl.DataFrame(
         {
             "index": pl.int_range(n, eager=True, dtype=pl.Int64),
             "meter_ref": pl.Series(list(batch.meter_ref), dtype=pl.String),
             "kind": pl.Series(list(batch.kind), dtype=pl.String),
-            "read_at": pl.Series(list(batch.read_at_us), dtype=pl.Int64).cast(TS),
-            "period_start": pl.Series(list(batch.period_start_us) or [0] * n, dtype=pl.Int64).replace(0, None).cast(TS),
+            "read_at_us": pl.Series(list(batch.read_at_us), dtype=pl.Int64),
+            "period_start_us": pl.Series(list(batch.period_start_us) or [0] * n, dtype=pl.Int64).replace(0, None),
             "value": pl.Series(list(batch.value), dtype=pl.Float64),
             "unit": pl.Series(list(batch.unit), dtype=pl.String),
             "estimated": pl.Series(list(batch.estimated) or [False] * n, dtype=pl.Boolean),
         }
     )
+    return ReadingBatch(batch_id, n, frame)
+
+
+def _issues(frame: pl.DataFrame, rule: str | None) -> list[common_pb2.RecordIssue]:
+    return [
+        common_pb2.RecordIssue(index=index, rule=rule or "invalid_reading", field=field, reason=reason, record_key=key)
+        for index, field, reason, key in frame.select("index", "field", "reason", "key").iter_rows()
+    ]
 
 
 def ack_out(ack: Ack) -> pb.IngestReadingsResponse:
-    return pb.IngestReadingsResponse(
+    out = pb.IngestReadingsResponse(
         batch_id=ack.batch_id,
         received=ack.received,
         accepted=ack.accepted,
         duplicates=ack.duplicates,
-        rejected=[
-            common_pb2.RecordIssue(index=index, rule="invalid_reading", field=field, reason=reason, record_key=key)
-            for index, field, reason, key in ack.rejected.select("index", "field", "reason", "key").iter_rows()
-        ],
+        rejected=_issues(ack.rejected, "invalid_reading"),
+        warnings=_issues(ack.warnings, "backwards_index"),
+        rejected_total=ack.rejected_total,
+        warnings_total=ack.warnings_total,
     )
+    if ack.refused:
+        out.refused_whole = True
+        out.refused_field, out.refused_reason = ack.refused
+    return out
 
 
 # ---- figures ---------------------------------------------------------------------------------

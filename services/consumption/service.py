@@ -14,7 +14,7 @@ from typing import Any
 import polars as pl
 
 from services.consumption.domain import anomalies as anomaly_rules
-from services.consumption.domain.conversions import CONVERSION_SCHEMA, to_kwh
+from services.consumption.domain.conversions import CONVERSION_SCHEMA, coefficient_changes, day_split_pcs, to_kwh
 from services.consumption.domain.costs import meter_prices, monthly_costs
 from services.consumption.domain.degree_days import SUMMER_MONTHS, monthly_dju, normalise_heating, reference_summer
 from services.consumption.domain.degree_days import normals as compute_normals
@@ -22,25 +22,46 @@ from services.consumption.domain.figures import carrier_totals, in_perimeter
 from services.consumption.domain.imports import (
     DegreeDayBatch,
     ImportSummary,
-    Issue,
     MeterBatch,
     PriceBatch,
+    check_gas_coefficients,
+    check_meters,
+    check_normals,
     check_provisions,
-    meter_issue,
+    check_replacements,
     price_rows,
     ready_made_dju_days,
     temperature_days,
 )
+from services.consumption.domain.limits import (
+    ACK_ISSUES,
+    ANOMALY_KINDS,
+    MAX_EXPORT_BATCH,
+    MAX_FIGURES_PAGE,
+    REF_CHARS,
+    SOURCE_CHARS,
+    check_period,
+    check_refs,
+)
 from services.consumption.domain.periods import PARIS, TIME_ZONE, period_bounds
 from services.consumption.domain.registers import reading_intervals
 from services.consumption.domain.rollup import consumption_per_period
-from services.consumption.domain.validation import Ack, validate_readings
+from services.consumption.domain.validation import (
+    REJECT_SCHEMA,
+    Ack,
+    ReadingBatch,
+    backwards_warnings,
+    payloads,
+    record_keys,
+    validate_readings,
+)
 from services.consumption.domain.vocab import HEATING_USAGES, WATER_CARRIERS
 from services.consumption.errors import InvalidReadingRequest
 from services.consumption.store import PROVISION_SCHEMA, ConsumptionStore
 from services.runtime.cutoff import require_settled
 from services.runtime.errors import InvalidArgument
-from services.runtime.paging import Page, encode_token, next_token
+from services.runtime.paging import Page, decode_token, encode_token, next_token
+from services.runtime.validation import check_instant, check_text, quote
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # Readings this far outside a requested period are read too, so its edges are interpolated
@@ -84,63 +105,58 @@ class ConsumptionService:
     # ---- imports ---------------------------------------------------------------------------
     def import_meters(self, batches: Iterable[MeterBatch]) -> ImportSummary:
         """Meters upserted by ``meter_ref`` (refused ones named by their place among the stream's
-        meters), then the stream's replacements and gas coefficients kept as versions."""
+        meters), then the stream's replacements and gas coefficients kept as versions (refused ones
+        named by their place among the stream's replacements, coefficients)."""
         summary = ImportSummary()
         now = self.clock()
-        replacements: list[tuple[str, datetime | None, float, float]] = []
-        coefficients: list[tuple[str, datetime | None, float, str]] = []
+        replacements: list[pl.DataFrame] = []
+        coefficients: list[pl.DataFrame] = []
         position = 0
         for batch in batches:
-            rows = []
-            for meter in batch.meters:
-                issue = meter_issue(meter)
-                if issue:
-                    summary.rejected.append(Issue(position, "invalid_meter", issue[0], issue[1], meter["meter_ref"]))
-                else:
-                    rows.append(meter)
-                position += 1
+            rows, bad = check_meters(batch.meters, position)
+            summary.refuse_frame(bad, keys=[m["meter_ref"] for m in batch.meters], first=position)
+            position += len(batch.meters)
             summary.add("meters", self.store.upsert_meters(rows, now))
-            replacements += batch.replacements
-            coefficients += batch.gas_coefficients
+            replacements.append(batch.replacements)
+            coefficients.append(batch.gas_coefficients)
         ids = self.meters(refresh=True).select("meter_ref", "meter_id")
-        if replacements:
-            f = pl.DataFrame(
-                replacements, schema=["meter_ref", "replaced_at", "old_last_index", "new_first_index"], orient="row"
-            ).join(ids, on="meter_ref")
-            summary.add(
-                "replacements",
-                self.store.add_replacements(
-                    f.select("meter_id", "replaced_at", "old_last_index", "new_first_index"), now
-                ),
-            )
-        if coefficients:
-            f = pl.DataFrame(
-                coefficients, schema=["meter_ref", "valid_from", "kwh_pcs_per_m3", "source"], orient="row"
-            ).join(ids, on="meter_ref")
-            summary.add(
-                "gas_coefficients",
-                self.store.add_gas_coefficients(f.select("meter_id", "valid_from", "kwh_pcs_per_m3", "source"), now),
-            )
+        replaced = pl.concat(replacements) if replacements else None
+        if replaced is not None and replaced.height:
+            replacement_rows, bad = check_replacements(replaced, ids, 0)
+            summary.refuse_frame(bad)
+            summary.add("replacements", self.store.add_replacements(replacement_rows, now))
+        coefficient = pl.concat(coefficients) if coefficients else None
+        if coefficient is not None and coefficient.height:
+            coefficient_rows, bad = check_gas_coefficients(coefficient, ids, 0)
+            summary.refuse_frame(bad)
+            summary.add("gas_coefficients", self.store.add_gas_coefficients(coefficient_rows, now))
         return summary
 
     def import_degree_days(self, batches: Iterable[DegreeDayBatch]) -> ImportSummary:
         """Daily temperatures (DJU computed with both methods), ready-made DJU and normals, kept
-        as versions recorded when their batch arrives."""
+        as versions recorded when their batch arrives. A refused record's index is its place among
+        the stream's records of its list."""
         summary = ImportSummary()
-        seen = 0  # temperatures before this batch: a rejection's index is its place among the stream's
+        seen = {"temperatures": 0, "dju": 0, "normals": 0}
         for batch in batches:
             now = self.clock()  # recorded when its batch arrives, as prices are
+            check_text(batch.source, "source", SOURCE_CHARS)
             source = batch.source or "unspecified"
             if batch.temperatures is not None:
-                t = batch.temperatures.with_row_index(offset=seen)
-                seen += t.height
-                days, bad = temperature_days(t, source)
+                days, bad = temperature_days(batch.temperatures, source, seen["temperatures"])
+                seen["temperatures"] += batch.temperatures.height
                 summary.refuse_frame(bad)
                 summary.add("temperature_days", self.store.add_weather(days, now))
             if batch.dju is not None:
-                summary.add("dju_days", self.store.add_weather(ready_made_dju_days(batch.dju, source), now))
+                days, bad = ready_made_dju_days(batch.dju, source, seen["dju"])
+                seen["dju"] += batch.dju.height
+                summary.refuse_frame(bad)
+                summary.add("dju_days", self.store.add_weather(days, now))
             if batch.normals is not None:
-                summary.add("normals", self.store.add_normals(batch.normals, now))
+                good, bad = check_normals(batch.normals, seen["normals"])
+                seen["normals"] += batch.normals.height
+                summary.refuse_frame(bad)
+                summary.add("normals", self.store.add_normals(good, now))
         return summary
 
     def import_prices(self, batches: Iterable[PriceBatch]) -> ImportSummary:
@@ -153,11 +169,11 @@ class ConsumptionService:
             # recorded when its batch arrives, as readings are: a stream may last longer than the
             # minute an as_of cut-off must be old
             now = self.clock()
-            rows, issues = price_rows(batch.prices, prices_seen)
-            summary.rejected += issues
-            if rows is not None:
+            if batch.prices.height:
+                rows, bad = price_rows(batch.prices, prices_seen)
+                summary.refuse_frame(bad)
                 summary.add("prices", self.store.add_prices(rows, now))
-            prices_seen += len(batch.prices)
+            prices_seen += batch.prices.height
             if batch.provisions is not None:
                 indexed = batch.provisions.select(
                     pl.int_range(provisions_seen, provisions_seen + batch.provisions.height, dtype=pl.Int64).alias(
@@ -172,14 +188,19 @@ class ConsumptionService:
         return summary
 
     # ---- readings --------------------------------------------------------------------------
-    def ingest_stream(self, batches: Iterable[tuple[str, pl.DataFrame]]) -> Iterator[Ack]:
-        """One ack per ``(batch_id, batch)``, as each batch is stored (see ``ingest``)."""
-        for batch_id, batch in batches:
-            yield self.ingest(batch_id, batch)
+    def ingest_stream(self, batches: Iterable[ReadingBatch]) -> Iterator[Ack]:
+        """One ack per batch, as each batch is stored (see ``ingest``); a batch refused whole is
+        answered by an ack saying so, and the stream goes on."""
+        for batch in batches:
+            if batch.records is None:
+                empty = pl.DataFrame(schema={**REJECT_SCHEMA, "key": pl.String})
+                yield Ack(batch.batch_id, batch.received, 0, 0, empty, empty, refused=batch.refused)
+            else:
+                yield self.ingest(batch.batch_id, batch.records)
 
     def ingest(self, batch_id: str, batch: pl.DataFrame) -> Ack:
-        """Validate, store what is new, refuse conflicts, keep every rejection with its reason.
-        ``batch``: ``validation.BATCH_SCHEMA``."""
+        """Validate, store what is new, refuse conflicts, keep every rejection with its reason, warn
+        of backwards indexes. ``batch``: ``validation.BATCH_SCHEMA``."""
         now = self.clock()
         meters = self.meters()
         if batch.join(meters, on="meter_ref", how="anti").height:
@@ -195,10 +216,11 @@ class ConsumptionService:
             estimated="estimated",
             recorded_at_us=pl.lit(to_us(now), dtype=pl.Int64),
         )
+        warned: list[pl.DataFrame] = []
 
         def classify(existing: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-            if existing.is_empty():
-                return fresh, pl.DataFrame(schema=rejects.schema)
+            """``existing``: the stored readings of the batch's meters in its span, and the last
+            stored index reading of each before it."""
             both = fresh.join(
                 existing.select("meter_id", "kind", "read_at_us", "value", "estimated", "period_start_us"),
                 on=["meter_id", "kind", "read_at_us"],
@@ -220,24 +242,42 @@ class ConsumptionService:
                     "value",
                 ),
             )
-            return both.filter(~stored), conflicts
+            new = both.filter(~stored)
+            warned.append(
+                backwards_warnings(
+                    new,
+                    existing,
+                    meters,
+                    lambda: self.store.replacements(now),
+                )
+            )
+            return new, conflicts
 
         accepted, conflicts = self.store.store_batch(fresh, classify)
         rejected = pl.concat([rejects, conflicts.cast(rejects.schema)]).sort("index")
-        self.store.add_rejections(batch_id, rejected, _payloads(batch, rejected), now)
+        self.store.add_rejections(batch_id, rejected, payloads(batch, rejected["index"]), now)
         rejected_ids = rejected["index"].n_unique()
-        keyed = rejected.join(
-            batch.select(
-                "index",
-                key=pl.format(
-                    "{}@{}", pl.col("meter_ref").fill_null(""), pl.col("read_at").dt.strftime("%Y-%m-%dT%H:%M:%SZ")
-                ),
-            ),
-            on="index",
-            how="left",
-            maintain_order="left",
-        ).with_columns(pl.col("key").fill_null(""))
-        return Ack(batch_id, batch.height, accepted, batch.height - accepted - rejected_ids, keyed)
+        issued = pl.concat([rejected["index"], (warned[-1] if warned else rejected)["index"]])
+        keys = record_keys(batch.filter(pl.col("index").is_in(issued.implode())))
+        warnings = warned[-1] if warned else pl.DataFrame(schema=REJECT_SCHEMA)
+
+        def keyed(issues: pl.DataFrame) -> pl.DataFrame:
+            return (
+                issues.head(ACK_ISSUES)
+                .join(keys, on="index", how="left", maintain_order="left")
+                .with_columns(pl.col("key").fill_null(""))
+            )
+
+        return Ack(
+            batch_id,
+            batch.height,
+            accepted,
+            batch.height - accepted - rejected_ids,
+            keyed(rejected),
+            keyed(warnings),
+            rejected_total=rejected_ids,
+            warnings_total=warnings.height,
+        )
 
     # ---- consumption -----------------------------------------------------------------------
     def get_consumption(
@@ -249,17 +289,30 @@ class ConsumptionService:
         building_ids: list[str],
         meter_refs: list[str],
         carriers: list[str],
-    ) -> tuple[pl.DataFrame, pl.DataFrame]:
-        """Figures per meter and period of a perimeter (each non-empty list narrows it), sorted by
-        meter_ref and period, and their totals per carrier and unit (``figures.carrier_totals``)."""
+        page_size: int = 0,
+        page_token: str = "",
+    ) -> tuple[pl.DataFrame, pl.DataFrame, str]:
+        """A page of the figures per meter and period of a perimeter (each non-empty list narrows
+        it), sorted by meter_ref and period, the totals of the whole perimeter per carrier and unit
+        (``figures.carrier_totals``) and the next page's token ("" on the last page)."""
+        check_period(start, end, granularity)
+        for name, values in (("building_ids", building_ids), ("meter_refs", meter_refs), ("carriers", carriers)):
+            check_refs(values, f"perimeter.{name}")
+        size = figures_page_size(page_size)
+        try:
+            offset = Page(size, decode_token(page_token)).after_int()
+        except InvalidArgument as bad:
+            raise InvalidReadingRequest(bad.message, field="figures_page_token") from None
         cut = self.cut_off(as_of)
         per, _, _ = self.consumption(start, end, granularity, cut)
         meters = in_perimeter(self.meters(), building_ids, meter_refs, carriers)
         per = per.join(meters.select("meter_id"), on="meter_id")
-        per = to_kwh(per, meters, self.conversions(), self.store.gas_coefficients(cut)).join(
+        per = self.to_kwh(per, meters, cut).join(
             meters.select("meter_id", "meter_ref", "carrier", "unit"), on="meter_id"
         )
-        return per.sort("meter_ref", "period_start"), carrier_totals(per)
+        per = per.sort("meter_ref", "period_start")
+        token = encode_token(offset + size) if per.height > offset + size else ""
+        return per.slice(offset, size), carrier_totals(per), token
 
     def consumption(
         self,
@@ -297,11 +350,25 @@ class ConsumptionService:
         now = self.clock()
         if as_of is None:
             return now
+        check_instant(as_of, "as_of")
         try:
             return require_settled(as_of, now, "readings, prices and other records")
         except InvalidArgument as unsettled:
             hint = f"{unsettled.message} (leave it unset for a live view)"
             raise InvalidReadingRequest(hint, field="as_of") from None
+
+    def to_kwh(self, per: pl.DataFrame, meters: pl.DataFrame, as_of: datetime) -> pl.DataFrame:
+        """``conversions.to_kwh`` with the gas coefficients known at ``as_of``; a period inside
+        which a coefficient takes over is split by day (each day at its own coefficient)."""
+        gas = self.store.gas_coefficients(as_of)
+        split = coefficient_changes(per, gas)
+        split_pcs = None
+        if split.height:
+            first, last = split["period_start"].min(), split["period_end"].max()
+            assert isinstance(first, datetime) and isinstance(last, datetime)
+            days, _, _ = self.consumption(first, last, "day", as_of, meter_ids=split["meter_id"].unique().to_list())
+            split_pcs = day_split_pcs(split, days, gas)
+        return to_kwh(per, meters, self.conversions(), gas, split_pcs)
 
     def conversions(self) -> pl.DataFrame:
         if self.conversions_path.exists():
@@ -312,7 +379,7 @@ class ConsumptionService:
         """Monthly figures per meter: quantity, kWh PCS/PCI, estimated share, normalised heating, cost."""
         per, _, _ = self.consumption(start, end, "month", as_of)
         meters = self.meters()
-        figures = to_kwh(per, meters, self.conversions(), self.store.gas_coefficients(as_of))
+        figures = self.to_kwh(per, meters, as_of)
         figures = monthly_costs(figures, self._meter_prices(meters, as_of))
         normalised = self._normalised(figures, meters, as_of)
         figures = figures.join(normalised, on=["meter_id", "period_start"], how="left")
@@ -321,7 +388,13 @@ class ConsumptionService:
     # ---- listings --------------------------------------------------------------------------
     def list_anomalies(self, kind: str, building_id: str, page: Page) -> tuple[list[dict[str, Any]], str]:
         """A page of stored anomalies (``kind`` and ``building_id`` narrow them when given), each
-        with its meter's ``meter_ref`` and ``building_id``, and the next page's token."""
+        with its meter's ``meter_ref`` and ``building_id``, and the next page's token. An unknown
+        kind is refused, never taken as "every kind"."""
+        check_text(building_id, "building_id", REF_CHARS)
+        if kind:
+            check_text(kind, "kind", 32)
+            if kind not in ANOMALY_KINDS:
+                raise InvalidReadingRequest(f"{quote(kind)} is not one of {', '.join(ANOMALY_KINDS)}", field="kind")
         meters = self.meters()
         ids = None
         if building_id:
@@ -348,6 +421,7 @@ class ConsumptionService:
     ) -> list[pl.DataFrame]:
         """Monthly figures (see ``monthly``) as known at ``as_of`` (None: now), in pieces of at most
         the batch size; at least one piece (empty when there is no figure)."""
+        check_period(start, end, "month")
         size = batch_size(requested_batch_size)
         figures = self.monthly(start, end, self.cut_off(as_of))
         return list(chunks(figures, size)) or [figures]
@@ -363,6 +437,9 @@ class ConsumptionService:
     ) -> list[tuple[str, pl.DataFrame]]:
         """``(list name, piece)``: the totals, then the costs, then the provisions of
         ``charge_control``, each cut in pieces of at most the batch size (none for an empty list)."""
+        check_period(start, end, "month")
+        check_refs(building_ids, "building_ids")
+        check_refs(unit_ids, "unit_ids")
         size = batch_size(requested_batch_size)
         provisions, costs, totals = self.charge_control(start, end, self.cut_off(as_of), building_ids, unit_ids)
         lists = (("totals", totals), ("costs", costs), ("provisions", provisions))
@@ -432,7 +509,7 @@ class ConsumptionService:
         if none:
             meters = meters.clear()
         per, _, _ = self.consumption(start, end, "month", as_of, meter_ids=meters["meter_id"].to_list())
-        figures = to_kwh(per, meters, self.conversions(), self.store.gas_coefficients(as_of))
+        figures = self.to_kwh(per, meters, as_of)
         figures = monthly_costs(figures, self._meter_prices(meters, as_of)).join(
             meters.select("meter_id", "building_id", "charge_category"), on="meter_id"
         )
@@ -474,7 +551,7 @@ class ConsumptionService:
             per, _, _ = self.consumption(june, september, "month", as_of, ("usage", HEATING_USAGES))
             parts.append(per)
         per = pl.concat(parts)
-        return to_kwh(per, meters, self.conversions(), self.store.gas_coefficients(as_of))
+        return self.to_kwh(per, meters, as_of)
 
     def _normalised(self, figures: pl.DataFrame, meters: pl.DataFrame, as_of: datetime) -> pl.DataFrame:
         """Weather-normalised kWh per heating meter and month (the meter stands for its building).
@@ -526,6 +603,7 @@ class ConsumptionService:
 
     # ---- anomalies -------------------------------------------------------------------------
     def detect_anomalies(self, start: datetime, end: datetime) -> dict[str, int]:
+        check_period(start, end, "day")
         now = self.clock()
         daily, _, backwards = self.consumption(start, end, "day", now)
         meters = self.meters()
@@ -562,15 +640,18 @@ def _month_starts(start: datetime, end: datetime) -> pl.Series:
     return inside.dt.convert_time_zone(TIME_ZONE).dt.date()
 
 
-def _payloads(batch: pl.DataFrame, rejected: pl.DataFrame) -> dict[int, dict]:
-    bad = batch.filter(pl.col("index").is_in(rejected["index"].implode()))
-    return {r["index"]: r for r in bad.iter_rows(named=True)}
+def figures_page_size(requested: int) -> int:
+    if requested < 0:
+        raise InvalidReadingRequest(
+            f"must be >= 0 (0 for {MAX_FIGURES_PAGE:,}), got {requested}", field="figures_page_size"
+        )
+    return min(requested or MAX_FIGURES_PAGE, MAX_FIGURES_PAGE)
 
 
 def batch_size(requested: int) -> int:
     if requested < 0:
         raise InvalidReadingRequest("batch_size must be >= 0", field="batch_size")
-    return min(requested or 5000, 50_000)
+    return min(requested or MAX_EXPORT_BATCH, MAX_EXPORT_BATCH)
 
 
 def chunks(frame: pl.DataFrame, size: int) -> Iterator[pl.DataFrame]:

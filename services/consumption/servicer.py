@@ -43,7 +43,7 @@ class ConsumptionServicer(pb_grpc.ConsumptionServiceServicer):
     def IngestReadings(
         self, request_iterator: Iterator[pb.IngestReadingsRequest], context: Any
     ) -> Iterator[pb.IngestReadingsResponse]:
-        acks = self.service.ingest_stream((b.batch_id, convert.readings_in(b)) for b in request_iterator)
+        acks = self.service.ingest_stream(convert.readings_in(b) for b in request_iterator)
         for ack in acks:
             yield convert.ack_out(ack)
 
@@ -60,7 +60,7 @@ class ConsumptionServicer(pb_grpc.ConsumptionServiceServicer):
     def GetConsumption(self, request: pb.GetConsumptionRequest, context: Any) -> pb.GetConsumptionResponse:
         start, end = require_period(request.period)
         p = request.perimeter
-        figures, totals = self.service.get_consumption(
+        figures, totals, token = self.service.get_consumption(
             start,
             end,
             convert.granularity_in(request.granularity),
@@ -68,8 +68,12 @@ class ConsumptionServicer(pb_grpc.ConsumptionServiceServicer):
             list(p.building_ids),
             list(p.meter_refs),
             list(p.carriers),
+            request.figures_page_size,
+            request.figures_page_token,
         )
-        return convert.consumption_out(figures, totals)
+        response = convert.consumption_out(figures, totals)
+        response.next_page_token = token
+        return response
 
     def DetectAnomalies(self, request: pb.DetectAnomaliesRequest, context: Any) -> pb.DetectAnomaliesResponse:
         start, end = require_period(request.period)

@@ -2,7 +2,6 @@
 read back with COPY ... TO STDOUT (PostgreSQL) or one query (SQLite)."""
 
 import io
-import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -234,17 +233,30 @@ class ConsumptionStore:
 
     # ---- readings --------------------------------------------------------------------------
     def existing_readings(self, conn: Connection, batch: pl.DataFrame) -> pl.DataFrame:
-        """Stored readings with the keys of ``batch`` (meter_id, kind, read_at_us)."""
+        """Stored readings of the meters of ``batch`` in its span (read_at_us), and each meter's last
+        stored index reading before that span (what a new index is compared with)."""
         if batch.is_empty():
             return pl.DataFrame(schema=READING_SCHEMA)
         ids = ",".join(str(int(i)) for i in batch["meter_id"].unique().to_list())
         lo, hi = batch.select(pl.col("read_at_us").min().alias("lo"), pl.col("read_at_us").max().alias("hi")).row(0)
+        columns = ", ".join(f"r.{c}" for c in READING_COLUMNS)
+        if self.postgres:  # one backward step down the primary key per meter
+            previous = (
+                f"SELECT {columns} FROM unnest(ARRAY[{ids}]) AS m(id) CROSS JOIN LATERAL (SELECT * FROM "
+                f"meter_reading WHERE meter_id = m.id AND kind = 'index' AND read_at_us < {int(lo)} "
+                "ORDER BY read_at_us DESC LIMIT 1) r"
+            )
+        else:
+            previous = (
+                f"SELECT {columns} FROM meter_reading r JOIN (SELECT meter_id, MAX(read_at_us) AS t "
+                f"FROM meter_reading WHERE kind = 'index' AND meter_id IN ({ids}) AND read_at_us < {int(lo)} "
+                "GROUP BY meter_id) p ON r.meter_id = p.meter_id AND r.kind = 'index' AND r.read_at_us = p.t"
+            )
         sql = (
-            f"SELECT {', '.join(READING_COLUMNS)} FROM meter_reading WHERE meter_id IN ({ids}) "
-            f"AND read_at_us BETWEEN {lo} AND {hi}"
+            f"SELECT {columns} FROM meter_reading r WHERE r.meter_id IN ({ids}) "
+            f"AND r.read_at_us BETWEEN {int(lo)} AND {int(hi)} UNION ALL {previous}"
         )
-        found = self._frame(conn, sql, READING_SCHEMA)
-        return found.join(batch.select("meter_id", "kind", "read_at_us"), on=["meter_id", "kind", "read_at_us"])
+        return self._frame(conn, sql, READING_SCHEMA)
 
     def store_batch(self, fresh: pl.DataFrame, classify) -> tuple[int, pl.DataFrame]:
         """Insert new readings in one transaction. ``classify(existing) -> (new rows, conflicts)``
@@ -306,7 +318,8 @@ class ConsumptionStore:
             estimated="estimated",
         )
 
-    def add_rejections(self, batch_id: str, rejects: pl.DataFrame, payloads: dict[int, dict], now: datetime) -> None:
+    def add_rejections(self, batch_id: str, rejects: pl.DataFrame, payloads: dict[int, str], now: datetime) -> None:
+        """Rejections ``index, field, reason`` with each record's payload (JSON text)."""
         if rejects.is_empty():
             return
         rows = [
@@ -315,7 +328,7 @@ class ConsumptionStore:
                 "record_index": r["index"],
                 "field": r["field"],
                 "reason": r["reason"],
-                "payload_json": json.dumps(payloads.get(r["index"], {}), default=str, ensure_ascii=False),
+                "payload_json": payloads.get(r["index"], "{}"),
                 "received_at": now,
             }
             for r in rejects.iter_rows(named=True)

@@ -90,7 +90,8 @@ def load_consumption_demo(
     refusals: dict[tuple[str, str], list] = {}
     for ack in stub.IngestReadings(iter(batches), metadata=metadata):
         totals.update(received=ack.received, accepted=ack.accepted, duplicates=ack.duplicates)
-        totals["rejected"] += len({r.index for r in ack.rejected})
+        # an ack lists its first 100 refusals; rejected_total counts them all (ListRejections holds them)
+        totals.update(rejected=ack.rejected_total, warned=ack.warnings_total)
         for r in ack.rejected:
             refusals.setdefault((r.field, _VARYING.sub("…", r.reason)), []).append((ack.batch_id, r.index, r.reason))
         step.advance(ack.received)
@@ -119,6 +120,7 @@ def load_consumption_demo(
         "readings_accepted": totals["accepted"],
         "readings_duplicates": totals["duplicates"],
         "readings_rejected": totals["rejected"],
+        "readings_warned": totals["warned"],
         "rejections": [
             {"field": field, "reason": reason, "records": len(hits), "example": hits[0]}
             for (field, reason), hits in sorted(refusals.items(), key=lambda kv: -len(kv[1]))

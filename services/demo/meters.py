@@ -235,34 +235,21 @@ def demo_readings(
 
 def spoilt_readings(readings: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]]:
     """Records a careless sender would send, ``SPOILT_EACH`` of each kind, made from real readings:
-    a negative index, an unknown meter, a unit that is not the meter's, a NaN, and a meter's
-    reading sent after its next one (that next one is a re-send of a stored reading)."""
+    a negative index, an unknown meter, a unit that is not the meter's, a NaN, and a reading dated
+    in year 1 (outside the 1900-2200 window of instants)."""
     step = max(1, readings.height // (6 * SPOILT_EACH))
-    base = readings.gather_every(step).head(4 * SPOILT_EACH)
-    part = [base.slice(k * SPOILT_EACH, SPOILT_EACH) for k in range(4)]
-    pairs = (
-        readings.with_columns(
-            next_at=pl.col("read_at").shift(-1),
-            next_value=pl.col("value").shift(-1),
-            same=pl.col("meter_ref").shift(-1),
-        )
-        .filter(pl.col("same") == pl.col("meter_ref"))
-        .gather_every(step)
-        .head(SPOILT_EACH)
-    )
-    nxt = pairs.select("meter_ref", "unit", read_at="next_at", value="next_value")
-    out_of_order = pl.concat([nxt.with_row_index("k"), pairs.select(nxt.columns).with_row_index("k")]).sort(
-        "k", maintain_order=True
-    )
+    base = readings.gather_every(step).head(5 * SPOILT_EACH)
+    part = [base.slice(k * SPOILT_EACH, SPOILT_EACH) for k in range(5)]
+    year_one = pl.lit(datetime(1, 1, 1, tzinfo=UTC)).cast(readings.schema["read_at"])
     frames = [
         part[0].with_columns(value=-pl.col("value") - 1.0),
         part[1].with_columns(meter_ref=pl.lit("NO-SUCH-METER-") + pl.col("meter_ref")),
         part[2].with_columns(unit=pl.when(pl.col("unit") == "kWh").then(pl.lit("m3")).otherwise(pl.lit("kWh"))),
         part[3].with_columns(value=pl.lit(float("nan"))),
-        out_of_order.drop("k"),
+        part[4].with_columns(read_at=year_one),
     ]
-    kinds = ["negative index", "unknown meter", "unit not the meter's", "NaN value"]
-    sent = {k: p.height for k, p in zip(kinds, part, strict=True)} | {"out of order": pairs.height}
+    kinds = ["negative index", "unknown meter", "unit not the meter's", "NaN value", "dated year 1"]
+    sent = {k: p.height for k, p in zip(kinds, part, strict=True)}
     return pl.concat(frames), sent
 
 

@@ -29,26 +29,27 @@ def test_ingest_keeps_good_records_names_bad_ones_and_stores_them(service):
         ("XX", MARCH, 1.0),
         ("W1", MARCH, 5.0, "kWh"),
         ("W1", MARCH + DAY, math.nan),
-        ("W1", MARCH + 3 * DAY, 7.0),
-        ("W1", MARCH + 2 * DAY, 8.0),
+        ("W1", MARCH + 3 * DAY, 8.0),
+        ("W1", MARCH + 2 * DAY, 7.0),  # earlier than the record before it: order does not matter
+        ("W1", datetime(1, 1, 1, tzinfo=UTC), 1.0),  # outside 1900-2200
     ]
     (ack,) = send(stub, admin, readings(GAS + bad))
-    assert (ack.received, ack.accepted, ack.duplicates) == (10, 5, 0)
+    assert (ack.received, ack.accepted, ack.duplicates) == (11, 6, 0)
+    assert (ack.rejected_total, ack.warnings_total) == (5, 0)
     assert [(r.index, r.field) for r in ack.rejected] == [
         (4, "value"),
         (5, "meter_ref"),
         (6, "unit"),
         (7, "value"),
-        (9, "read_at"),
+        (10, "read_at"),
     ]
     # each refusal says what is wrong with which record, in words a data steward can act on
     assert [r.reason for r in ack.rejected] == [
         "negative index -1.0",
         "unknown meter 'XX'",
         "unit 'kWh' does not match meter 'W1' (in 'm3')",
-        "value is not a finite number",
-        "read_at 2024-03-02T23:00:00Z is earlier than 2024-03-03T23:00:00Z, the previous record of meter 'W1' "
-        "in this batch",
+        "value must be a finite number",
+        "read_at is outside 1900-2200",
     ]
     assert [r.record_key for r in ack.rejected[:2]] == ["G1@2024-03-05T23:00:00Z", "XX@2024-02-29T23:00:00Z"]
     stored = stub.ListRejections(pb.ListRejectionsRequest(), metadata=admin).rejections
@@ -57,7 +58,7 @@ def test_ingest_keeps_good_records_names_bad_ones_and_stores_them(service):
         ("b1", 5, "meter_ref"),
         ("b1", 6, "unit"),
         ("b1", 7, "value"),
-        ("b1", 9, "read_at"),
+        ("b1", 10, "read_at"),
     ]
     assert '"meter_ref": "XX"' in stored[1].payload_json
 
@@ -129,11 +130,12 @@ def test_bad_request_names_the_field(service):
         stub.GetConsumption(pb.GetConsumptionRequest(), metadata=admin)
     assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert "period" in err.value.details()
+    # a batch refused whole is answered by an ack saying why; the stream goes on (issue 12)
     broken = pb.IngestReadingsRequest(batch_id="x", meter_ref=["G1"], kind=[], read_at_us=[1], value=[1.0], unit=["m3"])
-    with pytest.raises(grpc.RpcError) as err:
-        send(stub, admin, broken)
-    assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
-    assert "kind" in err.value.details()
+    refused, after = send(stub, admin, broken, readings(GAS, "after"))
+    assert (refused.refused_whole, refused.refused_field, refused.accepted) == (True, "kind", 0)
+    assert "0 values for 1 meter_ref entries" in refused.refused_reason
+    assert (after.refused_whole, after.accepted) == (False, 4)
 
 
 def test_leak_is_detected_and_listed(service):

@@ -111,18 +111,30 @@ class IngestReadingsRequest(_message.Message):
     def __init__(self, batch_id: _Optional[str] = ..., meter_ref: _Optional[_Iterable[str]] = ..., kind: _Optional[_Iterable[str]] = ..., read_at_us: _Optional[_Iterable[int]] = ..., period_start_us: _Optional[_Iterable[int]] = ..., value: _Optional[_Iterable[float]] = ..., unit: _Optional[_Iterable[str]] = ..., estimated: _Optional[_Iterable[bool]] = ...) -> None: ...
 
 class IngestReadingsResponse(_message.Message):
-    __slots__ = ("batch_id", "received", "accepted", "duplicates", "rejected")
+    __slots__ = ("batch_id", "received", "accepted", "duplicates", "rejected", "warnings", "rejected_total", "warnings_total", "refused_whole", "refused_field", "refused_reason")
     BATCH_ID_FIELD_NUMBER: _ClassVar[int]
     RECEIVED_FIELD_NUMBER: _ClassVar[int]
     ACCEPTED_FIELD_NUMBER: _ClassVar[int]
     DUPLICATES_FIELD_NUMBER: _ClassVar[int]
     REJECTED_FIELD_NUMBER: _ClassVar[int]
+    WARNINGS_FIELD_NUMBER: _ClassVar[int]
+    REJECTED_TOTAL_FIELD_NUMBER: _ClassVar[int]
+    WARNINGS_TOTAL_FIELD_NUMBER: _ClassVar[int]
+    REFUSED_WHOLE_FIELD_NUMBER: _ClassVar[int]
+    REFUSED_FIELD_FIELD_NUMBER: _ClassVar[int]
+    REFUSED_REASON_FIELD_NUMBER: _ClassVar[int]
     batch_id: str
     received: int
     accepted: int
     duplicates: int
     rejected: _containers.RepeatedCompositeFieldContainer[_common_pb2.RecordIssue]
-    def __init__(self, batch_id: _Optional[str] = ..., received: _Optional[int] = ..., accepted: _Optional[int] = ..., duplicates: _Optional[int] = ..., rejected: _Optional[_Iterable[_Union[_common_pb2.RecordIssue, _Mapping]]] = ...) -> None: ...
+    warnings: _containers.RepeatedCompositeFieldContainer[_common_pb2.RecordIssue]
+    rejected_total: int
+    warnings_total: int
+    refused_whole: bool
+    refused_field: str
+    refused_reason: str
+    def __init__(self, batch_id: _Optional[str] = ..., received: _Optional[int] = ..., accepted: _Optional[int] = ..., duplicates: _Optional[int] = ..., rejected: _Optional[_Iterable[_Union[_common_pb2.RecordIssue, _Mapping]]] = ..., warnings: _Optional[_Iterable[_Union[_common_pb2.RecordIssue, _Mapping]]] = ..., rejected_total: _Optional[int] = ..., warnings_total: _Optional[int] = ..., refused_whole: _Optional[bool] = ..., refused_field: _Optional[str] = ..., refused_reason: _Optional[str] = ...) -> None: ...
 
 class DailyTemperature(_message.Message):
     __slots__ = ("station", "day", "tn", "tx")
@@ -233,16 +245,20 @@ class Perimeter(_message.Message):
     def __init__(self, building_ids: _Optional[_Iterable[str]] = ..., meter_refs: _Optional[_Iterable[str]] = ..., carriers: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class GetConsumptionRequest(_message.Message):
-    __slots__ = ("period", "granularity", "perimeter", "as_of")
+    __slots__ = ("period", "granularity", "perimeter", "as_of", "figures_page_size", "figures_page_token")
     PERIOD_FIELD_NUMBER: _ClassVar[int]
     GRANULARITY_FIELD_NUMBER: _ClassVar[int]
     PERIMETER_FIELD_NUMBER: _ClassVar[int]
     AS_OF_FIELD_NUMBER: _ClassVar[int]
+    FIGURES_PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    FIGURES_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     period: _common_pb2.Period
     granularity: Granularity
     perimeter: Perimeter
     as_of: _timestamp_pb2.Timestamp
-    def __init__(self, period: _Optional[_Union[_common_pb2.Period, _Mapping]] = ..., granularity: _Optional[_Union[Granularity, str]] = ..., perimeter: _Optional[_Union[Perimeter, _Mapping]] = ..., as_of: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    figures_page_size: int
+    figures_page_token: str
+    def __init__(self, period: _Optional[_Union[_common_pb2.Period, _Mapping]] = ..., granularity: _Optional[_Union[Granularity, str]] = ..., perimeter: _Optional[_Union[Perimeter, _Mapping]] = ..., as_of: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., figures_page_size: _Optional[int] = ..., figures_page_token: _Optional[str] = ...) -> None: ...
 
 class PeriodFigure(_message.Message):
     __slots__ = ("meter_ref", "period_start", "period_end", "quantity", "unit", "kwh_pci", "estimated_share", "coverage", "carrier")
@@ -281,12 +297,14 @@ class CarrierTotal(_message.Message):
     def __init__(self, carrier: _Optional[str] = ..., unit: _Optional[str] = ..., quantity: _Optional[float] = ..., kwh_pci: _Optional[float] = ..., estimated_share: _Optional[float] = ...) -> None: ...
 
 class GetConsumptionResponse(_message.Message):
-    __slots__ = ("figures", "totals")
+    __slots__ = ("figures", "totals", "next_page_token")
     FIGURES_FIELD_NUMBER: _ClassVar[int]
     TOTALS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     figures: _containers.RepeatedCompositeFieldContainer[PeriodFigure]
     totals: _containers.RepeatedCompositeFieldContainer[CarrierTotal]
-    def __init__(self, figures: _Optional[_Iterable[_Union[PeriodFigure, _Mapping]]] = ..., totals: _Optional[_Iterable[_Union[CarrierTotal, _Mapping]]] = ...) -> None: ...
+    next_page_token: str
+    def __init__(self, figures: _Optional[_Iterable[_Union[PeriodFigure, _Mapping]]] = ..., totals: _Optional[_Iterable[_Union[CarrierTotal, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class DetectAnomaliesRequest(_message.Message):
     __slots__ = ("period",)

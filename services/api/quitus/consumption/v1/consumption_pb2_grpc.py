@@ -27,6 +27,18 @@ if _version_not_supported:
 
 class ConsumptionServiceStub:
     """Meters, readings, degree days and prices; clean, explained consumption per period.
+    Limits at the edge (checked per record before anything is written; a record that breaks one is
+    refused with its index, field and reason, and the rest of its batch is stored):
+    - texts: at most the length given beside each field (characters); no NUL or other control
+    character in any text field;
+    - instants (Timestamp, or *_us microseconds since 1970): within [1900-01-01, 2200-01-01) UTC;
+    an unset Timestamp (0) means "not given";
+    - numbers: finite, within the range given beside each field;
+    - closed vocabularies (carrier, unit, usage, ...): one of the values listed beside the field;
+    - periods: start and end given, start < end, both within the instant window, and at most the
+    span given beside each request's period;
+    - enum numbers: only those this contract defines.
+    Errors quote at most a short prefix (40 characters) of the value at fault.
     """
 
     def __init__(self, channel):
@@ -89,6 +101,18 @@ class ConsumptionServiceStub:
 
 class ConsumptionServiceServicer:
     """Meters, readings, degree days and prices; clean, explained consumption per period.
+    Limits at the edge (checked per record before anything is written; a record that breaks one is
+    refused with its index, field and reason, and the rest of its batch is stored):
+    - texts: at most the length given beside each field (characters); no NUL or other control
+    character in any text field;
+    - instants (Timestamp, or *_us microseconds since 1970): within [1900-01-01, 2200-01-01) UTC;
+    an unset Timestamp (0) means "not given";
+    - numbers: finite, within the range given beside each field;
+    - closed vocabularies (carrier, unit, usage, ...): one of the values listed beside the field;
+    - periods: start and end given, start < end, both within the instant window, and at most the
+    span given beside each request's period;
+    - enum numbers: only those this contract defines.
+    Errors quote at most a short prefix (40 characters) of the value at fault.
     """
 
     def ImportMeters(self, request_iterator, context):
@@ -227,6 +251,18 @@ def add_ConsumptionServiceServicer_to_server(servicer, server):
  # This class is part of an EXPERIMENTAL API.
 class ConsumptionService:
     """Meters, readings, degree days and prices; clean, explained consumption per period.
+    Limits at the edge (checked per record before anything is written; a record that breaks one is
+    refused with its index, field and reason, and the rest of its batch is stored):
+    - texts: at most the length given beside each field (characters); no NUL or other control
+    character in any text field;
+    - instants (Timestamp, or *_us microseconds since 1970): within [1900-01-01, 2200-01-01) UTC;
+    an unset Timestamp (0) means "not given";
+    - numbers: finite, within the range given beside each field;
+    - closed vocabularies (carrier, unit, usage, ...): one of the values listed beside the field;
+    - periods: start and end given, start < end, both within the instant window, and at most the
+    span given beside each request's period;
+    - enum numbers: only those this contract defines.
+    Errors quote at most a short prefix (40 characters) of the value at fault.
     """
 
     @staticmethod
