@@ -7,15 +7,17 @@ from datetime import datetime
 from operator import attrgetter
 
 import polars as pl
-from sqlalchemy import Engine, and_, delete, func, or_, select, tuple_, update
+from sqlalchemy import Engine, and_, delete, func, select, tuple_, update
 
 from services.interventions import models as m
+from services.interventions.domain.edge import shown_id
 from services.interventions.domain.events import SENT_SCHEMA
 from services.interventions.domain.instants import to_us
 from services.interventions.domain.lifecycle import TicketState
 from services.interventions.domain.portfolio import ContractInfo, PortfolioIndex, ServiceCodeInfo
 from services.interventions.domain.references import key_column
 from services.interventions.domain.rules import BatchOutcome
+from services.interventions.domain.search import LIKE_ESCAPE, like_pattern
 from services.runtime.db import (
     insert_frame,
     key_lookups_only,
@@ -24,6 +26,7 @@ from services.runtime.db import (
     upsert,
     upsert_frame,
 )
+from services.runtime.validation import EARLIEST_US, LATEST_US
 
 TICKET_COLUMNS = [f.name for f in fields(TicketState)]
 # What an event may change on a stored ticket (the rest is fixed by its request).
@@ -96,11 +99,35 @@ def _ticket_frame(states: list[TicketState], columns: list[str]) -> pl.DataFrame
     return frame.with_columns(_time(c) for c in TICKET_TIMES if c in columns)
 
 
-# The record as the contractor sent it, for the rejection log: every field sent, the event's
-# instant in ISO 8601 (the recorded instant is the rejection's received_at).
+# Each text of a stored rejection payload is cut to this many characters (then " […]").
+PAYLOAD_TEXT_CHARS = 1000
+
+
+def _payload_field(name: str) -> pl.Expr:
+    column = pl.col(name)
+    if SENT_SCHEMA[name] == pl.String:
+        return (
+            pl.when(column.str.len_chars() > PAYLOAD_TEXT_CHARS)
+            .then(column.str.slice(0, PAYLOAD_TEXT_CHARS) + " […]")
+            .otherwise(column)
+            .alias(name)
+        )
+    if SENT_SCHEMA[name] == pl.Float64:  # JSON has no NaN nor infinity: null
+        return pl.when(column.is_finite()).then(column).alias(name)
+    return column
+
+
+# The record as the contractor sent it, for the rejection log: every field sent (texts cut to
+# PAYLOAD_TEXT_CHARS), the event's instant in ISO 8601 when within 1900-2200 (else null: the
+# reason says what was wrong with it); the recorded instant is the rejection's received_at.
+# Valid JSON: a number that is not finite is null.
+_IN_WINDOW = (pl.col("event_us") >= EARLIEST_US) & (pl.col("event_us") < LATEST_US)
 _PAYLOAD_JSON = pl.struct(
-    *[name for name in SENT_SCHEMA if name not in ("event_us", "recorded_us")],
-    event_time=pl.col("event_us").cast(pl.Datetime("us", "UTC")).dt.strftime("%Y-%m-%dT%H:%M:%S%.f%:z"),
+    *[_payload_field(name) for name in SENT_SCHEMA if name not in ("event_us", "recorded_us")],
+    event_time=pl.when(_IN_WINDOW)
+    .then(pl.col("event_us"))
+    .cast(pl.Datetime("us", "UTC"))
+    .dt.strftime("%Y-%m-%dT%H:%M:%S%.f%:z"),
 ).struct.json_encode()
 
 
@@ -113,7 +140,7 @@ def _rejections(outcome: BatchOutcome, received_at: datetime, sender: str | None
     )
     sent = outcome.rejected_rows.select(
         "index",
-        pl.lit(sender).alias("contractor_id") if sender else "contractor_id",
+        pl.lit(sender).alias("contractor_id") if sender else shown_id(pl.col("contractor_id")).alias("contractor_id"),
         "fingerprint",
         _PAYLOAD_JSON.alias("payload_json"),
     )
@@ -420,15 +447,8 @@ class InterventionStore:
             conditions.append(iv.requested_at >= requested_from)
         if requested_to:
             conditions.append(iv.requested_at < requested_to)
-        if address_text:
-            pattern = f"%{address_text.lower()}%"
-            conditions.append(
-                or_(
-                    func.lower(b.address).like(pattern),
-                    func.lower(b.city).like(pattern),
-                    func.lower(b.postcode).like(pattern),
-                )
-            )
+        if address_text:  # literally, ignoring case and accents (domain.search)
+            conditions.append(b.search_text.like(like_pattern(address_text), escape=LIKE_ESCAPE))
         if after_id:
             conditions.append(iv.id > after_id)
         query = (
