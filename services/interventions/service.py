@@ -12,7 +12,7 @@ from typing import Any
 
 import polars as pl
 
-from services.interventions.domain.deadlines import DeadlineReport, deadline_lines, deadline_report
+from services.interventions.domain.deadlines import ALERT_SHARE, DeadlineReport, deadline_lines, deadline_report
 from services.interventions.domain.edge import (
     TICKET_ID_CHARS,
     check_id,
@@ -317,7 +317,17 @@ class InterventionsService:
         check_instant(at, "at")
         check_id(contractor_id, "contractor_id")
         size = capped(limit, DEFAULT_DEADLINE_LINES, MAX_DEADLINE_LINES, "limit")
-        lines = self._deadline_lines(at, self.scope_contractor(contractor_id, principal))
+        contractor = self.scope_contractor(contractor_id, principal)
+        now = self.clock()
+        if at is None or at >= now:
+            # The stored states are the tickets as known now: the database computes the lines
+            # and the counts, the page alone comes back (memory bounded by ``limit``).
+            rows, counts = self.store.deadline_lines(
+                at=at or now, contractor_id=contractor, alerts_only=alerts_only, limit=size, alert_share=ALERT_SHARE
+            )
+            return DeadlineReport(rows, counts.get("ON_TRACK", 0), counts.get("ALERT_90", 0), counts.get("BREACHED", 0))
+        # As known at a past instant: the tickets' histories replayed (bitemporal).
+        lines = self._deadline_lines(at, contractor)
         return deadline_report(lines, alerts_only=alerts_only, limit=size)
 
     def _deadline_lines(self, at: datetime | None, contractor_id: str) -> pl.DataFrame:

@@ -7,18 +7,19 @@ from datetime import datetime
 from operator import attrgetter
 
 import polars as pl
-from sqlalchemy import Engine, and_, delete, func, select, tuple_, update
+from sqlalchemy import Engine, and_, case, delete, func, literal, select, tuple_, union_all, update
 
 from services.interventions import models as m
 from services.interventions.domain.edge import shown_id
 from services.interventions.domain.events import SENT_SCHEMA
 from services.interventions.domain.instants import to_us
-from services.interventions.domain.lifecycle import TicketState
+from services.interventions.domain.lifecycle import OPEN_STATUSES, TicketState
 from services.interventions.domain.portfolio import ContractInfo, PortfolioIndex, ServiceCodeInfo
 from services.interventions.domain.references import key_column
 from services.interventions.domain.rules import BatchOutcome
 from services.interventions.domain.search import LIKE_ESCAPE, like_pattern
 from services.runtime.db import (
+    UTCDateTime,
     insert_frame,
     key_lookups_only,
     serialised_writes,
@@ -514,6 +515,57 @@ class InterventionStore:
             query = query.where(iv.contractor_id == contractor_id)
         with self.engine.connect() as conn:
             return [dict(r) for r in conn.execute(query).mappings()]
+
+    # ------------------------------------------------------------ deadlines
+
+    def deadline_lines(
+        self, *, at: datetime, contractor_id: str, alerts_only: bool, limit: int, alert_share: float
+    ) -> tuple[list[dict], dict[str, int]]:
+        """Running deadlines of the open tickets requested before ``at``, from their stored state
+        (as known now), computed in the database: the first ``limit`` lines worst first (only
+        those at ``alert_share`` or more when ``alerts_only``), and the count per level of every
+        line. Memory is bounded by ``limit``, whatever the number of tickets."""
+        iv = m.interventions.c
+        if self.engine.dialect.name == "postgresql":
+            elapsed = func.extract("epoch", literal(at, UTCDateTime()) - iv.requested_at) / 3600.0
+        else:
+            elapsed = (func.julianday(literal(at.replace(tzinfo=None))) - func.julianday(iv.requested_at)) * 24.0
+        where = [iv.status.in_(OPEN_STATUSES), iv.requested_at < at]
+        if contractor_id:
+            where.append(iv.contractor_id == contractor_id)
+        common = (iv.id, iv.contractor_id, iv.building_id, iv.ug_id)
+        intervene = select(
+            *common, literal("intervene").label("kind"), iv.intervene_hours.label("allowed"), elapsed.label("elapsed")
+        ).where(*where, iv.first_visit_at.is_(None), iv.intervene_hours.is_not(None))
+        repair = select(
+            *common, literal("repair").label("kind"), iv.repair_hours.label("allowed"), elapsed.label("elapsed")
+        ).where(*where, iv.repair_hours.is_not(None))
+        lines = union_all(intervene, repair).subquery("lines")
+        # A deadline of 0 hours is breached as soon as it runs.
+        used = case((lines.c.allowed > 0, lines.c.elapsed / lines.c.allowed), else_=literal(1e300)).label("used")
+        shares = select(lines, used).subquery("shares")
+        level = case((shares.c.used >= 1, "BREACHED"), (shares.c.used >= alert_share, "ALERT_90"), else_="ON_TRACK")
+        counts_q = select(level.label("level"), func.count().label("n")).group_by(level)
+        lines_q = select(shares, level.label("level")).order_by(shares.c.used.desc(), shares.c.id, shares.c.kind)
+        if alerts_only:
+            lines_q = lines_q.where(shares.c.used >= alert_share)
+        with self.engine.connect() as conn:
+            counts = {row.level: row.n for row in conn.execute(counts_q)}
+            rows = [
+                {
+                    "id": r.id,
+                    "contractor_id": r.contractor_id,
+                    "building_id": r.building_id,
+                    "ug_id": r.ug_id,
+                    "kind": r.kind,
+                    "allowed_hours": r.allowed,
+                    "elapsed_hours": r.elapsed,
+                    "used_share": r.used,
+                    "level": r.level,
+                }
+                for r in conn.execute(lines_q.limit(limit))
+            ]
+        return rows, counts
 
     # ------------------------------------------------------------ export
 
