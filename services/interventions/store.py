@@ -7,7 +7,7 @@ from datetime import datetime
 from operator import attrgetter
 
 import polars as pl
-from sqlalchemy import Engine, and_, case, delete, func, literal, select, tuple_, union_all, update
+from sqlalchemy import Engine, Integer, and_, case, delete, func, literal, select, tuple_, union_all, update
 
 from services.interventions import models as m
 from services.interventions.domain.edge import shown_id
@@ -524,7 +524,8 @@ class InterventionStore:
         """Running deadlines of the open tickets requested before ``at``, from their stored state
         (as known now), computed in the database: the first ``limit`` lines worst first (only
         those at ``alert_share`` or more when ``alerts_only``), and the count per level of every
-        line. Memory is bounded by ``limit``, whatever the number of tickets."""
+        line. One statement, one pass over the tickets; memory bounded by ``limit``, whatever
+        the number of tickets."""
         iv = m.interventions.c
         if self.engine.dialect.name == "postgresql":
             elapsed = func.extract("epoch", literal(at, UTCDateTime()) - iv.requested_at) / 3600.0
@@ -533,38 +534,66 @@ class InterventionStore:
         where = [iv.status.in_(OPEN_STATUSES), iv.requested_at < at]
         if contractor_id:
             where.append(iv.contractor_id == contractor_id)
-        common = (iv.id, iv.contractor_id, iv.building_id, iv.ug_id)
-        intervene = select(
-            *common, literal("intervene").label("kind"), iv.intervene_hours.label("allowed"), elapsed.label("elapsed")
-        ).where(*where, iv.first_visit_at.is_(None), iv.intervene_hours.is_not(None))
-        repair = select(
-            *common, literal("repair").label("kind"), iv.repair_hours.label("allowed"), elapsed.label("elapsed")
-        ).where(*where, iv.repair_hours.is_not(None))
-        lines = union_all(intervene, repair).subquery("lines")
+        opened = (
+            select(
+                iv.id,
+                iv.contractor_id,
+                iv.building_id,
+                iv.ug_id,
+                iv.first_visit_at,
+                iv.intervene_hours,
+                iv.repair_hours,
+                elapsed.label("elapsed"),
+            )
+            .where(*where)
+            .cte("opened")
+        )
+        o = opened.c
+        common = (o.id, o.contractor_id, o.building_id, o.ug_id)
+        intervene = select(*common, literal("intervene").label("kind"), o.intervene_hours.label("allowed"), o.elapsed)
+        repair = select(*common, literal("repair").label("kind"), o.repair_hours.label("allowed"), o.elapsed)
+        lines = union_all(
+            intervene.where(o.first_visit_at.is_(None), o.intervene_hours.is_not(None)),
+            repair.where(o.repair_hours.is_not(None)),
+        ).cte("lines")
         # A deadline of 0 hours is breached as soon as it runs.
-        used = case((lines.c.allowed > 0, lines.c.elapsed / lines.c.allowed), else_=literal(1e300)).label("used")
-        shares = select(lines, used).subquery("shares")
-        level = case((shares.c.used >= 1, "BREACHED"), (shares.c.used >= alert_share, "ALERT_90"), else_="ON_TRACK")
-        counts_q = select(level.label("level"), func.count().label("n")).group_by(level)
-        lines_q = select(shares, level.label("level")).order_by(shares.c.used.desc(), shares.c.id, shares.c.kind)
+        used = case((lines.c.allowed > 0, lines.c.elapsed / lines.c.allowed), else_=literal(1e300))
+        level = case((used >= 1, "BREACHED"), (used >= alert_share, "ALERT_90"), else_="ON_TRACK")
+        shares = select(lines, used.label("used"), level.label("level")).cte("shares")
+        sh = shares.c
+        top = select(shares).order_by(sh.used.desc(), sh.id, sh.kind).limit(limit)
         if alerts_only:
-            lines_q = lines_q.where(shares.c.used >= alert_share)
+            top = top.where(sh.used >= alert_share)
+        page = top.subquery("page")
+        # The page's lines (n null) and the count per level (id null), in one result.
+        both = union_all(
+            select(*page.c, literal(None, Integer()).label("n")),
+            select(
+                *[literal(None, c.type).label(c.name) for c in page.c if c.name != "level"],
+                sh.level,
+                func.count().label("n"),
+            ).group_by(sh.level),
+        )
+        rows, counts = [], {}
         with self.engine.connect() as conn:
-            counts = {row.level: row.n for row in conn.execute(counts_q)}
-            rows = [
-                {
-                    "id": r.id,
-                    "contractor_id": r.contractor_id,
-                    "building_id": r.building_id,
-                    "ug_id": r.ug_id,
-                    "kind": r.kind,
-                    "allowed_hours": r.allowed,
-                    "elapsed_hours": r.elapsed,
-                    "used_share": r.used,
-                    "level": r.level,
-                }
-                for r in conn.execute(lines_q.limit(limit))
-            ]
+            for r in conn.execute(both):
+                if r.n is not None:
+                    counts[r.level] = r.n
+                    continue
+                rows.append(
+                    {
+                        "id": r.id,
+                        "contractor_id": r.contractor_id,
+                        "building_id": r.building_id,
+                        "ug_id": r.ug_id,
+                        "kind": r.kind,
+                        "allowed_hours": r.allowed,
+                        "elapsed_hours": r.elapsed,
+                        "used_share": r.used,
+                        "level": r.level,
+                    }
+                )
+        rows.sort(key=lambda r: (-r["used_share"], r["id"], r["kind"]))
         return rows, counts
 
     # ------------------------------------------------------------ export
