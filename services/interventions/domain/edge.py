@@ -8,6 +8,7 @@ over-approximation first (byte length, one regular expression per text column), 
 reasons only for the few rows it flags. The limits are those the protos document.
 """
 
+import math
 import re
 from collections.abc import Iterable
 from datetime import datetime
@@ -53,10 +54,10 @@ EVENT_TEXTS: dict[str, tuple[int, bool]] = {
     "quitus_signed_by": (40, False),
     "note": (TEXT_CHARS, True),
 }
-# Event numbers: (low, high)
+# Event numbers: (low, high). A negative cost is left to the business rule invalid_value.
 EVENT_NUMBERS: dict[str, tuple[float, float]] = {
     "visit_number": (0, 2**31 - 1),
-    "cost_eur": (0, MAX_COST_EUR),
+    "cost_eur": (-math.inf, MAX_COST_EUR),
 }
 # Event instants (epoch µs; null = not given) and the field a client knows them by
 EVENT_INSTANTS = {"event_us": "event_time", "recorded_us": "recorded_at"}
@@ -87,7 +88,16 @@ def _reasons(name: str) -> pl.Expr:
         return text_reasons(pl.col(name), limit, multiline=multiline)
     if name in EVENT_NUMBERS:
         low, high = EVENT_NUMBERS[name]
-        return number_reasons(pl.col(name).cast(pl.Float64), low=low, high=high)
+        column = pl.col(name).cast(pl.Float64)
+        if math.isfinite(low):
+            return number_reasons(column, low=low, high=high)
+        return (
+            pl.when(~column.is_finite())
+            .then(pl.lit("must be a finite number"))
+            .when(column > high)
+            .then(pl.lit(f"must be at most {high:,.0f}"))
+            .otherwise(None)
+        )
     return instant_reasons(pl.col(name))
 
 
