@@ -123,9 +123,9 @@ def main() -> None:
         acks, ingest_s = ingest([port for _, port in replicas], streams)
         wal = {k: v - wal_before[k] for k, v in wal_activity(args.database_url).items()}
         accepted = sum(a.accepted for a in acks)
-        rejected = sum(len(a.rejected) for a in acks)
+        rejected = sum(len(a.rejected) + a.more_rejected for a in acks)  # an ack lists the first 1,000
         duplicates = sum(a.duplicates for a in acks)
-        warned = sum(len(a.warnings) for a in acks)
+        warned = sum(len(a.warnings) + a.more_warnings for a in acks)
         received = sum(a.received for a in acks)
         events_per_s = received / ingest_s
         print(

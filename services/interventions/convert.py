@@ -10,11 +10,15 @@ import polars as pl
 from services.api.quitus.common.v1 import common_pb2
 from services.api.quitus.interventions.v1 import interventions_pb2 as pb
 from services.interventions.domain.deadlines import DeadlineReport
+from services.interventions.domain.edge import check_batch_size
 from services.interventions.domain.events import SENT_SCHEMA, Columns, empty_value
+from services.interventions.domain.limits import MAX_ACK_ISSUES
 from services.interventions.domain.references import ImportOutcome
 from services.interventions.domain.rules import Finding
 from services.interventions.errors import InvalidRequest
+from services.runtime.errors import InvalidArgument
 from services.runtime.timestamps import from_timestamp, set_timestamp
+from services.runtime.validation import check_enum, quote
 
 # The domain's names are the enums' value names without their prefix (the unspecified value
 # has none): NATURE_CURATIVE is "CURATIVE", STATUS_RESOLVED "RESOLVED", EVENT_KIND_QUITUS "QUITUS".
@@ -37,14 +41,21 @@ LEVEL_PB = cast(
 )
 
 
+def status_filter(number: int) -> str:
+    """A Status filter as the domain's name ("" for none); a number Status does not define is refused."""
+    return STATUS_OF_PB[check_enum(number, STATUS_OF_PB, "status")] if number else ""
+
+
 def sent_events(batch: pb.IngestEventsRequest) -> Columns:
     """The batch's events, column by column (events.SENT_SCHEMA), from whichever form it takes
     (none set: no event)."""
     form = batch.WhichOneof("form")
     if form == "columns":
+        check_batch_size(max(len(getattr(batch.columns, f.name)) for f in batch.columns.DESCRIPTOR.fields), "columns")
         return event_columns(batch.columns)
     if form == "arrow_ipc":
         return arrow_columns(batch.arrow_ipc)
+    check_batch_size(len(batch.events.events), "events")
     return batch_columns(batch.events.events)
 
 
@@ -66,7 +77,9 @@ def event_columns(columns: pb.EventColumns) -> dict[str, pl.Series]:
         if len(values) == size:
             out[name] = pl.Series(name, values, dtype=dtype)
         elif not values:
-            out[name] = _empty_column(name, size, dtype)
+            out[name] = (
+                _empty_column(name, size, dtype) if name != "kind" else pl.repeat(0, size, dtype=pl.Int64, eager=True)
+            )
         else:
             field = COLUMN_FIELDS.get(name, name)
             raise InvalidRequest(
@@ -92,13 +105,14 @@ def arrow_columns(data: bytes) -> dict[str, pl.Series]:
     try:
         frame = pl.read_ipc_stream(io.BytesIO(data))
     except Exception as exc:  # polars reports a bad stream with several exception types
-        raise InvalidRequest(f"arrow_ipc is not an Arrow IPC stream: {exc}", field="arrow_ipc") from exc
+        raise InvalidRequest(f"arrow_ipc is not an Arrow IPC stream: {quote(str(exc))}", field="arrow_ipc") from exc
+    check_batch_size(frame.height, "arrow_ipc")
     name_of = {COLUMN_FIELDS.get(name, name): name for name in SENT_SCHEMA}
     unknown = [column for column in frame.columns if column not in name_of]
     if unknown:
         raise InvalidRequest(
-            f"arrow_ipc has columns that are not EventColumns fields: {', '.join(unknown)}",
-            field=f"arrow_ipc.{unknown[0]}",
+            f"arrow_ipc has columns that are not EventColumns fields: {', '.join(quote(u) for u in unknown[:5])}",
+            field=f"arrow_ipc.{unknown[0]}" if unknown[0].isidentifier() and len(unknown[0]) <= 64 else "arrow_ipc",
         )
     out = {}
     for field, name in name_of.items():
@@ -128,7 +142,7 @@ def _arrow_column(values: pl.Series, name: str, field: str) -> pl.Series:
     try:
         values = values.cast(wanted, strict=True)
     except pl.exceptions.InvalidOperationError as exc:
-        raise InvalidRequest(f"arrow_ipc.{field}: {exc}", field=f"arrow_ipc.{field}") from exc
+        raise InvalidRequest(f"arrow_ipc.{field}: {quote(str(exc))}", field=f"arrow_ipc.{field}") from exc
     if name == "kind" and wanted == pl.String:
         values = values.str.strip_prefix(KIND_PREFIX)  # the EventKind name, or the domain's
     if (
@@ -191,23 +205,48 @@ def batch_columns(events: Iterable[pb.InterventionEvent]) -> dict[str, list]:
         for e in events
     ]
     columns = zip(*rows, strict=True) if rows else [[] for _ in SENT_SCHEMA]
-    return {name: list(values) for name, values in zip(SENT_SCHEMA, columns, strict=True)}
+    out = {name: list(values) for name, values in zip(SENT_SCHEMA, columns, strict=True)}
+    for name in ("event_us", "recorded_us"):  # a Timestamp may hold more microseconds than int64
+        values = out[name]
+        if values and (min(values) < _INT64_MIN or max(values) > _INT64_MAX):
+            out[name] = [min(max(v, _INT64_MIN), _INT64_MAX) for v in values]  # refused at the edge
+    return out
+
+
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
 
 def issue(f: Finding) -> common_pb2.RecordIssue:
     return common_pb2.RecordIssue(index=f.index, rule=f.rule, field=f.field, reason=f.reason, record_key=f.record_key)
 
 
+# Characters of a batch_id echoed in its ack
+BATCH_ID_CHARS = 64
+
+
 def ack(
     batch_id: str, received: int, accepted: int, duplicates: int, rejected: list[Finding], warnings: list[Finding]
 ) -> pb.IngestEventsResponse:
+    """The ack of a batch: counts, the first MAX_ACK_ISSUES rejections and warnings, the number
+    of the others."""
     return pb.IngestEventsResponse(
-        batch_id=batch_id,
+        batch_id=batch_id[:BATCH_ID_CHARS],
         received=received,
         accepted=accepted,
         duplicates=duplicates,
-        rejected=[issue(f) for f in rejected],
-        warnings=[issue(w) for w in warnings],
+        rejected=[issue(f) for f in rejected[:MAX_ACK_ISSUES]],
+        warnings=[issue(w) for w in warnings[:MAX_ACK_ISSUES]],
+        more_rejected=max(len(rejected) - MAX_ACK_ISSUES, 0),
+        more_warnings=max(len(warnings) - MAX_ACK_ISSUES, 0),
+    )
+
+
+def refused_ack(batch_id: str, error: InvalidArgument) -> pb.IngestEventsResponse:
+    """The ack of a batch refused whole (it could not be read): nothing of it was stored."""
+    return pb.IngestEventsResponse(
+        batch_id=batch_id[:BATCH_ID_CHARS],
+        refused_whole=True,
+        refusal=common_pb2.RecordIssue(rule="batch_refused", field=error.field or "", reason=error.message),
     )
 
 
@@ -223,7 +262,7 @@ def portfolio_records(
         for rec in batch.records:
             try:
                 kind, row = portfolio_record(rec)
-            except InvalidRequest as exc:
+            except InvalidArgument as exc:
                 invalid.append(
                     common_pb2.RecordIssue(
                         index=position, rule="invalid_record", field=exc.field or "", reason=exc.message
@@ -237,6 +276,8 @@ def portfolio_records(
 
 def import_response(outcome: ImportOutcome, invalid: list[common_pb2.RecordIssue]) -> pb.ImportPortfolioResponse:
     summary = common_pb2.ImportSummary(upserted=outcome.upserted, rejected=invalid)
+    for position, _kind, field, reason in outcome.invalid:
+        summary.rejected.add(index=position, rule="invalid_field", field=field, reason=reason)
     for position, _kind, field, reason in outcome.refused:
         summary.rejected.add(index=position, rule="unknown_reference", field=field, reason=reason)
     return pb.ImportPortfolioResponse(summary=summary)
@@ -259,21 +300,23 @@ def portfolio_record(rec: pb.PortfolioRecord) -> tuple[str, dict]:
 
 def contract(c: pb.Contract) -> dict:
     if not c.id or not c.contractor_id:
-        raise InvalidRequest(f"contract {c.id!r} needs id and contractor_id", field="contract.contractor_id")
+        raise InvalidRequest(f"contract {quote(c.id)} needs id and contractor_id", field="contract.contractor_id")
     starts = from_timestamp(c.starts_at, "contract.starts_at")
     ends = from_timestamp(c.ends_at, "contract.ends_at")
     if starts is None or ends is None or ends <= starts:
         raise InvalidRequest(
-            f"contract {c.id}: starts_at and ends_at required, ends after starts", field="contract.ends_at"
+            f"contract {quote(c.id)}: starts_at and ends_at required, ends after starts", field="contract.ends_at"
         )
     if not 0 <= c.recoverable_share <= 1:
         raise InvalidRequest(
-            f"contract {c.id}: recoverable_share must be within 0..1", field="contract.recoverable_share"
+            f"contract {quote(c.id)}: recoverable_share must be within 0..1", field="contract.recoverable_share"
         )
     codes, deadlines = [], []
     for sc in c.service_codes:
         if sc.nature not in NATURES:
-            raise InvalidRequest(f"contract {c.id}: service code {sc.code} has no nature", field="service_codes.nature")
+            raise InvalidRequest(
+                f"contract {quote(c.id)}: service code {quote(sc.code)} has no nature", field="service_codes.nature"
+            )
         codes.append(
             {"code": sc.code, "trade": sc.trade, "nature": NATURES[sc.nature], "unit_price_eur": sc.unit_price_eur}
         )
@@ -327,6 +370,7 @@ def intervention(row: dict[str, Any], events: list[dict[str, Any]] | None = None
         visits=row["visits"],
         cost_eur=row["cost_eur"],
         description=row["description"],
+        description_truncated=row.get("description_truncated", False),
     )
     for name in ("requested_at", "first_visit_at", "resolved_at", "closed_at"):
         set_timestamp(getattr(msg, name), row[name])

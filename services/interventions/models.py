@@ -61,6 +61,8 @@ buildings = Table(
     Column("dwellings", Integer, nullable=False),
     Column("heating_system", String(40), nullable=False),
     Column("weather_station", String(40), nullable=False),
+    # address, postcode and city lower-cased, accents dropped (domain.search.search_text)
+    Column("search_text", Text, nullable=False, server_default=""),
 )
 
 units = Table(

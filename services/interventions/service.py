@@ -12,28 +12,44 @@ from typing import Any
 
 import polars as pl
 
-from services.interventions.domain.deadlines import DeadlineReport, deadline_lines, deadline_report
+from services.interventions.domain.deadlines import ALERT_SHARE, DeadlineReport, deadline_lines, deadline_report
+from services.interventions.domain.edge import (
+    TICKET_ID_CHARS,
+    check_id,
+    contract_refusal,
+    cut,
+    event_refusals,
+    portfolio_refusals,
+)
 from services.interventions.domain.events import Columns, batch_frame
 from services.interventions.domain.facts import derive_facts
-from services.interventions.domain.limits import limit_or_default
+from services.interventions.domain.limits import capped
 from services.interventions.domain.portfolio import IndexFrames, PortfolioIndex, full_address, index_frames
 from services.interventions.domain.quality import contractor_quality, quality_target
 from services.interventions.domain.references import ImportOutcome, drop_dangling
-from services.interventions.domain.rules import BatchOutcome, check_batch
+from services.interventions.domain.rules import BatchOutcome, check_batch, with_refusals
+from services.interventions.domain.search import search_text
 from services.interventions.errors import ForeignRecord, InterventionNotFound, InvalidRequest
 from services.interventions.store import InterventionStore
 from services.runtime.cutoff import require_settled
-from services.runtime.db import WRITE_CONFLICTS, serialised_writes
+from services.runtime.db import retry_write_conflicts, serialised_writes
 from services.runtime.paging import Page, next_token
 from services.runtime.principal import Principal, Role
+from services.runtime.validation import check_instant, check_text, quote
 
 log = logging.getLogger("quitus.interventions")
 
-# Attempts at a batch that collides with another replica writing the same tickets.
-RACE_RETRIES = 5
 DEFAULT_DEADLINE_LINES = 1000
+MAX_DEADLINE_LINES = 10_000
 DEFAULT_TOP_UNITS = 10
+MAX_TOP_UNITS = 1000
 DEFAULT_EXPORT_BATCH = 5000
+MAX_EXPORT_BATCH = 10_000
+ADDRESS_TEXT_CHARS = 200
+# A description in a list is cut to this many characters (whole in GetIntervention).
+LIST_TEXT_CHARS = 500
+# A page of a list stops before its rows' texts pass this many bytes (gRPC clients take 4 MB).
+REPLY_BUDGET_BYTES = 2_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,37 +96,51 @@ class InterventionsService:
         contracts: list[dict] = []
         upserted: dict[str, int] = {}
         position_of: dict[int, int] = {}  # id() of each row -> its place in the stream
+        sent: dict[str, list[tuple[int, dict]]] = {}
         for position, kind, row in received:
-            (contracts.append(row) if kind == "contract" else records.setdefault(kind, []).append(row))
-            position_of[id(row)] = position
-            upserted[kind] = upserted.get(kind, 0) + 1
+            sent.setdefault(kind, []).append((position, row))
+            upserted.setdefault(kind, 0)
+        invalid = []  # records breaking a limit (domain.edge): refused before anything is written
+        for kind, rows in sent.items():
+            if kind == "contract":
+                broken = {i: b for i, (_, row) in enumerate(rows) if (b := contract_refusal(row))}
+            else:
+                broken = portfolio_refusals(kind, [row for _, row in rows])
+            for i, (position, row) in enumerate(rows):
+                if i in broken:
+                    field, reason = broken[i]
+                    invalid.append((position, kind, field if field.startswith(kind) else f"{kind}.{field}", reason))
+                    continue
+                if kind == "building":
+                    row["search_text"] = search_text(row["address"], row["postcode"], row["city"])
+                (contracts.append(row) if kind == "contract" else records.setdefault(kind, []).append(row))
+                position_of[id(row)] = position
+                upserted[kind] += 1
         kept, kept_contracts, dangling = drop_dangling(records, contracts, self.store.stored_ids)
-        self.store.upsert_portfolio(kept, kept_contracts)
+        retry_write_conflicts(lambda: self.store.upsert_portfolio(kept, kept_contracts))
         refused = []
         for kind, row, field, reason in dangling:
             refused.append((position_of[id(row)], kind, f"{kind}.{field}", reason))
             upserted[kind] -= 1
-        return ImportOutcome(upserted, refused)
+        return ImportOutcome(upserted, refused, sorted(invalid))
 
     # ------------------------------------------------------------ ingest
 
     def ingest_batch(self, columns: Columns, principal: Principal) -> BatchOutcome:
-        """Check one batch (events.SENT_SCHEMA columns) against the stored state and commit it
-        in one transaction."""
-        batch = batch_frame(columns)
-        for attempt in range(1, RACE_RETRIES):
-            try:
-                return self._ingest_once(batch, principal)
-            except WRITE_CONFLICTS as exc:
-                # Another replica stored some of these events first (or a lock wait timed out):
-                # nothing was written, and a retry sees what the other one stored.
-                log.warning(
-                    "batch lost a race with another writer, retrying",
-                    extra={"attempt": attempt, "error": type(exc).__name__},
-                )
-        return self._ingest_once(batch, principal)  # the last attempt: a conflict now reaches the caller
+        """Check one batch (events.SENT_SCHEMA columns) at the edge (limits: domain.edge), then
+        the events that hold against the stored state, and commit it in one transaction.
 
-    def _ingest_once(self, batch: pl.DataFrame, principal: Principal) -> BatchOutcome:
+        A write conflict (another replica stored some of these events first, a deadlock, a
+        serialisation failure) rolls the transaction back and is retried with back-off: a retry
+        sees what the other one stored. An unreachable database reaches the caller (UNAVAILABLE)."""
+        sent = batch_frame(columns)
+        refusals = event_refusals(sent)
+        batch = sent.filter(~pl.col("index").is_in(refusals["index"].implode())) if refusals.height else sent
+        return retry_write_conflicts(lambda: self._ingest_once(batch, principal, sent, refusals))
+
+    def _ingest_once(
+        self, batch: pl.DataFrame, principal: Principal, sent: pl.DataFrame, refusals: pl.DataFrame
+    ) -> BatchOutcome:
         now = self.clock()
         with serialised_writes(self.store.engine), self.store.engine.begin() as conn:
             index, frames = self.index(self.store.portfolio_version(conn))
@@ -136,6 +166,7 @@ class InterventionsService:
                 principal=principal,
                 now=now,
             )
+            outcome = with_refusals(outcome, sent, refusals)
             sender = principal.contractor_id if principal.role is Role.CONTRACTOR else None
             self.store.write_outcome(conn, outcome, now, sender)
         return outcome
@@ -144,10 +175,11 @@ class InterventionsService:
 
     def get(self, intervention_id: str, principal: Principal) -> tuple[dict, list[dict]]:
         """The intervention (with its building's full address) and its events in sequence order."""
+        check_id(intervention_id, "id", TICKET_ID_CHARS)
         found = self.store.get(intervention_id)
         if found is None or not principal.may_see_contractor(found[0]["contractor_id"]):
             # A contractor cannot learn that another contractor's ticket exists.
-            raise InterventionNotFound(f"no intervention {intervention_id!r}", field="id")
+            raise InterventionNotFound(f"no intervention {quote(intervention_id)}", field="id")
         row, events = found
         return _with_address(row), events
 
@@ -164,7 +196,11 @@ class InterventionsService:
         requested_from: datetime | None = None,
         requested_to: datetime | None = None,
     ) -> tuple[list[dict], str]:
-        """(interventions in id order, the next page's token)."""
+        """(interventions in id order, their descriptions cut to LIST_TEXT_CHARS, the next page's
+        token); a page stops early rather than exceed REPLY_BUDGET_BYTES."""
+        for name, value in (("ug_id", ug_id), ("building_id", building_id), ("contractor_id", contractor_id)):
+            check_id(value, name)
+        check_text(address_text, "address_text", ADDRESS_TEXT_CHARS)
         rows = self.store.search(
             ug_id=ug_id,
             address_text=address_text,
@@ -176,28 +212,32 @@ class InterventionsService:
             after_id=page.after or "",
             limit=page.size + 1,
         )
-        served, token = next_token(rows, page.size, "id")
-        return [_with_address(r) for r in served], token
+        rows = [_listed(_with_address(r)) for r in rows]
+        return next_token(rows, _fitting(rows, page.size), "id")
 
     def rejections(self, principal: Principal, page: Page, *, contractor_id: str, rule: str) -> tuple[list[dict], str]:
-        """(records refused at ingest in the order received, the next page's token)."""
+        """(records refused at ingest in the order received, the next page's token); a page stops
+        early rather than exceed REPLY_BUDGET_BYTES."""
+        check_id(contractor_id, "contractor_id")
+        check_text(rule, "rule", 60)
         rows = self.store.rejections(
             contractor_id=self.scope_contractor(contractor_id, principal),
             rule=rule,
             after_id=page.after_int(),
             limit=page.size + 1,
         )
-        return next_token(rows, page.size, "id")
+        return next_token(rows, _fitting(rows, page.size), "id")
 
     def top_units(
         self, *, requested_from: datetime | None, requested_to: datetime | None, contractor_id: str, limit: int
     ) -> list[dict]:
         """Units with the most curative interventions: ug_id, building_id, address, n."""
+        check_id(contractor_id, "contractor_id")
         rows = self.store.top_units(
             requested_from=requested_from,
             requested_to=requested_to,
             contractor_id=contractor_id,
-            limit=limit_or_default(limit, DEFAULT_TOP_UNITS, "limit"),
+            limit=capped(limit, DEFAULT_TOP_UNITS, MAX_TOP_UNITS, "limit"),
         )
         return [_with_address(r) for r in rows]
 
@@ -227,8 +267,16 @@ class InterventionsService:
         settled (no event may still be recorded at or before it)."""
         if as_of is None:
             raise InvalidRequest("as_of is required: an export is always as known at a cut-off", field="as_of")
+        check_instant(as_of, "as_of")
+        for name, ids in (
+            ("contractor_ids", contractor_ids),
+            ("territory_ids", territory_ids),
+            ("building_ids", building_ids),
+        ):
+            for value in ids:
+                check_id(value, name)
         require_settled(as_of, self.clock(), "events")
-        size = limit_or_default(batch_size, DEFAULT_EXPORT_BATCH, "batch_size")
+        size = capped(batch_size, DEFAULT_EXPORT_BATCH, MAX_EXPORT_BATCH, "batch_size")
         buildings = list(building_ids)
         if territory_ids:
             buildings += self._buildings_in(list(territory_ids))
@@ -266,8 +314,20 @@ class InterventionsService:
         self, principal: Principal, *, at: datetime | None, contractor_id: str, alerts_only: bool, limit: int
     ) -> DeadlineReport:
         """Open interventions against their deadlines at ``at`` (default: now), worst first."""
-        size = limit_or_default(limit, DEFAULT_DEADLINE_LINES, "limit")
-        lines = self._deadline_lines(at, self.scope_contractor(contractor_id, principal))
+        check_instant(at, "at")
+        check_id(contractor_id, "contractor_id")
+        size = capped(limit, DEFAULT_DEADLINE_LINES, MAX_DEADLINE_LINES, "limit")
+        contractor = self.scope_contractor(contractor_id, principal)
+        now = self.clock()
+        if at is None or at >= now:
+            # The stored states are the tickets as known now: the database computes the lines
+            # and the counts, the page alone comes back (memory bounded by ``limit``).
+            rows, counts = self.store.deadline_lines(
+                at=at or now, contractor_id=contractor, alerts_only=alerts_only, limit=size, alert_share=ALERT_SHARE
+            )
+            return DeadlineReport(rows, counts.get("ON_TRACK", 0), counts.get("ALERT_90", 0), counts.get("BREACHED", 0))
+        # As known at a past instant: the tickets' histories replayed (bitemporal).
+        lines = self._deadline_lines(at, contractor)
         return deadline_report(lines, alerts_only=alerts_only, limit=size)
 
     def _deadline_lines(self, at: datetime | None, contractor_id: str) -> pl.DataFrame:
@@ -279,9 +339,33 @@ class InterventionsService:
 
     def data_quality(self, principal: Principal, *, contractor_id: str, target: float) -> tuple[float, list[dict]]:
         """(the target share, per contractor: received, accepted, rejected, warned, passing share...)."""
+        check_id(contractor_id, "contractor_id")
         target = quality_target(target)
         accepted, rejected = self.store.quality_counts(self.scope_contractor(contractor_id, principal))
         return target, contractor_quality(accepted, rejected, target)
+
+
+def _listed(row: dict[str, Any]) -> dict[str, Any]:
+    """A row as a list shows it: its description cut to LIST_TEXT_CHARS."""
+    row["description"], row["description_truncated"] = cut(row["description"], LIST_TEXT_CHARS)
+    return row
+
+
+def _size(row: dict[str, Any]) -> int:
+    """About how many bytes a row takes in a reply: its texts, in UTF-8 at worst 4 bytes a
+    character, plus room for the rest."""
+    return 200 + sum(4 * len(v) for v in row.values() if isinstance(v, str))
+
+
+def _fitting(rows: list[dict[str, Any]], size: int) -> int:
+    """How many of ``rows`` (at most ``size``) a page serves within REPLY_BUDGET_BYTES (one at
+    least: a single row always fits, its texts being bounded)."""
+    total = 0
+    for served, row in enumerate(rows[:size]):
+        total += _size(row)
+        if total > REPLY_BUDGET_BYTES and served:
+            return served
+    return size
 
 
 def _with_address(row: dict[str, Any]) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from services.api.quitus.interventions.v1 import interventions_pb2_grpc as pb_gr
 from services.interventions import convert
 from services.interventions.service import InterventionsService
 from services.runtime.digest import RecordDigest
+from services.runtime.errors import InvalidArgument
 from services.runtime.paging import read_page
 from services.runtime.principal import ADMINS, READERS, STAFF_READERS, WRITERS, Role, current_principal
 from services.runtime.timestamps import from_period, from_timestamp
@@ -41,7 +42,11 @@ class InterventionsServicer(pb_grpc.InterventionsServiceServicer):
     def IngestEvents(self, request_iterator, context) -> Iterator[pb.IngestEventsResponse]:
         principal = current_principal()
         for batch in request_iterator:
-            columns = convert.sent_events(batch)
+            try:
+                columns = convert.sent_events(batch)
+            except InvalidArgument as refusal:  # a batch that cannot be read: refused whole, the stream goes on
+                yield convert.refused_ack(batch.batch_id, refusal)
+                continue
             outcome = self.service.ingest_batch(columns, principal)
             yield convert.ack(
                 batch.batch_id,
@@ -65,7 +70,7 @@ class InterventionsServicer(pb_grpc.InterventionsServiceServicer):
             address_text=request.address_text,
             building_id=request.building_id,
             contractor_id=request.contractor_id,
-            status=convert.STATUS_OF_PB.get(request.status, ""),
+            status=convert.status_filter(request.status),
             requested_from=start,
             requested_to=end,
         )

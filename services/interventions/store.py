@@ -7,16 +7,19 @@ from datetime import datetime
 from operator import attrgetter
 
 import polars as pl
-from sqlalchemy import Engine, and_, delete, func, or_, select, tuple_, update
+from sqlalchemy import Engine, Integer, and_, case, delete, func, literal, select, tuple_, union_all, update
 
 from services.interventions import models as m
+from services.interventions.domain.edge import shown_id
 from services.interventions.domain.events import SENT_SCHEMA
 from services.interventions.domain.instants import to_us
-from services.interventions.domain.lifecycle import TicketState
+from services.interventions.domain.lifecycle import OPEN_STATUSES, TicketState
 from services.interventions.domain.portfolio import ContractInfo, PortfolioIndex, ServiceCodeInfo
 from services.interventions.domain.references import key_column
 from services.interventions.domain.rules import BatchOutcome
+from services.interventions.domain.search import LIKE_ESCAPE, like_pattern
 from services.runtime.db import (
+    UTCDateTime,
     insert_frame,
     key_lookups_only,
     serialised_writes,
@@ -24,6 +27,7 @@ from services.runtime.db import (
     upsert,
     upsert_frame,
 )
+from services.runtime.validation import EARLIEST_US, LATEST_US
 
 TICKET_COLUMNS = [f.name for f in fields(TicketState)]
 # What an event may change on a stored ticket (the rest is fixed by its request).
@@ -96,11 +100,35 @@ def _ticket_frame(states: list[TicketState], columns: list[str]) -> pl.DataFrame
     return frame.with_columns(_time(c) for c in TICKET_TIMES if c in columns)
 
 
-# The record as the contractor sent it, for the rejection log: every field sent, the event's
-# instant in ISO 8601 (the recorded instant is the rejection's received_at).
+# Each text of a stored rejection payload is cut to this many characters (then " […]").
+PAYLOAD_TEXT_CHARS = 1000
+
+
+def _payload_field(name: str) -> pl.Expr:
+    column = pl.col(name)
+    if SENT_SCHEMA[name] == pl.String:
+        return (
+            pl.when(column.str.len_chars() > PAYLOAD_TEXT_CHARS)
+            .then(column.str.slice(0, PAYLOAD_TEXT_CHARS) + " […]")
+            .otherwise(column)
+            .alias(name)
+        )
+    if SENT_SCHEMA[name] == pl.Float64:  # JSON has no NaN nor infinity: null
+        return pl.when(column.is_finite()).then(column).alias(name)
+    return column
+
+
+# The record as the contractor sent it, for the rejection log: every field sent (texts cut to
+# PAYLOAD_TEXT_CHARS), the event's instant in ISO 8601 when within 1900-2200 (else null: the
+# reason says what was wrong with it); the recorded instant is the rejection's received_at.
+# Valid JSON: a number that is not finite is null.
+_IN_WINDOW = (pl.col("event_us") >= EARLIEST_US) & (pl.col("event_us") < LATEST_US)
 _PAYLOAD_JSON = pl.struct(
-    *[name for name in SENT_SCHEMA if name not in ("event_us", "recorded_us")],
-    event_time=pl.col("event_us").cast(pl.Datetime("us", "UTC")).dt.strftime("%Y-%m-%dT%H:%M:%S%.f%:z"),
+    *[_payload_field(name) for name in SENT_SCHEMA if name not in ("event_us", "recorded_us")],
+    event_time=pl.when(_IN_WINDOW)
+    .then(pl.col("event_us"))
+    .cast(pl.Datetime("us", "UTC"))
+    .dt.strftime("%Y-%m-%dT%H:%M:%S%.f%:z"),
 ).struct.json_encode()
 
 
@@ -113,7 +141,7 @@ def _rejections(outcome: BatchOutcome, received_at: datetime, sender: str | None
     )
     sent = outcome.rejected_rows.select(
         "index",
-        pl.lit(sender).alias("contractor_id") if sender else "contractor_id",
+        pl.lit(sender).alias("contractor_id") if sender else shown_id(pl.col("contractor_id")).alias("contractor_id"),
         "fingerprint",
         _PAYLOAD_JSON.alias("payload_json"),
     )
@@ -420,15 +448,8 @@ class InterventionStore:
             conditions.append(iv.requested_at >= requested_from)
         if requested_to:
             conditions.append(iv.requested_at < requested_to)
-        if address_text:
-            pattern = f"%{address_text.lower()}%"
-            conditions.append(
-                or_(
-                    func.lower(b.address).like(pattern),
-                    func.lower(b.city).like(pattern),
-                    func.lower(b.postcode).like(pattern),
-                )
-            )
+        if address_text:  # literally, ignoring case and accents (domain.search)
+            conditions.append(b.search_text.like(like_pattern(address_text), escape=LIKE_ESCAPE))
         if after_id:
             conditions.append(iv.id > after_id)
         query = (
@@ -494,6 +515,86 @@ class InterventionStore:
             query = query.where(iv.contractor_id == contractor_id)
         with self.engine.connect() as conn:
             return [dict(r) for r in conn.execute(query).mappings()]
+
+    # ------------------------------------------------------------ deadlines
+
+    def deadline_lines(
+        self, *, at: datetime, contractor_id: str, alerts_only: bool, limit: int, alert_share: float
+    ) -> tuple[list[dict], dict[str, int]]:
+        """Running deadlines of the open tickets requested before ``at``, from their stored state
+        (as known now), computed in the database: the first ``limit`` lines worst first (only
+        those at ``alert_share`` or more when ``alerts_only``), and the count per level of every
+        line. One statement, one pass over the tickets; memory bounded by ``limit``, whatever
+        the number of tickets."""
+        iv = m.interventions.c
+        if self.engine.dialect.name == "postgresql":
+            elapsed = func.extract("epoch", literal(at, UTCDateTime()) - iv.requested_at) / 3600.0
+        else:
+            elapsed = (func.julianday(literal(at.replace(tzinfo=None))) - func.julianday(iv.requested_at)) * 24.0
+        where = [iv.status.in_(OPEN_STATUSES), iv.requested_at < at]
+        if contractor_id:
+            where.append(iv.contractor_id == contractor_id)
+        opened = (
+            select(
+                iv.id,
+                iv.contractor_id,
+                iv.building_id,
+                iv.ug_id,
+                iv.first_visit_at,
+                iv.intervene_hours,
+                iv.repair_hours,
+                elapsed.label("elapsed"),
+            )
+            .where(*where)
+            .cte("opened")
+        )
+        o = opened.c
+        common = (o.id, o.contractor_id, o.building_id, o.ug_id)
+        intervene = select(*common, literal("intervene").label("kind"), o.intervene_hours.label("allowed"), o.elapsed)
+        repair = select(*common, literal("repair").label("kind"), o.repair_hours.label("allowed"), o.elapsed)
+        lines = union_all(
+            intervene.where(o.first_visit_at.is_(None), o.intervene_hours.is_not(None)),
+            repair.where(o.repair_hours.is_not(None)),
+        ).cte("lines")
+        # A deadline of 0 hours is breached as soon as it runs.
+        used = case((lines.c.allowed > 0, lines.c.elapsed / lines.c.allowed), else_=literal(1e300))
+        level = case((used >= 1, "BREACHED"), (used >= alert_share, "ALERT_90"), else_="ON_TRACK")
+        shares = select(lines, used.label("used"), level.label("level")).cte("shares")
+        sh = shares.c
+        top = select(shares).order_by(sh.used.desc(), sh.id, sh.kind).limit(limit)
+        if alerts_only:
+            top = top.where(sh.used >= alert_share)
+        page = top.subquery("page")
+        # The page's lines (n null) and the count per level (id null), in one result.
+        both = union_all(
+            select(*page.c, literal(None, Integer()).label("n")),
+            select(
+                *[literal(None, c.type).label(c.name) for c in page.c if c.name != "level"],
+                sh.level,
+                func.count().label("n"),
+            ).group_by(sh.level),
+        )
+        rows, counts = [], {}
+        with self.engine.connect() as conn:
+            for r in conn.execute(both):
+                if r.n is not None:
+                    counts[r.level] = r.n
+                    continue
+                rows.append(
+                    {
+                        "id": r.id,
+                        "contractor_id": r.contractor_id,
+                        "building_id": r.building_id,
+                        "ug_id": r.ug_id,
+                        "kind": r.kind,
+                        "allowed_hours": r.allowed,
+                        "elapsed_hours": r.elapsed,
+                        "used_share": r.used,
+                        "level": r.level,
+                    }
+                )
+        rows.sort(key=lambda r: (-r["used_share"], r["id"], r["kind"]))
+        return rows, counts
 
     # ------------------------------------------------------------ export
 

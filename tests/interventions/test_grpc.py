@@ -466,26 +466,33 @@ def _malformed(shape: str) -> pb.IngestEventsRequest:
         ("arrow naive timestamp", "arrow_ipc.event_time_us"),
     ],
 )
-def test_a_malformed_bulk_batch_is_invalid_argument_naming_the_field(service, shape, field):
+def test_a_malformed_bulk_batch_is_refused_whole_and_the_stream_goes_on(service, shape, field):
+    """Issue 12, "a malformed batch does not end its stream": the batch that cannot be read is
+    answered by an ack saying so (refused_whole, the field, why), nothing of it stored, and the
+    good batch sent after it in the same stream is processed (it used to end the stream with
+    INVALID_ARGUMENT, the next batches never read)."""
     stub, tokens, _ = service
     admin = bearer(tokens.issue("admin"))
-    batch = _malformed(shape)
-    with pytest.raises(grpc.RpcError) as err:
-        list(stub.IngestEvents(iter([batch]), metadata=admin))
-    assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
-    assert field in err.value.details()
-    assert field_violations(err.value) == [field]
-    assert stub.SearchInterventions(pb.SearchInterventionsRequest(), metadata=admin).interventions == []
+    good = pb.IngestEventsRequest(batch_id="good", events=pb.EventList(events=lifecycle("T-2")))
+    refused, after = stub.IngestEvents(iter([_malformed(shape), good]), metadata=admin)
+    assert (refused.batch_id, refused.refused_whole, refused.received, refused.accepted) == ("x", True, 0, 0)
+    assert (refused.refusal.rule, refused.refusal.field) == ("batch_refused", field)
+    assert (after.batch_id, after.refused_whole, after.accepted) == ("good", False, 6)
+    stored = stub.SearchInterventions(pb.SearchInterventionsRequest(), metadata=admin).interventions
+    assert [i.id for i in stored] == ["C1/T-2"]
 
 
-def test_a_reference_holding_a_control_character_keeps_its_ticket(service):
-    """Stored ticket states are looked up with the ids joined by U+001F on PostgreSQL; a
-    reference holding that very character must still find its ticket (the follow-up events)."""
+def test_a_reference_holding_a_control_character_is_refused_at_the_edge(service):
+    """Issue 12: no text field holds a control character (U+001F here); the events of that
+    reference are refused (invalid_field, external_ref), the good ticket beside them is stored."""
     stub, tokens, _ = service
     admin = bearer(tokens.issue("admin"))
-    (first,) = send(stub, admin, lifecycle("T\x1f1")[:2])
-    (rest,) = send(stub, admin, lifecycle("T\x1f1")[2:])
-    assert (first.accepted, rest.accepted, list(rest.rejected)) == (2, 4, [])
+    (ack,) = send(stub, admin, [*lifecycle("T\x1f1")[:2], *lifecycle("T-1")])
+    assert (ack.received, ack.accepted) == (8, 6)
+    assert {(r.index, r.rule, r.field) for r in ack.rejected} == {
+        (0, "invalid_field", "external_ref"),
+        (1, "invalid_field", "external_ref"),
+    }
 
 
 def test_a_batch_holds_one_form_and_the_last_one_on_the_wire_wins(service):

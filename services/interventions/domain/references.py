@@ -8,6 +8,7 @@ with it; the rest of the import is written.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from typing import Any
 
 
@@ -18,6 +19,8 @@ class ImportOutcome:
 
     upserted: dict[str, int]
     refused: list[tuple[int, str, str, str]]
+    # (position, kind, field, reason) of each record breaking a limit (domain.edge)
+    invalid: list[tuple[int, str, str, str]] = dc_field(default_factory=list)
 
 
 # kind -> (field, kind it refers to), in an order where parents come before children

@@ -503,3 +503,24 @@ def _lifecycle_rule(
         if state.nature == "CURATIVE" and state.visits == 0:
             return "curative_resolved_without_visit", "kind", f"{record_key}: curative, resolved with no visit"
     return None
+
+
+EDGE_RULE = "invalid_field"
+RULES[EDGE_RULE] = "a field breaks its documented limit (length, characters, range, instant window, enum)"
+
+
+def with_refusals(outcome: BatchOutcome, sent: pl.DataFrame, refusals: pl.DataFrame) -> BatchOutcome:
+    """``outcome`` of the events that held at the edge, with the batch's events refused there
+    (edge.event_refusals of ``sent``) added to its rejections, in batch order."""
+    if refusals.height == 0:
+        return outcome
+    found = [
+        Finding(i, EDGE_RULE, f, r, k)
+        for i, k, f, r in refusals.select("index", "record_key", "field", "reason").iter_rows()
+    ]
+    outcome.rejected = sorted([*outcome.rejected, *found], key=lambda f: f.index)
+    refused_rows = sent.filter(pl.col("index").is_in(refusals["index"].implode())).with_columns(
+        refusals.sort("index")["record_key"].alias("record_key")
+    )
+    outcome.rejected_rows = pl.concat([outcome.rejected_rows, refused_rows.select(outcome.rejected_rows.columns)])
+    return outcome

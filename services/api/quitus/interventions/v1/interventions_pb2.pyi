@@ -389,20 +389,28 @@ class IngestEventsRequest(_message.Message):
     def __init__(self, batch_id: _Optional[str] = ..., events: _Optional[_Union[EventList, _Mapping]] = ..., columns: _Optional[_Union[EventColumns, _Mapping]] = ..., arrow_ipc: _Optional[bytes] = ...) -> None: ...
 
 class IngestEventsResponse(_message.Message):
-    __slots__ = ("batch_id", "received", "accepted", "duplicates", "rejected", "warnings")
+    __slots__ = ("batch_id", "received", "accepted", "duplicates", "rejected", "warnings", "refused_whole", "refusal", "more_rejected", "more_warnings")
     BATCH_ID_FIELD_NUMBER: _ClassVar[int]
     RECEIVED_FIELD_NUMBER: _ClassVar[int]
     ACCEPTED_FIELD_NUMBER: _ClassVar[int]
     DUPLICATES_FIELD_NUMBER: _ClassVar[int]
     REJECTED_FIELD_NUMBER: _ClassVar[int]
     WARNINGS_FIELD_NUMBER: _ClassVar[int]
+    REFUSED_WHOLE_FIELD_NUMBER: _ClassVar[int]
+    REFUSAL_FIELD_NUMBER: _ClassVar[int]
+    MORE_REJECTED_FIELD_NUMBER: _ClassVar[int]
+    MORE_WARNINGS_FIELD_NUMBER: _ClassVar[int]
     batch_id: str
     received: int
     accepted: int
     duplicates: int
     rejected: _containers.RepeatedCompositeFieldContainer[_common_pb2.RecordIssue]
     warnings: _containers.RepeatedCompositeFieldContainer[_common_pb2.RecordIssue]
-    def __init__(self, batch_id: _Optional[str] = ..., received: _Optional[int] = ..., accepted: _Optional[int] = ..., duplicates: _Optional[int] = ..., rejected: _Optional[_Iterable[_Union[_common_pb2.RecordIssue, _Mapping]]] = ..., warnings: _Optional[_Iterable[_Union[_common_pb2.RecordIssue, _Mapping]]] = ...) -> None: ...
+    refused_whole: bool
+    refusal: _common_pb2.RecordIssue
+    more_rejected: int
+    more_warnings: int
+    def __init__(self, batch_id: _Optional[str] = ..., received: _Optional[int] = ..., accepted: _Optional[int] = ..., duplicates: _Optional[int] = ..., rejected: _Optional[_Iterable[_Union[_common_pb2.RecordIssue, _Mapping]]] = ..., warnings: _Optional[_Iterable[_Union[_common_pb2.RecordIssue, _Mapping]]] = ..., refused_whole: _Optional[bool] = ..., refusal: _Optional[_Union[_common_pb2.RecordIssue, _Mapping]] = ..., more_rejected: _Optional[int] = ..., more_warnings: _Optional[int] = ...) -> None: ...
 
 class TimelineEvent(_message.Message):
     __slots__ = ("sequence", "kind", "event_time", "recorded_at", "visit_number", "note", "quitus_document", "quitus_signed_by", "cost_eur", "warnings")
@@ -429,7 +437,7 @@ class TimelineEvent(_message.Message):
     def __init__(self, sequence: _Optional[int] = ..., kind: _Optional[_Union[EventKind, str]] = ..., event_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., recorded_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., visit_number: _Optional[int] = ..., note: _Optional[str] = ..., quitus_document: _Optional[str] = ..., quitus_signed_by: _Optional[str] = ..., cost_eur: _Optional[float] = ..., warnings: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class Intervention(_message.Message):
-    __slots__ = ("id", "contractor_id", "external_ref", "contract_id", "service_code", "trade", "nature", "criticality", "building_id", "ug_id", "equipment_id", "address", "status", "requested_at", "first_visit_at", "resolved_at", "closed_at", "visits", "cost_eur", "description", "timeline")
+    __slots__ = ("id", "contractor_id", "external_ref", "contract_id", "service_code", "trade", "nature", "criticality", "building_id", "ug_id", "equipment_id", "address", "status", "requested_at", "first_visit_at", "resolved_at", "closed_at", "visits", "cost_eur", "description", "timeline", "description_truncated")
     ID_FIELD_NUMBER: _ClassVar[int]
     CONTRACTOR_ID_FIELD_NUMBER: _ClassVar[int]
     EXTERNAL_REF_FIELD_NUMBER: _ClassVar[int]
@@ -451,6 +459,7 @@ class Intervention(_message.Message):
     COST_EUR_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
     TIMELINE_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
     id: str
     contractor_id: str
     external_ref: str
@@ -472,7 +481,8 @@ class Intervention(_message.Message):
     cost_eur: float
     description: str
     timeline: _containers.RepeatedCompositeFieldContainer[TimelineEvent]
-    def __init__(self, id: _Optional[str] = ..., contractor_id: _Optional[str] = ..., external_ref: _Optional[str] = ..., contract_id: _Optional[str] = ..., service_code: _Optional[str] = ..., trade: _Optional[str] = ..., nature: _Optional[_Union[Nature, str]] = ..., criticality: _Optional[str] = ..., building_id: _Optional[str] = ..., ug_id: _Optional[str] = ..., equipment_id: _Optional[str] = ..., address: _Optional[str] = ..., status: _Optional[_Union[Status, str]] = ..., requested_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., first_visit_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., resolved_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., closed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., visits: _Optional[int] = ..., cost_eur: _Optional[float] = ..., description: _Optional[str] = ..., timeline: _Optional[_Iterable[_Union[TimelineEvent, _Mapping]]] = ...) -> None: ...
+    description_truncated: bool
+    def __init__(self, id: _Optional[str] = ..., contractor_id: _Optional[str] = ..., external_ref: _Optional[str] = ..., contract_id: _Optional[str] = ..., service_code: _Optional[str] = ..., trade: _Optional[str] = ..., nature: _Optional[_Union[Nature, str]] = ..., criticality: _Optional[str] = ..., building_id: _Optional[str] = ..., ug_id: _Optional[str] = ..., equipment_id: _Optional[str] = ..., address: _Optional[str] = ..., status: _Optional[_Union[Status, str]] = ..., requested_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., first_visit_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., resolved_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., closed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., visits: _Optional[int] = ..., cost_eur: _Optional[float] = ..., description: _Optional[str] = ..., timeline: _Optional[_Iterable[_Union[TimelineEvent, _Mapping]]] = ..., description_truncated: _Optional[bool] = ...) -> None: ...
 
 class GetInterventionRequest(_message.Message):
     __slots__ = ("id",)

@@ -91,7 +91,10 @@ class InterventionsServiceServicer:
     def ImportPortfolio(self, request_iterator, context):
         """Upsert portfolio and contract records, streamed in batches. Re-sending is harmless.
         A rejected record's index is its place among all the records of the stream, every kind
-        counted, whichever batch it came in.
+        counted, whichever batch it came in. Each record is checked on its own before anything is
+        written (lengths, characters, numbers and instants as each field's comment says): a record
+        that fails is refused (rule "invalid_field", its field and why) and the others are written.
+        Texts: no control character (tab, line feed, carriage return included) anywhere.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -101,6 +104,11 @@ class InterventionsServiceServicer:
         """Contractors' events, streamed in batches. Each batch is checked and committed on its own
         and answered by one ack: once an ack is received, its accepted events are stored.
         Re-sending an event (same contractor, external_ref, sequence, content) is a no-op.
+        Each event is checked on its own first (lengths, characters, numbers, instants and enums as
+        InterventionEvent's comments say): one that fails is refused (rule "invalid_field", its
+        field and why) and the rest of its batch goes on. A batch that cannot be read at all (a
+        column of the wrong length, an Arrow stream that does not read, more than 100,000 events)
+        is answered by an ack with refused_whole set, and the stream goes on with the next batch.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
