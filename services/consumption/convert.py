@@ -19,6 +19,7 @@ from services.consumption.domain.imports import DegreeDayBatch, ImportSummary, M
 from services.consumption.domain.limits import BATCH_ID_CHARS
 from services.consumption.domain.validation import Ack, ReadingBatch, whole_batch_problem
 from services.consumption.errors import InvalidReadingRequest
+from services.runtime.summaries import import_summary
 from services.runtime.timestamps import to_timestamp
 
 TS = pl.Datetime("us", "UTC")
@@ -162,14 +163,13 @@ def price_batch_in(batch: pb.ImportPricesRequest) -> PriceBatch:
 
 
 def summary_out(summary: ImportSummary) -> common_pb2.ImportSummary:
-    out = common_pb2.ImportSummary()
-    for kind, count in summary.upserted.items():
-        out.upserted[kind] = count
-    out.rejected.extend(
-        common_pb2.RecordIssue(index=i.index, rule=i.rule, field=i.field, reason=i.reason, record_key=i.record_key)
-        for i in summary.rejected
+    return import_summary(
+        dict(summary.upserted),
+        (
+            common_pb2.RecordIssue(index=i.index, rule=i.rule, field=i.field, reason=i.reason, record_key=i.record_key)
+            for i in summary.rejected
+        ),
     )
-    return out
 
 
 # ---- readings --------------------------------------------------------------------------------

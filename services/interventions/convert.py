@@ -17,6 +17,7 @@ from services.interventions.domain.references import ImportOutcome
 from services.interventions.domain.rules import Finding
 from services.interventions.errors import InvalidRequest
 from services.runtime.errors import InvalidArgument
+from services.runtime.summaries import import_summary
 from services.runtime.timestamps import from_timestamp, set_timestamp
 from services.runtime.validation import check_enum, quote
 
@@ -275,12 +276,16 @@ def portfolio_records(
 
 
 def import_response(outcome: ImportOutcome, invalid: list[common_pb2.RecordIssue]) -> pb.ImportPortfolioResponse:
-    summary = common_pb2.ImportSummary(upserted=outcome.upserted, rejected=invalid)
-    for position, _kind, field, reason in outcome.invalid:
-        summary.rejected.add(index=position, rule="invalid_field", field=field, reason=reason)
-    for position, _kind, field, reason in outcome.refused:
-        summary.rejected.add(index=position, rule="unknown_reference", field=field, reason=reason)
-    return pb.ImportPortfolioResponse(summary=summary)
+    issues = [*invalid]
+    issues += [
+        common_pb2.RecordIssue(index=position, rule="invalid_field", field=field, reason=reason)
+        for position, _kind, field, reason in outcome.invalid
+    ]
+    issues += [
+        common_pb2.RecordIssue(index=position, rule="unknown_reference", field=field, reason=reason)
+        for position, _kind, field, reason in outcome.refused
+    ]
+    return pb.ImportPortfolioResponse(summary=import_summary(dict(outcome.upserted), issues))
 
 
 def portfolio_record(rec: pb.PortfolioRecord) -> tuple[str, dict]:

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dquitus/common/v1/common.proto\x12\x10quitus.common.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\\\n\x06Period\x12)\n\x05start\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\'\n\x03\x65nd\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"]\n\x0bRecordIssue\x12\r\n\x05index\x18\x01 \x01(\x05\x12\x0c\n\x04rule\x18\x02 \x01(\t\x12\r\n\x05\x66ield\x18\x03 \x01(\t\x12\x0e\n\x06reason\x18\x04 \x01(\t\x12\x12\n\nrecord_key\x18\x05 \x01(\t\"4\n\x0bPageRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\"\xb2\x01\n\rImportSummary\x12?\n\x08upserted\x18\x01 \x03(\x0b\x32-.quitus.common.v1.ImportSummary.UpsertedEntry\x12/\n\x08rejected\x18\x02 \x03(\x0b\x32\x1d.quitus.common.v1.RecordIssue\x1a/\n\rUpsertedEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x03:\x02\x38\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dquitus/common/v1/common.proto\x12\x10quitus.common.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\\\n\x06Period\x12)\n\x05start\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\'\n\x03\x65nd\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"]\n\x0bRecordIssue\x12\r\n\x05index\x18\x01 \x01(\x05\x12\x0c\n\x04rule\x18\x02 \x01(\t\x12\r\n\x05\x66ield\x18\x03 \x01(\t\x12\x0e\n\x06reason\x18\x04 \x01(\t\x12\x12\n\nrecord_key\x18\x05 \x01(\t\"4\n\x0bPageRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\"\xca\x01\n\rImportSummary\x12?\n\x08upserted\x18\x01 \x03(\x0b\x32-.quitus.common.v1.ImportSummary.UpsertedEntry\x12/\n\x08rejected\x18\x02 \x03(\x0b\x32\x1d.quitus.common.v1.RecordIssue\x12\x16\n\x0erejected_total\x18\x03 \x01(\x03\x1a/\n\rUpsertedEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x03:\x02\x38\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -41,7 +41,7 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_PAGEREQUEST']._serialized_start=273
   _globals['_PAGEREQUEST']._serialized_end=325
   _globals['_IMPORTSUMMARY']._serialized_start=328
-  _globals['_IMPORTSUMMARY']._serialized_end=506
-  _globals['_IMPORTSUMMARY_UPSERTEDENTRY']._serialized_start=459
-  _globals['_IMPORTSUMMARY_UPSERTEDENTRY']._serialized_end=506
+  _globals['_IMPORTSUMMARY']._serialized_end=530
+  _globals['_IMPORTSUMMARY_UPSERTEDENTRY']._serialized_start=483
+  _globals['_IMPORTSUMMARY_UPSERTEDENTRY']._serialized_end=530
 # @@protoc_insertion_point(module_scope)

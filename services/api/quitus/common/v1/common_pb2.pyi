@@ -40,7 +40,7 @@ class PageRequest(_message.Message):
     def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
 
 class ImportSummary(_message.Message):
-    __slots__ = ("upserted", "rejected")
+    __slots__ = ("upserted", "rejected", "rejected_total")
     class UpsertedEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -50,6 +50,8 @@ class ImportSummary(_message.Message):
         def __init__(self, key: _Optional[str] = ..., value: _Optional[int] = ...) -> None: ...
     UPSERTED_FIELD_NUMBER: _ClassVar[int]
     REJECTED_FIELD_NUMBER: _ClassVar[int]
+    REJECTED_TOTAL_FIELD_NUMBER: _ClassVar[int]
     upserted: _containers.ScalarMap[str, int]
     rejected: _containers.RepeatedCompositeFieldContainer[RecordIssue]
-    def __init__(self, upserted: _Optional[_Mapping[str, int]] = ..., rejected: _Optional[_Iterable[_Union[RecordIssue, _Mapping]]] = ...) -> None: ...
+    rejected_total: int
+    def __init__(self, upserted: _Optional[_Mapping[str, int]] = ..., rejected: _Optional[_Iterable[_Union[RecordIssue, _Mapping]]] = ..., rejected_total: _Optional[int] = ...) -> None: ...
