@@ -8,6 +8,7 @@ import logging
 import sqlite3
 import threading
 import time
+import traceback
 from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
 from typing import Any
@@ -118,7 +119,7 @@ def abort_unexpected(context: grpc.ServicerContext, exc: BaseException, method: 
     """An error that is no QuitusError: UNAVAILABLE when the database cannot be reached (the
     client may retry), INTERNAL otherwise. A database error is logged by its kind, SQLSTATE and
     primary message only: its full text can quote the SQL parameters or, for COPY, a row of the
-    caller's data."""
+    caller's data. Any other error is logged by its kind and traceback, without its message."""
     orig = getattr(exc, "orig", exc)
     if isinstance(orig, psycopg.Error | sqlite3.Error):
         diag = getattr(orig, "diag", None)
@@ -133,7 +134,9 @@ def abort_unexpected(context: grpc.ServicerContext, exc: BaseException, method: 
             context.abort(grpc.StatusCode.UNAVAILABLE, "the database is unreachable; retry later")
         log.error("database error", extra=extra)
     else:
-        log.exception("unhandled error", extra={"method": method})
+        # where it failed, not what it said: an exception's message may quote the caller's data
+        where = "".join(traceback.format_tb(exc.__traceback__))
+        log.error("unhandled error", extra={"method": method, "error": type(exc).__name__, "traceback": where})
     context.abort(grpc.StatusCode.INTERNAL, f"internal error in {method}")
 
 
