@@ -1,7 +1,11 @@
 """What reporting pulls from the other services through their APIs, turned into polars frames.
 
-Reporting knows the services by their protos only: the columns of the facts are the fields of
-``InterventionFact``, enum values are read as their names without the enum's prefix.
+Reporting knows the services by their protos only: a frame's columns are the fields of the
+exported record message, enum values are read as their names without the enum's prefix,
+Timestamps as UTC datetimes. Every export's content_sha256 is recomputed from the records
+received, by the rule the protos document (each record's deterministic serialisation preceded by
+its length as 4 bytes big-endian, in the order received, SHA-256 in lowercase hex), and must
+equal the one the service announced: a stream cut short or altered is refused, never reported.
 """
 
 import hashlib
@@ -9,14 +13,19 @@ from collections.abc import Iterable
 from typing import Any
 
 import polars as pl
+from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from services.api.quitus.consumption.v1 import consumption_pb2 as consumption_pb
 from services.api.quitus.interventions.v1 import interventions_pb2 as pb
 
 FACT_FIELDS = pb.InterventionFact.DESCRIPTOR.fields
 # The facts' columns, in the proto's field order.
 FACT_COLUMNS = [f.name for f in FACT_FIELDS]
-_TIMES = [f.name for f in FACT_FIELDS if f.message_type is not None]  # the Timestamp fields
+
+
+class IncompleteExport(RuntimeError):
+    """The export stream is not the whole export: a message missing or altered on the way."""
 
 
 def _names(enum: Any) -> dict[int, str]:  # an EnumDescriptor (pure-Python or upb)
@@ -26,49 +35,71 @@ def _names(enum: Any) -> dict[int, str]:  # an EnumDescriptor (pure-Python or up
     return {v.number: v.name.removeprefix(prefix) for v in enum.values}
 
 
-# enum field -> its names by number
-_ENUMS = {f.name: _names(f.enum_type) for f in FACT_FIELDS if f.enum_type is not None}
-_PLAIN = [name for name in FACT_COLUMNS if name not in _ENUMS and name not in _TIMES]
-
-
-class IncompleteExport(RuntimeError):
-    """The export stream is not the whole export: a message missing or altered on the way."""
-
-
 def _time(ts: Timestamp) -> int | None:
     return ts.seconds * 1_000_000 + ts.nanos // 1000 if (ts.seconds or ts.nanos) else None
 
 
+class RecordCollector:
+    """Columns of one record message type, filled record by record, with the running digest."""
+
+    def __init__(self, descriptor: Any) -> None:
+        fields = descriptor.fields
+        self.columns: dict[str, list[Any]] = {f.name: [] for f in fields}
+        self._times = [f.name for f in fields if f.message_type is not None]
+        self._enums = {f.name: _names(f.enum_type) for f in fields if f.enum_type is not None}
+        self._plain = [f.name for f in fields if f.name not in self._enums and f.name not in self._times]
+        self._digest = hashlib.sha256()
+        self.count = 0
+
+    def add(self, record: Message) -> None:
+        data = record.SerializeToString(deterministic=True)
+        self._digest.update(len(data).to_bytes(4, "big"))
+        self._digest.update(data)
+        self.count += 1
+        for name in self._plain:
+            self.columns[name].append(getattr(record, name))
+        for name, names in self._enums.items():
+            self.columns[name].append(names[getattr(record, name)])
+        for name in self._times:
+            self.columns[name].append(_time(getattr(record, name)))
+
+    def frame(self, announced: str, what: str) -> pl.DataFrame:
+        if not announced:
+            raise IncompleteExport(f"the {what} stream ended without its content_sha256: incomplete input")
+        if self._digest.hexdigest() != announced:
+            raise IncompleteExport(
+                f"the {what} received hash to {self._digest.hexdigest()}, the export announced {announced}: "
+                "altered input"
+            )
+        frame = pl.DataFrame(self.columns)
+        return frame.with_columns([pl.col(c).cast(pl.Datetime("us", "UTC")) for c in self._times])
+
+
 def facts_frame(batches: Iterable[pb.ExportInterventionsResponse]) -> tuple[pl.DataFrame, str]:
-    """(facts, content_sha256) from an ExportInterventions stream. The digest is recomputed from
-    the facts received by the rule of the proto (each fact's deterministic serialisation preceded
-    by its length as 4 bytes big-endian, in the order received, SHA-256 in lowercase hex) and must
-    equal the one the service announced, as must the count."""
-    columns: dict[str, list] = {c: [] for c in FACT_COLUMNS}
-    received = hashlib.sha256()
+    """(facts, content_sha256) from an ExportInterventions stream; the count announced must
+    match too."""
+    collector = RecordCollector(pb.InterventionFact.DESCRIPTOR)
     digest, total = "", -1
     for batch in batches:
-        for f in batch.facts:
-            data = f.SerializeToString(deterministic=True)
-            received.update(len(data).to_bytes(4, "big"))
-            received.update(data)
-            for name in _PLAIN:
-                columns[name].append(getattr(f, name))
-            for name, names in _ENUMS.items():
-                columns[name].append(names[getattr(f, name)])
-            for name in _TIMES:
-                columns[name].append(_time(getattr(f, name)))
+        for fact in batch.facts:
+            collector.add(fact)
         if batch.done:
             digest, total = batch.content_sha256, batch.total
     if not digest:
         raise IncompleteExport("the export stream ended without its closing message: incomplete input")
-    if total != len(columns["id"]):
+    if total != collector.count:
         raise IncompleteExport(
-            f"the export announced {total} interventions and sent {len(columns['id'])}: incomplete input"
+            f"the export announced {total} interventions and sent {collector.count}: incomplete input"
         )
-    if received.hexdigest() != digest:
-        raise IncompleteExport(
-            f"the facts received hash to {received.hexdigest()}, the export announced {digest}: altered input"
-        )
-    frame = pl.DataFrame(columns).with_columns([pl.col(c).cast(pl.Datetime("us", "UTC")) for c in _TIMES])
-    return frame.select(FACT_COLUMNS), digest
+    return collector.frame(digest, "facts").select(FACT_COLUMNS), digest
+
+
+def monthly_frame(batches: Iterable[consumption_pb.ExportMonthlyResponse]) -> tuple[pl.DataFrame, str]:
+    """(monthly figures, content_sha256) from an ExportMonthly stream."""
+    collector = RecordCollector(consumption_pb.MonthlyFigure.DESCRIPTOR)
+    digest = ""
+    for batch in batches:
+        for figure in batch.figures:
+            collector.add(figure)
+        digest = batch.content_sha256 or digest
+    return collector.frame(digest, "monthly figures"), digest

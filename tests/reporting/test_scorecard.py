@@ -94,3 +94,54 @@ def test_an_export_stream_missing_facts_its_closing_message_or_its_digest_is_ref
     altered = pb.ExportInterventionsResponse(facts=[pb.InterventionFact(id="K1", contractor_id="C2")])
     with pytest.raises(IncompleteExport, match="altered input"):
         facts_frame([altered, pb.ExportInterventionsResponse(done=True, total=1, content_sha256=sha)])
+
+
+def test_a_monthly_export_is_read_into_a_frame_and_checked():
+    """Two figures in two messages, the last carrying the digest by the proto's rule: read into a
+    frame (kWh, carrier, month as UTC datetime); a figure changed on the way is refused."""
+    import hashlib
+    from datetime import UTC, datetime
+
+    from services.api.quitus.consumption.v1 import consumption_pb2 as cpb
+    from services.reporting.sources import IncompleteExport, monthly_frame
+    from services.runtime.timestamps import to_timestamp
+
+    figures = [
+        cpb.MonthlyFigure(
+            meter_ref="M1",
+            carrier="natural_gas",
+            month_start=to_timestamp(datetime(2025, 1, 1, tzinfo=UTC)),
+            kwh_pci=900.0,
+        ),
+        cpb.MonthlyFigure(
+            meter_ref="M2",
+            carrier="electricity",
+            month_start=to_timestamp(datetime(2025, 1, 1, tzinfo=UTC)),
+            kwh_pci=100.0,
+        ),
+    ]
+    digest = hashlib.sha256()
+    for f in figures:
+        data = f.SerializeToString(deterministic=True)
+        digest.update(len(data).to_bytes(4, "big") + data)
+    stream = [
+        cpb.ExportMonthlyResponse(figures=figures[:1]),
+        cpb.ExportMonthlyResponse(figures=figures[1:], content_sha256=digest.hexdigest()),
+    ]
+    frame, sha = monthly_frame(stream)
+    assert sha == digest.hexdigest()
+    assert frame.select("meter_ref", "carrier", "kwh_pci").rows() == [
+        ("M1", "natural_gas", 900.0),
+        ("M2", "electricity", 100.0),
+    ]
+    assert frame["month_start"].to_list() == [datetime(2025, 1, 1, tzinfo=UTC)] * 2
+    altered = [
+        stream[0],
+        cpb.ExportMonthlyResponse(
+            figures=[cpb.MonthlyFigure(meter_ref="M2", kwh_pci=1.0)], content_sha256=digest.hexdigest()
+        ),
+    ]
+    with pytest.raises(IncompleteExport, match="altered"):
+        monthly_frame(altered)
+    with pytest.raises(IncompleteExport, match="incomplete"):
+        monthly_frame(stream[:1])
