@@ -215,14 +215,16 @@ class AuthInterceptor(grpc.ServerInterceptor):
                 raise errors.PermissionDenied(f"{method} is not open to any role")
             if principal.role not in allowed:
                 raise errors.PermissionDenied(f"role {principal} may not call {method}")
-        except errors.QuitusError as exc:
+        except Exception as exc:  # a refusal, or the token store failing (UNAVAILABLE when unreachable)
             refusal = exc
 
             def refuse(behaviour: Behaviour, streams_out: bool) -> Behaviour:
                 def abort(request: Any, context: grpc.ServicerContext) -> Any:
                     if known is not None:
                         _note_caller(known)
-                    abort_with(context, refusal)
+                    if isinstance(refusal, errors.QuitusError):
+                        abort_with(context, refusal)
+                    abort_unexpected(context, refusal, method)
 
                 return abort
 

@@ -67,3 +67,29 @@ def test_unavailable_and_not_serving_while_the_database_is_down():
         finally:
             channel.close()
             server.stop(0)
+
+
+def test_a_token_check_against_an_unreachable_store_is_unavailable_not_unknown():
+    """Issue 12: with PostgreSQL down, a token not yet cached got UNKNOWN (the lookup failed
+    inside the authentication interceptor, outside any error mapping)."""
+    from sqlalchemy import create_engine
+
+    from services.runtime.tokens import TokenStore
+
+    nowhere = create_engine("postgresql+psycopg://postgres@127.0.0.1:1/none", connect_args={"connect_timeout": 2})
+    server, port = create_server([], {f"/{SERVICE}/Count": ALL_ROLES}, port=0, token_store=TokenStore(nowhere))
+
+    def add(_servicer, grpc_server: grpc.Server) -> None:
+        handler = grpc.unary_unary_rpc_method_handler(lambda request, context: b"42")
+        grpc_server.add_generic_rpc_handlers([grpc.method_handlers_generic_handler(SERVICE, {"Count": handler})])
+
+    add(None, server.grpc_server)
+    server.start()
+    channel = grpc.insecure_channel(f"localhost:{port}")
+    try:
+        with pytest.raises(grpc.RpcError) as refused:
+            channel.unary_unary(f"/{SERVICE}/Count")(b"", metadata=(("authorization", "Bearer qt_x"),), timeout=10)
+        assert refused.value.code() == grpc.StatusCode.UNAVAILABLE
+    finally:
+        channel.close()
+        server.stop(0)
