@@ -18,6 +18,7 @@ from reports.fonts import FONTS
 from reports.formatting import Formatter
 from reports.page import PageFrame, build_pdf, styles
 from services.reporting.domain.csr import CsrFigures, Headline
+from services.reporting.domain.uncertainty import Ranged
 
 TEXT: dict[str, dict[str, Any]] = {
     "fr": {
@@ -201,36 +202,17 @@ def render(report: CsrReport, path: Path) -> Path:
         ]
         for r in figures.energy_by_carrier.iter_rows(named=True)
     ]
+
+    def range_row(name: str, value: Ranged) -> list[str]:
+        interval = f"{fmt.number(value.low)} – {fmt.number(value.high)}"
+        return [name, fmt.number(value.value), fmt.number(value.uncertainty), interval]
+
     scope_rows = [text["scope_headers"]]
     for r in figures.scopes.iter_rows(named=True):
-        low, high = r["kgco2e"] - r["uncertainty_kgco2e"], r["kgco2e"] + r["uncertainty_kgco2e"]
         name = text["scope_names"].get(r["ghg_scope"], r["ghg_scope"])
-        scope_rows.append(
-            [
-                name,
-                fmt.number(r["kgco2e"]),
-                fmt.number(r["uncertainty_kgco2e"]),
-                f"{fmt.number(low)} – {fmt.number(high)}",
-            ]
-        )
-    trips = figures.trips_kgco2e
-    scope_rows.append(
-        [
-            text["trips_scope"],
-            fmt.number(trips.value),
-            fmt.number(trips.uncertainty),
-            f"{fmt.number(trips.low)} – {fmt.number(trips.high)}",
-        ]
-    )
-    inventory = figures.inventory_kgco2e
-    scope_rows.append(
-        [
-            text["total"],
-            fmt.number(inventory.value),
-            fmt.number(inventory.uncertainty),
-            f"{fmt.number(inventory.low)} – {fmt.number(inventory.high)}",
-        ]
-    )
+        scope_rows.append(range_row(name, Ranged(r["kgco2e"], r["uncertainty_kgco2e"])))
+    scope_rows.append(range_row(text["trips_scope"], figures.trips_kgco2e))
+    scope_rows.append(range_row(text["total"], figures.inventory_kgco2e))
     avoided = figures.avoided
     kg = avoided.kgco2e
     avoided_box = Table(

@@ -10,6 +10,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -78,3 +79,13 @@ def private_postgres():
         if cluster.running():
             cluster.stop()
         shutil.rmtree(cluster.root, ignore_errors=True)
+
+
+def wait_for(predicate, seconds: float) -> bool:
+    """Poll ``predicate`` every 0.1 s until it holds (True) or ``seconds`` pass (False)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False

@@ -8,7 +8,6 @@ a batch committed whose ack was lost is a set of identical duplicates when re-se
 """
 
 import threading
-import time
 from datetime import UTC, datetime, timedelta
 
 import grpc
@@ -20,7 +19,7 @@ from services.api.quitus.consumption.v1 import consumption_pb2 as pb
 from services.api.quitus.consumption.v1 import consumption_pb2_grpc as pb_grpc
 from services.consumption.server import build
 from services.runtime.settings import Settings
-from tests.private_postgres import private_postgres
+from tests.private_postgres import private_postgres, wait_for
 
 METERS = 40
 BATCHES = 60
@@ -56,15 +55,6 @@ def _batches() -> list[pb.IngestReadingsRequest]:
     return out
 
 
-def _wait_for(predicate, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
-
-
 @pytest.mark.postgres
 def test_postgres_stopped_mid_ingest_loses_and_doubles_nothing():
     with private_postgres() as cluster:
@@ -96,7 +86,7 @@ def test_postgres_stopped_mid_ingest_loses_and_doubles_nothing():
             # stop the database while the next batches are being stored
             sender = threading.Thread(target=ingest, args=(batches[5:],))
             sender.start()
-            assert _wait_for(lambda: len(acked) >= 8, 30)
+            assert wait_for(lambda: len(acked) >= 8, 30)
             cluster.stop("immediate")
             sender.join(60)
             assert codes == [grpc.StatusCode.UNAVAILABLE], codes
@@ -106,10 +96,10 @@ def test_postgres_stopped_mid_ingest_loses_and_doubles_nothing():
             with pytest.raises(grpc.RpcError) as down:
                 list(stub.IngestReadings(iter(batches[-1:]), timeout=20))
             assert down.value.code() == grpc.StatusCode.UNAVAILABLE
-            assert _wait_for(lambda: status() == health_pb2.HealthCheckResponse.NOT_SERVING, 10)
+            assert wait_for(lambda: status() == health_pb2.HealthCheckResponse.NOT_SERVING, 10)
 
             cluster.start()
-            assert _wait_for(lambda: status() == health_pb2.HealthCheckResponse.SERVING, 20)
+            assert wait_for(lambda: status() == health_pb2.HealthCheckResponse.SERVING, 20)
             # re-send every batch not acked
             codes.clear()
             ingest([b for b in batches if b.batch_id not in acked])

@@ -16,20 +16,11 @@ from services.interventions.server import build
 from tests.conftest import bearer, running_server
 from tests.interventions.portfolio_fixture import portfolio_batches
 from tests.interventions.test_grpc import lifecycle
-from tests.private_postgres import private_postgres
+from tests.private_postgres import private_postgres, wait_for
 
 BATCHES = 30
 TICKETS_PER_BATCH = 20
 STOP_AFTER = 8  # batches handed to the stream before the database is stopped
-
-
-def _wait_for(predicate, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def _batches() -> list[pb.IngestEventsRequest]:
@@ -73,10 +64,10 @@ def test_database_stopped_mid_ingest_loses_and_doubles_nothing():
             stub.GetIntervention(pb.GetInterventionRequest(id="C1/T-0-0"), metadata=admin, timeout=20)
         assert read.value.code() == grpc.StatusCode.UNAVAILABLE
         assert time.monotonic() - started < 10
-        assert _wait_for(lambda: status() == health_pb2.HealthCheckResponse.NOT_SERVING, 10)
+        assert wait_for(lambda: status() == health_pb2.HealthCheckResponse.NOT_SERVING, 10)
 
         cluster.start()
-        assert _wait_for(lambda: status() == health_pb2.HealthCheckResponse.SERVING, 15)
+        assert wait_for(lambda: status() == health_pb2.HealthCheckResponse.SERVING, 15)
         again = [b for b in batches if b.batch_id not in acked]
         for ack in stub.IngestEvents(iter(again), metadata=admin, timeout=60):
             assert not ack.refused_whole and not ack.rejected, ack

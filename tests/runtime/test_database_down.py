@@ -11,18 +11,9 @@ from sqlalchemy import text
 from services.runtime.db import make_engine
 from services.runtime.principal import ALL_ROLES
 from services.runtime.server import Registration, create_server
-from tests.private_postgres import private_postgres
+from tests.private_postgres import private_postgres, wait_for
 
 SERVICE = "quitus.test.v1.CountService"
-
-
-def _wait_for(predicate, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 @pytest.mark.postgres
@@ -59,10 +50,10 @@ def test_unavailable_and_not_serving_while_the_database_is_down():
             assert down.value.code() == grpc.StatusCode.UNAVAILABLE
             assert "database" in down.value.details()
             assert time.monotonic() - started < 10
-            assert _wait_for(lambda: status() == health_pb2.HealthCheckResponse.NOT_SERVING, 10)
+            assert wait_for(lambda: status() == health_pb2.HealthCheckResponse.NOT_SERVING, 10)
 
             cluster.start()
-            assert _wait_for(lambda: status() == health_pb2.HealthCheckResponse.SERVING, 15)
+            assert wait_for(lambda: status() == health_pb2.HealthCheckResponse.SERVING, 15)
             assert call(b"", timeout=10) == b"42"
         finally:
             channel.close()
