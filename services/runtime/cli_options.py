@@ -6,12 +6,13 @@ Environment scheme, one for all: ``QUITUS_<SERVICE>_ADDRESS`` (host:port, e.g.
 command line wins over its variable.
 """
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import typer
 
 from services.runtime.settings import Settings
+from services.runtime.validation import EARLIEST, LATEST
 
 
 def address_variable(service: str) -> str:
@@ -50,9 +51,10 @@ def parse_instant(text: str, param_hint: str) -> datetime:
         raise typer.BadParameter(
             f"{text!r} is not an ISO date or instant (e.g. 2025-01-01)", param_hint=param_hint
         ) from None
-    if not date(1900, 1, 1) <= value.date() <= date(2200, 12, 31):
-        raise typer.BadParameter(f"{text!r} is outside 1900-2200", param_hint=param_hint)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    value = value if value.tzinfo else value.replace(tzinfo=UTC)
+    if not EARLIEST <= value < LATEST:
+        raise typer.BadParameter(f"{text!r} is outside {EARLIEST.year}-{LATEST.year}", param_hint=param_hint)
+    return value
 
 
 def parse_choice(text: str, choices: list[str] | tuple[str, ...], param_hint: str) -> str:

@@ -1,7 +1,9 @@
-"""Server interceptors: authentication and role check, domain-error mapping, access log.
+"""Server interceptors: access log, authentication and role check, stream limits, error mapping.
 
-Each wraps the method handler's behaviour, so it runs in the worker thread of the call (the
-principal set there is the one the servicer sees).
+Each wraps the method handler's behaviour, so that its work runs in the worker thread of the
+call (``intercept_service`` itself runs on grpc's own thread, which serves every call: nothing
+there may wait on I/O), and the principal set there is the one the servicer sees. The public
+methods (health, reflection) are left as grpc built them.
 """
 
 import logging
@@ -93,33 +95,72 @@ def abort_with(context: grpc.ServicerContext, exc: errors.QuitusError) -> None:
     context.abort_with_status(rpc_status.to_status(status))
 
 
-def _wrap_handler(handler: grpc.RpcMethodHandler, wrap: Callable[[Behaviour, bool], Behaviour]):
-    """Rebuild ``handler`` with each behaviour passed through ``wrap(behaviour, streams_out)``."""
+class _Undecodable:
+    """Stands for a request message grpc could not parse (e.g. a string field holding invalid
+    UTF-8): the error interceptor answers INVALID_ARGUMENT instead of grpc's INTERNAL."""
+
+
+UNDECODABLE = _Undecodable()
+
+
+def _guarded(deserializer: Callable[[bytes], Any] | None) -> Callable[[bytes], Any] | None:
+    if deserializer is None:
+        return None
+
+    def deserialize(data: bytes) -> Any:
+        try:
+            return deserializer(data)
+        except Exception:
+            return UNDECODABLE
+
+    return deserialize
+
+
+Wrap = Callable[[Behaviour, bool, bool], Behaviour]
+
+
+def _wrap_handler(handler: grpc.RpcMethodHandler | None, wrap: Wrap, *, guard_decoding: bool = False) -> Any:
+    """Rebuild ``handler`` with its behaviour passed through ``wrap(behaviour, streams_in,
+    streams_out)``. Only for the services' own methods: grpc's health Watch is non-blocking
+    (it holds no thread while open) only as the handler grpc built, so public methods are never
+    rebuilt."""
     if handler is None:
         return None
+    decode = _guarded(handler.request_deserializer) if guard_decoding else handler.request_deserializer
+    encode = handler.response_serializer
     if handler.unary_unary:
-        return grpc.unary_unary_rpc_method_handler(
-            wrap(handler.unary_unary, False), handler.request_deserializer, handler.response_serializer
-        )
+        return grpc.unary_unary_rpc_method_handler(wrap(handler.unary_unary, False, False), decode, encode)
     if handler.unary_stream:
-        return grpc.unary_stream_rpc_method_handler(
-            wrap(handler.unary_stream, True), handler.request_deserializer, handler.response_serializer
-        )
+        return grpc.unary_stream_rpc_method_handler(wrap(handler.unary_stream, False, True), decode, encode)
     if handler.stream_unary:
-        return grpc.stream_unary_rpc_method_handler(
-            wrap(handler.stream_unary, False), handler.request_deserializer, handler.response_serializer
-        )
+        return grpc.stream_unary_rpc_method_handler(wrap(handler.stream_unary, True, False), decode, encode)
     assert handler.stream_stream is not None  # a handler has exactly one of the four behaviours
-    return grpc.stream_stream_rpc_method_handler(
-        wrap(handler.stream_stream, True), handler.request_deserializer, handler.response_serializer
-    )
+    return grpc.stream_stream_rpc_method_handler(wrap(handler.stream_stream, True, True), decode, encode)
+
+
+def _is_public(method: str) -> bool:
+    return method.startswith(PUBLIC_PREFIXES)
+
+
+def _checked_requests(requests: Iterator[Any]) -> Iterator[Any]:
+    for request in requests:
+        if request is UNDECODABLE:
+            raise errors.InvalidArgument(_UNDECODABLE_REASON, field="request")
+        yield request
+
+
+_UNDECODABLE_REASON = "is not a valid protobuf message of this method (a string field holding invalid UTF-8?)"
 
 
 def abort_unexpected(context: grpc.ServicerContext, exc: BaseException, method: str) -> None:
     """An error that is no QuitusError: UNAVAILABLE when the database cannot be reached (the
     client may retry), INTERNAL otherwise. A database error is logged by its kind, SQLSTATE and
     primary message only: its full text can quote the SQL parameters or, for COPY, a row of the
-    caller's data. Any other error is logged by its kind and traceback, without its message."""
+    caller's data. Any other error is logged by its kind and traceback, without its message. A
+    call the client has already cancelled is no error of ours: logged as such, nothing sent."""
+    if not context.is_active():
+        log.info("call cancelled by the client", extra={"method": method, "error": type(exc).__name__})
+        raise exc
     orig = getattr(exc, "orig", exc)
     if isinstance(orig, psycopg.Error | sqlite3.Error):
         diag = getattr(orig, "diag", None)
@@ -141,19 +182,29 @@ def abort_unexpected(context: grpc.ServicerContext, exc: BaseException, method: 
 
 
 class ErrorInterceptor(grpc.ServerInterceptor):
-    """Turns a service's QuitusError into its status code and a message naming the field; an
-    unreachable database into UNAVAILABLE; anything else into INTERNAL with the detail kept in
-    the log, not sent to the caller."""
+    """Turns a service's QuitusError into its status code and a message naming the field; a
+    request grpc could not parse into INVALID_ARGUMENT; an unreachable database into UNAVAILABLE;
+    anything else into INTERNAL with the detail kept in the log, not sent to the caller."""
 
     def intercept_service(self, continuation, handler_call_details):
         method = handler_call_details.method
+        handler = continuation(handler_call_details)
+        if _is_public(method):
+            return handler
 
-        def wrap(behaviour: Behaviour, streams_out: bool) -> Behaviour:
+        def wrap(behaviour: Behaviour, streams_in: bool, streams_out: bool) -> Behaviour:
+            def checked(request: Any) -> Any:
+                if streams_in:
+                    return _checked_requests(request)
+                if request is UNDECODABLE:
+                    raise errors.InvalidArgument(_UNDECODABLE_REASON, field="request")
+                return request
+
             if streams_out:
 
                 def streaming(request: Any, context: grpc.ServicerContext) -> Iterator[Any]:
                     try:
-                        yield from behaviour(request, context)
+                        yield from behaviour(checked(request), context)
                     except errors.QuitusError as exc:
                         abort_with(context, exc)
                     except (Exception, PanicException) as exc:
@@ -165,7 +216,7 @@ class ErrorInterceptor(grpc.ServerInterceptor):
 
             def unary(request: Any, context: grpc.ServicerContext) -> Any:
                 try:
-                    return behaviour(request, context)
+                    return behaviour(checked(request), context)
                 except errors.QuitusError as exc:
                     abort_with(context, exc)
                 except (Exception, PanicException) as exc:
@@ -175,7 +226,7 @@ class ErrorInterceptor(grpc.ServerInterceptor):
 
             return unary
 
-        return _wrap_handler(continuation(handler_call_details), wrap)
+        return _wrap_handler(handler, wrap, guard_decoding=True)
 
 
 class AuthInterceptor(grpc.ServerInterceptor):
@@ -183,14 +234,15 @@ class AuthInterceptor(grpc.ServerInterceptor):
 
     ``method_access`` maps full method names (``/pkg.Service/Method``) to the roles allowed;
     a method missing from it is refused (fail closed). With ``token_store=None`` (embedded
-    default) every call acts as the embedded admin.
+    default) every call acts as the embedded admin. The token is looked up in the call's worker
+    thread, not in grpc's own (which serves every call of the server while it waits).
     """
 
     def __init__(self, method_access: Mapping[str, frozenset[Role]], token_store: TokenStore | None) -> None:
         self.method_access = dict(method_access)
         self.token_store = token_store
 
-    def _principal(self, metadata: tuple) -> Principal:
+    def _principal(self, metadata: Any) -> Principal:
         if self.token_store is None:
             return EMBEDDED
         header = dict(metadata or ()).get("authorization", "")
@@ -202,38 +254,38 @@ class AuthInterceptor(grpc.ServerInterceptor):
             raise errors.Unauthenticated("unknown, revoked or expired token")
         return principal
 
-    def intercept_service(self, continuation, handler_call_details):
-        method = handler_call_details.method
-        handler = continuation(handler_call_details)
-        if method.startswith(PUBLIC_PREFIXES) or handler is None:
-            return handler
+    def _admit(self, method: str, metadata: Any, context: grpc.ServicerContext) -> Principal:
+        """The caller, allowed to call ``method``; otherwise the call is ended with the refusal
+        (UNAUTHENTICATED, PERMISSION_DENIED, or UNAVAILABLE when the token store is unreachable)."""
         known: Principal | None = None
         try:
-            principal = known = self._principal(handler_call_details.invocation_metadata)
+            principal = known = self._principal(metadata)
             allowed = self.method_access.get(method)
             if allowed is None:
                 raise errors.PermissionDenied(f"{method} is not open to any role")
             if principal.role not in allowed:
                 raise errors.PermissionDenied(f"role {principal} may not call {method}")
-        except Exception as exc:  # a refusal, or the token store failing (UNAVAILABLE when unreachable)
-            refusal = exc
+            return principal
+        except errors.QuitusError as exc:
+            if known is not None:
+                _note_caller(known)
+            abort_with(context, exc)
+        except Exception as exc:
+            abort_unexpected(context, exc, method)
+        raise AssertionError("unreachable: abort raises")
 
-            def refuse(behaviour: Behaviour, streams_out: bool) -> Behaviour:
-                def abort(request: Any, context: grpc.ServicerContext) -> Any:
-                    if known is not None:
-                        _note_caller(known)
-                    if isinstance(refusal, errors.QuitusError):
-                        abort_with(context, refusal)
-                    abort_unexpected(context, refusal, method)
+    def intercept_service(self, continuation, handler_call_details):
+        method = handler_call_details.method
+        handler = continuation(handler_call_details)
+        if _is_public(method) or handler is None:
+            return handler
+        metadata = handler_call_details.invocation_metadata
 
-                return abort
-
-            return _wrap_handler(handler, refuse)
-
-        def with_principal(behaviour: Behaviour, streams_out: bool) -> Behaviour:
+        def with_principal(behaviour: Behaviour, streams_in: bool, streams_out: bool) -> Behaviour:
             if streams_out:
 
                 def streaming(request: Any, context: grpc.ServicerContext) -> Iterator[Any]:
+                    principal = self._admit(method, metadata, context)
                     set_current_principal(principal)
                     _note_caller(principal)
                     try:
@@ -244,6 +296,7 @@ class AuthInterceptor(grpc.ServerInterceptor):
                 return streaming
 
             def unary(request: Any, context: grpc.ServicerContext) -> Any:
+                principal = self._admit(method, metadata, context)
                 set_current_principal(principal)
                 _note_caller(principal)
                 try:
@@ -257,29 +310,29 @@ class AuthInterceptor(grpc.ServerInterceptor):
 
 
 class StreamLimitInterceptor(grpc.ServerInterceptor):
-    """A client-streaming call (an ingest or an import) holds a server thread for as long as its
-    client keeps it open, sending or not. At most ``per_caller`` such calls run at once per caller
-    and ``total`` in all, so that the threads beyond ``total`` always remain for health checks and
-    unary calls; a stream beyond either bound is refused at once with RESOURCE_EXHAUSTED (retry
-    when one of yours has ended). Sits inside the authentication interceptor, which names the
-    caller."""
+    """A streaming call (an ingest, an import, an export read slowly) holds a server thread for as
+    long as its client keeps it open, sending or reading or not. At most ``per_caller`` such calls
+    run at once per caller (its role and contractor, whatever token it uses) and ``total`` in all,
+    so that the threads beyond ``total`` always remain for health checks and unary calls; a stream
+    beyond either bound is refused at once with RESOURCE_EXHAUSTED (retry when one of yours has
+    ended). Sits inside the authentication interceptor, which names the caller."""
 
     def __init__(self, total: int, per_caller: int) -> None:
         self.total, self.per_caller = total, per_caller
-        self._open: dict[tuple[str, str], int] = {}
+        self._open: dict[str, int] = {}
         self._lock = threading.Lock()
 
-    def _take(self, caller: tuple[str, str]) -> None:
+    def _take(self, caller: str) -> None:
         with self._lock:
             if self._open.get(caller, 0) >= self.per_caller:
                 raise errors.ResourceExhausted(
-                    f"{caller[0]} already has {self.per_caller} streams open on this server; end one first"
+                    f"{caller} already has {self.per_caller} streams open on this server; end one first"
                 )
             if sum(self._open.values()) >= self.total:
                 raise errors.ResourceExhausted(f"this server already serves {self.total} streams; retry shortly")
             self._open[caller] = self._open.get(caller, 0) + 1
 
-    def _give_back(self, caller: tuple[str, str]) -> None:
+    def _give_back(self, caller: str) -> None:
         with self._lock:
             self._open[caller] -= 1
             if not self._open[caller]:
@@ -287,13 +340,13 @@ class StreamLimitInterceptor(grpc.ServerInterceptor):
 
     def intercept_service(self, continuation, handler_call_details):
         handler = continuation(handler_call_details)
-        if handler is None or not handler.request_streaming:
+        streaming_call = handler is not None and (handler.request_streaming or handler.response_streaming)
+        if _is_public(handler_call_details.method) or not streaming_call:
             return handler
 
-        def wrap(behaviour: Behaviour, streams_out: bool) -> Behaviour:
-            def caller() -> tuple[str, str]:
-                principal = current_principal()
-                return str(principal), principal.label
+        def wrap(behaviour: Behaviour, streams_in: bool, streams_out: bool) -> Behaviour:
+            def caller() -> str:
+                return str(current_principal())
 
             if streams_out:
 
@@ -332,8 +385,11 @@ class AccessLogInterceptor(grpc.ServerInterceptor):
 
     def intercept_service(self, continuation, handler_call_details):
         method = handler_call_details.method
+        handler = continuation(handler_call_details)
+        if _is_public(method):
+            return handler
 
-        def wrap(behaviour: Behaviour, streams_out: bool) -> Behaviour:
+        def wrap(behaviour: Behaviour, streams_in: bool, streams_out: bool) -> Behaviour:
             def record(context: grpc.ServicerContext, started: float, caller: list[Principal | None]) -> None:
                 code = _code(context) or grpc.StatusCode.OK
                 principal = caller[0]
@@ -370,4 +426,4 @@ class AccessLogInterceptor(grpc.ServerInterceptor):
 
             return unary
 
-        return _wrap_handler(continuation(handler_call_details), wrap)
+        return _wrap_handler(handler, wrap)

@@ -7,12 +7,17 @@ that this service did not give is refused with INVALID_ARGUMENT naming ``page.pa
 
 import base64
 import binascii
+import re
 from dataclasses import dataclass
 
 from services.api.quitus.common.v1 import common_pb2
 from services.runtime.errors import InvalidArgument
 
 DEFAULT_PAGE_SIZE = 100
+# A key a token may carry: a sequence number (ASCII digits, within a 64-bit integer) or an id of
+# printable characters no longer than any id the services store.
+_SEQUENCE = re.compile(r"[0-9]{1,18}")
+_MAX_KEY_CHARS = 200
 MAX_PAGE_SIZE = 1000
 _TAG = "q1:"
 
@@ -28,7 +33,7 @@ class Page:
         """The key as an integer, for tables keyed by a sequence (0 on the first page)."""
         if self.after is None:
             return 0
-        if not self.after.isdigit():
+        if not _SEQUENCE.fullmatch(self.after):
             raise InvalidArgument("page_token is not one this service gave", field="page.page_token")
         return int(self.after)
 
@@ -54,9 +59,10 @@ def decode_token(token: str) -> str | None:
         text = base64.urlsafe_b64decode(token.encode("ascii")).decode("utf-8")
     except (binascii.Error, UnicodeError, ValueError):
         text = ""
-    if not text.startswith(_TAG) or len(text) == len(_TAG):
+    key = text[len(_TAG) :]
+    if not text.startswith(_TAG) or not key or len(key) > _MAX_KEY_CHARS or not key.isprintable():
         raise InvalidArgument("page_token is not one this service gave", field="page.page_token")
-    return text[len(_TAG) :]
+    return key
 
 
 def next_token(rows: list, size: int, key: str) -> tuple[list, str]:

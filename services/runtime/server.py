@@ -95,14 +95,17 @@ class QuitusServer:
 
 
 def database_reachable(engine: Engine) -> bool:
+    """Whether a trivial query answers. Any failure counts as not reachable for the health
+    check (too many connections, a bad password, a pool timeout serve no call either); the
+    watcher thread must never die of one, or health would stay stuck."""
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
         return True
     except Exception as exc:
-        if is_unreachable(exc):
-            return False
-        raise
+        if not is_unreachable(exc):
+            log.warning("database check failed", extra={"error": type(getattr(exc, "orig", exc)).__name__})
+        return False
 
 
 def create_server(

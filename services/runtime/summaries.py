@@ -4,7 +4,7 @@ from collections.abc import Iterable
 
 from services.api.quitus.common.v1 import common_pb2
 
-MAX_LISTED_ISSUES = 10_000
+MAX_LISTED_ISSUES = 1_000
 
 
 def import_summary(upserted: dict[str, int], rejected: Iterable[common_pb2.RecordIssue]) -> common_pb2.ImportSummary:

@@ -97,7 +97,7 @@ class TokenStore:
                     auth_tokens.c.token_hash == key, auth_tokens.c.revoked_at.is_(None)
                 )
             ).first()
-        principal = Principal.parse(row.role, row.label) if row else None
+        principal = _stored_principal(row.role, row.label) if row else None
         expires_at = row.expires_at if row else None
         with self._lock:
             self._cache.pop(key, None)
@@ -105,6 +105,15 @@ class TokenStore:
                 self._cache.pop(next(iter(self._cache)))  # the oldest entry
             self._cache[key] = (now + self.cache_s, principal, expires_at)
         return _unless_expired(principal, expires_at)
+
+
+def _stored_principal(role_text: str, label: str) -> Principal | None:
+    """A stored role that no longer parses (edited by hand, or a role since removed) authenticates
+    nobody: the caller gets UNAUTHENTICATED, not an internal error."""
+    try:
+        return Principal.parse(role_text, label)
+    except ValueError:
+        return None
 
 
 def _unless_expired(principal: Principal | None, expires_at: datetime | None) -> Principal | None:

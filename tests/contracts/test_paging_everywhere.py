@@ -84,7 +84,12 @@ BAD_PAGES = {
     "negative size": (PageRequest(page_size=-5), "page_size"),
     "token from nowhere": (PageRequest(page_token="not-a-token"), "page_token"),
     "token of a number": (PageRequest(page_token="12"), "page_token"),
+    "token key of 5,000 digits": (PageRequest(page_token=encode_token("9" * 5000)), "page_token"),
+    "token key with a NUL": (PageRequest(page_token=encode_token("T\x00")), "page_token"),
 }
+# Well-formed tokens whose key no service gives (a review found them answering INTERNAL): a list
+# keyed by a sequence refuses them; a list keyed by text ids may take them as a place to start.
+ODD_KEYS = {"superscript two": "²", "30 digits": "9" * 30, "text": "abc"}
 
 
 @pytest.mark.parametrize("bad", BAD_PAGES, ids=list(BAD_PAGES))
@@ -110,3 +115,19 @@ def test_a_good_token_of_an_empty_list_gives_an_empty_page(channels, package, se
     token = encode_token(10**9) if method != "SearchInterventions" else encode_token("zzz")
     reply = _call(channels, package, service_name, method, request_class(**{page_field: PageRequest(page_token=token)}))
     assert reply.next_page_token == ""
+
+
+@pytest.mark.parametrize("key", ODD_KEYS, ids=list(ODD_KEYS))
+@pytest.mark.parametrize(
+    ("package", "service_name", "method", "page_field"), PAGED, ids=[f"{p[1]}.{p[2]}" for p in PAGED]
+)
+def test_a_token_with_an_odd_key_is_refused_or_served_never_internal(
+    channels, package, service_name, method, page_field, key
+):
+    request_class = getattr(importlib.import_module(package), f"{method}Request")
+    request = request_class(**{page_field: PageRequest(page_token=encode_token(ODD_KEYS[key]))})
+    try:
+        _call(channels, package, service_name, method, request)
+    except grpc.RpcError as refused:
+        assert refused.code() == grpc.StatusCode.INVALID_ARGUMENT, refused.details()
+        assert _violations(refused) == [f"{page_field}.page_token"]
