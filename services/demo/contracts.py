@@ -11,12 +11,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from services.api.quitus.interventions.v1 import interventions_pb2 as pb
+from services.demo.geography import CITIES
 from services.demo.portfolio import Portfolio
 
 CONTRACTS_START = datetime(2023, 1, 1, tzinfo=UTC)
 CONTRACTS_END = datetime(2028, 1, 1, tzinfo=UTC)
 FULL_SIZE_DWELLINGS, FULL_SIZE_CONTRACTORS, MIN_CONTRACTORS = 85_000, 50, 6
 ELECTRIC_VAN_SHARE = 0.2
+# Share of the contractors with a regional agency in another city of France (a third base at
+# most): drawn from a generator of its own, so that the rest of the demo stays as it was.
+REGIONAL_AGENCY_SHARE = 0.35
 
 # Deadlines in hours (time to first visit, time to repair) per criticality: demo values.
 CURATIVE_DEADLINES = {"urgent": (4, 24), "normal": (24, 120), "low": (72, 240)}
@@ -162,6 +166,20 @@ def _add_contractor(result: Contracting, portfolio: Portfolio, trade: Trade, sha
                 name=f"Dépôt {city.name} {n}",
                 latitude=round(city.latitude + rng.uniform(-0.12, 0.12), 5),
                 longitude=round(city.longitude + rng.uniform(-0.16, 0.16), 5),
+            )
+        )
+    agency = random.Random(f"quitus-demo-bases-{cid}-{home.name}")
+    elsewhere = [c for c in CITIES if c not in base_cities]
+    if len(base_cities) < 3 and elsewhere and agency.random() < REGIONAL_AGENCY_SHARE:
+        city = agency.choice(elsewhere)
+        n = len(base_cities) + 1
+        result.bases.append(
+            pb.ContractorBase(
+                id=f"{cid}-B{n}",
+                contractor_id=cid,
+                name=f"Agence {city.name} {n}",
+                latitude=round(city.latitude + agency.uniform(-0.12, 0.12), 5),
+                longitude=round(city.longitude + agency.uniform(-0.16, 0.16), 5),
             )
         )
     codes = [

@@ -11,6 +11,9 @@ of each building (the cleaning plan's object). Every share below is a demo value
 import math
 import random
 from dataclasses import dataclass, field
+from datetime import datetime
+
+from google.protobuf.timestamp_pb2 import Timestamp
 
 from services.api.quitus.interventions.v1 import interventions_pb2 as pb
 from services.demo.geography import CITIES, RESIDENCE_NAMES, STREETS, City
@@ -179,3 +182,21 @@ def records(portfolio: Portfolio) -> list[pb.PortfolioRecord]:
         + [R(unit=u) for u in portfolio.units]
         + [R(equipment=e) for e in portfolio.equipment]
     )
+
+
+def import_requests(
+    records: list[pb.PortfolioRecord], recorded_at: datetime, size: int = 5000
+) -> list[pb.ImportPortfolioRequest]:
+    """The records in ImportPortfolio batches of ``size``, all recorded at ``recorded_at``: the
+    demo backfills history, so its portfolio must be known from the start of that history
+    (ExportPortfolio leaves out what was recorded after its as_of)."""
+    return [
+        pb.ImportPortfolioRequest(records=records[i : i + size], recorded_at=_timestamp(recorded_at))
+        for i in range(0, len(records), size)
+    ]
+
+
+def _timestamp(instant: datetime) -> Timestamp:
+    stamp = Timestamp()
+    stamp.FromDatetime(instant)
+    return stamp

@@ -3,6 +3,7 @@ use cases take, their results back to messages. No logic beyond translation."""
 
 import io
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any, cast
 
 import polars as pl
@@ -253,13 +254,21 @@ def refused_ack(batch_id: str, error: InvalidArgument) -> pb.IngestEventsRespons
 
 def portfolio_records(
     batches: Iterable[pb.ImportPortfolioRequest],
-) -> tuple[list[tuple[int, str, dict]], list[common_pb2.RecordIssue]]:
-    """(position in the stream, kind, row) of every record of an import stream, and the issues
-    of the records that do not convert (rule invalid_record)."""
+) -> tuple[list[tuple[int, str, dict]], list[common_pb2.RecordIssue], datetime | None]:
+    """(position in the stream, kind, row) of every record of an import stream, the issues of
+    the records that do not convert (rule invalid_record), and the stream's recorded_at (its
+    first batch's; a later batch setting another is refused, field recorded_at)."""
     received: list[tuple[int, str, dict]] = []
     invalid: list[common_pb2.RecordIssue] = []
     position = 0
-    for batch in batches:
+    recorded_at: datetime | None = None
+    for number, batch in enumerate(batches):
+        if number == 0:
+            recorded_at = from_timestamp(batch.recorded_at, "recorded_at")
+        elif batch.HasField("recorded_at") and from_timestamp(batch.recorded_at, "recorded_at") != recorded_at:
+            raise InvalidRequest(
+                "recorded_at differs from the first batch's: one import, one recording instant", field="recorded_at"
+            )
         for rec in batch.records:
             try:
                 kind, row = portfolio_record(rec)
@@ -272,7 +281,7 @@ def portfolio_records(
             else:
                 received.append((position, kind, row))
             position += 1
-    return received, invalid
+    return received, invalid, recorded_at
 
 
 def import_response(outcome: ImportOutcome, invalid: list[common_pb2.RecordIssue]) -> pb.ImportPortfolioResponse:
@@ -288,6 +297,10 @@ def import_response(outcome: ImportOutcome, invalid: list[common_pb2.RecordIssue
     return pb.ImportPortfolioResponse(summary=import_summary(dict(outcome.upserted), issues))
 
 
+# Fields set by ExportPortfolio only, ignored on import.
+EXPORT_ONLY = {"building": ("territory_id",)}
+
+
 def portfolio_record(rec: pb.PortfolioRecord) -> tuple[str, dict]:
     """(kind, row) for a plain record; contracts are flattened by contract()."""
     kind = rec.WhichOneof("record")
@@ -296,7 +309,7 @@ def portfolio_record(rec: pb.PortfolioRecord) -> tuple[str, dict]:
     msg = getattr(rec, kind)
     if kind == "contract":
         return kind, contract(msg)
-    row = {f.name: getattr(msg, f.name) for f in msg.DESCRIPTOR.fields}
+    row = {f.name: getattr(msg, f.name) for f in msg.DESCRIPTOR.fields if f.name not in EXPORT_ONLY.get(kind, ())}
     key = "ug_id" if kind == "unit" else "id"
     if not row[key]:
         raise InvalidRequest(f"{kind} without {key}", field=f"{kind}.{key}")
@@ -418,6 +431,62 @@ def fact(row: dict[str, Any]) -> pb.InterventionFact:
     for name in ("requested_at", "first_visit_at", "resolved_at", "closed_at"):
         set_timestamp(getattr(msg, name), row[name])
     return msg
+
+
+# Portfolio rows (domain.portfolio_export) as the fields of their messages: the row's keys are
+# the stored columns, named as the message's fields.
+_PLAIN_MESSAGES = {
+    "organisation": pb.Organisation,
+    "territory": pb.Territory,
+    "residence": pb.Residence,
+    "building": pb.Building,
+    "unit": pb.Unit,
+    "equipment": pb.Equipment,
+    "contractor": pb.Contractor,
+    "contractor_base": pb.ContractorBase,
+}
+
+
+def portfolio_export_record(kind: str, row: dict[str, Any]) -> pb.PortfolioRecord:
+    """One exported record, in the PortfolioRecord ImportPortfolio takes."""
+    if kind != "contract":
+        return pb.PortfolioRecord(**{kind: _PLAIN_MESSAGES[kind](**row)})
+    msg = pb.Contract(
+        id=row["id"],
+        contractor_id=row["contractor_id"],
+        reference=row["reference"],
+        territory_ids=row["territory_ids"],
+        residence_ids=row["residence_ids"],
+        building_ids=row["building_ids"],
+        trades=row["trades"],
+        recoverable_share=row["recoverable_share"],
+        service_codes=[
+            pb.ServiceCode(
+                code=c["code"],
+                trade=c["trade"],
+                nature=NATURE_PB[c["nature"]],
+                unit_price_eur=c["unit_price_eur"],
+                deadlines=[
+                    pb.Deadline(
+                        criticality=d["criticality"],
+                        intervene_hours=d["intervene_hours"],
+                        repair_hours=d["repair_hours"],
+                    )
+                    for d in c["deadlines"]
+                ],
+            )
+            for c in row["codes"]
+        ],
+        preventive_plans=[
+            pb.PreventivePlan(
+                service_code=p["service_code"], equipment_kind=p["equipment_kind"], interval_days=p["interval_days"]
+            )
+            for p in row["plans"]
+        ],
+    )
+    set_timestamp(msg.starts_at, row["starts_at"])
+    set_timestamp(msg.ends_at, row["ends_at"])
+    return pb.PortfolioRecord(contract=msg)
 
 
 def deadline_response(report: DeadlineReport) -> pb.GetDeadlineStatusResponse:

@@ -29,6 +29,8 @@ organisations = Table(
     metadata,
     Column("id", String(64), primary_key=True),
     Column("name", String(200), nullable=False),
+    # first recorded (ImportPortfolioRequest.recorded_at or the clock); null: stored before 0009
+    Column("recorded_at", UTCDateTime, nullable=True),
 )
 
 territories = Table(
@@ -37,6 +39,8 @@ territories = Table(
     Column("id", String(64), primary_key=True),
     Column("organisation_id", String(64), ForeignKey("organisations.id"), nullable=False),
     Column("name", String(200), nullable=False),
+    # first recorded (ImportPortfolioRequest.recorded_at or the clock); null: stored before 0009
+    Column("recorded_at", UTCDateTime, nullable=True),
 )
 
 residences = Table(
@@ -45,6 +49,8 @@ residences = Table(
     Column("id", String(64), primary_key=True),
     Column("territory_id", String(64), ForeignKey("territories.id"), nullable=False),
     Column("name", String(200), nullable=False),
+    # first recorded (ImportPortfolioRequest.recorded_at or the clock); null: stored before 0009
+    Column("recorded_at", UTCDateTime, nullable=True),
 )
 
 buildings = Table(
@@ -63,6 +69,8 @@ buildings = Table(
     Column("weather_station", String(40), nullable=False),
     # address, postcode and city lower-cased, accents dropped (domain.search.search_text)
     Column("search_text", Text, nullable=False, server_default=""),
+    # first recorded (ImportPortfolioRequest.recorded_at or the clock); null: stored before 0009
+    Column("recorded_at", UTCDateTime, nullable=True),
 )
 
 units = Table(
@@ -72,6 +80,8 @@ units = Table(
     Column("building_id", String(64), ForeignKey("buildings.id"), nullable=False, index=True),
     Column("kind", String(40), nullable=False),
     Column("area_m2", Float, nullable=False),
+    # first recorded (ImportPortfolioRequest.recorded_at or the clock); null: stored before 0009
+    Column("recorded_at", UTCDateTime, nullable=True),
 )
 
 equipment = Table(
@@ -81,6 +91,8 @@ equipment = Table(
     Column("building_id", String(64), ForeignKey("buildings.id"), nullable=False, index=True),
     Column("kind", String(40), nullable=False),
     Column("label", String(200), nullable=False),
+    # first recorded (ImportPortfolioRequest.recorded_at or the clock); null: stored before 0009
+    Column("recorded_at", UTCDateTime, nullable=True),
 )
 
 contractors = Table(
@@ -89,6 +101,8 @@ contractors = Table(
     Column("id", String(64), primary_key=True),
     Column("name", String(200), nullable=False),
     Column("vehicle_profile", String(60), nullable=False),
+    # first recorded (ImportPortfolioRequest.recorded_at or the clock); null: stored before 0009
+    Column("recorded_at", UTCDateTime, nullable=True),
 )
 
 contractor_bases = Table(
@@ -99,6 +113,8 @@ contractor_bases = Table(
     Column("name", String(200), nullable=False),
     Column("latitude", Float, nullable=False),
     Column("longitude", Float, nullable=False),
+    # first recorded (ImportPortfolioRequest.recorded_at or the clock); null: stored before 0009
+    Column("recorded_at", UTCDateTime, nullable=True),
 )
 
 contracts = Table(
@@ -110,6 +126,8 @@ contracts = Table(
     Column("starts_at", UTCDateTime, nullable=False),
     Column("ends_at", UTCDateTime, nullable=False),
     Column("recoverable_share", Float, nullable=False),
+    # first recorded (ImportPortfolioRequest.recorded_at or the clock); null: stored before 0009
+    Column("recorded_at", UTCDateTime, nullable=True),
 )
 
 # scope_kind is territory, residence or building.

@@ -22,12 +22,13 @@ from services.interventions.domain.edge import (
     portfolio_refusals,
 )
 from services.interventions.domain.events import Columns, batch_frame
-from services.interventions.domain.facts import derive_facts
+from services.interventions.domain.facts import caveats, derive_facts
 from services.interventions.domain.limits import capped
 from services.interventions.domain.portfolio import IndexFrames, PortfolioIndex, full_address, index_frames
+from services.interventions.domain.portfolio_export import EXPORT_KINDS, portfolio_at
 from services.interventions.domain.quality import contractor_quality, quality_target
 from services.interventions.domain.references import ImportOutcome, drop_dangling
-from services.interventions.domain.rules import BatchOutcome, check_batch, with_refusals
+from services.interventions.domain.rules import FUTURE_TOLERANCE, BatchOutcome, check_batch, with_refusals
 from services.interventions.domain.search import search_text
 from services.interventions.errors import ForeignRecord, InterventionNotFound, InvalidRequest
 from services.interventions.store import InterventionStore
@@ -63,6 +64,23 @@ class FactsExport:
         for offset in range(0, self.facts.height, self.batch_size):
             yield self.facts.slice(offset, self.batch_size)
 
+    def caveats(self) -> dict[str, int]:
+        return caveats(self.facts)
+
+
+@dataclass(frozen=True, slots=True)
+class PortfolioExport:
+    """The portfolio known at a cut-off: kind -> rows (domain.portfolio_export), in EXPORT_KINDS
+    order, served at most ``batch_size`` records a message."""
+
+    records: dict[str, list[dict[str, Any]]]
+    batch_size: int
+
+    def rows(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        for kind in EXPORT_KINDS:
+            for row in self.records[kind]:
+                yield kind, row
+
 
 class InterventionsService:
     def __init__(self, store: InterventionStore, clock: Callable[[], datetime] = lambda: datetime.now(UTC)):
@@ -89,9 +107,16 @@ class InterventionsService:
         wanted = set(territory_ids)
         return sorted(b for b, (territory, _) in index.buildings.items() if territory in wanted)
 
-    def import_portfolio(self, received: Sequence[tuple[int, str, dict]]) -> ImportOutcome:
+    def import_portfolio(
+        self, received: Sequence[tuple[int, str, dict]], recorded_at: datetime | None = None
+    ) -> ImportOutcome:
         """Write the records (position in the stream, kind, row) whose references hold, in one
-        transaction; the others are refused, naming their field."""
+        transaction; the others are refused, naming their field. A record not stored yet is
+        recorded at ``recorded_at`` (a backfill; default: now, and never in the future)."""
+        now = self.clock()
+        check_instant(recorded_at, "recorded_at")
+        if recorded_at is not None and recorded_at > now + FUTURE_TOLERANCE:
+            raise InvalidRequest("recorded_at is in the future", field="recorded_at")
         records: dict[str, list[dict]] = {}
         contracts: list[dict] = []
         upserted: dict[str, int] = {}
@@ -117,7 +142,7 @@ class InterventionsService:
                 position_of[id(row)] = position
                 upserted[kind] += 1
         kept, kept_contracts, dangling = drop_dangling(records, contracts, self.store.stored_ids)
-        retry_write_conflicts(lambda: self.store.upsert_portfolio(kept, kept_contracts))
+        retry_write_conflicts(lambda: self.store.upsert_portfolio(kept, kept_contracts, recorded_at or now))
         refused = []
         for kind, row, field, reason in dangling:
             refused.append((position_of[id(row)], kind, f"{kind}.{field}", reason))
@@ -310,6 +335,17 @@ class InterventionsService:
         )
         return derive_facts(tickets, events, as_of)
 
+    def export_portfolio(self, *, as_of: datetime | None, batch_size: int = 0) -> PortfolioExport:
+        """The portfolio and contracts as known at ``as_of`` (required, settled): the records first
+        recorded by then, with their latest attributes (no history of updates is kept)."""
+        if as_of is None:
+            raise InvalidRequest("as_of is required: an export is always as known at a cut-off", field="as_of")
+        check_instant(as_of, "as_of")
+        require_settled(as_of, self.clock(), "portfolio records")
+        size = capped(batch_size, DEFAULT_EXPORT_BATCH, MAX_EXPORT_BATCH, "batch_size")
+        records, parts = self.store.portfolio_rows()
+        return PortfolioExport(portfolio_at(records, parts, as_of), size)
+
     def deadline_status(
         self, principal: Principal, *, at: datetime | None, contractor_id: str, alerts_only: bool, limit: int
     ) -> DeadlineReport:
@@ -337,11 +373,17 @@ class InterventionsService:
         )
         return deadline_lines(tickets, derive_facts(tickets, events, at), at)
 
-    def data_quality(self, principal: Principal, *, contractor_id: str, target: float) -> tuple[float, list[dict]]:
-        """(the target share, per contractor: received, accepted, rejected, warned, passing share...)."""
+    def data_quality(
+        self, principal: Principal, *, contractor_id: str, target: float, as_of: datetime | None = None
+    ) -> tuple[float, list[dict]]:
+        """(the target share, per contractor: received, accepted, rejected, warned, passing share...),
+        over every record received so far, or with ``as_of`` (settled) those received by then."""
         check_id(contractor_id, "contractor_id")
         target = quality_target(target)
-        accepted, rejected = self.store.quality_counts(self.scope_contractor(contractor_id, principal))
+        if as_of is not None:
+            check_instant(as_of, "as_of")
+            require_settled(as_of, self.clock(), "events and rejections")
+        accepted, rejected = self.store.quality_counts(self.scope_contractor(contractor_id, principal), as_of)
         return target, contractor_quality(accepted, rejected, target)
 
 

@@ -28,7 +28,10 @@ METHOD_ACCESS = {
     _M + "ListRejections": READERS,
     _M + "GetTopUnits": STAFF_READERS,
     _M + "ExportInterventions": STAFF_READERS,
+    _M + "ExportPortfolio": STAFF_READERS,
 }
+# A message of ExportPortfolio stops before its records pass this many bytes (clients take 4 MB).
+EXPORT_MESSAGE_BYTES = 2_000_000
 
 
 class InterventionsServicer(pb_grpc.InterventionsServiceServicer):
@@ -36,8 +39,8 @@ class InterventionsServicer(pb_grpc.InterventionsServiceServicer):
         self.service = service
 
     def ImportPortfolio(self, request_iterator, context):
-        received, invalid = convert.portfolio_records(request_iterator)
-        return convert.import_response(self.service.import_portfolio(received), invalid)
+        received, invalid, recorded_at = convert.portfolio_records(request_iterator)
+        return convert.import_response(self.service.import_portfolio(received, recorded_at), invalid)
 
     def IngestEvents(self, request_iterator, context) -> Iterator[pb.IngestEventsResponse]:
         principal = current_principal()
@@ -90,7 +93,10 @@ class InterventionsServicer(pb_grpc.InterventionsServiceServicer):
 
     def GetDataQuality(self, request, context):
         target, contractors = self.service.data_quality(
-            current_principal(), contractor_id=request.contractor_id, target=request.target
+            current_principal(),
+            contractor_id=request.contractor_id,
+            target=request.target,
+            as_of=from_timestamp(request.as_of, "as_of"),
         )
         return convert.quality_response(target, contractors)
 
@@ -123,7 +129,36 @@ class InterventionsServicer(pb_grpc.InterventionsServiceServicer):
             facts = [convert.fact(r) for r in chunk.iter_rows(named=True)]
             digest.add_all(facts)
             yield pb.ExportInterventionsResponse(facts=facts)
-        yield pb.ExportInterventionsResponse(done=True, total=export.facts.height, content_sha256=digest.hexdigest())
+        yield pb.ExportInterventionsResponse(
+            done=True,
+            total=export.facts.height,
+            content_sha256=digest.hexdigest(),
+            caveats=pb.ExportCaveats(**export.caveats()),
+        )
+
+    def ExportPortfolio(self, request, context) -> Iterator[pb.ExportPortfolioResponse]:
+        export = self.service.export_portfolio(
+            as_of=from_timestamp(request.as_of, "as_of"), batch_size=request.batch_size
+        )
+        digest = RecordDigest()  # the content_sha256 rule of the proto, over the records as sent
+        counts: dict[str, int] = {}
+        batch: list[pb.PortfolioRecord] = []
+        size = 0
+        for kind, row in export.rows():
+            record = convert.portfolio_export_record(kind, row)
+            record_size = record.ByteSize()
+            if batch and (len(batch) >= export.batch_size or size + record_size > EXPORT_MESSAGE_BYTES):
+                yield pb.ExportPortfolioResponse(records=batch)
+                batch, size = [], 0
+            digest.add(record)
+            counts[kind] = counts.get(kind, 0) + 1
+            batch.append(record)
+            size += record_size
+        if batch:
+            yield pb.ExportPortfolioResponse(records=batch)
+        yield pb.ExportPortfolioResponse(
+            done=True, total=digest.count, counts=counts, content_sha256=digest.hexdigest()
+        )
 
 
 def add_to_server(servicer: InterventionsServicer, server: grpc.Server) -> None:

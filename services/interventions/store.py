@@ -132,8 +132,24 @@ _PAYLOAD_JSON = pl.struct(
 ).struct.json_encode()
 
 
+def _received_at(received_at: datetime, backfill: bool) -> pl.Expr:
+    """When a refused record counts as received: for a backfill (an admin or a service, whose
+    recorded_at is honoured on the events it sends), the recorded_at it set on the record, when
+    within 1900-2200 and not after the reception; otherwise the reception. A backfill's
+    rejections are then dated with its accepted events, and data quality as of a cut-off counts
+    both alike."""
+    now = pl.lit(received_at, pl.Datetime("us", "UTC"))
+    if not backfill:
+        return now
+    sent = pl.col("recorded_us")
+    now_us = int(received_at.timestamp() * 1_000_000)
+    honoured = sent.is_not_null() & (sent >= EARLIEST_US) & (sent < LATEST_US) & (sent <= now_us)
+    return pl.when(honoured).then(sent.cast(pl.Datetime("us", "UTC"))).otherwise(now)
+
+
 def _rejections(outcome: BatchOutcome, received_at: datetime, sender: str | None) -> pl.DataFrame:
-    """The batch's refused records with their findings, in batch order."""
+    """The batch's refused records with their findings, in batch order (a contractor's filed
+    under ``sender``; None: an admin's or a service's backfill)."""
     findings = pl.DataFrame(
         [(f.index, f.record_key, f.rule, f.field, f.reason) for f in outcome.rejected],
         orient="row",
@@ -144,6 +160,7 @@ def _rejections(outcome: BatchOutcome, received_at: datetime, sender: str | None
         pl.lit(sender).alias("contractor_id") if sender else shown_id(pl.col("contractor_id")).alias("contractor_id"),
         "fingerprint",
         _PAYLOAD_JSON.alias("payload_json"),
+        _received_at(received_at, backfill=sender is None).alias("received_at"),
     )
     return (
         findings.join(sent, on="index")
@@ -155,7 +172,7 @@ def _rejections(outcome: BatchOutcome, received_at: datetime, sender: str | None
             "rule",
             "field",
             "reason",
-            pl.lit(received_at, pl.Datetime("us", "UTC")).alias("received_at"),
+            "received_at",
             "payload_json",
         )
     )
@@ -185,16 +202,52 @@ class InterventionStore:
         with self.engine.connect() as conn:
             return set(conn.execute(select(PORTFOLIO_TABLES[kind].c[key_column(kind)])).scalars())
 
-    def upsert_portfolio(self, records: dict[str, list[dict]], contracts: list[dict]) -> None:
-        """Upsert plain records by kind, then contracts with their children, in one transaction."""
+    def upsert_portfolio(
+        self, records: dict[str, list[dict]], contracts: list[dict], recorded_at: datetime | None = None
+    ) -> None:
+        """Upsert plain records by kind, then contracts with their children, in one transaction.
+
+        A record not stored yet is written with ``recorded_at``; a stored one keeps the instant
+        it was first recorded (only its attributes are updated)."""
         with serialised_writes(self.engine), self.engine.begin() as conn:
             self._bump_portfolio_version(conn)
             for kind, table in PORTFOLIO_TABLES.items():
                 rows = records.get(kind, [])
-                if rows:
-                    upsert(conn, table, list(rows[0]), [tuple(r.values()) for r in rows], [key_column(kind)])
+                if not rows:
+                    continue
+                key = key_column(kind)
+                stored = _stored_keys(conn, table.c[key], [r[key] for r in rows])
+                new = [{**r, "recorded_at": recorded_at} for r in rows if r[key] not in stored]
+                old = [r for r in rows if r[key] in stored]
+                for part in (new, old):
+                    if part:
+                        upsert(conn, table, list(part[0]), [tuple(r.values()) for r in part], [key])
+            stored_contracts = _stored_keys(conn, m.contracts.c.id, [c["id"] for c in contracts])
             for contract in contracts:
-                self._replace_contract(conn, contract)
+                self._replace_contract(conn, contract, None if contract["id"] in stored_contracts else recorded_at)
+
+    def portfolio_rows(self) -> tuple[dict[str, list[dict]], dict[str, list[dict]]]:
+        """(kind -> stored rows with their recorded_at, contract part -> rows), read in one
+        transaction: the records of every kind of PORTFOLIO_TABLES and "contract" (head rows),
+        and the contracts' perimeter, trades, codes, deadlines and plans."""
+        with self.engine.connect() as conn, conn.begin():
+            records = {
+                kind: [dict(r) for r in conn.execute(select(table).order_by(table.c[key_column(kind)])).mappings()]
+                for kind, table in {**PORTFOLIO_TABLES, "contract": m.contracts}.items()
+            }
+            for building in records["building"]:
+                building.pop("search_text", None)
+            parts = {
+                name: [dict(r) for r in conn.execute(select(table)).mappings()]
+                for name, table in (
+                    ("perimeter", m.contract_perimeter),
+                    ("trades", m.contract_trades),
+                    ("codes", m.service_codes),
+                    ("deadlines", m.service_code_deadlines),
+                    ("plans", m.preventive_plans),
+                )
+            }
+        return records, parts
 
     @staticmethod
     def _bump_portfolio_version(conn) -> None:
@@ -211,7 +264,9 @@ class InterventionStore:
         return conn.execute(select(m.portfolio_version.c.version)).scalar() or 0
 
     @staticmethod
-    def _replace_contract(conn, contract: dict) -> None:
+    def _replace_contract(conn, contract: dict, recorded_at: datetime | None) -> None:
+        """Replace a contract's children; its head is upserted, with ``recorded_at`` when new
+        (None: already stored, its first recorded instant stays)."""
         cid = contract["id"]
         for child in (
             m.contract_perimeter,
@@ -224,6 +279,8 @@ class InterventionStore:
         head = {
             k: contract[k] for k in ("id", "contractor_id", "reference", "starts_at", "ends_at", "recoverable_share")
         }
+        if recorded_at is not None:
+            head["recorded_at"] = recorded_at
         upsert(conn, m.contracts, list(head), [tuple(head.values())], ["id"])
         children = [
             (m.contract_perimeter, contract["perimeter"]),
@@ -462,8 +519,11 @@ class InterventionStore:
         with self.engine.connect() as conn:
             return [dict(r) for r in conn.execute(query).mappings()]
 
-    def quality_counts(self, contractor_id: str = "") -> tuple[pl.DataFrame, pl.DataFrame]:
-        """(per contractor: accepted, warned) and (per contractor and rule: count) incl. warnings."""
+    def quality_counts(
+        self, contractor_id: str = "", as_of: datetime | None = None
+    ) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """(per contractor: accepted, warned) and (per contractor and rule: count) incl. warnings;
+        with ``as_of``, over the events recorded and the rejections received at or before it."""
         ev, rj = m.intervention_events.c, m.intervention_rejections.c
         accepted_q = select(ev.contractor_id, ev.warnings, func.count().label("n")).group_by(
             ev.contractor_id, ev.warnings
@@ -472,6 +532,9 @@ class InterventionStore:
         if contractor_id:
             accepted_q = accepted_q.where(ev.contractor_id == contractor_id)
             rejected_q = rejected_q.where(rj.contractor_id == contractor_id)
+        if as_of is not None:
+            accepted_q = accepted_q.where(ev.recorded_at <= as_of)
+            rejected_q = rejected_q.where(rj.received_at <= as_of)
         with self.engine.connect() as conn:
             accepted = pl.DataFrame(
                 [tuple(r) for r in conn.execute(accepted_q)],
@@ -667,6 +730,15 @@ EVENT_FRAME_SCHEMA = {
     "recorded_at": pl.Datetime("us", "UTC"),
     "cost_eur": pl.Float64,
 }
+
+
+def _stored_keys(conn, column, keys: list[str]) -> set[str]:
+    """Those of ``keys`` already stored in ``column``."""
+    found: set[str] = set()
+    unique = list(set(keys))
+    for start in range(0, len(unique), 900):  # SQLite caps bound parameters
+        found.update(conn.execute(select(column).where(column.in_(unique[start : start + 900]))).scalars())
+    return found
 
 
 def _frame(result, schema: dict) -> pl.DataFrame:

@@ -37,6 +37,7 @@ COVERED = {
     f"{S}.ListRejections",
     f"{S}.GetTopUnits",
     f"{S}.ExportInterventions",
+    f"{S}.ExportPortfolio",
 }
 VALUES_PER_FIELD = 3  # hostile values tried per field (rotating over the table)
 
@@ -178,6 +179,13 @@ def test_import_portfolio(served):
             )
             assert code == grpc.StatusCode.OK, f"{kind} {case.path}={case.label}: {code}"
             assert 1 not in {r.index for r in reply.summary.rejected}, f"{kind} {case.path}={case.label}"
+    # The stream's recording instant (issue 13): a hostile one refuses the call, naming recorded_at.
+    good = pb.ImportPortfolioRequest(records=[good_building], recorded_at=ts(T0))
+    for case in mutations(good):
+        if case.path.startswith("recorded_at"):
+            answer_of(
+                lambda timeout, r=case.request: stub.ImportPortfolio(iter([r]), metadata=admin, timeout=timeout), case
+            )
     still_serving(channel, _normal(stub, admin))
 
 
@@ -211,7 +219,8 @@ def test_get_deadline_status(served):
 
 def test_get_data_quality(served):
     stub, channel, admin = served
-    _unary(stub, channel, admin, "GetDataQuality", pb.GetDataQualityRequest(contractor_id="C1", target=0.9))
+    good = pb.GetDataQualityRequest(contractor_id="C1", target=0.9, as_of=ts(datetime.now(UTC) - timedelta(hours=1)))
+    _unary(stub, channel, admin, "GetDataQuality", good)
 
 
 def test_list_rejections(served):
@@ -253,3 +262,16 @@ def test_event_stored_beside_a_hostile_one_is_found_by_its_reference(served):
     (ack,) = stub.IngestEvents(iter([pb.IngestEventsRequest(events=pb.EventList(events=batch))]), metadata=admin)
     assert [(r.index, r.field) for r in ack.rejected] == [(0, "external_ref")]
     assert _stored(stub, admin, ref)
+
+
+def test_export_portfolio(served):
+    """Every mutation of a good ExportPortfolio request (as_of, batch_size): OK or a refusal naming
+    the field; an OK answer ends with its done message and a digest (issue 13)."""
+    stub, channel, admin = served
+    good = pb.ExportPortfolioRequest(as_of=ts(datetime.now(UTC) - timedelta(hours=1)), batch_size=3)
+    call = stub.ExportPortfolio
+    for case in [Mutation("(good)", "good", good), *mutations(good)]:
+        code, messages = answer_of(lambda timeout, r=case.request: list(call(r, metadata=admin, timeout=timeout)), case)
+        if code == grpc.StatusCode.OK:
+            assert messages[-1].done and len(messages[-1].content_sha256) == 64, f"{case.path}={case.label}"
+    still_serving(channel, _normal(stub, admin))

@@ -29,7 +29,7 @@ def replica(url: str, schema: str) -> InterventionsService:
 
 
 def import_fixture_portfolio(service: InterventionsService) -> None:
-    received, invalid = convert.portfolio_records(portfolio_batches())
+    received, invalid, _ = convert.portfolio_records(portfolio_batches())
     assert invalid == []
     assert service.import_portfolio(received).refused == []
 

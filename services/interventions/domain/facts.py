@@ -120,3 +120,16 @@ def derive_facts(tickets: pl.DataFrame, events: pl.DataFrame, as_of: datetime) -
         )
     )
     return facts.select(FACT_COLUMNS).sort("id")
+
+
+def caveats(facts: pl.DataFrame) -> dict[str, int]:
+    """What a report on these facts leaves out or cannot settle yet, counted (ExportCaveats):
+    cancelled interventions, interventions with a deadline still PENDING (either one; counted
+    once), and closures with no quitus recorded (accepted with a warning)."""
+    pending = (pl.col("intervene_deadline") == "PENDING") | (pl.col("repair_deadline") == "PENDING")
+    counts = facts.select(
+        (pl.col("status") == "CANCELLED").sum().alias("cancelled"),
+        pending.sum().alias("pending_deadlines"),
+        ((pl.col("status") == "CLOSED") & ~pl.col("has_quitus")).sum().alias("closed_without_quitus"),
+    )
+    return {name: int(counts[name][0] or 0) for name in counts.columns}

@@ -121,7 +121,7 @@ class Residence(_message.Message):
     def __init__(self, id: _Optional[str] = ..., territory_id: _Optional[str] = ..., name: _Optional[str] = ...) -> None: ...
 
 class Building(_message.Message):
-    __slots__ = ("id", "residence_id", "address", "postcode", "city", "latitude", "longitude", "heated_area_m2", "dwellings", "heating_system", "weather_station")
+    __slots__ = ("id", "residence_id", "address", "postcode", "city", "latitude", "longitude", "heated_area_m2", "dwellings", "heating_system", "weather_station", "territory_id")
     ID_FIELD_NUMBER: _ClassVar[int]
     RESIDENCE_ID_FIELD_NUMBER: _ClassVar[int]
     ADDRESS_FIELD_NUMBER: _ClassVar[int]
@@ -133,6 +133,7 @@ class Building(_message.Message):
     DWELLINGS_FIELD_NUMBER: _ClassVar[int]
     HEATING_SYSTEM_FIELD_NUMBER: _ClassVar[int]
     WEATHER_STATION_FIELD_NUMBER: _ClassVar[int]
+    TERRITORY_ID_FIELD_NUMBER: _ClassVar[int]
     id: str
     residence_id: str
     address: str
@@ -144,7 +145,8 @@ class Building(_message.Message):
     dwellings: int
     heating_system: str
     weather_station: str
-    def __init__(self, id: _Optional[str] = ..., residence_id: _Optional[str] = ..., address: _Optional[str] = ..., postcode: _Optional[str] = ..., city: _Optional[str] = ..., latitude: _Optional[float] = ..., longitude: _Optional[float] = ..., heated_area_m2: _Optional[float] = ..., dwellings: _Optional[int] = ..., heating_system: _Optional[str] = ..., weather_station: _Optional[str] = ...) -> None: ...
+    territory_id: str
+    def __init__(self, id: _Optional[str] = ..., residence_id: _Optional[str] = ..., address: _Optional[str] = ..., postcode: _Optional[str] = ..., city: _Optional[str] = ..., latitude: _Optional[float] = ..., longitude: _Optional[float] = ..., heated_area_m2: _Optional[float] = ..., dwellings: _Optional[int] = ..., heating_system: _Optional[str] = ..., weather_station: _Optional[str] = ..., territory_id: _Optional[str] = ...) -> None: ...
 
 class Unit(_message.Message):
     __slots__ = ("ug_id", "building_id", "kind", "area_m2")
@@ -279,10 +281,12 @@ class PortfolioRecord(_message.Message):
     def __init__(self, organisation: _Optional[_Union[Organisation, _Mapping]] = ..., territory: _Optional[_Union[Territory, _Mapping]] = ..., residence: _Optional[_Union[Residence, _Mapping]] = ..., building: _Optional[_Union[Building, _Mapping]] = ..., unit: _Optional[_Union[Unit, _Mapping]] = ..., equipment: _Optional[_Union[Equipment, _Mapping]] = ..., contractor: _Optional[_Union[Contractor, _Mapping]] = ..., contractor_base: _Optional[_Union[ContractorBase, _Mapping]] = ..., contract: _Optional[_Union[Contract, _Mapping]] = ...) -> None: ...
 
 class ImportPortfolioRequest(_message.Message):
-    __slots__ = ("records",)
+    __slots__ = ("records", "recorded_at")
     RECORDS_FIELD_NUMBER: _ClassVar[int]
+    RECORDED_AT_FIELD_NUMBER: _ClassVar[int]
     records: _containers.RepeatedCompositeFieldContainer[PortfolioRecord]
-    def __init__(self, records: _Optional[_Iterable[_Union[PortfolioRecord, _Mapping]]] = ...) -> None: ...
+    recorded_at: _timestamp_pb2.Timestamp
+    def __init__(self, records: _Optional[_Iterable[_Union[PortfolioRecord, _Mapping]]] = ..., recorded_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class ImportPortfolioResponse(_message.Message):
     __slots__ = ("summary",)
@@ -596,12 +600,14 @@ class ContractorQuality(_message.Message):
     def __init__(self, contractor_id: _Optional[str] = ..., received: _Optional[int] = ..., accepted: _Optional[int] = ..., rejected: _Optional[int] = ..., warned: _Optional[int] = ..., passing_share: _Optional[float] = ..., meets_target: _Optional[bool] = ..., by_rule: _Optional[_Mapping[str, int]] = ...) -> None: ...
 
 class GetDataQualityRequest(_message.Message):
-    __slots__ = ("contractor_id", "target")
+    __slots__ = ("contractor_id", "target", "as_of")
     CONTRACTOR_ID_FIELD_NUMBER: _ClassVar[int]
     TARGET_FIELD_NUMBER: _ClassVar[int]
+    AS_OF_FIELD_NUMBER: _ClassVar[int]
     contractor_id: str
     target: float
-    def __init__(self, contractor_id: _Optional[str] = ..., target: _Optional[float] = ...) -> None: ...
+    as_of: _timestamp_pb2.Timestamp
+    def __init__(self, contractor_id: _Optional[str] = ..., target: _Optional[float] = ..., as_of: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class GetDataQualityResponse(_message.Message):
     __slots__ = ("contractors", "target")
@@ -740,13 +746,54 @@ class ExportInterventionsRequest(_message.Message):
     def __init__(self, requested: _Optional[_Union[_common_pb2.Period, _Mapping]] = ..., as_of: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., contractor_ids: _Optional[_Iterable[str]] = ..., territory_ids: _Optional[_Iterable[str]] = ..., building_ids: _Optional[_Iterable[str]] = ..., batch_size: _Optional[int] = ...) -> None: ...
 
 class ExportInterventionsResponse(_message.Message):
-    __slots__ = ("facts", "done", "total", "content_sha256")
+    __slots__ = ("facts", "done", "total", "content_sha256", "caveats")
     FACTS_FIELD_NUMBER: _ClassVar[int]
     DONE_FIELD_NUMBER: _ClassVar[int]
     TOTAL_FIELD_NUMBER: _ClassVar[int]
     CONTENT_SHA256_FIELD_NUMBER: _ClassVar[int]
+    CAVEATS_FIELD_NUMBER: _ClassVar[int]
     facts: _containers.RepeatedCompositeFieldContainer[InterventionFact]
     done: bool
     total: int
     content_sha256: str
-    def __init__(self, facts: _Optional[_Iterable[_Union[InterventionFact, _Mapping]]] = ..., done: _Optional[bool] = ..., total: _Optional[int] = ..., content_sha256: _Optional[str] = ...) -> None: ...
+    caveats: ExportCaveats
+    def __init__(self, facts: _Optional[_Iterable[_Union[InterventionFact, _Mapping]]] = ..., done: _Optional[bool] = ..., total: _Optional[int] = ..., content_sha256: _Optional[str] = ..., caveats: _Optional[_Union[ExportCaveats, _Mapping]] = ...) -> None: ...
+
+class ExportCaveats(_message.Message):
+    __slots__ = ("cancelled", "pending_deadlines", "closed_without_quitus")
+    CANCELLED_FIELD_NUMBER: _ClassVar[int]
+    PENDING_DEADLINES_FIELD_NUMBER: _ClassVar[int]
+    CLOSED_WITHOUT_QUITUS_FIELD_NUMBER: _ClassVar[int]
+    cancelled: int
+    pending_deadlines: int
+    closed_without_quitus: int
+    def __init__(self, cancelled: _Optional[int] = ..., pending_deadlines: _Optional[int] = ..., closed_without_quitus: _Optional[int] = ...) -> None: ...
+
+class ExportPortfolioRequest(_message.Message):
+    __slots__ = ("as_of", "batch_size")
+    AS_OF_FIELD_NUMBER: _ClassVar[int]
+    BATCH_SIZE_FIELD_NUMBER: _ClassVar[int]
+    as_of: _timestamp_pb2.Timestamp
+    batch_size: int
+    def __init__(self, as_of: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., batch_size: _Optional[int] = ...) -> None: ...
+
+class ExportPortfolioResponse(_message.Message):
+    __slots__ = ("records", "done", "total", "counts", "content_sha256")
+    class CountsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: int
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[int] = ...) -> None: ...
+    RECORDS_FIELD_NUMBER: _ClassVar[int]
+    DONE_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_FIELD_NUMBER: _ClassVar[int]
+    COUNTS_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_SHA256_FIELD_NUMBER: _ClassVar[int]
+    records: _containers.RepeatedCompositeFieldContainer[PortfolioRecord]
+    done: bool
+    total: int
+    counts: _containers.ScalarMap[str, int]
+    content_sha256: str
+    def __init__(self, records: _Optional[_Iterable[_Union[PortfolioRecord, _Mapping]]] = ..., done: _Optional[bool] = ..., total: _Optional[int] = ..., counts: _Optional[_Mapping[str, int]] = ..., content_sha256: _Optional[str] = ...) -> None: ...

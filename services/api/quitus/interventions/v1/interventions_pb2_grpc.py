@@ -81,6 +81,11 @@ class InterventionsServiceStub:
                 request_serializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.ExportInterventionsRequest.SerializeToString,
                 response_deserializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.ExportInterventionsResponse.FromString,
                 _registered_method=True)
+        self.ExportPortfolio = channel.unary_stream(
+                '/quitus.interventions.v1.InterventionsService/ExportPortfolio',
+                request_serializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.ExportPortfolioRequest.SerializeToString,
+                response_deserializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.ExportPortfolioResponse.FromString,
+                _registered_method=True)
 
 
 class InterventionsServiceServicer:
@@ -161,6 +166,15 @@ class InterventionsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ExportPortfolio(self, request, context):
+        """The portfolio and contracts as known at as_of: organisations, territories, residences,
+        buildings, units, equipment, contractors with their bases, contracts with their service
+        codes, deadlines and preventive plans. See ExportPortfolioRequest for what as_of means.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_InterventionsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -208,6 +222,11 @@ def add_InterventionsServiceServicer_to_server(servicer, server):
                     servicer.ExportInterventions,
                     request_deserializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.ExportInterventionsRequest.FromString,
                     response_serializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.ExportInterventionsResponse.SerializeToString,
+            ),
+            'ExportPortfolio': grpc.unary_stream_rpc_method_handler(
+                    servicer.ExportPortfolio,
+                    request_deserializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.ExportPortfolioRequest.FromString,
+                    response_serializer=quitus_dot_interventions_dot_v1_dot_interventions__pb2.ExportPortfolioResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -455,6 +474,33 @@ class InterventionsService:
             '/quitus.interventions.v1.InterventionsService/ExportInterventions',
             quitus_dot_interventions_dot_v1_dot_interventions__pb2.ExportInterventionsRequest.SerializeToString,
             quitus_dot_interventions_dot_v1_dot_interventions__pb2.ExportInterventionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExportPortfolio(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/quitus.interventions.v1.InterventionsService/ExportPortfolio',
+            quitus_dot_interventions_dot_v1_dot_interventions__pb2.ExportPortfolioRequest.SerializeToString,
+            quitus_dot_interventions_dot_v1_dot_interventions__pb2.ExportPortfolioResponse.FromString,
             options,
             channel_credentials,
             insecure,
