@@ -80,20 +80,17 @@ def resolve_partial(
     """Like resolve, but lines without a factor keep null factor columns (``factor_key`` is
     null, ``unresolved_reason`` says why when the set has factors for the line) and the
     distinct activities not found are described in the returned list."""
-    lines = _normalised(activities).with_row_index("_row")
+    lines = _normalised(activities)
     signatures = lines.select(SIGNATURE).unique()
-    chosen = _choose(factor_set.factors, conversions, signatures, fallback)
     order = {b: i for i, b in enumerate(BOUNDARIES)}
-    resolved = (
-        lines.join(chosen, on=SIGNATURE, how="left", maintain_order="left")
-        .with_columns(
-            pl.coalesce("part_boundary", "boundary").alias("part_boundary"),
-            (pl.col("quantity") * pl.col("kgco2e_per_unit")).alias("kgco2e"),
-            pl.col("fallback").fill_null(False),
-        )
-        .with_columns(pl.col("part_boundary").replace_strict(order, default=len(order)).alias("_order"))
-        .sort(["_row", "_order"], maintain_order=True)
-        .drop("_row", "_order")
+    chosen = _choose(factor_set.factors, conversions, signatures, fallback).sort(
+        pl.col("part_boundary").replace_strict(order, default=len(order))
+    )
+    # Lines in input order, the boundaries of one ANY_BOUNDARY line in BOUNDARIES order.
+    resolved = lines.join(chosen, on=SIGNATURE, how="left", maintain_order="left_right").with_columns(
+        pl.coalesce("part_boundary", "boundary").alias("part_boundary"),
+        (pl.col("quantity") * pl.col("kgco2e_per_unit")).alias("kgco2e"),
+        pl.col("fallback").fill_null(False),
     )
     missing = resolved.filter(pl.col("factor_key").is_null())
     return resolved, (_describe_missing(missing, factor_set.factors) if missing.height else [])
@@ -202,6 +199,8 @@ def _normalised(activities: pl.DataFrame) -> pl.DataFrame:
         df = df.with_row_index("line", offset=1)
     if "quantity" not in df.columns:
         df = df.with_columns(pl.lit(None, dtype=pl.Float64).alias("quantity"))
+    if "ref" not in df.columns:
+        df = df.with_columns(pl.lit(None, dtype=pl.String).alias("ref"))
     for column, default in DEFAULTS.items():
         value = pl.col(column).fill_null(default) if column in df.columns else pl.lit(default)
         df = df.with_columns(value.cast(pl.String).alias(column))
