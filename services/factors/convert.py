@@ -122,7 +122,7 @@ def activities_in(activities: Iterable[pb.Activity]) -> pl.DataFrame:
 
 
 # ResolveRequest.fallback_rule -> take the latest expired factor for a day without a valid one.
-FALLBACK_OF_PB = {pb.FALLBACK_RULE_REFUSE: False, pb.FALLBACK_RULE_LATEST_EXPIRED: True}
+FALLBACK_OF_PB: dict[int, bool] = {pb.FALLBACK_RULE_REFUSE: False, pb.FALLBACK_RULE_LATEST_EXPIRED: True}
 
 
 def fallback_in(number: int) -> bool:
