@@ -237,8 +237,12 @@ def resolve(
     quantity: float | None = typer.Option(None, help="Quantity in UNIT: kgCO2e is then computed"),
     usage: str = typer.Option("*", help="heating, dhw, ... or * (any)"),
     country: str = typer.Option("FR"),
-    boundary: str = typer.Option("total", help="combustion | upstream | td_losses | total"),
+    boundary: str = typer.Option("total", help="combustion | upstream | td_losses | total, or * (every one)"),
     variant: str = typer.Option(""),
+    date_to: str = typer.Option("", "--date-to", help="YYYY-MM-DD: the period [--date, --date-to) (exclusive end)"),
+    fallback: bool = typer.Option(
+        False, "--fallback", help="A day without a valid factor takes the latest expired one, flagged"
+    ),
     file: Annotated[
         Path | None,
         typer.Option("--file", exists=True, dir_okay=False, help="CSV of activities (columns as the options)"),
@@ -266,6 +270,7 @@ def resolve(
                 "country": country,
                 "boundary": boundary,
                 "variant": variant,
+                "date_to": date_to,
             }
         ]
     else:
@@ -292,32 +297,45 @@ def resolve(
             boundary=r.get("boundary") or "",
             variant=r.get("variant") or "",
             date=r.get("date") or "",
+            date_to=r.get("date_to") or "",
             quantity=quantity_of(r, i),
         )
         for i, r in enumerate(rows)
     ]
     response = _stub(address).Resolve(
-        pb.ResolveRequest(set_name=name, version=version, activities=activities), metadata=auth_metadata(token)
+        pb.ResolveRequest(
+            set_name=name,
+            version=version,
+            activities=activities,
+            fallback_rule=pb.FALLBACK_RULE_LATEST_EXPIRED if fallback else pb.FALLBACK_RULE_REFUSE,
+        ),
+        metadata=auth_metadata(token),
     )
     if as_json:
         for r in response.resolutions:
             typer.echo(json.dumps(MessageToDict(r), ensure_ascii=False))
         return
     console.print(_version_line(response.version))
-    table = Table("ref", "factor", "kgCO2e/unit", "conversion", "kgCO2e", "scope", "valid", "flag", "source")
+    table = Table(
+        "ref", "factor", "boundary", "kgCO2e/unit", "conversion", "kgCO2e", "scope", "valid", "flag", "source"
+    )
     for r in response.resolutions:
         conversion = "" if not r.conversion_source else f"x{r.conversion_multiplier:.6g} ({r.conversion_source})"
         table.add_row(
             r.ref,
             r.factor_key,
+            r.boundary,
             f"{r.kgco2e_per_unit:.6g}",
             conversion,
             f"{r.kgco2e:.6g}" if r.HasField("kgco2e") else "",
             r.scope,
             f"{r.valid_from}..{r.valid_to}",
-            r.flag,
+            " ".join(f for f in (r.flag, "FALLBACK" if r.fallback else "") if f),
             r.source,
         )
     console.print(table)
+    for r in response.resolutions:
+        if r.fallback:
+            console.print(f"[yellow]{r.ref}: {r.fallback_reason}[/yellow]")
     if any(r.flag for r in response.resolutions):
         console.print("[yellow]flagged factors used: any report must say so[/yellow]")

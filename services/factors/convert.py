@@ -18,6 +18,7 @@ from services.factors.domain.schema import (
     PublishedVersion,
 )
 from services.runtime.digest import records_sha256
+from services.runtime.validation import check_enum
 
 TEXT_METADATA = [f for f in (*METADATA_REQUIRED, *METADATA_OPTIONAL) if f != "excluded"]
 NUMBER_COLUMNS = ("kgco2e_per_unit", "uncertainty_pct")
@@ -102,6 +103,7 @@ def activities_in(activities: Iterable[pb.Activity]) -> pl.DataFrame:
             "variant": [a.variant for a in activities],
             "date": [a.date for a in activities],
             "quantity": [a.quantity if a.HasField("quantity") else None for a in activities],
+            "date_to": [a.date_to for a in activities],
         },
         schema={
             "line": pl.Int32,
@@ -114,13 +116,29 @@ def activities_in(activities: Iterable[pb.Activity]) -> pl.DataFrame:
             "variant": pl.String,
             "date": pl.String,
             "quantity": pl.Float64,
+            "date_to": pl.String,
         },
     )
 
 
-def resolution_out(row: Mapping[str, Any]) -> pb.Resolution:
+# ResolveRequest.fallback_rule -> take the latest expired factor for a day without a valid one.
+FALLBACK_OF_PB: dict[int, bool] = {pb.FALLBACK_RULE_REFUSE: False, pb.FALLBACK_RULE_LATEST_EXPIRED: True}
+
+
+def fallback_in(number: int) -> bool:
+    """Unset = refuse; a number the contract does not define is refused (INVALID_ARGUMENT)."""
+    return FALLBACK_OF_PB[check_enum(number, FALLBACK_OF_PB, "fallback_rule")] if number else False
+
+
+def resolution_out(row: Mapping[str, Any], stored: PublishedVersion) -> pb.Resolution:
     message = pb.Resolution(
         index=row["line"],
+        set_name=stored.name,
+        set_version=stored.version,
+        date=_text(row["date"]),
+        date_to=_text(row["date_to"]),
+        fallback=row["fallback"],
+        fallback_reason=row["fallback_reason"] or "",
         ref=row["ref"] or "",
         factor_key=row["factor_key"],
         factor_activity=row["factor_activity"],
@@ -146,8 +164,8 @@ def resolution_out(row: Mapping[str, Any]) -> pb.Resolution:
 def resolve_out(stored: PublishedVersion, found: pl.DataFrame, unresolved: list[Unresolved]) -> pb.ResolveResponse:
     return pb.ResolveResponse(
         version=version_out(stored),
-        resolutions=[resolution_out(r) for r in found.iter_rows(named=True)],
-        unresolved=[pb.Unresolved(index=u.index, ref=u.ref, reason=u.reason) for u in unresolved],
+        resolutions=[resolution_out(r, stored) for r in found.iter_rows(named=True)],
+        unresolved=[pb.Unresolved(index=u.index, ref=u.ref, reason=u.reason, boundary=u.boundary) for u in unresolved],
     )
 
 

@@ -69,13 +69,15 @@ class FactorsService:
         return stored, factor_set
 
     def resolve(
-        self, name: str, version: str, activities: pl.DataFrame, partial: bool = False
+        self, name: str, version: str, activities: pl.DataFrame, partial: bool = False, *, fallback: bool = False
     ) -> tuple[PublishedVersion, pl.DataFrame, list[Unresolved]]:
         """(version used, the lines resolved, the lines not resolved with their reason). Without
-        ``partial`` a line without a factor raises UnknownFactor naming every one."""
+        ``partial`` a line without a factor raises UnknownFactor naming every one. With
+        ``fallback`` a day without a valid factor takes the latest expired one, flagged (the rule
+        is in services.factors.domain.resolution)."""
         check_activities(activities)
         stored, factor_set = self.get(name, version, name_field="set_name")
-        resolved, missing = resolve_partial(factor_set, self.conversions, activities)
+        resolved, missing = resolve_partial(factor_set, self.conversions, activities, fallback=fallback)
         if missing and not partial:
             raise UnknownFactor(f"'{factor_set.label}'", missing)
         found, unresolved = split_resolved(resolved, factor_set.label)

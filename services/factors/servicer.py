@@ -42,7 +42,11 @@ class FactorsServicer(pb_grpc.FactorsServiceServicer):
 
     def Resolve(self, request: pb.ResolveRequest, context: grpc.ServicerContext) -> pb.ResolveResponse:
         stored, found, unresolved = self.service.resolve(
-            request.set_name, request.version, convert.activities_in(request.activities), request.partial
+            request.set_name,
+            request.version,
+            convert.activities_in(request.activities),
+            request.partial,
+            fallback=convert.fallback_in(request.fallback_rule),
         )
         return convert.resolve_out(stored, found, unresolved)
 

@@ -78,6 +78,34 @@ def test_publish_list_show_resolve_diff(address, tmp_path):
         address,
     )
     assert missing.exit_code == 1 and "NOT_FOUND" in missing.output and "date=2025-06-01" in missing.output
+    # The same year 2025 with --fallback: ADEME mix 2024 (ID 43642) 0.0519, flagged, its end named;
+    # 1,000 kWh x 0.0519 = 51.9 kgCO2e.
+    fallback_args = [
+        "resolve",
+        "ademe_base_carbone",
+        "--carrier",
+        "electricity",
+        "--unit",
+        "kWh",
+        "--date",
+        "2025-01-01",
+        "--date-to",
+        "2026-01-01",
+        "--quantity",
+        "1000",
+        "--fallback",
+        "--json",
+        "--address",
+        address,
+    ]
+    fallback = cli(*fallback_args)
+    assert fallback.exit_code == 0, fallback.output
+    line = json.loads(fallback.output.strip().splitlines()[-1])
+    assert (line["factorKey"], line["kgco2e"], line["fallback"]) == ("fr_bc.electricity.mix2024.total.kwh", 51.9, True)
+    assert "ended on 2025-01-01" in line["fallbackReason"]
+    args = [a for a in fallback_args if a != "--json"]
+    table = cli(*args)
+    assert table.exit_code == 0 and "FALLBACK" in table.output and "ended on 2025-01-01" in table.output
 
     write_set(tmp_path / "a" / "2024", [custom_row()], version="2024")
     write_set(tmp_path / "a" / "2025", [custom_row(kgco2e_per_unit="0.12")], version="2025")

@@ -16,10 +16,22 @@ def test_pcs_pci_both_ways(conversions):
     assert convert(5.0, "natural_gas", "kWh PCS", "kWh PCS", conversions) == (5.0, 1.0, "")
 
 
+def test_heating_oil_litres_to_kwh_pci_is_sourced(conversions):
+    """Issue 13, item 4: heating oil in litres needs a sourced kWh PCI per litre.
+
+    ADEME v23.6 fioul domestique: ID 14087 = 3.25 kgCO2e/litre, ID 14085 = 0.325 kgCO2e/kWh PCI,
+    so 1 litre = 3.25 / 0.325 = 10.0 kWh PCI; 1,500 litres = 15,000 kWh PCI, and back,
+    15,000 kWh PCI = 1,500 litres."""
+    value, multiplier, source = convert(1500.0, "heating_oil", "litre", "kWh PCI", conversions)
+    assert (value, multiplier) == (pytest.approx(15_000.0), 10.0)
+    assert "ID 14087" in source and "ID 14085" in source
+    assert convert(15_000.0, "heating_oil", "kWh PCI", "litre", conversions)[0] == pytest.approx(1500.0)
+
+
 def test_no_unsourced_conversion(conversions):
-    # No litre <-> kWh coefficient for heating oil is given a source by the reference.
-    with pytest.raises(InvalidActivity, match="no conversion from 'litre' to 'kWh PCI'"):
-        convert(1.0, "heating_oil", "litre", "kWh PCI", conversions)
+    # No m3 <-> kWh coefficient for natural gas is a constant (it is the meter's, by period).
+    with pytest.raises(InvalidActivity, match="no conversion from 'm3' to 'kWh PCS'"):
+        convert(1.0, "natural_gas", "m3", "kWh PCS", conversions)
 
 
 def test_bad_conversion_rows_are_rejected(units):

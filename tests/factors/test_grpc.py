@@ -213,3 +213,98 @@ def test_a_client_recomputes_content_sha256_from_the_messages_received(service):
         recomputed = _sha256_by_the_documented_rule([got.version.metadata, *got.factors])
         assert re.fullmatch(r"[0-9a-f]{64}", got.version.content_sha256)
         assert recomputed == got.version.content_sha256 == version.content_sha256
+
+
+def test_report_resolution_over_grpc_periods_fallback_and_every_boundary(service, reference_sets):
+    """Issue 13, item 8, as the report asks over gRPC (one line per carrier x boundary x period).
+
+    - electricity, year 2025, fallback rule on: ADEME mix 2024 (ID 43642) 0.0519, flagged, its
+      validity end named; 100,000 kWh x 0.0519 = 5,190 kgCO2e.
+    - district heating, October 2025, boundary "*": ADEME has combustion only (ID 37089, 0.385):
+      10,000 kWh x 0.385 = 3,850 kgCO2e, not a fallback (open validity).
+    - natural gas kWh PCI, 2023 as a year: the factor changes on 2023-03-15, unresolved (partial)
+      with its boundary and the day named.
+    """
+    stub, tokens = service
+    ademe = reference_sets["ademe_base_carbone"]
+    request = pb.ResolveRequest(
+        set_name="ademe_base_carbone",
+        version="23.6",
+        partial=True,
+        fallback_rule=pb.FALLBACK_RULE_LATEST_EXPIRED,
+        activities=[
+            pb.Activity(
+                ref="elec", carrier="electricity", unit="kWh", date="2025-01-01", date_to="2026-01-01", quantity=1e5
+            ),
+            pb.Activity(
+                ref="dh",
+                carrier="district_heating",
+                unit="kWh",
+                boundary="*",
+                date="2025-10-01",
+                date_to="2025-11-01",
+                quantity=1e4,
+            ),
+            pb.Activity(ref="gas", carrier="natural_gas", unit="kWh PCI", date="2023-01-01", date_to="2024-01-01"),
+        ],
+    )
+    response = stub.Resolve(request, metadata=tokens["csr_officer"])
+    elec, dh = response.resolutions
+    assert (elec.index, elec.factor_key, elec.factor_value, elec.kgco2e) == (
+        0,
+        "fr_bc.electricity.mix2024.total.kwh",
+        0.0519,
+        pytest.approx(5190.0),
+    )
+    assert (elec.set_name, elec.set_version, elec.date, elec.date_to) == (
+        "ademe_base_carbone",
+        "23.6",
+        "2025-01-01",
+        "2026-01-01",
+    )
+    assert elec.fallback and "validity ended on 2025-01-01" in elec.fallback_reason
+    assert (elec.boundary, elec.uncertainty_pct, elec.factor_unit) == ("total", 10.0, "kWh")
+    assert (dh.index, dh.factor_key, dh.boundary, dh.scope) == (
+        1,
+        "fr_bc.district_heating.other_networks_2021.kwh",
+        "combustion",
+        "2",
+    )
+    assert dh.kgco2e == pytest.approx(3850.0) and not dh.fallback and dh.fallback_reason == ""
+    (gas_line,) = response.unresolved
+    assert (gas_line.index, gas_line.ref, gas_line.boundary) == (2, "gas", "total")
+    assert "the factor changes on 2023-03-15" in gas_line.reason
+    assert response.version.content_sha256 == ademe.content_sha256
+
+    # The default rule refuses the 2025 line, NOT_FOUND naming it.
+    request.partial, request.fallback_rule = False, pb.FALLBACK_RULE_UNSPECIFIED
+    del request.activities[1:]
+    with pytest.raises(grpc.RpcError) as caught:
+        stub.Resolve(request, metadata=tokens["auditor"])
+    assert caught.value.code() == grpc.StatusCode.NOT_FOUND
+    assert "no factor valid on 2025-01-01" in caught.value.details()
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"fallback_rule": 42}, "fallback_rule"),
+        ({"date_to": "2025-01-01"}, "activities[0].date_to"),  # not after date
+        ({"date_to": "2025-02-30"}, "activities[0].date_to"),
+        ({"date_to": "9999-01-01"}, "activities[0].date_to"),
+        ({"boundary": "**"}, "activities[0].boundary"),
+    ],
+)
+def test_new_resolve_fields_refuse_bad_values_naming_them(service, change, field):
+    from tests.hostile.harness import field_violations
+
+    stub, tokens = service
+    activity = pb.Activity(carrier="electricity", unit="kWh", date="2025-01-01", date_to="2026-01-01")
+    request = pb.ResolveRequest(set_name="ademe_base_carbone", activities=[activity])
+    for name, value in change.items():
+        target = request if name == "fallback_rule" else request.activities[0]
+        setattr(target, name, value)
+    with pytest.raises(grpc.RpcError) as caught:
+        stub.Resolve(request, metadata=tokens["auditor"])
+    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert field_violations(caught.value) == [field]

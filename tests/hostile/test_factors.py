@@ -180,6 +180,41 @@ def test_resolve(factors):
     assert _run(channel, stub, admin, "Resolve", good, after=after) >= 60
 
 
+def test_resolve_a_period_with_every_boundary_and_the_fallback(factors):
+    """The fields added for the report (issue 13, item 8) set in the good request, so that every
+    hostile value also replaces a set value: Activity.date_to, boundary "*" and
+    ResolveRequest.fallback_rule (unknown enum numbers included)."""
+    channel, stub, admin = factors
+    period = {"date": "2024-06-01", "date_to": "2024-07-01"}
+    hostile = good_activity("hostile", "natural_gas")
+    hostile.boundary = "*"
+    hostile.MergeFrom(pb.Activity(**period))
+    good_line = good_activity("good", "heat")
+    good_line.MergeFrom(pb.Activity(**period))
+    good = pb.ResolveRequest(
+        set_name="hostile_set",
+        version="1",
+        activities=[hostile, good_line],
+        partial=True,
+        fallback_rule=pb.FALLBACK_RULE_LATEST_EXPIRED,
+    )
+    resolved = stub.Resolve(good, metadata=admin).resolutions
+    assert [(r.ref, r.boundary, r.date_to) for r in resolved] == [
+        ("hostile", "total", "2024-07-01"),
+        ("good", "total", "2024-07-01"),
+    ]
+
+    def after(mutation: Mutation, request, code, outcome) -> None:
+        if code == grpc.StatusCode.OK:  # the good line beside the hostile one is resolved
+            assert [r.ref for r in outcome.resolutions if r.index == 1] == ["good"]
+        if code == grpc.StatusCode.INVALID_ARGUMENT and mutation.path.startswith("activities[0]."):
+            assert field_violations(outcome)[0].startswith("activities[0]."), mutation.path
+        if code == grpc.StatusCode.INVALID_ARGUMENT and mutation.path == "fallback_rule":
+            assert field_violations(outcome) == ["fallback_rule"]
+
+    assert _run(channel, stub, admin, "Resolve", good, after=after) >= 60
+
+
 def test_diff(factors):
     channel, stub, admin = factors
     good = pb.DiffRequest(old_name="hostile_set", old_version="1", new_name="hostile_set", new_version="2")

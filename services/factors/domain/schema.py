@@ -11,6 +11,8 @@ import polars as pl
 # and heat), upstream only (extraction, refining, transport of the fuel: "amont", well-to-tank),
 # transmission and distribution losses, or the whole (combustion + upstream, LCA).
 BOUNDARIES = ("combustion", "upstream", "td_losses", "total")
+# An activity's boundary "*" asks for every boundary the set has for it, one resolution each.
+ANY_BOUNDARY = "*"
 
 # Empty = confirmed by the reference. UNCONFIRMED / CAUTION travel with every resolution so
 # that a report using such a factor says so.
@@ -171,5 +173,6 @@ ACTIVITY_MAX_CHARS = {
     "boundary": 16,
     "variant": 64,
     "date": 10,
+    "date_to": 10,
 }
 MAX_ABS_QUANTITY = 1e15

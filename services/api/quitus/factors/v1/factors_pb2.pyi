@@ -3,12 +3,22 @@ import datetime
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from services.api.quitus.common.v1 import common_pb2 as _common_pb2
 from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from collections.abc import Iterable as _Iterable, Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
+
+class FallbackRule(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    FALLBACK_RULE_UNSPECIFIED: _ClassVar[FallbackRule]
+    FALLBACK_RULE_REFUSE: _ClassVar[FallbackRule]
+    FALLBACK_RULE_LATEST_EXPIRED: _ClassVar[FallbackRule]
+FALLBACK_RULE_UNSPECIFIED: FallbackRule
+FALLBACK_RULE_REFUSE: FallbackRule
+FALLBACK_RULE_LATEST_EXPIRED: FallbackRule
 
 class Excluded(_message.Message):
     __slots__ = ("key", "reason")
@@ -149,7 +159,7 @@ class GetSetResponse(_message.Message):
     def __init__(self, version: _Optional[_Union[SetVersion, _Mapping]] = ..., factors: _Optional[_Iterable[_Union[Factor, _Mapping]]] = ...) -> None: ...
 
 class Activity(_message.Message):
-    __slots__ = ("ref", "carrier", "unit", "usage", "country", "boundary", "variant", "date", "quantity")
+    __slots__ = ("ref", "carrier", "unit", "usage", "country", "boundary", "variant", "date", "quantity", "date_to")
     REF_FIELD_NUMBER: _ClassVar[int]
     CARRIER_FIELD_NUMBER: _ClassVar[int]
     UNIT_FIELD_NUMBER: _ClassVar[int]
@@ -159,6 +169,7 @@ class Activity(_message.Message):
     VARIANT_FIELD_NUMBER: _ClassVar[int]
     DATE_FIELD_NUMBER: _ClassVar[int]
     QUANTITY_FIELD_NUMBER: _ClassVar[int]
+    DATE_TO_FIELD_NUMBER: _ClassVar[int]
     ref: str
     carrier: str
     unit: str
@@ -168,22 +179,25 @@ class Activity(_message.Message):
     variant: str
     date: str
     quantity: float
-    def __init__(self, ref: _Optional[str] = ..., carrier: _Optional[str] = ..., unit: _Optional[str] = ..., usage: _Optional[str] = ..., country: _Optional[str] = ..., boundary: _Optional[str] = ..., variant: _Optional[str] = ..., date: _Optional[str] = ..., quantity: _Optional[float] = ...) -> None: ...
+    date_to: str
+    def __init__(self, ref: _Optional[str] = ..., carrier: _Optional[str] = ..., unit: _Optional[str] = ..., usage: _Optional[str] = ..., country: _Optional[str] = ..., boundary: _Optional[str] = ..., variant: _Optional[str] = ..., date: _Optional[str] = ..., quantity: _Optional[float] = ..., date_to: _Optional[str] = ...) -> None: ...
 
 class ResolveRequest(_message.Message):
-    __slots__ = ("set_name", "version", "activities", "partial")
+    __slots__ = ("set_name", "version", "activities", "partial", "fallback_rule")
     SET_NAME_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
     ACTIVITIES_FIELD_NUMBER: _ClassVar[int]
     PARTIAL_FIELD_NUMBER: _ClassVar[int]
+    FALLBACK_RULE_FIELD_NUMBER: _ClassVar[int]
     set_name: str
     version: str
     activities: _containers.RepeatedCompositeFieldContainer[Activity]
     partial: bool
-    def __init__(self, set_name: _Optional[str] = ..., version: _Optional[str] = ..., activities: _Optional[_Iterable[_Union[Activity, _Mapping]]] = ..., partial: _Optional[bool] = ...) -> None: ...
+    fallback_rule: FallbackRule
+    def __init__(self, set_name: _Optional[str] = ..., version: _Optional[str] = ..., activities: _Optional[_Iterable[_Union[Activity, _Mapping]]] = ..., partial: _Optional[bool] = ..., fallback_rule: _Optional[_Union[FallbackRule, str]] = ...) -> None: ...
 
 class Resolution(_message.Message):
-    __slots__ = ("index", "ref", "factor_key", "factor_activity", "factor_value", "factor_unit", "conversion_multiplier", "conversion_source", "kgco2e_per_unit", "kgco2e", "scope", "boundary", "valid_from", "valid_to", "uncertainty_pct", "source", "flag")
+    __slots__ = ("index", "ref", "factor_key", "factor_activity", "factor_value", "factor_unit", "conversion_multiplier", "conversion_source", "kgco2e_per_unit", "kgco2e", "scope", "boundary", "valid_from", "valid_to", "uncertainty_pct", "source", "flag", "fallback", "fallback_reason", "set_name", "set_version", "date", "date_to")
     INDEX_FIELD_NUMBER: _ClassVar[int]
     REF_FIELD_NUMBER: _ClassVar[int]
     FACTOR_KEY_FIELD_NUMBER: _ClassVar[int]
@@ -201,6 +215,12 @@ class Resolution(_message.Message):
     UNCERTAINTY_PCT_FIELD_NUMBER: _ClassVar[int]
     SOURCE_FIELD_NUMBER: _ClassVar[int]
     FLAG_FIELD_NUMBER: _ClassVar[int]
+    FALLBACK_FIELD_NUMBER: _ClassVar[int]
+    FALLBACK_REASON_FIELD_NUMBER: _ClassVar[int]
+    SET_NAME_FIELD_NUMBER: _ClassVar[int]
+    SET_VERSION_FIELD_NUMBER: _ClassVar[int]
+    DATE_FIELD_NUMBER: _ClassVar[int]
+    DATE_TO_FIELD_NUMBER: _ClassVar[int]
     index: int
     ref: str
     factor_key: str
@@ -218,17 +238,25 @@ class Resolution(_message.Message):
     uncertainty_pct: float
     source: str
     flag: str
-    def __init__(self, index: _Optional[int] = ..., ref: _Optional[str] = ..., factor_key: _Optional[str] = ..., factor_activity: _Optional[str] = ..., factor_value: _Optional[float] = ..., factor_unit: _Optional[str] = ..., conversion_multiplier: _Optional[float] = ..., conversion_source: _Optional[str] = ..., kgco2e_per_unit: _Optional[float] = ..., kgco2e: _Optional[float] = ..., scope: _Optional[str] = ..., boundary: _Optional[str] = ..., valid_from: _Optional[str] = ..., valid_to: _Optional[str] = ..., uncertainty_pct: _Optional[float] = ..., source: _Optional[str] = ..., flag: _Optional[str] = ...) -> None: ...
+    fallback: bool
+    fallback_reason: str
+    set_name: str
+    set_version: str
+    date: str
+    date_to: str
+    def __init__(self, index: _Optional[int] = ..., ref: _Optional[str] = ..., factor_key: _Optional[str] = ..., factor_activity: _Optional[str] = ..., factor_value: _Optional[float] = ..., factor_unit: _Optional[str] = ..., conversion_multiplier: _Optional[float] = ..., conversion_source: _Optional[str] = ..., kgco2e_per_unit: _Optional[float] = ..., kgco2e: _Optional[float] = ..., scope: _Optional[str] = ..., boundary: _Optional[str] = ..., valid_from: _Optional[str] = ..., valid_to: _Optional[str] = ..., uncertainty_pct: _Optional[float] = ..., source: _Optional[str] = ..., flag: _Optional[str] = ..., fallback: _Optional[bool] = ..., fallback_reason: _Optional[str] = ..., set_name: _Optional[str] = ..., set_version: _Optional[str] = ..., date: _Optional[str] = ..., date_to: _Optional[str] = ...) -> None: ...
 
 class Unresolved(_message.Message):
-    __slots__ = ("index", "ref", "reason")
+    __slots__ = ("index", "ref", "reason", "boundary")
     INDEX_FIELD_NUMBER: _ClassVar[int]
     REF_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
+    BOUNDARY_FIELD_NUMBER: _ClassVar[int]
     index: int
     ref: str
     reason: str
-    def __init__(self, index: _Optional[int] = ..., ref: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+    boundary: str
+    def __init__(self, index: _Optional[int] = ..., ref: _Optional[str] = ..., reason: _Optional[str] = ..., boundary: _Optional[str] = ...) -> None: ...
 
 class ResolveResponse(_message.Message):
     __slots__ = ("version", "resolutions", "unresolved")

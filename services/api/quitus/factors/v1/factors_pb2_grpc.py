@@ -112,7 +112,9 @@ class FactorsServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def Resolve(self, request, context):
-        """Resolve many activity lines (at most 1,000 per request) against one set version.
+        """Resolve many activity lines (at most 1,000 per request) against one set version: for each
+        line, one factor per boundary asked (see Activity for the matching and period rules, and
+        ResolveRequest.fallback_rule for a date without a valid factor).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
