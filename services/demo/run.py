@@ -131,9 +131,9 @@ def _interventions_chain(
             portfolio, contracting, seed, datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
         )
     records = demo_portfolio.records(portfolio) + demo_contracts.records(contracting)
-    imported = stub.ImportPortfolio(
-        iter([pb.ImportPortfolioRequest(records=records[i : i + 5000]) for i in range(0, len(records), 5000)])
-    )
+    # the portfolio is known from the start of the demo's history (consumption goes back that far)
+    known_from = datetime(year - CONSUMPTION_YEARS + 1, 1, 1, tzinfo=UTC)
+    imported = stub.ImportPortfolio(iter(demo_portfolio.import_requests(records, recorded_at=known_from)))
     upserted = imported.summary.upserted
     console.print("Portfolio imported: " + ", ".join(f"{n:,} {kind}" for kind, n in sorted(upserted.items())))
 

@@ -77,7 +77,8 @@ def test_load_through_grpc_finds_what_was_injected_and_refuses_exactly_the_bad_r
     gas_2023 = [r for r in s["per_year"] if r["carrier"] == "natural_gas" and r["year"] == 2023]
     assert gas_2023[0]["kwh_pci"] > 0
     oil = [r for r in s["per_year"] if r["carrier"] == "heating_oil"]
-    assert oil and all(r["kwh_pci"] is None for r in oil)  # no sourced litre -> kWh PCI conversion
+    # litres converted at 10.0 kWh PCI per litre (factors/conversions.csv, implied by ADEME 14087 / 14085)
+    assert oil and all(r["unit"] == "litre" and r["kwh_pci"] == pytest.approx(r["quantity"] * 10.0) for r in oil)
     assert s["charges_year"] == 2023
     assert {c["category"] for c in s["charges"]} >= {"cold_water", "common_electricity", "heating_energy"}
     # the charge-control table is read back through ExportChargeControl: its provisions are those sent,
