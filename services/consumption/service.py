@@ -293,7 +293,8 @@ class ConsumptionService:
         page_token: str = "",
     ) -> tuple[pl.DataFrame, pl.DataFrame, str]:
         """A page of the figures per meter and period of a perimeter (each non-empty list narrows
-        it), sorted by meter_ref and period, the totals of the whole perimeter per carrier and unit
+        it), the periods cut to [start, end) (a year asked over [January, March) is that part of it,
+        never the whole year), sorted by meter_ref and period, the totals of the whole perimeter per carrier and unit
         (``figures.carrier_totals``) and the next page's token ("" on the last page)."""
         check_period(start, end, granularity)
         for name, values in (("building_ids", building_ids), ("meter_refs", meter_refs), ("carriers", carriers)):
@@ -609,7 +610,7 @@ class ConsumptionService:
                     period_start="period_start",
                     month=pl.col("period_start").dt.convert_time_zone(TIME_ZONE).dt.date(),
                     kwh="kwh_pci",
-                    coverage="coverage",
+                    span="span",
                 )
                 .filter(pl.col("kwh").is_not_null())
             )

@@ -131,6 +131,40 @@ def test_a_month_without_a_bill_has_coverage_zero_and_is_all_estimated():
     assert per["quantity"].to_list() == pytest.approx([310.0, 435.0, 620.0])
     assert per["coverage"].to_list() == pytest.approx([1.0, 0.0, 1.0])
     assert per["estimated_share"].to_list() == pytest.approx([0.0, 1.0, 0.0])
+    # the time the quantities count over: all three months (a fixed price part is due for February)
+    assert per["span"].to_list() == pytest.approx([1.0, 1.0, 1.0])
+
+
+def test_a_month_without_a_bill_is_still_charged_its_fixed_price_part():
+    """Coverage 0 says February rests on no reading, not that the meter was out of service: its cost
+    (price 1 EUR per unit, 10 EUR a month fixed) is 435 x 1 + 10 x 1 (span) = 445, January 310 + 10,
+    March 620 + 10."""
+    from services.consumption.domain.costs import monthly_costs
+
+    bills = pl.DataFrame(
+        {
+            "meter_id": [1, 1],
+            "period_start": [datetime(2024, 1, 1, tzinfo=UTC), datetime(2024, 3, 1, tzinfo=UTC)],
+            "read_at": [datetime(2024, 2, 1, tzinfo=UTC), datetime(2024, 4, 1, tzinfo=UTC)],
+            "value": [310.0, 620.0],
+            "estimated": [False, False],
+        }
+    )
+    bounds = period_bounds(datetime(2024, 1, 1, tzinfo=UTC), datetime(2024, 3, 31, tzinfo=UTC), "month", "UTC")
+    per = prorate(period_intervals(bills), bounds).with_columns(
+        kwh_pcs=pl.lit(None, pl.Float64), kwh_pci=pl.lit(None, pl.Float64)
+    )
+    price = pl.DataFrame(
+        {
+            "meter_id": [1],
+            "valid_from": [datetime(2023, 1, 1, tzinfo=UTC)],
+            "basis": ["litre"],
+            "eur_per_unit": [1.0],
+            "fixed_eur_per_month": [10.0],
+            "source": ["test"],
+        }
+    )
+    assert monthly_costs(per, price)["cost_eur"].to_list() == pytest.approx([320.0, 445.0, 630.0])
 
 
 def test_a_month_without_a_bill_through_the_service(service):
@@ -157,7 +191,7 @@ def test_the_summer_base_load_weights_months_by_the_days_they_cover():
     over 92 days = 10 kWh/day (the plain mean of 20, 5 and 5.32 a day gave 10.108). January 2024:
     C = 3 100, C_base = 10 x 31 = 310, C_heating = 2 790, DJU 300 against a normal of 400:
     C_norm = 310 + 2 790 x 400 / 300 = 310 + 3 720 = 4 030.
-    Building 2, metered from 16 June: June 150 kWh over half the month (coverage 0.5, 15 days), July
+    Building 2, metered from 16 June: June 150 kWh over half the month (span 0.5, 15 days), July
     and August 310 each: 770 kWh over 15 + 31 + 31 = 77 days = 10 kWh/day, the same C_norm 4 030.
     Building 3 has no summer at all: no C_norm, and the reason says so (before: a bare null)."""
     summer = [date(2023, 6, 1), date(2023, 7, 1), date(2023, 8, 1)]
@@ -166,7 +200,7 @@ def test_the_summer_base_load_weights_months_by_the_days_they_cover():
             "building_id": [1, 1, 1, 2, 2, 2],
             "month": summer * 2,
             "kwh": [600.0, 155.0, 165.0, 150.0, 310.0, 310.0],
-            "coverage": [1.0, 1.0, 1.0, 0.5, 1.0, 1.0],
+            "span": [1.0, 1.0, 1.0, 0.5, 1.0, 1.0],
         }
     )
     jan = date(2024, 1, 1)

@@ -10,9 +10,9 @@ Normalisation, per building and month (DESIGN 3.3): ``C_norm = C_base + C_heatin
 DJU_actual`` where ``C_base`` (the non-weather load: hot water, cooking) is the building's mean
 *daily* consumption in its *reference summer* (June to August, no heating), times the month's days,
 and ``C_heating = max(0, C - C_base)``. The summer's daily mean weights its months by their days:
-the summer's kWh over the days its readings cover (``coverage`` x days of each month, when the
-summer frame carries ``coverage``), not the mean of three monthly rates (June has 30 days, July
-and August 31). The reference summer is fixed by the month alone:
+the summer's kWh over the days they count over (``span`` x days of each month, when the summer
+frame carries ``span``: a meter installed on 16 June counts half of June), not the mean of three
+monthly rates (June has 30 days, July and August 31). The reference summer is fixed by the month alone:
 
 - a month of the heating season from September of year Y to May of Y + 1 takes the summer of Y,
   the one preceding the season (so January 2024 takes summer 2023, October 2024 summer 2024);
@@ -108,14 +108,14 @@ def normalise_heating(
     ``consumption``: ``building_id, station, month (Date, first day), kwh``, the months to normalise;
     ``monthly``: ``station, month, dju`` (and ``days``, the days with a DJU, when known: a month
     with fewer is not normalised, its DJU_actual being too low); ``reference``: ``station,
-    month_of_year, dju_ref``; ``summers``: ``building_id, month, kwh`` (and ``coverage``) of the
+    month_of_year, dju_ref``; ``summers``: ``building_id, month, kwh`` (and ``span``) of the
     summers C_base comes from (default: the summer months of ``consumption``); it must hold each
     month's reference summer and the one after.
     Returns the input plus ``c_base, c_heating, dju_actual, dju_ref, c_norm, reason``.
     """
     summers = consumption if summers is None else summers
     days = pl.col("month").dt.month_end().dt.day().cast(pl.Float64)
-    covered = days * pl.col("coverage") if "coverage" in summers.columns else days
+    covered = days * pl.col("span") if "span" in summers.columns else days
     base_daily = (
         summers.filter(pl.col("month").dt.month().is_in(SUMMER_MONTHS) & pl.col("kwh").is_not_null())
         .group_by("building_id", summer=pl.col("month").dt.year())

@@ -15,7 +15,10 @@ is an interpolation, see ``intervals``); an unsplit piece of a gap is exact. Eac
   before the first and after the last reading are not extrapolated; a partly covered period says
   so here), an interval marked ``filled`` (a hole between two bills, estimated from their rates:
   ``intervals.period_intervals``) counting as not covered. A month without any bill between two
-  bills thus has coverage 0 and its whole quantity estimated (estimated_share 1).
+  bills thus has coverage 0 and its whole quantity estimated (estimated_share 1);
+- ``span``: the share of the period between the meter's first and last reading, filled holes
+  included: the time ``quantity`` counts over (a month's fixed price part and the summer base load
+  are weighted by it). Equal to ``coverage`` unless a hole between bills was filled.
 """
 
 from datetime import datetime, timedelta
@@ -39,6 +42,7 @@ PERIOD_SCHEMA = pl.Schema(
         "estimated_quantity": pl.Float64(),
         "estimated_share": pl.Float64(),
         "coverage": pl.Float64(),
+        "span": pl.Float64(),
     }
 )
 
@@ -105,6 +109,7 @@ def prorate(intervals: pl.DataFrame, bounds: pl.Series) -> pl.DataFrame:
         (pl.col("quantity") * piece / (pl.col("e") - pl.col("s"))).alias("q"),
         estimated.alias("est"),
         pl.when(pl.col("filled")).then(0).otherwise(piece).alias("covered"),
+        piece.alias("spanned"),
     )
     # the further pieces of the (few) intervals crossing boundaries
     rest = iv.filter(split).with_columns(period=pl.int_ranges(pl.col("ps") + 1, pl.col("pe") + 1)).explode("period")
@@ -116,12 +121,14 @@ def prorate(intervals: pl.DataFrame, bounds: pl.Series) -> pl.DataFrame:
         (pl.col("quantity") * rest_piece / (pl.col("e") - pl.col("s"))).alias("q"),
         (pl.col("estimated") | pl.col("gap")).alias("est"),
         pl.when(pl.col("filled")).then(0).otherwise(rest_piece).alias("covered"),
+        rest_piece.alias("spanned"),
     )
     pieces = pl.concat([first, rest], rechunk=False).filter((pl.col("period") >= 0) & (pl.col("period") < nb - 1))
     per = pieces.group_by("meter_id", "period").agg(
         quantity=pl.col("q").sum(),
         estimated_quantity=pl.when(pl.col("est")).then(pl.col("q")).otherwise(0.0).sum(),
         covered=pl.col("covered").sum(),
+        spanned=pl.col("spanned").sum(),
     )
     lo, hi = b.gather(per["period"]), b.gather(per["period"] + 1)
     return (
@@ -129,6 +136,7 @@ def prorate(intervals: pl.DataFrame, bounds: pl.Series) -> pl.DataFrame:
             period_start=pl.from_epoch(lo, "us").dt.replace_time_zone("UTC"),
             period_end=pl.from_epoch(hi, "us").dt.replace_time_zone("UTC"),
             coverage=per["covered"] / (hi - lo),
+            span=per["spanned"] / (hi - lo),
         )
         .with_columns(
             estimated_share=pl.when(pl.col("quantity") != 0)
