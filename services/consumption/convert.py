@@ -244,14 +244,17 @@ def consumption_out(figures: pl.DataFrame, totals: pl.DataFrame) -> pb.GetConsum
             estimated_share=r["estimated_share"],
             coverage=r["coverage"],
             carrier=r["carrier"],
+            conversion=r["conversion"] or "",
         )
     for r in totals.iter_rows(named=True):
         response.totals.add(
             carrier=r["carrier"],
             unit=r["unit"],
             quantity=r["quantity"],
-            kwh_pci=r["kwh_pci"],
+            kwh_pci=_num(r["kwh_pci"]),
             estimated_share=r["estimated_share"],
+            energy=r["energy"],
+            figures_without_kwh=r["figures_without_kwh"],
         )
     return response
 
@@ -302,6 +305,7 @@ def monthly_out(figures: pl.DataFrame) -> list[pb.MonthlyFigure]:
             heating_normalised_kwh=_num(r["heating_normalised_kwh"]),
             cost_eur=_num(r["cost_eur"]),
             conversion=r["conversion"] or "",
+            normalisation=r["normalisation"] or "",
         )
         for r in figures.iter_rows(named=True)
     ]

@@ -43,7 +43,7 @@ from services.consumption.domain.limits import (
     check_period,
     check_refs,
 )
-from services.consumption.domain.periods import PARIS, TIME_ZONE, period_bounds
+from services.consumption.domain.periods import PARIS, TIME_ZONE, clipped_bounds, period_bounds
 from services.consumption.domain.registers import reading_intervals
 from services.consumption.domain.rollup import consumption_per_period
 from services.consumption.domain.validation import (
@@ -293,7 +293,8 @@ class ConsumptionService:
         page_token: str = "",
     ) -> tuple[pl.DataFrame, pl.DataFrame, str]:
         """A page of the figures per meter and period of a perimeter (each non-empty list narrows
-        it), sorted by meter_ref and period, the totals of the whole perimeter per carrier and unit
+        it), the periods cut to [start, end) (a year asked over [January, March) is that part of it,
+        never the whole year), sorted by meter_ref and period, the totals of the whole perimeter per carrier and unit
         (``figures.carrier_totals``) and the next page's token ("" on the last page)."""
         check_period(start, end, granularity)
         for name, values in (("building_ids", building_ids), ("meter_refs", meter_refs), ("carriers", carriers)):
@@ -304,7 +305,8 @@ class ConsumptionService:
         except InvalidArgument as bad:
             raise InvalidReadingRequest(bad.message, field="figures_page_token") from None
         cut = self.cut_off(as_of)
-        per, _, _ = self.consumption(start, end, granularity, cut)
+        # a period covering civil periods in part gives those parts, not the whole civil periods
+        per, _, _ = self.consumption(start, end, granularity, cut, clip=True)
         meters = in_perimeter(self.meters(), building_ids, meter_refs, carriers)
         per = per.join(meters.select("meter_id"), on="meter_id")
         per = self.to_kwh(per, meters, cut).join(
@@ -322,17 +324,23 @@ class ConsumptionService:
         as_of: datetime,
         only: tuple[str, tuple[str, ...]] | None = None,
         meter_ids: list[int] | None = None,
+        clip: bool = False,
     ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
         """Per meter and period over [start, end) as known at ``as_of`` -> (periods, events, anomalies).
 
         ``only = ("usage" | "carrier", values)`` and ``meter_ids`` restrict the figures to those meters
-        (None: every meter)."""
+        (None: every meter). ``clip``: the periods are the civil periods cut to [start, end)
+        (``periods.clipped_bounds``: a year asked over [January, March) is that part of the year);
+        otherwise the whole civil periods starting in [start, end)."""
         if end <= start:
             raise InvalidReadingRequest("period.end must be after period.start", field="period")
         lo, hi, cut = to_us(start - EDGE_MARGIN), to_us(end + EDGE_MARGIN), to_us(as_of)
         index = self.store.readings("index", lo, hi, cut, only, meter_ids)
         bills = self.store.readings("consumption", lo, hi, cut, only, meter_ids)
-        bounds = period_bounds(start, end - timedelta(microseconds=1), granularity)
+        if clip:
+            bounds = clipped_bounds(start, end, granularity)
+        else:
+            bounds = period_bounds(start, end - timedelta(microseconds=1), granularity)
         per, events, anomalies = consumption_per_period(
             index.drop("period_start"),
             bills,
@@ -366,7 +374,9 @@ class ConsumptionService:
         if split.height:
             first, last = split["period_start"].min(), split["period_end"].max()
             assert isinstance(first, datetime) and isinstance(last, datetime)
-            days, _, _ = self.consumption(first, last, "day", as_of, meter_ids=split["meter_id"].unique().to_list())
+            days, _, _ = self.consumption(
+                first, last, "day", as_of, meter_ids=split["meter_id"].unique().to_list(), clip=True
+            )
             split_pcs = day_split_pcs(split, days, gas)
         return to_kwh(per, meters, self.conversions(), gas, split_pcs)
 
@@ -383,7 +393,20 @@ class ConsumptionService:
         figures = monthly_costs(figures, self._meter_prices(meters, as_of))
         normalised = self._normalised(figures, meters, as_of)
         figures = figures.join(normalised, on=["meter_id", "period_start"], how="left")
-        return figures.join(meters, on="meter_id", how="left").sort("meter_id", "period_start")
+        figures = figures.join(meters, on="meter_id", how="left").sort("meter_id", "period_start")
+        # every figure says how its normalised heating was obtained, or why it has none
+        heating = pl.col("usage").is_in(HEATING_USAGES)
+        return figures.with_columns(
+            normalisation=pl.when(~heating)
+            .then(pl.format("not a heating meter (usage {})", pl.col("usage").fill_null("unknown")))
+            .when(pl.col("weather_station").is_null() | (pl.col("weather_station") == ""))
+            .then(pl.lit("no weather station for this meter"))
+            .when(pl.col("kwh_pci").is_null())
+            .then(pl.lit("no kWh PCI for this month (see conversion): nothing to normalise"))
+            .when(pl.col("normalisation").is_null())
+            .then(pl.format("no degree days for station {} as of the cut-off", "weather_station"))
+            .otherwise(pl.col("normalisation"))
+        )
 
     # ---- listings --------------------------------------------------------------------------
     def list_anomalies(self, kind: str, building_id: str, page: Page) -> tuple[list[dict[str, Any]], str]:
@@ -565,6 +588,7 @@ class ConsumptionService:
                 "meter_id": pl.Int64,
                 "period_start": figures.schema["period_start"],
                 "heating_normalised_kwh": pl.Float64,
+                "normalisation": pl.String,
             }
         )
         if heating.is_empty() or weather.is_empty():
@@ -586,6 +610,7 @@ class ConsumptionService:
                     period_start="period_start",
                     month=pl.col("period_start").dt.convert_time_zone(TIME_ZONE).dt.date(),
                     kwh="kwh_pci",
+                    span="span",
                 )
                 .filter(pl.col("kwh").is_not_null())
             )
@@ -599,7 +624,9 @@ class ConsumptionService:
         ).row(0)
         summers = local_months(self._summers(first, last + 1, as_of, meters))
         out = normalise_heating(c, monthly, ref, summers)
-        return out.select(meter_id="building_id", period_start="period_start", heating_normalised_kwh="c_norm")
+        return out.select(
+            meter_id="building_id", period_start="period_start", heating_normalised_kwh="c_norm", normalisation="reason"
+        )
 
     # ---- anomalies -------------------------------------------------------------------------
     def detect_anomalies(self, start: datetime, end: datetime) -> dict[str, int]:

@@ -66,5 +66,5 @@ def test_missing_coefficients_are_null_and_say_why():
     assert out["kwh_pci"].to_list() == [None, None]
     assert out["conversion"].to_list() == [
         "no kWh PCS/m3 coefficient for this meter and period",
-        "no heating_oil litre -> kWh PCI conversion supplied",
+        "no sourced kWh PCI per litre for heating_oil",
     ]

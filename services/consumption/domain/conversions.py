@@ -190,7 +190,8 @@ def to_kwh(
             rules.append((match, q * found[0]))
             notes.append((match, pl.lit(f"kWh PCI = {unit} x {found[0]:g} ({found[1]})")))
         else:
-            notes.append((match, pl.lit(f"no {carrier} {unit} -> kWh PCI conversion supplied")))
+            # never a guessed value: the figure stays without kWh and says so
+            notes.append((match, pl.lit(f"no sourced kWh PCI per {unit} for {carrier}")))
     kwh_pci: Then | ChainedThen = pl.when(rules[0][0]).then(rules[0][1])
     for cond, value in rules[1:]:
         kwh_pci = kwh_pci.when(cond).then(value)

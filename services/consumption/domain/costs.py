@@ -4,9 +4,11 @@ A price row is ``meter_id, valid_from, basis, eur_per_unit, fixed_eur_per_month,
 ``basis`` is the unit the price is per: the meter's own unit (``m3``, ``litre``, ``kg``, ``kWh``) or
 ``kWh PCS`` / ``kWh PCI`` (gas is usually priced per kWh PCS). The price in force at the start of a
 month applies to the whole month; the fixed part (subscription) is charged once per month in which
-the meter has readings, in proportion to the month's coverage. Prices stored per meter or per
-supply contract become meter prices through ``meter_prices`` (a meter's own price wins over its
-contract's for the same ``valid_from``). Cost = quantity in the price's basis x unit price + fixed part.
+the meter has readings, in proportion to the month's ``span`` (its share between the meter's first
+and last reading: a month whose bill is missing, filled between two bills, is charged its fixed
+part). Prices stored per meter or per supply contract become meter prices through
+``meter_prices`` (a meter's own price wins over its contract's for the same ``valid_from``).
+Cost = quantity in the price's basis x unit price + fixed part.
 """
 
 import polars as pl
@@ -47,7 +49,7 @@ def meter_prices(prices: pl.DataFrame, meters: pl.DataFrame) -> pl.DataFrame:
 def monthly_costs(monthly: pl.DataFrame, prices: pl.DataFrame) -> pl.DataFrame:
     """Add ``cost_eur`` (null when no price is known) and ``price_source`` to monthly per-meter figures.
 
-    ``monthly`` has ``meter_id, period_start, quantity, kwh_pcs, kwh_pci, coverage``.
+    ``monthly`` has ``meter_id, period_start, quantity, kwh_pcs, kwh_pci, span`` (or ``coverage``).
     """
     p = prices.select(list(PRICE_SCHEMA)).cast(PRICE_SCHEMA).sort("valid_from")
     m = monthly.sort("period_start").join_asof(
@@ -60,7 +62,8 @@ def monthly_costs(monthly: pl.DataFrame, prices: pl.DataFrame) -> pl.DataFrame:
         .then(pl.col("kwh_pci"))
         .otherwise(pl.col("quantity"))
     )
-    cost = amount * pl.col("eur_per_unit") + pl.col("fixed_eur_per_month").fill_null(0.0) * pl.col("coverage")
+    span = pl.col("span") if "span" in monthly.columns else pl.col("coverage")
+    cost = amount * pl.col("eur_per_unit") + pl.col("fixed_eur_per_month").fill_null(0.0) * span
     return (
         m.with_columns(cost_eur=cost, price_source=pl.col("source"))
         .drop("valid_from", "basis", "eur_per_unit", "fixed_eur_per_month", "source")

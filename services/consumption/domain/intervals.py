@@ -5,7 +5,8 @@ An *interval* is a quantity consumed by one meter between two instants, in the m
 
 Period-consumption readings (a quantity over ``[period_start, read_at)``) are intervals already. A
 hole between two consecutive records of a meter is filled by an estimated interval whose rate is
-the mean of the two records' rates (per unit of time), flagged ``estimated`` and ``gap``.
+the mean of the two records' rates (per unit of time), flagged ``estimated``, ``gap`` and
+``filled``: no reading covers it, so it counts in no period's ``coverage`` (``periods.prorate``).
 Overlapping records are not expected (the store rejects a record overlapping a stored one).
 """
 
@@ -68,7 +69,8 @@ def _same_meter(offset: int) -> pl.Expr:
 
 
 def period_intervals(records: pl.DataFrame) -> pl.DataFrame:
-    """Period-consumption readings -> intervals, holes between records filled by an estimate."""
+    """Period-consumption readings -> intervals, holes between records filled by an estimate
+    (``filled``: it rests on no reading)."""
     r = sort_readings(records.select(list(PERIOD_SCHEMA)).cast(PERIOD_SCHEMA), "period_start")
     r = r.filter(pl.col("read_at") > pl.col("period_start"))
     dt = (pl.col("read_at") - pl.col("period_start")).dt.total_microseconds()
@@ -88,6 +90,7 @@ def period_intervals(records: pl.DataFrame) -> pl.DataFrame:
         ).alias("quantity"),
         pl.lit(True).alias("estimated"),
         pl.lit(True).alias("gap"),
+        pl.lit(True).alias("filled"),
     )
     given = r.select(
         "meter_id",
@@ -96,5 +99,6 @@ def period_intervals(records: pl.DataFrame) -> pl.DataFrame:
         pl.col("value").alias("quantity"),
         "estimated",
         pl.lit(False).alias("gap"),
+        pl.lit(False).alias("filled"),
     )
     return pl.concat([given, filled]).sort("meter_id", "start")

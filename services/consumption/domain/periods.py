@@ -11,8 +11,14 @@ is an interpolation, see ``intervals``); an unsplit piece of a gap is exact. Eac
 - ``quantity``: consumption in the meter's unit;
 - ``estimated_quantity`` and ``estimated_share`` (= estimated_quantity / quantity, 0 when nothing
   was consumed): the part that rests on estimated data;
-- ``coverage``: the share of the period covered by intervals (readings before the first and after
-  the last reading are not extrapolated; a partly covered period says so here).
+- ``coverage``: the share of the period that rests on readings: covered by intervals (readings
+  before the first and after the last reading are not extrapolated; a partly covered period says
+  so here), an interval marked ``filled`` (a hole between two bills, estimated from their rates:
+  ``intervals.period_intervals``) counting as not covered. A month without any bill between two
+  bills thus has coverage 0 and its whole quantity estimated (estimated_share 1);
+- ``span``: the share of the period between the meter's first and last reading, filled holes
+  included: the time ``quantity`` counts over (a month's fixed price part and the summer base load
+  are weighted by it). Equal to ``coverage`` unless a hole between bills was filled.
 """
 
 from datetime import datetime, timedelta
@@ -36,6 +42,7 @@ PERIOD_SCHEMA = pl.Schema(
         "estimated_quantity": pl.Float64(),
         "estimated_share": pl.Float64(),
         "coverage": pl.Float64(),
+        "span": pl.Float64(),
     }
 )
 
@@ -65,6 +72,17 @@ def period_bounds(first: datetime, last: datetime, every: str, tz: str = TIME_ZO
     return bounds.dt.convert_time_zone("UTC").cast(TS).alias("bound")
 
 
+def clipped_bounds(start: datetime, end: datetime, every: str, tz: str = TIME_ZONE) -> pl.Series:
+    """Bounds of the civil periods of ``[start, end)`` cut to it: ``start``, the civil bounds strictly
+    inside, then ``end``. A period that covers a civil period only in part (a year asked over
+    [January, March), a month from the 15th) is that part, with its own start and end: its figures
+    are computed from the readings over the part, never the whole civil period's."""
+    civil = period_bounds(start, end - timedelta(microseconds=1), every, tz)
+    edges = pl.Series("bound", [start, end]).cast(TS)
+    inside = civil.filter((civil > edges[0]) & (civil < edges[1]))
+    return pl.concat([edges.head(1), inside, edges.tail(1)]).alias("bound")
+
+
 def prorate(intervals: pl.DataFrame, bounds: pl.Series) -> pl.DataFrame:
     """Split intervals over the periods delimited by ``bounds`` and sum them per meter and period."""
     b = bounds.cast(TS).dt.epoch("us")
@@ -76,6 +94,7 @@ def prorate(intervals: pl.DataFrame, bounds: pl.Series) -> pl.DataFrame:
         "quantity",
         "estimated",
         "gap",
+        filled=pl.col("filled") if "filled" in intervals.columns else pl.lit(False),
     ).filter((pl.col("e") > b[0]) & (pl.col("s") < b[-1]))
     ps = (b.search_sorted(iv["s"], side="right").cast(pl.Int64) - 1).clip(-1, nb - 2)
     pe = (b.search_sorted(iv["e"], side="left").cast(pl.Int64) - 1).clip(0, nb - 2)
@@ -89,7 +108,8 @@ def prorate(intervals: pl.DataFrame, bounds: pl.Series) -> pl.DataFrame:
         pl.col("ps").alias("period"),
         (pl.col("quantity") * piece / (pl.col("e") - pl.col("s"))).alias("q"),
         estimated.alias("est"),
-        piece.alias("covered"),
+        pl.when(pl.col("filled")).then(0).otherwise(piece).alias("covered"),
+        piece.alias("spanned"),
     )
     # the further pieces of the (few) intervals crossing boundaries
     rest = iv.filter(split).with_columns(period=pl.int_ranges(pl.col("ps") + 1, pl.col("pe") + 1)).explode("period")
@@ -100,13 +120,15 @@ def prorate(intervals: pl.DataFrame, bounds: pl.Series) -> pl.DataFrame:
         "period",
         (pl.col("quantity") * rest_piece / (pl.col("e") - pl.col("s"))).alias("q"),
         (pl.col("estimated") | pl.col("gap")).alias("est"),
-        rest_piece.alias("covered"),
+        pl.when(pl.col("filled")).then(0).otherwise(rest_piece).alias("covered"),
+        rest_piece.alias("spanned"),
     )
     pieces = pl.concat([first, rest], rechunk=False).filter((pl.col("period") >= 0) & (pl.col("period") < nb - 1))
     per = pieces.group_by("meter_id", "period").agg(
         quantity=pl.col("q").sum(),
         estimated_quantity=pl.when(pl.col("est")).then(pl.col("q")).otherwise(0.0).sum(),
         covered=pl.col("covered").sum(),
+        spanned=pl.col("spanned").sum(),
     )
     lo, hi = b.gather(per["period"]), b.gather(per["period"] + 1)
     return (
@@ -114,6 +136,7 @@ def prorate(intervals: pl.DataFrame, bounds: pl.Series) -> pl.DataFrame:
             period_start=pl.from_epoch(lo, "us").dt.replace_time_zone("UTC"),
             period_end=pl.from_epoch(hi, "us").dt.replace_time_zone("UTC"),
             coverage=per["covered"] / (hi - lo),
+            span=per["spanned"] / (hi - lo),
         )
         .with_columns(
             estimated_share=pl.when(pl.col("quantity") != 0)

@@ -380,6 +380,7 @@ def _evaluate(sc: _Scan, offsets: pl.DataFrame, bounds: pl.Series) -> pl.DataFra
         quantity="quantity",
         estimated_quantity=pl.lit(0.0),
         coverage="coverage",
+        span="coverage",  # index readings: what lies between two readings is read, never filled
     )
 
 

@@ -261,7 +261,7 @@ class GetConsumptionRequest(_message.Message):
     def __init__(self, period: _Optional[_Union[_common_pb2.Period, _Mapping]] = ..., granularity: _Optional[_Union[Granularity, str]] = ..., perimeter: _Optional[_Union[Perimeter, _Mapping]] = ..., as_of: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., figures_page_size: _Optional[int] = ..., figures_page_token: _Optional[str] = ...) -> None: ...
 
 class PeriodFigure(_message.Message):
-    __slots__ = ("meter_ref", "period_start", "period_end", "quantity", "unit", "kwh_pci", "estimated_share", "coverage", "carrier")
+    __slots__ = ("meter_ref", "period_start", "period_end", "quantity", "unit", "kwh_pci", "estimated_share", "coverage", "carrier", "conversion")
     METER_REF_FIELD_NUMBER: _ClassVar[int]
     PERIOD_START_FIELD_NUMBER: _ClassVar[int]
     PERIOD_END_FIELD_NUMBER: _ClassVar[int]
@@ -271,6 +271,7 @@ class PeriodFigure(_message.Message):
     ESTIMATED_SHARE_FIELD_NUMBER: _ClassVar[int]
     COVERAGE_FIELD_NUMBER: _ClassVar[int]
     CARRIER_FIELD_NUMBER: _ClassVar[int]
+    CONVERSION_FIELD_NUMBER: _ClassVar[int]
     meter_ref: str
     period_start: _timestamp_pb2.Timestamp
     period_end: _timestamp_pb2.Timestamp
@@ -280,21 +281,26 @@ class PeriodFigure(_message.Message):
     estimated_share: float
     coverage: float
     carrier: str
-    def __init__(self, meter_ref: _Optional[str] = ..., period_start: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., period_end: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., quantity: _Optional[float] = ..., unit: _Optional[str] = ..., kwh_pci: _Optional[float] = ..., estimated_share: _Optional[float] = ..., coverage: _Optional[float] = ..., carrier: _Optional[str] = ...) -> None: ...
+    conversion: str
+    def __init__(self, meter_ref: _Optional[str] = ..., period_start: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., period_end: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., quantity: _Optional[float] = ..., unit: _Optional[str] = ..., kwh_pci: _Optional[float] = ..., estimated_share: _Optional[float] = ..., coverage: _Optional[float] = ..., carrier: _Optional[str] = ..., conversion: _Optional[str] = ...) -> None: ...
 
 class CarrierTotal(_message.Message):
-    __slots__ = ("carrier", "unit", "quantity", "kwh_pci", "estimated_share")
+    __slots__ = ("carrier", "unit", "quantity", "kwh_pci", "estimated_share", "energy", "figures_without_kwh")
     CARRIER_FIELD_NUMBER: _ClassVar[int]
     UNIT_FIELD_NUMBER: _ClassVar[int]
     QUANTITY_FIELD_NUMBER: _ClassVar[int]
     KWH_PCI_FIELD_NUMBER: _ClassVar[int]
     ESTIMATED_SHARE_FIELD_NUMBER: _ClassVar[int]
+    ENERGY_FIELD_NUMBER: _ClassVar[int]
+    FIGURES_WITHOUT_KWH_FIELD_NUMBER: _ClassVar[int]
     carrier: str
     unit: str
     quantity: float
     kwh_pci: float
     estimated_share: float
-    def __init__(self, carrier: _Optional[str] = ..., unit: _Optional[str] = ..., quantity: _Optional[float] = ..., kwh_pci: _Optional[float] = ..., estimated_share: _Optional[float] = ...) -> None: ...
+    energy: bool
+    figures_without_kwh: int
+    def __init__(self, carrier: _Optional[str] = ..., unit: _Optional[str] = ..., quantity: _Optional[float] = ..., kwh_pci: _Optional[float] = ..., estimated_share: _Optional[float] = ..., energy: _Optional[bool] = ..., figures_without_kwh: _Optional[int] = ...) -> None: ...
 
 class GetConsumptionResponse(_message.Message):
     __slots__ = ("figures", "totals", "next_page_token")
@@ -408,7 +414,7 @@ class ExportMonthlyRequest(_message.Message):
     def __init__(self, period: _Optional[_Union[_common_pb2.Period, _Mapping]] = ..., as_of: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., batch_size: _Optional[int] = ...) -> None: ...
 
 class MonthlyFigure(_message.Message):
-    __slots__ = ("meter_ref", "building_id", "unit_id", "carrier", "usage", "charge_category", "recoverable", "month_start", "quantity", "unit", "kwh_pcs", "kwh_pci", "estimated_share", "coverage", "heating_normalised_kwh", "cost_eur", "conversion")
+    __slots__ = ("meter_ref", "building_id", "unit_id", "carrier", "usage", "charge_category", "recoverable", "month_start", "quantity", "unit", "kwh_pcs", "kwh_pci", "estimated_share", "coverage", "heating_normalised_kwh", "cost_eur", "conversion", "normalisation")
     METER_REF_FIELD_NUMBER: _ClassVar[int]
     BUILDING_ID_FIELD_NUMBER: _ClassVar[int]
     UNIT_ID_FIELD_NUMBER: _ClassVar[int]
@@ -426,6 +432,7 @@ class MonthlyFigure(_message.Message):
     HEATING_NORMALISED_KWH_FIELD_NUMBER: _ClassVar[int]
     COST_EUR_FIELD_NUMBER: _ClassVar[int]
     CONVERSION_FIELD_NUMBER: _ClassVar[int]
+    NORMALISATION_FIELD_NUMBER: _ClassVar[int]
     meter_ref: str
     building_id: str
     unit_id: str
@@ -443,7 +450,8 @@ class MonthlyFigure(_message.Message):
     heating_normalised_kwh: float
     cost_eur: float
     conversion: str
-    def __init__(self, meter_ref: _Optional[str] = ..., building_id: _Optional[str] = ..., unit_id: _Optional[str] = ..., carrier: _Optional[str] = ..., usage: _Optional[str] = ..., charge_category: _Optional[str] = ..., recoverable: _Optional[bool] = ..., month_start: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., quantity: _Optional[float] = ..., unit: _Optional[str] = ..., kwh_pcs: _Optional[float] = ..., kwh_pci: _Optional[float] = ..., estimated_share: _Optional[float] = ..., coverage: _Optional[float] = ..., heating_normalised_kwh: _Optional[float] = ..., cost_eur: _Optional[float] = ..., conversion: _Optional[str] = ...) -> None: ...
+    normalisation: str
+    def __init__(self, meter_ref: _Optional[str] = ..., building_id: _Optional[str] = ..., unit_id: _Optional[str] = ..., carrier: _Optional[str] = ..., usage: _Optional[str] = ..., charge_category: _Optional[str] = ..., recoverable: _Optional[bool] = ..., month_start: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., quantity: _Optional[float] = ..., unit: _Optional[str] = ..., kwh_pcs: _Optional[float] = ..., kwh_pci: _Optional[float] = ..., estimated_share: _Optional[float] = ..., coverage: _Optional[float] = ..., heating_normalised_kwh: _Optional[float] = ..., cost_eur: _Optional[float] = ..., conversion: _Optional[str] = ..., normalisation: _Optional[str] = ...) -> None: ...
 
 class ExportMonthlyResponse(_message.Message):
     __slots__ = ("figures", "as_of", "content_sha256")
