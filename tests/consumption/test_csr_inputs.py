@@ -320,22 +320,22 @@ def test_each_monthly_figure_carries_its_own_estimated_share(service):
     assert [f.estimated_share for f in figures] == pytest.approx([0.0, 0.0, 1.0])
 
 
-def test_heating_oil_in_litres_has_no_invented_kwh(service):
-    """Reproduces: factors/conversions.csv holds no sourced kWh PCI per litre for heating oil, so F1's
-    500 litres of January have kwh_pci NaN and say so (the old note named no source rule), and the
-    heating_oil total is NaN with one figure without kWh (it said 0 kWh)."""
+def test_heating_oil_in_litres_converts_at_the_sourced_kwh_pci_per_litre(service):
+    """factors/conversions.csv holds 10.0 kWh PCI per litre of heating oil, with its source (the
+    ratio of ADEME's per-litre and per-kWh factors, IDs 14087 and 14085): F1's 500 litres of
+    January are 500 x 10.0 = 5 000 kWh PCI, the conversion names that source, and the heating_oil
+    total counts no figure without kWh (it said 0 kWh before any conversion existed)."""
     stub, _, admin = service
     oil_meter(stub, admin)
     bills(stub, admin, [((2024, 1), (2024, 2), 500.0)])
     window = period(paris_midnight(2024, 1), paris_midnight(2024, 2))
     figures = [f for b in stub.ExportMonthly(pb.ExportMonthlyRequest(period=window), metadata=admin) for f in b.figures]
     (f1,) = [f for f in figures if f.meter_ref == "F1"]
-    assert f1.quantity == pytest.approx(500.0) and math.isnan(f1.kwh_pci)
-    assert f1.conversion == "no sourced kWh PCI per litre for heating_oil"
-    assert f1.normalisation == "no kWh PCI for this month (see conversion): nothing to normalise"
+    assert f1.quantity == pytest.approx(500.0) and f1.kwh_pci == pytest.approx(5000.0)
+    assert "14087" in f1.conversion and "14085" in f1.conversion
     reply = stub.GetConsumption(pb.GetConsumptionRequest(period=window), metadata=admin)
     (oil,) = [t for t in reply.totals if t.carrier == "heating_oil"]
-    assert oil.energy and oil.figures_without_kwh == 1 and math.isnan(oil.kwh_pci)
+    assert oil.energy and oil.figures_without_kwh == 0 and oil.kwh_pci == pytest.approx(5000.0)
 
 
 def test_heating_oil_in_litres_takes_a_sourced_kwh_pci_per_litre_when_the_table_has_one(tmp_path):
