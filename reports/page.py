@@ -13,7 +13,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, SimpleDocTemplate
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from reports.fonts import FONTS
 
@@ -87,7 +87,7 @@ def _canvas_class(frame: PageFrame) -> type[Canvas]:
 def _title_band(frame: PageFrame) -> Any:
     words = LABELS[frame.lang]
 
-    def draw(canvas: Canvas, doc: SimpleDocTemplate) -> None:
+    def draw(canvas: Canvas, doc: BaseDocTemplate) -> None:
         width, height = doc.pagesize
         canvas.saveState()
         canvas.setFillColor(BAND)
@@ -104,18 +104,20 @@ def _title_band(frame: PageFrame) -> Any:
 
 
 def build_pdf(path: Path, frame: PageFrame, story: Sequence[Flowable], title: str) -> Path:
+    """The first page leaves room for the title band; the others use the whole height."""
     size = landscape(A4) if frame.landscape else A4
-    doc = SimpleDocTemplate(
-        str(path),
-        pagesize=size,
-        title=title,
-        author="Quitus",
-        invariant=1,
-        leftMargin=1.5 * cm,
-        rightMargin=1.5 * cm,
-        topMargin=3.0 * cm,
-        bottomMargin=1.6 * cm,
+    width, height = size
+    margin, bottom, band = 1.5 * cm, 1.6 * cm, 3.0 * cm
+    doc = BaseDocTemplate(
+        str(path), pagesize=size, title=title, author="Quitus", invariant=1, leftMargin=margin, rightMargin=margin
     )
-    band = _title_band(frame)
-    doc.build(list(story), onFirstPage=band, onLaterPages=lambda c, d: None, canvasmaker=_canvas_class(frame))
+    first = Frame(margin, bottom, width - 2 * margin, height - band - bottom, id="first")
+    later = Frame(margin, bottom, width - 2 * margin, height - margin - bottom, id="later")
+    doc.addPageTemplates(
+        [
+            PageTemplate(id="first", frames=[first], onPage=_title_band(frame), autoNextPageTemplate="later"),
+            PageTemplate(id="later", frames=[later]),
+        ]
+    )
+    doc.build(list(story), canvasmaker=_canvas_class(frame))
     return path

@@ -211,8 +211,11 @@ def _scorecard_pdf(stub: pb_grpc.InterventionsServiceStub, year: int, out: Path,
     as_of = end  # the demo's history is fully recorded by the end of the year
     request = pb.ExportInterventionsRequest(as_of=_ts(as_of), requested=Period(start=_ts(start), end=_ts(end)))
     facts, input_sha = facts_frame(stub.ExportInterventions(request))
+    # data quality as of the same cut-off, so that a re-run gives the same figures
+    quality_reply = stub.GetDataQuality(pb.GetDataQualityRequest(as_of=_ts(as_of)))
+    quality_sha = hashlib.sha256(quality_reply.SerializeToString(deterministic=True)).hexdigest()
     quality = pl.DataFrame(
-        [(q.contractor_id, q.passing_share) for q in stub.GetDataQuality(pb.GetDataQualityRequest()).contractors],
+        [(q.contractor_id, q.passing_share) for q in quality_reply.contractors],
         schema={"contractor_id": pl.String, "passing_share": pl.Float64},
         orient="row",
     )
@@ -236,7 +239,8 @@ def _scorecard_pdf(stub: pb_grpc.InterventionsServiceStub, year: int, out: Path,
             "period": f"[{start.date()}, {end.date()})",
             "input interventions export": f"sha256 {input_sha} ({facts.height:,} interventions)",
             "factor set": "none: this report carries no emission figure",
-            "data quality": "records passing the business checks, per contractor (target 95 %)",
+            "data quality": f"sha256 {quality_sha} (GetDataQuality as of the cut-off: records passing the "
+            "business checks, per contractor, target 95 %)",
             "figures": f"sha256 {figures_hash}",
             "re-run": f"{replay} (the embedded demo: the same seed gives the same bytes)",
         },
