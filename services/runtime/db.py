@@ -105,8 +105,10 @@ def is_postgres(url_or_engine: str | Engine) -> bool:
 CONNECT_TIMEOUT_S = 5
 
 
-def make_engine(url: str, schema: str) -> Engine:
-    """An engine for one service; ``schema`` is the PostgreSQL schema it owns."""
+def make_engine(url: str, schema: str, statement_timeout_s: float = 0) -> Engine:
+    """An engine for one service; ``schema`` is the PostgreSQL schema it owns. With
+    ``statement_timeout_s``, PostgreSQL cancels any statement running longer (SQLSTATE 57014,
+    answered DEADLINE_EXCEEDED): no call holds a server thread on the database without end."""
     if is_postgres(url):
         if not schema.isidentifier():
             raise ValueError(f"schema name {schema!r} is not a plain identifier")
@@ -117,9 +119,12 @@ def make_engine(url: str, schema: str) -> Engine:
         # Sessions in UTC: timestamps without an offset (as COPY sends them) are read as UTC.
         # Pooled connections are checked before use, so a restarted server costs no failed call.
         # Parameters are kept out of error messages and logs: they hold callers' data.
+        options = f"-csearch_path={schema} -ctimezone=UTC"
+        if statement_timeout_s > 0:
+            options += f" -cstatement_timeout={int(statement_timeout_s * 1000)}"
         return create_engine(
             url,
-            connect_args={"options": f"-csearch_path={schema} -ctimezone=UTC", "connect_timeout": CONNECT_TIMEOUT_S},
+            connect_args={"options": options, "connect_timeout": CONNECT_TIMEOUT_S},
             pool_size=10,
             max_overflow=10,
             pool_pre_ping=True,

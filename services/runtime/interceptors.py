@@ -40,6 +40,9 @@ STATUS_OF: dict[type[errors.QuitusError], grpc.StatusCode] = {
     errors.ResourceExhausted: grpc.StatusCode.RESOURCE_EXHAUSTED,
 }
 
+# PostgreSQL's query_canceled, as statement_timeout raises it
+_STATEMENT_TIMEOUT = "57014"
+
 # Methods anyone may call: probes and service discovery.
 PUBLIC_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.")
 
@@ -173,6 +176,9 @@ def abort_unexpected(context: grpc.ServicerContext, exc: BaseException, method: 
         if is_unreachable(exc):
             log.warning("database unreachable", extra=extra)
             context.abort(grpc.StatusCode.UNAVAILABLE, "the database is unreachable; retry later")
+        if extra["sqlstate"] == _STATEMENT_TIMEOUT:
+            log.warning("database statement timed out", extra=extra)
+            context.abort(grpc.StatusCode.DEADLINE_EXCEEDED, "the database work of this call took too long")
         log.error("database error", extra=extra)
     else:
         # where it failed, not what it said: an exception's message may quote the caller's data

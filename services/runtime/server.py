@@ -169,7 +169,7 @@ def build_server(
     """Engine, migrations, use cases and server: everything but start(). ``port=None`` takes the
     port from settings, ``schema_prefix=None`` the prefix from settings."""
     schema_prefix = settings.schema_prefix if schema_prefix is None else schema_prefix
-    engine = make_engine(settings.database_url, schema_prefix + description.schema)
+    engine = make_engine(settings.database_url, schema_prefix + description.schema, settings.statement_timeout_s)
     upgrade(engine, f"services.{description.schema}")
     registration = description.registration(engine, settings)
     server, bound = create_server(

@@ -33,6 +33,11 @@ class Settings(BaseSettings):
     reserved_workers: int = Field(
         4, description="Server threads no stream may take: kept for health checks and unary calls."
     )
+    statement_timeout_s: float = Field(
+        120.0,
+        description="PostgreSQL cancels a service's statement running longer than this (0: never); the call "
+        "gets DEADLINE_EXCEEDED.",
+    )
     shutdown_grace_s: float = Field(20.0, description="Seconds in-flight calls get to finish on SIGTERM.")
     factors_dir: str = Field(
         "",

@@ -84,3 +84,36 @@ def test_a_token_check_against_an_unreachable_store_is_unavailable_not_unknown()
     finally:
         channel.close()
         server.stop(0)
+
+
+@pytest.mark.postgres
+def test_database_work_past_the_statement_timeout_is_deadline_exceeded(pg_url, schema_prefix):
+    """A bound on every handler's database work: a statement running past the timeout is
+    cancelled by PostgreSQL and the call answers DEADLINE_EXCEEDED, the thread free again."""
+    from services.runtime.db import drop_schema
+
+    engine = make_engine(pg_url, schema_prefix + "slow", statement_timeout_s=0.3)
+
+    def slow(_request: bytes, _context) -> bytes:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT pg_sleep(3)"))
+        return b"done"
+
+    def add(_servicer, server: grpc.Server) -> None:
+        handler = grpc.unary_unary_rpc_method_handler(slow)
+        server.add_generic_rpc_handlers([grpc.method_handlers_generic_handler(SERVICE, {"Count": handler})])
+
+    server, port = create_server([Registration(SERVICE, add, None)], {f"/{SERVICE}/Count": ALL_ROLES}, port=0)
+    server.start()
+    channel = grpc.insecure_channel(f"localhost:{port}")
+    try:
+        started = time.monotonic()
+        with pytest.raises(grpc.RpcError) as stopped:
+            channel.unary_unary(f"/{SERVICE}/Count")(b"", timeout=10)
+        assert stopped.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
+        assert time.monotonic() - started < 2
+    finally:
+        channel.close()
+        server.stop(0)
+        engine.dispose()
+        drop_schema(pg_url, schema_prefix + "slow")
