@@ -21,21 +21,8 @@ from services.runtime.principal import ALL_ROLES
 from services.runtime.server import Registration, create_server
 from services.runtime.settings import Settings
 from services.runtime.tokens import TokenStore
-
-SERVICE = "quitus.test.v1.EdgeService"
-
-
-def _ingest(request_iterator, _context):
-    for message in request_iterator:
-        yield message
-
-
-def _add(_servicer, server: grpc.Server) -> None:
-    handlers = {
-        "Ingest": grpc.stream_stream_rpc_method_handler(_ingest),
-        "Ping": grpc.unary_unary_rpc_method_handler(lambda request, context: request),
-    }
-    server.add_generic_rpc_handlers([grpc.method_handlers_generic_handler(SERVICE, handlers)])
+from tests.runtime.test_starvation import SERVICE
+from tests.runtime.test_starvation import _add as _add  # the same small Ingest/Ping service
 
 
 class SlowTokens(TokenStore):
