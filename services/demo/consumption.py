@@ -12,26 +12,20 @@ from datetime import date, datetime, timedelta
 
 import grpc
 import polars as pl
-from google.protobuf.timestamp_pb2 import Timestamp
 from rich.progress import Progress, TaskID
 
-from services.api.quitus.common.v1.common_pb2 import PageRequest, Period
+from services.api.quitus.common.v1.common_pb2 import PageRequest
 from services.api.quitus.consumption.v1 import consumption_pb2 as pb
 from services.api.quitus.consumption.v1 import consumption_pb2_grpc as pb_grpc
 from services.demo import meters as demo_meters
 from services.demo import prices as demo_prices
 from services.demo import weather as demo_weather
 from services.demo.weather import PARIS
+from services.runtime.timestamps import to_period
 
 EXAMPLES_PER_KIND = 3
 # quoted names and numbers / instants inside a reason: what varies from one record to the next
 _VARYING = re.compile(r"'[^']*'|-?\d[\w\-:.+]*|NaN")
-
-
-def _ts(value: datetime) -> Timestamp:
-    t = Timestamp()
-    t.FromDatetime(value)
-    return t
 
 
 def _midnight(day: date) -> datetime:
@@ -97,7 +91,7 @@ def load_consumption_demo(
         step.advance(ack.received)
     step.done()
 
-    window = Period(start=_ts(_midnight(first)), end=_ts(_midnight(last)))
+    window = to_period(_midnight(first), _midnight(last))
     step.begin("Detecting anomalies", 1)
     found = dict(stub.DetectAnomalies(pb.DetectAnomaliesRequest(period=window), metadata=metadata).found)
     examples = {kind: _examples(stub, kind, metadata) for kind in sorted(found)}
@@ -108,7 +102,7 @@ def load_consumption_demo(
     step.done()
 
     step.begin("Charge control: provisions and recoverable costs", 1)
-    year = Period(start=_ts(_midnight(date(charge_year, 1, 1))), end=_ts(_midnight(date(charge_year + 1, 1, 1))))
+    year = to_period(_midnight(date(charge_year, 1, 1)), _midnight(date(charge_year + 1, 1, 1)))
     charges = _charges(stub.ExportChargeControl(pb.ExportChargeControlRequest(period=year), metadata=metadata))
     step.done()
 

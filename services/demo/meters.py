@@ -21,10 +21,10 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import polars as pl
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from services.api.quitus.consumption.v1 import consumption_pb2 as pb
 from services.demo.weather import PARIS, TIME_ZONE, dju_meteo
+from services.runtime.timestamps import to_timestamp
 
 COLLECTIVE = {"collective_gas": "natural_gas", "district_heating": "district_heating", "heating_oil": "heating_oil"}
 # per dwelling and day: base load (hot water) and heating per degree day, in the heating meter's unit
@@ -36,12 +36,6 @@ BATCH = 20_000
 METERS_PER_LEAK = 200  # one water leak per this many meters
 STUCK_DAYS = 14  # days of zero consumption on a stuck register (the flat-line rule's threshold)
 SPOILT_EACH = 2  # records of each kind of bad input sent on purpose
-
-
-def _ts(value: datetime) -> Timestamp:
-    t = Timestamp()
-    t.FromDatetime(value)
-    return t
 
 
 def demo_meters(buildings: Sequence, seed: int) -> list[pb.Meter]:
@@ -110,7 +104,7 @@ def gas_coefficients(meters: list[pb.Meter], first: date, months: int, seed: int
                 out.append(
                     pb.GasCoefficient(
                         meter_ref=m.meter_ref,
-                        valid_from=_ts(datetime(year, month, 1, tzinfo=PARIS)),  # from the local month start
+                        valid_from=to_timestamp(datetime(year, month, 1, tzinfo=PARIS)),  # from the local month start
                         kwh_pcs_per_m3=coefficient,
                         source="synthetic demo coefficient",
                     )
@@ -194,7 +188,7 @@ def demo_readings(
     replacements = [
         pb.Replacement(
             meter_ref=r,
-            replaced_at=_ts(
+            replaced_at=to_timestamp(
                 datetime.combine(first + timedelta(days=replaced[r]), datetime.min.time(), tzinfo=UTC)
                 + timedelta(hours=12)
             ),

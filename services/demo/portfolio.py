@@ -13,10 +13,9 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from google.protobuf.timestamp_pb2 import Timestamp
-
 from services.api.quitus.interventions.v1 import interventions_pb2 as pb
 from services.demo.geography import CITIES, RESIDENCE_NAMES, STREETS, City
+from services.runtime.timestamps import to_timestamp
 
 ORGANISATION_ID = "ORG1"
 # Heating systems of the buildings, with demo shares.
@@ -191,12 +190,6 @@ def import_requests(
     demo backfills history, so its portfolio must be known from the start of that history
     (ExportPortfolio leaves out what was recorded after its as_of)."""
     return [
-        pb.ImportPortfolioRequest(records=records[i : i + size], recorded_at=_timestamp(recorded_at))
+        pb.ImportPortfolioRequest(records=records[i : i + size], recorded_at=to_timestamp(recorded_at))
         for i in range(0, len(records), size)
     ]
-
-
-def _timestamp(instant: datetime) -> Timestamp:
-    stamp = Timestamp()
-    stamp.FromDatetime(instant)
-    return stamp

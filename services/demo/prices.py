@@ -7,10 +7,9 @@ m3), with a rise on 1 January of the second year.
 
 from datetime import date, datetime
 
-from google.protobuf.timestamp_pb2 import Timestamp
-
 from services.api.quitus.consumption.v1 import consumption_pb2 as pb
 from services.demo.weather import PARIS
+from services.runtime.timestamps import to_timestamp
 
 SOURCE = "demo price (order of magnitude, not a tariff)"
 # carrier -> (basis, EUR per unit in year 1, in year 2+, fixed EUR per month)
@@ -26,12 +25,6 @@ PRICES = {
 PROVISIONS = {"heating_energy": 45.0, "cold_water": 40.0, "common_electricity": 10.0}
 
 
-def _ts(value: datetime) -> Timestamp:
-    t = Timestamp()
-    t.FromDatetime(value)
-    return t
-
-
 def price_batch(meters: list[pb.Meter], first_year: int) -> pb.ImportPricesRequest:
     prices = []
     for m in meters:
@@ -42,7 +35,7 @@ def price_batch(meters: list[pb.Meter], first_year: int) -> pb.ImportPricesReque
             prices.append(
                 pb.Price(
                     meter_ref=m.meter_ref,
-                    valid_from=_ts(datetime(year, 1, 1, tzinfo=PARIS)),  # from local midnight
+                    valid_from=to_timestamp(datetime(year, 1, 1, tzinfo=PARIS)),  # from local midnight
                     basis=basis,
                     eur_per_unit=price,
                     fixed_eur_per_month=fixed,

@@ -17,13 +17,11 @@ from typing import Any
 
 import grpc
 import polars as pl
-from google.protobuf.timestamp_pb2 import Timestamp
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from reports.scorecard import ScorecardReport, render
-from services.api.quitus.common.v1.common_pb2 import Period
 from services.api.quitus.interventions.v1 import interventions_pb2 as pb
 from services.api.quitus.interventions.v1 import interventions_pb2_grpc as pb_grpc
 from services.consumption import server as consumption_server
@@ -41,6 +39,7 @@ from services.reporting.sources import facts_frame
 from services.runtime.client import open_channel
 from services.runtime.log import configure_logging
 from services.runtime.settings import Settings
+from services.runtime.timestamps import to_period, to_timestamp
 
 console = Console()
 BATCH_SIZE = 5000
@@ -209,10 +208,10 @@ def _scorecard_pdf(stub: pb_grpc.InterventionsServiceStub, year: int, out: Path,
     """The year's contractor scorecard in ``lang``, from the as-of export, with its audit manifest."""
     start, end = datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
     as_of = end  # the demo's history is fully recorded by the end of the year
-    request = pb.ExportInterventionsRequest(as_of=_ts(as_of), requested=Period(start=_ts(start), end=_ts(end)))
+    request = pb.ExportInterventionsRequest(as_of=to_timestamp(as_of), requested=to_period(start, end))
     facts, input_sha = facts_frame(stub.ExportInterventions(request))
     # data quality as of the same cut-off, so that a re-run gives the same figures
-    quality_reply = stub.GetDataQuality(pb.GetDataQualityRequest(as_of=_ts(as_of)))
+    quality_reply = stub.GetDataQuality(pb.GetDataQualityRequest(as_of=to_timestamp(as_of)))
     quality_sha = hashlib.sha256(quality_reply.SerializeToString(deterministic=True)).hexdigest()
     quality = pl.DataFrame(
         [(q.contractor_id, q.passing_share) for q in quality_reply.contractors],
@@ -247,9 +246,3 @@ def _scorecard_pdf(stub: pb_grpc.InterventionsServiceStub, year: int, out: Path,
     )
     suffix = "" if lang == "fr" else f"-{lang}"
     return render(report, out / f"contractor-scorecard-{year}{suffix}.pdf")
-
-
-def _ts(value: datetime) -> Timestamp:
-    ts = Timestamp()
-    ts.FromDatetime(value)
-    return ts

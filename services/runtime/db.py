@@ -23,19 +23,6 @@ from sqlalchemy import Connection, DateTime, Engine, Table, create_engine, event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.types import TypeDecorator
 
-# A transaction that collided with a concurrent writer (duplicate key, deadlock, lock or
-# serialisation failure): rolled back whole, and safe to retry when the writes are idempotent.
-# COPY runs on the raw psycopg cursor, so its errors arrive unwrapped.
-WRITE_CONFLICTS = (
-    sa_exc.IntegrityError,
-    sa_exc.OperationalError,
-    pg_errors.UniqueViolation,
-    pg_errors.DeadlockDetected,
-    pg_errors.SerializationFailure,
-    pg_errors.LockNotAvailable,
-)
-
-
 log = logging.getLogger("quitus.db")
 T = TypeVar("T")
 
