@@ -91,7 +91,19 @@ class CsrFigures:
         return next(h for h in self.headlines if h.key == key)
 
 
-def _period_figures(data: PeriodData, inputs: CsrInputs) -> dict[str, float | None]:
+@dataclass(frozen=True)
+class _Period:
+    """The frames of one period's metrics, computed once, and its headline values."""
+
+    by_carrier: pl.DataFrame
+    lines: pl.DataFrame
+    scopes: pl.DataFrame
+    profile: pl.DataFrame
+    distances: pl.DataFrame
+    values: dict[str, float | None]
+
+
+def _period(data: PeriodData, inputs: CsrInputs) -> _Period:
     by_carrier = energy.energy_by_carrier(data.figures)
     lines = energy.emission_lines(data.figures, inputs.energy_factors, inputs.frames)
     scopes = energy.emissions_by_scope(lines)
@@ -107,7 +119,7 @@ def _period_figures(data: PeriodData, inputs: CsrInputs) -> dict[str, float | No
     intensity = energy.intensities(inventory, kwh, inputs.buildings)
     has_energy = data.figures.height > 0
     has_facts = data.facts.height > 0
-    return {
+    values = {
         "tco2e_scope_1": float(scope_kg.get("1", 0.0)) / 1000 if has_energy else None,
         "tco2e_scope_2": float(scope_kg.get("2", 0.0)) / 1000 if has_energy else None,
         "tco2e_scope_3_energy": float(scope_kg.get("3", 0.0)) / 1000 if has_energy else None,
@@ -121,6 +133,7 @@ def _period_figures(data: PeriodData, inputs: CsrInputs) -> dict[str, float | No
         "trips": float(data.facts.filter(pl.col("status") != "CANCELLED")["visits"].sum()) if has_facts else None,
         "km": trip_km if has_facts else None,
     }
+    return _Period(by_carrier, lines, scopes, profile, distances, values)
 
 
 UNITS = {
@@ -140,14 +153,9 @@ UNITS = {
 
 
 def compute_csr(inputs: CsrInputs) -> CsrFigures:
-    now, before = _period_figures(inputs.current, inputs), _period_figures(inputs.previous, inputs)
-    headlines = tuple(Headline(key, UNITS[key], now[key], before[key]) for key in UNITS)
-
-    facts, figures = inputs.current.facts, inputs.current.figures
-    lines = energy.emission_lines(figures, inputs.energy_factors, inputs.frames)
-    scopes = energy.emissions_by_scope(lines)
-    distances = trips.trip_distances(facts, inputs.buildings, inputs.bases, inputs.scenario.content.road_factor)
-    profile = trips.visit_profile(facts)
+    now, before = _period(inputs.current, inputs), _period(inputs.previous, inputs)
+    headlines = tuple(Headline(key, UNITS[key], now.values[key], before.values[key]) for key in UNITS)
+    lines, scopes, distances, profile = now.lines, now.scopes, now.distances, now.profile
     reference = pl.DataFrame(
         {
             "trade": [t.trade for t in inputs.scenario.content.trades],
@@ -179,7 +187,7 @@ def compute_csr(inputs: CsrInputs) -> CsrFigures:
     return CsrFigures(
         method_version=METHOD_VERSION,
         headlines=headlines,
-        energy_by_carrier=energy.energy_by_carrier(figures),
+        energy_by_carrier=now.by_carrier,
         emission_lines=lines,
         scopes=scopes,
         trip_lines=distances,
