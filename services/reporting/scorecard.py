@@ -17,6 +17,8 @@ import hashlib
 
 import polars as pl
 
+from services.reporting.domain.preventive import one_nature, share_by_count
+
 METHOD_VERSION = "scorecard/2"
 
 METHODOLOGY_EN = (
@@ -70,16 +72,11 @@ def scorecard(facts: pl.DataFrame, quality: pl.DataFrame) -> pl.DataFrame:
         judged("repair_deadline").alias("repair_judged"),
         pl.col("cost_eur").sum().alias("cost_eur"),
     )
-    one_nature = ((pl.col("preventive") + pl.col("curative")) > 0) & (
-        (pl.col("preventive") == 0) | (pl.col("curative") == 0)
-    )
+    preventive, curative = pl.col("preventive"), pl.col("curative")
     return (
         per.with_columns(
-            pl.when(one_nature)
-            .then(None)
-            .otherwise(_share(pl.col("preventive"), pl.col("preventive") + pl.col("curative")))
-            .alias("preventive_share"),
-            one_nature.alias("one_nature"),
+            share_by_count(preventive, curative).alias("preventive_share"),
+            one_nature(preventive, curative).alias("one_nature"),
             _share(pl.col("first_time_fixes"), pl.col("curative_resolved")).alias("first_time_fix_rate"),
             _share(pl.col("curative_visits"), pl.col("curative_resolved")).alias("visits_per_curative"),
             _share(pl.col("intervene_met"), pl.col("intervene_judged")).alias("intervene_compliance"),

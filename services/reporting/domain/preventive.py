@@ -12,6 +12,17 @@ A share by cost with no cost at all is null too.
 import polars as pl
 
 
+def one_nature(preventive: pl.Expr, curative: pl.Expr) -> pl.Expr:
+    """A group with interventions of only one of the two natures: its share says nothing."""
+    return ((preventive + curative) > 0) & ((preventive == 0) | (curative == 0))
+
+
+def share_by_count(preventive: pl.Expr, curative: pl.Expr) -> pl.Expr:
+    """preventive / (preventive + curative); null for a one-nature group or nothing to count."""
+    counted = preventive + curative
+    return pl.when(one_nature(preventive, curative) | (counted == 0)).then(None).otherwise(preventive / counted)
+
+
 def preventive_shares(facts: pl.DataFrame, by: list[str]) -> pl.DataFrame:
     """``facts``: nature, status, cost_eur and the ``by`` columns. One row per group, sorted."""
     counted = facts.filter((pl.col("status") != "CANCELLED") & pl.col("nature").is_in(["PREVENTIVE", "CURATIVE"]))
