@@ -16,7 +16,7 @@ from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyl
 
 from reports.fonts import FONTS
 from reports.formatting import Formatter
-from reports.page import PageFrame, build_pdf, styles
+from reports.page import PageFrame, build_pdf, manifest_table, styles
 from services.reporting.domain.csr import CsrFigures, Headline
 from services.reporting.domain.uncertainty import Ranged
 
@@ -255,13 +255,7 @@ def render(report: CsrReport, path: Path) -> Path:
         ]
         for r in report.factor_table.iter_rows(named=True)
     ]
-    manifest = Table(
-        [[Paragraph(k, sheet["mono"]), Paragraph(v, sheet["mono"])] for k, v in report.manifest.items()],
-        colWidths=[4.5 * cm, 13.2 * cm],
-    )
-    manifest.setStyle(
-        TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.lightgrey), ("VALIGN", (0, 0), (-1, -1), "TOP")])
-    )
+    manifest = manifest_table(report.manifest, 4.5 * cm, 13.2 * cm)
     story = [
         Paragraph(text["summary"], sheet["h1"]),
         _tiles(report, fmt, text),

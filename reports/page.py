@@ -13,7 +13,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Table, TableStyle
 
 from reports.fonts import FONTS
 
@@ -49,6 +49,18 @@ def styles() -> dict[str, ParagraphStyle]:
         ),
         "mono": ParagraphStyle("mono", parent=base, fontName=FONTS.mono, fontSize=7, leading=9),
     }
+
+
+def manifest_table(manifest: dict[str, str], key_width: float, value_width: float) -> Table:
+    """The audit manifest, one line per entry, in a fixed-width font an auditor can copy from."""
+    mono = styles()["mono"]
+    table = Table(
+        [[Paragraph(k, mono), Paragraph(v, mono)] for k, v in manifest.items()], colWidths=[key_width, value_width]
+    )
+    table.setStyle(
+        TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.lightgrey), ("VALIGN", (0, 0), (-1, -1), "TOP")])
+    )
+    return table
 
 
 def _canvas_class(frame: PageFrame) -> type[Canvas]:

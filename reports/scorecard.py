@@ -15,7 +15,7 @@ from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 from reports.charts import bar_chart
 from reports.fonts import FONTS
 from reports.formatting import Formatter
-from reports.page import PageFrame, build_pdf, styles
+from reports.page import PageFrame, build_pdf, manifest_table, styles
 
 QUALITY_TARGET = 0.95
 
@@ -179,13 +179,7 @@ def render(report: ScorecardReport, path: Path) -> Path:
         height=6.5 * cm,
         y_max=100,
     )
-    manifest = Table(
-        [[Paragraph(k, sheet["mono"]), Paragraph(v, sheet["mono"])] for k, v in report.manifest.items()],
-        colWidths=[5.5 * cm, 21 * cm],
-    )
-    manifest.setStyle(
-        TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.lightgrey), ("VALIGN", (0, 0), (-1, -1), "TOP")])
-    )
+    manifest = manifest_table(report.manifest, 5.5 * cm, 21 * cm)
     story = [
         _table(report, fmt, text),
         Spacer(1, 0.2 * cm),
