@@ -23,8 +23,8 @@ LATEST_US = int(LATEST.timestamp() * 1_000_000)
 
 # Control characters no text field may hold (tab, line feed and carriage return are allowed
 # only where a field says so: descriptions and notes).
-_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
-_CONTROL_OR_BREAK = r"[\x00-\x1f\x7f]"
+CONTROL_BUT_BREAKS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+CONTROL = r"[\x00-\x1f\x7f]"
 QUOTE_CHARS = 40
 
 
@@ -86,7 +86,7 @@ def check_enum(value: int, known: Collection[int], field: str, *, allow_unset: b
 
 def text_reasons(column: pl.Expr, max_chars: int, *, multiline: bool = False, required: bool = False) -> pl.Expr:
     """Per row: why the text is refused, or null."""
-    control = _CONTROL if multiline else _CONTROL_OR_BREAK
+    control = CONTROL_BUT_BREAKS if multiline else CONTROL
     length = column.str.len_chars()
     reason = (
         pl.when(length > max_chars)

@@ -11,7 +11,6 @@ reasons only for the few rows it flags. The limits are those the protos document
 import math
 import re
 from collections.abc import Iterable
-from datetime import datetime
 from typing import Any
 
 import polars as pl
@@ -20,6 +19,8 @@ from services.interventions.domain.limits import MAX_BATCH_EVENTS
 from services.interventions.errors import InvalidRequest
 from services.runtime.errors import InvalidArgument
 from services.runtime.validation import (
+    CONTROL,
+    CONTROL_BUT_BREAKS,
     EARLIEST_US,
     LATEST_US,
     check_instant,
@@ -61,10 +62,7 @@ EVENT_NUMBERS: dict[str, tuple[float, float]] = {
 }
 # Event instants (epoch µs; null = not given) and the field a client knows them by
 EVENT_INSTANTS = {"event_us": "event_time", "recorded_us": "recorded_at"}
-# Any control character; tab, line feed and carriage return are allowed in multiline texts
-_CONTROL = r"[\x00-\x1f\x7f]"
-_CONTROL_MULTILINE = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
-_CONTROL_RE = re.compile(_CONTROL)
+_CONTROL_RE = re.compile(CONTROL)
 KEY_CHARS = 120  # a refused record's key, as shown and stored
 
 
@@ -73,7 +71,7 @@ def _suspect(name: str) -> pl.Expr:
     if name in EVENT_TEXTS:
         limit, multiline = EVENT_TEXTS[name]
         column = pl.col(name)
-        return (column.str.len_bytes() > limit) | column.str.contains(_CONTROL_MULTILINE if multiline else _CONTROL)
+        return (column.str.len_bytes() > limit) | column.str.contains(CONTROL_BUT_BREAKS if multiline else CONTROL)
     if name in EVENT_NUMBERS:
         low, high = EVENT_NUMBERS[name]
         column = pl.col(name).cast(pl.Float64)
@@ -115,7 +113,7 @@ _CHECKED = [
 
 def shown_key(key: pl.Expr) -> pl.Expr:
     """A record key fit to show and store: control characters replaced, cut to KEY_CHARS."""
-    cleaned = key.str.replace_all(_CONTROL, "\ufffd")
+    cleaned = key.str.replace_all(CONTROL, "\ufffd")
     return pl.when(cleaned.str.len_chars() > KEY_CHARS).then(cleaned.str.slice(0, KEY_CHARS) + "…").otherwise(cleaned)
 
 
@@ -245,10 +243,6 @@ def check_id(value: str, field: str, max_chars: int = ID_CHARS) -> str:
     return check_text(value, field, max_chars)
 
 
-def check_at(value: datetime | None, field: str) -> datetime | None:
-    return check_instant(value, field)
-
-
 def cut(text: str, max_chars: int) -> tuple[str, bool]:
     """``text`` cut to ``max_chars`` characters with a marker, and whether it was cut."""
     if len(text) <= max_chars:
@@ -263,4 +257,4 @@ def has_control(text: str) -> bool:
 def shown_id(column: pl.Expr) -> pl.Expr:
     """An id as a refused record may hold it, fit to store beside the refusal: control characters
     replaced, cut to ID_CHARS."""
-    return column.str.replace_all(_CONTROL, "\ufffd").str.slice(0, ID_CHARS)
+    return column.str.replace_all(CONTROL, "\ufffd").str.slice(0, ID_CHARS)
