@@ -10,7 +10,7 @@ from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.units import cm
 
-from reports.fonts import FONTS
+from reports.fonts import fonts
 
 # dark and light: told apart in greyscale too
 SERIES_COLOURS = [colors.HexColor("#1f3b57"), colors.HexColor("#9bbf6a"), colors.HexColor("#c9792b")]
@@ -35,9 +35,9 @@ def bar_chart(
     chart.width, chart.height = width - 2.2 * cm, height - 3.2 * cm
     chart.data = [[v if v is not None else 0 for v in values] for _, values in series]
     chart.categoryAxis.categoryNames = list(categories)
-    chart.categoryAxis.labels.fontName = FONTS.regular
+    chart.categoryAxis.labels.fontName = fonts().regular
     chart.categoryAxis.labels.fontSize = MIN_FONT + 0.5
-    chart.valueAxis.labels.fontName = FONTS.regular
+    chart.valueAxis.labels.fontName = fonts().regular
     chart.valueAxis.labels.fontSize = MIN_FONT + 0.5
     chart.valueAxis.valueMin = 0
     if y_max is not None:
@@ -57,19 +57,19 @@ def bar_chart(
                     chart.x + step * (c + 0.5),
                     chart.y + 4,
                     not_available,
-                    fontName=FONTS.regular,
+                    fontName=fonts().regular,
                     fontSize=MIN_FONT,
                     textAnchor="middle",
                 )
             )
-    drawing.add(String(0, height - 0.45 * cm, title, fontName=FONTS.bold, fontSize=9))
+    drawing.add(String(0, height - 0.45 * cm, title, fontName=fonts().bold, fontSize=9))
     drawing.add(
         String(
-            chart.x - 1.2 * cm, chart.y + chart.height + 0.25 * cm, y_label, fontName=FONTS.regular, fontSize=MIN_FONT
+            chart.x - 1.2 * cm, chart.y + chart.height + 0.25 * cm, y_label, fontName=fonts().regular, fontSize=MIN_FONT
         )
     )
     drawing.add(
-        String(0, 0.1 * cm, source, fontName=FONTS.regular, fontSize=MIN_FONT, fillColor=colors.HexColor("#555555"))
+        String(0, 0.1 * cm, source, fontName=fonts().regular, fontSize=MIN_FONT, fillColor=colors.HexColor("#555555"))
     )
     legend = Legend()
     legend.x, legend.y = width - 0.2 * cm, height - 0.3 * cm
@@ -77,7 +77,7 @@ def bar_chart(
     legend.boxAnchor = "ne"
     legend.columnMaximum = 1
     legend.deltax = 4.5 * cm
-    legend.fontName, legend.fontSize = FONTS.regular, MIN_FONT + 0.5
+    legend.fontName, legend.fontSize = fonts().regular, MIN_FONT + 0.5
     legend.colorNamePairs = [(SERIES_COLOURS[i % len(SERIES_COLOURS)], label) for i, (label, _) in enumerate(series)]
     drawing.add(legend)
     return drawing

@@ -14,7 +14,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import cm
 from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from reports.fonts import FONTS
+from reports.fonts import fonts
 from reports.formatting import Formatter
 from reports.page import PageFrame, build_pdf, manifest_table, styles
 from services.reporting.domain.csr import CsrFigures, Headline
@@ -168,14 +168,14 @@ def _tiles(report: CsrReport, fmt: Formatter, text: dict[str, Any]) -> Table:
 def _grid(rows: list[list[str]], widths: list[float], total_row: bool = False) -> Table:
     table = Table(rows, colWidths=widths, repeatRows=1)
     style = [
-        ("FONT", (0, 0), (-1, -1), FONTS.regular, 8),
-        ("FONT", (0, 0), (-1, 0), FONTS.bold, 8),
+        ("FONT", (0, 0), (-1, -1), fonts().regular, 8),
+        ("FONT", (0, 0), (-1, 0), fonts().bold, 8),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dfe7ee")),
         ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
         ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
     ]
     if total_row:
-        style.append(("FONT", (0, -1), (-1, -1), FONTS.bold, 8))
+        style.append(("FONT", (0, -1), (-1, -1), fonts().bold, 8))
     table.setStyle(TableStyle(style))
     return table
 

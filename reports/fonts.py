@@ -6,6 +6,7 @@ The same machine always picks the same font, so the same report gives the same b
 
 import os
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
@@ -31,7 +32,9 @@ def _find(name: str) -> Path | None:
     return None
 
 
-def load_fonts() -> Fonts:
+@cache
+def fonts() -> Fonts:
+    """Found and registered on first use, not at import."""
     regular, bold, mono = _find("DejaVuSans.ttf"), _find("DejaVuSans-Bold.ttf"), _find("DejaVuSansMono.ttf")
     if regular is None or bold is None or mono is None:
         return Fonts("Helvetica", "Helvetica-Bold", "Courier", unicode=False)
@@ -40,6 +43,3 @@ def load_fonts() -> Fonts:
             pdfmetrics.registerFont(TTFont(name, str(path)))
     pdfmetrics.registerFontFamily("Quitus", normal="Quitus", bold="Quitus-Bold")
     return Fonts("Quitus", "Quitus-Bold", "Quitus-Mono", unicode=True)
-
-
-FONTS = load_fonts()

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 
-from reports.fonts import FONTS
+from reports.fonts import fonts
 
 LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 NOT_AVAILABLE = {"fr": "n.d.", "en": "n/a"}
@@ -28,7 +28,7 @@ class Formatter:
         return NOT_AVAILABLE[self.lang]
 
     def _drawable(self, text: str) -> str:
-        return text if FONTS.unicode else text.replace("\u202f", "\u00a0")
+        return text if fonts().unicode else text.replace("\u202f", "\u00a0")
 
     def number(self, value: float | None, decimals: int = 0) -> str:
         if value is None or value != value:
@@ -55,7 +55,7 @@ class Formatter:
             return self.na
         share = (now - before) / abs(before)
         arrow = "↗" if share > 0.0005 else "↘" if share < -0.0005 else "→"
-        if not FONTS.unicode:
+        if not fonts().unicode:
             arrow = {"↗": "+", "↘": "-", "→": "="}[arrow]
         sign = "+" if share > 0 else ""
         return f"{arrow} {sign}{self.percent(share)}"

@@ -15,7 +15,7 @@ from reportlab.lib.units import cm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Table, TableStyle
 
-from reports.fonts import FONTS
+from reports.fonts import fonts
 
 BAND = colors.HexColor("#1f3b57")
 LABELS = {
@@ -37,17 +37,17 @@ class PageFrame:
 
 
 def styles() -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle("body", fontName=FONTS.regular, fontSize=9, leading=12)
+    base = ParagraphStyle("body", fontName=fonts().regular, fontSize=9, leading=12)
     return {
         "body": base,
         "small": ParagraphStyle("small", parent=base, fontSize=7.5, leading=9.5),
         "h1": ParagraphStyle(
-            "h1", parent=base, fontName=FONTS.bold, fontSize=14, leading=18, spaceBefore=6, spaceAfter=6
+            "h1", parent=base, fontName=fonts().bold, fontSize=14, leading=18, spaceBefore=6, spaceAfter=6
         ),
         "h2": ParagraphStyle(
-            "h2", parent=base, fontName=FONTS.bold, fontSize=11, leading=14, spaceBefore=8, spaceAfter=4
+            "h2", parent=base, fontName=fonts().bold, fontSize=11, leading=14, spaceBefore=8, spaceAfter=4
         ),
-        "mono": ParagraphStyle("mono", parent=base, fontName=FONTS.mono, fontSize=7, leading=9),
+        "mono": ParagraphStyle("mono", parent=base, fontName=fonts().mono, fontSize=7, leading=9),
     }
 
 
@@ -87,7 +87,7 @@ def _canvas_class(frame: PageFrame) -> type[Canvas]:
 
         def _footer(self, number: int, total: int) -> None:
             width, _ = self._pagesize
-            self.setFont(FONTS.regular, 7)
+            self.setFont(fonts().regular, 7)
             self.setFillColor(colors.HexColor("#555555"))
             left = f"{words['report']} {frame.report_id} · {words['figures']} {frame.figures_sha256[:12]}"
             self.drawString(1.5 * cm, 0.9 * cm, left)
@@ -105,9 +105,9 @@ def _title_band(frame: PageFrame) -> Any:
         canvas.setFillColor(BAND)
         canvas.rect(0, height - 2.4 * cm, width, 2.4 * cm, stroke=0, fill=1)
         canvas.setFillColor(colors.white)
-        canvas.setFont(FONTS.bold, 15)
+        canvas.setFont(fonts().bold, 15)
         canvas.drawString(1.5 * cm, height - 1.2 * cm, frame.kind)
-        canvas.setFont(FONTS.regular, 9)
+        canvas.setFont(fonts().regular, 9)
         canvas.drawString(1.5 * cm, height - 1.9 * cm, f"{frame.perimeter} · {frame.period}")
         canvas.drawRightString(width - 1.5 * cm, height - 1.9 * cm, f"{words['as_of']} {frame.as_of}")
         canvas.restoreState()

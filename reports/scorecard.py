@@ -13,7 +13,7 @@ from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from reports.charts import bar_chart
-from reports.fonts import FONTS
+from reports.fonts import fonts
 from reports.formatting import Formatter
 from reports.page import PageFrame, build_pdf, manifest_table, styles
 
@@ -135,8 +135,8 @@ def _table(report: ScorecardReport, fmt: Formatter, text: dict[str, Any]) -> Tab
     widths = [2.4 * cm, 1.8 * cm, 3.0 * cm, 2.3 * cm, 2.0 * cm, 2.6 * cm, 2.6 * cm, 2.6 * cm, 2.6 * cm, 2.2 * cm]
     table = Table([header, *[row(r) for r in report.rows], totals], colWidths=widths, repeatRows=1)
     style = [
-        ("FONT", (0, 1), (-1, -1), FONTS.regular, 8),
-        ("FONT", (0, -1), (-1, -1), FONTS.bold, 8),
+        ("FONT", (0, 1), (-1, -1), fonts().regular, 8),
+        ("FONT", (0, -1), (-1, -1), fonts().bold, 8),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dfe7ee")),
         ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
         ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),

@@ -2,10 +2,10 @@
 
 from datetime import date
 
-from reports.fonts import FONTS
+from reports.fonts import fonts
 from reports.formatting import Formatter
 
-NNBSP = "\u202f" if FONTS.unicode else "\u00a0"
+NNBSP = "\u202f" if fonts().unicode else "\u00a0"
 
 
 def test_french_numbers_percents_and_dates():
