@@ -4,6 +4,7 @@ use cases, servicer) and access rules."""
 from sqlalchemy import Engine
 
 from services.reporting import convert
+from services.reporting.gather import Sources
 from services.reporting.service import ReportingService
 from services.reporting.servicer import METHOD_ACCESS, SERVICE_NAME, ReportingServicer, add_to_server
 from services.reporting.store import ReportingStore
@@ -12,7 +13,8 @@ from services.runtime.settings import Settings
 
 
 def _registration(engine: Engine, settings: Settings) -> Registration:
-    service = ReportingService(ReportingStore(engine), convert.content_sha256)
+    sources = Sources.from_settings(settings)  # channels connect lazily, on the first report
+    service = ReportingService(ReportingStore(engine), convert.content_sha256, sources=lambda: sources)
     return Registration(SERVICE_NAME, add_to_server, ReportingServicer(service))
 
 

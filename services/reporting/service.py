@@ -1,8 +1,13 @@
-"""Use cases of the reporting service: declare, list and read reference scenarios."""
+"""Use cases of the reporting service: declare, list and read reference scenarios; generate,
+read, list, verify reports and hand out their files."""
 
-from collections.abc import Callable
-from datetime import UTC, datetime
+import hashlib
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
+from services.reporting import decarbonisation
+from services.reporting.domain.runs import InputChange, Manifest, ReportRequest, Run, changed_inputs, check_request
 from services.reporting.domain.scenarios import (
     Scenario,
     ScenarioContent,
@@ -11,7 +16,8 @@ from services.reporting.domain.scenarios import (
     next_version,
     trades_sorted,
 )
-from services.reporting.errors import UnknownScenario
+from services.reporting.errors import NotBuilt, UnknownReport, UnknownScenario
+from services.reporting.gather import Sources
 from services.reporting.store import ReportingStore
 from services.runtime.db import retry_write_conflicts
 from services.runtime.errors import InvalidArgument
@@ -21,13 +27,22 @@ from services.runtime.principal import Principal
 ContentHash = Callable[[ScenarioContent], str]
 
 
+CHUNK_BYTES = 1024 * 1024
+AS_OF_MIN_AGE = timedelta(minutes=1)
+
+
 class ReportingService:
     def __init__(
-        self, store: ReportingStore, content_sha256: ContentHash, clock: Callable[[], datetime] | None = None
+        self,
+        store: ReportingStore,
+        content_sha256: ContentHash,
+        clock: Callable[[], datetime] | None = None,
+        sources: Callable[[], Sources] | None = None,
     ) -> None:
         self.store = store
         self.content_sha256 = content_sha256
         self.clock = clock or (lambda: datetime.now(UTC))
+        self._sources = sources
 
     def declare_scenario(self, content: ScenarioContent, principal: Principal) -> tuple[Scenario, bool]:
         """(the scenario, created): a new version when the content differs from the latest
@@ -40,8 +55,9 @@ class ReportingService:
             latest = self.store.latest_scenario(content.name)
             if latest is not None and latest.content_sha256 == digest:
                 return latest, False
-            declared_by = f"{principal}" + (f" ({principal.label})" if principal.label else "")
-            scenario = Scenario(content, next_version(latest), self.clock().replace(microsecond=0), declared_by, digest)
+            scenario = Scenario(
+                content, next_version(latest), self.clock().replace(microsecond=0), _who(principal), digest
+            )
             self.store.insert_scenario(scenario)
             return scenario, True
 
@@ -63,3 +79,105 @@ class ReportingService:
         more = len(rows) > page.size
         rows = rows[: page.size]
         return [s for _, s in rows], encode_token(rows[-1][0]) if more else ""
+
+    # ------------------------------------------------------------------ reports
+
+    def _pin(self, request: ReportRequest) -> tuple[ReportRequest, Scenario]:
+        """The request checked, with the scenario version it rests on pinned."""
+        request = check_request(request)
+        if request.as_of > self.clock() - AS_OF_MIN_AGE:
+            raise InvalidArgument(
+                "must be at least one minute in the past: a cut-off still open would not give the same figures twice",
+                field="as_of",
+            )
+        if request.kind != "DECARBONISATION":
+            raise NotBuilt(f"{request.kind} reports are not served yet: only DECARBONISATION", field="kind")
+        scenario = self.scenario(request.scenario, request.scenario_version)
+        return replace(request, scenario_version=scenario.version), scenario
+
+    def _sources_now(self) -> Sources:
+        if self._sources is None:
+            raise NotBuilt("this reporting service was started without access to the data services")
+        return self._sources()
+
+    def generate(self, request: ReportRequest, principal: Principal) -> tuple[Run, bool]:
+        """(the run, created): the stored run when the same pinned request was generated before."""
+        request, scenario = self._pin(request)
+        run_id = request.run_id()
+        stored = self.store.run(run_id, with_files=False)
+        if stored is not None:
+            return stored, False
+        computed = decarbonisation.compute(self._sources_now(), request, scenario)
+        pdf = decarbonisation.render_pdf(computed, request, run_id)
+        pack = decarbonisation.audit_pack(computed, request, run_id)
+        run = Run(
+            id=run_id,
+            request=request,
+            manifest=computed.manifest,
+            figures_csv=computed.figures_frame.write_csv(float_precision=6),
+            pdf=pdf,
+            pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+            pages=decarbonisation.page_count(pdf),
+            pack=pack,
+            pack_sha256=hashlib.sha256(pack).hexdigest(),
+            generated_at=self.clock().replace(microsecond=0),
+            generated_by=_who(principal),
+        )
+        created = self.store.insert_run(run)
+        return (run, True) if created else (self.report(run_id), False)
+
+    def compute_metrics(self, request: ReportRequest) -> tuple[str, Manifest]:
+        """(figures CSV, manifest) of a request, nothing rendered or stored."""
+        request, scenario = self._pin(request)
+        computed = decarbonisation.compute(self._sources_now(), request, scenario)
+        return computed.figures_frame.write_csv(float_precision=6), computed.manifest
+
+    def report(self, run_id: str, *, with_files: bool = False) -> Run:
+        _check_id(run_id)
+        run = self.store.run(run_id, with_files=with_files)
+        if run is None:
+            raise UnknownReport(f"no report {run_id!r}", field="id")
+        return run
+
+    def reports(self, kind: str, page: Page) -> tuple[list[Run], str]:
+        rows = self.store.runs(kind, page.after_int(), page.size + 1)
+        more = len(rows) > page.size
+        rows = rows[: page.size]
+        return [run for _, run in rows], encode_token(rows[-1][0]) if more else ""
+
+    def verify(self, run_id: str) -> tuple[Run, Manifest, list[InputChange], bool]:
+        """Re-runs the stored request (pinned as_of, factor sets and scenario version):
+        (run, re-run manifest, inputs whose hash changed, same PDF bytes)."""
+        run = self.report(run_id)
+        scenario = self.scenario(run.request.scenario, run.request.scenario_version)
+        computed = decarbonisation.compute(self._sources_now(), run.request, scenario)
+        pdf = decarbonisation.render_pdf(computed, run.request, run.id)
+        same_pdf = hashlib.sha256(pdf).hexdigest() == run.pdf_sha256
+        return run, computed.manifest, changed_inputs(run.manifest, computed.manifest), same_pdf
+
+    def file_chunks(self, run_id: str, which: str) -> Iterator[tuple[bytes, str, int, str]]:
+        """(data, file name, total bytes, sha256) per chunk of the run's PDF or audit pack; name,
+        total and hash on the first chunk only."""
+        run = self.report(run_id, with_files=True)
+        data, name, digest = (
+            (run.pdf, f"{run.id}.pdf", run.pdf_sha256)
+            if which == "pdf"
+            else (run.pack, f"{run.id}-audit.zip", run.pack_sha256)
+        )
+        for offset in range(0, max(len(data), 1), CHUNK_BYTES):
+            first = offset == 0
+            yield (
+                data[offset : offset + CHUNK_BYTES],
+                name if first else "",
+                len(data) if first else 0,
+                digest if first else "",
+            )
+
+
+def _who(principal: Principal) -> str:
+    return f"{principal}" + (f" ({principal.label})" if principal.label else "")
+
+
+def _check_id(run_id: str) -> None:
+    if not run_id or len(run_id) > 100 or not run_id.isprintable():
+        raise InvalidArgument(f"must be a report id of 1 to 100 printable characters, got {run_id[:100]!r}", field="id")

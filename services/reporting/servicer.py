@@ -1,7 +1,7 @@
 """gRPC adapter of quitus.reporting.v1: each RPC converts its request, calls one use case of
-ReportingService and converts the answer back. GenerateReport, GetReport and VerifyReport are
-not built yet and answer UNIMPLEMENTED (the generated base class)."""
+ReportingService and converts the answer back."""
 
+from collections.abc import Iterator
 from typing import Any
 
 import grpc
@@ -20,6 +20,10 @@ METHOD_ACCESS = {
     _M + "GenerateReport": GENERATORS,
     _M + "GetReport": STAFF_READERS,
     _M + "VerifyReport": STAFF_READERS,
+    _M + "ListReports": STAFF_READERS,
+    _M + "DownloadReport": STAFF_READERS,
+    _M + "ExportAuditPack": STAFF_READERS,
+    _M + "ComputeMetrics": GENERATORS,
     _M + "DeclareScenario": GENERATORS,
     _M + "ListScenarios": STAFF_READERS,
     _M + "GetScenario": STAFF_READERS,
@@ -42,6 +46,45 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
         return pb.GetScenarioResponse(
             scenario=convert.scenario_out(self.service.scenario(request.name, request.version))
         )
+
+    def GenerateReport(self, request: pb.GenerateReportRequest, context: Any) -> pb.GenerateReportResponse:
+        run, created = self.service.generate(convert.request_in(request), current_principal())
+        return pb.GenerateReportResponse(run=convert.run_out(run), created=created)
+
+    def ComputeMetrics(self, request: pb.ComputeMetricsRequest, context: Any) -> pb.ComputeMetricsResponse:
+        figures_csv, manifest = self.service.compute_metrics(convert.request_in(request.request))
+        return pb.ComputeMetricsResponse(
+            figures=convert.figures_out(figures_csv), manifest=convert.manifest_out(manifest)
+        )
+
+    def GetReport(self, request: pb.GetReportRequest, context: Any) -> pb.GetReportResponse:
+        return pb.GetReportResponse(run=convert.run_out(self.service.report(request.id)))
+
+    def ListReports(self, request: pb.ListReportsRequest, context: Any) -> pb.ListReportsResponse:
+        runs, token = self.service.reports(convert.kind_in(request.kind, required=False), read_page(request.page))
+        return pb.ListReportsResponse(runs=[convert.run_out(r) for r in runs], next_page_token=token)
+
+    def VerifyReport(self, request: pb.VerifyReportRequest, context: Any) -> pb.VerifyReportResponse:
+        run, rerun, changes, same_pdf = self.service.verify(request.id)
+        return pb.VerifyReportResponse(
+            same_figures=run.manifest.figures_sha256 == rerun.figures_sha256,
+            original=convert.manifest_out(run.manifest),
+            rerun=convert.manifest_out(rerun),
+            changed_inputs=convert.changes_out(changes),
+            same_pdf=same_pdf,
+        )
+
+    def DownloadReport(self, request: pb.DownloadReportRequest, context: Any) -> Iterator[pb.DownloadReportResponse]:
+        for data, name, total, digest in self.service.file_chunks(request.id, "pdf"):
+            yield pb.DownloadReportResponse(
+                chunk=pb.FileChunk(data=data, file_name=name, total_bytes=total, sha256=digest)
+            )
+
+    def ExportAuditPack(self, request: pb.ExportAuditPackRequest, context: Any) -> Iterator[pb.ExportAuditPackResponse]:
+        for data, name, total, digest in self.service.file_chunks(request.id, "pack"):
+            yield pb.ExportAuditPackResponse(
+                chunk=pb.FileChunk(data=data, file_name=name, total_bytes=total, sha256=digest)
+            )
 
 
 def add_to_server(servicer: ReportingServicer, server: grpc.Server) -> None:

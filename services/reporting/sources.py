@@ -39,12 +39,30 @@ def _time(ts: Timestamp) -> int | None:
     return ts.seconds * 1_000_000 + ts.nanos // 1000 if (ts.seconds or ts.nanos) else None
 
 
+def _dtype(field: Any) -> Any:  # a FieldDescriptor -> its column's polars type
+    if field.message_type is not None:
+        return pl.Int64  # Timestamp as microseconds, cast to Datetime by frame()
+    if field.enum_type is not None:
+        return pl.String
+    return {
+        field.CPPTYPE_STRING: pl.String,
+        field.CPPTYPE_DOUBLE: pl.Float64,
+        field.CPPTYPE_FLOAT: pl.Float64,
+        field.CPPTYPE_BOOL: pl.Boolean,
+        field.CPPTYPE_INT32: pl.Int64,
+        field.CPPTYPE_INT64: pl.Int64,
+        field.CPPTYPE_UINT32: pl.Int64,
+        field.CPPTYPE_UINT64: pl.Int64,
+    }[field.cpp_type]
+
+
 class RecordCollector:
     """Columns of one record message type, filled record by record, with the running digest."""
 
     def __init__(self, descriptor: Any) -> None:
         fields = descriptor.fields
         self.columns: dict[str, list[Any]] = {f.name: [] for f in fields}
+        self._schema = {f.name: _dtype(f) for f in fields}
         self._times = [f.name for f in fields if f.message_type is not None]
         self._enums = {f.name: _names(f.enum_type) for f in fields if f.enum_type is not None}
         self._plain = [f.name for f in fields if f.name not in self._enums and f.name not in self._times]
@@ -71,7 +89,7 @@ class RecordCollector:
                 f"the {what} received hash to {self._digest.hexdigest()}, the export announced {announced}: "
                 "altered input"
             )
-        frame = pl.DataFrame(self.columns)
+        frame = pl.DataFrame(self.columns, schema=self._schema)
         return frame.with_columns([pl.col(c).cast(pl.Datetime("us", "UTC")) for c in self._times])
 
 

@@ -7,7 +7,8 @@ QuitusError
  ├── FailedPrecondition  the request is valid but the state forbids it -> FAILED_PRECONDITION
  ├── PermissionDenied    the caller's role does not allow it          -> PERMISSION_DENIED
  ├── Unauthenticated     no or unknown token                          -> UNAUTHENTICATED
- └── ResourceExhausted   the caller holds too much of the server      -> RESOURCE_EXHAUSTED
+ ├── ResourceExhausted   the caller holds too much of the server      -> RESOURCE_EXHAUSTED
+ └── Unavailable         a service this call needs did not answer     -> UNAVAILABLE
 
 Each service derives its own base (e.g. ``InterventionsError``) and combines it with one of
 these, so the gRPC status comes from one table in ``interceptors.py``.
@@ -49,4 +50,8 @@ class Unauthenticated(QuitusError):
 
 
 class ResourceExhausted(QuitusError):
+    pass
+
+
+class Unavailable(QuitusError):
     pass

@@ -5,7 +5,7 @@ Every variable is documented in README.md, section "Configuration".
 
 from functools import lru_cache
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -43,6 +43,23 @@ class Settings(BaseSettings):
         "",
         description="Folder of the emission-factor data (units, conversions, <set>/<version>/); empty: factors/ "
         "of the repository.",
+    )
+    interventions_address: str = Field(
+        "localhost:50051", description="Where reporting reaches the interventions service (host:port)."
+    )
+    consumption_address: str = Field(
+        "localhost:50052", description="Where reporting reaches the consumption service (host:port)."
+    )
+    factors_address: str = Field(
+        "localhost:50053", description="Where reporting reaches the factors service (host:port)."
+    )
+    reporting_address: str = Field(
+        "localhost:50054", description="Where the report workers reach a reporting replica (host:port)."
+    )
+    service_token: SecretStr = Field(
+        SecretStr(""),
+        description="The token (role service) reporting presents to the data services; empty with authentication "
+        "off. Issue it with `quitus tokens issue --role service`. Never logged.",
     )
 
 

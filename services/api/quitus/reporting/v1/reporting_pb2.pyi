@@ -23,30 +23,40 @@ REPORT_KIND_CHARGE_CONTROL: ReportKind
 REPORT_KIND_CONTRACTOR_SCORECARD: ReportKind
 
 class Perimeter(_message.Message):
-    __slots__ = ("territory_ids", "residence_ids", "building_ids", "contractor_ids")
+    __slots__ = ("territory_ids", "residence_ids", "building_ids", "contractor_ids", "trades")
     TERRITORY_IDS_FIELD_NUMBER: _ClassVar[int]
     RESIDENCE_IDS_FIELD_NUMBER: _ClassVar[int]
     BUILDING_IDS_FIELD_NUMBER: _ClassVar[int]
     CONTRACTOR_IDS_FIELD_NUMBER: _ClassVar[int]
+    TRADES_FIELD_NUMBER: _ClassVar[int]
     territory_ids: _containers.RepeatedScalarFieldContainer[str]
     residence_ids: _containers.RepeatedScalarFieldContainer[str]
     building_ids: _containers.RepeatedScalarFieldContainer[str]
     contractor_ids: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, territory_ids: _Optional[_Iterable[str]] = ..., residence_ids: _Optional[_Iterable[str]] = ..., building_ids: _Optional[_Iterable[str]] = ..., contractor_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+    trades: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, territory_ids: _Optional[_Iterable[str]] = ..., residence_ids: _Optional[_Iterable[str]] = ..., building_ids: _Optional[_Iterable[str]] = ..., contractor_ids: _Optional[_Iterable[str]] = ..., trades: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class GenerateReportRequest(_message.Message):
-    __slots__ = ("kind", "period", "perimeter", "as_of", "factor_set")
+    __slots__ = ("kind", "period", "perimeter", "as_of", "factor_set", "vehicle_factor_set", "scenario", "scenario_version", "lang")
     KIND_FIELD_NUMBER: _ClassVar[int]
     PERIOD_FIELD_NUMBER: _ClassVar[int]
     PERIMETER_FIELD_NUMBER: _ClassVar[int]
     AS_OF_FIELD_NUMBER: _ClassVar[int]
     FACTOR_SET_FIELD_NUMBER: _ClassVar[int]
+    VEHICLE_FACTOR_SET_FIELD_NUMBER: _ClassVar[int]
+    SCENARIO_FIELD_NUMBER: _ClassVar[int]
+    SCENARIO_VERSION_FIELD_NUMBER: _ClassVar[int]
+    LANG_FIELD_NUMBER: _ClassVar[int]
     kind: ReportKind
     period: _common_pb2.Period
     perimeter: Perimeter
     as_of: _timestamp_pb2.Timestamp
     factor_set: str
-    def __init__(self, kind: _Optional[_Union[ReportKind, str]] = ..., period: _Optional[_Union[_common_pb2.Period, _Mapping]] = ..., perimeter: _Optional[_Union[Perimeter, _Mapping]] = ..., as_of: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., factor_set: _Optional[str] = ...) -> None: ...
+    vehicle_factor_set: str
+    scenario: str
+    scenario_version: int
+    lang: str
+    def __init__(self, kind: _Optional[_Union[ReportKind, str]] = ..., period: _Optional[_Union[_common_pb2.Period, _Mapping]] = ..., perimeter: _Optional[_Union[Perimeter, _Mapping]] = ..., as_of: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., factor_set: _Optional[str] = ..., vehicle_factor_set: _Optional[str] = ..., scenario: _Optional[str] = ..., scenario_version: _Optional[int] = ..., lang: _Optional[str] = ...) -> None: ...
 
 class ManifestInput(_message.Message):
     __slots__ = ("source", "request_json", "records", "content_sha256")
@@ -76,25 +86,49 @@ class Manifest(_message.Message):
     figures_sha256: str
     def __init__(self, inputs: _Optional[_Iterable[_Union[ManifestInput, _Mapping]]] = ..., factor_set: _Optional[str] = ..., factor_set_sha256: _Optional[str] = ..., method_version: _Optional[str] = ..., as_of: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., figures_sha256: _Optional[str] = ...) -> None: ...
 
+class Figure(_message.Message):
+    __slots__ = ("key", "unit", "value", "previous", "reference")
+    KEY_FIELD_NUMBER: _ClassVar[int]
+    UNIT_FIELD_NUMBER: _ClassVar[int]
+    VALUE_FIELD_NUMBER: _ClassVar[int]
+    PREVIOUS_FIELD_NUMBER: _ClassVar[int]
+    REFERENCE_FIELD_NUMBER: _ClassVar[int]
+    key: str
+    unit: str
+    value: float
+    previous: float
+    reference: float
+    def __init__(self, key: _Optional[str] = ..., unit: _Optional[str] = ..., value: _Optional[float] = ..., previous: _Optional[float] = ..., reference: _Optional[float] = ...) -> None: ...
+
 class ReportRun(_message.Message):
-    __slots__ = ("id", "request", "manifest", "pdf_sha256", "generated_at")
+    __slots__ = ("id", "request", "manifest", "pdf_sha256", "generated_at", "figures", "pages", "pdf_bytes", "generated_by")
     ID_FIELD_NUMBER: _ClassVar[int]
     REQUEST_FIELD_NUMBER: _ClassVar[int]
     MANIFEST_FIELD_NUMBER: _ClassVar[int]
     PDF_SHA256_FIELD_NUMBER: _ClassVar[int]
     GENERATED_AT_FIELD_NUMBER: _ClassVar[int]
+    FIGURES_FIELD_NUMBER: _ClassVar[int]
+    PAGES_FIELD_NUMBER: _ClassVar[int]
+    PDF_BYTES_FIELD_NUMBER: _ClassVar[int]
+    GENERATED_BY_FIELD_NUMBER: _ClassVar[int]
     id: str
     request: GenerateReportRequest
     manifest: Manifest
     pdf_sha256: str
     generated_at: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., request: _Optional[_Union[GenerateReportRequest, _Mapping]] = ..., manifest: _Optional[_Union[Manifest, _Mapping]] = ..., pdf_sha256: _Optional[str] = ..., generated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    figures: _containers.RepeatedCompositeFieldContainer[Figure]
+    pages: int
+    pdf_bytes: int
+    generated_by: str
+    def __init__(self, id: _Optional[str] = ..., request: _Optional[_Union[GenerateReportRequest, _Mapping]] = ..., manifest: _Optional[_Union[Manifest, _Mapping]] = ..., pdf_sha256: _Optional[str] = ..., generated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., figures: _Optional[_Iterable[_Union[Figure, _Mapping]]] = ..., pages: _Optional[int] = ..., pdf_bytes: _Optional[int] = ..., generated_by: _Optional[str] = ...) -> None: ...
 
 class GenerateReportResponse(_message.Message):
-    __slots__ = ("run",)
+    __slots__ = ("run", "created")
     RUN_FIELD_NUMBER: _ClassVar[int]
+    CREATED_FIELD_NUMBER: _ClassVar[int]
     run: ReportRun
-    def __init__(self, run: _Optional[_Union[ReportRun, _Mapping]] = ...) -> None: ...
+    created: bool
+    def __init__(self, run: _Optional[_Union[ReportRun, _Mapping]] = ..., created: _Optional[bool] = ...) -> None: ...
 
 class GetReportRequest(_message.Message):
     __slots__ = ("id",)
@@ -114,15 +148,99 @@ class VerifyReportRequest(_message.Message):
     id: str
     def __init__(self, id: _Optional[str] = ...) -> None: ...
 
+class ChangedInput(_message.Message):
+    __slots__ = ("source", "original_sha256", "rerun_sha256", "original_records", "rerun_records")
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    ORIGINAL_SHA256_FIELD_NUMBER: _ClassVar[int]
+    RERUN_SHA256_FIELD_NUMBER: _ClassVar[int]
+    ORIGINAL_RECORDS_FIELD_NUMBER: _ClassVar[int]
+    RERUN_RECORDS_FIELD_NUMBER: _ClassVar[int]
+    source: str
+    original_sha256: str
+    rerun_sha256: str
+    original_records: int
+    rerun_records: int
+    def __init__(self, source: _Optional[str] = ..., original_sha256: _Optional[str] = ..., rerun_sha256: _Optional[str] = ..., original_records: _Optional[int] = ..., rerun_records: _Optional[int] = ...) -> None: ...
+
 class VerifyReportResponse(_message.Message):
-    __slots__ = ("same_figures", "original", "rerun")
+    __slots__ = ("same_figures", "original", "rerun", "changed_inputs", "same_pdf")
     SAME_FIGURES_FIELD_NUMBER: _ClassVar[int]
     ORIGINAL_FIELD_NUMBER: _ClassVar[int]
     RERUN_FIELD_NUMBER: _ClassVar[int]
+    CHANGED_INPUTS_FIELD_NUMBER: _ClassVar[int]
+    SAME_PDF_FIELD_NUMBER: _ClassVar[int]
     same_figures: bool
     original: Manifest
     rerun: Manifest
-    def __init__(self, same_figures: _Optional[bool] = ..., original: _Optional[_Union[Manifest, _Mapping]] = ..., rerun: _Optional[_Union[Manifest, _Mapping]] = ...) -> None: ...
+    changed_inputs: _containers.RepeatedCompositeFieldContainer[ChangedInput]
+    same_pdf: bool
+    def __init__(self, same_figures: _Optional[bool] = ..., original: _Optional[_Union[Manifest, _Mapping]] = ..., rerun: _Optional[_Union[Manifest, _Mapping]] = ..., changed_inputs: _Optional[_Iterable[_Union[ChangedInput, _Mapping]]] = ..., same_pdf: _Optional[bool] = ...) -> None: ...
+
+class ListReportsRequest(_message.Message):
+    __slots__ = ("kind", "page")
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    PAGE_FIELD_NUMBER: _ClassVar[int]
+    kind: ReportKind
+    page: _common_pb2.PageRequest
+    def __init__(self, kind: _Optional[_Union[ReportKind, str]] = ..., page: _Optional[_Union[_common_pb2.PageRequest, _Mapping]] = ...) -> None: ...
+
+class ListReportsResponse(_message.Message):
+    __slots__ = ("runs", "next_page_token")
+    RUNS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    runs: _containers.RepeatedCompositeFieldContainer[ReportRun]
+    next_page_token: str
+    def __init__(self, runs: _Optional[_Iterable[_Union[ReportRun, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class DownloadReportRequest(_message.Message):
+    __slots__ = ("id",)
+    ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    def __init__(self, id: _Optional[str] = ...) -> None: ...
+
+class ExportAuditPackRequest(_message.Message):
+    __slots__ = ("id",)
+    ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    def __init__(self, id: _Optional[str] = ...) -> None: ...
+
+class FileChunk(_message.Message):
+    __slots__ = ("data", "file_name", "total_bytes", "sha256")
+    DATA_FIELD_NUMBER: _ClassVar[int]
+    FILE_NAME_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_BYTES_FIELD_NUMBER: _ClassVar[int]
+    SHA256_FIELD_NUMBER: _ClassVar[int]
+    data: bytes
+    file_name: str
+    total_bytes: int
+    sha256: str
+    def __init__(self, data: _Optional[bytes] = ..., file_name: _Optional[str] = ..., total_bytes: _Optional[int] = ..., sha256: _Optional[str] = ...) -> None: ...
+
+class DownloadReportResponse(_message.Message):
+    __slots__ = ("chunk",)
+    CHUNK_FIELD_NUMBER: _ClassVar[int]
+    chunk: FileChunk
+    def __init__(self, chunk: _Optional[_Union[FileChunk, _Mapping]] = ...) -> None: ...
+
+class ExportAuditPackResponse(_message.Message):
+    __slots__ = ("chunk",)
+    CHUNK_FIELD_NUMBER: _ClassVar[int]
+    chunk: FileChunk
+    def __init__(self, chunk: _Optional[_Union[FileChunk, _Mapping]] = ...) -> None: ...
+
+class ComputeMetricsRequest(_message.Message):
+    __slots__ = ("request",)
+    REQUEST_FIELD_NUMBER: _ClassVar[int]
+    request: GenerateReportRequest
+    def __init__(self, request: _Optional[_Union[GenerateReportRequest, _Mapping]] = ...) -> None: ...
+
+class ComputeMetricsResponse(_message.Message):
+    __slots__ = ("figures", "manifest")
+    FIGURES_FIELD_NUMBER: _ClassVar[int]
+    MANIFEST_FIELD_NUMBER: _ClassVar[int]
+    figures: _containers.RepeatedCompositeFieldContainer[Figure]
+    manifest: Manifest
+    def __init__(self, figures: _Optional[_Iterable[_Union[Figure, _Mapping]]] = ..., manifest: _Optional[_Union[Manifest, _Mapping]] = ...) -> None: ...
 
 class TradeReference(_message.Message):
     __slots__ = ("trade", "visits_per_intervention")

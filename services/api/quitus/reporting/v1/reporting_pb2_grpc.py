@@ -26,10 +26,13 @@ if _version_not_supported:
 
 
 class ReportingServiceStub:
-    """Reporting pulls from the other services, computes the metrics and renders the PDFs. Every
-    report carries an audit manifest; the same request with the same as_of gives the same
-    figures, bit for bit. Served today: the reference scenarios. GenerateReport, GetReport and
-    VerifyReport answer UNIMPLEMENTED until the reports are built.
+    """Reporting pulls from the other services (over gRPC, with its own service token), computes the
+    metrics and renders the PDFs. Every report carries an audit manifest; the same request with
+    the same as_of gives the same figures and the same PDF bytes. Built today: the decarbonisation
+    (CSR) report; the other kinds answer UNIMPLEMENTED until they are.
+
+    Access: CSR officers, services and admins generate; every staff role (auditors included)
+    reads, downloads, verifies and exports the audit pack; contractors are refused.
     """
 
     def __init__(self, channel):
@@ -53,6 +56,26 @@ class ReportingServiceStub:
                 request_serializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.VerifyReportRequest.SerializeToString,
                 response_deserializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.VerifyReportResponse.FromString,
                 _registered_method=True)
+        self.ListReports = channel.unary_unary(
+                '/quitus.reporting.v1.ReportingService/ListReports',
+                request_serializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.ListReportsRequest.SerializeToString,
+                response_deserializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.ListReportsResponse.FromString,
+                _registered_method=True)
+        self.DownloadReport = channel.unary_stream(
+                '/quitus.reporting.v1.ReportingService/DownloadReport',
+                request_serializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.DownloadReportRequest.SerializeToString,
+                response_deserializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.DownloadReportResponse.FromString,
+                _registered_method=True)
+        self.ComputeMetrics = channel.unary_unary(
+                '/quitus.reporting.v1.ReportingService/ComputeMetrics',
+                request_serializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.ComputeMetricsRequest.SerializeToString,
+                response_deserializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.ComputeMetricsResponse.FromString,
+                _registered_method=True)
+        self.ExportAuditPack = channel.unary_stream(
+                '/quitus.reporting.v1.ReportingService/ExportAuditPack',
+                request_serializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.ExportAuditPackRequest.SerializeToString,
+                response_deserializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.ExportAuditPackResponse.FromString,
+                _registered_method=True)
         self.DeclareScenario = channel.unary_unary(
                 '/quitus.reporting.v1.ReportingService/DeclareScenario',
                 request_serializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.DeclareScenarioRequest.SerializeToString,
@@ -71,14 +94,20 @@ class ReportingServiceStub:
 
 
 class ReportingServiceServicer:
-    """Reporting pulls from the other services, computes the metrics and renders the PDFs. Every
-    report carries an audit manifest; the same request with the same as_of gives the same
-    figures, bit for bit. Served today: the reference scenarios. GenerateReport, GetReport and
-    VerifyReport answer UNIMPLEMENTED until the reports are built.
+    """Reporting pulls from the other services (over gRPC, with its own service token), computes the
+    metrics and renders the PDFs. Every report carries an audit manifest; the same request with
+    the same as_of gives the same figures and the same PDF bytes. Built today: the decarbonisation
+    (CSR) report; the other kinds answer UNIMPLEMENTED until they are.
+
+    Access: CSR officers, services and admins generate; every staff role (auditors included)
+    reads, downloads, verifies and exports the audit pack; contractors are refused.
     """
 
     def GenerateReport(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Pulls the as-of exports, computes, renders and stores a run. Runs are content-addressed:
+        the same request (as pinned: factor-set and scenario versions) returns the stored run, with
+        created = false, without recomputing.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -90,7 +119,38 @@ class ReportingServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def VerifyReport(self, request, context):
-        """Re-runs a report from its manifest and says whether the figures are the same.
+        """Re-runs a report from its manifest (same as_of, same factor-set and scenario versions) and
+        says whether the figures hash matches and, if not, which inputs' hashes changed.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListReports(self, request, context):
+        """Stored runs, newest first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DownloadReport(self, request, context):
+        """The run's PDF, in chunks of at most 1 MiB, in order.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ComputeMetrics(self, request, context):
+        """The figures of a request without a PDF and without storing anything.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ExportAuditPack(self, request, context):
+        """The run's audit pack, a zip in chunks of at most 1 MiB: manifest.json, figures.csv, one CSV
+        line per emission (emissions.csv), per trip (trips.csv), the factors used (factors.csv) and
+        the ESRS E1-5 / E1-6 datapoints the figures support (esrs_e1.csv).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -137,6 +197,26 @@ def add_ReportingServiceServicer_to_server(servicer, server):
                     request_deserializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.VerifyReportRequest.FromString,
                     response_serializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.VerifyReportResponse.SerializeToString,
             ),
+            'ListReports': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListReports,
+                    request_deserializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.ListReportsRequest.FromString,
+                    response_serializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.ListReportsResponse.SerializeToString,
+            ),
+            'DownloadReport': grpc.unary_stream_rpc_method_handler(
+                    servicer.DownloadReport,
+                    request_deserializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.DownloadReportRequest.FromString,
+                    response_serializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.DownloadReportResponse.SerializeToString,
+            ),
+            'ComputeMetrics': grpc.unary_unary_rpc_method_handler(
+                    servicer.ComputeMetrics,
+                    request_deserializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.ComputeMetricsRequest.FromString,
+                    response_serializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.ComputeMetricsResponse.SerializeToString,
+            ),
+            'ExportAuditPack': grpc.unary_stream_rpc_method_handler(
+                    servicer.ExportAuditPack,
+                    request_deserializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.ExportAuditPackRequest.FromString,
+                    response_serializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.ExportAuditPackResponse.SerializeToString,
+            ),
             'DeclareScenario': grpc.unary_unary_rpc_method_handler(
                     servicer.DeclareScenario,
                     request_deserializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.DeclareScenarioRequest.FromString,
@@ -161,10 +241,13 @@ def add_ReportingServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class ReportingService:
-    """Reporting pulls from the other services, computes the metrics and renders the PDFs. Every
-    report carries an audit manifest; the same request with the same as_of gives the same
-    figures, bit for bit. Served today: the reference scenarios. GenerateReport, GetReport and
-    VerifyReport answer UNIMPLEMENTED until the reports are built.
+    """Reporting pulls from the other services (over gRPC, with its own service token), computes the
+    metrics and renders the PDFs. Every report carries an audit manifest; the same request with
+    the same as_of gives the same figures and the same PDF bytes. Built today: the decarbonisation
+    (CSR) report; the other kinds answer UNIMPLEMENTED until they are.
+
+    Access: CSR officers, services and admins generate; every staff role (auditors included)
+    reads, downloads, verifies and exports the audit pack; contractors are refused.
     """
 
     @staticmethod
@@ -238,6 +321,114 @@ class ReportingService:
             '/quitus.reporting.v1.ReportingService/VerifyReport',
             quitus_dot_reporting_dot_v1_dot_reporting__pb2.VerifyReportRequest.SerializeToString,
             quitus_dot_reporting_dot_v1_dot_reporting__pb2.VerifyReportResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListReports(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quitus.reporting.v1.ReportingService/ListReports',
+            quitus_dot_reporting_dot_v1_dot_reporting__pb2.ListReportsRequest.SerializeToString,
+            quitus_dot_reporting_dot_v1_dot_reporting__pb2.ListReportsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DownloadReport(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/quitus.reporting.v1.ReportingService/DownloadReport',
+            quitus_dot_reporting_dot_v1_dot_reporting__pb2.DownloadReportRequest.SerializeToString,
+            quitus_dot_reporting_dot_v1_dot_reporting__pb2.DownloadReportResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ComputeMetrics(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quitus.reporting.v1.ReportingService/ComputeMetrics',
+            quitus_dot_reporting_dot_v1_dot_reporting__pb2.ComputeMetricsRequest.SerializeToString,
+            quitus_dot_reporting_dot_v1_dot_reporting__pb2.ComputeMetricsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExportAuditPack(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/quitus.reporting.v1.ReportingService/ExportAuditPack',
+            quitus_dot_reporting_dot_v1_dot_reporting__pb2.ExportAuditPackRequest.SerializeToString,
+            quitus_dot_reporting_dot_v1_dot_reporting__pb2.ExportAuditPackResponse.FromString,
             options,
             channel_credentials,
             insecure,

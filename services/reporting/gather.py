@@ -1,0 +1,446 @@
+"""What a report pulls from the data services, over gRPC, as of its cut-off.
+
+Each pull returns frames and the ManifestInput that pins it: the service's export request as
+sent (JSON) and the content_sha256 it announced, recomputed here from the records received
+(sources.RecordCollector), so that a stream cut short or altered is refused, never reported.
+An unreachable or failing service stops the report with a clear error naming it: a report is
+whole or not made.
+"""
+
+import hashlib
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import grpc
+import polars as pl
+from google.protobuf import json_format
+from google.protobuf.message import Message
+
+from services.api.quitus.consumption.v1 import consumption_pb2 as consumption_pb
+from services.api.quitus.consumption.v1 import consumption_pb2_grpc as consumption_grpc
+from services.api.quitus.factors.v1 import factors_pb2 as factors_pb
+from services.api.quitus.factors.v1 import factors_pb2_grpc as factors_grpc
+from services.api.quitus.interventions.v1 import interventions_pb2 as interventions_pb
+from services.api.quitus.interventions.v1 import interventions_pb2_grpc as interventions_grpc
+from services.reporting.domain.periods import TIME_ZONE, ReportPeriod
+from services.reporting.domain.runs import ManifestInput, Perimeter
+from services.reporting.errors import SourceFailed, SourceUnavailable
+from services.reporting.sources import IncompleteExport, facts_frame, monthly_frame
+from services.runtime.client import open_channel
+from services.runtime.settings import Settings
+from services.runtime.timestamps import to_period, to_timestamp
+
+CALL_TIMEOUT_S = 600.0
+ENERGY_UNIT = "kWh PCI"
+
+
+def _json(request: Message) -> str:
+    return json_format.MessageToJson(request, sort_keys=True, indent=None)
+
+
+def _digest(records: Sequence[Message]) -> str:
+    digest = hashlib.sha256()
+    for record in records:
+        data = record.SerializeToString(deterministic=True)
+        digest.update(len(data).to_bytes(4, "big"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    """The portfolio as of the cut-off, one frame per kind of record."""
+
+    buildings: (
+        pl.DataFrame
+    )  # building_id, residence_id, territory_id, lat, lon, heated_area_m2, dwellings, heating_system
+    units: pl.DataFrame  # ug_id, building_id, kind, area_m2
+    equipment: pl.DataFrame  # equipment_id, building_id, kind
+    contractors: pl.DataFrame  # contractor_id, name, vehicle_profile
+    bases: pl.DataFrame  # contractor_id, base_id, lat, lon
+    contracts: pl.DataFrame  # contract_id, contractor_id, starts_at, ends_at, recoverable_share
+    contract_buildings: pl.DataFrame  # contract_id, contractor_id, building_id, starts_at, ends_at
+    plans: pl.DataFrame  # contract_id, service_code, equipment_kind, interval_days
+    territory_names: dict[str, str]
+    residence_names: dict[str, str]
+
+
+class Sources:
+    """Stubs of the three data services and the call metadata (the service token)."""
+
+    def __init__(
+        self,
+        interventions: grpc.Channel,
+        consumption: grpc.Channel,
+        factors: grpc.Channel,
+        token: str = "",
+        names: dict[str, str] | None = None,
+    ) -> None:
+        self.interventions = interventions_grpc.InterventionsServiceStub(interventions)
+        self.consumption = consumption_grpc.ConsumptionServiceStub(consumption)
+        self.factors = factors_grpc.FactorsServiceStub(factors)
+        self.metadata = (("authorization", f"Bearer {token}"),) if token else ()
+        self.names = names or {}
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "Sources":
+        addresses = {
+            "interventions": settings.interventions_address,
+            "consumption": settings.consumption_address,
+            "factors": settings.factors_address,
+        }
+        return cls(
+            open_channel(addresses["interventions"]),
+            open_channel(addresses["consumption"]),
+            open_channel(addresses["factors"]),
+            settings.service_token.get_secret_value(),
+            addresses,
+        )
+
+    @contextmanager
+    def _calling(self, service: str, method: str) -> Iterator[None]:
+        try:
+            yield
+        except grpc.RpcError as exc:
+            code = exc.code() if hasattr(exc, "code") else None
+            where = f"{service} service" + (f" at {self.names[service]}" if service in self.names else "")
+            detail = exc.details() if hasattr(exc, "details") else str(exc)
+            if code in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED):
+                raise SourceUnavailable(
+                    f"the {where} did not answer {method} ({code.name}: {detail}): no report was made; "
+                    "retry when it is up"
+                ) from None
+            raise SourceFailed(
+                f"the {where} refused {method} ({code.name if code else 'error'}: {detail}): no report was made"
+            ) from None
+        except IncompleteExport as exc:
+            raise SourceFailed(f"{service}.{method}: {exc}: no report was made") from None
+
+    def _call(self, service: str, method: str, stub: Any, request: Message) -> Any:
+        with self._calling(service, method):
+            return getattr(stub, method)(request, metadata=self.metadata, timeout=CALL_TIMEOUT_S)
+
+    # ------------------------------------------------------------------ interventions
+
+    def portfolio(self, as_of: datetime) -> tuple[Portfolio, ManifestInput]:
+        request = interventions_pb.ExportPortfolioRequest(as_of=to_timestamp(as_of))
+        records: list[interventions_pb.PortfolioRecord] = []
+        announced, total = "", -1
+        with self._calling("interventions", "ExportPortfolio"):
+            for batch in self.interventions.ExportPortfolio(request, metadata=self.metadata, timeout=CALL_TIMEOUT_S):
+                records.extend(batch.records)
+                if batch.done:
+                    announced, total = batch.content_sha256, batch.total
+        if not announced or total != len(records) or _digest(records) != announced:
+            raise SourceFailed(
+                f"interventions.ExportPortfolio: the stream ended incomplete or altered ({len(records)} records "
+                f"received, {total} announced): no report was made"
+            )
+        return _portfolio_frames(records), ManifestInput(
+            "interventions.ExportPortfolio", _json(request), len(records), announced
+        )
+
+    def facts(
+        self, period: ReportPeriod, as_of: datetime, perimeter: Perimeter, building_ids: list[str] | None
+    ) -> tuple[pl.DataFrame, dict[str, int], ManifestInput]:
+        """Interventions requested in the period, as known at as_of, of the perimeter's contractors
+        and buildings (``building_ids``: None for every building)."""
+        request = interventions_pb.ExportInterventionsRequest(
+            requested=to_period(period.start, period.end),
+            as_of=to_timestamp(as_of),
+            contractor_ids=list(perimeter.contractor_ids),
+            building_ids=building_ids or [],
+        )
+        caveats: dict[str, int] = {}
+
+        def batches() -> Iterator[interventions_pb.ExportInterventionsResponse]:
+            for batch in self.interventions.ExportInterventions(
+                request, metadata=self.metadata, timeout=CALL_TIMEOUT_S
+            ):
+                if batch.done:
+                    caveats.update(
+                        cancelled=batch.caveats.cancelled,
+                        pending_deadlines=batch.caveats.pending_deadlines,
+                        closed_without_quitus=batch.caveats.closed_without_quitus,
+                    )
+                yield batch
+
+        with self._calling("interventions", "ExportInterventions"):
+            facts, digest = facts_frame(batches())
+        if perimeter.trades:
+            facts = facts.filter(pl.col("trade").is_in(list(perimeter.trades)))
+        return facts, caveats, ManifestInput("interventions.ExportInterventions", _json(request), facts.height, digest)
+
+    def quality(self, as_of: datetime) -> tuple[pl.DataFrame, ManifestInput]:
+        request = interventions_pb.GetDataQualityRequest(as_of=to_timestamp(as_of))
+        reply = self._call("interventions", "GetDataQuality", self.interventions, request)
+        frame = pl.DataFrame(
+            [
+                (q.contractor_id, q.received, q.accepted, q.rejected, q.warned, q.passing_share, q.meets_target)
+                for q in reply.contractors
+            ],
+            schema={
+                "contractor_id": pl.String,
+                "received": pl.Int64,
+                "accepted": pl.Int64,
+                "rejected": pl.Int64,
+                "warned": pl.Int64,
+                "passing_share": pl.Float64,
+                "meets_target": pl.Boolean,
+            },
+            orient="row",
+        )
+        records = list(reply.contractors)
+        return frame, ManifestInput("interventions.GetDataQuality", _json(request), len(records), _digest(records))
+
+    def deadline_status(self, as_of: datetime) -> tuple[dict[str, int], ManifestInput]:
+        request = interventions_pb.GetDeadlineStatusRequest(at=to_timestamp(as_of), alerts_only=True, limit=1)
+        reply = self._call("interventions", "GetDeadlineStatus", self.interventions, request)
+        counts = {"on_track": reply.on_track, "alert_90": reply.alert_90, "breached": reply.breached}
+        summary = interventions_pb.GetDeadlineStatusResponse(
+            on_track=reply.on_track, alert_90=reply.alert_90, breached=reply.breached
+        )
+        return counts, ManifestInput("interventions.GetDeadlineStatus", _json(request), 1, _digest([summary]))
+
+    # ------------------------------------------------------------------ consumption
+
+    def monthly(
+        self, period: ReportPeriod, as_of: datetime, building_ids: list[str] | None
+    ) -> tuple[pl.DataFrame, ManifestInput]:
+        """Monthly figures of every meter (the export is the portfolio's), kept for
+        ``building_ids`` (None: every building)."""
+        request = consumption_pb.ExportMonthlyRequest(
+            period=to_period(period.start, period.end), as_of=to_timestamp(as_of)
+        )
+        with self._calling("consumption", "ExportMonthly"):
+            figures, digest = monthly_frame(
+                self.consumption.ExportMonthly(request, metadata=self.metadata, timeout=CALL_TIMEOUT_S)
+            )
+        records = figures.height
+        if building_ids is not None:
+            figures = figures.filter(pl.col("building_id").is_in(building_ids))
+        return figures, ManifestInput("consumption.ExportMonthly", _json(request), records, digest)
+
+    # ------------------------------------------------------------------ factors
+
+    def energy_factors(
+        self, factor_set: str, period: ReportPeriod, carriers: list[str]
+    ) -> tuple[pl.DataFrame, pl.DataFrame, str]:
+        """(factors, unresolved, set content_sha256): every boundary the set has for each carrier,
+        over the period, the latest expired factor taken as a flagged fallback."""
+        name, version = factor_set.split("@", 1)
+        activities = [
+            factors_pb.Activity(
+                ref=carrier,
+                carrier=carrier,
+                unit=ENERGY_UNIT,
+                boundary="*",
+                date=_local_date(period.start),
+                date_to=_local_date(period.end),
+            )
+            for carrier in sorted(carriers)
+        ]
+        request = factors_pb.ResolveRequest(
+            set_name=name,
+            version=version,
+            activities=activities,
+            partial=True,
+            fallback_rule=factors_pb.FALLBACK_RULE_LATEST_EXPIRED,
+        )
+        reply = self._call("factors", "Resolve", self.factors, request)
+        resolved = pl.DataFrame(
+            [
+                (
+                    r.ref,
+                    r.boundary,
+                    r.factor_key,
+                    f"{r.set_name}@{r.set_version}",
+                    r.kgco2e_per_unit,
+                    r.uncertainty_pct if r.HasField("uncertainty_pct") else None,
+                    r.fallback,
+                    r.fallback_reason,
+                    r.source,
+                    r.valid_from,
+                    r.valid_to,
+                    r.scope,
+                    r.factor_unit,
+                    r.flag,
+                )
+                for r in reply.resolutions
+            ],
+            schema=FACTOR_SCHEMA,
+            orient="row",
+        )
+        unresolved = pl.DataFrame(
+            [(u.ref, u.boundary, u.reason) for u in reply.unresolved],
+            schema={"carrier": pl.String, "boundary": pl.String, "reason": pl.String},
+            orient="row",
+        )
+        return resolved, unresolved, reply.version.content_sha256
+
+    def vehicle_factor(self, factor_set: str, key: str, period: ReportPeriod) -> tuple[dict[str, Any], str]:
+        """The factor ``key`` of the set, the one valid at the period's start, else the latest
+        whose validity ended before it (flagged as a fallback)."""
+        name, version = factor_set.split("@", 1)
+        reply = self._call("factors", "GetSet", self.factors, factors_pb.GetSetRequest(name=name, version=version))
+        day = _local_date(period.start)
+        rows = [f for f in reply.factors if f.key == key]
+        if not rows:
+            raise SourceFailed(f"the factor set {factor_set} has no factor {key!r} (the scenario's vehicle factor key)")
+        valid = [f for f in rows if f.valid_from <= day and (not f.valid_to or day < f.valid_to)]
+        earlier = sorted((f for f in rows if f.valid_from <= day), key=lambda f: f.valid_from)
+        chosen = valid[-1] if valid else (earlier[-1] if earlier else None)
+        if chosen is None:
+            raise SourceFailed(f"the factor {key} of {factor_set} is valid only from {rows[0].valid_from}, after {day}")
+        fallback = not valid
+        return {
+            "key": chosen.key,
+            "set_version": factor_set,
+            "value": chosen.kgco2e_per_unit,
+            "unit": chosen.unit,
+            "uncertainty_pct": chosen.uncertainty_pct if chosen.HasField("uncertainty_pct") else None,
+            "scope": chosen.scope,
+            "source": chosen.source,
+            "valid_from": chosen.valid_from,
+            "valid_to": chosen.valid_to,
+            "fallback": fallback,
+            "fallback_reason": f"no {key} valid on {day}: its validity ended on {chosen.valid_to} (exclusive), "
+            "taken as the latest published"
+            if fallback
+            else "",
+        }, reply.version.content_sha256
+
+
+FACTOR_SCHEMA = {
+    "carrier": pl.String,
+    "boundary": pl.String,
+    "factor_key": pl.String,
+    "set_version": pl.String,
+    "kgco2e_per_kwh": pl.Float64,
+    "uncertainty_pct": pl.Float64,
+    "fallback": pl.Boolean,
+    "fallback_reason": pl.String,
+    "source": pl.String,
+    "valid_from": pl.String,
+    "valid_to": pl.String,
+    "scope": pl.String,
+    "unit": pl.String,
+    "flag": pl.String,
+}
+
+
+def _local_date(instant: datetime) -> str:
+    return instant.astimezone(TIME_ZONE).date().isoformat()
+
+
+def _portfolio_frames(records: list[interventions_pb.PortfolioRecord]) -> Portfolio:
+    by_kind: dict[str, list[Any]] = {}
+    for record in records:
+        kind = record.WhichOneof("record")
+        by_kind.setdefault(kind, []).append(getattr(record, kind))
+    residences = {r.id: r for r in by_kind.get("residence", [])}
+
+    def frame(kind: str, schema: dict[str, Any], row: Callable[[Any], tuple]) -> pl.DataFrame:
+        return pl.DataFrame([row(r) for r in by_kind.get(kind, [])], schema=schema, orient="row")
+
+    contracts = by_kind.get("contract", [])
+    covered = []
+    buildings = by_kind.get("building", [])
+    for contract in contracts:
+        territories, residence_ids, building_ids = (
+            set(contract.territory_ids),
+            set(contract.residence_ids),
+            set(contract.building_ids),
+        )
+        for b in buildings:
+            if b.id in building_ids or b.residence_id in residence_ids or b.territory_id in territories:
+                covered.append(
+                    (contract.id, contract.contractor_id, b.id, _ts(contract.starts_at), _ts(contract.ends_at))
+                )
+    time = pl.Datetime("us", "UTC")
+    return Portfolio(
+        buildings=frame(
+            "building",
+            {
+                "building_id": pl.String,
+                "residence_id": pl.String,
+                "territory_id": pl.String,
+                "lat": pl.Float64,
+                "lon": pl.Float64,
+                "heated_area_m2": pl.Float64,
+                "dwellings": pl.Int64,
+                "heating_system": pl.String,
+            },
+            lambda b: (
+                b.id,
+                b.residence_id,
+                b.territory_id or (residences[b.residence_id].territory_id if b.residence_id in residences else ""),
+                b.latitude,
+                b.longitude,
+                b.heated_area_m2,
+                b.dwellings,
+                b.heating_system,
+            ),
+        ),
+        units=frame(
+            "unit",
+            {"ug_id": pl.String, "building_id": pl.String, "kind": pl.String, "area_m2": pl.Float64},
+            lambda u: (u.ug_id, u.building_id, u.kind, u.area_m2),
+        ),
+        equipment=frame(
+            "equipment",
+            {"equipment_id": pl.String, "building_id": pl.String, "kind": pl.String},
+            lambda e: (e.id, e.building_id, e.kind),
+        ),
+        contractors=frame(
+            "contractor",
+            {"contractor_id": pl.String, "name": pl.String, "vehicle_profile": pl.String},
+            lambda c: (c.id, c.name, c.vehicle_profile),
+        ),
+        bases=frame(
+            "contractor_base",
+            {"contractor_id": pl.String, "base_id": pl.String, "lat": pl.Float64, "lon": pl.Float64},
+            lambda b: (b.contractor_id, b.id, b.latitude, b.longitude),
+        ),
+        contracts=frame(
+            "contract",
+            {
+                "contract_id": pl.String,
+                "contractor_id": pl.String,
+                "starts_at": time,
+                "ends_at": time,
+                "recoverable_share": pl.Float64,
+            },
+            lambda c: (c.id, c.contractor_id, _ts(c.starts_at), _ts(c.ends_at), c.recoverable_share),
+        ),
+        contract_buildings=pl.DataFrame(
+            covered,
+            schema={
+                "contract_id": pl.String,
+                "contractor_id": pl.String,
+                "building_id": pl.String,
+                "starts_at": time,
+                "ends_at": time,
+            },
+            orient="row",
+        ),
+        plans=pl.DataFrame(
+            [(c.id, p.service_code, p.equipment_kind, p.interval_days) for c in contracts for p in c.preventive_plans],
+            schema={
+                "contract_id": pl.String,
+                "service_code": pl.String,
+                "equipment_kind": pl.String,
+                "interval_days": pl.Int64,
+            },
+            orient="row",
+        ),
+        territory_names={t.id: t.name for t in by_kind.get("territory", [])},
+        residence_names={r.id: r.name for r in residences.values()},
+    )
+
+
+def _ts(ts: Any) -> datetime:
+    return ts.ToDatetime(tzinfo=UTC)
