@@ -66,7 +66,9 @@ def scenario_content() -> pb.ScenarioContent:
 
 
 @contextmanager
-def report_stack(database: tuple[str, str], *, auth: bool = True, dwellings: int = 120, seed: int = 7) -> Iterator[Stack]:
+def report_stack(
+    database: tuple[str, str], *, auth: bool = True, dwellings: int = 120, seed: int = 7
+) -> Iterator[Stack]:
     url, prefix = database
     settings = Settings(database_url=url, auth_enabled=auth)
     tokens = token_store_for(settings, prefix)
