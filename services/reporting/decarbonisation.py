@@ -26,6 +26,7 @@ from services.reporting.domain.csr import (
     compute_csr,
     figures_frame,
 )
+from services.reporting.domain.factor_choice import counted_boundaries
 from services.reporting.domain.perimeter import describe, perimeter_buildings, unknown_ids
 from services.reporting.domain.periods import TIME_ZONE, ReportPeriod, shift_years
 from services.reporting.domain.runs import Manifest, ManifestInput, ReportRequest, manifest_to_json
@@ -35,6 +36,7 @@ from services.runtime.errors import InvalidArgument
 
 WATER = ("cold_water", "hot_water")
 FRAMES_CSV = Path(__file__).parent / "data" / "emission_frames.csv"
+CARRIER_UNITS_CSV = Path(__file__).parent / "data" / "carrier_units.csv"
 _PAGE = re.compile(rb"/Type\s*/Page[^s]")
 
 
@@ -51,6 +53,12 @@ class Computed:
 def emission_frames() -> pl.DataFrame:
     """Scope, BEGES poste and ESRS datapoint per carrier and boundary (data, with sources)."""
     return pl.read_csv(FRAMES_CSV, schema_overrides={"ghg_scope": pl.String})
+
+
+def carrier_units() -> dict[str, str]:
+    """The unit each energy carrier's kWh are resolved in (data, with the why)."""
+    table = pl.read_csv(CARRIER_UNITS_CSV)
+    return dict(zip(table["carrier"], table["activity_unit"], strict=True))
 
 
 def reference_period(period: ReportPeriod, scenario: Scenario) -> ReportPeriod:
@@ -90,9 +98,12 @@ def compute(sources: Sources, request: ReportRequest, scenario: Scenario) -> Com
         facts, _caveats, pulled_facts = sources.facts(period, request.as_of, request.perimeter, building_ids)
         monthly, pulled_figures = sources.monthly(period, request.as_of, building_ids)
         inputs += [pulled_facts, pulled_figures]
-        carriers = sorted(set(monthly["carrier"].to_list()) - set(WATER))
-        factors, _unresolved, set_sha = sources.energy_factors(request.factor_set, period, carriers)
-        factor_frames[name] = factors
+        units = carrier_units()
+        carriers = set(monthly["carrier"].to_list()) - set(WATER)
+        # a carrier with no known unit is resolved in kWh PCI: unresolved if the set says otherwise
+        asked = {carrier: units.get(carrier, "kWh PCI") for carrier in carriers}
+        factors, _unresolved, set_sha = sources.energy_factors(request.factor_set, period, asked)
+        factor_frames[name] = counted_boundaries(factors)
         data[name] = PeriodData(facts, monthly)
     vehicle_row, vehicle_set_sha = sources.vehicle_factor(
         request.vehicle_factor_set, scenario.content.vehicle_factor_key, current
@@ -157,7 +168,7 @@ def _factor_table(energy: pl.DataFrame, vehicle: dict) -> pl.DataFrame:
     energy_rows = energy.select(
         pl.col("factor_key").alias("key"),
         pl.col("kgco2e_per_kwh").alias("value"),
-        pl.lit("kWh PCI").alias("unit"),
+        pl.concat_str(pl.lit("kgCO2e/"), pl.col("unit")).alias("unit"),
         "scope",
         "set_version",
         "source",

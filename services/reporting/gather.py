@@ -34,7 +34,6 @@ from services.runtime.settings import Settings
 from services.runtime.timestamps import to_period, to_timestamp
 
 CALL_TIMEOUT_S = 600.0
-ENERGY_UNIT = "kWh PCI"
 
 
 def _json(request: Message) -> str:
@@ -227,21 +226,22 @@ class Sources:
     # ------------------------------------------------------------------ factors
 
     def energy_factors(
-        self, factor_set: str, period: ReportPeriod, carriers: list[str]
+        self, factor_set: str, period: ReportPeriod, carrier_units: dict[str, str]
     ) -> tuple[pl.DataFrame, pl.DataFrame, str]:
-        """(factors, unresolved, set content_sha256): every boundary the set has for each carrier,
-        over the period, the latest expired factor taken as a flagged fallback."""
+        """(factors, unresolved, set content_sha256): every boundary the set has for each carrier
+        (carrier -> the unit its kWh are in), over the period, the latest expired factor taken as
+        a flagged fallback."""
         name, version = factor_set.split("@", 1)
         activities = [
             factors_pb.Activity(
                 ref=carrier,
                 carrier=carrier,
-                unit=ENERGY_UNIT,
+                unit=unit,
                 boundary="*",
                 date=_local_date(period.start),
                 date_to=_local_date(period.end),
             )
-            for carrier in sorted(carriers)
+            for carrier, unit in sorted(carrier_units.items())
         ]
         request = factors_pb.ResolveRequest(
             set_name=name,
