@@ -85,15 +85,20 @@ class ReportingService:
     def _pin(self, request: ReportRequest) -> tuple[ReportRequest, Scenario]:
         """The request checked, with the scenario version it rests on pinned."""
         request = check_request(request)
-        if request.as_of > self.clock() - AS_OF_MIN_AGE:
-            raise InvalidArgument(
-                "must be at least one minute in the past: a cut-off still open would not give the same figures twice",
-                field="as_of",
-            )
+        self._check_as_of(request.as_of)
         if request.kind != "DECARBONISATION":
             raise NotBuilt(f"{request.kind} reports are not served yet: only DECARBONISATION", field="kind")
         scenario = self.scenario(request.scenario, request.scenario_version)
         return replace(request, scenario_version=scenario.version), scenario
+
+    def _check_as_of(self, as_of: datetime) -> None:
+        if as_of > self.clock() - AS_OF_MIN_AGE:
+            raise InvalidArgument(
+                "must be at least one minute in the past: a cut-off still open would not give the same figures twice",
+                field="as_of",
+            )
+        if not 1900 <= as_of.year <= 2200:
+            raise InvalidArgument(f"must lie within 1900-2200, got {as_of.isoformat()}", field="as_of")
 
     def _sources_now(self) -> Sources:
         if self._sources is None:
@@ -145,13 +150,16 @@ class ReportingService:
         rows = rows[: page.size]
         return [run for _, run in rows], encode_token(rows[-1][0]) if more else ""
 
-    def verify(self, run_id: str) -> tuple[Run, Manifest, list[InputChange], bool]:
-        """Re-runs the stored request (pinned as_of, factor sets and scenario version):
-        (run, re-run manifest, inputs whose hash changed, same PDF bytes)."""
+    def verify(self, run_id: str, as_of: datetime | None = None) -> tuple[Run, Manifest, list[InputChange], bool]:
+        """Re-runs the stored request (pinned factor sets and scenario version) at its own as_of,
+        or at ``as_of``: (run, re-run manifest, inputs whose hash changed, same PDF bytes)."""
+        if as_of is not None:
+            self._check_as_of(as_of)
         run = self.report(run_id)
-        scenario = self.scenario(run.request.scenario, run.request.scenario_version)
-        computed = decarbonisation.compute(self._sources_now(), run.request, scenario)
-        pdf = decarbonisation.render_pdf(computed, run.request, run.id)
+        request = run.request if as_of is None else replace(run.request, as_of=as_of)
+        scenario = self.scenario(request.scenario, request.scenario_version)
+        computed = decarbonisation.compute(self._sources_now(), request, scenario)
+        pdf = decarbonisation.render_pdf(computed, request, run.id)
         same_pdf = hashlib.sha256(pdf).hexdigest() == run.pdf_sha256
         return run, computed.manifest, changed_inputs(run.manifest, computed.manifest), same_pdf
 

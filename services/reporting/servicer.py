@@ -12,6 +12,7 @@ from services.reporting import convert
 from services.reporting.service import ReportingService
 from services.runtime.paging import read_page
 from services.runtime.principal import ADMINS, STAFF_READERS, Role, current_principal
+from services.runtime.timestamps import from_timestamp
 
 SERVICE_NAME = pb.DESCRIPTOR.services_by_name["ReportingService"].full_name
 _M = f"/{SERVICE_NAME}/"
@@ -65,7 +66,7 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
         return pb.ListReportsResponse(runs=[convert.run_out(r) for r in runs], next_page_token=token)
 
     def VerifyReport(self, request: pb.VerifyReportRequest, context: Any) -> pb.VerifyReportResponse:
-        run, rerun, changes, same_pdf = self.service.verify(request.id)
+        run, rerun, changes, same_pdf = self.service.verify(request.id, from_timestamp(request.as_of, "as_of"))
         return pb.VerifyReportResponse(
             same_figures=run.manifest.figures_sha256 == rerun.figures_sha256,
             original=convert.manifest_out(run.manifest),

@@ -3,9 +3,10 @@ PostgreSQL: a good request, then every one-field mutation of it (tests/hostile/v
 answered within a second by OK or a refusal naming the field, never INTERNAL or UNKNOWN; then
 health and a normal call still answer.
 
-GenerateReport, GetReport and VerifyReport are not built yet: NOT_SERVED lists them, and a test
-checks they answer UNIMPLEMENTED, so that building one without hostile cases fails the coverage
-test."""
+The report RPCs run here against a reporting server whose request names a scenario it does not
+hold and ids it never stored: every mutation is refused at the edge (INVALID_ARGUMENT naming the
+field) or answered NOT_FOUND, quickly; generation itself is tested through a whole stack in
+tests/reporting/test_report_service.py."""
 
 from datetime import UTC, datetime
 
@@ -16,7 +17,7 @@ from services.api.quitus.common.v1.common_pb2 import PageRequest
 from services.api.quitus.reporting.v1 import reporting_pb2 as pb
 from services.api.quitus.reporting.v1 import reporting_pb2_grpc as pb_grpc
 from services.reporting.server import build
-from services.runtime.timestamps import to_period
+from services.runtime.timestamps import to_period, to_timestamp
 from tests.conftest import bearer, running_server
 from tests.hostile.harness import answer_of, field_violations, still_serving
 from tests.hostile.values import mutations
@@ -25,11 +26,13 @@ COVERED = {
     "ReportingService.DeclareScenario",
     "ReportingService.ListScenarios",
     "ReportingService.GetScenario",
-}
-NOT_SERVED = {
     "ReportingService.GenerateReport",
+    "ReportingService.ComputeMetrics",
     "ReportingService.GetReport",
+    "ReportingService.ListReports",
     "ReportingService.VerifyReport",
+    "ReportingService.DownloadReport",
+    "ReportingService.ExportAuditPack",
 }
 
 
@@ -95,10 +98,61 @@ def test_get_scenario(reporting):
     assert _run(channel, stub, admin, "GetScenario", pb.GetScenarioRequest(name="hostile_ref", version=1)) >= 9
 
 
-@pytest.mark.parametrize("method", sorted(m.split(".")[1] for m in NOT_SERVED))
-def test_the_rpcs_not_built_yet_say_so(reporting, method):
+def good_report_request() -> pb.GenerateReportRequest:
+    """Valid in every field; its scenario is not declared, so it is answered NOT_FOUND."""
+    return pb.GenerateReportRequest(
+        kind=pb.REPORT_KIND_DECARBONISATION,
+        period=to_period(datetime(2024, 12, 31, 23, tzinfo=UTC), datetime(2025, 12, 31, 23, tzinfo=UTC)),
+        perimeter=pb.Perimeter(territory_ids=["T1"], contractor_ids=["C1"], trades=["plumbing"]),
+        as_of=to_timestamp(datetime(2026, 1, 15, tzinfo=UTC)),
+        factor_set="ademe_base_carbone@23.6",
+        vehicle_factor_set="uk_desnz_2025@1",
+        scenario="not_declared",
+        lang="en",
+    )
+
+
+def _scenario_call(stub, admin):
+    return lambda: stub.GetScenario(pb.GetScenarioRequest(name="hostile_ref"), timeout=1, metadata=admin)
+
+
+def _run_report(channel, stub, admin, method: str, good) -> int:
+    """As _run, the normal call afterwards being a scenario read (the good request is NOT_FOUND).
+    A streamed answer is read whole."""
+    call = getattr(stub, method)
+    streamed = method in ("DownloadReport", "ExportAuditPack")
+    cases = 0
+    for mutation in mutations(good):
+        answer_of(
+            lambda timeout, r=mutation.request: (
+                list(call(r, timeout=timeout, metadata=admin)) if streamed else call(r, timeout=timeout, metadata=admin)
+            ),
+            mutation,
+        )
+        cases += 1
+    still_serving(channel, _scenario_call(stub, admin))
+    return cases
+
+
+@pytest.mark.parametrize("method", ["GenerateReport", "ComputeMetrics"])
+def test_report_requests(reporting, method):
     channel, stub, admin = reporting
-    request = getattr(pb, f"{method}Request")()
-    with pytest.raises(grpc.RpcError) as refused:
-        getattr(stub, method)(request, timeout=2, metadata=admin)
-    assert refused.value.code() == grpc.StatusCode.UNIMPLEMENTED
+    good = good_report_request()
+    request = good if method == "GenerateReport" else pb.ComputeMetricsRequest(request=good)
+    assert _run_report(channel, stub, admin, method, request) > 40
+    assert list(stub.ListReports(pb.ListReportsRequest(), metadata=admin).runs) == []
+
+
+@pytest.mark.parametrize(
+    "method, good",
+    [
+        ("GetReport", pb.GetReportRequest(id="csr-2025-0123456789abcdef")),
+        ("VerifyReport", pb.VerifyReportRequest(id="csr-2025-0123456789abcdef")),
+        ("DownloadReport", pb.DownloadReportRequest(id="csr-2025-0123456789abcdef")),
+        ("ExportAuditPack", pb.ExportAuditPackRequest(id="csr-2025-0123456789abcdef")),
+        ("ListReports", pb.ListReportsRequest(kind=pb.REPORT_KIND_DECARBONISATION, page=PageRequest(page_size=5))),
+    ],
+)
+def test_report_reads(reporting, method, good):
+    channel, stub, admin = reporting
+    assert _run_report(channel, stub, admin, method, good) >= 4

@@ -95,9 +95,9 @@ def check_pinned_set(value: str, field_name: str) -> str:
 def check_request(request: ReportRequest) -> ReportRequest:
     """Everything but the period's bounds (checked when the period was built) and as_of's age."""
     if request.kind not in KINDS:
-        raise InvalidArgument(f"must be one of {', '.join(KINDS)}, got {request.kind!r}", field="kind")
+        raise InvalidArgument(f"must be one of {', '.join(KINDS)}, got {request.kind[:40]!r}", field="kind")
     if request.lang not in LANGS:
-        raise InvalidArgument(f"must be one of {', '.join(LANGS)}, got {request.lang!r}", field="lang")
+        raise InvalidArgument(f"must be one of {', '.join(LANGS)}, got {request.lang[:40]!r}", field="lang")
     if request.scenario_version < 0:
         raise InvalidArgument(f"must be >= 0 (0: the latest), got {request.scenario_version}", field="scenario_version")
     if request.kind == "DECARBONISATION":
@@ -135,11 +135,22 @@ class InputChange:
     rerun_records: int
 
 
+def _keyed(inputs: tuple[ManifestInput, ...]) -> dict[tuple[str, int], ManifestInput]:
+    """(source, its n-th pull) -> input: the same request pulls its sources in the same order."""
+    seen: dict[str, int] = {}
+    keyed = {}
+    for pulled in inputs:
+        n = seen.get(pulled.source, 0)
+        seen[pulled.source] = n + 1
+        keyed[(pulled.source, n)] = pulled
+    return keyed
+
+
 def changed_inputs(original: Manifest, rerun: Manifest) -> list[InputChange]:
-    """Inputs whose hash differs, matched by (source, request); an input present on one side only
-    is listed with an empty hash on the other."""
-    before = {(i.source, i.request_json): i for i in original.inputs}
-    after = {(i.source, i.request_json): i for i in rerun.inputs}
+    """Inputs whose hash differs, matched by source and pull order (a re-run at another cut-off
+    pulls the same sources, with another as_of in their requests); an input present on one side
+    only is listed with an empty hash on the other."""
+    before, after = _keyed(original.inputs), _keyed(rerun.inputs)
     changes = []
     for key in sorted(before.keys() | after.keys()):
         old, new = before.get(key), after.get(key)

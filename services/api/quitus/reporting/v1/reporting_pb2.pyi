@@ -143,10 +143,12 @@ class GetReportResponse(_message.Message):
     def __init__(self, run: _Optional[_Union[ReportRun, _Mapping]] = ...) -> None: ...
 
 class VerifyReportRequest(_message.Message):
-    __slots__ = ("id",)
+    __slots__ = ("id", "as_of")
     ID_FIELD_NUMBER: _ClassVar[int]
+    AS_OF_FIELD_NUMBER: _ClassVar[int]
     id: str
-    def __init__(self, id: _Optional[str] = ...) -> None: ...
+    as_of: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[str] = ..., as_of: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class ChangedInput(_message.Message):
     __slots__ = ("source", "original_sha256", "rerun_sha256", "original_records", "rerun_records")
