@@ -167,7 +167,7 @@ def run_out(run: Run) -> pb.ReportRun:
         generated_at=to_timestamp(run.generated_at),
         figures=figures_out(run.figures_csv),
         pages=run.pages,
-        pdf_bytes=len(run.pdf) if run.pdf else 0,
+        pdf_bytes=run.pdf_size,
         generated_by=run.generated_by,
     )
 

@@ -122,6 +122,7 @@ class ReportingService:
             figures_csv=computed.figures_frame.write_csv(float_precision=6),
             pdf=pdf,
             pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+            pdf_size=len(pdf),
             pages=decarbonisation.page_count(pdf),
             pack=pack,
             pack_sha256=hashlib.sha256(pack).hexdigest(),

@@ -88,9 +88,9 @@ class ReportingStore:
     # ------------------------------------------------------------------ runs
 
     def run(self, run_id: str, *, with_files: bool = True) -> Run | None:
-        columns = runs.c if with_files else [c for c in runs.c if c.name not in ("pdf", "pack")]
+        columns = [*runs.c] if with_files else _WITHOUT_FILES
         with self.engine.connect() as conn:
-            row = conn.execute(select(*columns).where(runs.c.id == run_id)).mappings().first()
+            row = conn.execute(select(*columns, _PDF_SIZE).where(runs.c.id == run_id)).mappings().first()
         return _run(dict(row)) if row else None
 
     def insert_run(self, run: Run) -> bool:
@@ -122,8 +122,7 @@ class ReportingStore:
 
     def runs(self, kind: str, after_seq: int, limit: int) -> list[tuple[int, Run]]:
         """(seq, run without its files) newest first, seq below ``after_seq`` (0: from the newest)."""
-        columns = [c for c in runs.c if c.name not in ("pdf", "pack")]
-        query = select(*columns).order_by(runs.c.seq.desc()).limit(limit)
+        query = select(*_WITHOUT_FILES, _PDF_SIZE).order_by(runs.c.seq.desc()).limit(limit)
         if kind:
             query = query.where(runs.c.kind == kind)
         if after_seq:
@@ -131,6 +130,10 @@ class ReportingStore:
         with self.engine.connect() as conn:
             rows = conn.execute(query).mappings().all()
         return [(row["seq"], _run(dict(row))) for row in rows]
+
+
+_WITHOUT_FILES = [c for c in runs.c if c.name not in ("pdf", "pack")]
+_PDF_SIZE = func.length(runs.c.pdf).label("pdf_size")
 
 
 def _run(row: dict) -> Run:
@@ -141,6 +144,7 @@ def _run(row: dict) -> Run:
         figures_csv=row["figures_csv"],
         pdf=bytes(row.get("pdf") or b""),
         pdf_sha256=row["pdf_sha256"],
+        pdf_size=row["pdf_size"],
         pages=row["pages"],
         pack=bytes(row.get("pack") or b""),
         pack_sha256=row["pack_sha256"],

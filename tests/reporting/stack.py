@@ -42,6 +42,16 @@ class Stack:
     servers: dict
     portfolio: demo_portfolio.Portfolio
     contracting: demo_contracts.Contracting
+    settings: Settings
+    prefix: str
+
+    def restart(self, name: str) -> None:
+        """Start a stopped data service again on its port (the channels reconnect)."""
+        build = {"interventions": interventions_server, "consumption": consumption_server, "factors": factors_server}
+        _, port = self.servers[name]
+        server, _ = build[name].build(self.settings, port=port, schema_prefix=self.prefix)
+        server.start()
+        self.servers[name] = (server, port)
 
     def metadata(self, role: str) -> tuple:
         return bearer(self.token(role)) if self.token else ()
@@ -106,6 +116,8 @@ def report_stack(
             servers,
             portfolio,
             contracting,
+            settings,
+            prefix,
         )
     finally:
         for channel in channels.values():
@@ -142,12 +154,7 @@ def _load(channels: dict, admin: tuple, dwellings: int, seed: int):
 
 
 def csr_request(period: tuple[datetime, datetime], as_of: datetime, **fields) -> pb.GenerateReportRequest:
+    defaults = {"factor_set": "ademe_base_carbone@23.6", "vehicle_factor_set": "uk_desnz_2025@1", "scenario": SCENARIO}
     return pb.GenerateReportRequest(
-        kind=pb.REPORT_KIND_DECARBONISATION,
-        period=to_period(*period),
-        as_of=as_of,
-        factor_set="ademe_base_carbone@23.6",
-        vehicle_factor_set="uk_desnz_2025@1",
-        scenario=SCENARIO,
-        **fields,
+        kind=pb.REPORT_KIND_DECARBONISATION, period=to_period(*period), as_of=as_of, **(defaults | fields)
     )

@@ -177,6 +177,7 @@ class Run:
     figures_csv: str  # key, unit, value, previous, reference: what figures_sha256 covers
     pdf: bytes
     pdf_sha256: str
+    pdf_size: int
     pages: int
     pack: bytes
     pack_sha256: str

@@ -1,0 +1,272 @@
+"""The CSR report through real channels: four services on PostgreSQL, reporting pulling the
+others' as-of exports with its own service token. Generate, get, list, download, verify, pack;
+who may do what; reproducibility after late data; what a report says when something is missing.
+
+Readings are recorded when they arrive and an as_of must be a minute old, so the module loads the
+data, takes its cut-off T1, sends late data (an event, a reading, a corrected price), takes T2 and
+waits once until both are a minute old."""
+
+import hashlib
+import io
+import time
+import uuid
+import zipfile
+from datetime import UTC, datetime
+
+import grpc
+import polars as pl
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import create_engine, text
+
+from reports.csr import DISPLAY
+from reports.formatting import Formatter
+from services.api.quitus.consumption.v1 import consumption_pb2 as cpb
+from services.api.quitus.consumption.v1 import consumption_pb2_grpc as cpb_grpc
+from services.api.quitus.interventions.v1 import interventions_pb2 as ipb
+from services.api.quitus.reporting.v1 import reporting_pb2 as pb
+from services.reporting.domain.periods import parse_period
+from services.runtime.timestamps import to_period, to_timestamp
+from tests.conftest import PG_URL, _need
+from tests.reporting.stack import csr_request, report_stack
+
+YEAR = parse_period("2025")
+
+
+@pytest.fixture(scope="module")
+def stack():
+    """(stack, T1, T2), on PostgreSQL under a prefix of its own, dropped afterwards."""
+    _need(PG_URL, 5432, "PostgreSQL")
+    prefix = f"t{uuid.uuid4().hex[:10]}_"
+    try:
+        with report_stack((PG_URL, prefix), auth=True) as s:
+            t1 = datetime.now(UTC)
+            _late_data(s)
+            t2 = datetime.now(UTC)
+            time.sleep(max(0.0, 61 - (datetime.now(UTC) - t1).total_seconds()))
+            yield s, t1, t2
+    finally:
+        engine = create_engine(PG_URL)
+        with engine.begin() as conn:
+            for schema in conn.execute(
+                text("SELECT nspname FROM pg_namespace WHERE nspname LIKE :p"), {"p": prefix + "%"}
+            ).scalars():
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()
+
+
+def _late_data(s) -> None:
+    """After T1: a new 2025 intervention, a reading, and a corrected 2025 price."""
+    admin = s.admin
+    requested = next(
+        e for e in s.interventions.SearchInterventions(ipb.SearchInterventionsRequest(), metadata=admin).interventions
+    )
+    late = ipb.InterventionEvent(
+        contractor_id=requested.contractor_id,
+        external_ref="LATE-1",
+        sequence=1,
+        kind=ipb.EVENT_KIND_REQUESTED,
+        event_time=to_timestamp(datetime(2025, 6, 2, 9, tzinfo=UTC)),
+        contract_id=requested.contract_id,
+        service_code=requested.service_code,
+        building_id=requested.building_id,
+        criticality=requested.criticality,
+    )
+    at = lambda day, hour: to_timestamp(datetime(2025, 6, day, hour, tzinfo=UTC))  # noqa: E731
+    same = {"contractor_id": late.contractor_id, "external_ref": late.external_ref}
+    events = [
+        late,
+        ipb.InterventionEvent(
+            **same, sequence=2, kind=ipb.EVENT_KIND_VISIT_STARTED, event_time=at(3, 9), visit_number=1
+        ),
+        ipb.InterventionEvent(
+            **same, sequence=3, kind=ipb.EVENT_KIND_VISIT_ENDED, event_time=at(3, 11), visit_number=1
+        ),
+        ipb.InterventionEvent(**same, sequence=4, kind=ipb.EVENT_KIND_RESOLVED, event_time=at(3, 11), cost_eur=180.0),
+    ]
+    acks = list(
+        s.interventions.IngestEvents(
+            iter([ipb.IngestEventsRequest(batch_id="late", events=ipb.EventList(events=events))]), metadata=admin
+        )
+    )
+    assert acks[0].accepted == 4, acks
+    consumption = cpb_grpc.ConsumptionServiceStub(s.channels["consumption"])
+    figure = next(
+        f
+        for batch in consumption.ExportMonthly(
+            cpb.ExportMonthlyRequest(period=to_period(YEAR.start, YEAR.end)), metadata=admin
+        )
+        for f in batch.figures
+        if f.carrier == "natural_gas"
+    )
+    price = cpb.Price(
+        meter_ref=figure.meter_ref,
+        valid_from=to_timestamp(datetime(2024, 12, 31, 23, tzinfo=UTC)),
+        basis="kWh PCS",
+        eur_per_unit=0.123,
+        source="corrected tariff (test)",
+    )
+    consumption.ImportPrices(iter([cpb.ImportPricesRequest(prices=[price])]), metadata=admin)
+    reading = cpb.IngestReadingsRequest(
+        batch_id="late",
+        meter_ref=[figure.meter_ref],
+        kind=["index"],
+        read_at_us=[int(datetime(2026, 1, 10, tzinfo=UTC).timestamp() * 1_000_000)],
+        value=[1e11],
+        unit=[figure.unit],
+    )
+    list(consumption.IngestReadings(iter([reading]), metadata=admin))
+
+
+def _generate(s, as_of: datetime, role: str = "csr_officer", **fields) -> pb.GenerateReportResponse:
+    request = csr_request((YEAR.start, YEAR.end), to_timestamp(as_of), **fields)
+    return s.reporting.GenerateReport(request, metadata=s.metadata(role))
+
+
+def _figures(run: pb.ReportRun) -> dict[str, pb.Figure]:
+    return {f.key: f for f in run.figures}
+
+
+def _download(s, method: str, run_id: str, role: str = "auditor") -> tuple[bytes, pb.FileChunk]:
+    request = getattr(pb, f"{method}Request")(id=run_id)
+    chunks = [c.chunk for c in getattr(s.reporting, method)(request, metadata=s.metadata(role))]
+    return b"".join(c.data for c in chunks), chunks[0]
+
+
+def test_generate_get_list_download(stack):
+    s, t1, _ = stack
+    first = _generate(s, t1)
+    again = _generate(s, t1)
+    assert first.created and not again.created
+    assert again.run.id == first.run.id and again.run.pdf_sha256 == first.run.pdf_sha256
+    run = first.run
+    assert run.pages >= 2 and run.request.scenario_version == 1
+    assert {i.source for i in run.manifest.inputs} >= {
+        "interventions.ExportPortfolio",
+        "interventions.ExportInterventions",
+        "consumption.ExportMonthly",
+    }
+    assert s.reporting.GetReport(pb.GetReportRequest(id=run.id), metadata=s.metadata("auditor")).run == run
+    listed = s.reporting.ListReports(pb.ListReportsRequest(), metadata=s.metadata("auditor")).runs
+    assert run.id in [r.id for r in listed]
+    pdf, head = _download(s, "DownloadReport", run.id)
+    assert hashlib.sha256(pdf).hexdigest() == run.pdf_sha256 == head.sha256 and head.total_bytes == len(pdf)
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).replace("\u202f", " ")
+    fmt = Formatter("fr")
+    for key, figure in _figures(run).items():
+        if key in DISPLAY and figure.HasField("value"):
+            _, decimals, _, share = DISPLAY[key]
+            shown = fmt.percent(figure.value) if share else fmt.number(figure.value, decimals)
+            assert shown.replace("\u202f", " ").replace("\u00a0", " ") in text.replace("\u00a0", " "), key
+    assert run.id in text
+
+
+def test_audit_pack_lines_sum_to_the_report_totals(stack):
+    s, t1, _ = stack
+    run = _generate(s, t1).run
+    data, head = _download(s, "ExportAuditPack", run.id)
+    assert hashlib.sha256(data).hexdigest() == head.sha256
+    pack = zipfile.ZipFile(io.BytesIO(data))
+    read = lambda name: pl.read_csv(pack.read(f"{run.id}/{name}"), infer_schema_length=None)  # noqa: E731
+    emissions, trips, figures = read("emissions.csv"), read("trips.csv"), _figures(run)
+    by_scope = emissions.filter(pl.col("resolved")).group_by("ghg_scope").agg(pl.col("kgco2e").sum())
+    kg = {str(k): v for k, v in by_scope.iter_rows()}
+    assert kg["1"] / 1000 == pytest.approx(figures["tco2e_scope_1"].value, rel=1e-6)
+    assert kg["2"] / 1000 == pytest.approx(figures["tco2e_scope_2"].value, rel=1e-6)
+    assert kg["3"] / 1000 == pytest.approx(figures["tco2e_scope_3_energy"].value, rel=1e-6)
+    assert trips["kgco2e"].sum() / 1000 == pytest.approx(figures["tco2e_scope_3_trips"].value, rel=1e-6)
+    assert trips["trip_km"].sum() == pytest.approx(figures["km"].value, rel=1e-6)
+    assert set(pack.namelist()) >= {
+        f"{run.id}/{n}" for n in ("manifest.json", "figures.csv", "factors.csv", "esrs_e1.csv")
+    }
+
+
+def test_who_may_do_what(stack):
+    s, t1, _ = stack
+    run = _generate(s, t1).run
+    for role in ("contractor:C001", "auditor"):
+        with pytest.raises(grpc.RpcError) as refused:
+            _generate(s, t1, role=role)
+        assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED, role
+    with pytest.raises(grpc.RpcError) as refused:
+        s.reporting.GetReport(pb.GetReportRequest(id=run.id), metadata=s.metadata("contractor:C001"))
+    assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    with pytest.raises(grpc.RpcError) as refused:
+        _download(s, "DownloadReport", run.id, role="contractor:C001")
+    assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    verified = s.reporting.VerifyReport(pb.VerifyReportRequest(id=run.id), metadata=s.metadata("auditor"))
+    assert verified.same_figures
+
+
+def test_late_data_leaves_a_run_unchanged_and_a_later_cut_off_names_what_moved(stack):
+    """Late data (after T1) does not change the T1 run's figures nor its PDF bytes; re-run at T2,
+    the interventions and the monthly figures of 2025 moved, the portfolio did not."""
+    s, t1, t2 = stack
+    run = _generate(s, t1).run
+    same = s.reporting.VerifyReport(pb.VerifyReportRequest(id=run.id), metadata=s.metadata("auditor"))
+    assert same.same_figures and same.same_pdf and list(same.changed_inputs) == []
+    assert same.rerun.figures_sha256 == run.manifest.figures_sha256
+    later = s.reporting.VerifyReport(
+        pb.VerifyReportRequest(id=run.id, as_of=to_timestamp(t2)), metadata=s.metadata("auditor")
+    )
+    assert not later.same_figures
+    moved = {c.source for c in later.changed_inputs}
+    assert {"interventions.ExportInterventions", "consumption.ExportMonthly"} <= moved
+    assert "interventions.ExportPortfolio" not in moved
+    regenerated = _generate(s, t2).run
+    assert regenerated.id != run.id
+    assert regenerated.manifest.figures_sha256 == later.rerun.figures_sha256
+
+
+def test_a_perimeter_naming_nothing_is_refused_and_nothing_is_stored(stack):
+    s, t1, _ = stack
+    before = len(s.reporting.ListReports(pb.ListReportsRequest(), metadata=s.admin).runs)
+    with pytest.raises(grpc.RpcError) as refused:
+        _generate(s, t1, perimeter=pb.Perimeter(building_ids=["NO-SUCH-BUILDING"]))
+    assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "NO-SUCH-BUILDING" in refused.value.details()
+    assert len(s.reporting.ListReports(pb.ListReportsRequest(), metadata=s.admin).runs) == before
+
+
+def test_a_period_without_data_says_so_never_zero(stack):
+    """Nothing happened in March 2026 (the history ends with 2025): every figure of the period is
+    absent (n/a), none is 0; N-1 (March 2025) has its figures."""
+    s, t1, _ = stack
+    p = parse_period("2026-03")
+    request = csr_request((p.start, p.end), to_timestamp(t1))
+    reply = s.reporting.ComputeMetrics(pb.ComputeMetricsRequest(request=request), metadata=s.metadata("csr_officer"))
+    assert reply.figures and all(not f.HasField("value") for f in reply.figures)
+    assert any(f.HasField("previous") and f.previous > 0 for f in reply.figures)
+
+
+def test_an_unknown_vehicle_factor_or_set_is_refused_naming_it(stack):
+    s, t1, _ = stack
+    with pytest.raises(grpc.RpcError) as refused:
+        _generate(s, t1, vehicle_factor_set="ademe_base_carbone@23.6")
+    assert refused.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert "uk_desnz2025.van_diesel.avg.vkm" in refused.value.details()
+    with pytest.raises(grpc.RpcError) as refused:
+        p = parse_period("2019-03")  # before DESNZ 2025's van factor was valid: no factor, not a guess
+        s.reporting.GenerateReport(csr_request((p.start, p.end), to_timestamp(t1)), metadata=s.metadata("csr_officer"))
+    assert refused.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert "valid only from 2025-01-01" in refused.value.details()
+    with pytest.raises(grpc.RpcError) as refused:
+        _generate(s, t1, factor_set="no_such_set@1")
+    assert refused.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert "no_such_set" in refused.value.details()
+
+
+def test_a_data_service_down_is_unavailable_naming_it_and_stores_nothing(stack):
+    """Last in its own right: it stops the consumption service and starts it again."""
+    s, t1, _ = stack
+    before = len(s.reporting.ListReports(pb.ListReportsRequest(), metadata=s.admin).runs)
+    server, port = s.servers["consumption"]
+    server.stop(0)
+    try:
+        with pytest.raises(grpc.RpcError) as refused:
+            _generate(s, t1, lang="en")
+        assert refused.value.code() == grpc.StatusCode.UNAVAILABLE
+        assert "consumption service" in refused.value.details()
+        assert len(s.reporting.ListReports(pb.ListReportsRequest(), metadata=s.admin).runs) == before
+    finally:
+        s.restart("consumption")
