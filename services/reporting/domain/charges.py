@@ -4,7 +4,8 @@ typed result (``ChargeControl``) that the PDF, the API and the audit pack all re
 inputs are frames the service pulled from the data services' as-of exports.
 
 The rules live in the modules this one composes: charges_costs (what is a recoverable cost, its
-category, cents), charges_allocation (the keys and the rounding), charges_anomalies. Here:
+category, cents), charges_allocation (the keys and the rounding), charges_provisions (what
+each dwelling paid), charges_anomalies. Here:
 
 - the perimeter is ``buildings``; rows of other buildings are not read;
 - a dwelling is vacant for the year when it paid no provision (no provision row with an amount
@@ -27,13 +28,17 @@ import polars as pl
 from services.reporting.domain import charges_anomalies as findings
 from services.reporting.domain.charges_allocation import AllocationKey, allocate, keys_frame, unit_meter_costs
 from services.reporting.domain.charges_costs import check_mapping, contract_lines, cost_lines, in_year
-from services.reporting.domain.charges_provisions import Paid, monthly_provisions, provisions_paid
+from services.reporting.domain.charges_provisions import (
+    DWELLING,
+    DWELLING_CATEGORY,
+    Paid,
+    monthly_provisions,
+    provisions_paid,
+)
 from services.runtime.errors import InvalidArgument
 
 METHOD_VERSION = "charges/1"
 BUILDING_CATEGORY = ["building_id", "charge_category"]
-DWELLING = ["building_id", "ug_id"]
-DWELLING_CATEGORY = ["building_id", "ug_id", "charge_category"]
 
 
 @dataclass(frozen=True)
