@@ -43,7 +43,7 @@ def consumption(
 
 @app.command()
 def anomalies(
-    kind: str = typer.Option("", help="leak, night_flow, spike, flat_line, backwards"),
+    kind: str = typer.Option("", help="leak, night_flow, spike, flat_line, stuck_register, backwards"),
     address: str = ADDRESS,
     token: str | None = TOKEN,
 ) -> None:

@@ -633,10 +633,10 @@ class ConsumptionService:
         check_period(start, end, "day")
         now = self.clock()
         daily, _, backwards = self.consumption(start, end, "day", now)
-        meters = self.meters()
+        meters = self.meters().select("meter_id", "carrier", "usage", "weather_station")
         found = pl.concat(
             [
-                anomaly_rules.daily_anomalies(daily.join(meters.select("meter_id", "carrier"), on="meter_id")),
+                anomaly_rules.daily_anomalies(daily.join(meters, on="meter_id"), self._season_weather(start, end, now)),
                 backwards.filter((pl.col("window_start") >= start) & (pl.col("window_start") < end)),
                 self._night_flow(start, end, now),
             ]
@@ -644,6 +644,13 @@ class ConsumptionService:
         self.store.replace_anomalies(found.with_columns(detected_at=pl.lit(now)), start, end)
         counts = found.group_by("kind").len()
         return {k: int(n) for k, n in counts.iter_rows()}
+
+    def _season_weather(self, start: datetime, end: datetime, now: datetime) -> pl.DataFrame:
+        """Daily DJU of the stations over [start, end) and the week before it: what the heating season
+        of heating-only meters is read from (``heating_season``)."""
+        first = (start - timedelta(days=7)).astimezone(PARIS).date()
+        last = end.astimezone(PARIS).date()
+        return self.store.weather(now).filter(pl.col("day").is_between(first, last))
 
     def _night_flow(self, start: datetime, end: datetime, now: datetime) -> pl.DataFrame:
         """Night flow on the sub-daily intervals between consecutive index readings of water meters.

@@ -12,7 +12,10 @@ from services.consumption.domain.registers import reading_intervals
 START = datetime(2024, 3, 1, tzinfo=UTC)
 
 
-def series(meter: int, carrier: str, values: list[float]) -> pl.DataFrame:
+def series(
+    meter: int, carrier: str, values: list[float], usage: str = "other", station: str | None = None
+) -> pl.DataFrame:
+    """One meter's daily consumption from ``START`` (UTC midnight: the same date in Paris)."""
     days = [START + timedelta(days=i) for i in range(len(values))]
     return pl.DataFrame(
         {
@@ -21,6 +24,8 @@ def series(meter: int, carrier: str, values: list[float]) -> pl.DataFrame:
             "period_end": [x + timedelta(days=1) for x in days],
             "quantity": values,
             "carrier": [carrier] * len(values),
+            "usage": [usage] * len(values),
+            "weather_station": pl.Series([station] * len(values), dtype=pl.String),
         }
     )
 

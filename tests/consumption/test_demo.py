@@ -71,7 +71,7 @@ def test_load_through_grpc_finds_what_was_injected_and_refuses_exactly_the_bad_r
     fields = {(r["field"], r["records"]) for r in s["rejections"]}
     assert ("meter_ref", 2) in fields and ("unit", 2) in fields and ("read_at", 2) in fields
     assert s["anomalies"]["leak"] >= s["injected"]["leaks"]
-    assert s["anomalies"]["flat_line"] >= s["injected"]["stuck_registers"]
+    assert s["anomalies"]["stuck_register"] >= s["injected"]["stuck_registers"]
     assert all(a["detail"] for examples in s["anomaly_examples"].values() for a in examples)
     assert "synthetic" in s["weather"] and "synthetic" in s["normals"]
     gas_2023 = [r for r in s["per_year"] if r["carrier"] == "natural_gas" and r["year"] == 2023]

@@ -23,7 +23,7 @@ def test_consumption_summary_finds_the_injected_anomalies(demo):
     assert (c["first"], c["last"]) == ("2023-01-01", "2026-01-01")
     assert sum(c["anomalies"].values()) > 0
     assert c["anomalies"]["leak"] >= c["injected"]["leaks"] >= 1
-    assert c["anomalies"]["flat_line"] >= c["injected"]["stuck_registers"] >= 1
+    assert c["anomalies"]["stuck_register"] >= c["injected"]["stuck_registers"] >= 1
     leak = c["anomaly_examples"]["leak"][0]
     assert leak["meter_ref"].startswith("WATER-") and leak["observed"] > 3 * leak["expected"]
 

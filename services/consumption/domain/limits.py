@@ -35,7 +35,7 @@ MAX_REGISTER_DIGITS = 15
 
 # the longest period each request may span
 MAX_SPAN = {"day": timedelta(days=1100), "month": timedelta(days=366 * 50), "year": timedelta(days=366 * 200)}
-ANOMALY_KINDS = ("leak", "night_flow", "spike", "flat_line", "backwards")
+ANOMALY_KINDS = ("leak", "night_flow", "spike", "flat_line", "stuck_register", "backwards")
 
 
 def check_period(start: datetime, end: datetime, granularity: str, field: str = "period") -> None:
