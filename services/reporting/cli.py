@@ -1,5 +1,7 @@
 """``quitus report ...``: the reporting service from a terminal (a client of its gRPC API)."""
 
+import hashlib
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -9,9 +11,11 @@ from rich.table import Table
 from services.api.quitus.common.v1.common_pb2 import PageRequest
 from services.api.quitus.reporting.v1 import reporting_pb2 as pb
 from services.api.quitus.reporting.v1 import reporting_pb2_grpc as pb_grpc
-from services.runtime.cli_options import address_option, parse_instant, token_option
+from services.reporting.domain.periods import parse_period
+from services.runtime.cli_options import address_option, parse_choice, parse_instant, token_option
 from services.runtime.client import CliStub, auth_metadata
-from services.runtime.timestamps import to_period
+from services.runtime.errors import InvalidArgument
+from services.runtime.timestamps import to_period, to_timestamp
 
 app = typer.Typer(help="Reports and their reference scenarios.", no_args_is_help=True)
 scenario_app = typer.Typer(help="Reference scenarios: declared once, never edited (a change is a new version).")
@@ -96,5 +100,177 @@ def list_scenarios(
             )
         token_page = reply.next_page_token
         if not token_page:
+            break
+    console.print(table)
+
+
+def _perimeter(
+    territory: list[str], residence: list[str], building: list[str], contractor: list[str], trade: list[str]
+):
+    return pb.Perimeter(
+        territory_ids=territory, residence_ids=residence, building_ids=building, contractor_ids=contractor, trades=trade
+    )
+
+
+def _period(text: str):
+    try:
+        period = parse_period(text)
+    except InvalidArgument as exc:
+        raise typer.BadParameter(exc.message, param_hint="--period") from None
+    return to_period(period.start, period.end)
+
+
+def _print_run(run: pb.ReportRun, created: bool | None = None) -> None:
+    state = "" if created is None else ("generated " if created else "already stored, unchanged: ")
+    console.print(
+        f"{state}[bold]{run.id}[/bold]: {run.pages} pages, {run.pdf_bytes:,} bytes, figures sha256 "
+        f"{run.manifest.figures_sha256[:16]}…, as of {run.manifest.as_of.ToDatetime():%Y-%m-%d %H:%M} UTC"
+    )
+    table = Table("figure", "value", "N-1", "reference", "unit", title="Headline figures")
+    shown = lambda f, name: f"{getattr(f, name):,.3f}" if f.HasField(name) else "n/a"  # noqa: E731
+    for figure in run.figures:
+        table.add_row(
+            figure.key, shown(figure, "value"), shown(figure, "previous"), shown(figure, "reference"), figure.unit
+        )
+    console.print(table)
+
+
+def _save(chunks, output: Path) -> None:
+    digest, expected, size = hashlib.sha256(), "", 0
+    output.parent.mkdir(parents=True, exist_ok=True)
+    partial = output.with_name(output.name + ".part")
+    with partial.open("wb") as sink:
+        for reply in chunks:
+            chunk = reply.chunk
+            expected = expected or chunk.sha256
+            digest.update(chunk.data)
+            size += len(chunk.data)
+            sink.write(chunk.data)
+    if digest.hexdigest() != expected:
+        partial.unlink()
+        Console(stderr=True).print(
+            f"[red]the file received hashes to {digest.hexdigest()}, not {expected}: not saved[/red]"
+        )
+        raise typer.Exit(1)
+    partial.replace(output)  # a file is whole or absent
+    console.print(f"{output} ({size:,} bytes, sha256 {expected[:16]}…)")
+
+
+@app.command("csr")
+def csr(
+    period: str = typer.Option(..., help="2025 (a year), 2025-Q3, 2025-10 (a month) or 12m:2025-10 (rolling)"),
+    as_of: str = typer.Option(..., "--as-of", help="Data cut-off (ISO instant, at least a minute old)"),
+    scenario: str = typer.Option(..., help="Reference scenario name"),
+    scenario_version: int = typer.Option(0, help="Its version (0: the latest, then pinned in the run)"),
+    factor_set: str = typer.Option("ademe_base_carbone@23.6", help="Energy factor set, name@version"),
+    vehicle_factor_set: str = typer.Option(
+        "", help="Set of the scenario's vehicle factor, name@version (default: --factor-set)"
+    ),
+    territory: Annotated[list[str], typer.Option(help="Perimeter: a territory id; repeat")] = [],  # noqa: B006
+    residence: Annotated[list[str], typer.Option(help="Perimeter: a residence id; repeat")] = [],  # noqa: B006
+    building: Annotated[list[str], typer.Option(help="Perimeter: a building id; repeat")] = [],  # noqa: B006
+    contractor: Annotated[list[str], typer.Option(help="Perimeter: a contractor id; repeat")] = [],  # noqa: B006
+    trade: Annotated[list[str], typer.Option(help="Perimeter: a trade; repeat")] = [],  # noqa: B006
+    lang: str = typer.Option("fr", help="fr or en"),
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Also save the PDF here")] = None,
+    address: str = ADDRESS,
+    token: str | None = TOKEN,
+) -> None:
+    """Generate the decarbonisation (CSR) report of a period and perimeter (the stored run when
+    the same request was made before) and print its headline figures."""
+    request = pb.GenerateReportRequest(
+        kind=pb.REPORT_KIND_DECARBONISATION,
+        period=_period(period),
+        perimeter=_perimeter(territory, residence, building, contractor, trade),
+        as_of=to_timestamp(parse_instant(as_of, "--as-of")),
+        factor_set=factor_set,
+        vehicle_factor_set=vehicle_factor_set,
+        scenario=scenario,
+        scenario_version=scenario_version,
+        lang=parse_choice(lang, ("fr", "en"), "--lang"),
+    )
+    stub = CliStub(pb_grpc.ReportingServiceStub, address)
+    reply = stub.GenerateReport(request, metadata=auth_metadata(token))
+    _print_run(reply.run, reply.created)
+    if output is not None:
+        _save(stub.DownloadReport(pb.DownloadReportRequest(id=reply.run.id), metadata=auth_metadata(token)), output)
+
+
+@app.command("verify")
+def verify(
+    report_id: str = typer.Argument(..., help="The report's id"),
+    as_of: str | None = typer.Option(None, "--as-of", help="Re-run at this later cut-off instead of the run's own"),
+    address: str = ADDRESS,
+    token: str | None = TOKEN,
+) -> None:
+    """Re-run a report from its manifest; exit 0 when the figures hash matches, 1 otherwise,
+    naming the inputs whose hashes changed."""
+    request = pb.VerifyReportRequest(id=report_id)
+    if as_of is not None:
+        request.as_of.CopyFrom(to_timestamp(parse_instant(as_of, "--as-of")))
+    reply = CliStub(pb_grpc.ReportingServiceStub, address).VerifyReport(request, metadata=auth_metadata(token))
+    console.print(
+        f"figures sha256: stored {reply.original.figures_sha256[:16]}…, re-run {reply.rerun.figures_sha256[:16]}…: "
+        + ("[green]the same[/green]" if reply.same_figures else "[red]different[/red]")
+        + ("; PDF bytes the same" if reply.same_pdf else "; PDF bytes differ")
+    )
+    if reply.changed_inputs:
+        table = Table("input", "stored sha256", "re-run sha256", "records", title="Inputs that changed")
+        for c in reply.changed_inputs:
+            table.add_row(
+                c.source, c.original_sha256[:16], c.rerun_sha256[:16], f"{c.original_records:,} -> {c.rerun_records:,}"
+            )
+        console.print(table)
+    raise typer.Exit(0 if reply.same_figures else 1)
+
+
+@app.command("pack")
+def pack(
+    report_id: Annotated[str, typer.Argument(help="The report's id")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the zip")],
+    address: str = ADDRESS,
+    token: str | None = TOKEN,
+) -> None:
+    """Save a report's audit pack (zip: manifest, figures, one line per emission and per trip,
+    factors, ESRS E1 datapoints)."""
+    stub = CliStub(pb_grpc.ReportingServiceStub, address)
+    _save(stub.ExportAuditPack(pb.ExportAuditPackRequest(id=report_id), metadata=auth_metadata(token)), output)
+
+
+@app.command("download")
+def download(
+    report_id: Annotated[str, typer.Argument(help="The report's id")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the PDF")],
+    address: str = ADDRESS,
+    token: str | None = TOKEN,
+) -> None:
+    """Save a report's PDF."""
+    stub = CliStub(pb_grpc.ReportingServiceStub, address)
+    _save(stub.DownloadReport(pb.DownloadReportRequest(id=report_id), metadata=auth_metadata(token)), output)
+
+
+@app.command("list")
+def list_reports(address: str = ADDRESS, token: str | None = TOKEN) -> None:
+    """Stored reports, newest first."""
+    stub = CliStub(pb_grpc.ReportingServiceStub, address)
+    table = Table("id", "period", "as of", "pages", "figures sha256", "generated", "by")
+    page_token = ""
+    while True:
+        reply = stub.ListReports(
+            pb.ListReportsRequest(page=PageRequest(page_size=100, page_token=page_token)), metadata=auth_metadata(token)
+        )
+        for run in reply.runs:
+            p = run.request.period
+            table.add_row(
+                run.id,
+                f"{p.start.ToDatetime():%Y-%m-%d} to {p.end.ToDatetime():%Y-%m-%d}",
+                f"{run.manifest.as_of.ToDatetime():%Y-%m-%d %H:%M}",
+                str(run.pages),
+                run.manifest.figures_sha256[:16],
+                f"{run.generated_at.ToDatetime():%Y-%m-%d %H:%M}",
+                run.generated_by,
+            )
+        page_token = reply.next_page_token
+        if not page_token:
             break
     console.print(table)

@@ -49,6 +49,14 @@ CASES = {
         "--trade",
     ),
     "report scenario list": (["report", "scenario", "list", "--address", "localhost"], "--address"),
+    "report csr": (
+        ["report", "csr", "--period", "2025-13", "--as-of", "2026-01-15", "--scenario", "s", *NOWHERE],
+        "--period",
+    ),
+    "report verify": (["report", "verify", "csr-2025-x", "--as-of", "yesterday", *NOWHERE], "--as-of"),
+    "report pack": (["report", "pack", "csr-2025-x", "-o", "out.zip", "--address", "nowhere"], "--address"),
+    "report download": (["report", "download", "csr-2025-x", "-o", "r.pdf", "--address", "::"], "--address"),
+    "report list": (["report", "list", "--address", "localhost:0x"], "--address"),
     "consumption rejections": (["consumption", "rejections", "--address", "localhost:http"], "--address"),
 }
 
