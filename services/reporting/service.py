@@ -7,13 +7,23 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from services.reporting import decarbonisation
-from services.reporting.domain.runs import InputChange, Manifest, ReportRequest, Run, changed_inputs, check_request
+from services.reporting.domain.periods import ReportPeriod
+from services.reporting.domain.runs import (
+    InputChange,
+    Manifest,
+    Perimeter,
+    ReportRequest,
+    Run,
+    changed_inputs,
+    check_request,
+)
 from services.reporting.domain.scenarios import (
     Scenario,
     ScenarioContent,
     check_content,
     check_name,
     next_version,
+    reference_trades,
     trades_sorted,
 )
 from services.reporting.errors import NotBuilt, UnknownReport, UnknownScenario
@@ -44,10 +54,15 @@ class ReportingService:
         self.clock = clock or (lambda: datetime.now(UTC))
         self._sources = sources
 
-    def declare_scenario(self, content: ScenarioContent, principal: Principal) -> tuple[Scenario, bool]:
+    def declare_scenario(
+        self, content: ScenarioContent, principal: Principal, trades_as_of: datetime | None = None
+    ) -> tuple[Scenario, bool]:
         """(the scenario, created): a new version when the content differs from the latest
         version's, the latest itself when identical. Two declarations racing for a version: the
-        loser retries and sees the winner's."""
+        loser retries and sees the winner's. With ``trades_as_of``, the trades are taken from the
+        reference period as recorded then."""
+        if trades_as_of is not None:
+            content = self._trades_from_reference(content, trades_as_of)
         content = trades_sorted(check_content(content))
         digest = self.content_sha256(content)
 
@@ -62,6 +77,27 @@ class ReportingService:
             return scenario, True
 
         return retry_write_conflicts(attempt)
+
+    def _trades_from_reference(self, content: ScenarioContent, as_of: datetime) -> ScenarioContent:
+        if content.trades:
+            raise InvalidArgument("must be empty when the trades are taken from the reference", field="content.trades")
+        self._check_as_of(as_of)
+        period = ReportPeriod(content.reference_start, content.reference_end)
+        facts, _, pulled = self._sources_now().facts(period, as_of, Perimeter(), None)
+        trades = reference_trades(facts)
+        if not trades:
+            raise InvalidArgument(
+                f"no curative intervention was resolved in the reference period as recorded at {as_of.isoformat()}: "
+                "no visits per intervention to take",
+                field="content.reference_period",
+            )
+        said = (
+            f"Visits per intervention of each trade taken from the {pulled.records:,} interventions requested in the "
+            f"reference period as recorded at {as_of.isoformat()} (interventions.ExportInterventions sha256 "
+            f"{pulled.content_sha256})."
+        )
+        description = f"{content.description}\n{said}" if content.description else said
+        return replace(content, trades=trades, description=description)
 
     def scenario(self, name: str, version: int) -> Scenario:
         check_name(name)

@@ -10,6 +10,7 @@ from services.api.quitus.reporting.v1 import reporting_pb2 as pb
 from services.api.quitus.reporting.v1 import reporting_pb2_grpc as pb_grpc
 from services.reporting import convert
 from services.reporting.service import ReportingService
+from services.runtime.errors import InvalidArgument
 from services.runtime.paging import read_page
 from services.runtime.principal import ADMINS, STAFF_READERS, Role, current_principal
 from services.runtime.timestamps import from_timestamp
@@ -36,7 +37,14 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
         self.service = service
 
     def DeclareScenario(self, request: pb.DeclareScenarioRequest, context: Any) -> pb.DeclareScenarioResponse:
-        scenario, created = self.service.declare_scenario(convert.content_in(request.content), current_principal())
+        trades_as_of = None
+        if request.trades_from_reference:
+            trades_as_of = from_timestamp(request.as_of, "as_of")
+            if trades_as_of is None:
+                raise InvalidArgument("is required when the trades are taken from the reference", field="as_of")
+        scenario, created = self.service.declare_scenario(
+            convert.content_in(request.content), current_principal(), trades_as_of
+        )
         return pb.DeclareScenarioResponse(scenario=convert.scenario_out(scenario), created=created)
 
     def ListScenarios(self, request: pb.ListScenariosRequest, context: Any) -> pb.ListScenariosResponse:

@@ -28,7 +28,7 @@ from services.api.quitus.reporting.v1 import reporting_pb2 as pb
 from services.reporting.domain.periods import parse_period
 from services.runtime.timestamps import to_period, to_timestamp
 from tests.conftest import PG_URL, _need
-from tests.reporting.stack import csr_request, report_stack
+from tests.reporting.stack import csr_request, report_stack, scenario_content
 
 YEAR = parse_period("2025")
 
@@ -270,3 +270,24 @@ def test_a_data_service_down_is_unavailable_naming_it_and_stores_nothing(stack):
         assert len(s.reporting.ListReports(pb.ListReportsRequest(), metadata=s.admin).runs) == before
     finally:
         s.restart("consumption")
+
+
+def test_a_scenario_can_take_its_trades_from_the_reference_period(stack):
+    """The reference year's visits per resolved curative intervention, per trade, become the
+    scenario's trades; the description names the export they came from."""
+    s, t1, _ = stack
+    content = scenario_content()
+    content.name = "from_2023"
+    del content.trades[:]
+    reply = s.reporting.DeclareScenario(
+        pb.DeclareScenarioRequest(content=content, trades_from_reference=True, as_of=to_timestamp(t1)),
+        metadata=s.metadata("csr_officer"),
+    )
+    trades = {t.trade: t.visits_per_intervention for t in reply.scenario.content.trades}
+    assert trades and all(1.0 <= v <= 20 for v in trades.values())
+    assert "interventions.ExportInterventions sha256" in reply.scenario.content.description
+    with pytest.raises(grpc.RpcError) as refused:
+        s.reporting.DeclareScenario(
+            pb.DeclareScenarioRequest(content=content, trades_from_reference=True), metadata=s.metadata("csr_officer")
+        )
+    assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT and "as_of" in refused.value.details()

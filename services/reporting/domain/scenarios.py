@@ -6,6 +6,9 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+import polars as pl
+
+from services.reporting.domain.trips import visit_profile
 from services.runtime.errors import InvalidArgument
 from services.runtime.validation import check_instant, check_number, check_text
 
@@ -41,6 +44,16 @@ class Scenario:
     declared_at: datetime
     declared_by: str
     content_sha256: str
+
+
+def reference_trades(facts: pl.DataFrame) -> tuple[TradeReference, ...]:
+    """Each trade's visits per curative intervention resolved (trips.visit_profile), rounded to
+    four decimals, for a scenario whose trades are taken from its reference period."""
+    profile = visit_profile(facts)
+    return tuple(
+        TradeReference(trade, round(float(vpi), 4))
+        for trade, vpi in zip(profile["trade"], profile["visits_per_intervention"], strict=True)
+    )
 
 
 def check_name(name: str, field: str = "name") -> str:

@@ -289,10 +289,14 @@ class Scenario(_message.Message):
     def __init__(self, content: _Optional[_Union[ScenarioContent, _Mapping]] = ..., version: _Optional[int] = ..., declared_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., declared_by: _Optional[str] = ..., content_sha256: _Optional[str] = ...) -> None: ...
 
 class DeclareScenarioRequest(_message.Message):
-    __slots__ = ("content",)
+    __slots__ = ("content", "trades_from_reference", "as_of")
     CONTENT_FIELD_NUMBER: _ClassVar[int]
+    TRADES_FROM_REFERENCE_FIELD_NUMBER: _ClassVar[int]
+    AS_OF_FIELD_NUMBER: _ClassVar[int]
     content: ScenarioContent
-    def __init__(self, content: _Optional[_Union[ScenarioContent, _Mapping]] = ...) -> None: ...
+    trades_from_reference: bool
+    as_of: _timestamp_pb2.Timestamp
+    def __init__(self, content: _Optional[_Union[ScenarioContent, _Mapping]] = ..., trades_from_reference: _Optional[bool] = ..., as_of: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class DeclareScenarioResponse(_message.Message):
     __slots__ = ("scenario", "created")
