@@ -155,3 +155,30 @@ def intensities(total_kgco2e: float, total_kwh: float, buildings: pl.DataFrame) 
         "kwh_per_m2": total_kwh / area if area else None,
         "kgco2e_per_dwelling": total_kgco2e / dwellings if dwellings else None,
     }
+
+
+def scope_lines(lines: pl.DataFrame, frames: pl.DataFrame) -> pl.DataFrame:
+    """Per GHG scope: its resolved lines and the unresolved lines that would have gone into it
+    (an unresolved line of a carrier counts for every scope the frames give that carrier), so
+    that a scope total with lines left out says it is partial, and one with only unresolved
+    lines is not given at all."""
+    carrier_scopes = frames.select("carrier", pl.col("ghg_scope").cast(pl.String)).unique()
+    resolved = lines.filter(pl.col("resolved")).group_by("ghg_scope").agg(pl.len().alias("resolved_lines"))
+    unresolved = (
+        lines.filter(~pl.col("resolved"))
+        .select("carrier")
+        .join(carrier_scopes, on="carrier")
+        .group_by("ghg_scope")
+        .agg(pl.len().alias("unresolved_lines"))
+    )
+    return (
+        resolved.join(unresolved, on="ghg_scope", how="full", coalesce=True)
+        .with_columns(pl.col("resolved_lines").fill_null(0), pl.col("unresolved_lines").fill_null(0))
+        .sort("ghg_scope")
+    )
+
+
+def estimated_share(by_carrier: pl.DataFrame) -> float | None:
+    """The share of every energy kWh PCI that rests on estimated readings."""
+    kwh = float(by_carrier["kwh_pci"].sum())
+    return float(by_carrier["estimated_kwh"].sum()) / kwh if kwh else None
