@@ -81,6 +81,7 @@ class CsrFigures:
     deadline_status: DeadlineStatus | None
     left_out: LeftOut
     factors: pl.DataFrame  # every factor the figures rest on: see factor_table
+    frames: pl.DataFrame  # the emission frames (scope, BEGES poste, ESRS datapoint per carrier and boundary)
     scenario: Scenario
     vehicle: VehicleFactor
 
@@ -461,6 +462,7 @@ def compute_csr(inputs: CsrInputs) -> CsrFigures:
             not_normalisable_figures=now.normalised.not_normalisable_figures,
         ),
         factors=factor_table(inputs),
+        frames=inputs.frames,
         scenario=inputs.scenario,
         vehicle=inputs.vehicle,
     )

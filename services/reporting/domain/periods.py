@@ -19,7 +19,12 @@ import polars as pl
 TIME_ZONE = "Europe/Paris"
 PARIS = ZoneInfo(TIME_ZONE)
 INSTANT = pl.Datetime("us", "UTC")
-MONTHS_SCHEMA: dict[str, Any] = {"month_index": pl.Int32, "month_start": INSTANT, "month_end": INSTANT, "days": pl.Float64}
+MONTHS_SCHEMA: dict[str, Any] = {
+    "month_index": pl.Int32,
+    "month_start": INSTANT,
+    "month_end": INSTANT,
+    "days": pl.Float64,
+}
 
 
 def _local_month_start(at: datetime) -> datetime:
