@@ -86,6 +86,7 @@ TEXT: dict[str, dict[str, Any]] = {
             "partial_unconverted": "total partiel : des relevés sans kWh PCI (conversion inconnue) en sont exclus",
             "partial_unlocated": "total partiel : des interventions sans coordonnées (bâtiment ou base) n'ont "
             "pas de km",
+            "not_located": "aucune intervention localisable (coordonnées du bâtiment ou de la base manquantes)",
             "partial_normalised": "calculé sur les seuls bâtiments dont tout le chauffage est corrigeable du climat "
             "(part couverte indiquée)",
             "no_area": "aucune surface chauffée connue dans le périmètre",
@@ -313,6 +314,7 @@ TEXT: dict[str, dict[str, Any]] = {
             "\u201cWhat is not counted\u201d)",
             "partial_unconverted": "partial total: readings with no kWh (net CV) (unknown conversion) are left out",
             "partial_unlocated": "partial total: interventions without coordinates (building or base) have no km",
+            "not_located": "no intervention could be located (building or base coordinates missing)",
             "partial_normalised": "over the buildings whose heating can all be weather-normalised (coverage given)",
             "no_area": "no heated floor area known in the perimeter",
             "nothing_to_count": "nothing to count in the period (a ratio with no denominator), never zero",

@@ -12,7 +12,7 @@ import pytest
 from services.reporting.domain.csr import compute_csr, figures_frame
 from services.reporting.domain.inputs import ExportCaveats
 from services.reporting.domain.trips import EARTH_RADIUS_KM
-from tests.reporting.csr_fixture import FACTORS, FACTS, FIGURES, csr_inputs, period_data
+from tests.reporting.csr_fixture import BASES, FACTORS, FACTS, FIGURES, csr_inputs, period_data
 
 DEGREE_KM = EARTH_RADIUS_KM * math.pi / 180
 B1 = 0.2 * DEGREE_KM * 1.3 * 2  # km per trip to B1 from the nearest base: 57.821
@@ -158,3 +158,14 @@ def test_a_frame_without_its_columns_is_refused_by_name():
     current = replace(period_data(2025, FACTS, FIGURES, FACTORS), facts=FACTS.drop("contract_id"))
     with pytest.raises(ValueError, match=r"current\.facts lacks the column\(s\) contract_id"):
         csr_inputs(current=current)
+
+
+def test_trips_with_no_coordinates_have_no_km_not_zero():
+    """No contractor base known: no trip can be located, so km, trip emissions and the inventory
+    have no figure ("not_located"); the trips themselves are still counted (18)."""
+    figures = compute_csr(csr_inputs(bases=BASES.clear()))
+    h = {x.key: x for x in figures.headlines}
+    assert (h["km"].value, h["km"].value_note) == (None, "not_located")
+    assert h["tco2e_scope_3_trips"].value is None and h["tco2e_inventory"].value is None
+    assert h["trips"].value == 18
+    assert figures.left_out.unlocated_interventions == 8  # I1-I7 and I9

@@ -11,11 +11,12 @@ import polars as pl
 import pytest
 from pypdf import PdfReader
 
-from reports.csr import CsrReport, render
+from reports.csr import GROUPS, CsrReport, render
 from reports.csr_tables import shown
 from reports.csr_text import TEXT
 from reports.formatting import Formatter
-from services.reporting.domain.csr import CsrFigures, compute_csr, figures_frame
+from services.reporting.domain.csr import CARRIER_HEADLINE, CsrFigures, compute_csr, figures_frame
+from services.reporting.domain.headlines import NOTES
 from services.reporting.domain.inputs import CsrInputs, PeriodData
 from services.reporting.domain.periods import PARIS
 from tests.reporting.csr_fixture import csr_inputs, paris, period_data
@@ -103,3 +104,15 @@ def test_same_report_same_bytes(tmp_path):
     figures = compute_csr(year_inputs())
     first = render(_report(figures, "fr"), tmp_path / "a.pdf").read_bytes()
     assert first == render(_report(compute_csr(year_inputs()), "fr"), tmp_path / "b.pdf").read_bytes()
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_note_and_every_headline_has_its_words_and_its_place(lang):
+    """A note code without words, or a headline in no group of the summary, would vanish from
+    the report silently."""
+    assert set(TEXT[lang]["notes"]) == set(NOTES)
+    placed = {key for keys in GROUPS.values() for key in keys}
+    for headline in compute_csr(year_inputs()).headlines:
+        assert headline.key in placed or headline.key.startswith(CARRIER_HEADLINE), headline.key
+        if not headline.key.startswith(CARRIER_HEADLINE):
+            assert headline.key in TEXT[lang]["headlines"], headline.key

@@ -161,7 +161,11 @@ def _intervention_values(data: PeriodData, profile: pl.DataFrame, distances: pl.
             "intervene_compliance": Value(None, "no_facts"),
             "repair_compliance": Value(None, "no_facts"),
         }
-    unlocated = "partial_unlocated" if distances.filter(pl.col("km_per_trip").is_null()).height else ""
+    unlocated_count = distances.filter(pl.col("km_per_trip").is_null()).height
+    unlocated = "partial_unlocated" if unlocated_count else ""
+    km = Value(float(distances["trip_km"].sum()), unlocated)
+    if distances.height and unlocated_count == distances.height:
+        km = Value(None, "not_located")
     resolved = float(profile["interventions"].sum())
     shares = preventive.preventive_shares(data.facts.with_columns(pl.lit("all").alias("perimeter")), ["perimeter"])
     if shares.height == 0:
@@ -171,7 +175,7 @@ def _intervention_values(data: PeriodData, profile: pl.DataFrame, distances: pl.
     deadlines = performance.deadline_compliance(data.facts, [])
     return {
         "trips": Value(float(data.facts.filter(pl.col("status") != "CANCELLED")["visits"].sum()), ""),
-        "km": Value(float(distances["trip_km"].sum()), unlocated),
+        "km": km,
         "first_time_fix": Value(float(profile["first_time_fixes"].sum()) / resolved if resolved else None, "").or_note(
             "nothing_to_count"
         ),

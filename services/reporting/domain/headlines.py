@@ -12,6 +12,7 @@ NOTES = {
     "partial_unresolved": "leaves out energy lines with no factor or no kWh (counted apart)",
     "partial_unconverted": "leaves out energy figures with no kWh PCI (counted apart)",
     "partial_unlocated": "leaves out interventions with no coordinates (counted apart)",
+    "not_located": "no intervention could be located (building or base coordinates missing)",
     "partial_normalised": "over the buildings whose heating is normalisable only (coverage given)",
     "no_area": "no heated floor area in the perimeter",
     "nothing_to_count": "the ratio has nothing to count",
