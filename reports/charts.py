@@ -2,7 +2,7 @@
 under 7 pt, colours that stay apart in black and white (one dark, one light), and a gap marked
 "n.d." where a value is not available instead of a bar at zero."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
@@ -28,7 +28,10 @@ def bar_chart(
     width: float = 17 * cm,
     height: float = 7 * cm,
     y_max: float | None = None,
+    value_format: Callable[[float], str] | None = None,
 ) -> Drawing:
+    """``value_format`` writes the value axis' labels (e.g. French thousands); reportlab's own
+    otherwise."""
     drawing = Drawing(width, height)
     chart = VerticalBarChart()
     chart.x, chart.y = 1.6 * cm, 1.6 * cm
@@ -40,6 +43,8 @@ def bar_chart(
     chart.valueAxis.labels.fontName = fonts().regular
     chart.valueAxis.labels.fontSize = MIN_FONT + 0.5
     chart.valueAxis.valueMin = 0
+    if value_format is not None:
+        chart.valueAxis.labelTextFormat = value_format
     if y_max is not None:
         chart.valueAxis.valueMax = y_max
     for i in range(len(series)):
@@ -72,12 +77,14 @@ def bar_chart(
         String(0, 0.1 * cm, source, fontName=fonts().regular, fontSize=MIN_FONT, fillColor=colors.HexColor("#555555"))
     )
     legend = Legend()
-    legend.x, legend.y = width - 0.2 * cm, height - 0.3 * cm
+    # on its own line under the title: a long title never runs into it
+    legend.x, legend.y = 0.1 * cm, height - 0.7 * cm
     legend.alignment = "right"
-    legend.boxAnchor = "ne"
+    legend.boxAnchor = "nw"
     legend.columnMaximum = 1
     legend.deltax = 4.5 * cm
     legend.fontName, legend.fontSize = fonts().regular, MIN_FONT + 0.5
     legend.colorNamePairs = [(SERIES_COLOURS[i % len(SERIES_COLOURS)], label) for i, (label, _) in enumerate(series)]
     drawing.add(legend)
-    return drawing
+    # the chart's shapes, computed once: a document laid out twice (table of contents) draws it twice
+    return drawing.expandUserNodes()

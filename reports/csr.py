@@ -1,8 +1,10 @@
 """The decarbonisation (CSR) report PDF, French first (English by option): draws from a
-CsrFigures result, never queries anything. Summary tiles (value, unit, N-1 and the change),
-energy by carrier, emissions by GHG scope with their range, trips, the avoided figures in a box
-marked outside the inventory with their scenario, what is left out, methodology, factor table
-and audit manifest."""
+CsrFigures result, never queries anything. A summary page (headline tiles, every headline with
+N-1, the reference and the trend, notes for every n.d. or partial figure), then energy and
+emissions, interventions and trips with the avoided figures in a box outside the inventory,
+preventive-plan compliance, contract performance, data quality and what is left out, the
+methodology, the factor table and the audit manifest. An annual report (12 months) has a table of
+contents."""
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -12,272 +14,722 @@ from typing import Any
 import polars as pl
 from reportlab.lib import colors
 from reportlab.lib.units import cm
-from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
 
-from reports.fonts import fonts
+from reports.charts import bar_chart
+from reports.csr_tables import Markup, Notes, cell_styles, grid, shown, text, trend
+from reports.csr_text import TEXT
 from reports.formatting import Formatter
-from reports.page import PageFrame, build_pdf, manifest_table, styles
-from services.reporting.domain.csr import CsrFigures, Headline
+from reports.page import PageFrame, build_pdf, manifest_table, styles, table_of_contents
+from services.reporting.domain.csr import CARRIER_HEADLINE, CsrFigures, Headline
+from services.reporting.domain.performance import COMMON_PARTS
+from services.reporting.domain.periods import PARIS as ZONE
+from services.reporting.domain.periods import months
 from services.reporting.domain.uncertainty import Ranged
 
-TEXT: dict[str, dict[str, Any]] = {
-    "fr": {
-        "kind": "Rapport de décarbonation",
-        "period": "Du {start} au {end}",
-        "summary": "Synthèse",
-        "n1": "N-1",
-        "headlines": {
-            "tco2e_scope_1": "Émissions scope 1",
-            "tco2e_scope_2": "Émissions scope 2",
-            "tco2e_scope_3_energy": "Scope 3, amont de l'énergie",
-            "tco2e_scope_3_trips": "Scope 3, déplacements des prestataires",
-            "mwh_pci": "Énergie consommée",
-            "fossil_share": "Part d'énergie fossile",
-            "kgco2e_per_m2": "Intensité carbone",
-            "kwh_per_m2": "Intensité énergétique",
-            "preventive_share": "Part du préventif",
-            "first_time_fix": "Résolution au 1er passage",
-            "trips": "Déplacements",
-            "km": "Kilomètres parcourus",
-        },
-        "energy": "Énergie par vecteur",
-        "energy_headers": ["Vecteur", "kWh PCI", "dont estimé", "Relevés non convertis"],
-        "scopes": "Émissions par périmètre (GHG Protocol)",
-        "scope_headers": ["Scope", "kgCO2e", "Incertitude (±)", "Fourchette"],
-        "scope_names": {"1": "1 (combustion directe)", "2": "2 (énergie achetée)", "3": "3 (amont de l'énergie)"},
-        "trips_scope": "3 (déplacements des prestataires)",
-        "total": "Total de l'inventaire",
-        "avoided_title": "Hors inventaire : déplacements et émissions évités",
-        "avoided_body": "Par rapport au scénario de référence « {scenario} » version {version} : {trips} déplacements "
-        "évités, {km} km, {kg} kgCO2e (fourchette {low} à {high}). Un chiffre négatif signifie plus de déplacements "
-        "que dans la référence. Corps d'état hors scénario : {uncovered}.",
-        "left_out": "Ce qui n'est pas compté",
-        "unresolved": "{n} ligne(s) d'énergie sans facteur d'émission ou sans kWh : listées dans le pack d'audit, "
-        "hors des totaux.",
-        "unlocated": "{n} intervention(s) sans coordonnées de bâtiment ou de base : sans kilomètres.",
-        "methodology": "Méthodologie",
-        "manifest": "Manifeste d'audit",
-        "none": "aucun",
-    },
-    "en": {
-        "kind": "Decarbonisation report",
-        "period": "From {start} to {end}",
-        "summary": "Summary",
-        "n1": "N-1",
-        "headlines": {
-            "tco2e_scope_1": "Scope 1 emissions",
-            "tco2e_scope_2": "Scope 2 emissions",
-            "tco2e_scope_3_energy": "Scope 3, energy upstream",
-            "tco2e_scope_3_trips": "Scope 3, contractor trips",
-            "mwh_pci": "Energy consumed",
-            "fossil_share": "Fossil energy share",
-            "kgco2e_per_m2": "Carbon intensity",
-            "kwh_per_m2": "Energy intensity",
-            "preventive_share": "Preventive share",
-            "first_time_fix": "First-time fix",
-            "trips": "Trips",
-            "km": "Kilometres driven",
-        },
-        "energy": "Energy by carrier",
-        "energy_headers": ["Carrier", "kWh PCI", "of which estimated", "Figures not converted"],
-        "scopes": "Emissions by scope (GHG Protocol)",
-        "scope_headers": ["Scope", "kgCO2e", "Uncertainty (±)", "Range"],
-        "scope_names": {"1": "1 (direct combustion)", "2": "2 (purchased energy)", "3": "3 (energy upstream)"},
-        "trips_scope": "3 (contractor trips)",
-        "total": "Inventory total",
-        "avoided_title": "Outside the inventory: avoided trips and emissions",
-        "avoided_body": "Against the reference scenario \u201c{scenario}\u201d version {version}: "
-        "{trips} trips avoided, {km} km, {kg} kgCO2e (range {low} to {high}). A negative figure means more "
-        "trips than in the reference. Trades outside the scenario: {uncovered}.",
-        "left_out": "What is not counted",
-        "unresolved": "{n} energy line(s) with no emission factor or no kWh: listed in the audit pack, outside the "
-        "totals.",
-        "unlocated": "{n} intervention(s) without building or base coordinates: no kilometres.",
-        "methodology": "Methodology",
-        "manifest": "Audit manifest",
-        "none": "none",
-    },
-}
-DISPLAY = {  # how a headline is shown: (scale, decimals, unit shown, is a share)
-    "tco2e_scope_1": (1, 1, "tCO2e", False),
-    "tco2e_scope_2": (1, 1, "tCO2e", False),
-    "tco2e_scope_3_energy": (1, 1, "tCO2e", False),
-    "tco2e_scope_3_trips": (1, 1, "tCO2e", False),
-    "mwh_pci": (1, 0, "MWh PCI", False),
-    "fossil_share": (1, 1, "", True),
-    "kgco2e_per_m2": (1, 1, "kgCO2e/m²", False),
-    "kwh_per_m2": (1, 0, "kWh PCI/m²", False),
-    "preventive_share": (1, 1, "", True),
-    "first_time_fix": (1, 1, "", True),
-    "trips": (1, 0, "", False),
-    "km": (1, 0, "km", False),
-}
 TILE = colors.HexColor("#eef3f7")
+AVOIDED_EDGE, AVOIDED_FILL = colors.HexColor("#c9792b"), colors.HexColor("#fbf3ea")
+TILES = ("tco2e_inventory", "mwh_pci", "kgco2e_per_m2", "fossil_share")
+GROUPS = {
+    "emissions": (
+        "tco2e_inventory",
+        "tco2e_scope_1",
+        "tco2e_scope_2",
+        "tco2e_scope_3_energy",
+        "tco2e_scope_3_trips",
+        "kgco2e_per_m2",
+    ),
+    "energy": (
+        "mwh_pci",
+        CARRIER_HEADLINE,
+        "fossil_share",
+        "kwh_per_m2",
+        "kwh_per_m2_normalised",
+        "normalised_coverage",
+        "estimated_energy_share",
+    ),
+    "interventions": (
+        "preventive_share",
+        "preventive_compliance",
+        "first_time_fix",
+        "trips",
+        "km",
+        "intervene_compliance",
+        "repair_compliance",
+    ),
+    "at_as_of": ("open_alert_90", "open_breached", "data_quality"),
+    "avoided": ("avoided_trips", "avoided_tco2e"),
+}
+WIDTH = 18 * cm  # the frame's width on A4 portrait
+MONTHS_FOR_A_CHART = 3  # a month or two read better in the tables beside N-1 than as two bars
 
 
 @dataclass(frozen=True)
 class CsrReport:
     report_id: str
     perimeter: str
-    period_start: datetime
-    period_end: datetime
-    as_of: datetime
     figures: CsrFigures
     figures_sha256: str
-    methodology: str
-    factor_table: pl.DataFrame  # key, value, unit, scope, set_version, source
     lang: str = "fr"
     manifest: dict[str, str] = field(default_factory=dict)
+    methodology: str = ""  # the caller's own words, printed after the method (e.g. how the perimeter was chosen)
 
 
-def _value(fmt: Formatter, headline: Headline, value: float | None) -> str:
-    _, decimals, unit, share = DISPLAY[headline.key]
-    text = fmt.percent(value) if share else fmt.number(value, decimals)
-    return f"{text} {unit}".strip() if value is not None else text
+@dataclass(frozen=True)
+class _Page:
+    """What every section draws with."""
+
+    report: CsrReport
+    fmt: Formatter
+    words: dict[str, Any]
+    sheet: dict[str, Any]
+
+    @property
+    def figures(self) -> CsrFigures:
+        return self.report.figures
+
+    def label(self, headline: Headline) -> str:
+        if headline.key.startswith(CARRIER_HEADLINE):
+            carrier = headline.key.removeprefix(CARRIER_HEADLINE)
+            name = self.words["carriers"].get(carrier, carrier)
+            return "\u2003" + self.words["carrier_headline"].format(carrier=name)
+        return str(self.words["headlines"].get(headline.key, headline.key))
+
+    def unit(self, unit: str) -> str:
+        return str(self.words["units"].get(unit, unit))
+
+    def carrier(self, carrier: str) -> str:
+        return str(self.words["carriers"].get(carrier, carrier))
+
+    def period_label(self, bounds: tuple[datetime, datetime] | None) -> str:
+        if bounds is None:
+            return self.fmt.na
+        start, end = bounds
+        count = months(start, end).height
+        local_start = start.astimezone(ZONE)
+        if count == 12 and local_start.month == 1 and local_start.day == 1:
+            return str(local_start.year)
+        if count == 1:
+            return self.fmt.month_short(local_start)
+        return f"{self.fmt.day(start)} – {self.fmt.day(end - timedelta(days=1))}"
 
 
-def _tiles(report: CsrReport, fmt: Formatter, text: dict[str, Any]) -> Table:
-    sheet = styles()
+def _ordered_headlines(figures: CsrFigures) -> list[tuple[str, list[Headline]]]:
+    grouped = []
+    for group, keys in GROUPS.items():
+        listed = []
+        for key in keys:
+            if key == CARRIER_HEADLINE:
+                listed += [h for h in figures.headlines if h.key.startswith(CARRIER_HEADLINE)]
+            else:
+                listed += [h for h in figures.headlines if h.key == key]
+        grouped.append((group, listed))
+    return grouped
+
+
+def _tiles(page: _Page, notes: Notes) -> Table:
+    sheet, fmt, words = page.sheet, page.fmt, page.words
+    has_reference = page.figures.reference_period is not None
     cells = []
-    for h in report.figures.headlines:
-        cells.append(
-            [
-                Paragraph(text["headlines"][h.key], sheet["small"]),
-                Paragraph(f"<b>{_value(fmt, h, h.value)}</b>", sheet["h2"]),
+    for key in TILES:
+        h = page.figures.headline(key)
+        value = shown(fmt, h.unit, h.value) + notes.mark(h.value_note)
+        unit = page.unit(h.unit)
+        lines = [
+            Paragraph(page.label(h), sheet["small"]),
+            Paragraph(f"<b>{value}</b>", sheet["tile"]),
+            Paragraph(unit or "&nbsp;", sheet["small"]),
+            Paragraph(
+                f"{words['n1']} {shown(fmt, h.unit, h.previous)}{notes.mark(h.previous_note)} · "
+                f"{trend(fmt, h.unit, h.value, h.previous)}",
+                sheet["small"],
+            ),
+        ]
+        if has_reference:
+            lines.append(
                 Paragraph(
-                    f"{text['n1']} {_value(fmt, h, h.previous)} · {fmt.change(h.value, h.previous)}", sheet["small"]
-                ),
-            ]
-        )
-    rows = [cells[i : i + 3] for i in range(0, len(cells), 3)]
-    table = Table(rows, colWidths=[5.9 * cm] * 3)
+                    f"{words['ref']} {shown(fmt, h.unit, h.reference)}{notes.mark(h.reference_note)} · "
+                    f"{trend(fmt, h.unit, h.value, h.reference)}",
+                    sheet["small"],
+                )
+            )
+        cells.append(lines)
+    table = Table([cells], colWidths=[WIDTH / 4] * 4)
     table.setStyle(
         TableStyle(
             [
                 ("BACKGROUND", (0, 0), (-1, -1), TILE),
-                ("BOX", (0, 0), (-1, -1), 0.5, colors.white),
                 ("INNERGRID", (0, 0), (-1, -1), 3, colors.white),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("TOPPADDING", (0, 0), (-1, -1), 5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
             ]
         )
     )
     return table
 
 
-def _grid(rows: list[list[str]], widths: list[float], total_row: bool = False) -> Table:
-    table = Table(rows, colWidths=widths, repeatRows=1)
-    style = [
-        ("FONT", (0, 0), (-1, -1), fonts().regular, 8),
-        ("FONT", (0, 0), (-1, 0), fonts().bold, 8),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dfe7ee")),
-        ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
-        ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+def _summary_table(page: _Page, notes: Notes) -> Table:
+    fmt, words, figures = page.fmt, page.words, page.figures
+    has_reference = figures.reference_period is not None
+    header = [
+        words["indicator"],
+        "",
+        f"{words['n']} ({page.period_label(figures.period)})",
+        f"{words['n1']} ({page.period_label(figures.previous_period)})",
+        words["vs_n1"],
     ]
-    if total_row:
-        style.append(("FONT", (0, -1), (-1, -1), fonts().bold, 8))
-    table.setStyle(TableStyle(style))
-    return table
+    if has_reference:
+        header += [f"{words['ref']} ({page.period_label(figures.reference_period)})", words["vs_ref"]]
+    rows: list[list[Any]] = []
+    group_rows = []
+    for group, headlines in _ordered_headlines(figures):
+        if not headlines:
+            continue
+        group_rows.append(len(rows))
+        title = words["groups"][group].format(
+            scenario=figures.avoided.scenario, version=figures.avoided.version, as_of=fmt.day(figures.as_of)
+        )
+        rows.append([title] + [""] * (len(header) - 1))
+        for h in headlines:
+            row = [page.label(h), page.unit(h.unit), shown(fmt, h.unit, h.value) + notes.mark(h.value_note)]
+            if group == "at_as_of":  # the group's title says there is no N-1 nor reference
+                row += ["–"] * (len(header) - 3)
+            else:
+                row += [
+                    shown(fmt, h.unit, h.previous) + notes.mark(h.previous_note),
+                    trend(fmt, h.unit, h.value, h.previous),
+                ]
+                if has_reference:
+                    row += [
+                        shown(fmt, h.unit, h.reference) + notes.mark(h.reference_note),
+                        trend(fmt, h.unit, h.value, h.reference),
+                    ]
+            rows.append(row)
+    widths = [5.0 * cm, 2.4 * cm, 2.0 * cm, 2.0 * cm, 2.3 * cm, 2.0 * cm, 2.3 * cm]
+    if not has_reference:
+        widths = [6.6 * cm, 2.6 * cm, 2.9 * cm, 2.9 * cm, 3.0 * cm]
+    return grid(header, rows, widths, text_columns=2, group_rows=group_rows)
 
 
-def render(report: CsrReport, path: Path) -> Path:
-    fmt, text, sheet = Formatter(report.lang), TEXT[report.lang], styles()
-    figures = report.figures
-    last_day = report.period_end - timedelta(days=1)
-    frame = PageFrame(
-        kind=text["kind"],
-        perimeter=report.perimeter,
-        period=text["period"].format(start=fmt.day(report.period_start), end=fmt.day(last_day)),
-        as_of=fmt.day(report.as_of),
-        report_id=report.report_id,
-        figures_sha256=report.figures_sha256,
-        lang=report.lang,
+def _summary(page: _Page) -> list[Flowable]:
+    notes = Notes(page.words["notes"])
+    tiles, table = _tiles(page, notes), _summary_table(page, notes)
+    return [
+        Paragraph(page.words["summary"], page.sheet["h1"]),
+        tiles,
+        Spacer(1, 0.3 * cm),
+        table,
+        Spacer(1, 0.15 * cm),
+        *notes.paragraphs(),
+        Paragraph(page.words["na_note"], page.sheet["small"]),
+    ]
+
+
+def _monthly_chart(page: _Page, title: str, column: str, scale: float, unit: str) -> Flowable:
+    monthly, fmt, words = page.figures.monthly_energy, page.fmt, page.words
+
+    def values(name: str) -> list[float | None]:
+        return [None if v is None else v / scale for v in monthly[name].to_list()]
+
+    labels = [fmt.month_short(m.astimezone(ZONE)).replace(" ", "\n", 1) for m in monthly["month_start"].to_list()]
+    return bar_chart(
+        title=title,
+        categories=labels,
+        series=[
+            (f"{words['n']} ({page.period_label(page.figures.period)})", values(column)),
+            (f"{words['n1']} ({page.period_label(page.figures.previous_period)})", values(f"previous_{column}")),
+        ],
+        y_label=unit,
+        source=words["chart_source"],
+        not_available=fmt.na,
+        width=WIDTH,
+        height=6.3 * cm,
+        value_format=lambda v: fmt.number(v, 0 if v == 0 or abs(v) >= 10 else 1),
     )
-    energy_rows = [text["energy_headers"]] + [
+
+
+def _scopes(page: _Page) -> list[Flowable]:
+    fmt, words, figures = page.fmt, page.words, page.figures
+
+    def range_row(name: str, value: Ranged) -> list[str]:
+        interval = f"{fmt.number(value.low)} – {fmt.number(value.high)}"
+        return [name, fmt.number(value.value), fmt.number(value.uncertainty), interval]
+
+    rows = [
+        range_row(
+            words["scope_names"].get(r["ghg_scope"], r["ghg_scope"]), Ranged(r["kgco2e"], r["uncertainty_kgco2e"])
+        )
+        for r in figures.scopes.iter_rows(named=True)
+    ]
+    rows.append(range_row(words["trips_scope"], figures.trips_kgco2e))
+    rows.append(range_row(words["total"], figures.inventory_kgco2e))
+    table = grid(words["scope_headers"], rows, [6.6 * cm, 3.4 * cm, 3.4 * cm, 4.6 * cm], bold_rows=[len(rows) - 1])
+    return [KeepTogether([Paragraph(words["scopes"], page.sheet["h2"]), table])]
+
+
+def _energy_tables(page: _Page) -> list[Flowable]:
+    fmt, words, figures = page.fmt, page.words, page.figures
+    by_carrier = [
         [
-            r["carrier"],
+            page.carrier(r["carrier"]),
             fmt.number(r["kwh_pci"]),
             fmt.percent(r["estimated_share"]),
             fmt.number(r["unconverted_figures"]),
         ]
         for r in figures.energy_by_carrier.iter_rows(named=True)
     ]
-
-    def range_row(name: str, value: Ranged) -> list[str]:
-        interval = f"{fmt.number(value.low)} – {fmt.number(value.high)}"
-        return [name, fmt.number(value.value), fmt.number(value.uncertainty), interval]
-
-    scope_rows = [text["scope_headers"]]
-    for r in figures.scopes.iter_rows(named=True):
-        name = text["scope_names"].get(r["ghg_scope"], r["ghg_scope"])
-        scope_rows.append(range_row(name, Ranged(r["kgco2e"], r["uncertainty_kgco2e"])))
-    scope_rows.append(range_row(text["trips_scope"], figures.trips_kgco2e))
-    scope_rows.append(range_row(text["total"], figures.inventory_kgco2e))
-    avoided = figures.avoided
-    kg = avoided.kgco2e
-    avoided_box = Table(
-        [
-            [Paragraph(f"<b>{text['avoided_title']}</b>", sheet["body"])],
+    partial = False
+    territory_rows = []
+    for r in figures.energy_by_territory.iter_rows(named=True):
+        kg = fmt.number(r["kgco2e"])
+        if r["unresolved_lines"]:
+            kg, partial = kg + "*", True
+        territory_rows.append(
             [
-                Paragraph(
-                    text["avoided_body"].format(
-                        scenario=avoided.scenario,
-                        version=avoided.version,
-                        trips=fmt.number(avoided.trips, 1),
-                        km=fmt.number(avoided.km),
-                        kg=fmt.number(kg.value if kg else None),
-                        low=fmt.number(kg.low if kg else None),
-                        high=fmt.number(kg.high if kg else None),
-                        uncovered=", ".join(avoided.trades_not_covered) or text["none"],
-                    ),
-                    sheet["body"],
-                )
-            ],
-        ],
-        colWidths=[17.7 * cm],
-    )
-    avoided_box.setStyle(
-        TableStyle(
-            [
-                ("BOX", (0, 0), (-1, -1), 1.2, colors.HexColor("#c9792b")),
-                ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#fbf3ea")),
+                r["territory_id"] or words["no_territory"],
+                page.carrier(r["carrier"]),
+                fmt.number(r["kwh_pci"]),
+                fmt.number(r["previous_kwh_pci"]),
+                kg,
+                fmt.number(r["previous_kgco2e"]),
             ]
         )
-    )
-    factor_rows = [["key", "value", "unit", "scope", "set", "source"]] + [
-        [
-            Paragraph(str(r["key"]), sheet["mono"]),
-            fmt.number(r["value"], 4),
-            r["unit"],
-            r["scope"],
-            r["set_version"],
-            Paragraph(str(r["source"]), sheet["small"]),
-        ]
-        for r in report.factor_table.iter_rows(named=True)
-    ]
-    manifest = manifest_table(report.manifest, 4.5 * cm, 13.2 * cm)
-    story = [
-        Paragraph(text["summary"], sheet["h1"]),
-        _tiles(report, fmt, text),
-        Spacer(1, 0.4 * cm),
+    flow: list[Flowable] = [
         KeepTogether(
             [
-                Paragraph(text["scopes"], sheet["h2"]),
-                _grid(scope_rows, [6.5 * cm, 3.2 * cm, 3.2 * cm, 4.8 * cm], total_row=True),
+                Paragraph(words["energy"], page.sheet["h2"]),
+                grid(words["energy_headers"], by_carrier, [6.6 * cm, 3.8 * cm, 3.8 * cm, 3.8 * cm]),
             ]
         ),
-        Spacer(1, 0.3 * cm),
-        KeepTogether([Paragraph(text["energy"], sheet["h2"]), _grid(energy_rows, [5 * cm, 4 * cm, 4 * cm, 4.7 * cm])]),
-        Spacer(1, 0.4 * cm),
-        avoided_box,
-        Paragraph(text["left_out"], sheet["h2"]),
-        Paragraph(text["unresolved"].format(n=figures.unresolved_energy_lines), sheet["body"]),
-        Paragraph(text["unlocated"].format(n=figures.unlocated_interventions), sheet["body"]),
-        Paragraph(text["methodology"], sheet["h2"]),
-        Paragraph(report.methodology, sheet["body"]),
-        Spacer(1, 0.3 * cm),
-        _grid(factor_rows, [5.2 * cm, 1.8 * cm, 1.6 * cm, 1.2 * cm, 2.8 * cm, 5.1 * cm]),
-        Paragraph(text["manifest"], sheet["h2"]),
-        manifest,
+        Paragraph(words["territory"], page.sheet["h2"]),
+        grid(
+            words["territory_headers"],
+            territory_rows,
+            [3.6 * cm, 3.6 * cm, 2.7 * cm, 2.7 * cm, 2.7 * cm, 2.7 * cm],
+            text_columns=2,
+        ),
     ]
-    return build_pdf(path, frame, story, title=f"{text['kind']} {report.report_id}")
+    if partial:
+        flow.append(Paragraph(f"* {words['partial_mark']}", page.sheet["small"]))
+    return flow
+
+
+def _normalised(page: _Page) -> list[Flowable]:
+    n, fmt = page.figures.normalised, page.fmt
+    body = page.words["normalised_body"].format(
+        buildings=n.buildings,
+        norm=fmt.number(n.normalised_kwh),
+        actual=fmt.number(n.covered_kwh),
+        area=fmt.number(n.area_m2),
+        per_m2=fmt.number(n.kwh_per_m2),
+        coverage=fmt.percent(n.coverage),
+        left=n.not_normalisable_figures,
+        left_kwh=fmt.number(n.not_normalisable_kwh),
+    )
+    return [KeepTogether([Paragraph(page.words["normalised"], page.sheet["h2"]), Paragraph(body, page.sheet["body"])])]
+
+
+def _energy_section(page: _Page) -> list[Flowable]:
+    words = page.words
+    charts: list[Flowable] = []
+    if page.figures.monthly_energy.height >= MONTHS_FOR_A_CHART:
+        charts = [
+            _monthly_chart(page, words["chart_kwh"], "kwh_pci", 1000, "MWh PCI"),
+            Spacer(1, 0.2 * cm),
+            _monthly_chart(page, words["chart_kg"], "kgco2e", 1000, "tCO2e"),
+        ]
+    return [
+        Paragraph(words["energy_section"], page.sheet["h1"]),
+        *charts,
+        *_scopes(page),
+        *_energy_tables(page),
+        *_normalised(page),
+    ]
+
+
+def _avoided_box(page: _Page) -> Table:
+    fmt, words, figures = page.fmt, page.words, page.figures
+    avoided, kg = figures.avoided, figures.avoided.kgco2e
+    content = figures.scenario.content
+    body = words["avoided_body"].format(
+        scenario=text(avoided.scenario),
+        version=avoided.version,
+        ref_start=fmt.day(content.reference_start),
+        ref_end=fmt.day(content.reference_end - timedelta(days=1)),
+        trips=fmt.number(avoided.trips, 1),
+        km=fmt.number(avoided.km),
+        kg=fmt.number(kg.value if kg else None),
+        low=fmt.number(kg.low if kg else None),
+        high=fmt.number(kg.high if kg else None),
+        uncovered=text(", ".join(avoided.trades_not_covered) or words["none"]),
+    )
+    box = Table(
+        [[Paragraph(f"<b>{words['avoided_title']}</b>", page.sheet["body"])], [Paragraph(body, page.sheet["body"])]],
+        colWidths=[WIDTH],
+    )
+    box.setStyle(
+        TableStyle([("BOX", (0, 0), (-1, -1), 1.2, AVOIDED_EDGE), ("BACKGROUND", (0, 0), (-1, -1), AVOIDED_FILL)])
+    )
+    return box
+
+
+def _trips_section(page: _Page) -> list[Flowable]:
+    fmt, words, figures = page.fmt, page.words, page.figures
+    profile = figures.visit_profile.join(
+        figures.avoided_by_trade.select("trade", "reference_vpi", "avoided_trips", "avoided_km"), on="trade", how="left"
+    )
+    rows = [
+        [
+            r["trade"],
+            fmt.number(r["interventions"]),
+            fmt.number(r["visits"]),
+            fmt.number(r["visits_per_intervention"], 2),
+            fmt.number(r["reference_vpi"], 2),
+            fmt.percent(r["first_time_fix_rate"]),
+            fmt.number(r["avoided_trips"], 1),
+            fmt.number(r["avoided_km"]),
+        ]
+        for r in profile.iter_rows(named=True)
+    ]
+    body = words["trips_body"].format(
+        trips=fmt.number(figures.headline("trips").value),
+        km=fmt.number(figures.headline("km").value),
+        kg=fmt.number(figures.trips_kgco2e.value),
+        unlocated=figures.left_out.unlocated_interventions,
+    )
+    return [
+        Paragraph(words["trips_section"], page.sheet["h1"]),
+        Paragraph(body, page.sheet["body"]),
+        Paragraph(words["by_trade"], page.sheet["h2"]),
+        grid(
+            words["trade_headers"],
+            rows,
+            [3.6 * cm, 1.6 * cm, 1.9 * cm, 2.3 * cm, 1.6 * cm, 2.2 * cm, 2.2 * cm, 2.6 * cm],
+        ),
+        Spacer(1, 0.4 * cm),
+        KeepTogether([_avoided_box(page)]),
+    ]
+
+
+def _plans_section(page: _Page) -> list[Flowable]:
+    fmt, words, figures = page.fmt, page.words, page.figures
+    plans = figures.plan_compliance
+    rows = [
+        [
+            fmt.month_short(r["month_start"].astimezone(ZONE)),
+            fmt.number(r["due"], 1),
+            fmt.number(r["done"]),
+            fmt.percent(r["share"]),
+            fmt.month_short(r["previous_month_start"].astimezone(ZONE)) if r["previous_month_start"] else fmt.na,
+            fmt.number(r["previous_due"], 1),
+            fmt.number(r["previous_done"]),
+            fmt.percent(r["previous_share"]),
+            fmt.points(r["share"], r["previous_share"]),
+        ]
+        for r in plans.iter_rows(named=True)
+    ]
+    due, done = float(plans["due"].sum()), float(plans["done"].sum())
+    before_due, before_done = (
+        float(plans["previous_due"].fill_null(0).sum()),
+        float(plans["previous_done"].fill_null(0).sum()),
+    )
+    share = done / due if due else None
+    before_share = before_done / before_due if before_due else None
+    rows.append(
+        [
+            words["plans_total"],
+            fmt.number(due, 1),
+            fmt.number(done),
+            fmt.percent(share),
+            "",
+            fmt.number(before_due, 1),
+            fmt.number(before_done),
+            fmt.percent(before_share),
+            fmt.points(share, before_share),
+        ]
+    )
+    percent = [[None if v is None else v * 100 for v in plans[c].to_list()] for c in ("share", "previous_share")]
+    highest = max([v for series in percent for v in series if v is not None], default=100.0)
+    chart = bar_chart(
+        title=words["chart_plans"],
+        categories=[fmt.month_short(m.astimezone(ZONE)).replace(" ", "\n", 1) for m in plans["month_start"].to_list()],
+        series=[
+            (f"{words['n']} ({page.period_label(figures.period)})", percent[0]),
+            (f"{words['n1']} ({page.period_label(figures.previous_period)})", percent[1]),
+        ],
+        y_label="%",
+        source=words["chart_plans_source"],
+        not_available=fmt.na,
+        width=WIDTH,
+        height=6.0 * cm,
+        y_max=max(100.0, highest),
+        value_format=lambda v: fmt.number(v, 0),
+    )
+    widths = [2.3 * cm, 1.8 * cm, 1.7 * cm, 2.0 * cm, 2.3 * cm, 1.8 * cm, 1.7 * cm, 2.0 * cm, 2.4 * cm]
+    return [
+        Paragraph(words["plans_section"], page.sheet["h1"]),
+        Paragraph(words["plans_intro"], page.sheet["body"]),
+        Spacer(1, 0.2 * cm),
+        *([chart, Spacer(1, 0.2 * cm)] if plans.height >= MONTHS_FOR_A_CHART else []),
+        grid(words["plans_headers"], rows, widths, bold_rows=[len(rows) - 1]),
+    ]
+
+
+def _hit_parades(page: _Page) -> list[Flowable]:
+    fmt, words, figures = page.fmt, page.words, page.figures
+    start, end = figures.period
+    bounds = {"start": fmt.day(start), "end": fmt.day(end - timedelta(days=1))}
+
+    def unit_name(ug_id: str) -> str:
+        return ug_id.replace(COMMON_PARTS, words["common_parts"], 1)
+
+    units = [
+        [fmt.number(r["rank"]), unit_name(r["ug_id"]), r["building_id"], fmt.number(r["curative"])]
+        for r in figures.hit_parade_units.iter_rows(named=True)
+    ]
+    buildings = [
+        [fmt.number(r["rank"]), r["building_id"], fmt.number(r["curative"])]
+        for r in figures.hit_parade_buildings.iter_rows(named=True)
+    ]
+    return [
+        KeepTogether(
+            [
+                Paragraph(words["hit_units"].format(**bounds), page.sheet["h2"]),
+                grid(words["hit_headers_units"], units, [1.5 * cm, 7.5 * cm, 5.0 * cm, 4.0 * cm], numbers=[0, 3])
+                if units
+                else Paragraph(words["none"], page.sheet["body"]),
+            ]
+        ),
+        KeepTogether(
+            [
+                Paragraph(words["hit_buildings"].format(**bounds), page.sheet["h2"]),
+                grid(words["hit_headers_buildings"], buildings, [1.5 * cm, 12.5 * cm, 4.0 * cm], numbers=[0, 2])
+                if buildings
+                else Paragraph(words["none"], page.sheet["body"]),
+            ]
+        ),
+        Paragraph(words["ties"], page.sheet["small"]),
+    ]
+
+
+def _performance_section(page: _Page) -> list[Flowable]:
+    fmt, words, figures = page.fmt, page.words, page.figures
+    status = figures.deadline_status
+    body = words["open_body"].format(
+        as_of=fmt.day(figures.as_of),
+        alert=fmt.na if status is None else fmt.number(status.alert_90),
+        breached=fmt.na if status is None else fmt.number(status.breached),
+        on_track=fmt.na if status is None else fmt.number(status.on_track),
+    )
+    rows = [
+        [
+            r["contractor_id"],
+            fmt.percent(r["intervene_compliance"]),
+            fmt.number(r["intervene_met"]),
+            fmt.number(r["intervene_missed"]),
+            fmt.number(r["intervene_pending"]),
+            fmt.percent(r["repair_compliance"]),
+            fmt.number(r["repair_met"]),
+            fmt.number(r["repair_missed"]),
+            fmt.number(r["repair_pending"]),
+        ]
+        for r in figures.deadlines_by_contractor.iter_rows(named=True)
+    ]
+    header = words["deadline_headers"]
+    over = [(words["deadline_groups"][0], 1, 4), (words["deadline_groups"][1], 5, 8)]
+    widths = [3.6 * cm] + [1.8 * cm] * 8
+    return [
+        Paragraph(words["performance_section"], page.sheet["h1"]),
+        Paragraph(body, page.sheet["body"]),
+        Paragraph(words["deadlines"], page.sheet["h2"]),
+        grid(header, rows, widths, over_header=over),
+        *_hit_parades(page),
+    ]
+
+
+def _quality_section(page: _Page) -> list[Flowable]:
+    fmt, words, figures = page.fmt, page.words, page.figures
+    rows = [
+        [
+            r["contractor_id"],
+            fmt.number(r["received"]),
+            fmt.number(r["accepted"]),
+            fmt.number(r["rejected"]),
+            fmt.number(r["warned"]),
+            fmt.percent(r["passing_share"]),
+            words["meets"] if r["meets_target"] else Markup(f"<font color='#b3261e'><b>{words['misses']}</b></font>"),
+        ]
+        for r in figures.quality.iter_rows(named=True)
+    ]
+    coverage = words["coverage_body"].format(
+        estimated=fmt.percent(figures.headline("estimated_energy_share").value),
+        normalised=fmt.percent(figures.normalised.coverage),
+    )
+    left = figures.left_out
+    items = [
+        Paragraph(f"• <b>{fmt.number(getattr(left, name))}</b> {text(phrase)}", page.sheet["body"])
+        for name, phrase in words["left_out_items"].items()
+    ]
+    return [
+        Paragraph(words["quality_section"], page.sheet["h1"]),
+        Paragraph(words["quality"], page.sheet["h2"]),
+        grid(words["quality_headers"], rows, [4.2 * cm, 2.2 * cm, 2.2 * cm, 2.2 * cm, 2.2 * cm, 2.5 * cm, 2.5 * cm]),
+        Paragraph(words["coverage"], page.sheet["h2"]),
+        Paragraph(coverage, page.sheet["body"]),
+        Paragraph(words["left_out"], page.sheet["h2"]),
+        *items,
+    ]
+
+
+def _methodology(page: _Page) -> list[Flowable]:
+    words, figures = page.words, page.figures
+    content = figures.scenario.content
+    values = {
+        "road": page.fmt.number(content.road_factor, 2),
+        "vehicle": text(figures.vehicle.key),
+        "scenario": text(content.name),
+        "version": figures.scenario.version,
+        "ref_start": page.fmt.day(content.reference_start),
+        "ref_end": page.fmt.day(content.reference_end - timedelta(days=1)),
+        "scenario_u": page.fmt.number(content.uncertainty_pct, 0),
+    }
+    paragraphs = [Paragraph(p.format(**values), page.sheet["body"]) for p in words["method_paragraphs"]]
+    if page.report.methodology:
+        paragraphs.append(Paragraph(text(page.report.methodology), page.sheet["body"]))
+    frames = figures.frames.sort("carrier", "boundary")
+    frame_rows = [
+        [
+            page.carrier(r["carrier"]),
+            r["boundary"],
+            f"scope {r['ghg_scope']}" + (f", {r['ghg_category']}" if r.get("ghg_category") else ""),
+            r["beges_poste"],
+            r["esrs_datapoint"],
+        ]
+        for r in frames.iter_rows(named=True)
+    ]
+    return [
+        Paragraph(words["methodology"], page.sheet["h1"]),
+        *[item for p in paragraphs for item in (p, Spacer(1, 0.12 * cm))],
+        Paragraph(words["frames_title"], page.sheet["h2"]),
+        grid(words["frames_headers"], frame_rows, [2.6 * cm, 2.0 * cm, 4.2 * cm, 5.4 * cm, 3.8 * cm], text_columns=5),
+    ]
+
+
+def _factor_rows(page: _Page, factors: pl.DataFrame, notes: Notes) -> list[list[Any]]:
+    fmt, words = page.fmt, page.words
+    mono = page.sheet["cell_mono"]
+    periods = {"N": words["n"], "N-1": words["n1"], "reference": words["ref"]}
+    rows = []
+    for r in factors.iter_rows(named=True):
+        validity = f"{r['valid_from']} → {r['valid_to'] or words['still_valid']}" if r["valid_from"] else ""
+        fallback = words["yes"] + notes.mark_one(r["fallback_reason"]) if r["fallback"] else words["no"]
+        rows.append(
+            [
+                Paragraph(text(r["key"]), mono),
+                fmt.number(r["value"], 5),
+                r["unit"].replace("/", " / "),
+                r["scope"],
+                f"{r['set_version']}\n{validity}",
+                r["source"],
+                Markup(f"<font color='#b3261e'><b>{fallback}</b></font>") if r["fallback"] else fallback,
+                ", ".join(periods.get(p, p) for p in r["periods"].split(", ")),
+            ]
+        )
+    return rows
+
+
+def _factors(page: _Page) -> list[Flowable]:
+    words = page.words
+    reasons = Notes({reason: reason for reason in page.figures.factors["fallback_reason"].unique().to_list()})
+    rows = _factor_rows(page, page.figures.factors, reasons)
+    widths = [4.3 * cm, 1.7 * cm, 1.7 * cm, 1.2 * cm, 3.3 * cm, 3.0 * cm, 1.2 * cm, 1.6 * cm]
+    table = grid(words["factor_headers"], rows, widths, numbers=[1])
+    return [
+        Paragraph(words["factors"], page.sheet["h1"]),
+        table,
+        Spacer(1, 0.1 * cm),
+        *([Paragraph(words["fallback_title"], page.sheet["small"])] if reasons.letters else []),
+        *reasons.paragraphs(),
+    ]
+
+
+def _manifest(page: _Page) -> list[Flowable]:
+    return [
+        CondPageBreak(6 * cm),
+        Paragraph(page.words["manifest"], page.sheet["h1"]),
+        Paragraph(page.words["rerun"], page.sheet["body"]),
+        Spacer(1, 0.2 * cm),
+        manifest_table(page.report.manifest, 4.5 * cm, 13.5 * cm),
+    ]
+
+
+def _sheet() -> dict[str, Any]:
+    sheet: dict[str, Any] = dict(styles())
+    sheet["tile"] = type(sheet["h2"])("tile", parent=sheet["h2"], fontSize=15, leading=19, spaceBefore=2, spaceAfter=2)
+    sheet["cell_mono"] = cell_styles()["mono"]
+    return sheet
+
+
+SECTIONS = (
+    "summary",
+    "energy_section",
+    "trips_section",
+    "plans_section",
+    "performance_section",
+    "quality_section",
+    "methodology",
+    "factors",
+    "manifest",
+)
+
+
+def _headings(words: dict[str, Any]) -> list[str]:
+    """The "h1" headings of the report, in order: what its table of contents lists."""
+    return [words[section] for section in SECTIONS]
+
+
+def is_annual(figures: CsrFigures) -> bool:
+    return months(*figures.period).height == 12
+
+
+def render(report: CsrReport, path: Path) -> Path:
+    fmt, words = Formatter(report.lang), TEXT[report.lang]
+    page = _Page(report, fmt, words, _sheet())
+    figures = report.figures
+    start, end = figures.period
+    frame = PageFrame(
+        kind=words["kind"],
+        perimeter=report.perimeter,
+        period=words["period"].format(start=fmt.day(start), end=fmt.day(end - timedelta(days=1))),
+        as_of=fmt.day(figures.as_of),
+        report_id=report.report_id,
+        figures_sha256=report.figures_sha256,
+        lang=report.lang,
+    )
+    annual = is_annual(figures)
+    contents: list[Flowable] = (
+        [Paragraph(words["toc"], page.sheet["h2"]), table_of_contents(_headings(words)), Spacer(1, 0.4 * cm)]
+        if annual
+        else []
+    )
+    story: list[Flowable] = [
+        *_summary(page),
+        PageBreak(),
+        *contents,
+        *_energy_section(page),
+        CondPageBreak(9 * cm),
+        *_trips_section(page),
+        CondPageBreak(12 * cm),
+        *_plans_section(page),
+        CondPageBreak(9 * cm),
+        *_performance_section(page),
+        CondPageBreak(9 * cm),
+        *_quality_section(page),
+        PageBreak(),
+        *_methodology(page),
+        CondPageBreak(8 * cm),
+        *_factors(page),
+        *_manifest(page),
+    ]
+    return build_pdf(path, frame, story, title=f"{words['kind']} {report.report_id}", toc=annual)

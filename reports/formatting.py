@@ -5,6 +5,7 @@ and never 0."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
@@ -13,6 +14,12 @@ from reports.fonts import fonts
 
 LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 NOT_AVAILABLE = {"fr": "n.d.", "en": "n/a"}
+CIVIL_TIME = ZoneInfo("Europe/Paris")  # the portfolio's days and months
+
+
+def _civil(value: date | datetime) -> date | datetime:
+    """An instant as the day it is in Paris (31 December 23:00 UTC is 1 January there)."""
+    return value.astimezone(CIVIL_TIME) if isinstance(value, datetime) and value.tzinfo is not None else value
 
 
 @dataclass(frozen=True)
@@ -44,10 +51,10 @@ class Formatter:
         return self._drawable(format_percent(share, format=pattern, locale=self.locale))
 
     def day(self, value: date | datetime) -> str:
-        return format_date(value, format="short" if self.lang == "fr" else "dd/MM/yyyy", locale=self.locale)
+        return format_date(_civil(value), format="short" if self.lang == "fr" else "dd/MM/yyyy", locale=self.locale)
 
     def month(self, value: date | datetime) -> str:
-        return format_date(value, format="MMMM yyyy", locale=self.locale)
+        return format_date(_civil(value), format="MMMM yyyy", locale=self.locale)
 
     def change(self, now: float | None, before: float | None) -> str:
         """The change from N-1 with its arrow: "↗ +12,3 %", "↘ -4,0 %", "→ 0,0 %"; n.d. without N-1."""
@@ -55,7 +62,25 @@ class Formatter:
             return self.na
         share = (now - before) / abs(before)
         arrow = "↗" if share > 0.0005 else "↘" if share < -0.0005 else "→"
+        share = share if arrow != "→" else 0.0  # no "-0,0 %"
         if not fonts().unicode:
             arrow = {"↗": "+", "↘": "-", "→": "="}[arrow]
         sign = "+" if share > 0 else ""
         return f"{arrow} {sign}{self.percent(share)}"
+
+    def points(self, now: float | None, before: float | None) -> str:
+        """The change of a share in percentage points, with its arrow: "↗ +10,0 pts" (60 % to
+        70 %), "pp" in English; n.d. without both."""
+        if now is None or before is None:
+            return self.na
+        delta = (now - before) * 100
+        arrow = "↗" if delta > 0.05 else "↘" if delta < -0.05 else "→"
+        delta = delta if arrow != "→" else 0.0  # no "-0,0 pts"
+        if not fonts().unicode:
+            arrow = {"↗": "+", "↘": "-", "→": "="}[arrow]
+        sign = "+" if delta > 0 else ""
+        return f"{arrow} {sign}{self.number(delta, 1)} {'pts' if self.lang == 'fr' else 'pp'}"
+
+    def month_short(self, value: date | datetime) -> str:
+        """ "janv. 2025" / "Jan 2025": a chart's or a table's month."""
+        return format_date(_civil(value), format="MMM yyyy", locale=self.locale)

@@ -1,7 +1,8 @@
 """What every report page carries: a title band on the first page (report kind, perimeter,
 period, data cut-off) and, on every page, "page x / y", the report id and the first 12
 characters of the figures hash, so that a page separated from its report still says where it
-comes from. A4; reproducible bytes (reportlab's invariant mode: no creation date, no random id)."""
+comes from. A4; reproducible bytes (reportlab's invariant mode: no creation date, no random id).
+A report may carry a table of contents: its "h1" headings with their page numbers."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Table, TableStyle
+from reportlab.platypus.tableofcontents import TableOfContents
 
 from reports.fonts import fonts
 
@@ -115,12 +117,34 @@ def _title_band(frame: PageFrame) -> Any:
     return draw
 
 
-def build_pdf(path: Path, frame: PageFrame, story: Sequence[Flowable], title: str) -> Path:
-    """The first page leaves room for the title band; the others use the whole height."""
+def table_of_contents(headings: Sequence[str]) -> TableOfContents:
+    """Put it in the story and build with ``toc=True``: it lists every "h1" heading and its page.
+    Given the headings it will list, it takes its final height from the first layout, so that the
+    page numbers settle in two layouts instead of three."""
+    toc = TableOfContents()
+    toc._entries = [(0, heading, 0, None) for heading in headings]  # reportlab's own list, seeded
+    base = styles()["body"]
+    toc.levelStyles = [ParagraphStyle("toc0", parent=base, fontSize=9, leading=13, leftIndent=0, firstLineIndent=0)]
+    toc.dotsMinLevel = 0
+    return toc
+
+
+class _ContentsDoc(BaseDocTemplate):
+    """Tells the table of contents each "h1" heading and the page it lands on."""
+
+    def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 (reportlab's name)
+        if isinstance(flowable, Paragraph) and flowable.style.name == "h1":
+            self.notify("TOCEntry", (0, flowable.getPlainText(), self.page))
+
+
+def build_pdf(path: Path, frame: PageFrame, story: Sequence[Flowable], title: str, toc: bool = False) -> Path:
+    """The first page leaves room for the title band; the others use the whole height. With
+    ``toc``, the story's table_of_contents() is filled in (the document is laid out until its
+    page numbers settle)."""
     size = landscape(A4) if frame.landscape else A4
     width, height = size
     margin, bottom, band = 1.5 * cm, 1.6 * cm, 3.0 * cm
-    doc = BaseDocTemplate(
+    doc = (_ContentsDoc if toc else BaseDocTemplate)(
         str(path), pagesize=size, title=title, author="Quitus", invariant=1, leftMargin=margin, rightMargin=margin
     )
     first = Frame(margin, bottom, width - 2 * margin, height - band - bottom, id="first")
@@ -131,5 +155,8 @@ def build_pdf(path: Path, frame: PageFrame, story: Sequence[Flowable], title: st
             PageTemplate(id="later", frames=[later]),
         ]
     )
-    doc.build(list(story), canvasmaker=_canvas_class(frame))
+    if toc:
+        doc.multiBuild(list(story), canvasmaker=_canvas_class(frame))
+    else:
+        doc.build(list(story), canvasmaker=_canvas_class(frame))
     return path

@@ -17,18 +17,18 @@ import polars as pl
 
 from reports.csr import CsrReport, render
 from services.reporting.domain.audit_pack import pack_tables
-from services.reporting.domain.csr import (
-    METHOD_VERSION,
-    CsrFigures,
+from services.reporting.domain.csr import METHOD_VERSION, CsrFigures, compute_csr, figures_frame
+from services.reporting.domain.factor_choice import counted_boundaries
+from services.reporting.domain.inputs import (
+    FACTORS_SCHEMA,
     CsrInputs,
+    DeadlineStatus,
+    ExportCaveats,
     PeriodData,
     VehicleFactor,
-    compute_csr,
-    figures_frame,
 )
-from services.reporting.domain.factor_choice import counted_boundaries
 from services.reporting.domain.perimeter import describe, perimeter_buildings, unknown_ids
-from services.reporting.domain.periods import TIME_ZONE, ReportPeriod, shift_years
+from services.reporting.domain.periods import ReportPeriod, reference_window
 from services.reporting.domain.runs import Manifest, ManifestInput, ReportRequest, manifest_to_json
 from services.reporting.domain.scenarios import Scenario
 from services.reporting.gather import Sources
@@ -45,8 +45,6 @@ class Computed:
     figures: CsrFigures
     figures_frame: pl.DataFrame
     manifest: Manifest
-    factor_table: pl.DataFrame
-    vehicle: VehicleFactor
     perimeter_label: str
 
 
@@ -59,13 +57,6 @@ def carrier_units() -> dict[str, str]:
     """The unit each energy carrier's kWh are resolved in (data, with the why)."""
     table = pl.read_csv(CARRIER_UNITS_CSV)
     return dict(zip(table["carrier"], table["activity_unit"], strict=True))
-
-
-def reference_period(period: ReportPeriod, scenario: Scenario) -> ReportPeriod:
-    """The report's months in the scenario's reference year (the year its reference period
-    starts in): a month is set beside the same month of the reference year."""
-    years = scenario.content.reference_start.astimezone(TIME_ZONE).year - period.start.astimezone(TIME_ZONE).year
-    return ReportPeriod(shift_years(period.start, years), shift_years(period.end, years))
 
 
 def figures_sha256(frame: pl.DataFrame) -> str:
@@ -90,42 +81,55 @@ def compute(sources: Sources, request: ReportRequest, scenario: Scenario) -> Com
         )
     building_ids = buildings["building_id"].to_list() if request.perimeter.narrows_buildings else None
     current = request.period
-    periods = {"current": current, "previous": current.previous(), "reference": reference_period(current, scenario)}
+    reference = ReportPeriod(*reference_window(current.start, current.end, scenario.content.reference_start))
+    windows = {"current": current, "previous": current.previous(), "reference": reference}
     data: dict[str, PeriodData] = {}
-    factor_frames: dict[str, pl.DataFrame] = {}
     set_sha = ""
-    for name, period in periods.items():
-        facts, _caveats, pulled_facts = sources.facts(period, request.as_of, request.perimeter, building_ids)
+    units = carrier_units()
+    for name, period in windows.items():
+        facts, caveats, pulled_facts = sources.facts(period, request.as_of, request.perimeter, building_ids)
         monthly, pulled_figures = sources.monthly(period, request.as_of, building_ids)
         inputs += [pulled_facts, pulled_figures]
-        units = carrier_units()
-        carriers = set(monthly["carrier"].to_list()) - set(WATER)
         # a carrier with no known unit is resolved in kWh PCI: unresolved if the set says otherwise
-        asked = {carrier: units.get(carrier, "kWh PCI") for carrier in carriers}
+        asked = {carrier: units.get(carrier, "kWh PCI") for carrier in set(monthly["carrier"].to_list()) - set(WATER)}
         factors, _unresolved, set_sha = sources.energy_factors(request.factor_set, period, asked)
-        factor_frames[name] = counted_boundaries(factors)
-        data[name] = PeriodData(facts, monthly)
+        data[name] = PeriodData(
+            start=period.start,
+            end=period.end,
+            facts=facts,
+            figures=monthly,
+            factors=counted_boundaries(factors).select(*FACTORS_SCHEMA, "month_start"),
+            caveats=ExportCaveats(**caveats),
+        )
+    quality, pulled_quality = sources.quality(request.as_of)
+    deadlines, pulled_deadlines = sources.deadline_status(request.as_of)
+    inputs += [pulled_quality, pulled_deadlines]
+    if request.perimeter.contractor_ids:
+        quality = quality.filter(pl.col("contractor_id").is_in(list(request.perimeter.contractor_ids)))
     vehicle_row, vehicle_set_sha = sources.vehicle_factor(
         request.vehicle_factor_set, scenario.content.vehicle_factor_key, current
     )
-    vehicle = _vehicle(vehicle_row, scenario)
-    csr_inputs = CsrInputs(
-        period_start=current.start,
-        period_end=current.end,
-        current=data["current"],
-        previous=data["previous"],
-        energy_factors=factor_frames["current"].select(
-            "carrier", "boundary", "factor_key", "set_version", "kgco2e_per_kwh", "uncertainty_pct", "fallback"
-        ),
-        frames=emission_frames(),
-        buildings=buildings,
-        bases=portfolio.bases,
-        scenario=scenario,
-        vehicle=vehicle,
+    ids = buildings.select("building_id")
+    contract_buildings = portfolio.contract_buildings.join(ids, on="building_id")
+    figures = compute_csr(
+        CsrInputs(
+            current=data["current"],
+            previous=data["previous"],
+            reference=data["reference"],
+            frames=emission_frames(),
+            buildings=buildings,
+            bases=portfolio.bases,
+            equipment=portfolio.equipment.join(ids, on="building_id"),
+            contract_buildings=contract_buildings,
+            plans=portfolio.plans.join(contract_buildings.select("contract_id").unique(), on="contract_id"),
+            quality=quality,
+            deadline_status=DeadlineStatus(**deadlines),
+            as_of=request.as_of,
+            scenario=scenario,
+            vehicle=_vehicle(vehicle_row, scenario),
+        )
     )
-    figures = compute_csr(csr_inputs)
     frame = figures_frame(figures)
-    factor_table = _factor_table(factor_frames["current"], vehicle_row)
     manifest = Manifest(
         inputs=tuple(inputs),
         factor_set=request.factor_set,
@@ -138,7 +142,7 @@ def compute(sources: Sources, request: ReportRequest, scenario: Scenario) -> Com
             ("scenario", f"{scenario.content.name} version {scenario.version} sha256 {scenario.content_sha256}"),
         ),
     )
-    return Computed(figures, frame, manifest, factor_table, vehicle, describe(request.perimeter, request.lang))
+    return Computed(figures, frame, manifest, describe(request.perimeter, request.lang))
 
 
 def _vehicle(row: dict, scenario: Scenario) -> VehicleFactor:
@@ -160,26 +164,15 @@ def _vehicle(row: dict, scenario: Scenario) -> VehicleFactor:
                 field="scenario",
             )
         per_km = row["value"]
-    return VehicleFactor(row["key"], row["set_version"], per_km, row["uncertainty_pct"] or 0.0)
-
-
-def _factor_table(energy: pl.DataFrame, vehicle: dict) -> pl.DataFrame:
-    columns = ["key", "value", "unit", "scope", "set_version", "source", "fallback", "fallback_reason"]
-    energy_rows = energy.select(
-        pl.col("factor_key").alias("key"),
-        pl.col("kgco2e_per_kwh").alias("value"),
-        pl.concat_str(pl.lit("kgCO2e/"), pl.col("unit")).alias("unit"),
-        "scope",
-        "set_version",
-        "source",
-        "fallback",
-        "fallback_reason",
-    ).unique(maintain_order=True)
-    vehicle_row = pl.DataFrame(
-        [{name: vehicle[name if name != "value" else "value"] for name in columns}],
-        schema=energy_rows.schema,
+    return VehicleFactor(
+        key=row["key"],
+        set_version=row["set_version"],
+        kgco2e_per_km=per_km,
+        uncertainty_pct=row["uncertainty_pct"] or 0.0,
+        source=row["source"],
+        fallback=row["fallback"],
+        fallback_reason=row["fallback_reason"],
     )
-    return pl.concat([energy_rows, vehicle_row]).select(columns)
 
 
 def render_pdf(computed: Computed, request: ReportRequest, run_id: str) -> bytes:
@@ -201,13 +194,8 @@ def render_pdf(computed: Computed, request: ReportRequest, run_id: str) -> bytes
     report = CsrReport(
         report_id=run_id,
         perimeter=computed.perimeter_label,
-        period_start=request.period.start.astimezone(TIME_ZONE),
-        period_end=request.period.end.astimezone(TIME_ZONE),
-        as_of=request.as_of.astimezone(TIME_ZONE),
         figures=computed.figures,
         figures_sha256=manifest.figures_sha256,
-        methodology=METHODOLOGY[request.lang],
-        factor_table=computed.factor_table,
         lang=request.lang,
         manifest=shown,
     )
@@ -234,9 +222,9 @@ def audit_pack(computed: Computed, request: ReportRequest, run_id: str) -> bytes
             sort_keys=True,
             ensure_ascii=False,
         ).encode(),
-        "factors.csv": computed.factor_table.write_csv().encode(),
+        "factors.csv": computed.figures.factors.write_csv().encode(),
     }
-    for name, table in pack_tables(computed.figures, computed.vehicle).items():
+    for name, table in pack_tables(computed.figures, computed.figures.vehicle).items():
         files[name] = table.write_csv().encode()
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as pack:
@@ -245,27 +233,3 @@ def audit_pack(computed: Computed, request: ReportRequest, run_id: str) -> bytes
             info.compress_type = zipfile.ZIP_DEFLATED
             pack.writestr(info, files[name])
     return buffer.getvalue()
-
-
-METHODOLOGY = {
-    "fr": "Émissions = kWh PCI de chaque relevé mensuel × facteur d'émission résolu pour la période dans le jeu de "
-    "facteurs épinglé (combustion en scope 1 pour les chaufferies collectives exploitées par le bailleur, "
-    "électricité des parties communes et réseau de chaleur en scope 2 selon la localisation, amont de l'énergie en "
-    "scope 3 cat. 3). Un facteur échu est pris comme dernier publié et signalé. Déplacements : chaque passage est un "
-    "déplacement ; km = distance orthodromique de la base la plus proche du prestataire au bâtiment × facteur "
-    "routier du scénario × 2 (aller-retour). Déplacements évités = Σ par corps d'état (passages par intervention de "
-    "référence − passages réels) × interventions, négatif quand la situation s'est dégradée ; présentés hors "
-    "inventaire (WBCSD 2023). Incertitude : les lignes d'un même facteur partagent son erreur (corrélées), des "
-    "facteurs différents sont indépendants et combinés en quadrature ; les émissions évitées ajoutent l'incertitude "
-    "du scénario. La référence d'un chiffre est la même période dans l'année de référence du scénario.",
-    "en": "Emissions = kWh PCI (net calorific value) of each monthly figure × the emission factor resolved for the "
-    "period in the pinned factor set (combustion in scope 1 for collective boiler rooms the landlord operates, "
-    "common-area electricity and district heating in scope 2 location-based, energy upstream in scope 3 cat. 3). "
-    "An expired factor is taken as the latest published and flagged. Trips: each visit is one trip; km = "
-    "great-circle distance from the contractor's nearest base to the building × the scenario's road factor × 2 "
-    "(return). Avoided trips = Σ over trades (reference − actual visits per intervention) × interventions, negative "
-    "when it got worse; shown outside the inventory (WBCSD 2023). Uncertainty: lines resting on the same factor "
-    "share its error (correlated), different factors are independent and combined in quadrature; avoided "
-    "emissions add the scenario's uncertainty. A figure's reference is the same period in the scenario's "
-    "reference year.",
-}

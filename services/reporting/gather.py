@@ -25,7 +25,7 @@ from services.api.quitus.factors.v1 import factors_pb2 as factors_pb
 from services.api.quitus.factors.v1 import factors_pb2_grpc as factors_grpc
 from services.api.quitus.interventions.v1 import interventions_pb2 as interventions_pb
 from services.api.quitus.interventions.v1 import interventions_pb2_grpc as interventions_grpc
-from services.reporting.domain.periods import TIME_ZONE, ReportPeriod
+from services.reporting.domain.periods import PARIS, ReportPeriod, months
 from services.reporting.domain.runs import ManifestInput, Perimeter
 from services.reporting.errors import SourceFailed, SourceUnavailable
 from services.reporting.sources import IncompleteExport, facts_frame, monthly_frame
@@ -229,19 +229,23 @@ class Sources:
         self, factor_set: str, period: ReportPeriod, carrier_units: dict[str, str]
     ) -> tuple[pl.DataFrame, pl.DataFrame, str]:
         """(factors, unresolved, set content_sha256): every boundary the set has for each carrier
-        (carrier -> the unit its kWh are in), over the period, the latest expired factor taken as
-        a flagged fallback."""
+        (carrier -> the unit its kWh are in) and civil month of the period (month_start), the
+        latest expired factor taken as a flagged fallback. Month by month, because a factor
+        superseded mid-year (ADEME gas on 2023-03-15) has no single factor for the year."""
         name, version = factor_set.split("@", 1)
+        month_starts = months(period.start, period.end)["month_start"].to_list()
+        bounds = [*month_starts[1:], period.end]
         activities = [
             factors_pb.Activity(
-                ref=carrier,
+                ref=f"{carrier}|{index}",
                 carrier=carrier,
                 unit=unit,
                 boundary="*",
-                date=_local_date(period.start),
-                date_to=_local_date(period.end),
+                date=_local_date(start),
+                date_to=_local_date(end),
             )
             for carrier, unit in sorted(carrier_units.items())
+            for index, (start, end) in enumerate(zip(month_starts, bounds, strict=True))
         ]
         request = factors_pb.ResolveRequest(
             set_name=name,
@@ -254,7 +258,8 @@ class Sources:
         resolved = pl.DataFrame(
             [
                 (
-                    r.ref,
+                    r.ref.split("|")[0],
+                    month_starts[int(r.ref.split("|")[1])],
                     r.boundary,
                     r.factor_key,
                     f"{r.set_name}@{r.set_version}",
@@ -275,8 +280,11 @@ class Sources:
             orient="row",
         )
         unresolved = pl.DataFrame(
-            [(u.ref, u.boundary, u.reason) for u in reply.unresolved],
-            schema={"carrier": pl.String, "boundary": pl.String, "reason": pl.String},
+            [
+                (u.ref.split("|")[0], month_starts[int(u.ref.split("|")[1])], u.boundary, u.reason)
+                for u in reply.unresolved
+            ],
+            schema={"carrier": pl.String, "month_start": INSTANT, "boundary": pl.String, "reason": pl.String},
             orient="row",
         )
         return resolved, unresolved, reply.version.content_sha256
@@ -314,8 +322,10 @@ class Sources:
         }, reply.version.content_sha256
 
 
-FACTOR_SCHEMA = {
+INSTANT = pl.Datetime("us", "UTC")
+FACTOR_SCHEMA: dict[str, Any] = {
     "carrier": pl.String,
+    "month_start": INSTANT,
     "boundary": pl.String,
     "factor_key": pl.String,
     "set_version": pl.String,
@@ -333,7 +343,7 @@ FACTOR_SCHEMA = {
 
 
 def _local_date(instant: datetime) -> str:
-    return instant.astimezone(TIME_ZONE).date().isoformat()
+    return instant.astimezone(PARIS).date().isoformat()
 
 
 def _portfolio_frames(records: list[interventions_pb.PortfolioRecord]) -> Portfolio:
@@ -378,8 +388,7 @@ def _portfolio_frames(records: list[interventions_pb.PortfolioRecord]) -> Portfo
                 b.id,
                 b.residence_id,
                 b.territory_id or (residences[b.residence_id].territory_id if b.residence_id in residences else ""),
-                b.latitude,
-                b.longitude,
+                *_located(b.latitude, b.longitude),
                 b.heated_area_m2,
                 b.dwellings,
                 b.heating_system,
@@ -403,7 +412,7 @@ def _portfolio_frames(records: list[interventions_pb.PortfolioRecord]) -> Portfo
         bases=frame(
             "contractor_base",
             {"contractor_id": pl.String, "base_id": pl.String, "lat": pl.Float64, "lon": pl.Float64},
-            lambda b: (b.contractor_id, b.id, b.latitude, b.longitude),
+            lambda b: (b.contractor_id, b.id, *_located(b.latitude, b.longitude)),
         ),
         contracts=frame(
             "contract",
@@ -440,6 +449,11 @@ def _portfolio_frames(records: list[interventions_pb.PortfolioRecord]) -> Portfo
         territory_names={t.id: t.name for t in by_kind.get("territory", [])},
         residence_names={r.id: r.name for r in residences.values()},
     )
+
+
+def _located(lat: float, lon: float) -> tuple[float | None, float | None]:
+    """Coordinates, or nulls when unset (0, 0 is the proto's default, not a place we serve)."""
+    return (lat, lon) if (lat or lon) else (None, None)
 
 
 def _ts(ts: Any) -> datetime:

@@ -7,14 +7,12 @@ import polars as pl
 import pytest
 
 from services.reporting.domain.audit_pack import pack_tables
-from services.reporting.domain.csr import PeriodData, compute_csr
-from tests.reporting.test_csr import FACTS, VAN, _inputs
-from tests.reporting.test_energy import FIGURES
+from services.reporting.domain.csr import compute_csr
+from tests.reporting.csr_fixture import VAN, csr_inputs
 
 
 def test_the_pack_lines_sum_to_the_totals():
-    previous = PeriodData(FACTS.head(0), FIGURES.head(0).with_columns(pl.lit("").alias("usage")))
-    figures = compute_csr(_inputs(previous))
+    figures = compute_csr(csr_inputs())
     tables = {name: pl.read_csv(io.StringIO(frame.write_csv())) for name, frame in pack_tables(figures, VAN).items()}
 
     emissions = tables["emissions.csv"]

@@ -4,7 +4,13 @@ hand."""
 import polars as pl
 import pytest
 
-from services.reporting.domain.performance import COMMON_PARTS, deadline_compliance, hit_parade
+from services.reporting.domain.performance import (
+    COMMON_PARTS,
+    deadline_compliance,
+    hit_parade,
+    overall_quality,
+    quality_against_target,
+)
 
 
 def _facts(rows):
@@ -59,3 +65,26 @@ def test_hit_parade_shows_ties_as_ties_and_common_parts():
     ]
     buildings = hit_parade(_facts(rows), "building_id", top=2)
     assert buildings.select("building_id", "curative", "rank").rows() == [("B1", 5, 1), ("B2", 4, 2)]
+
+
+def test_data_quality_per_contractor_against_95_percent():
+    """C1: 100 received, 98 accepted of which 1 warned -> 97 / 100 = 97 %, meets 95 %.
+    C2: 50 received, 45 accepted -> 90 %, below. C3: nothing received -> no share, not met.
+    Over the perimeter: (97 + 45) / 150 = 94.67 % (weighted by records, not 93.5 %)."""
+    quality = pl.DataFrame(
+        {
+            "contractor_id": ["C2", "C1", "C3"],
+            "received": [50, 100, 0],
+            "accepted": [45, 98, 0],
+            "rejected": [5, 2, 0],
+            "warned": [0, 1, 0],
+        }
+    )
+    table = quality_against_target(quality)
+    assert table.select("contractor_id", "passing_share", "meets_target").rows() == [
+        ("C1", pytest.approx(0.97), True),
+        ("C2", pytest.approx(0.90), False),
+        ("C3", None, False),
+    ]
+    assert overall_quality(quality) == pytest.approx(142 / 150)
+    assert overall_quality(quality.clear()) is None

@@ -19,7 +19,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import create_engine, text
 
-from reports.csr import DISPLAY
+from reports.csr_tables import shown
 from reports.formatting import Formatter
 from services.api.quitus.consumption.v1 import consumption_pb2 as cpb
 from services.api.quitus.consumption.v1 import consumption_pb2_grpc as cpb_grpc
@@ -153,11 +153,12 @@ def test_generate_get_list_download(stack):
     assert hashlib.sha256(pdf).hexdigest() == run.pdf_sha256 == head.sha256 and head.total_bytes == len(pdf)
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).replace("\u202f", " ")
     fmt = Formatter("fr")
+    flat = text.replace("\u00a0", " ")
     for key, figure in _figures(run).items():
-        if key in DISPLAY and figure.HasField("value"):
-            _, decimals, _, share = DISPLAY[key]
-            shown = fmt.percent(figure.value) if share else fmt.number(figure.value, decimals)
-            assert shown.replace("\u202f", " ").replace("\u00a0", " ") in text.replace("\u00a0", " "), key
+        for name in ("value", "previous", "reference"):
+            if figure.HasField(name):
+                printed = shown(fmt, figure.unit, getattr(figure, name)).replace("\u202f", " ").replace("\u00a0", " ")
+                assert printed in flat, (key, name, printed)
     assert run.id in text
 
 
@@ -230,12 +231,15 @@ def test_a_perimeter_naming_nothing_is_refused_and_nothing_is_stored(stack):
 
 def test_a_period_without_data_says_so_never_zero(stack):
     """Nothing happened in March 2026 (the history ends with 2025): every figure of the period is
-    absent (n/a), none is 0; N-1 (March 2025) has its figures."""
+    absent (n/a), none is 0; N-1 (March 2025) has its figures. The figures taken at the cut-off
+    (open interventions past their deadlines, data quality) are not the period's."""
     s, t1, _ = stack
     p = parse_period("2026-03")
     request = csr_request((p.start, p.end), to_timestamp(t1))
     reply = s.reporting.ComputeMetrics(pb.ComputeMetricsRequest(request=request), metadata=s.metadata("csr_officer"))
-    assert reply.figures and all(not f.HasField("value") for f in reply.figures)
+    at_as_of = {"open_alert_90", "open_breached", "data_quality"}
+    period_figures = [f for f in reply.figures if f.key not in at_as_of]
+    assert period_figures and [f.key for f in period_figures if f.HasField("value")] == []
     assert any(f.HasField("previous") and f.previous > 0 for f in reply.figures)
 
 

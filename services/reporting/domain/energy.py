@@ -90,12 +90,14 @@ def emission_lines(figures: pl.DataFrame, factors: pl.DataFrame, frames: pl.Data
     """One line per energy figure and boundary of its carrier's resolved factors; one unresolved
     line (kgco2e null, with the reason) per figure whose carrier has no factor or whose kWh are
     unknown. ``factors``: carrier, boundary, factor_key, set_version, kgco2e_per_kwh,
-    uncertainty_pct, fallback."""
+    uncertainty_pct, fallback, and month_start when factors were resolved month by month (a
+    factor superseded mid-year then values each month with the factor valid in it)."""
+    keys = ["carrier", "month_start"] if "month_start" in factors.columns else ["carrier"]
     energy = _energy(figures).select("meter_ref", "building_id", "month_start", "carrier", "kwh_pci")
     known_kwh = pl.col("kwh_pci").is_not_nan() & pl.col("kwh_pci").is_not_null()
     with_kwh, without_kwh = energy.filter(known_kwh), energy.filter(~known_kwh)
     resolved = (
-        with_kwh.join(factors, on="carrier", how="inner")
+        with_kwh.join(factors, on=keys, how="inner")
         .join(
             frames.select("carrier", "boundary", "ghg_scope", "beges_poste", "esrs_datapoint"),
             on=["carrier", "boundary"],
@@ -107,7 +109,7 @@ def emission_lines(figures: pl.DataFrame, factors: pl.DataFrame, frames: pl.Data
             pl.lit("").alias("reason"),
         )
     )
-    no_factor = with_kwh.join(factors.select("carrier").unique(), on="carrier", how="anti").with_columns(
+    no_factor = with_kwh.join(factors.select(keys).unique(), on=keys, how="anti").with_columns(
         pl.lit("no emission factor resolved for this carrier and period").alias("reason")
     )
     no_kwh = without_kwh.with_columns(pl.lit("no kWh PCI: the quantity could not be converted").alias("reason"))
@@ -155,3 +157,30 @@ def intensities(total_kgco2e: float, total_kwh: float, buildings: pl.DataFrame) 
         "kwh_per_m2": total_kwh / area if area else None,
         "kgco2e_per_dwelling": total_kgco2e / dwellings if dwellings else None,
     }
+
+
+def scope_lines(lines: pl.DataFrame, frames: pl.DataFrame) -> pl.DataFrame:
+    """Per GHG scope: its resolved lines and the unresolved lines that would have gone into it
+    (an unresolved line of a carrier counts for every scope the frames give that carrier), so
+    that a scope total with lines left out says it is partial, and one with only unresolved
+    lines is not given at all."""
+    carrier_scopes = frames.select("carrier", pl.col("ghg_scope").cast(pl.String)).unique()
+    resolved = lines.filter(pl.col("resolved")).group_by("ghg_scope").agg(pl.len().alias("resolved_lines"))
+    unresolved = (
+        lines.filter(~pl.col("resolved"))
+        .select("carrier")
+        .join(carrier_scopes, on="carrier")
+        .group_by("ghg_scope")
+        .agg(pl.len().alias("unresolved_lines"))
+    )
+    return (
+        resolved.join(unresolved, on="ghg_scope", how="full", coalesce=True)
+        .with_columns(pl.col("resolved_lines").fill_null(0), pl.col("unresolved_lines").fill_null(0))
+        .sort("ghg_scope")
+    )
+
+
+def estimated_share(by_carrier: pl.DataFrame) -> float | None:
+    """The share of every energy kWh PCI that rests on estimated readings."""
+    kwh = float(by_carrier["kwh_pci"].sum())
+    return float(by_carrier["estimated_kwh"].sum()) / kwh if kwh else None

@@ -13,6 +13,7 @@ PARTS = ("combustion", "upstream", "td_losses")
 
 def counted_boundaries(resolved: pl.DataFrame) -> pl.DataFrame:
     """``resolved`` (carrier, boundary, ...) without the totals of carriers that have parts."""
-    with_parts = resolved.filter(pl.col("boundary").is_in(PARTS)).select("carrier").unique()
-    totals_kept = resolved.filter(pl.col("boundary") == "total").join(with_parts, on="carrier", how="anti")
-    return pl.concat([resolved.filter(pl.col("boundary").is_in(PARTS)), totals_kept]).sort("carrier", "boundary")
+    keys = ["carrier", "month_start"] if "month_start" in resolved.columns else ["carrier"]
+    with_parts = resolved.filter(pl.col("boundary").is_in(PARTS)).select(keys).unique()
+    totals_kept = resolved.filter(pl.col("boundary") == "total").join(with_parts, on=keys, how="anti")
+    return pl.concat([resolved.filter(pl.col("boundary").is_in(PARTS)), totals_kept]).sort(*keys, "boundary")

@@ -7,11 +7,15 @@
   common parts included (a building's own interventions have no unit: they count for the
   building, and as "common parts" in the units' list). Ties are ties: every key with as many
   interventions as the last one shown is shown, with the same rank (1, 2, 2, 4 ...).
+- Data quality (DESIGN 3.6): per contractor, the share of its records that passed every business
+  check, (accepted - warned) / received, against the 95 % target; over the perimeter, the same
+  ratio of the summed counts (a contractor with many records weighs more), null with no record.
 """
 
 import polars as pl
 
 COMMON_PARTS = "(common parts)"
+QUALITY_TARGET = 0.95
 
 
 def deadline_compliance(facts: pl.DataFrame, by: list[str]) -> pl.DataFrame:
@@ -57,3 +61,22 @@ def hit_parade(facts: pl.DataFrame, key: str, top: int) -> pl.DataFrame:
         return ranked
     threshold = ranked["curative"][top - 1]
     return ranked.filter(pl.col("curative") >= threshold)
+
+
+def quality_against_target(quality: pl.DataFrame) -> pl.DataFrame:
+    """Per contractor (``quality``: contractor_id, received, accepted, rejected, warned): the
+    passing share and whether it meets QUALITY_TARGET; null share (and target not met) with no
+    record received."""
+    passing = pl.col("accepted") - pl.col("warned")
+    share = pl.when(pl.col("received") > 0).then(passing / pl.col("received")).otherwise(None)
+    return (
+        quality.select("contractor_id", "received", "accepted", "rejected", "warned")
+        .with_columns(share.alias("passing_share"))
+        .with_columns((pl.col("passing_share") >= QUALITY_TARGET).fill_null(False).alias("meets_target"))
+        .sort("contractor_id")
+    )
+
+
+def overall_quality(quality: pl.DataFrame) -> float | None:
+    received = float(quality["received"].sum())
+    return float((quality["accepted"] - quality["warned"]).sum()) / received if received else None
