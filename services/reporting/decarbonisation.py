@@ -98,7 +98,7 @@ def compute(sources: Sources, request: ReportRequest, scenario: Scenario) -> Com
             end=period.end,
             facts=facts,
             figures=monthly,
-            factors=counted_boundaries(factors).select(*FACTORS_SCHEMA, "month_start"),
+            factors=counted_boundaries(factors).select(*FACTORS_SCHEMA, "month_start", "unit"),
             caveats=ExportCaveats(**caveats),
         )
     quality, pulled_quality = sources.quality(request.as_of)

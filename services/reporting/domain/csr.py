@@ -330,6 +330,13 @@ def _headlines(now: _Period, before: _Period, reference: _Period | None, inputs:
     return tuple(listed + _at_as_of(inputs))
 
 
+def _factor_unit(factors: pl.DataFrame) -> pl.Expr:
+    """kgCO2e per the unit the factor was resolved in (kWh for electricity and heat networks,
+    kWh PCI for fuels), when the factors say; else per kWh PCI."""
+    per = pl.col("unit") if "unit" in factors.columns else pl.lit("kWh PCI")
+    return pl.concat_str(pl.lit("kgCO2e/"), per).alias("unit")
+
+
 def factor_table(inputs: CsrInputs) -> pl.DataFrame:
     """Every factor the figures rest on, once, with the periods that used it ("N", "N-1",
     "reference"): key, carrier, boundary, value, unit, scope, set_version, uncertainty_pct,
@@ -341,10 +348,14 @@ def factor_table(inputs: CsrInputs) -> pl.DataFrame:
         for label, data in (("N", inputs.current), ("N-1", inputs.previous), ("reference", inputs.reference))
         if data is not None
     ]
+    identity = [c for c in FACTOR_COLUMNS if c != "fallback_reason"]
     energy_rows = pl.concat(
         [
-            data.factors.select(list(FACTOR_COLUMNS))
-            .unique(maintain_order=True)
+            # factors resolved month by month: one row per factor, with its first month's reason
+            data.factors.sort(*(["month_start"] if "month_start" in data.factors.columns else []), "carrier")
+            .with_columns(_factor_unit(data.factors))
+            .select(*FACTOR_COLUMNS, "unit")
+            .unique(subset=identity, keep="first", maintain_order=True)
             .with_columns(pl.lit(label).alias("period"))
             for label, data in labelled
         ],
@@ -355,7 +366,7 @@ def factor_table(inputs: CsrInputs) -> pl.DataFrame:
         "carrier",
         "boundary",
         pl.col("kgco2e_per_kwh").alias("value"),
-        pl.lit("kgCO2e/kWh PCI").alias("unit"),
+        "unit",
         pl.col("scope").fill_null(""),
         "set_version",
         "uncertainty_pct",
