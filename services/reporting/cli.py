@@ -46,12 +46,20 @@ def declare(
     litres_per_100km: float = typer.Option(0.0, help="Fuel use, for the litre route (0: per-km route)"),
     uncertainty: float = typer.Option(20.0, help="The scenario's own uncertainty, percent"),
     description: str = typer.Option("", help="What the scenario assumes, in words"),
+    trades_from_reference: bool = typer.Option(
+        False, help="Take each trade's visits per intervention from the reference period (needs --as-of)"
+    ),
+    as_of: str | None = typer.Option(None, "--as-of", help="With --trades-from-reference: the data cut-off"),
     address: str = ADDRESS,
     token: str | None = TOKEN,
 ) -> None:
     """Declare a reference scenario (a new version if its name exists with other content)."""
-    if not trade:
-        raise typer.BadParameter("declare at least one --trade TRADE=VISITS", param_hint="--trade")
+    if trades_from_reference == bool(trade):
+        raise typer.BadParameter(
+            "give --trade TRADE=VISITS per trade, or --trades-from-reference (not both)", param_hint="--trade"
+        )
+    if trades_from_reference and as_of is None:
+        raise typer.BadParameter("--trades-from-reference needs the data cut-off", param_hint="--as-of")
     start, end = parse_instant(reference_from, "--from"), parse_instant(reference_to, "--to")
     content = pb.ScenarioContent(
         name=name,
@@ -65,7 +73,10 @@ def declare(
         uncertainty_pct=uncertainty,
     )
     stub = CliStub(pb_grpc.ReportingServiceStub, address)
-    reply = stub.DeclareScenario(pb.DeclareScenarioRequest(content=content), metadata=auth_metadata(token))
+    request = pb.DeclareScenarioRequest(content=content, trades_from_reference=trades_from_reference)
+    if as_of is not None:
+        request.as_of.CopyFrom(to_timestamp(parse_instant(as_of, "--as-of")))
+    reply = stub.DeclareScenario(request, metadata=auth_metadata(token))
     s = reply.scenario
     state = "declared" if reply.created else "unchanged: identical to"
     console.print(f"{state} {s.content.name} version {s.version} (content sha256 {s.content_sha256[:12]})")

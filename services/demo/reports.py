@@ -1,0 +1,115 @@
+"""The demo's last act: declare the reference scenario and have the reporting service write the
+CSR reports (the year, its last month, and the year in English), through its gRPC API like any
+client, then print their paths and headline figures."""
+
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import grpc
+from rich.console import Console
+from rich.table import Table
+
+from services.api.quitus.reporting.v1 import reporting_pb2 as pb
+from services.api.quitus.reporting.v1 import reporting_pb2_grpc as pb_grpc
+from services.runtime.timestamps import to_period, to_timestamp
+
+ENERGY_SET = "ademe_base_carbone@23.6"
+VEHICLE_SET = "uk_desnz_2025@1"  # DESNZ 2025: an average diesel van per km, valid through 2025
+VEHICLE_KEY = "uk_desnz2025.van_diesel.avg.vkm"
+SETTLE = timedelta(seconds=61)  # an as_of must be a minute old: readings recorded just before may still commit
+SHOWN = (
+    "tco2e_inventory",
+    "tco2e_scope_1",
+    "mwh_pci",
+    "fossil_share",
+    "preventive_share",
+    "first_time_fix",
+    "trips",
+    "avoided_trips",
+    "avoided_tco2e",
+)
+
+
+def _paris_month(year: int, month: int) -> datetime:
+    return datetime(year, month, 1, tzinfo=ZoneInfo("Europe/Paris")).astimezone(UTC)
+
+
+def wait_for_cut_off(as_of: datetime, console: Console) -> None:
+    left = (as_of + SETTLE - datetime.now(UTC)).total_seconds()
+    if left > 0:
+        with console.status(f"Letting the data cut-off settle ({left:.0f} s: an as_of must be a minute old)"):
+            time.sleep(left)
+
+
+def reports_chain(channel: grpc.Channel, as_of: datetime, year: int, out: Path, console: Console) -> dict:
+    stub = pb_grpc.ReportingServiceStub(channel)
+    reference_year = year - 2
+    declared = stub.DeclareScenario(
+        pb.DeclareScenarioRequest(
+            content=pb.ScenarioContent(
+                name=f"reference_{reference_year}",
+                description=f"{reference_year}, the first year of the demo's history, before the preventive push",
+                reference_period=to_period(_paris_month(reference_year, 1), _paris_month(reference_year + 1, 1)),
+                road_factor=1.3,
+                vehicle_profile="diesel_van",
+                vehicle_factor_key=VEHICLE_KEY,
+                uncertainty_pct=20.0,
+            ),
+            trades_from_reference=True,
+            as_of=to_timestamp(as_of),
+        )
+    ).scenario
+    console.print(
+        f"Reference scenario [bold]{declared.content.name}[/bold] v{declared.version}: visits per intervention "
+        + ", ".join(f"{t.trade} {t.visits_per_intervention:.2f}" for t in declared.content.trades)
+    )
+    wanted = [
+        ("csr", (_paris_month(year, 1), _paris_month(year + 1, 1)), "fr", f"csr-{year}.pdf"),
+        ("csr", (_paris_month(year, 12), _paris_month(year + 1, 1)), "fr", f"csr-{year}-12.pdf"),
+        ("csr", (_paris_month(year, 1), _paris_month(year + 1, 1)), "en", f"csr-{year}-en.pdf"),
+    ]
+    runs = []
+    for _, period, lang, name in wanted:
+        with console.status(f"Generating {name}"):
+            run = stub.GenerateReport(
+                pb.GenerateReportRequest(
+                    kind=pb.REPORT_KIND_DECARBONISATION,
+                    period=to_period(*period),
+                    as_of=to_timestamp(as_of),
+                    factor_set=ENERGY_SET,
+                    vehicle_factor_set=VEHICLE_SET,
+                    scenario=declared.content.name,
+                    scenario_version=declared.version,
+                    lang=lang,
+                )
+            ).run
+            pdf = b"".join(r.chunk.data for r in stub.DownloadReport(pb.DownloadReportRequest(id=run.id)))
+        (out / name).write_bytes(pdf)
+        runs.append((run, out / name))
+    table = Table(
+        "figure", *(path.name for _, path in runs), title=f"CSR reports (data as of {as_of:%Y-%m-%d %H:%M} UTC)"
+    )
+    for key in SHOWN:
+        cells = []
+        for run, _ in runs:
+            figure = next((f for f in run.figures if f.key == key), None)
+            cells.append("n/a" if figure is None or not figure.HasField("value") else _shown(figure))
+        table.add_row(key, *cells)
+    console.print(table)
+    for run, path in runs:
+        console.print(
+            f"CSR report: [bold]{path}[/bold] ({run.pages} pages, id {run.id}, "
+            f"figures sha256 {run.manifest.figures_sha256[:12]}…)"
+        )
+    return {
+        "scenario": declared.content.name,
+        "reports": [{"id": r.id, "path": str(p), "pages": r.pages} for r, p in runs],
+    }
+
+
+def _shown(figure: pb.Figure) -> str:
+    if figure.unit == "share":
+        return f"{figure.value:.1%}"
+    return f"{figure.value:,.1f} {figure.unit}"
