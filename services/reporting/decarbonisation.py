@@ -32,6 +32,7 @@ from services.reporting.domain.periods import ReportPeriod, reference_window
 from services.reporting.domain.runs import Manifest, ManifestInput, ReportRequest, manifest_to_json
 from services.reporting.domain.scenarios import Scenario
 from services.reporting.gather import Sources
+from services.reporting.manifest_text import manifest_lines
 from services.runtime.errors import InvalidArgument
 
 WATER = ("cold_water", "hot_water")
@@ -177,20 +178,7 @@ def _vehicle(row: dict, scenario: Scenario) -> VehicleFactor:
 
 def render_pdf(computed: Computed, request: ReportRequest, run_id: str) -> bytes:
     manifest = computed.manifest
-    shown = {
-        "report": run_id,
-        "method_version": manifest.method_version,
-        "as_of": manifest.as_of.isoformat(),
-        "period": f"[{request.period.start.isoformat()}, {request.period.end.isoformat()})",
-        "factor set": f"{manifest.factor_set} sha256 {manifest.factor_set_sha256}",
-        **dict(manifest.extra),
-        **{
-            f"input {i + 1}: {pulled.source}": f"sha256 {pulled.content_sha256} ({pulled.records:,} records)"
-            for i, pulled in enumerate(manifest.inputs)
-        },
-        "figures": f"sha256 {manifest.figures_sha256}",
-        "re-run": f"quitus report verify {run_id}",
-    }
+    shown = manifest_lines(manifest, request, run_id)
     report = CsrReport(
         report_id=run_id,
         perimeter=computed.perimeter_label,

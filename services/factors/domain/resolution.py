@@ -324,7 +324,7 @@ def _choose(factors: pl.DataFrame, conversions: pl.DataFrame, signatures: pl.Dat
         ],
     )
     resolved = (pl.col("_days_without") == 0) & (pl.col("_factors") == 1)
-    when_resolved = {
+    when_resolved: dict[str, str | pl.Expr] = {
         "factor_key": "key",
         "factor_activity": "activity",
         "factor_value": "kgco2e_per_unit",
