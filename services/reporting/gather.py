@@ -28,7 +28,7 @@ from services.api.quitus.interventions.v1 import interventions_pb2_grpc as inter
 from services.reporting.domain.periods import PARIS, ReportPeriod, months
 from services.reporting.domain.runs import ManifestInput, Perimeter
 from services.reporting.errors import SourceFailed, SourceUnavailable
-from services.reporting.sources import IncompleteExport, facts_frame, monthly_frame
+from services.reporting.sources import IncompleteExport, RecordCollector, facts_frame, monthly_frame
 from services.runtime.client import open_channel
 from services.runtime.settings import Settings
 from services.runtime.timestamps import to_period, to_timestamp
@@ -222,6 +222,41 @@ class Sources:
         if building_ids is not None:
             figures = figures.filter(pl.col("building_id").is_in(building_ids))
         return figures, ManifestInput("consumption.ExportMonthly", _json(request), records, digest)
+
+    def charge_control(
+        self, period: ReportPeriod, as_of: datetime, building_ids: list[str]
+    ) -> tuple[pl.DataFrame, pl.DataFrame, ManifestInput]:
+        """(recoverable costs, provisions) of the buildings over the period, as of the cut-off."""
+        request = consumption_pb.ExportChargeControlRequest(
+            period=to_period(period.start, period.end), building_ids=building_ids, as_of=to_timestamp(as_of)
+        )
+        costs = RecordCollector(consumption_pb.RecoverableCost.DESCRIPTOR)
+        provisions = RecordCollector(consumption_pb.Provision.DESCRIPTOR)
+        totals: list[Message] = []
+        cost_records: list[Message] = []
+        provision_records: list[Message] = []
+        announced = ""
+        with self._calling("consumption", "ExportChargeControl"):
+            for batch in self.consumption.ExportChargeControl(request, metadata=self.metadata, timeout=CALL_TIMEOUT_S):
+                totals.extend(batch.totals)
+                cost_records.extend(batch.costs)
+                provision_records.extend(batch.provisions)
+                announced = batch.content_sha256 or announced
+        # the records are every batch's totals, then costs, then provisions, in that order
+        records = [*totals, *cost_records, *provision_records]
+        if not announced or _digest(records) != announced:
+            raise SourceFailed(
+                "consumption.ExportChargeControl: the stream ended incomplete or altered: no report was made"
+            )
+        for cost in cost_records:
+            costs.add(cost)
+        for provision in provision_records:
+            provisions.add(provision)
+        return (
+            costs.unchecked_frame(),
+            provisions.unchecked_frame(),
+            ManifestInput("consumption.ExportChargeControl", _json(request), len(records), announced),
+        )
 
     # ------------------------------------------------------------------ factors
 

@@ -37,7 +37,7 @@ class Perimeter(_message.Message):
     def __init__(self, territory_ids: _Optional[_Iterable[str]] = ..., residence_ids: _Optional[_Iterable[str]] = ..., building_ids: _Optional[_Iterable[str]] = ..., contractor_ids: _Optional[_Iterable[str]] = ..., trades: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class GenerateReportRequest(_message.Message):
-    __slots__ = ("kind", "period", "perimeter", "as_of", "factor_set", "vehicle_factor_set", "scenario", "scenario_version", "lang")
+    __slots__ = ("kind", "period", "perimeter", "as_of", "factor_set", "vehicle_factor_set", "scenario", "scenario_version", "lang", "allocation_keys")
     KIND_FIELD_NUMBER: _ClassVar[int]
     PERIOD_FIELD_NUMBER: _ClassVar[int]
     PERIMETER_FIELD_NUMBER: _ClassVar[int]
@@ -47,6 +47,7 @@ class GenerateReportRequest(_message.Message):
     SCENARIO_FIELD_NUMBER: _ClassVar[int]
     SCENARIO_VERSION_FIELD_NUMBER: _ClassVar[int]
     LANG_FIELD_NUMBER: _ClassVar[int]
+    ALLOCATION_KEYS_FIELD_NUMBER: _ClassVar[int]
     kind: ReportKind
     period: _common_pb2.Period
     perimeter: Perimeter
@@ -56,7 +57,18 @@ class GenerateReportRequest(_message.Message):
     scenario: str
     scenario_version: int
     lang: str
-    def __init__(self, kind: _Optional[_Union[ReportKind, str]] = ..., period: _Optional[_Union[_common_pb2.Period, _Mapping]] = ..., perimeter: _Optional[_Union[Perimeter, _Mapping]] = ..., as_of: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., factor_set: _Optional[str] = ..., vehicle_factor_set: _Optional[str] = ..., scenario: _Optional[str] = ..., scenario_version: _Optional[int] = ..., lang: _Optional[str] = ...) -> None: ...
+    allocation_keys: _containers.RepeatedCompositeFieldContainer[AllocationKey]
+    def __init__(self, kind: _Optional[_Union[ReportKind, str]] = ..., period: _Optional[_Union[_common_pb2.Period, _Mapping]] = ..., perimeter: _Optional[_Union[Perimeter, _Mapping]] = ..., as_of: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., factor_set: _Optional[str] = ..., vehicle_factor_set: _Optional[str] = ..., scenario: _Optional[str] = ..., scenario_version: _Optional[int] = ..., lang: _Optional[str] = ..., allocation_keys: _Optional[_Iterable[_Union[AllocationKey, _Mapping]]] = ...) -> None: ...
+
+class AllocationKey(_message.Message):
+    __slots__ = ("charge_category", "basis", "remainder_basis")
+    CHARGE_CATEGORY_FIELD_NUMBER: _ClassVar[int]
+    BASIS_FIELD_NUMBER: _ClassVar[int]
+    REMAINDER_BASIS_FIELD_NUMBER: _ClassVar[int]
+    charge_category: str
+    basis: str
+    remainder_basis: str
+    def __init__(self, charge_category: _Optional[str] = ..., basis: _Optional[str] = ..., remainder_basis: _Optional[str] = ...) -> None: ...
 
 class ManifestInput(_message.Message):
     __slots__ = ("source", "request_json", "records", "content_sha256")
