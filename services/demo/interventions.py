@@ -22,6 +22,7 @@ twice (identical re-sends). ``expected_issues`` counts all of that from the even
 """
 
 import bisect
+import io
 import math
 import random
 from collections import Counter
@@ -30,6 +31,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from operator import itemgetter
 from typing import Any
+
+import polars as pl
 
 from services.api.quitus.interventions.v1 import interventions_pb2 as pb
 from services.demo.contracts import Contracting
@@ -52,6 +55,21 @@ PLAN_VISIT_LATE = 0.07
 CLOSED_WITHOUT_QUITUS = 0.01
 DUPLICATE_SHARE = 0.003
 BAD_NOTE, WARN_NOTE = "demo: breaks ", "demo: warns "
+# The optional fields of an event, as Arrow columns (EventColumns names and types)
+ARROW_FIELD_TYPES: dict[str, type[pl.DataType]] = {
+    "contract_id": pl.String,
+    "service_code": pl.String,
+    "ug_id": pl.String,
+    "building_id": pl.String,
+    "equipment_id": pl.String,
+    "criticality": pl.String,
+    "description": pl.String,
+    "visit_number": pl.Int32,
+    "quitus_document": pl.String,
+    "quitus_signed_by": pl.String,
+    "cost_eur": pl.Float64,
+    "note": pl.String,
+}
 # Step of the golden-ratio sequences (_Generator.spread)
 GOLDEN_STEP = (math.sqrt(5) - 1) / 2
 
@@ -143,6 +161,14 @@ class Events(Sequence):
             _fill(batch.events.events, self._rows[offset : offset + size])
             yield batch
 
+    def arrow_batches(self, size: int, prefix: str = "demo") -> Iterator[pb.IngestEventsRequest]:
+        """The same batches, each as one Arrow IPC stream (IngestEventsRequest.arrow_ipc): no
+        protobuf message per event to build here nor to read on the server."""
+        for n, offset in enumerate(range(0, len(self._rows), size)):
+            yield pb.IngestEventsRequest(
+                batch_id=f"{prefix}-{n:06d}", arrow_ipc=_arrow_ipc(self._rows[offset : offset + size])
+            )
+
 
 def batches(
     events: Sequence[pb.InterventionEvent], size: int, prefix: str = "demo"
@@ -173,6 +199,24 @@ def expected_issues(events: Iterable[pb.InterventionEvent]) -> tuple[Counter[str
         elif e.note.startswith(WARN_NOTE):
             warn[e.note.removeprefix(WARN_NOTE)] += 1
     return bad, warn, duplicates
+
+
+def _arrow_ipc(rows: list[tuple]) -> bytes:
+    """Rows as an LZ4-compressed Arrow IPC stream whose columns are named as the EventColumns
+    fields; a field an event does not set is null (the field's empty value)."""
+    frame = pl.DataFrame(
+        {
+            "recorded_at_us": pl.Series([row[0] for row in rows], dtype=pl.Int64) * 1_000_000,
+            "event_time_us": pl.Series([row[1] for row in rows], dtype=pl.Int64) * 1_000_000,
+            "contractor_id": pl.Series([row[2] for row in rows], dtype=pl.String),
+            "external_ref": pl.Series([row[3] for row in rows], dtype=pl.String),
+            "sequence": pl.Series([row[4] for row in rows], dtype=pl.Int32),
+            "kind": pl.Series([row[5] for row in rows], dtype=pl.Int32),
+        }
+    ).hstack(pl.DataFrame([row[6] or {} for row in rows], schema=ARROW_FIELD_TYPES))
+    buffer = io.BytesIO()
+    frame.write_ipc_stream(buffer, compression="lz4")
+    return buffer.getvalue()
 
 
 def _messages(rows: list[tuple]) -> list[pb.InterventionEvent]:
