@@ -4,7 +4,12 @@ Volumes follow the landlord of the seed talk: about 5.9 interventions per dwelli
 in all (85,000 dwellings, 500,000 interventions). Preventive visits come from the contracts'
 plans (each equipment of the plan's kind, every ``interval_days``); equipment breakdowns and
 diagnostics have fixed demo rates, and multiservice repairs in dwellings and common areas
-make up the rest. A curative intervention takes 1 to 3 visits (70 % fixed at the first).
+make up the rest, so that every calendar year has the same volume per dwelling.
+
+The history improves year after year (HISTORY, oldest first; a period's last calendar year takes
+the last profile): a curative intervention takes 1 to 3 visits, fixed at the first visit more
+and more often (60 %, 70 %, 80 %), and more of the plans' due visits are done (60 %, 70 %,
+80 %, the seed's "last August 60 %, this August 70 %"), so that the preventive share rises.
 
 Each ticket is a sequence of events REQUESTED, PLANNED, VISIT_STARTED / VISIT_ENDED per
 visit, RESOLVED, QUITUS, CLOSED (or CANCELLED), each recorded a little after it happened;
@@ -16,13 +21,18 @@ CLOSED with no QUITUS says "demo: warns closed_without_quitus". A few good recor
 twice (identical re-sends). ``expected_issues`` counts all of that from the events.
 """
 
+import bisect
+import io
 import math
 import random
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from operator import itemgetter
 from typing import Any
+
+import polars as pl
 
 from services.api.quitus.interventions.v1 import interventions_pb2 as pb
 from services.demo.contracts import Contracting
@@ -39,14 +49,49 @@ COMMON_AREA_SHARE = 0.15  # multiservice tickets on a building's common areas
 PROBLEM_UNIT_SHARE, PROBLEM_UNIT_WEIGHT = 0.02, 8  # recurring faults, for the hit parade
 CRITICALITIES = (("urgent", "normal", "low"), (0.12, 0.68, 0.20))
 DIAGNOSTIC_CRITICALITIES = (("normal", "low"), (0.7, 0.3))
-VISIT_COUNTS = ((1, 2, 3), (0.70, 0.22, 0.08))
 DEADLINE_MET = 0.9
 CANCELLED_SHARE = 0.02
-PLAN_VISIT_SKIPPED = 0.04  # due plan visits never ordered (plan compliance below 100 %)
 PLAN_VISIT_LATE = 0.07
 CLOSED_WITHOUT_QUITUS = 0.01
 DUPLICATE_SHARE = 0.003
 BAD_NOTE, WARN_NOTE = "demo: breaks ", "demo: warns "
+# The optional fields of an event, as Arrow columns (EventColumns names and types)
+ARROW_FIELD_TYPES: dict[str, type[pl.DataType]] = {
+    "contract_id": pl.String,
+    "service_code": pl.String,
+    "ug_id": pl.String,
+    "building_id": pl.String,
+    "equipment_id": pl.String,
+    "criticality": pl.String,
+    "description": pl.String,
+    "visit_number": pl.Int32,
+    "quitus_document": pl.String,
+    "quitus_signed_by": pl.String,
+    "cost_eur": pl.Float64,
+    "note": pl.String,
+}
+# Step of the golden-ratio sequences (_Generator.spread)
+GOLDEN_STEP = (math.sqrt(5) - 1) / 2
+
+
+@dataclass(frozen=True, slots=True)
+class YearProfile:
+    """How the contractors work in one calendar year of the history (demo values)."""
+
+    visit_shares: tuple[float, float, float]  # of curative interventions taking 1, 2, 3 visits
+    plan_visits_done: float  # share of the preventive plans' due visits done (not cancelled)
+
+    @property
+    def visits_per_intervention(self) -> float:
+        return sum(n * share for n, share in enumerate(self.visit_shares, start=1))
+
+
+# Oldest year first: 1.52, 1.38 and 1.25 visits per curative intervention.
+HISTORY = (
+    YearProfile((0.60, 0.28, 0.12), 0.60),
+    YearProfile((0.70, 0.22, 0.08), 0.70),
+    YearProfile((0.80, 0.15, 0.05), 0.80),
+)
 
 DESCRIPTIONS = {
     "MS-CUR": (
@@ -67,10 +112,18 @@ DESCRIPTIONS = {
 
 
 def generate_events(
-    portfolio: Portfolio, contracting: Contracting, seed: int, start: datetime, end: datetime, bad_share: float = 0.03
+    portfolio: Portfolio,
+    contracting: Contracting,
+    seed: int,
+    start: datetime,
+    end: datetime,
+    bad_share: float = 0.03,
+    history: Sequence[YearProfile] = HISTORY,
 ) -> "Events":
-    """Every event of [start, end), sorted by recorded_at (stable: a ticket's events keep their order)."""
-    rows = _Generator(portfolio, contracting, seed, start, end, bad_share).run()
+    """Every event of [start, end), sorted by recorded_at (stable: a ticket's events keep their
+    order). The calendar years of the period take the last profiles of ``history``, the last
+    year the last one; years before the first profile take the first."""
+    rows = _Generator(portfolio, contracting, seed, start, end, bad_share, history).run()
     rows.sort(key=itemgetter(0))
     return Events(rows)
 
@@ -108,6 +161,14 @@ class Events(Sequence):
             _fill(batch.events.events, self._rows[offset : offset + size])
             yield batch
 
+    def arrow_batches(self, size: int, prefix: str = "demo") -> Iterator[pb.IngestEventsRequest]:
+        """The same batches, each as one Arrow IPC stream (IngestEventsRequest.arrow_ipc): no
+        protobuf message per event to build here nor to read on the server."""
+        for n, offset in enumerate(range(0, len(self._rows), size)):
+            yield pb.IngestEventsRequest(
+                batch_id=f"{prefix}-{n:06d}", arrow_ipc=_arrow_ipc(self._rows[offset : offset + size])
+            )
+
 
 def batches(
     events: Sequence[pb.InterventionEvent], size: int, prefix: str = "demo"
@@ -138,6 +199,24 @@ def expected_issues(events: Iterable[pb.InterventionEvent]) -> tuple[Counter[str
         elif e.note.startswith(WARN_NOTE):
             warn[e.note.removeprefix(WARN_NOTE)] += 1
     return bad, warn, duplicates
+
+
+def _arrow_ipc(rows: list[tuple]) -> bytes:
+    """Rows as an LZ4-compressed Arrow IPC stream whose columns are named as the EventColumns
+    fields; a field an event does not set is null (the field's empty value)."""
+    frame = pl.DataFrame(
+        {
+            "recorded_at_us": pl.Series([row[0] for row in rows], dtype=pl.Int64) * 1_000_000,
+            "event_time_us": pl.Series([row[1] for row in rows], dtype=pl.Int64) * 1_000_000,
+            "contractor_id": pl.Series([row[2] for row in rows], dtype=pl.String),
+            "external_ref": pl.Series([row[3] for row in rows], dtype=pl.String),
+            "sequence": pl.Series([row[4] for row in rows], dtype=pl.Int32),
+            "kind": pl.Series([row[5] for row in rows], dtype=pl.Int32),
+        }
+    ).hstack(pl.DataFrame([row[6] or {} for row in rows], schema=ARROW_FIELD_TYPES))
+    buffer = io.BytesIO()
+    frame.write_ipc_stream(buffer, compression="lz4")
+    return buffer.getvalue()
 
 
 def _messages(rows: list[tuple]) -> list[pb.InterventionEvent]:
@@ -192,6 +271,13 @@ class _Contract:
         return next(code for code, (n, _, _) in self.codes.items() if n == nature)
 
 
+def _calendar_years(start: datetime, end: datetime) -> list[tuple[int, int]]:
+    """[start, end) cut at each 1 January (in start's time zone), as epoch seconds."""
+    cuts = [datetime(y, 1, 1, tzinfo=start.tzinfo) for y in range(start.year + 1, end.year + 1)]
+    bounds = [start, *(c for c in cuts if start < c < end), end]
+    return [(int(a.timestamp()), int(b.timestamp())) for a, b in zip(bounds, bounds[1:], strict=False)]
+
+
 class _Generator:
     def __init__(
         self,
@@ -201,12 +287,21 @@ class _Generator:
         start: datetime,
         end: datetime,
         bad_share: float,
+        history: Sequence[YearProfile],
     ) -> None:
         if end <= start:
             raise ValueError("end must be after start")
+        if not history:
+            raise ValueError("history needs at least one year profile")
         self.rng = random.Random(f"events-{seed}")
         self.start, self.end = int(start.timestamp()), int(end.timestamp())
-        self.years = (self.end - self.start) / YEAR_S
+        years = _calendar_years(start, end)
+        first = len(history) - len(years)
+        # (start, end, profile) of each calendar year of the period
+        self.segments = [(lo, hi, history[max(0, first + i)]) for i, (lo, hi) in enumerate(years)]
+        self.segment_starts = [lo for lo, _, _ in self.segments]
+        self.spread_phase = self.rng.random()
+        self.spread_points: Counter = Counter()
         self.ref_tag = start.strftime("%Y%m%d")
         self.bad_share = bad_share
         self.portfolio = portfolio
@@ -236,28 +331,47 @@ class _Generator:
         """Seconds between an event and its recording: exponential, one hour on average."""
         return int(-math.log(1.0 - self.rng.random()) * HOUR_S)
 
+    def spread(self, key: tuple) -> float:
+        """The next point in [0, 1) of a golden-ratio sequence of ``key``'s own, where a share
+        must show at any size: of n points, the share below any x is within a few of n x, where
+        independent draws stray by about the square root of n (in a small portfolio, enough to
+        hide or reverse a year-on-year trend)."""
+        n = self.spread_points[key]
+        self.spread_points[key] += 1
+        return (self.spread_phase + n * GOLDEN_STEP) % 1.0
+
+    def segment_of(self, t: int) -> int:
+        """The calendar year of the period that ``t`` falls in (the first or last one outside)."""
+        return min(max(bisect.bisect_right(self.segment_starts, t) - 1, 0), len(self.segments) - 1)
+
     # ------------------------------------------------------------ volumes
 
     def run(self) -> list[tuple]:
-        preventive = self.preventive()
-        equipment_curative = self.equipment_curative()
         dwellings = [u for u in self.portfolio.units if u.kind == "dwelling"]
-        diagnostics = round(DIAGNOSTICS_PER_DWELLING_YEAR * len(dwellings) * self.years)
-        self.dwelling_tickets(dwellings, "MS-DIAG", diagnostics)
-        dwelling_years = max(len(dwellings) * self.years, 1e-9)
-        rate = max(
-            MIN_MULTISERVICE_PER_DWELLING_YEAR,
-            INTERVENTIONS_PER_DWELLING_YEAR - (preventive + equipment_curative + diagnostics) / dwelling_years,
-        )
-        multiservice = round(rate * dwelling_years)
-        common = round(multiservice * COMMON_AREA_SHARE)
-        self.dwelling_tickets(dwellings, "MS-CUR", multiservice - common)
-        self.common_area_tickets(common)
+        # the same units have recurring faults every year
+        self.unit_weights = [PROBLEM_UNIT_WEIGHT if self.rng.random() < PROBLEM_UNIT_SHARE else 1 for _ in dwellings]
+        preventive = self.preventive()
+        for i, (lo, hi, _) in enumerate(self.segments):
+            dwelling_years = max(len(dwellings) * (hi - lo) / YEAR_S, 1e-9)
+            equipment_curative = self.equipment_curative(lo, hi)
+            diagnostics = round(DIAGNOSTICS_PER_DWELLING_YEAR * dwelling_years)
+            self.dwelling_tickets(dwellings, "MS-DIAG", diagnostics, lo, hi)
+            rate = max(
+                MIN_MULTISERVICE_PER_DWELLING_YEAR,
+                INTERVENTIONS_PER_DWELLING_YEAR - (preventive[i] + equipment_curative + diagnostics) / dwelling_years,
+            )
+            multiservice = round(rate * dwelling_years)
+            common = round(multiservice * COMMON_AREA_SHARE)
+            self.dwelling_tickets(dwellings, "MS-CUR", multiservice - common, lo, hi)
+            self.common_area_tickets(common, lo, hi)
         return self.rows
 
-    def preventive(self) -> int:
-        """Plan visits; returns the number of interventions ordered."""
-        rng, count = self.rng, 0
+    def preventive(self) -> Counter:
+        """Plan visits, due every ``interval_days`` across the years; returns the number of
+        interventions ordered in each calendar year (by due date)."""
+        counts: Counter = Counter()
+        # a cancelled order is not a visit done: order a little more to do the profile's share
+        ordered = [min(1.0, p.plan_visits_done / (1 - CANCELLED_SHARE)) for _, _, p in self.segments]
         equipment_by_kind: dict[str, list[pb.Equipment]] = {}
         for e in self.portfolio.equipment:
             equipment_by_kind.setdefault(e.kind, []).append(e)
@@ -269,42 +383,41 @@ class _Generator:
                         continue
                     due = self.start + self.between(0, interval)
                     while due < self.end:
-                        if rng.random() >= PLAN_VISIT_SKIPPED:
+                        year = self.segment_of(due)
+                        if self.spread(("plan", contract.id, year)) < ordered[year]:
                             self.plan_visit(contract, plan.service_code, e, due - due % DAY_S)
-                            count += 1
+                            counts[year] += 1
                         due += interval
-        return count
+        return counts
 
-    def equipment_curative(self) -> int:
-        count = 0
+    def equipment_curative(self, lo: int, hi: int) -> int:
+        count, years = 0, (hi - lo) / YEAR_S
         for e in self.portfolio.equipment:
             rate = CURATIVE_PER_EQUIPMENT_YEAR.get(e.kind)
             contract = self.by_trade.get(TRADE_OF_EQUIPMENT.get(e.kind, ""), {}).get(e.building_id)
             if rate is None or contract is None:
                 continue
             code = contract.code_of(pb.NATURE_CURATIVE)
-            for _ in range(self._poisson(rate * self.years)):
-                t0 = self.request_time(seasonal=e.kind == "boiler_room")
+            for _ in range(self._poisson(rate * years)):
+                t0 = self.request_time(lo, hi, seasonal=e.kind == "boiler_room")
                 self.ticket(contract, code, t0, {"building_id": e.building_id, "equipment_id": e.id})
                 count += 1
         return count
 
-    def dwelling_tickets(self, dwellings: list[pb.Unit], code: str, n: int) -> None:
-        rng = self.rng
-        weights = [PROBLEM_UNIT_WEIGHT if rng.random() < PROBLEM_UNIT_SHARE else 1 for _ in dwellings]
+    def dwelling_tickets(self, dwellings: list[pb.Unit], code: str, n: int, lo: int, hi: int) -> None:
         trade_contracts = self.by_trade.get("multiservice", {})
-        for unit in rng.choices(dwellings, weights, k=n):
+        for unit in self.rng.choices(dwellings, self.unit_weights, k=n):
             contract = trade_contracts.get(unit.building_id)
             if contract is not None:
-                self.ticket(contract, code, self.request_time(), {"ug_id": unit.ug_id})
+                self.ticket(contract, code, self.request_time(lo, hi), {"ug_id": unit.ug_id})
 
-    def common_area_tickets(self, n: int) -> None:
+    def common_area_tickets(self, n: int, lo: int, hi: int) -> None:
         buildings = self.portfolio.buildings
         trade_contracts = self.by_trade.get("multiservice", {})
         for b in self.rng.choices(buildings, [b.dwellings for b in buildings], k=n):
             contract = trade_contracts.get(b.id)
             if contract is not None:
-                self.ticket(contract, "MS-CUR", self.request_time(), {"building_id": b.id})
+                self.ticket(contract, "MS-CUR", self.request_time(lo, hi), {"building_id": b.id})
 
     def _poisson(self, mean: float) -> int:
         limit, k, p = math.exp(-mean), 0, self.rng.random()
@@ -313,14 +426,21 @@ class _Generator:
             p *= self.rng.random()
         return k
 
-    def request_time(self, seasonal: bool = False) -> int:
-        """A working-hours moment of the period; heating faults are more frequent in winter."""
-        rng, days = self.rng, max(1, (self.end - self.start) // DAY_S)
+    def request_time(self, lo: int, hi: int, seasonal: bool = False) -> int:
+        """A working-hours moment of [lo, hi); heating faults are more frequent in winter."""
+        rng, days = self.rng, max(1, (hi - lo) // DAY_S)
         while True:
-            t = self.start + self.between(0, days) * DAY_S + self.between(7 * HOUR_S, 20 * HOUR_S)
+            t = lo + self.between(0, days) * DAY_S + self.between(7 * HOUR_S, 20 * HOUR_S)
             winter = math.cos(2 * math.pi * ((t / DAY_S) % 365.25 - 15) / 365.25)  # 1 mid-January
             if not seasonal or rng.random() < 0.55 + 0.45 * winter:
                 return t
+
+    def visits(self, contract: _Contract, t0: int) -> int:
+        """1, 2 or 3 visits, in the shares of the profile of the year of ``t0``."""
+        year = self.segment_of(t0)
+        u = self.spread(("visits", contract.id, year))
+        one, two, _ = self.segments[year][2].visit_shares
+        return 1 if u < one else 2 if u < one + two else 3
 
     # ------------------------------------------------------------ tickets
 
@@ -360,7 +480,7 @@ class _Generator:
             visits = 1
         else:
             criticality = rng.choices(*CRITICALITIES)[0]
-            visits = rng.choices(*VISIT_COUNTS)[0]
+            visits = self.visits(contract, t0)
         intervene_h, repair_h = deadlines[criticality]
         fields = {
             "contract_id": contract.id,

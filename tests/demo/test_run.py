@@ -1,10 +1,12 @@
-"""`quitus demo` at a small size, end to end: the consumption part of its summary, as printed and
-as returned, shows what the generator injected being found or refused through gRPC."""
+"""`quitus demo` at a small size, end to end: its summary, as printed and as returned, shows what
+the generator injected (three years of intervention events, consumption) being found or refused
+through gRPC."""
 
 import pytest
 from rich.console import Console
 
 from services.demo import run
+from tests.demo.test_generator import RULES
 
 
 @pytest.fixture(scope="module")
@@ -15,6 +17,18 @@ def demo(tmp_path_factory):
         patch.setattr(run, "console", Console(record=True, width=160))
         summary = run.run_demo(dwellings=400, seed=7, database_url=f"sqlite:///{folder / 'q.db'}", out_dir=str(folder))
         return summary, run.console.export_text()
+
+
+def test_three_years_of_events_each_counted_and_every_rule_named(demo):
+    """Every event sent is accepted, an ignored re-send or rejected, and each rejection is named
+    in the rules table (none left unlisted by an ack), every rule of the generator among them."""
+    s, _ = demo
+    assert s["years"] == [2023, 2024, 2025]
+    e = s["events"]
+    assert e["received"] == e["accepted"] + e["duplicates"] + e["rejected"]
+    rules = {rule: n for rule, n in s["rules"].items() if not rule.endswith("(warning)")}
+    assert sum(rules.values()) == e["rejected"] and set(rules) == RULES
+    assert s["rules"]["closed_without_quitus (warning)"] == e["warnings"] > 0
 
 
 def test_consumption_summary_finds_the_injected_anomalies(demo):
