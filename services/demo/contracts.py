@@ -18,8 +18,8 @@ CONTRACTS_START = datetime(2023, 1, 1, tzinfo=UTC)
 CONTRACTS_END = datetime(2028, 1, 1, tzinfo=UTC)
 FULL_SIZE_DWELLINGS, FULL_SIZE_CONTRACTORS, MIN_CONTRACTORS = 85_000, 50, 6
 ELECTRIC_VAN_SHARE = 0.2
-# Share of the contractors with a regional agency in another city of France (a third base at
-# most): drawn from a generator of its own, so that the rest of the demo stays as it was.
+# Share of the contractors with a regional agency in another city of France (one more base
+# beside their depots): drawn from a generator of its own, so that the rest of the demo stays as it was.
 REGIONAL_AGENCY_SHARE = 0.35
 
 # Deadlines in hours (time to first visit, time to repair) per criticality: demo values.
@@ -155,7 +155,9 @@ def _add_contractor(result: Contracting, portfolio: Portfolio, trade: Trade, sha
             vehicle_profile="electric_van" if rng.random() < ELECTRIC_VAN_SHARE else "diesel_van",
         )
     )
-    base_cities = [home] + ([portfolio.cities[territories[-1]]] if len(territories) > 1 else [])
+    # a depot in every city served: a contractor does not drive 400 km to a repair (with a base in
+    # its first and last cities only, the demo's trips averaged 500 km)
+    base_cities = [portfolio.cities[t] for t in territories]
     if len(base_cities) == 1 and rng.random() < 0.4:
         base_cities.append(home)  # a second depot in the same conurbation
     for n, city in enumerate(base_cities, start=1):
@@ -170,7 +172,7 @@ def _add_contractor(result: Contracting, portfolio: Portfolio, trade: Trade, sha
         )
     agency = random.Random(f"quitus-demo-bases-{cid}-{home.name}")
     elsewhere = [c for c in CITIES if c not in base_cities]
-    if len(base_cities) < 3 and elsewhere and agency.random() < REGIONAL_AGENCY_SHARE:
+    if elsewhere and agency.random() < REGIONAL_AGENCY_SHARE:
         city = agency.choice(elsewhere)
         n = len(base_cities) + 1
         result.bases.append(

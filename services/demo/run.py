@@ -28,12 +28,14 @@ from services.consumption import server as consumption_server
 from services.demo import contracts as demo_contracts
 from services.demo import interventions as demo_interventions
 from services.demo import portfolio as demo_portfolio
+from services.demo import reports as demo_reports
 from services.demo.consumption import load_consumption_demo
 from services.demo.consumption_report import print_consumption
 from services.factors import cli as factors_cli
 from services.factors import server as factors_server
 from services.interventions import server as interventions_server
 from services.interventions.cli import quality_table
+from services.reporting import server as reporting_server
 from services.reporting.scorecard import METHOD_VERSION, METHODOLOGY, figures_sha256, scorecard
 from services.reporting.sources import facts_frame
 from services.runtime.client import open_channel
@@ -72,14 +74,24 @@ def run_demo(*, dwellings: int, seed: int, database_url: str, out_dir: str, year
         for name, (server, port) in servers.items():
             server.start()
             channels[name] = open_channel(f"localhost:{port}")
+        reporting_settings = settings.model_copy(
+            update={f"{name}_address": f"localhost:{port}" for name, (_, port) in servers.items()}
+        )
+        servers["reporting"] = reporting_server.build(reporting_settings, port=0)
+        servers["reporting"][0].start()
+        channels["reporting"] = open_channel(f"localhost:{servers['reporting'][1]}")
         summary = {"factor_sets": _publish_factor_sets(channels["factors"])}
         with console.status("Generating the portfolio"):
             portfolio = demo_portfolio.generate_portfolio(dwellings, seed)
         replay = f"quitus demo --seed {seed} --dwellings {dwellings}"
+        # readings are recorded as they arrive, so they go first: the reports' cut-off follows them
+        summary["consumption"] = _consumption_chain(channels["consumption"], portfolio, seed, year)
+        as_of = datetime.now(UTC).replace(microsecond=0)
         summary |= _interventions_chain(
             pb_grpc.InterventionsServiceStub(channels["interventions"]), portfolio, seed, year, out, replay
         )
-        summary["consumption"] = _consumption_chain(channels["consumption"], portfolio, seed, year)
+        demo_reports.wait_for_cut_off(as_of, console)
+        summary["csr"] = demo_reports.reports_chain(channels["reporting"], as_of, year, out, console)
     finally:
         for channel in channels.values():
             channel.close()

@@ -102,7 +102,8 @@ def test_csr_figures_worked_by_hand():
 
 def test_n_minus_1_and_the_reference_sit_beside_each_figure():
     """The same data as N-1 and as the reference: every headline's previous and reference equal
-    its value, but for the figures taken at the cut-off, which have neither."""
+    its value, but for the figures taken at the cut-off, which have neither, and the avoided
+    figures, which have no reference (the reference is their baseline)."""
     same = period_data(2025, FACTS, FIGURES, FACTORS)
     figures = compute_csr(csr_inputs(previous=same, reference=same))
     for headline in figures.headlines:
@@ -110,6 +111,9 @@ def test_n_minus_1_and_the_reference_sit_beside_each_figure():
             assert headline.previous is None and headline.reference is None
             continue
         assert headline.previous == pytest.approx(headline.value), headline.key
+        if headline.reference_note == "is_baseline":
+            assert headline.key.startswith("avoided_") and headline.reference is None
+            continue
         assert headline.reference == pytest.approx(headline.value), headline.key
 
 
@@ -169,3 +173,18 @@ def test_trips_with_no_coordinates_have_no_km_not_zero():
     assert h["tco2e_scope_3_trips"].value is None and h["tco2e_inventory"].value is None
     assert h["trips"].value == 18
     assert figures.left_out.unlocated_interventions == 8  # I1-I7 and I9
+
+
+def test_avoided_figures_have_no_reference_value():
+    """Against the scenario's own reference period, avoided trips are zero by construction (the
+    declared visits are that period's, rounded): the reference column says so (is_baseline)
+    instead of printing a near-zero base that turns any change into thousands of per cent."""
+    from tests.reporting.csr_fixture import csr_inputs, period_data
+    from tests.reporting.csr_fixture import FACTS as FIXTURE_FACTS
+
+    figures = compute_csr(csr_inputs(reference=period_data(2023, FIXTURE_FACTS)))
+    for key in ("avoided_trips", "avoided_tco2e"):
+        headline = figures.headline(key)
+        assert headline.value is not None
+        assert headline.reference is None and headline.reference_note == "is_baseline"
+    assert figures.headline("trips").reference is not None  # other figures keep their reference

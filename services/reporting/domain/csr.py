@@ -315,9 +315,16 @@ def _value_of(period: _Period | None, key: str) -> Value:
     return Value(0.0) if total_mwh.value is not None else Value(None, total_mwh.note)
 
 
+AVOIDED_KEYS = ("avoided_trips", "avoided_tco2e")
+
+
 def _headlines(now: _Period, before: _Period, reference: _Period | None, inputs: CsrInputs) -> tuple[Headline, ...]:
     def headline(key: str, unit: str) -> Headline:
         value, previous, ref = (_value_of(p, key) for p in (now, before, reference))
+        if key in AVOIDED_KEYS and reference is not None:
+            # avoided against the scenario's own period is zero by construction (up to the
+            # rounding of the declared visits): a figure that would read as a +500,000 % change
+            ref = Value(None, "is_baseline")
         return Headline(key, unit, value.value, previous.value, ref.value, value.note, previous.note, ref.note)
 
     periods_asked = [p for p in (now, before, reference) if p is not None]

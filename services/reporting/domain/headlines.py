@@ -26,6 +26,7 @@ NOTES = {
     "no_quality": "no data-quality record for the perimeter's contractors",
     "at_as_of": "taken at the cut-off: no N-1 nor reference",
     "not_asked": "no such period was asked for",
+    "is_baseline": "the reference period is the scenario's baseline: nothing is avoided against itself",
 }
 
 
