@@ -268,7 +268,7 @@ TEXT: dict[str, dict[str, Any]] = {
             "Change",
             "Provisions paid",
             "Tenants' shares",
-            "Landlord's share",
+            "Landlord",
             "Balance",
         ],
         "category_headers": [
@@ -279,7 +279,7 @@ TEXT: dict[str, dict[str, Any]] = {
             "Change",
             "Provisions paid",
             "Tenants' shares",
-            "Landlord's share",
+            "Landlord",
             "Balance",
         ],
         "total": "Total",
