@@ -52,21 +52,6 @@ def bar_chart(
         chart.bars[i].strokeColor = colors.black
         chart.bars[i].strokeWidth = 0.3
     drawing.add(chart)
-    # n.d. above a category where a series has no value
-    step = chart.width / max(len(categories), 1)
-    for c in range(len(categories)):
-        missing = [label for label, values in series if values[c] is None]
-        if missing:
-            drawing.add(
-                String(
-                    chart.x + step * (c + 0.5),
-                    chart.y + 4,
-                    not_available,
-                    fontName=fonts().regular,
-                    fontSize=MIN_FONT,
-                    textAnchor="middle",
-                )
-            )
     drawing.add(String(0, height - 0.45 * cm, title, fontName=fonts().bold, fontSize=9))
     drawing.add(
         String(
@@ -87,4 +72,20 @@ def bar_chart(
     legend.colorNamePairs = [(SERIES_COLOURS[i % len(SERIES_COLOURS)], label) for i, (label, _) in enumerate(series)]
     drawing.add(legend)
     # the chart's shapes, computed once: a document laid out twice (table of contents) draws it twice
-    return drawing.expandUserNodes()
+    shapes = drawing.expandUserNodes()
+    # n.d. where a series has no value, over that series' own bar (not over the others')
+    for i, (_, values) in enumerate(series):
+        for c, value in enumerate(values):
+            if value is None:
+                x, _, bar_width, _ = chart._barPositions[i][c]
+                shapes.add(
+                    String(
+                        x + bar_width / 2,
+                        chart.y + 4,
+                        not_available,
+                        fontName=fonts().regular,
+                        fontSize=MIN_FONT,
+                        textAnchor="middle",
+                    )
+                )
+    return shapes

@@ -1,0 +1,107 @@
+"""The audit pack's tables of a charge-control report (issue 14, item 4), from the ChargeControl
+alone, so that an auditor can recompute every total in a spreadsheet. Amounts in euros with two
+decimals (each line is whole cents, so sums are exact to the cent):
+
+- costs.csv: one line per recoverable cost (building, month, category, source: meters or
+  contracts); summed per building and category, they give the report's costs;
+- interventions.csv: one line per intervention counted (cost x recoverable share), which add up
+  to the contract lines of costs.csv; unmapped_interventions.csv: those in no total;
+- dwelling_balances.csv: one line per occupied dwelling and category (share, provisions,
+  balance); landlord.csv: one line per vacant dwelling (or building with no dwelling) and
+  category. Per building and category, tenants' shares + the landlord's = the cost;
+- figures.csv (what the figures hash covers), suggested_provisions.csv, anomalies.csv,
+  allocation_keys.csv and charge_categories.csv (the mapping used).
+Writing them into a zip is the service's job.
+"""
+
+import polars as pl
+
+from services.reporting.domain.charges import ChargeControl
+from services.reporting.domain.charges_figures import charges_figures_frame
+
+
+def _euros(*cents: str) -> list[pl.Expr]:
+    return [(pl.col(c) / 100).alias(c.removesuffix("_cents") + "_eur") for c in cents]
+
+
+def cost_lines_table(result: ChargeControl) -> pl.DataFrame:
+    return result.cost_lines.select(
+        "building_id",
+        "month",
+        "charge_category",
+        "source",
+        *_euros("cost_cents"),
+        "meters",
+        "unpriced_meters",
+        "estimated_share",
+        "interventions",
+    )
+
+
+def intervention_lines_table(result: ChargeControl) -> pl.DataFrame:
+    return result.contract_lines.select(
+        pl.col("id").alias("intervention_id"),
+        "contract_id",
+        "building_id",
+        "month",
+        "trade",
+        "service_code",
+        "charge_category",
+        "decret_heading",
+        "mapped_by",
+        "cost_eur",
+        "recoverable_share",
+        *_euros("recoverable_cents"),
+    )
+
+
+def unmapped_interventions_table(result: ChargeControl) -> pl.DataFrame:
+    return result.unmapped_interventions.select(
+        pl.col("id").alias("intervention_id"),
+        "contract_id",
+        "building_id",
+        "month",
+        "trade",
+        "service_code",
+        "cost_eur",
+        "recoverable_share",
+        *_euros("recoverable_cents"),
+    )
+
+
+def dwelling_balances_table(result: ChargeControl) -> pl.DataFrame:
+    return result.dwelling_categories.select(
+        "building_id",
+        "ug_id",
+        "charge_category",
+        "basis",
+        "own_meter",
+        *_euros("own_meter_cents", "share_cents", "provisions_cents", "balance_cents", "previous_share_cents"),
+    )
+
+
+def landlord_table(result: ChargeControl) -> pl.DataFrame:
+    return result.landlord.select("building_id", "ug_id", "charge_category", "reason", *_euros("share_cents"))
+
+
+def charges_pack_tables(result: ChargeControl) -> dict[str, pl.DataFrame]:
+    """File name -> table, as the pack holds them."""
+    return {
+        "figures.csv": charges_figures_frame(result),
+        "costs.csv": cost_lines_table(result),
+        "interventions.csv": intervention_lines_table(result),
+        "unmapped_interventions.csv": unmapped_interventions_table(result),
+        "dwelling_balances.csv": dwelling_balances_table(result),
+        "landlord.csv": landlord_table(result),
+        "suggested_provisions.csv": result.suggested_provisions.select(
+            "building_id",
+            "ug_id",
+            "charge_category",
+            "vacant",
+            *_euros("share_cents", "current_monthly_cents"),
+            "suggested_monthly_eur",
+        ),
+        "anomalies.csv": result.anomalies,
+        "allocation_keys.csv": result.allocation_keys,
+        "charge_categories.csv": result.mapping,
+    }
