@@ -4,17 +4,25 @@ rests on estimates), the interventions that may be resolved in N-1 or N (contrac
 portfolio's buildings and dwellings, composed into domain.charges and rendered (reports.charges).
 Like decarbonisation.py, it fetches and assembles; the domain decides every figure."""
 
+import hashlib
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
-from services.reporting.domain.charges import ChargeControl, ChargeInputs, compute_charge_control
+from reports.charges import render
+from reports.charges_layout import ChargesReport
+from services.reporting.audit_zip import zip_pack
+from services.reporting.domain.charges import METHOD_VERSION, ChargeControl, ChargeInputs, compute_charge_control
 from services.reporting.domain.charges_allocation import AllocationKey
+from services.reporting.domain.charges_figures import charges_figures_frame
+from services.reporting.domain.charges_pack import charges_pack_tables
 from services.reporting.domain.perimeter import describe, perimeter_buildings, unknown_ids
 from services.reporting.domain.periods import PARIS, ReportPeriod, month_start
-from services.reporting.domain.runs import ManifestInput, Perimeter, ReportRequest
+from services.reporting.domain.runs import Manifest, ManifestInput, Perimeter, ReportRequest
 from services.reporting.gather import Sources
+from services.reporting.manifest_text import manifest_lines
 from services.runtime.errors import InvalidArgument
 
 DATA = Path(__file__).parent / "data"
@@ -99,3 +107,63 @@ def gather(sources: Sources, request: ReportRequest, keys: tuple[AllocationKey, 
         )
     )
     return Gathered(charges, tuple(inputs), describe(request.perimeter, request.lang), tuple(ids))
+
+
+@dataclass(frozen=True)
+class Computed:
+    gathered: Gathered
+    figures_frame: pl.DataFrame
+    manifest: Manifest
+
+
+def compute(sources: Sources, request: ReportRequest, scenario: object = None) -> Computed:
+    """Every input pulled as of request.as_of and the charge control computed; ``scenario`` is
+    not used (charge control has none)."""
+    keys = allocation_keys(request.allocation_keys)
+    gathered = gather(sources, request, keys)
+    frame = charges_figures_frame(gathered.charges)
+    manifest = Manifest(
+        inputs=gathered.inputs,
+        factor_set="none: a charge-control report carries no emission figure",
+        factor_set_sha256="",
+        method_version=METHOD_VERSION,
+        as_of=request.as_of,
+        figures_sha256=hashlib.sha256(frame.write_csv(float_precision=6).encode()).hexdigest(),
+        extra=(
+            ("charge categories", f"reports/charge_categories.csv sha256 {_file_sha256(MAPPING_CSV)}"),
+            (
+                "allocation keys",
+                "; ".join(
+                    f"{k.charge_category} {k.basis}" + (f" then {k.remainder_basis}" if k.remainder_basis else "")
+                    for k in keys
+                ),
+            ),
+        ),
+    )
+    return Computed(gathered, frame, manifest)
+
+
+def _file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def render_pdf(computed: Computed, request: ReportRequest, run_id: str) -> bytes:
+    gathered = computed.gathered
+    report = ChargesReport(
+        report_id=run_id,
+        scope_label=gathered.perimeter_label,
+        charges=gathered.charges,
+        building_ids=gathered.building_ids,
+        residence_ids=request.perimeter.residence_ids,
+        as_of=request.as_of.astimezone(PARIS),
+        figures_sha256=computed.manifest.figures_sha256,
+        lang=request.lang,
+        manifest=manifest_lines(computed.manifest, request, run_id),
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        return render(report, Path(folder) / "report.pdf").read_bytes()
+
+
+def audit_pack(computed: Computed, request: ReportRequest, run_id: str) -> bytes:
+    tables = charges_pack_tables(computed.gathered.charges)
+    return zip_pack(run_id, request, computed.manifest, {name: t.write_csv().encode() for name, t in tables.items()})

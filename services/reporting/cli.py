@@ -285,3 +285,56 @@ def list_reports(address: str = ADDRESS, token: str | None = TOKEN) -> None:
         if not page_token:
             break
     console.print(table)
+
+
+def _allocation_key(text: str) -> pb.AllocationKey:
+    """``hot_water=own_meter:heated_area`` or ``heating_energy=heated_area``."""
+    category, _, rule = text.partition("=")
+    basis, _, remainder = rule.partition(":")
+    if not category or not basis:
+        raise typer.BadParameter(
+            f"{text!r} is not CATEGORY=BASIS[:REMAINDER] (e.g. hot_water=own_meter:heated_area)", param_hint="--key"
+        )
+    return pb.AllocationKey(charge_category=category.strip(), basis=basis.strip(), remainder_basis=remainder.strip())
+
+
+@app.command("charges")
+def charges(
+    year: int = typer.Option(..., min=1900, max=2199, help="The charge year, e.g. 2025"),
+    as_of: str = typer.Option(..., "--as-of", help="Data cut-off (ISO instant, at least a minute old)"),
+    residence: Annotated[list[str], typer.Option(help="A residence id; repeat (one report each)")] = [],  # noqa: B006
+    building: Annotated[list[str], typer.Option(help="A building id; repeat (one report each)")] = [],  # noqa: B006
+    key: Annotated[list[str], typer.Option(help="Allocation key CATEGORY=BASIS[:REMAINDER]; repeat")] = [],  # noqa: B006
+    lang: str = typer.Option("fr", help="fr or en"),
+    output_dir: Annotated[Path | None, typer.Option("-o", "--output-dir", help="Save the PDFs in this folder")] = None,
+    address: str = ADDRESS,
+    token: str | None = TOKEN,
+) -> None:
+    """Generate the charge-control report (regularisation per dwelling) of each residence or
+    building named, for a charge year."""
+    if not residence and not building:
+        raise typer.BadParameter("name at least one --residence or --building", param_hint="--residence")
+    keys = [_allocation_key(k) for k in key]
+    stub = CliStub(pb_grpc.ReportingServiceStub, address)
+    period = _period(str(year))
+    cut_off = to_timestamp(parse_instant(as_of, "--as-of"))
+    for scope, ids in (("residence", residence), ("building", building)):
+        for one in ids:
+            perimeter = pb.Perimeter(residence_ids=[one]) if scope == "residence" else pb.Perimeter(building_ids=[one])
+            request = pb.GenerateReportRequest(
+                kind=pb.REPORT_KIND_CHARGE_CONTROL,
+                period=period,
+                perimeter=perimeter,
+                as_of=cut_off,
+                allocation_keys=keys,
+                lang=parse_choice(lang, ("fr", "en"), "--lang"),
+            )
+            reply = stub.GenerateReport(request, metadata=auth_metadata(token))
+            run = reply.run
+            console.print(
+                f"{'generated' if reply.created else 'already stored'} [bold]{run.id}[/bold] ({scope} {one}): "
+                f"{run.pages} pages, figures sha256 {run.manifest.figures_sha256[:16]}…"
+            )
+            if output_dir is not None:
+                stream = stub.DownloadReport(pb.DownloadReportRequest(id=run.id), metadata=auth_metadata(token))
+                _save(stream, output_dir / f"{run.id}.pdf")

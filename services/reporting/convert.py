@@ -6,6 +6,7 @@ import io
 import polars as pl
 
 from services.api.quitus.reporting.v1 import reporting_pb2 as pb
+from services.reporting.domain.charges_allocation import AllocationKey
 from services.reporting.domain.periods import check_period
 from services.reporting.domain.runs import InputChange, Manifest, Perimeter, ReportRequest, Run
 from services.reporting.domain.scenarios import Scenario, ScenarioContent, TradeReference
@@ -100,10 +101,13 @@ def request_in(message: pb.GenerateReportRequest) -> ReportRequest:
         ),
         as_of=as_of,
         factor_set=message.factor_set,
-        vehicle_factor_set=message.vehicle_factor_set or message.factor_set,
+        vehicle_factor_set=message.vehicle_factor_set or message.factor_set,  # empty for other kinds
         scenario=message.scenario,
         scenario_version=message.scenario_version,
         lang=message.lang or "fr",
+        allocation_keys=tuple(
+            AllocationKey(k.charge_category, k.basis, k.remainder_basis or None) for k in message.allocation_keys
+        ),
     )
 
 
@@ -125,6 +129,10 @@ def request_out(request: ReportRequest) -> pb.GenerateReportRequest:
         scenario=request.scenario,
         scenario_version=request.scenario_version,
         lang=request.lang,
+        allocation_keys=[
+            pb.AllocationKey(charge_category=k.charge_category, basis=k.basis, remainder_basis=k.remainder_basis or "")
+            for k in request.allocation_keys
+        ],
     )
 
 
@@ -145,9 +153,13 @@ def manifest_out(manifest: Manifest) -> pb.Manifest:
 
 
 def figures_out(figures_csv: str) -> list[pb.Figure]:
-    """Figure messages from the figures CSV (key, unit, value, previous[, reference]): an empty
-    cell is an absent value."""
+    """Figure messages from a run's figures CSV. A CSR's (key, unit, value, previous[,
+    reference]): one each, an empty cell an absent value. A charge control's (level, building_id,
+    ..., *_cents): per building, its recoverable cost, provisions and balance in euros with the
+    cost of N-1 (the dwellings' lines are in the audit pack)."""
     frame = pl.read_csv(io.StringIO(figures_csv), infer_schema_length=0)
+    if "key" not in frame.columns:
+        return _charges_figures(frame)
     out = []
     for row in frame.iter_rows(named=True):
         figure = pb.Figure(key=row["key"], unit=row["unit"])
@@ -155,6 +167,23 @@ def figures_out(figures_csv: str) -> list[pb.Figure]:
             if row.get(name) not in (None, ""):
                 setattr(figure, name, float(row[name]))
         out.append(figure)
+    return out
+
+
+def _charges_figures(frame: pl.DataFrame) -> list[pb.Figure]:
+    out = []
+    for row in frame.filter(pl.col("level") == "building").iter_rows(named=True):
+        for name, column, previous in (
+            ("cost_eur", "cost_cents", "previous_cents"),
+            ("provisions_eur", "provisions_cents", None),
+            ("balance_eur", "balance_cents", None),
+        ):
+            figure = pb.Figure(key=f"{row['building_id']}.{name}", unit="EUR")
+            if row.get(column) not in (None, ""):
+                figure.value = int(row[column]) / 100
+            if previous and row.get(previous) not in (None, ""):
+                figure.previous = int(row[previous]) / 100
+            out.append(figure)
     return out
 
 

@@ -5,17 +5,14 @@ assembles, and names every input in the manifest.
 """
 
 import hashlib
-import io
-import json
-import re
 import tempfile
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
 from reports.csr import CsrReport, render
+from services.reporting.audit_zip import zip_pack
 from services.reporting.domain.audit_pack import pack_tables
 from services.reporting.domain.csr import METHOD_VERSION, CsrFigures, compute_csr, figures_frame
 from services.reporting.domain.factor_choice import counted_boundaries
@@ -29,7 +26,7 @@ from services.reporting.domain.inputs import (
 )
 from services.reporting.domain.perimeter import describe, perimeter_buildings, unknown_ids
 from services.reporting.domain.periods import ReportPeriod, reference_window
-from services.reporting.domain.runs import Manifest, ManifestInput, ReportRequest, manifest_to_json
+from services.reporting.domain.runs import Manifest, ManifestInput, ReportRequest
 from services.reporting.domain.scenarios import Scenario
 from services.reporting.gather import Sources
 from services.reporting.manifest_text import manifest_lines
@@ -38,7 +35,6 @@ from services.runtime.errors import InvalidArgument
 WATER = ("cold_water", "hot_water")
 FRAMES_CSV = Path(__file__).parent / "data" / "emission_frames.csv"
 CARRIER_UNITS_CSV = Path(__file__).parent / "data" / "carrier_units.csv"
-_PAGE = re.compile(rb"/Type\s*/Page[^s]")
 
 
 @dataclass(frozen=True)
@@ -191,33 +187,10 @@ def render_pdf(computed: Computed, request: ReportRequest, run_id: str) -> bytes
         return render(report, Path(folder) / "report.pdf").read_bytes()
 
 
-def page_count(pdf: bytes) -> int:
-    return len(_PAGE.findall(pdf))
-
-
 def audit_pack(computed: Computed, request: ReportRequest, run_id: str) -> bytes:
     """A zip an auditor opens in a spreadsheet: the manifest, the figures, one line per emission
-    and per trip, the factors used, the ESRS E1 datapoints. Fixed entry dates: the same run gives
-    the same bytes."""
-    files: dict[str, bytes] = {
-        "manifest.json": json.dumps(
-            {
-                "report": run_id,
-                "request": json.loads(request.canonical_json()),
-                "manifest": json.loads(manifest_to_json(computed.manifest)),
-            },
-            indent=1,
-            sort_keys=True,
-            ensure_ascii=False,
-        ).encode(),
-        "factors.csv": computed.figures.factors.write_csv().encode(),
-    }
+    and per trip, the factors used, the ESRS E1 datapoints."""
+    files = {"factors.csv": computed.figures.factors.write_csv().encode()}
     for name, table in pack_tables(computed.figures, computed.figures.vehicle).items():
         files[name] = table.write_csv().encode()
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as pack:
-        for name in sorted(files):
-            info = zipfile.ZipInfo(f"{run_id}/{name}", date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            pack.writestr(info, files[name])
-    return buffer.getvalue()
+    return zip_pack(run_id, request, computed.manifest, files)

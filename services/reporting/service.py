@@ -2,11 +2,13 @@
 read, list, verify reports and hand out their files."""
 
 import hashlib
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from services.reporting import decarbonisation
+from services.reporting import charge_control, decarbonisation
 from services.reporting.domain.periods import ReportPeriod
 from services.reporting.domain.runs import (
     InputChange,
@@ -38,6 +40,15 @@ ContentHash = Callable[[ScenarioContent], str]
 
 
 CHUNK_BYTES = 1024 * 1024
+# per report kind, the module that computes, renders and packs it (compute, render_pdf, audit_pack)
+BUILDERS: dict[str, Any] = {"DECARBONISATION": decarbonisation, "CHARGE_CONTROL": charge_control}
+_PAGE = re.compile(rb"/Type\s*/Page[^s]")
+
+
+def page_count(pdf: bytes) -> int:
+    return len(_PAGE.findall(pdf))
+
+
 AS_OF_MIN_AGE = timedelta(minutes=1)
 
 
@@ -118,14 +129,20 @@ class ReportingService:
 
     # ------------------------------------------------------------------ reports
 
-    def _pin(self, request: ReportRequest) -> tuple[ReportRequest, Scenario]:
-        """The request checked, with the scenario version it rests on pinned."""
+    def _pin(self, request: ReportRequest) -> tuple[ReportRequest, Scenario | None]:
+        """The request checked, with what it rests on pinned: the scenario version (CSR), the
+        allocation keys, declared and defaults (charge control)."""
         request = check_request(request)
         self._check_as_of(request.as_of)
-        if request.kind != "DECARBONISATION":
-            raise NotBuilt(f"{request.kind} reports are not served yet: only DECARBONISATION", field="kind")
+        if request.kind not in BUILDERS:
+            raise NotBuilt(f"{request.kind} reports are not served yet", field="kind")
+        if request.kind == "CHARGE_CONTROL":
+            return replace(request, allocation_keys=charge_control.allocation_keys(request.allocation_keys)), None
         scenario = self.scenario(request.scenario, request.scenario_version)
         return replace(request, scenario_version=scenario.version), scenario
+
+    def _compute(self, request: ReportRequest, scenario: Scenario | None) -> Any:
+        return BUILDERS[request.kind].compute(self._sources_now(), request, scenario)
 
     def _check_as_of(self, as_of: datetime) -> None:
         if as_of > self.clock() - AS_OF_MIN_AGE:
@@ -148,9 +165,10 @@ class ReportingService:
         stored = self.store.run(run_id, with_files=False)
         if stored is not None:
             return stored, False
-        computed = decarbonisation.compute(self._sources_now(), request, scenario)
-        pdf = decarbonisation.render_pdf(computed, request, run_id)
-        pack = decarbonisation.audit_pack(computed, request, run_id)
+        builder = BUILDERS[request.kind]
+        computed = self._compute(request, scenario)
+        pdf = builder.render_pdf(computed, request, run_id)
+        pack = builder.audit_pack(computed, request, run_id)
         run = Run(
             id=run_id,
             request=request,
@@ -159,7 +177,7 @@ class ReportingService:
             pdf=pdf,
             pdf_sha256=hashlib.sha256(pdf).hexdigest(),
             pdf_size=len(pdf),
-            pages=decarbonisation.page_count(pdf),
+            pages=page_count(pdf),
             pack=pack,
             pack_sha256=hashlib.sha256(pack).hexdigest(),
             generated_at=self.clock().replace(microsecond=0),
@@ -171,7 +189,7 @@ class ReportingService:
     def compute_metrics(self, request: ReportRequest) -> tuple[str, Manifest]:
         """(figures CSV, manifest) of a request, nothing rendered or stored."""
         request, scenario = self._pin(request)
-        computed = decarbonisation.compute(self._sources_now(), request, scenario)
+        computed = self._compute(request, scenario)
         return computed.figures_frame.write_csv(float_precision=6), computed.manifest
 
     def report(self, run_id: str, *, with_files: bool = False) -> Run:
@@ -194,9 +212,9 @@ class ReportingService:
             self._check_as_of(as_of)
         run = self.report(run_id)
         request = run.request if as_of is None else replace(run.request, as_of=as_of)
-        scenario = self.scenario(request.scenario, request.scenario_version)
-        computed = decarbonisation.compute(self._sources_now(), request, scenario)
-        pdf = decarbonisation.render_pdf(computed, request, run.id)
+        scenario = self.scenario(request.scenario, request.scenario_version) if request.scenario else None
+        computed = self._compute(request, scenario)
+        pdf = BUILDERS[request.kind].render_pdf(computed, request, run.id)
         same_pdf = hashlib.sha256(pdf).hexdigest() == run.pdf_sha256
         return run, computed.manifest, changed_inputs(run.manifest, computed.manifest), same_pdf
 

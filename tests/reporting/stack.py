@@ -2,6 +2,7 @@
 interventions and daily readings, the shipped factor sets, a reference scenario), reporting
 pulling from the others over gRPC with its own service token: what the report tests run against."""
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -52,6 +53,7 @@ class Stack:
         server, _ = build[name].build(self.settings, port=port, schema_prefix=self.prefix)
         server.start()
         self.servers[name] = (server, port)
+        time.sleep(3)  # the reporting server's channel retries after its reconnect back-off (1 s, then longer)
 
     def metadata(self, role: str) -> tuple:
         return bearer(self.token(role)) if self.token else ()

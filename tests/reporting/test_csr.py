@@ -179,8 +179,8 @@ def test_avoided_figures_have_no_reference_value():
     """Against the scenario's own reference period, avoided trips are zero by construction (the
     declared visits are that period's, rounded): the reference column says so (is_baseline)
     instead of printing a near-zero base that turns any change into thousands of per cent."""
-    from tests.reporting.csr_fixture import csr_inputs, period_data
     from tests.reporting.csr_fixture import FACTS as FIXTURE_FACTS
+    from tests.reporting.csr_fixture import csr_inputs, period_data
 
     figures = compute_csr(csr_inputs(reference=period_data(2023, FIXTURE_FACTS)))
     for key in ("avoided_trips", "avoided_tco2e"):

@@ -295,3 +295,75 @@ def test_a_scenario_can_take_its_trades_from_the_reference_period(stack):
             pb.DeclareScenarioRequest(content=content, trades_from_reference=True), metadata=s.metadata("csr_officer")
         )
     assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT and "as_of" in refused.value.details()
+
+
+def _charges(s, as_of: datetime, residence: str, **fields) -> pb.GenerateReportResponse:
+    request = pb.GenerateReportRequest(
+        kind=pb.REPORT_KIND_CHARGE_CONTROL,
+        period=to_period(YEAR.start, YEAR.end),
+        perimeter=pb.Perimeter(residence_ids=[residence]),
+        as_of=to_timestamp(as_of),
+        **fields,
+    )
+    return s.reporting.GenerateReport(request, metadata=s.metadata("csr_officer"))
+
+
+def test_charge_control_of_a_residence_balances_every_dwelling_and_verifies_after_a_late_price(stack):
+    """Each dwelling's balance is in the PDF as the table prints it; the pack's dwelling lines sum
+    to the tenants' shares and, with the landlord's vacant share, to the recoverable costs; the
+    price corrected after T1 does not move the T1 run (VerifyReport), and does at T2."""
+    s, t1, t2 = stack
+    residence = s.portfolio.buildings[0].residence_id
+    run = _charges(s, t1, residence).run
+    assert run.id.startswith("charges-2025-") and run.pages >= 2
+    assert {i.source for i in run.manifest.inputs} >= {
+        "consumption.ExportChargeControl",
+        "interventions.ExportPortfolio",
+    }
+    pdf, _ = _download(s, "DownloadReport", run.id)
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).replace("\u202f", " ")
+    data, _ = _download(s, "ExportAuditPack", run.id)
+    pack = zipfile.ZipFile(io.BytesIO(data))
+    read = lambda name: pl.read_csv(pack.read(f"{run.id}/{name}"), infer_schema_length=None)  # noqa: E731
+    figures = read("figures.csv")
+    dwellings = figures.filter(pl.col("level") == "dwelling")
+    assert dwellings.height > 0
+    fmt = Formatter("fr")
+    flat = text.replace("\u00a0", " ")
+    for balance in dwellings["balance_cents"].to_list():
+        printed = fmt.number(balance / 100, 2).replace("\u202f", " ").replace("\u00a0", " ").lstrip("-")
+        assert printed in flat, printed
+    buildings = figures.filter(pl.col("level") == "building")
+    shares = dwellings["share_cents"].sum() + figures.filter(pl.col("level") == "landlord")["landlord_cents"].sum()
+    assert shares == buildings["cost_cents"].sum()
+    same = s.reporting.VerifyReport(pb.VerifyReportRequest(id=run.id), metadata=s.metadata("auditor"))
+    assert same.same_figures and same.same_pdf
+    later = s.reporting.VerifyReport(
+        pb.VerifyReportRequest(id=run.id, as_of=to_timestamp(t2)), metadata=s.metadata("auditor")
+    )
+    assert "consumption.ExportChargeControl" in {c.source for c in later.changed_inputs}
+
+
+def test_charge_control_refuses_a_portfolio_perimeter_and_a_partial_year(stack):
+    s, t1, _ = stack
+    with pytest.raises(grpc.RpcError) as refused:
+        s.reporting.GenerateReport(
+            pb.GenerateReportRequest(
+                kind=pb.REPORT_KIND_CHARGE_CONTROL, period=to_period(YEAR.start, YEAR.end), as_of=to_timestamp(t1)
+            ),
+            metadata=s.metadata("csr_officer"),
+        )
+    assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT and "perimeter" in refused.value.details()
+    residence = s.portfolio.buildings[0].residence_id
+    quarter = parse_period("2025-Q1")
+    with pytest.raises(grpc.RpcError) as refused:
+        s.reporting.GenerateReport(
+            pb.GenerateReportRequest(
+                kind=pb.REPORT_KIND_CHARGE_CONTROL,
+                period=to_period(quarter.start, quarter.end),
+                perimeter=pb.Perimeter(residence_ids=[residence]),
+                as_of=to_timestamp(t1),
+            ),
+            metadata=s.metadata("csr_officer"),
+        )
+    assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT and "civil year" in refused.value.details()

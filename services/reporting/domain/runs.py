@@ -12,6 +12,7 @@ import re
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 
+from services.reporting.domain.charges_allocation import AllocationKey
 from services.reporting.domain.periods import ReportPeriod
 from services.reporting.domain.scenarios import check_name
 from services.runtime.errors import InvalidArgument
@@ -51,6 +52,7 @@ class ReportRequest:
     scenario: str
     scenario_version: int  # 0: the latest, until pinned
     lang: str
+    allocation_keys: tuple[AllocationKey, ...] = ()  # CHARGE_CONTROL: declared and defaults, sorted
 
     def canonical_json(self) -> str:
         data = asdict(self)
@@ -102,8 +104,13 @@ def check_request(request: ReportRequest) -> ReportRequest:
         raise InvalidArgument(f"must be >= 0 (0: the latest), got {request.scenario_version}", field="scenario_version")
     if request.kind == "DECARBONISATION":
         check_name(request.scenario, field="scenario")
-    check_pinned_set(request.factor_set, "factor_set")
-    check_pinned_set(request.vehicle_factor_set, "vehicle_factor_set")
+        check_pinned_set(request.factor_set, "factor_set")
+        check_pinned_set(request.vehicle_factor_set, "vehicle_factor_set")
+    elif request.scenario or request.factor_set or request.vehicle_factor_set:
+        named = next(n for n in ("scenario", "factor_set", "vehicle_factor_set") if getattr(request, n))
+        raise InvalidArgument(f"is for decarbonisation reports only: leave it empty for {request.kind}", field=named)
+    if request.allocation_keys and request.kind != "CHARGE_CONTROL":
+        raise InvalidArgument("are for charge-control reports only", field="allocation_keys")
     return replace(request, perimeter=check_perimeter(request.perimeter))
 
 
@@ -199,6 +206,7 @@ def request_from_json(text: str) -> ReportRequest:
         scenario=data["scenario"],
         scenario_version=data["scenario_version"],
         lang=data["lang"],
+        allocation_keys=tuple(AllocationKey(**key) for key in data.get("allocation_keys", ())),
     )
 
 
