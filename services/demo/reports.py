@@ -113,3 +113,31 @@ def _shown(figure: pb.Figure) -> str:
     if figure.unit == "share":
         return f"{figure.value:.1%}"
     return f"{figure.value:,.1f} {figure.unit}"
+
+
+def charges_chain(
+    channel: grpc.Channel, as_of: datetime, year: int, residences: list[str], out: Path, console: Console
+) -> list[dict]:
+    """The charge-control report (regularisation per dwelling) of each residence, default keys."""
+    stub = pb_grpc.ReportingServiceStub(channel)
+    made = []
+    for residence in residences:
+        with console.status(f"Generating the charge control of residence {residence}"):
+            run = stub.GenerateReport(
+                pb.GenerateReportRequest(
+                    kind=pb.REPORT_KIND_CHARGE_CONTROL,
+                    period=to_period(_paris_month(year, 1), _paris_month(year + 1, 1)),
+                    perimeter=pb.Perimeter(residence_ids=[residence]),
+                    as_of=to_timestamp(as_of),
+                )
+            ).run
+            pdf = b"".join(r.chunk.data for r in stub.DownloadReport(pb.DownloadReportRequest(id=run.id)))
+        path = out / f"charges-{year}-{residence}.pdf"
+        path.write_bytes(pdf)
+        balance = sum(f.value for f in run.figures if f.key.endswith(".balance_eur") and f.HasField("value"))
+        console.print(
+            f"Charge control: [bold]{path}[/bold] ({run.pages} pages, id {run.id}): provisions - tenants' shares "
+            f"= {balance:,.2f} EUR over the residence's buildings"
+        )
+        made.append({"id": run.id, "path": str(path), "pages": run.pages, "residence": residence})
+    return made

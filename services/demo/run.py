@@ -92,6 +92,8 @@ def run_demo(*, dwellings: int, seed: int, database_url: str, out_dir: str, year
         )
         demo_reports.wait_for_cut_off(as_of, console)
         summary["csr"] = demo_reports.reports_chain(channels["reporting"], as_of, year, out, console)
+        residences = [r.id for r in portfolio.residences[:3]]
+        summary["charges"] = demo_reports.charges_chain(channels["reporting"], as_of, year, residences, out, console)
     finally:
         for channel in channels.values():
             channel.close()

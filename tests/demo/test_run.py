@@ -68,3 +68,22 @@ def test_consumption_part_is_printed(demo):
         "synthetic",
     ):
         assert expected in text, expected
+
+
+def test_the_reports_are_written_through_the_reporting_service(demo):
+    """The CSR reports (year, last month, English) and three residences' charge control, each a
+    PDF on disk whose text carries its run id; the month report is another run than the year."""
+    from pathlib import Path
+
+    from pypdf import PdfReader
+
+    summary, text = demo
+    csr = summary["csr"]["reports"]
+    assert [Path(r["path"]).name for r in csr] == ["csr-2025.pdf", "csr-2025-12.pdf", "csr-2025-en.pdf"]
+    assert len({r["id"] for r in csr}) == 3
+    assert len(summary["charges"]) == 3
+    for report in [*csr, *summary["charges"]]:
+        pages = PdfReader(report["path"]).pages
+        assert len(pages) == report["pages"] >= 2
+        assert report["id"] in pages[0].extract_text()
+    assert "Reference scenario reference_2023" in text and "avoided_trips" in text
