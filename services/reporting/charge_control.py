@@ -18,7 +18,7 @@ from services.reporting.domain.charges import METHOD_VERSION, ChargeControl, Cha
 from services.reporting.domain.charges_allocation import AllocationKey
 from services.reporting.domain.charges_figures import charges_figures_frame
 from services.reporting.domain.charges_pack import charges_pack_tables
-from services.reporting.domain.perimeter import describe, perimeter_buildings, unknown_ids
+from services.reporting.domain.perimeter import buildings_of, describe
 from services.reporting.domain.periods import PARIS, ReportPeriod, month_start
 from services.reporting.domain.runs import Manifest, ManifestInput, Perimeter, ReportRequest
 from services.reporting.gather import Sources
@@ -71,13 +71,7 @@ def gather(sources: Sources, request: ReportRequest, keys: tuple[AllocationKey, 
     inputs: list[ManifestInput] = []
     portfolio, pulled = sources.portfolio(request.as_of)
     inputs.append(pulled)
-    missing = unknown_ids(portfolio.buildings, request.perimeter)
-    if missing:
-        named = "; ".join(f"{name}: {', '.join(ids[:10])}" for name, ids in missing.items())
-        raise InvalidArgument(
-            f"names nothing in the portfolio as of {request.as_of.isoformat()} ({named})", field="perimeter"
-        )
-    buildings = perimeter_buildings(portfolio.buildings, request.perimeter)
+    buildings = buildings_of(portfolio.buildings, request.perimeter, request.as_of)
     ids = buildings["building_id"].to_list()
     two_years = ReportPeriod(month_start(year - 1, 1), month_start(year + 1, 1))
     costs, provisions, pulled = sources.charge_control(two_years, request.as_of, ids)

@@ -24,7 +24,7 @@ from services.reporting.domain.inputs import (
     PeriodData,
     VehicleFactor,
 )
-from services.reporting.domain.perimeter import describe, perimeter_buildings, unknown_ids
+from services.reporting.domain.perimeter import buildings_of, describe
 from services.reporting.domain.periods import ReportPeriod, reference_window
 from services.reporting.domain.runs import Manifest, ManifestInput, ReportRequest
 from services.reporting.domain.scenarios import Scenario
@@ -65,17 +65,7 @@ def compute(sources: Sources, request: ReportRequest, scenario: Scenario) -> Com
     inputs: list[ManifestInput] = []
     portfolio, pulled = sources.portfolio(request.as_of)
     inputs.append(pulled)
-    missing = unknown_ids(portfolio.buildings, request.perimeter)
-    if missing:
-        named = "; ".join(f"{name}: {', '.join(ids[:10])}" for name, ids in missing.items())
-        raise InvalidArgument(
-            f"names nothing in the portfolio as of {request.as_of.isoformat()} ({named})", field="perimeter"
-        )
-    buildings = perimeter_buildings(portfolio.buildings, request.perimeter)
-    if buildings.height == 0:
-        raise InvalidArgument(
-            f"holds no building as of {request.as_of.isoformat()}: nothing to report", field="perimeter"
-        )
+    buildings = buildings_of(portfolio.buildings, request.perimeter, request.as_of)
     building_ids = buildings["building_id"].to_list() if request.perimeter.narrows_buildings else None
     current = request.period
     reference = ReportPeriod(*reference_window(current.start, current.end, scenario.content.reference_start))

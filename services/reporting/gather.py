@@ -25,6 +25,14 @@ from services.api.quitus.factors.v1 import factors_pb2 as factors_pb
 from services.api.quitus.factors.v1 import factors_pb2_grpc as factors_grpc
 from services.api.quitus.interventions.v1 import interventions_pb2 as interventions_pb
 from services.api.quitus.interventions.v1 import interventions_pb2_grpc as interventions_grpc
+from services.reporting.domain.inputs import (
+    BASES_SCHEMA,
+    BUILDINGS_SCHEMA,
+    CONTRACT_BUILDINGS_SCHEMA,
+    EQUIPMENT_SCHEMA,
+    PLANS_SCHEMA,
+    QUALITY_SCHEMA,
+)
 from services.reporting.domain.periods import PARIS, ReportPeriod, months
 from services.reporting.domain.runs import ManifestInput, Perimeter
 from services.reporting.errors import SourceFailed, SourceUnavailable
@@ -181,15 +189,7 @@ class Sources:
                 (q.contractor_id, q.received, q.accepted, q.rejected, q.warned, q.passing_share, q.meets_target)
                 for q in reply.contractors
             ],
-            schema={
-                "contractor_id": pl.String,
-                "received": pl.Int64,
-                "accepted": pl.Int64,
-                "rejected": pl.Int64,
-                "warned": pl.Int64,
-                "passing_share": pl.Float64,
-                "meets_target": pl.Boolean,
-            },
+            schema=QUALITY_SCHEMA,
             orient="row",
         )
         records = list(reply.contractors)
@@ -409,16 +409,7 @@ def _portfolio_frames(records: list[interventions_pb.PortfolioRecord]) -> Portfo
     return Portfolio(
         buildings=frame(
             "building",
-            {
-                "building_id": pl.String,
-                "residence_id": pl.String,
-                "territory_id": pl.String,
-                "lat": pl.Float64,
-                "lon": pl.Float64,
-                "heated_area_m2": pl.Float64,
-                "dwellings": pl.Int64,
-                "heating_system": pl.String,
-            },
+            BUILDINGS_SCHEMA,
             lambda b: (
                 b.id,
                 b.residence_id,
@@ -436,7 +427,7 @@ def _portfolio_frames(records: list[interventions_pb.PortfolioRecord]) -> Portfo
         ),
         equipment=frame(
             "equipment",
-            {"equipment_id": pl.String, "building_id": pl.String, "kind": pl.String},
+            EQUIPMENT_SCHEMA,
             lambda e: (e.id, e.building_id, e.kind),
         ),
         contractors=frame(
@@ -446,7 +437,7 @@ def _portfolio_frames(records: list[interventions_pb.PortfolioRecord]) -> Portfo
         ),
         bases=frame(
             "contractor_base",
-            {"contractor_id": pl.String, "base_id": pl.String, "lat": pl.Float64, "lon": pl.Float64},
+            BASES_SCHEMA,
             lambda b: (b.contractor_id, b.id, *_located(b.latitude, b.longitude)),
         ),
         contracts=frame(
@@ -462,23 +453,12 @@ def _portfolio_frames(records: list[interventions_pb.PortfolioRecord]) -> Portfo
         ),
         contract_buildings=pl.DataFrame(
             covered,
-            schema={
-                "contract_id": pl.String,
-                "contractor_id": pl.String,
-                "building_id": pl.String,
-                "starts_at": time,
-                "ends_at": time,
-            },
+            schema=CONTRACT_BUILDINGS_SCHEMA,
             orient="row",
         ),
         plans=pl.DataFrame(
             [(c.id, p.service_code, p.equipment_kind, p.interval_days) for c in contracts for p in c.preventive_plans],
-            schema={
-                "contract_id": pl.String,
-                "service_code": pl.String,
-                "equipment_kind": pl.String,
-                "interval_days": pl.Int64,
-            },
+            schema=PLANS_SCHEMA,
             orient="row",
         ),
         territory_names={t.id: t.name for t in by_kind.get("territory", [])},

@@ -89,7 +89,7 @@ BASES_SCHEMA = {"contractor_id": pl.String, "base_id": pl.String, "lat": pl.Floa
 EQUIPMENT_SCHEMA = {"equipment_id": pl.String, "building_id": pl.String, "kind": pl.String}
 # the buildings of the perimeter each contract covers (its territories, residences and buildings
 # resolved), with the contract's dates
-CONTRACT_BUILDINGS_SCHEMA = {
+CONTRACT_BUILDINGS_SCHEMA: dict[str, Any] = {
     "contract_id": pl.String,
     "contractor_id": pl.String,
     "building_id": pl.String,

@@ -1,8 +1,11 @@
 """Which buildings a report's perimeter holds (pure)."""
 
+from datetime import datetime
+
 import polars as pl
 
 from services.reporting.domain.runs import Perimeter
+from services.runtime.errors import InvalidArgument
 
 
 def perimeter_buildings(buildings: pl.DataFrame, perimeter: Perimeter) -> pl.DataFrame:
@@ -15,6 +18,19 @@ def perimeter_buildings(buildings: pl.DataFrame, perimeter: Perimeter) -> pl.Dat
         | pl.col("residence_id").is_in(list(perimeter.residence_ids))
         | pl.col("territory_id").is_in(list(perimeter.territory_ids))
     )
+
+
+def buildings_of(buildings: pl.DataFrame, perimeter: Perimeter, as_of: datetime) -> pl.DataFrame:
+    """The perimeter's buildings as of the cut-off; InvalidArgument naming ``perimeter`` when it
+    names an id the portfolio does not hold, or holds no building: nothing to report."""
+    missing = unknown_ids(buildings, perimeter)
+    if missing:
+        named = "; ".join(f"{name}: {', '.join(ids[:10])}" for name, ids in missing.items())
+        raise InvalidArgument(f"names nothing in the portfolio as of {as_of.isoformat()} ({named})", field="perimeter")
+    selected = perimeter_buildings(buildings, perimeter)
+    if selected.height == 0:
+        raise InvalidArgument(f"holds no building as of {as_of.isoformat()}: nothing to report", field="perimeter")
+    return selected
 
 
 def unknown_ids(buildings: pl.DataFrame, perimeter: Perimeter) -> dict[str, list[str]]:
