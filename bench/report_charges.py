@@ -144,6 +144,31 @@ def load(channels: dict[str, grpc.Channel], dwellings: int, year: int) -> dict:
     }
 
 
+class TimedSources(Sources):
+    """Sources that time each export they pull (seconds per export, in ``took``)."""
+
+    took: dict[str, float]
+
+    def _timed(self, name: str, method, *args):
+        t0 = time.perf_counter()
+        try:
+            return method(*args)
+        finally:
+            self.took[name] = time.perf_counter() - t0
+
+    def portfolio(self, as_of):
+        return self._timed("ExportPortfolio", super().portfolio, as_of)
+
+    def charge_control(self, period, as_of, building_ids):
+        return self._timed("ExportChargeControl", super().charge_control, period, as_of, building_ids)
+
+    def monthly(self, period, as_of, building_ids):
+        return self._timed("ExportMonthly", super().monthly, period, as_of, building_ids)
+
+    def facts(self, period, as_of, perimeter, building_ids):
+        return self._timed("ExportInterventions", super().facts, period, as_of, perimeter, building_ids)
+
+
 _SLICES: dict = {}
 
 
@@ -164,6 +189,17 @@ def _report(job: tuple[str, ReportRequest, str | None]) -> tuple[str, int, int, 
     return residence, page_count(pdf), len(pdf), computed.manifest.figures_sha256, time.perf_counter() - t0
 
 
+def _profile_one(slices: dict, template: ReportRequest) -> None:
+    import cProfile
+    import pstats
+
+    largest = max(slices, key=lambda r: slices[r].portfolio.buildings.height)
+    _SLICES.update(slices)
+    profile = cProfile.Profile()
+    profile.runcall(_report, (largest, template, None))
+    pstats.Stats(profile).sort_stats("cumulative").print_stats(30)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dwellings", type=int, default=85_000)
@@ -171,6 +207,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--database-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     parser.add_argument("--out", help="write every PDF into this folder")
+    parser.add_argument("--profile", action="store_true", help="profile the largest residence's report first")
     args = parser.parse_args()
     print(
         f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
@@ -203,7 +240,8 @@ def main() -> None:
         as_of = datetime.now(UTC)  # everything loaded is recorded before it
         time.sleep(61)  # and an export's cut-off must be a minute in the past
         # the factors stub is never called by a charge control
-        sources = Sources(channels["interventions"], channels["consumption"], channels["consumption"])
+        sources = TimedSources(channels["interventions"], channels["consumption"], channels["consumption"])
+        sources.took = {}
         template = ReportRequest(
             kind="CHARGE_CONTROL",
             period=parse_period(str(args.year)),
@@ -226,9 +264,12 @@ def main() -> None:
         sliced_s = time.perf_counter() - t0 - pull_s
         print(
             f"pulled once in {pull_s:.1f} s ({', '.join(f'{i.source} {i.records:,}' for i in pulled.inputs)}); "
-            f"sliced into {len(slices):,} residences in {sliced_s:.1f} s",
+            f"sliced into {len(slices):,} residences in {sliced_s:.1f} s; seconds per export: "
+            + ", ".join(f"{name} {s:.1f}" for name, s in sources.took.items()),
             flush=True,
         )
+        if args.profile:
+            _profile_one(slices, template)
         del pulled
         residences = sorted(slices, key=lambda r: -slices[r].portfolio.buildings.height)
         jobs = [(r, template, args.out) for r in residences]
