@@ -6,7 +6,9 @@ Like decarbonisation.py, it fetches and assembles; the domain decides every figu
 
 import hashlib
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 
 import polars as pl
@@ -21,7 +23,7 @@ from services.reporting.domain.charges_pack import charges_pack_tables
 from services.reporting.domain.perimeter import buildings_of, describe
 from services.reporting.domain.periods import PARIS, ReportPeriod, month_start
 from services.reporting.domain.runs import Manifest, ManifestInput, Perimeter, ReportRequest
-from services.reporting.gather import Sources
+from services.reporting.gather import Portfolio, Sources
 from services.reporting.manifest_text import manifest_lines
 from services.runtime.errors import InvalidArgument
 
@@ -58,8 +60,22 @@ def allocation_keys(declared: tuple[AllocationKey, ...]) -> tuple[AllocationKey,
     return tuple(sorted(declared + defaults, key=lambda k: k.charge_category))
 
 
-def gather(sources: Sources, request: ReportRequest, keys: tuple[AllocationKey, ...]) -> Gathered:
-    year = charge_year(request.period)
+@dataclass(frozen=True)
+class Pulled:
+    """Every export a charge control reads, pulled once as of one cut-off for one charge year:
+    for the buildings named, or for the whole portfolio (so that many residences' reports can be
+    sliced from one pull, never one export per report)."""
+
+    year: int
+    portfolio: Portfolio
+    costs: pl.DataFrame
+    provisions: pl.DataFrame
+    figures: pl.DataFrame
+    facts: pl.DataFrame
+    inputs: tuple[ManifestInput, ...]
+
+
+def _check_perimeter(request: ReportRequest) -> None:
     if not (request.perimeter.residence_ids or request.perimeter.building_ids) or (
         request.perimeter.territory_ids or request.perimeter.contractor_ids or request.perimeter.trades
     ):
@@ -68,39 +84,100 @@ def gather(sources: Sources, request: ReportRequest, keys: tuple[AllocationKey, 
             "nothing else",
             field="perimeter",
         )
-    inputs: list[ManifestInput] = []
-    portfolio, pulled = sources.portfolio(request.as_of)
-    inputs.append(pulled)
-    buildings = buildings_of(portfolio.buildings, request.perimeter, request.as_of)
-    ids = buildings["building_id"].to_list()
+
+
+def _perimeter(portfolio: Portfolio, request: ReportRequest) -> pl.DataFrame:
+    return buildings_of(portfolio.buildings, request.perimeter, request.as_of)
+
+
+def _pull_exports(
+    sources: Sources, year: int, as_of: datetime, portfolio: Portfolio, ids: list[str] | None, pulled: ManifestInput
+) -> Pulled:
+    """The exports of N-1 and N for the buildings ``ids`` (None: every building)."""
+    inputs = [pulled]
     two_years = ReportPeriod(month_start(year - 1, 1), month_start(year + 1, 1))
-    costs, provisions, pulled = sources.charge_control(two_years, request.as_of, ids)
+    costs, provisions, pulled = sources.charge_control(two_years, as_of, ids or [])
     inputs.append(pulled)
-    figures, pulled = sources.monthly(two_years, request.as_of, ids)
+    figures, pulled = sources.monthly(two_years, as_of, ids)
     inputs.append(pulled)
     # a contract cost counts in the month it is resolved: interventions requested up to a year before
     requested = ReportPeriod(month_start(year - 2, 1), month_start(year + 1, 1))
-    facts, _, pulled = sources.facts(requested, request.as_of, Perimeter(), ids)
+    facts, _, pulled = sources.facts(requested, as_of, Perimeter(), ids)
     inputs.append(pulled)
+    return Pulled(year, portfolio, costs, provisions, figures, facts, tuple(inputs))
+
+
+def pull_portfolio(sources: Sources, year: int, as_of: datetime) -> Pulled:
+    """Every building's exports for the charge year ``year`` and N-1, as of ``as_of``: one pull
+    for the charge controls of the whole portfolio (``slice_gather`` cuts one report out of it)."""
+    portfolio, pulled = sources.portfolio(as_of)
+    return _pull_exports(sources, year, as_of, portfolio, None, pulled)
+
+
+def gather_from(pulled: Pulled, request: ReportRequest, keys: tuple[AllocationKey, ...]) -> Gathered:
+    """The charge control of ``request``'s perimeter out of exports already pulled (for at least
+    its buildings, for its year and cut-off): the figures are those of its own pull, since the
+    domain reads only the perimeter's rows."""
+    _check_perimeter(request)
+    if charge_year(request.period) != pulled.year:
+        raise InvalidArgument(
+            f"the exports were pulled for {pulled.year}, the request is for {charge_year(request.period)}",
+            field="period",
+        )
+    buildings = _perimeter(pulled.portfolio, request)
+    ids = buildings["building_id"].to_list()
     dwellings = (
-        portfolio.units.filter((pl.col("kind") == "dwelling") & pl.col("building_id").is_in(ids))
+        pulled.portfolio.units.filter((pl.col("kind") == "dwelling") & pl.col("building_id").is_in(ids))
         .select("building_id", "ug_id", pl.col("area_m2").alias("heated_area_m2"))
         .sort("building_id", "ug_id")
     )
     charges = compute_charge_control(
         ChargeInputs(
-            year=year,
+            year=pulled.year,
             buildings=buildings.select("building_id", "residence_id"),
             dwellings=dwellings,
-            costs=costs,
-            figures=figures,
-            provisions=provisions,
-            facts=facts,
+            costs=pulled.costs,
+            figures=pulled.figures,
+            provisions=pulled.provisions,
+            facts=pulled.facts,
             mapping=pl.read_csv(MAPPING_CSV),
             keys=keys,
         )
     )
-    return Gathered(charges, tuple(inputs), describe(request.perimeter, request.lang), tuple(ids))
+    return Gathered(charges, pulled.inputs, describe(request.perimeter, request.lang), tuple(ids))
+
+
+def gather(sources: Sources, request: ReportRequest, keys: tuple[AllocationKey, ...]) -> Gathered:
+    """One report's own pull (its buildings only) and its charge control."""
+    year = charge_year(request.period)
+    _check_perimeter(request)
+    portfolio, pulled = sources.portfolio(request.as_of)
+    ids = _perimeter(portfolio, request)["building_id"].to_list()
+    return gather_from(_pull_exports(sources, year, request.as_of, portfolio, ids, pulled), request, keys)
+
+
+def by_residence(pulled: Pulled) -> dict[str, Pulled]:
+    """``pulled`` cut into one Pulled per residence (its buildings' rows only, the same manifest
+    inputs): a report sliced from it reads a few thousand rows, not the portfolio's millions."""
+    residence_of = pulled.portfolio.buildings.select("building_id", "residence_id")
+
+    def split(frame: pl.DataFrame) -> dict[str, pl.DataFrame]:
+        joined = frame.join(residence_of, on="building_id", how="inner")
+        parts = joined.partition_by("residence_id", as_dict=True, include_key=False)
+        return {key[0]: part for key, part in parts.items()}
+
+    costs, provisions = split(pulled.costs), split(pulled.provisions)
+    figures, facts = split(pulled.figures), split(pulled.facts)
+    return {
+        residence: replace(
+            pulled,
+            costs=costs.get(residence, pulled.costs.clear()),
+            provisions=provisions.get(residence, pulled.provisions.clear()),
+            figures=figures.get(residence, pulled.figures.clear()),
+            facts=facts.get(residence, pulled.facts.clear()),
+        )
+        for residence in residence_of["residence_id"].unique().sort().to_list()
+    }
 
 
 @dataclass(frozen=True)
@@ -114,7 +191,27 @@ def compute(sources: Sources, request: ReportRequest, scenario: object = None) -
     """Every input pulled as of request.as_of and the charge control computed; ``scenario`` is
     not used (charge control has none)."""
     keys = allocation_keys(request.allocation_keys)
-    gathered = gather(sources, request, keys)
+    return _computed(gather(sources, request, keys), request, keys)
+
+
+def compute_many(sources: Sources, template: ReportRequest, residence_ids: list[str]) -> Iterator[Computed]:
+    """The charge control of each residence of ``residence_ids`` (in that order) for ``template``'s
+    year, cut-off, keys and language, from ONE portfolio-wide pull: each report's figures (and
+    their hash) are those of its own ``compute``; its manifest names the portfolio-wide exports."""
+    keys = allocation_keys(template.allocation_keys)
+    pulled = pull_portfolio(sources, charge_year(template.period), template.as_of)
+    sliced = by_residence(pulled)
+    for residence in residence_ids:
+        request = replace(template, perimeter=Perimeter(residence_ids=(residence,)))
+        yield compute_sliced(sliced.get(residence, pulled), request, keys)
+
+
+def compute_sliced(pulled: Pulled, request: ReportRequest, keys: tuple[AllocationKey, ...]) -> Computed:
+    """``compute`` of ``request`` out of exports already pulled (see ``gather_from``)."""
+    return _computed(gather_from(pulled, request, keys), request, keys)
+
+
+def _computed(gathered: Gathered, request: ReportRequest, keys: tuple[AllocationKey, ...]) -> Computed:
     frame = charges_figures_frame(gathered.charges)
     manifest = Manifest(
         inputs=gathered.inputs,
