@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from reports.formatting import Formatter
 from reports.scorecard import ScorecardReport, render
-from services.reporting.scorecard import METHODOLOGY, figures_sha256, scorecard
+from services.reporting.domain.scorecard import METHODOLOGY, figures_sha256, scorecard
 from tests.reporting.test_scorecard import QUALITY, facts
 
 
