@@ -135,6 +135,11 @@ class _Layout:
         percent = [
             [None if v is None else v * 100 for v in months[c].to_list()] for c in (column, f"previous_{column}")
         ]
+        if all(v is None for series in percent for v in series):
+            # a bar chart of 24 "n.d." would say it less clearly than a line
+            return Paragraph(
+                f"<b>{text(title)}</b>{words['colon']}{text(words['nothing_to_chart'])}", self.sheet["body"]
+            )
         period, previous = self.report.figures.period, self.report.figures.previous_period
         return bar_chart(
             title=title,

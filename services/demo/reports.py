@@ -167,7 +167,7 @@ def scorecard_chain(
         path.write_bytes(pdf)
         contractors = sorted({f.key.split(".", 1)[0] for f in run.figures})
         console.print(
-            f"Contractor scorecard: [bold]{path}[/bold] ({len(contractors)} contractors, {run.pages} pages, id "
+            f"Contractor scorecard: [bold]{path}[/bold] ({len(contractors)} contractor(s), {run.pages} pages, id "
             f"{run.id}, figures sha256 {run.manifest.figures_sha256[:12]}…)"
         )
         return {
