@@ -1,196 +1,193 @@
 """Contractor scorecard PDF, French first (English by option): draws from a ScorecardReport,
-never queries anything. One line per contractor with totals in bold, a chart with its legend,
-footnotes for every "n.d.", the methodology and the audit manifest with the command that
-re-runs it."""
+never queries anything. A summary line per contractor (the key figures, N beside N-1), then a
+page per contractor: every figure with N-1 and the change, its first-time fix and repair
+deadlines by month (N against N-1), notes for every "n.d.", then the methodology and the audit
+manifest. Page numbers, report id and figures hash on every page (reports.page)."""
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from reportlab.lib import colors
+import polars as pl
 from reportlab.lib.units import cm
-from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
 
 from reports.charts import bar_chart
-from reports.fonts import fonts
+from reports.csr_tables import Markup, Notes, grid, text, trend
 from reports.formatting import Formatter
 from reports.page import PageFrame, build_pdf, manifest_table, styles
+from reports.scorecard_text import TEXT
+from services.reporting.domain.performance import QUALITY_TARGET
+from services.reporting.domain.scorecard_figures import ScorecardFigures
 
-QUALITY_TARGET = 0.95
-
-TEXT: dict[str, dict[str, Any]] = {
-    "fr": {
-        "kind": "Fiche prestataires",
-        "perimeter": "Tous les prestataires",
-        "period": "Interventions demandées du {start} au {end}",
-        "headers": [
-            "Prestataire",
-            "Interv.",
-            "Préventif",
-            "Résolu au 1er passage",
-            "Passages / curatif",
-            "Délai d'intervention respecté",
-            "Délai de résolution respecté",
-            "Déplacements",
-            "Coût (EUR)",
-            "Qualité des données",
-        ],
-        "total": "Total",
-        "chart_title": "Résolution au premier passage et délai de résolution respecté, par prestataire",
-        "series": ["Résolu au 1er passage", "Délai de résolution respecté"],
-        "y_label": "%",
-        "source": "Source : export des interventions à la date d'arrêté ; n.d. : rien à compter",
-        "one_nature": "une seule nature",
-        "notes": [
-            "n.d. (non disponible) : le ratio n'a rien à compter sur la période (par exemple aucune intervention "
-            "curative résolue), jamais zéro.",
-            "« une seule nature » : toutes les interventions du prestataire sont préventives, ou toutes curatives "
-            "(son marché n'en couvre qu'une) ; une part du préventif n'y serait pas une mesure de performance.",
-            "Qualité des données en rouge : sous l'objectif de 95 %.",
-        ],
-        "methodology": "Méthodologie",
-        "manifest": "Manifeste d'audit",
-        "rerun": "Relancer la même demande avec la même date d'arrêté redonne les mêmes empreintes d'entrée et de "
-        "chiffres.",
-    },
-    "en": {
-        "kind": "Contractor scorecard",
-        "perimeter": "All contractors",
-        "period": "Interventions requested from {start} to {end}",
-        "headers": [
-            "Contractor",
-            "Interv.",
-            "Preventive",
-            "First-time fix",
-            "Visits / curative",
-            "Intervene within deadline",
-            "Repair within deadline",
-            "Trips",
-            "Cost (EUR)",
-            "Data quality",
-        ],
-        "total": "Total",
-        "chart_title": "First-time fix and repair within deadline, by contractor",
-        "series": ["First-time fix", "Repair within deadline"],
-        "y_label": "%",
-        "source": "Source: interventions export at the data cut-off; n/a: nothing to count",
-        "one_nature": "one nature only",
-        "notes": [
-            "n/a (not available): the ratio has nothing to count in the period (e.g. no resolved curative "
-            "intervention), never zero.",
-            "\u201cone nature only\u201d: all of the contractor's interventions are preventive, or all curative (its "
-            "contract covers one); a preventive share would not measure its performance.",
-            "Data quality in red: below the 95 % target.",
-        ],
-        "methodology": "Methodology",
-        "manifest": "Audit manifest",
-        "rerun": "Re-running the same request with the same cut-off gives the same input and figure hashes.",
-    },
-}
+DECIMALS = {"visits_per_curative": 2, "avoided_trips": 1}
+SUMMARY = ("interventions", "first_time_fix", "repair_compliance", "preventive_compliance", "avoided_trips")
+RED = "#b00020"
+WIDTH = 26.7 * cm
 
 
 @dataclass(frozen=True)
 class ScorecardReport:
     report_id: str
-    period_start: datetime
-    period_end: datetime
+    perimeter: str
+    figures: ScorecardFigures
     as_of: datetime
-    rows: list[dict[str, Any]]  # one per contractor, from services.reporting.scorecard
-    methodology: str
     figures_sha256: str
+    scenario: str = ""  # "name version n" when avoided trips are given
     lang: str = "fr"
     manifest: dict[str, str] = field(default_factory=dict)
 
 
-def _table(report: ScorecardReport, fmt: Formatter, text: dict[str, Any]) -> Table:
-    def row(r: dict[str, Any]) -> list[str]:
-        preventive = text["one_nature"] if r.get("one_nature") else fmt.percent(r["preventive_share"])
+def shown(fmt: Formatter, figure: str, unit: str, value: float | None) -> str:
+    """A figure as the scorecard prints it: shares as percentages, counts whole, visits per
+    curative with two decimals, avoided trips with one; n.d. / n/a when there is none."""
+    if unit == "share":
+        return fmt.percent(value)
+    return fmt.number(value, DECIMALS.get(figure, 0))
+
+
+def _quality_cell(fmt: Formatter, value: float | None, mark: str = "") -> Any:
+    written = shown(fmt, "data_quality", "share", value) + mark
+    if value is not None and value < QUALITY_TARGET:
+        return Markup(f'<font color="{RED}">{text(written)}</font>')
+    return written
+
+
+def _day_range(fmt: Formatter, start: datetime, end: datetime) -> str:
+    return f"{fmt.day(start)} – {fmt.day(end - timedelta(days=1))}"
+
+
+class _Layout:
+    def __init__(self, report: ScorecardReport) -> None:
+        self.report = report
+        self.fmt = Formatter(report.lang)
+        self.words = TEXT[report.lang]
+        self.sheet = styles()
+        self.with_avoided = bool(report.scenario)
+
+    def rows_of(self, contractor_id: str) -> list[dict[str, Any]]:
+        return self.report.figures.figures.filter(pl.col("contractor_id") == contractor_id).to_dicts()
+
+    def label(self, contractor_id: str, name: str) -> str:
+        return f"{contractor_id} · {name}" if name else contractor_id
+
+    def summary(self) -> list[Flowable]:
+        fmt, words = self.fmt, self.words
+        keep = [f for f in SUMMARY if self.with_avoided or f != "avoided_trips"]
+        headers = [words["summary_headers"][0]]
+        for figure in keep:
+            at = 1 + 2 * SUMMARY.index(figure)
+            headers += words["summary_headers"][at : at + 2]
+        headers.append(words["summary_headers"][-1])
+        rows = []
+        for contractor in self.report.figures.contractors.iter_rows(named=True):
+            by = {r["figure"]: r for r in self.rows_of(contractor["contractor_id"])}
+            row: list[Any] = [self.label(contractor["contractor_id"], contractor["name"])]
+            for figure in keep:
+                r = by[figure]
+                row += [shown(fmt, figure, r["unit"], r["value"]), shown(fmt, figure, r["unit"], r["previous"])]
+            row.append(_quality_cell(fmt, by["data_quality"]["value"]))
+            rows.append(row)
+        name_width = 6.2 * cm
+        width = (WIDTH - name_width) / (len(headers) - 1)
+        story: list[Flowable] = [Paragraph(words["summary"], self.sheet["h2"])]
+        if not rows:
+            return [*story, Paragraph(words["no_contractor"], self.sheet["body"])]
+        story.append(grid(headers, rows, [name_width] + [width] * (len(headers) - 1)))
+        story.append(Spacer(1, 0.2 * cm))
+        scenario = (
+            words["scenario"].format(scenario=self.report.scenario) if self.with_avoided else words["no_scenario"]
+        )
+        for line in (scenario, words["quality_note"], words["na_note"]):
+            story.append(Paragraph(line, self.sheet["small"]))
+        return story
+
+    def contractor(self, contractor_id: str, name: str) -> list[Flowable]:
+        fmt, words = self.fmt, self.words
+        notes = Notes(words["notes"])
+        rows = []
+        for r in self.rows_of(contractor_id):
+            figure, unit = r["figure"], r["unit"]
+            now = shown(fmt, figure, unit, r["value"]) + notes.mark(r["value_note"])
+            before = shown(fmt, figure, unit, r["previous"]) + notes.mark(r["previous_note"])
+            change = "" if figure == "data_quality" else trend(fmt, unit, r["value"], r["previous"])
+            cell = _quality_cell(fmt, r["value"], notes.mark(r["value_note"])) if figure == "data_quality" else now
+            rows.append([words["figures"][figure], cell, before, change])
+        table = grid(words["figure_headers"], rows, [5.6 * cm, 2.3 * cm, 2.3 * cm, 2.4 * cm])
+        charts = [self.chart(contractor_id, column, words[title]) for column, title in (
+            ("first_time_fix", "chart_ftf"),
+            ("repair_compliance", "chart_repair"),
+        )]  # fmt: skip
+        side = Table([[table, [charts[0], Spacer(1, 0.2 * cm), charts[1]]]], colWidths=[13.2 * cm, 13.5 * cm])
+        side.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
         return [
-            r["contractor_id"],
-            fmt.number(r["interventions"]),
-            preventive,
-            fmt.percent(r["first_time_fix_rate"]),
-            fmt.number(r["visits_per_curative"], 2),
-            fmt.percent(r["intervene_compliance"]),
-            fmt.percent(r["repair_compliance"]),
-            fmt.number(r["trips"]),
-            fmt.number(r["cost_eur"]),
-            fmt.percent(r["passing_share"]),
+            PageBreak(),
+            Paragraph(text(self.label(contractor_id, name)), self.sheet["h1"]),
+            side,
+            Spacer(1, 0.2 * cm),
+            *notes.paragraphs(),
         ]
 
-    totals = [
-        text["total"],
-        fmt.number(sum(r["interventions"] for r in report.rows)),
-        "",
-        "",
-        "",
-        "",
-        "",
-        fmt.number(sum(r["trips"] for r in report.rows)),
-        fmt.number(sum(r["cost_eur"] for r in report.rows)),
-        "",
-    ]
-    header = [Paragraph(h, styles()["small"]) for h in text["headers"]]
-    widths = [2.4 * cm, 1.8 * cm, 3.0 * cm, 2.3 * cm, 2.0 * cm, 2.6 * cm, 2.6 * cm, 2.6 * cm, 2.6 * cm, 2.2 * cm]
-    table = Table([header, *[row(r) for r in report.rows], totals], colWidths=widths, repeatRows=1)
-    style = [
-        ("FONT", (0, 1), (-1, -1), fonts().regular, 8),
-        ("FONT", (0, -1), (-1, -1), fonts().bold, 8),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dfe7ee")),
-        ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
-        ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
-        ("LINEABOVE", (0, -1), (-1, -1), 0.8, colors.black),
-        ("GRID", (0, 0), (-1, -2), 0.25, colors.grey),
-    ]
-    for i, r in enumerate(report.rows, start=1):
-        if r["passing_share"] is not None and r["passing_share"] < QUALITY_TARGET:
-            style.append(("TEXTCOLOR", (9, i), (9, i), colors.HexColor("#b00020")))
-    table.setStyle(TableStyle(style))
-    return table
+    def chart(self, contractor_id: str, column: str, title: str) -> Flowable:
+        fmt, words = self.fmt, self.words
+        months = self.report.figures.trend.filter(pl.col("contractor_id") == contractor_id)
+        percent = [
+            [None if v is None else v * 100 for v in months[c].to_list()] for c in (column, f"previous_{column}")
+        ]
+        if all(v is None for series in percent for v in series):
+            # a bar chart of 24 "n.d." would say it less clearly than a line
+            return Paragraph(
+                f"<b>{text(title)}</b>{words['colon']}{text(words['nothing_to_chart'])}", self.sheet["body"]
+            )
+        period, previous = self.report.figures.period, self.report.figures.previous_period
+        return bar_chart(
+            title=title,
+            categories=[fmt.month_short(m).replace(" ", "\n", 1) for m in months["month_start"].to_list()],
+            series=[
+                (f"{words['n']} ({_day_range(fmt, *period)})", percent[0]),
+                (f"{words['n1']} ({_day_range(fmt, *previous)})", percent[1]),
+            ],
+            y_label="%",
+            source=words["chart_source"],
+            not_available=fmt.na,
+            width=13.3 * cm,
+            height=6.2 * cm,
+            y_max=100,
+            value_format=lambda v: fmt.number(v, 0),
+        )
 
 
 def render(report: ScorecardReport, path: Path) -> Path:
-    fmt, text = Formatter(report.lang), TEXT[report.lang]
-    sheet = styles()
-    last_day = report.period_end - timedelta(days=1)
+    layout = _Layout(report)
+    fmt, words, sheet = layout.fmt, layout.words, layout.sheet
+    period, previous = report.figures.period, report.figures.previous_period
     frame = PageFrame(
-        kind=text["kind"],
-        perimeter=text["perimeter"],
-        period=text["period"].format(start=fmt.day(report.period_start), end=fmt.day(last_day)),
+        kind=words["kind"],
+        perimeter=report.perimeter,
+        period=words["period"].format(
+            start=fmt.day(period[0]), end=fmt.day(period[1] - timedelta(days=1)), previous=_day_range(fmt, *previous)
+        ),
         as_of=fmt.day(report.as_of),
         report_id=report.report_id,
         figures_sha256=report.figures_sha256,
         lang=report.lang,
         landscape=True,
     )
-    percent = [
-        [None if r[k] is None else r[k] * 100 for r in report.rows]
-        for k in ("first_time_fix_rate", "repair_compliance")
+    story: list[Flowable] = layout.summary()
+    for contractor in report.figures.contractors.iter_rows(named=True):
+        story += layout.contractor(contractor["contractor_id"], contractor["name"])
+    story += [
+        PageBreak(),
+        Paragraph(words["methodology_title"], sheet["h2"]),
+        Paragraph(words["methodology"], sheet["body"]),
+        KeepTogether(
+            [
+                Paragraph(words["manifest"], sheet["h2"]),
+                Paragraph(words["rerun"], sheet["body"]),
+                Spacer(1, 0.2 * cm),
+                manifest_table(report.manifest, 6 * cm, 20.5 * cm),
+            ]
+        ),
     ]
-    chart = bar_chart(
-        title=text["chart_title"],
-        categories=[r["contractor_id"] for r in report.rows],
-        series=list(zip(text["series"], percent, strict=True)),
-        y_label=text["y_label"],
-        source=text["source"],
-        not_available=fmt.na,
-        width=26 * cm,
-        height=6.5 * cm,
-        y_max=100,
-    )
-    manifest = manifest_table(report.manifest, 5.5 * cm, 21 * cm)
-    story = [
-        _table(report, fmt, text),
-        Spacer(1, 0.2 * cm),
-        *[Paragraph(note, sheet["small"]) for note in text["notes"]],
-        Spacer(1, 0.4 * cm),
-        chart,
-        Paragraph(text["methodology"], sheet["h2"]),
-        Paragraph(report.methodology, sheet["body"]),
-        Paragraph(text["manifest"], sheet["h2"]),
-        Paragraph(text["rerun"], sheet["body"]),
-        Spacer(1, 0.2 * cm),
-        manifest,
-    ]
-    return build_pdf(path, frame, story, title=f"{text['kind']} {report.report_id}")
+    return build_pdf(path, frame, story, title=f"{words['kind']} {report.report_id}")

@@ -141,3 +141,47 @@ def charges_chain(
         )
         made.append({"id": run.id, "path": str(path), "pages": run.pages, "residence": residence})
     return made
+
+
+def scorecard_chain(
+    channel: grpc.Channel, as_of: datetime, year: int, scenario: str, out: Path, console: Console
+) -> list[dict]:
+    """The year's contractor scorecard for every contractor (French, English) and for two
+    contractors alone, against the reference scenario, through the reporting service."""
+    stub = pb_grpc.ReportingServiceStub(channel)
+
+    def generate(contractor_ids: list[str], lang: str, name: str) -> dict:
+        with console.status(f"Generating {name}"):
+            run = stub.GenerateReport(
+                pb.GenerateReportRequest(
+                    kind=pb.REPORT_KIND_CONTRACTOR_SCORECARD,
+                    period=to_period(_paris_month(year, 1), _paris_month(year + 1, 1)),
+                    perimeter=pb.Perimeter(contractor_ids=contractor_ids),
+                    as_of=to_timestamp(as_of),
+                    scenario=scenario,
+                    lang=lang,
+                )
+            ).run
+            pdf = b"".join(r.chunk.data for r in stub.DownloadReport(pb.DownloadReportRequest(id=run.id)))
+        path = out / name
+        path.write_bytes(pdf)
+        contractors = sorted({f.key.split(".", 1)[0] for f in run.figures})
+        console.print(
+            f"Contractor scorecard: [bold]{path}[/bold] ({len(contractors)} contractor(s), {run.pages} pages, id "
+            f"{run.id}, figures sha256 {run.manifest.figures_sha256[:12]}…)"
+        )
+        return {
+            "id": run.id,
+            "path": str(path),
+            "pages": run.pages,
+            "contractors": contractors,
+            "figures_sha256": run.manifest.figures_sha256,
+        }
+
+    made = [
+        generate([], "fr", f"contractor-scorecard-{year}.pdf"),
+        generate([], "en", f"contractor-scorecard-{year}-en.pdf"),
+    ]
+    for contractor in made[0]["contractors"][:2]:
+        made.append(generate([contractor], "fr", f"contractor-scorecard-{year}-{contractor}.pdf"))
+    return made

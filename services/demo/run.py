@@ -5,10 +5,10 @@ authentication off (the embedded default), send everything through gRPC, then pr
 newcomer wants to see: what was accepted and refused and why, data quality per contractor,
 the units with the most curative interventions, and for the buildings' meters (three years of
 daily readings) the consumption per carrier and year, weather-normalised heating, charge control
-and the anomalies found.
+and the anomalies found; last, the reports written by the reporting service (CSR, charge control,
+contractor scorecards).
 """
 
-import hashlib
 import time
 from collections import Counter
 from datetime import UTC, date, datetime
@@ -16,12 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import grpc
-import polars as pl
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from reports.scorecard import ScorecardReport, render
 from services.api.quitus.interventions.v1 import interventions_pb2 as pb
 from services.api.quitus.interventions.v1 import interventions_pb2_grpc as pb_grpc
 from services.consumption import server as consumption_server
@@ -36,12 +34,9 @@ from services.factors import server as factors_server
 from services.interventions import server as interventions_server
 from services.interventions.cli import quality_table
 from services.reporting import server as reporting_server
-from services.reporting.scorecard import METHOD_VERSION, METHODOLOGY, figures_sha256, scorecard
-from services.reporting.sources import facts_frame
 from services.runtime.client import open_channel
 from services.runtime.log import configure_logging
 from services.runtime.settings import Settings
-from services.runtime.timestamps import to_period, to_timestamp
 
 console = Console()
 # events per IngestEvents batch: at the demo's 3 % of bad records, about 600 rejections, within
@@ -83,17 +78,19 @@ def run_demo(*, dwellings: int, seed: int, database_url: str, out_dir: str, year
         summary = {"factor_sets": _publish_factor_sets(channels["factors"])}
         with console.status("Generating the portfolio"):
             portfolio = demo_portfolio.generate_portfolio(dwellings, seed)
-        replay = f"quitus demo --seed {seed} --dwellings {dwellings}"
         # readings are recorded as they arrive, so they go first: the reports' cut-off follows them
         summary["consumption"] = _consumption_chain(channels["consumption"], portfolio, seed, year)
         as_of = datetime.now(UTC).replace(microsecond=0)
         summary |= _interventions_chain(
-            pb_grpc.InterventionsServiceStub(channels["interventions"]), portfolio, seed, year, out, replay
+            pb_grpc.InterventionsServiceStub(channels["interventions"]), portfolio, seed, year
         )
         demo_reports.wait_for_cut_off(as_of, console)
         summary["csr"] = demo_reports.reports_chain(channels["reporting"], as_of, year, out, console)
         residences = [r.id for r in portfolio.residences[:3]]
         summary["charges"] = demo_reports.charges_chain(channels["reporting"], as_of, year, residences, out, console)
+        summary["scorecards"] = demo_reports.scorecard_chain(
+            channels["reporting"], as_of, year, summary["csr"]["scenario"], out, console
+        )
     finally:
         for channel in channels.values():
             channel.close()
@@ -137,8 +134,6 @@ def _interventions_chain(
     portfolio: demo_portfolio.Portfolio,
     seed: int,
     year: int,
-    out: Path,
-    replay: str,
 ) -> dict:
     years = len(demo_interventions.HISTORY)  # one profile per year, the last one for ``year``
     first = datetime(year - years + 1, 1, 1, tzinfo=UTC)
@@ -193,15 +188,11 @@ def _interventions_chain(
     for unit in top.units:
         table.add_row(unit.ug_id, unit.building_id, unit.address, str(unit.curative_interventions))
     console.print(table)
-    pdfs = [_scorecard_pdf(stub, year, out, lang, replay) for lang in ("fr", "en")]
-    for pdf in pdfs:
-        console.print(f"Contractor scorecard: [bold]{pdf}[/bold]")
     return {
         "years": list(range(first.year, year + 1)),
         "events": dict(totals),
         "rules": dict(rules),
         "top_units": [u.ug_id for u in top.units],
-        "pdfs": [str(pdf) for pdf in pdfs],
     }
 
 
@@ -217,47 +208,3 @@ def _consumption_chain(channel, portfolio: demo_portfolio.Portfolio, seed: int, 
         )
     print_consumption(console, summary)
     return summary
-
-
-def _scorecard_pdf(stub: pb_grpc.InterventionsServiceStub, year: int, out: Path, lang: str, replay: str) -> Path:
-    """The year's contractor scorecard in ``lang``, from the as-of export, with its audit manifest."""
-    start, end = datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
-    as_of = end  # the demo's history is fully recorded by the end of the year
-    request = pb.ExportInterventionsRequest(as_of=to_timestamp(as_of), requested=to_period(start, end))
-    facts, input_sha = facts_frame(stub.ExportInterventions(request))
-    # data quality as of the same cut-off, so that a re-run gives the same figures
-    quality_reply = stub.GetDataQuality(pb.GetDataQualityRequest(as_of=to_timestamp(as_of)))
-    quality_sha = hashlib.sha256(quality_reply.SerializeToString(deterministic=True)).hexdigest()
-    quality = pl.DataFrame(
-        [(q.contractor_id, q.passing_share) for q in quality_reply.contractors],
-        schema={"contractor_id": pl.String, "passing_share": pl.Float64},
-        orient="row",
-    )
-    figures = scorecard(facts, quality)
-    figures_hash = figures_sha256(figures)
-    asked = f"contractor_scorecard|{start.isoformat()}|{end.isoformat()}|{as_of.isoformat()}"
-    report_id = f"SC-{year}-{hashlib.sha256(asked.encode()).hexdigest()[:8]}"
-    report = ScorecardReport(
-        report_id=report_id,
-        period_start=start,
-        period_end=end,
-        as_of=as_of,
-        rows=figures.to_dicts(),
-        methodology=METHODOLOGY[lang],
-        figures_sha256=figures_hash,
-        lang=lang,
-        manifest={
-            "report": f"contractor scorecard {report_id}",
-            "method_version": METHOD_VERSION,
-            "as_of": as_of.isoformat(),
-            "period": f"[{start.date()}, {end.date()})",
-            "input interventions export": f"sha256 {input_sha} ({facts.height:,} interventions)",
-            "factor set": "none: this report carries no emission figure",
-            "data quality": f"sha256 {quality_sha} (GetDataQuality as of the cut-off: records passing the "
-            "business checks, per contractor, target 95 %)",
-            "figures": f"sha256 {figures_hash}",
-            "re-run": f"{replay} (the embedded demo: the same seed gives the same bytes)",
-        },
-    )
-    suffix = "" if lang == "fr" else f"-{lang}"
-    return render(report, out / f"contractor-scorecard-{year}{suffix}.pdf")

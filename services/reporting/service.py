@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from services.reporting import charge_control, decarbonisation
+from services.reporting import charge_control, decarbonisation, scorecard_report
 from services.reporting.domain.periods import ReportPeriod
 from services.reporting.domain.runs import (
     InputChange,
@@ -41,7 +41,11 @@ ContentHash = Callable[[ScenarioContent], str]
 
 CHUNK_BYTES = 1024 * 1024
 # per report kind, the module that computes, renders and packs it (compute, render_pdf, audit_pack)
-BUILDERS: dict[str, Any] = {"DECARBONISATION": decarbonisation, "CHARGE_CONTROL": charge_control}
+BUILDERS: dict[str, Any] = {
+    "DECARBONISATION": decarbonisation,
+    "CHARGE_CONTROL": charge_control,
+    "CONTRACTOR_SCORECARD": scorecard_report,
+}
 _PAGE = re.compile(rb"/Type\s*/Page[^s]")
 
 
@@ -138,6 +142,8 @@ class ReportingService:
             raise NotBuilt(f"{request.kind} reports are not served yet", field="kind")
         if request.kind == "CHARGE_CONTROL":
             return replace(request, allocation_keys=charge_control.allocation_keys(request.allocation_keys)), None
+        if not request.scenario:  # optional for a scorecard (check_request)
+            return request, None
         scenario = self.scenario(request.scenario, request.scenario_version)
         return replace(request, scenario_version=scenario.version), scenario
 

@@ -87,3 +87,29 @@ def test_the_reports_are_written_through_the_reporting_service(demo):
         assert len(pages) == report["pages"] >= 2
         assert report["id"] in pages[0].extract_text()
     assert "Reference scenario reference_2023" in text and "avoided_trips" in text
+
+
+def test_the_contractor_scorecards_are_written_through_the_reporting_service(demo):
+    """The year's scorecard of every contractor, French and English, and two contractors' own:
+    each PDF on disk carries its run id and each contractor's name; the path is printed."""
+    from pathlib import Path
+
+    from pypdf import PdfReader
+
+    summary, text = demo
+    made = summary["scorecards"]
+    year = [Path(r["path"]).name for r in made]
+    every = made[0]["contractors"]
+    assert len(every) >= 6 and made[1]["contractors"] == every
+    assert year == [
+        "contractor-scorecard-2025.pdf",
+        "contractor-scorecard-2025-en.pdf",
+        *(f"contractor-scorecard-2025-{c}.pdf" for c in every[:2]),
+    ]
+    assert [r["contractors"] for r in made[2:]] == [[c] for c in every[:2]]
+    assert made[0]["figures_sha256"] == made[1]["figures_sha256"]  # the language changes no figure
+    for report in made:
+        pages = PdfReader(report["path"]).pages
+        assert len(pages) == report["pages"] == len(report["contractors"]) + 2
+        assert report["id"] in pages[0].extract_text()
+        assert Path(report["path"]).name in "".join(text.split())

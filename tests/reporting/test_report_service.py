@@ -28,6 +28,7 @@ from services.api.quitus.reporting.v1 import reporting_pb2 as pb
 from services.reporting.domain.periods import parse_period
 from services.runtime.timestamps import to_period, to_timestamp
 from tests.conftest import PG_URL, _need
+from tests.reporting.stack import SCENARIO as SCENARIO_NAME
 from tests.reporting.stack import csr_request, report_stack, scenario_content
 
 YEAR = parse_period("2025")
@@ -367,3 +368,84 @@ def test_charge_control_refuses_a_portfolio_perimeter_and_a_partial_year(stack):
             metadata=s.metadata("csr_officer"),
         )
     assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT and "civil year" in refused.value.details()
+
+
+def _scorecard(s, as_of: datetime, role: str = "csr_officer", **fields) -> pb.GenerateReportResponse:
+    request = pb.GenerateReportRequest(
+        kind=pb.REPORT_KIND_CONTRACTOR_SCORECARD,
+        period=to_period(YEAR.start, YEAR.end),
+        as_of=to_timestamp(as_of),
+        **fields,
+    )
+    return s.reporting.GenerateReport(request, metadata=s.metadata(role))
+
+
+def test_contractor_scorecard_for_every_contractor_prints_each_figure_and_its_pack_adds_up(stack):
+    """Generated through the stack against the reference scenario: one figure per contractor and
+    figure (N and N-1); the PDF prints each; the pack's monthly trend adds up to each
+    contractor's figures of N and N-1, its avoided trips per trade to the contractor's; the
+    scorecard of two contractors gives them the same figures."""
+    from reports.scorecard import shown as scorecard_shown
+
+    s, t1, _ = stack
+    run = _scorecard(s, t1, scenario=SCENARIO_NAME).run
+    assert run.id.startswith("scorecard-2025-") and run.request.scenario_version == 1 and run.pages >= 3
+    figures = {f.key: f for f in run.figures}
+    contractors = sorted({key.split(".")[0] for key in figures})
+    assert contractors and set(contractors) <= {c.id for c in s.contracting.contractors}
+    pdf, _ = _download(s, "DownloadReport", run.id)
+    flat = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).replace("\u202f", " ")
+    flat = flat.replace("\u00a0", " ")
+    fmt = Formatter("fr")
+    for key, figure in figures.items():
+        name = key.split(".", 1)[1]
+        for which in ("value", "previous"):
+            if figure.HasField(which):
+                printed = scorecard_shown(fmt, name, figure.unit, getattr(figure, which)).replace("\u202f", " ")
+                assert printed.replace("\u00a0", " ") in flat, (key, which)
+    data, _ = _download(s, "ExportAuditPack", run.id)
+    pack = zipfile.ZipFile(io.BytesIO(data))
+    read = lambda name: pl.read_csv(pack.read(f"{run.id}/{name}"), infer_schema_length=None)  # noqa: E731
+    table, trend, avoided = read("figures.csv"), read("trend.csv"), read("avoided_trips.csv")
+    assert table.height == len(figures)
+    # the sums below are checked on something: plans due, curative resolved, trades covered
+    assert trend["plan_due"].fill_null(0).sum() > 0 and trend["curative_resolved"].sum() > 0
+    assert avoided.filter(pl.col("covered")).height > 0
+    for contractor in contractors:
+        months = trend.filter(pl.col("contractor_id") == contractor)
+        assert months.height == 12
+        for prefix, which in (("", "value"), ("previous_", "previous")):
+            got = lambda key: getattr(figures[f"{contractor}.{key}"], which)  # noqa: E731,B023
+            assert months[f"{prefix}interventions"].sum() == got("interventions")
+            resolved = months[f"{prefix}curative_resolved"].sum()
+            if resolved:
+                assert months[f"{prefix}first_time_fixes"].sum() / resolved == pytest.approx(got("first_time_fix"))
+            due = months[f"{prefix}plan_due"].fill_null(0).sum()
+            if due:
+                done = months[f"{prefix}plan_done"].sum()
+                assert done / due == pytest.approx(got("preventive_compliance"), rel=1e-5)
+        covered = avoided.filter((pl.col("contractor_id") == contractor) & pl.col("covered"))
+        if covered.height:
+            assert covered["avoided_trips"].sum() == pytest.approx(figures[f"{contractor}.avoided_trips"].value)
+    two = contractors[:2]
+    narrowed = _scorecard(s, t1, scenario=SCENARIO_NAME, perimeter=pb.Perimeter(contractor_ids=two)).run
+    assert {f.key.split(".")[0] for f in narrowed.figures} == set(two)
+    assert all(f == figures[f.key] for f in narrowed.figures)
+    same = s.reporting.VerifyReport(pb.VerifyReportRequest(id=run.id), metadata=s.metadata("auditor"))
+    assert same.same_figures and same.same_pdf
+
+
+def test_contractor_scorecard_refuses_a_contractor_token_a_factor_set_and_an_unknown_contractor(stack):
+    s, t1, _ = stack
+    with pytest.raises(grpc.RpcError) as refused:
+        _scorecard(s, t1, role="contractor:C001")
+    assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    with pytest.raises(grpc.RpcError) as refused:
+        _scorecard(s, t1, factor_set="ademe_base_carbone@23.6")
+    assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT and "factor_set" in refused.value.details()
+    with pytest.raises(grpc.RpcError) as refused:
+        _scorecard(s, t1, perimeter=pb.Perimeter(contractor_ids=["NO-SUCH-CONTRACTOR"]))
+    assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "NO-SUCH-CONTRACTOR" in refused.value.details()
+    without = _scorecard(s, t1).run  # no scenario: no avoided trips, every other figure
+    assert without.request.scenario == "" and not any(f.key.endswith(".avoided_trips") for f in without.figures)

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 import polars as pl
 import pytest
 
-from services.reporting.scorecard import figures_sha256, scorecard
+from services.reporting.domain.scorecard import figures_sha256, scorecard
 
 T = datetime(2026, 1, 5, tzinfo=UTC)
 

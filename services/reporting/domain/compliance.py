@@ -134,3 +134,37 @@ def against_previous(now: pl.DataFrame, before: pl.DataFrame | None) -> pl.DataF
         on="month_index",
         how="left",
     ).sort("month_index")
+
+
+def compliance_by_contractor(
+    facts: pl.DataFrame,
+    plans: pl.DataFrame,
+    equipment: pl.DataFrame,
+    contract_buildings: pl.DataFrame,
+    months: pl.DataFrame,
+) -> pl.DataFrame:
+    """Per contractor holding a plan and month of ``months``: due, done and share over the
+    contracts it holds (``contract_buildings`` names each contract's contractor_id). A contractor
+    with no plan in force has no row: its compliance is not known, not 0."""
+    holders = contract_buildings.select("contract_id", "contractor_id").unique()
+    due = (
+        visits_due(plans, equipment, contract_buildings, months)
+        .join(holders, on="contract_id")
+        .group_by("contractor_id", "month_index")
+        .agg(pl.col("due").sum())
+    )
+    done = (
+        visits_done(facts, plans, months)
+        .join(holders, on="contract_id")
+        .group_by("contractor_id", "month_index")
+        .agg(pl.col("done").sum())
+    )
+    grid = due.select("contractor_id").unique().join(months.select("month_index", "month_start"), how="cross")
+    return (
+        grid.join(due, on=["contractor_id", "month_index"], how="left")
+        .join(done, on=["contractor_id", "month_index"], how="left")
+        .with_columns(pl.col("due").fill_null(0.0), pl.col("done").fill_null(0.0))
+        .with_columns(_share(pl.col("done"), pl.col("due")).alias("share"))
+        .sort("contractor_id", "month_index")
+        .cast(COMPLIANCE_SCHEMA)  # type: ignore[arg-type]
+    )

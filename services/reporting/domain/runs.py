@@ -20,6 +20,8 @@ from services.runtime.errors import InvalidArgument
 KINDS = ("DECARBONISATION", "CHARGE_CONTROL", "CONTRACTOR_SCORECARD")
 ID_PREFIX = {"DECARBONISATION": "csr", "CHARGE_CONTROL": "charges", "CONTRACTOR_SCORECARD": "scorecard"}
 LANGS = ("fr", "en")
+# a scorecard names a scenario only to give avoided trips against it
+SCENARIO_OPTIONAL = ("CONTRACTOR_SCORECARD",)
 MAX_PERIMETER_IDS = 1000
 MAX_ID_LENGTH = 64
 _PINNED_SET = re.compile(r"[a-z][a-z0-9_]{0,62}@[A-Za-z0-9._-]{1,40}")
@@ -106,9 +108,21 @@ def check_request(request: ReportRequest) -> ReportRequest:
         check_name(request.scenario, field="scenario")
         check_pinned_set(request.factor_set, "factor_set")
         check_pinned_set(request.vehicle_factor_set, "vehicle_factor_set")
-    elif request.scenario or request.factor_set or request.vehicle_factor_set:
-        named = next(n for n in ("scenario", "factor_set", "vehicle_factor_set") if getattr(request, n))
-        raise InvalidArgument(f"is for decarbonisation reports only: leave it empty for {request.kind}", field=named)
+    else:
+        for name in ("factor_set", "vehicle_factor_set"):
+            if getattr(request, name):
+                raise InvalidArgument(
+                    f"is for decarbonisation reports only: leave it empty for {request.kind}", field=name
+                )
+        if request.kind in SCENARIO_OPTIONAL and request.scenario:
+            check_name(request.scenario, field="scenario")
+        elif request.scenario:
+            raise InvalidArgument(
+                f"is for decarbonisation and contractor-scorecard reports only: leave it empty for {request.kind}",
+                field="scenario",
+            )
+        elif request.scenario_version:
+            raise InvalidArgument("names a version of no scenario: name the scenario too", field="scenario_version")
     if request.allocation_keys and request.kind != "CHARGE_CONTROL":
         raise InvalidArgument("are for charge-control reports only", field="allocation_keys")
     return replace(request, perimeter=check_perimeter(request.perimeter))

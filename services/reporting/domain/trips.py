@@ -136,3 +136,23 @@ def avoided_km(avoided: pl.DataFrame, distances: pl.DataFrame) -> pl.DataFrame:
         .with_columns((pl.col("avoided_trips") * pl.col("mean_km_per_trip")).alias("avoided_km"))
         .sort("trade")
     )
+
+
+def avoided_trips_by_contractor(facts: pl.DataFrame, reference: pl.DataFrame) -> pl.DataFrame:
+    """Per contractor and trade of its resolved curative interventions: actual vpi, reference
+    vpi (``reference``: trade, visits_per_intervention), avoided trips (null where the trade has
+    no reference, ``covered`` false). Summed over contractors, a trade's avoided trips are those
+    of ``avoided_trips``: (ref - visits / n) x n adds up over any split of the n interventions."""
+    resolved = _not_cancelled(facts).filter((pl.col("nature") == "CURATIVE") & pl.col("resolved_at").is_not_null())
+    ref = reference.select("trade", pl.col("visits_per_intervention").alias("reference_vpi"))
+    return (
+        resolved.group_by("contractor_id", "trade")
+        .agg(pl.len().alias("interventions"), pl.col("visits").cast(pl.Int64).sum().alias("visits"))
+        .with_columns((pl.col("visits") / pl.col("interventions")).alias("actual_vpi"))
+        .join(ref, on="trade", how="left")
+        .with_columns(
+            pl.col("reference_vpi").is_not_null().alias("covered"),
+            ((pl.col("reference_vpi") - pl.col("actual_vpi")) * pl.col("interventions")).alias("avoided_trips"),
+        )
+        .sort("contractor_id", "trade")
+    )
