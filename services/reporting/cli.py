@@ -338,3 +338,31 @@ def charges(
             if output_dir is not None:
                 stream = stub.DownloadReport(pb.DownloadReportRequest(id=run.id), metadata=auth_metadata(token))
                 _save(stream, output_dir / f"{run.id}.pdf")
+
+
+@app.command("scorecard")
+def scorecard(
+    period: str = typer.Option(..., help="2025 (a year), 2025-Q3, 2025-10 (a month) or 12m:2025-10 (rolling)"),
+    as_of: str = typer.Option(..., "--as-of", help="Data cut-off (ISO instant, at least a minute old)"),
+    contractor: Annotated[list[str], typer.Option(help="A contractor id; repeat (default: every one)")] = [],  # noqa: B006
+    scenario: str = typer.Option("", help="Reference scenario, for avoided trips per contractor (optional)"),
+    lang: str = typer.Option("fr", help="fr or en"),
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Also save the PDF here")] = None,
+    address: str = ADDRESS,
+    token: str | None = TOKEN,
+) -> None:
+    """Generate the contractor scorecard of a period (every contractor, or those named), with N-1
+    beside each figure, and print its figures."""
+    request = pb.GenerateReportRequest(
+        kind=pb.REPORT_KIND_CONTRACTOR_SCORECARD,
+        period=_period(period),
+        perimeter=pb.Perimeter(contractor_ids=contractor),
+        as_of=to_timestamp(parse_instant(as_of, "--as-of")),
+        scenario=scenario,
+        lang=parse_choice(lang, ("fr", "en"), "--lang"),
+    )
+    stub = CliStub(pb_grpc.ReportingServiceStub, address)
+    reply = stub.GenerateReport(request, metadata=auth_metadata(token))
+    _print_run(reply.run, reply.created)
+    if output is not None:
+        _save(stub.DownloadReport(pb.DownloadReportRequest(id=reply.run.id), metadata=auth_metadata(token)), output)

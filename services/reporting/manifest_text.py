@@ -26,7 +26,8 @@ def manifest_lines(manifest: Manifest, request: ReportRequest, run_id: str) -> d
         "method_version": manifest.method_version,
         "as_of": manifest.as_of.isoformat(),
         "period": f"[{request.period.start.isoformat()}, {request.period.end.isoformat()})",
-        "factor set": f"{manifest.factor_set} sha256 {manifest.factor_set_sha256}",
+        "factor set": manifest.factor_set
+        + (f" sha256 {manifest.factor_set_sha256}" if manifest.factor_set_sha256 else ""),
         **dict(manifest.extra),
         **{
             f"input {i + 1}: {pulled.source}{_covers(pulled)}": f"sha256 {pulled.content_sha256} ({pulled.records:,} "

@@ -57,6 +57,7 @@ CASES = {
     "report pack": (["report", "pack", "csr-2025-x", "-o", "out.zip", "--address", "nowhere"], "--address"),
     "report download": (["report", "download", "csr-2025-x", "-o", "r.pdf", "--address", "::"], "--address"),
     "report list": (["report", "list", "--address", "localhost:0x"], "--address"),
+    "report scorecard": (["report", "scorecard", "--period", "2025-Q5", "--as-of", "2026-01-15", *NOWHERE], "--period"),
     "report charges": (["report", "charges", "--year", "2025", "--as-of", "2026-01-15", *NOWHERE], "--residence"),
     "consumption rejections": (["consumption", "rejections", "--address", "localhost:http"], "--address"),
 }
