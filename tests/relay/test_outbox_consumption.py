@@ -72,7 +72,7 @@ def test_readings_are_announced_once_per_meter_and_batch(consumption):
     )
     g1_payload, w1_payload = json.loads(g1["payload_json"]), json.loads(w1["payload_json"])
     assert ISO.match(g1_payload.pop("recorded_at")) and ISO.match(w1_payload.pop("recorded_at"))
-    common = {"type": "consumption.readings_accepted", "batch_id": "b1", "building_id": "B1", "unit_id": None}
+    common = {"batch_id": "b1", "building_id": "B1", "unit_id": None}
     assert g1_payload == {
         **common,
         "meter_ref": "G1",
@@ -131,7 +131,6 @@ def test_an_anomaly_is_announced_when_found_and_not_when_found_again(consumption
     detail = payload.pop("detail")
     assert detail
     assert payload == {
-        "type": "consumption.anomaly_found.stuck_register",
         "meter_ref": "G1",
         "building_id": "B1",
         "unit_id": None,

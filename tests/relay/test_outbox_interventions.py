@@ -56,7 +56,6 @@ def test_each_announced_event_is_in_the_outbox_once_with_its_ticket(database):
     common = {"intervention_id": "C1/T-1", "contractor_id": "C1", "building_id": "B1"}
     assert requested == {
         **common,
-        "type": "interventions.requested",
         "sequence": 1,
         "kind": "REQUESTED",
         "event_time": "2026-03-02T08:00:00.000000Z",
@@ -72,7 +71,6 @@ def test_each_announced_event_is_in_the_outbox_once_with_its_ticket(database):
     }
     assert visit == {
         **common,
-        "type": "interventions.visit_started",
         "sequence": 2,
         "kind": "VISIT_STARTED",
         "event_time": "2026-03-02T10:00:00.000000Z",
@@ -80,7 +78,6 @@ def test_each_announced_event_is_in_the_outbox_once_with_its_ticket(database):
     }
     assert resolved == {
         **common,
-        "type": "interventions.resolved",
         "sequence": 4,
         "kind": "RESOLVED",
         "event_time": "2026-03-02T11:00:00.000000Z",
@@ -88,7 +85,6 @@ def test_each_announced_event_is_in_the_outbox_once_with_its_ticket(database):
     }
     assert closed == {
         **common,
-        "type": "interventions.closed",
         "sequence": 6,
         "kind": "CLOSED",
         "event_time": "2026-03-02T12:00:00.000000Z",

@@ -8,6 +8,7 @@ message_id, routing_key, occurred_at, payload_json).
   run again over the same days announces nothing twice. A consumer binds
   ``consumption.anomaly_found.*`` or the kinds it cares for.
 
+The routing key travels beside the payload (the message's routing key and type), not in it.
 Each event names its meter by ``meter_ref`` (the landlord's reference, not the service's row id)
 with the meter's building, unit, carrier and usage, so that a consumer needs no call back.
 """
@@ -46,7 +47,7 @@ def readings_accepted(
     ``batch_key``: unique to the batch (its message ids are ``consumption/readings/<batch_key>/
     <meter_ref>``); ``batch_id``: the sender's name for it, passed on.
 
-    The payload: type, batch_id, meter_ref, building_id, unit_id, carrier, usage, readings (how
+    The payload: batch_id, meter_ref, building_id, unit_id, carrier, usage, readings (how
     many stored), estimated (how many of them estimated), first_read_at, last_read_at,
     recorded_at (ISO texts). occurred_at is the last reading's instant."""
     per_meter = (
@@ -61,7 +62,6 @@ def readings_accepted(
         .sort("meter_ref")
     )
     payload = pl.struct(
-        pl.lit(READINGS_ACCEPTED).alias("type"),
         pl.lit(batch_id).alias("batch_id"),
         "meter_ref",
         "building_id",
@@ -88,12 +88,11 @@ def anomalies_found(found: pl.DataFrame, meters: pl.DataFrame, detected_at: date
     ``meters``: METER_FIELDS of every meter named. Message id ``consumption/anomaly/<meter_ref>/
     <kind>/<window_start>``: the anomaly's own key, so finding it again gives the same id.
 
-    The payload: type, meter_ref, building_id, unit_id, carrier, usage, kind, window_start,
+    The payload: meter_ref, building_id, unit_id, carrier, usage, kind, window_start,
     window_end (ISO texts), expected, observed, detail, detected_at. occurred_at is the start of
     the window."""
     routing = pl.format("{}.{}", pl.lit(ANOMALY_FOUND), "kind")
     payload = pl.struct(
-        routing.alias("type"),
         "meter_ref",
         "building_id",
         "unit_id",

@@ -27,7 +27,7 @@ ANNOUNCED = {
 # What a consumer learns from every event; the request adds where, what and the contract's terms
 # (a consumer keeps them: the later events do not repeat them), a visit started its number, a
 # resolution its cost.
-COMMON_FIELDS = ("type", "intervention_id", "contractor_id", "building_id", "sequence", "kind", "event_time")
+COMMON_FIELDS = ("intervention_id", "contractor_id", "building_id", "sequence", "kind", "event_time")
 KIND_FIELDS: dict[str, tuple[str, ...]] = {
     "REQUESTED": (
         "ug_id",
@@ -79,8 +79,9 @@ def announced(accepted: pl.DataFrame) -> pl.DataFrame:
 def outbox_rows(events: pl.DataFrame, tickets: pl.DataFrame) -> pl.DataFrame:
     """One outbox row per event of ``events`` (``announced``, with EVENT_FIELDS), in their order,
     ``tickets`` (``ticket_context``) holding every ticket they name: message_id, routing_key,
-    occurred_at (the event's time) and payload_json, whose fields are COMMON_FIELDS (type: the
-    routing key; event_time: ISO 8601 UTC) and those of KIND_FIELDS for its kind.
+    occurred_at (the event's time) and payload_json, whose fields are COMMON_FIELDS (event_time
+    in ISO 8601 UTC) and those of KIND_FIELDS for its kind. The routing key travels beside the
+    payload (the message's routing key and type), not in it.
 
     Each kind's payload is encoded apart: a field a kind does not have is left out, not written
     as null (half the bytes, for the ingest's sake)."""
@@ -89,7 +90,7 @@ def outbox_rows(events: pl.DataFrame, tickets: pl.DataFrame) -> pl.DataFrame:
         .with_row_index("position")
         .join(tickets, on="intervention_id", how="left")
         .with_columns(
-            pl.col("kind").replace_strict(ANNOUNCED, return_dtype=pl.String).alias("type"),
+            pl.col("kind").replace_strict(ANNOUNCED, return_dtype=pl.String).alias("routing_key"),
             pl.col("event_us").cast(UTC_TIME).alias("occurred_at"),
         )
         .with_columns(pl.col("occurred_at").dt.strftime("%Y-%m-%dT%H:%M:%S%.6fZ").alias("event_time"))
@@ -98,7 +99,7 @@ def outbox_rows(events: pl.DataFrame, tickets: pl.DataFrame) -> pl.DataFrame:
         rows.filter(pl.col("kind") == kind).select(
             "position",
             pl.format("interventions/{}#{}", "intervention_id", "sequence").alias("message_id"),
-            pl.col("type").alias("routing_key"),
+            "routing_key",
             "occurred_at",
             pl.struct(*COMMON_FIELDS, *fields).struct.json_encode().alias("payload_json"),
         )
