@@ -52,7 +52,7 @@ def relay(
         raise typer.BadParameter(str(bad), param_hint="--amqp-url") from None
     settings = get_settings()
     configure_logging(settings.log_level)
-    outboxes = [Outbox.open(SOURCES[n], settings.database_url, settings.schema_prefix) for n in names]
+    outboxes = [Outbox(SOURCES[n], settings.database_url, settings.schema_prefix) for n in names]
     worker = Relay(
         outboxes,
         ConfirmingPublisher(amqp_url, exchange),

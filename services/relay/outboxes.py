@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine, MetaData, Table, delete, func, select, update
 
 from services.relay.publisher import Outgoing
-from services.runtime.db import make_engine
+from services.runtime.db import is_postgres, make_engine
 from services.runtime.outbox import outbox_table
 
 log = logging.getLogger("quitus.relay")
@@ -39,17 +39,21 @@ SOURCES = {
 
 
 class Outbox:
-    """One service's outbox table, read and marked by the relay."""
+    """One service's outbox table, read and marked by the relay. Its engine is made on first
+    use, inside the relay's retries: a relay started while the database is down waits for it."""
 
-    def __init__(self, source: OutboxSource, engine: Engine) -> None:
+    def __init__(self, source: OutboxSource, database_url: str, schema_prefix: str = "") -> None:
         self.source = source
-        self.engine = engine
         self.table: Table = outbox_table(source.table, MetaData())
-        self.locking = engine.dialect.name == "postgresql"
+        self.locking = is_postgres(database_url)
+        self._database = (database_url, schema_prefix + source.schema)
+        self._engine: Engine | None = None
 
-    @classmethod
-    def open(cls, source: OutboxSource, database_url: str, schema_prefix: str = "") -> "Outbox":
-        return cls(source, make_engine(database_url, schema_prefix + source.schema))
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = make_engine(*self._database)
+        return self._engine
 
     def relay_batch(self, publish: Callable[[list[Outgoing]], None], limit: int) -> int:
         """Publish the first ``limit`` unsent rows (in id order; on PostgreSQL those no other
@@ -96,7 +100,8 @@ class Outbox:
             return conn.execute(select(func.count()).where(self.table.c.sent_at.is_(None))).scalar_one()
 
     def dispose(self) -> None:
-        self.engine.dispose()
+        if self._engine is not None:
+            self._engine.dispose()
 
     def _outgoing(self, row) -> Outgoing:
         return Outgoing(row.message_id, row.routing_key, row.occurred_at, row.payload_json, self.source.name)

@@ -28,7 +28,7 @@ class Killed(BaseException):
 
 
 def interventions_outbox(url: str, prefix: str) -> Outbox:
-    return Outbox.open(SOURCES["interventions"], url, prefix)
+    return Outbox(SOURCES["interventions"], url, prefix)
 
 
 def relay_for(url: str, prefix: str, amqp_url: str, exchange: str, *, batch_size: int, publisher=None) -> Relay:
@@ -37,7 +37,7 @@ def relay_for(url: str, prefix: str, amqp_url: str, exchange: str, *, batch_size
         publisher or ConfirmingPublisher(amqp_url, exchange),
         batch_size=batch_size,
         idle_s=0.02,
-        backoff=Backoff(**FAST_RETRIES),
+        backoff=lambda: Backoff(**FAST_RETRIES),
     )
 
 
@@ -83,7 +83,8 @@ def test_every_row_is_published_once_and_marked_sent(database, events_queue):
         "interventions.resolved": 300,
         "interventions.closed": 300,
     }
-    assert all(r.body["type"] == r.routing_key for r in received)
+    assert all(r.properties["type"] == r.routing_key for r in received)
+    assert all(r.message_id.endswith(f"{r.body['intervention_id']}#{r.body['sequence']}") for r in received)
     outbox = interventions_outbox(url, prefix)
     assert outbox.unsent_count() == 0
     again = relay_for(url, prefix, events_queue.url, events_queue.exchange, batch_size=250)
@@ -241,3 +242,31 @@ def test_two_relays_at_once_never_publish_the_same_row(pg_url, schema_prefix, ev
     outbox = interventions_outbox(pg_url, schema_prefix)
     assert outbox.unsent_count() == 0
     outbox.dispose()
+
+
+def test_an_outbox_that_fails_does_not_hold_the_others_back(pg_url, schema_prefix, events_queue):
+    """The relay reads two outboxes: the interventions' (400 rows) and the consumption's, whose
+    service never migrated its schema (no table: reading it fails). Each outbox backs off on its
+    own, from 20 s (so at least 10 s before the consumption's is tried again): the interventions'
+    400 rows all reach the queue meanwhile, and the consumption's failed once."""
+    ids = filled_outbox(pg_url, schema_prefix, 100)
+    interventions = interventions_outbox(pg_url, schema_prefix)
+    relay = Relay(
+        [Outbox(SOURCES["consumption"], pg_url, schema_prefix), interventions],
+        ConfirmingPublisher(events_queue.url, events_queue.exchange),
+        batch_size=100,
+        idle_s=0.02,
+        backoff=lambda: Backoff(first_s=20.0, max_s=20.0),
+    )
+    started = time.monotonic()
+    thread = in_thread(relay)
+    while interventions.unsent_count() and time.monotonic() - started < 10:
+        time.sleep(0.02)
+    relay.stop()
+    thread.join(10)
+    assert time.monotonic() - started < 10
+    assert relay.counts.published == {"consumption": 0, "interventions": 400}
+    assert relay.counts.failures == 1
+    assert sorted(r.message_id for r in events_queue.drain()) == sorted(ids)
+    for outbox in relay.outboxes:
+        outbox.dispose()
