@@ -58,6 +58,7 @@ CASES = {
     "report download": (["report", "download", "csr-2025-x", "-o", "r.pdf", "--address", "::"], "--address"),
     "report list": (["report", "list", "--address", "localhost:0x"], "--address"),
     "consumption rejections": (["consumption", "rejections", "--address", "localhost:http"], "--address"),
+    "relay": (["relay", "--amqp-url", "http://guest:hunter2@rabbit/"], "--amqp-url"),
 }
 
 
