@@ -11,6 +11,7 @@ import typer
 from services.consumption.cli import app as consumption_app
 from services.factors.cli import app as factors_app
 from services.interventions.cli import app as interventions_app
+from services.relay.cli import relay
 from services.reporting.cli import app as reporting_app
 from services.runtime.db import make_engine
 from services.runtime.log import configure_logging
@@ -24,6 +25,7 @@ app.add_typer(interventions_app, name="interventions", help="Interventions: sear
 app.add_typer(factors_app, name="factors", help="Emission-factor sets.")
 app.add_typer(consumption_app, name="consumption", help="Meters, readings, degree days.")
 app.add_typer(reporting_app, name="report", help="Reports and their reference scenarios.")
+app.command(help="Publish the services' outbox rows (domain events) to RabbitMQ until SIGTERM.")(relay)
 tokens_app = typer.Typer(help="Bearer tokens (stored hashed; shown once).", no_args_is_help=True)
 app.add_typer(tokens_app, name="tokens")
 

@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 
 from services.runtime.db import UTCDateTime
+from services.runtime.outbox import outbox_table
 
 metadata = MetaData()
 
@@ -156,3 +157,7 @@ anomalies = Table(
     Column("detected_at", UTCDateTime, nullable=False),
     PrimaryKeyConstraint("meter_id", "kind", "window_start"),
 )
+
+# Domain events to publish (services.runtime.outbox), written with the readings and anomalies they
+# announce.
+outbox = outbox_table("consumption_outbox", metadata)

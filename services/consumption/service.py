@@ -6,6 +6,7 @@ the rules of ``domain`` and reads and writes through ``store``.
 """
 
 import threading
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -43,6 +44,7 @@ from services.consumption.domain.limits import (
     check_period,
     check_refs,
 )
+from services.consumption.domain.outbox_events import anomalies_found, readings_accepted
 from services.consumption.domain.periods import PARIS, TIME_ZONE, clipped_bounds, period_bounds
 from services.consumption.domain.registers import reading_intervals
 from services.consumption.domain.rollup import consumption_per_period
@@ -253,7 +255,10 @@ class ConsumptionService:
             )
             return new, conflicts
 
-        accepted, conflicts = self.store.store_batch(fresh, classify)
+        def announce(stored: pl.DataFrame) -> pl.DataFrame:
+            return readings_accepted(stored, meters, batch_id, uuid.uuid4().hex, now)
+
+        accepted, conflicts = self.store.store_batch(fresh, classify, announce)
         rejected = pl.concat([rejects, conflicts.cast(rejects.schema)]).sort("index")
         self.store.add_rejections(batch_id, rejected, payloads(batch, rejected["index"]), now)
         rejected_ids = rejected["index"].n_unique()
@@ -641,7 +646,13 @@ class ConsumptionService:
                 self._night_flow(start, end, now),
             ]
         ).unique(["meter_id", "kind", "window_start"], keep="first")
-        self.store.replace_anomalies(found.with_columns(detected_at=pl.lit(now)), start, end)
+        everything = self.meters()
+        self.store.replace_anomalies(
+            found.with_columns(detected_at=pl.lit(now)),
+            start,
+            end,
+            lambda new: anomalies_found(new.drop("detected_at"), everything, now),
+        )
         counts = found.group_by("kind").len()
         return {k: int(n) for k, n in counts.iter_rows()}
 

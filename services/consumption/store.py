@@ -2,6 +2,7 @@
 read back with COPY ... TO STDOUT (PostgreSQL) or one query (SQLite)."""
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -258,10 +259,14 @@ class ConsumptionStore:
         )
         return self._frame(conn, sql, READING_SCHEMA)
 
-    def store_batch(self, fresh: pl.DataFrame, classify) -> tuple[int, pl.DataFrame]:
+    def store_batch(
+        self, fresh: pl.DataFrame, classify, announce: Callable[[pl.DataFrame], pl.DataFrame] | None = None
+    ) -> tuple[int, pl.DataFrame]:
         """Insert new readings in one transaction. ``classify(existing) -> (new rows, conflicts)``
         judges the batch against what is stored; the insert is COPY, falling back to
-        INSERT ... ON CONFLICT DO NOTHING if a concurrent batch stored the same keys meanwhile."""
+        INSERT ... ON CONFLICT DO NOTHING if a concurrent batch stored the same keys meanwhile.
+        ``announce(new rows)``: the outbox rows (services.runtime.outbox) announcing them,
+        written in the same transaction."""
         with self.engine.begin() as conn:
             new, conflicts = classify(self.existing_readings(conn, fresh))
             rows = new.select(READING_COLUMNS)
@@ -271,6 +276,8 @@ class ConsumptionStore:
                         insert_frame(conn, m.readings, rows)
                 except IntegrityError:
                     upsert_frame(conn, m.readings, rows, ["meter_id", "kind", "read_at_us"], update=False)
+                if announce is not None:
+                    insert_frame(conn, m.outbox, announce(new))
         return rows.height, conflicts
 
     def readings(
@@ -401,13 +408,31 @@ class ConsumptionStore:
         return self.current(PRICES, as_of)
 
     # ---- anomalies -------------------------------------------------------------------------
-    def replace_anomalies(self, frame: pl.DataFrame, start: datetime, end: datetime) -> int:
-        """Anomalies found over [start, end) replace those stored for windows starting there."""
+    def replace_anomalies(
+        self,
+        frame: pl.DataFrame,
+        start: datetime,
+        end: datetime,
+        announce: Callable[[pl.DataFrame], pl.DataFrame] | None = None,
+    ) -> int:
+        """Anomalies found over [start, end) replace those stored for windows starting there.
+        ``announce(anomalies not stored before)``: the outbox rows (services.runtime.outbox)
+        announcing them, written in the same transaction."""
         t = m.anomalies
+        window = (t.c.window_start >= start, t.c.window_start < end)
+        key = ["meter_id", "kind", "window_start"]
         with self.engine.begin() as conn:
-            conn.execute(delete(t).where(t.c.window_start >= start, t.c.window_start < end))
+            before = pl.DataFrame(
+                [tuple(r) for r in conn.execute(select(*[t.c[k] for k in key]).where(*window))],
+                schema={"meter_id": pl.Int64, "kind": pl.String, "window_start": TS},
+                orient="row",
+            )
+            conn.execute(delete(t).where(*window))
             if frame.height:
-                upsert_frame(conn, t, frame, ["meter_id", "kind", "window_start"])
+                upsert_frame(conn, t, frame, key)
+                if announce is not None:
+                    found = frame.join(before, on=key, how="anti")
+                    insert_frame(conn, m.outbox, announce(found))
         return frame.height
 
     def anomalies(self, kind: str, meter_ids: list[int] | None, offset: int, limit: int) -> list[dict]:

@@ -16,6 +16,7 @@ from sqlalchemy import (
 )
 
 from services.runtime.db import UTCDateTime
+from services.runtime.outbox import outbox_table
 
 metadata = MetaData()
 
@@ -262,3 +263,6 @@ portfolio_version = Table(
     Column("id", Integer, primary_key=True),
     Column("version", BigInteger().with_variant(Integer, "sqlite"), nullable=False),
 )
+
+# Domain events to publish (services.runtime.outbox), written with the events they announce.
+outbox = outbox_table("intervention_outbox", metadata)

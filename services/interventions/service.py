@@ -24,6 +24,7 @@ from services.interventions.domain.edge import (
 from services.interventions.domain.events import Columns, batch_frame
 from services.interventions.domain.facts import caveats, derive_facts
 from services.interventions.domain.limits import capped
+from services.interventions.domain.outbox_events import announced, outbox_rows, ticket_context
 from services.interventions.domain.portfolio import IndexFrames, PortfolioIndex, full_address, index_frames
 from services.interventions.domain.portfolio_export import EXPORT_KINDS, portfolio_at
 from services.interventions.domain.quality import contractor_quality, quality_target
@@ -193,7 +194,10 @@ class InterventionsService:
             )
             outcome = with_refusals(outcome, sent, refusals)
             sender = principal.contractor_id if principal.role is Role.CONTRACTOR else None
-            self.store.write_outcome(conn, outcome, now, sender)
+            # Announced in the batch's own transaction: an event is published if and only if stored.
+            events = announced(outcome.accepted)
+            tickets = ticket_context(outcome.touched[t] for t in events["intervention_id"].unique())
+            self.store.write_outcome(conn, outcome, now, sender, outbox_rows(events, tickets))
         return outcome
 
     # ------------------------------------------------------------ reading

@@ -404,8 +404,16 @@ class InterventionStore:
                 found.update({(r.intervention_id, r.sequence): r.fingerprint for r in rows})
         return found
 
-    def write_outcome(self, conn, outcome: BatchOutcome, received_at: datetime, sender: str | None = None) -> None:
-        """Events, ticket states and rejections of one batch, inside the caller's transaction.
+    def write_outcome(
+        self,
+        conn,
+        outcome: BatchOutcome,
+        received_at: datetime,
+        sender: str | None = None,
+        outbox: pl.DataFrame | None = None,
+    ) -> None:
+        """Events, ticket states, rejections and the domain events announcing them (``outbox``:
+        services.runtime.outbox's columns) of one batch, inside the caller's transaction.
 
         Rejections are filed under ``sender`` when the caller is a contractor: a record claiming
         another contractor's id is the sender's fault, not the other's."""
@@ -443,6 +451,8 @@ class InterventionStore:
         update_frame(conn, m.interventions, _ticket_frame(stored, ["id", *TICKET_STATE_COLUMNS]).sort("id"), ["id"])
         if outcome.rejected:
             self.record_rejections(conn, _rejections(outcome, received_at, sender))
+        if outbox is not None:
+            insert_frame(conn, m.outbox, outbox)  # one COPY for the batch, ids in batch order
 
     @staticmethod
     def record_rejections(conn, rejections: pl.DataFrame) -> None:

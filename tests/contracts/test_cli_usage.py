@@ -60,6 +60,7 @@ CASES = {
     "report scorecard": (["report", "scorecard", "--period", "2025-Q5", "--as-of", "2026-01-15", *NOWHERE], "--period"),
     "report charges": (["report", "charges", "--year", "2025", "--as-of", "2026-01-15", *NOWHERE], "--residence"),
     "consumption rejections": (["consumption", "rejections", "--address", "localhost:http"], "--address"),
+    "relay": (["relay", "--amqp-url", "http://guest:hunter2@rabbit/"], "--amqp-url"),
 }
 
 
