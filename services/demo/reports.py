@@ -105,7 +105,9 @@ def reports_chain(channel: grpc.Channel, as_of: datetime, year: int, out: Path, 
         )
     return {
         "scenario": declared.content.name,
-        "reports": [{"id": r.id, "path": str(p), "pages": r.pages} for r, p in runs],
+        "reports": [
+            {"id": r.id, "path": str(p), "pages": r.pages, "figures_sha256": r.manifest.figures_sha256} for r, p in runs
+        ],
     }
 
 

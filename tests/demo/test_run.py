@@ -113,3 +113,28 @@ def test_the_contractor_scorecards_are_written_through_the_reporting_service(dem
         assert len(pages) == report["pages"] == len(report["contractors"]) + 2
         assert report["id"] in pages[0].extract_text()
         assert Path(report["path"]).name in "".join(text.split())
+
+
+def test_the_same_seed_gives_the_same_figures_through_the_cli(demo, tmp_path):
+    """`quitus demo` run again from the same seed, through its command line: the reports' figures
+    hashes are the first run's (each run has its own cut-off, so its reports' bytes and ids are its
+    own; the figures are what an auditor re-running a report compares)."""
+    import re
+
+    from typer.testing import CliRunner
+
+    from services.cli import app
+
+    summary, _ = demo
+    folder = tmp_path / "again"
+    result = CliRunner().invoke(
+        app, ["demo", "--dwellings", "400", "--out", str(folder), "--database", f"sqlite:///{folder / 'q.db'}"]
+    )
+    assert result.exit_code == 0, result.output
+    flat = re.sub(r"\s+", "", result.output)  # the console wraps long paths
+    for report in [*summary["scorecards"], *summary["csr"]["reports"]]:
+        name = report["path"].rsplit("/", 1)[-1]
+        printed = re.search(re.escape(name) + r"\(.*?figuressha256([0-9a-f]{12})", flat)
+        assert printed and printed[1] == report["figures_sha256"][:12], name
+    for expected in ("Data quality per contractor", "Top 10 units", "rejected", "ademe_base_carbone"):
+        assert expected in result.output
