@@ -51,6 +51,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -283,7 +284,7 @@ def load_readings(channel: grpc.Channel, portfolio: demo_portfolio.Portfolio, se
     # the readings in two concurrent streams, then the demo's re-sends and spoilt records in one:
     # a re-sent reading racing its original in the other stream was refused with INTERNAL
     # (a unique violation in the consumption service) and ended that stream
-    first = [b for b in batches if b.batch_id.startswith("demo-")]
+    readings_first = [b for b in batches if b.batch_id.startswith("demo-")]
     accepted = [0, 0]
     failed: list[BaseException] = []
 
@@ -294,7 +295,7 @@ def load_readings(channel: grpc.Channel, portfolio: demo_portfolio.Portfolio, se
         except BaseException as error:
             failed.append(error)
 
-    for parts, sending in ((2, first), (1, batches[len(first) :])):
+    for parts, sending in ((2, readings_first), (1, batches[len(readings_first) :])):
         threads = [threading.Thread(target=send, args=(part, parts, sending)) for part in range(parts)]
         for thread in threads:
             thread.start()
@@ -324,20 +325,17 @@ def measured_run(url: str, prefix: str, rounds: int) -> tuple[dict[str, Any], di
     try:
         config = {"ports": {name: port for name, (_, port) in servers.items()}, "as_of": as_of.isoformat()}
         load_before = load_average()
-        child = subprocess.run(
-            [sys.executable, __file__, "--measure", json.dumps(config), "--rounds", str(rounds)],
-            stdout=subprocess.PIPE,
-            text=True,
-            check=True,
-        )
+        with tempfile.NamedTemporaryFile(suffix=".json") as figures_file:
+            config["figures_path"] = figures_file.name
+            # the child prints its progress as it goes, and leaves its figures in the file
+            command = [sys.executable, __file__, "--measure", json.dumps(config), "--rounds", str(rounds)]
+            subprocess.run(command, check=True)
+            figures = json.loads(Path(figures_file.name).read_text())
         rss = {f"{name} service": peak_rss_mb(process.pid) for name, (process, _) in servers.items()}
         load_after = load_average()
     finally:
         stop([process for process, _ in servers.values()])
         watch.stop()
-    lines = child.stdout.splitlines()
-    print("\n".join(lines[:-1]), flush=True)
-    figures = json.loads(lines[-1])
     # other work on the machine slows every figure: the 1-minute load average before and after
     figures["load_average"] = [load_before, load_after]
     print(f"load average (1 min) before and after the measurement: {load_before}, {load_after}")
@@ -559,7 +557,7 @@ def measure(config: dict[str, Any], rounds: int) -> None:
         return sorted(runs[name], key=lambda run: run["compute_s"])[len(runs[name]) // 2]
 
     month_run, year_run = middle("month"), middle("year")
-    print(
+    Path(config["figures_path"]).write_text(
         json.dumps(
             {
                 "month_compute_s": round(median("month", "compute_s"), 2),
