@@ -15,7 +15,6 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Table, TableStyle
-from reportlab.platypus.tableofcontents import TableOfContents
 
 from reports.fonts import fonts
 
@@ -74,6 +73,8 @@ def _canvas_class(frame: PageFrame) -> type[Canvas]:
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
+            self.heading_pages: dict[str, int] = {}  # "h1" heading -> its page (_ContentsDoc)
+            self.contents_lines: list[tuple[int, str, float, float]] = []  # page, heading, x, y (Contents)
 
         def showPage(self) -> None:  # noqa: N802 (reportlab's name)
             self._pages.append(dict(self.__dict__))
@@ -84,6 +85,7 @@ def _canvas_class(frame: PageFrame) -> type[Canvas]:
             for number, state in enumerate(self._pages, start=1):
                 self.__dict__.update(state)
                 self._footer(number, total)
+                self._contents_numbers(number)
                 super().showPage()
             super().save()
 
@@ -94,6 +96,15 @@ def _canvas_class(frame: PageFrame) -> type[Canvas]:
             left = f"{words['report']} {frame.report_id} · {words['figures']} {frame.figures_sha256[:12]}"
             self.drawString(1.5 * cm, 0.9 * cm, left)
             self.drawRightString(width - 1.5 * cm, 0.9 * cm, words["page"].format(x=number, y=total))
+
+        def _contents_numbers(self, number: int) -> None:
+            """The page numbers of the contents lines drawn on page ``number``."""
+            style = styles()["body"]
+            for page, heading, x, y in self.contents_lines:
+                if page == number and heading in self.heading_pages:
+                    self.setFont(style.fontName, 9)
+                    self.setFillColor(colors.black)
+                    self.drawRightString(x, y, str(self.heading_pages[heading]))
 
     return NumberedCanvas
 
@@ -117,30 +128,55 @@ def _title_band(frame: PageFrame) -> Any:
     return draw
 
 
-def table_of_contents(headings: Sequence[str]) -> TableOfContents:
-    """Put it in the story and build with ``toc=True``: it lists every "h1" heading and its page.
-    Given the headings it will list, it takes its final height from the first layout, so that the
-    page numbers settle in two layouts instead of three."""
-    toc = TableOfContents()
-    toc._entries = [(0, heading, 0, None) for heading in headings]  # reportlab's own list, seeded
+class Contents(Flowable):
+    """The table of contents, laid out once: one line per "h1" heading, with dotted leaders up to
+    its page number. A heading's page is known only once the document is laid out, so the line
+    leaves its number's place empty and the canvas writes the number when it saves the document
+    (it holds every page until then, as for the footers). Reportlab's TableOfContents lays the
+    whole document out twice for the same result (its numbers settle in the second layout)."""
+
+    def __init__(self, headings: Sequence[str], style: ParagraphStyle) -> None:
+        super().__init__()
+        self.headings = list(headings)
+        self.style = style
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 (reportlab's names)
+        self.width = availWidth
+        return availWidth, self.style.leading * len(self.headings)
+
+    def draw(self) -> None:
+        canvas, style = self.canv, self.style
+        number_room = canvas.stringWidth("0000", style.fontName, style.fontSize)
+        dot_width = canvas.stringWidth(" .", style.fontName, style.fontSize)
+        canvas.setFont(style.fontName, style.fontSize)
+        for line, heading in enumerate(self.headings, start=1):
+            y = self.style.leading * (len(self.headings) - line) + (style.leading - style.fontSize) / 2
+            canvas.drawString(0, y, heading)
+            text_end = canvas.stringWidth(heading, style.fontName, style.fontSize)
+            dots = int((self.width - number_room - text_end) / dot_width)
+            if dots > 0:
+                canvas.drawRightString(self.width - number_room, y, " ." * dots)
+            x, at = canvas.absolutePosition(self.width, y)
+            canvas.contents_lines.append((canvas.getPageNumber(), heading, x, at))
+
+
+def table_of_contents(headings: Sequence[str]) -> Contents:
+    """Put it in the story and build with ``toc=True``: it lists every "h1" heading and its page."""
     base = styles()["body"]
-    toc.levelStyles = [ParagraphStyle("toc0", parent=base, fontSize=9, leading=13, leftIndent=0, firstLineIndent=0)]
-    toc.dotsMinLevel = 0
-    return toc
+    return Contents(headings, ParagraphStyle("toc0", parent=base, fontSize=9, leading=13))
 
 
 class _ContentsDoc(BaseDocTemplate):
-    """Tells the table of contents each "h1" heading and the page it lands on."""
+    """Tells the canvas the page each "h1" heading lands on."""
 
     def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 (reportlab's name)
         if isinstance(flowable, Paragraph) and flowable.style.name == "h1":
-            self.notify("TOCEntry", (0, flowable.getPlainText(), self.page))
+            self.canv.heading_pages.setdefault(flowable.getPlainText(), self.page)
 
 
 def build_pdf(path: Path, frame: PageFrame, story: Sequence[Flowable], title: str, toc: bool = False) -> Path:
     """The first page leaves room for the title band; the others use the whole height. With
-    ``toc``, the story's table_of_contents() is filled in (the document is laid out until its
-    page numbers settle)."""
+    ``toc``, the story's table_of_contents() gets each heading's page number."""
     size = landscape(A4) if frame.landscape else A4
     width, height = size
     margin, bottom, band = 1.5 * cm, 1.6 * cm, 3.0 * cm
@@ -155,8 +191,5 @@ def build_pdf(path: Path, frame: PageFrame, story: Sequence[Flowable], title: st
             PageTemplate(id="later", frames=[later]),
         ]
     )
-    if toc:
-        doc.multiBuild(list(story), canvasmaker=_canvas_class(frame))
-    else:
-        doc.build(list(story), canvasmaker=_canvas_class(frame))
+    doc.build(list(story), canvasmaker=_canvas_class(frame))
     return path
