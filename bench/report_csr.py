@@ -3,7 +3,12 @@ history, computed and rendered through the reporting service's own code path ove
 services on PostgreSQL.
 
     .venv/bin/python bench/report_csr.py [--dwellings 85000] [--seed 7] [--rounds 3]
-        [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/test] [--keep] [--reuse PREFIX]
+        [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/test] [--statement-timeout-s S]
+        [--keep] [--reuse PREFIX]
+
+At full size, --statement-timeout-s 0: with the services' default (120 s), GetDeadlineStatus at
+the cut-off is cancelled and no report is made (bench/RESULTS.md says why). --keep leaves the
+loaded schemas, --reuse PREFIX measures on them again without the 20-minute load.
 
 Setup (timed apart, not part of any figure): the interventions, consumption and factors services
 run as `quitus serve` processes, authentication off, on fresh schemas ``bench_<random>_*``
