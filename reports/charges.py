@@ -12,9 +12,8 @@ from datetime import date
 from pathlib import Path
 
 import polars as pl
-from reportlab.lib import colors
 from reportlab.lib.units import cm
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table
 
 from reports.charges_dwellings import dwellings_section, keys_section
 from reports.charges_findings import Findings, anomalies_section, find, missing_section
@@ -22,11 +21,10 @@ from reports.charges_layout import WIDTH, ChargesPage, ChargesReport
 from reports.charges_method import ROMAN, manifest_section, methodology_section
 from reports.charts import bar_chart
 from reports.csr_tables import Notes, grid, text
-from reports.page import PageFrame, build_pdf
+from reports.page import PageFrame, build_pdf, tiles_row
 
 __all__ = ["ChargesReport", "render"]
 
-TILE = colors.HexColor("#eef3f7")
 SUMMED = ("cost_cents", "contract_cents", "provisions_cents", "tenants_share_cents", "landlord_cents", "balance_cents")
 BUILDING_WIDTHS = [2.0 * cm, 1.95 * cm, 2.0 * cm, 2.0 * cm, 1.85 * cm, 2.0 * cm, 2.05 * cm, 1.8 * cm, 2.35 * cm]
 CATEGORY_WIDTHS = [2.75 * cm, 1.9 * cm, 1.75 * cm, 1.9 * cm, 1.85 * cm, 1.9 * cm, 2.05 * cm, 1.75 * cm, 2.15 * cm]
@@ -105,19 +103,7 @@ def _tiles(page: ChargesPage, notes: Notes) -> Table:
         ]
         for label, value, sub in tiles
     ]
-    table = Table([cells], colWidths=[WIDTH / 4] * 4)
-    table.setStyle(
-        TableStyle(
-            [
-                ("BACKGROUND", (0, 0), (-1, -1), TILE),
-                ("INNERGRID", (0, 0), (-1, -1), 3, colors.white),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("TOPPADDING", (0, 0), (-1, -1), 5),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
-            ]
-        )
-    )
-    return table
+    return tiles_row(cells, WIDTH)
 
 
 def _summary_paragraphs(page: ChargesPage, findings: Findings) -> list[Flowable]:

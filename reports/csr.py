@@ -20,14 +20,13 @@ from reports.charts import bar_chart
 from reports.csr_tables import Markup, Notes, cell_styles, grid, shown, text, trend
 from reports.csr_text import TEXT
 from reports.formatting import Formatter
-from reports.page import PageFrame, build_pdf, manifest_table, styles, table_of_contents
+from reports.page import PageFrame, build_pdf, manifest_table, styles, table_of_contents, tiles_row
 from services.reporting.domain.csr import CARRIER_HEADLINE, CsrFigures, Headline
 from services.reporting.domain.performance import COMMON_PARTS
 from services.reporting.domain.periods import PARIS as ZONE
 from services.reporting.domain.periods import months
 from services.reporting.domain.uncertainty import Ranged
 
-TILE = colors.HexColor("#eef3f7")
 AVOIDED_EDGE, AVOIDED_FILL = colors.HexColor("#c9792b"), colors.HexColor("#fbf3ea")
 TILES = ("tco2e_inventory", "mwh_pci", "kgco2e_per_m2", "fossil_share")
 GROUPS = {
@@ -154,19 +153,7 @@ def _tiles(page: _Page, notes: Notes) -> Table:
                 )
             )
         cells.append(lines)
-    table = Table([cells], colWidths=[WIDTH / 4] * 4)
-    table.setStyle(
-        TableStyle(
-            [
-                ("BACKGROUND", (0, 0), (-1, -1), TILE),
-                ("INNERGRID", (0, 0), (-1, -1), 3, colors.white),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("TOPPADDING", (0, 0), (-1, -1), 5),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
-            ]
-        )
-    )
-    return table
+    return tiles_row(cells, WIDTH)
 
 
 def _summary_table(page: _Page, notes: Notes) -> Table:

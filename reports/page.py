@@ -193,3 +193,24 @@ def build_pdf(path: Path, frame: PageFrame, story: Sequence[Flowable], title: st
     )
     doc.build(list(story), canvasmaker=_canvas_class(frame))
     return path
+
+
+TILE = colors.HexColor("#eef3f7")
+
+
+def tiles_row(cells: list, width: float) -> Table:
+    """The summary's row of four tiles (each cell a list of paragraphs), on a light background
+    with white gutters: the same on every report."""
+    table = Table([cells], colWidths=[width / 4] * 4)
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), TILE),
+                ("INNERGRID", (0, 0), (-1, -1), 3, colors.white),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+            ]
+        )
+    )
+    return table

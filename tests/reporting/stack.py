@@ -3,6 +3,7 @@ interventions and daily readings, the shipped factor sets, a reference scenario)
 pulling from the others over gRPC with its own service token: what the report tests run against."""
 
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from datetime import UTC, date, datetime
 
 import grpc
 from pydantic import SecretStr
+from sqlalchemy import create_engine, text
 
 from services.api.quitus.interventions.v1 import interventions_pb2 as ipb
 from services.api.quitus.interventions.v1 import interventions_pb2_grpc as ipb_grpc
@@ -27,7 +29,7 @@ from services.reporting import server as reporting_server
 from services.runtime.settings import Settings
 from services.runtime.timestamps import to_period
 from services.runtime.tokens import token_store_for
-from tests.conftest import bearer
+from tests.conftest import PG_URL, _need, bearer
 
 FIRST_YEAR, LAST_YEAR = 2023, 2025
 SCENARIO = "reference_2023"
@@ -160,3 +162,21 @@ def csr_request(period: tuple[datetime, datetime], as_of: datetime, **fields) ->
     return pb.GenerateReportRequest(
         kind=pb.REPORT_KIND_DECARBONISATION, period=to_period(*period), as_of=as_of, **(defaults | fields)
     )
+
+
+@contextmanager
+def postgres_prefix() -> Iterator[str]:
+    """A schema prefix of its own on the test PostgreSQL for a module's stack; its schemas are
+    dropped afterwards."""
+    _need(PG_URL, 5432, "PostgreSQL")
+    prefix = f"t{uuid.uuid4().hex[:10]}_"
+    try:
+        yield prefix
+    finally:
+        engine = create_engine(PG_URL)
+        with engine.begin() as conn:
+            for schema in conn.execute(
+                text("SELECT nspname FROM pg_namespace WHERE nspname LIKE :p"), {"p": prefix + "%"}
+            ).scalars():
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()

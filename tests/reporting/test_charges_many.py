@@ -3,19 +3,17 @@ each residence sliced from it has the figures, and so the figures hash, of its o
 the exports are pulled once, not once per report."""
 
 import time
-import uuid
 from collections import Counter
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from services.reporting import charge_control
 from services.reporting.domain.periods import parse_period
 from services.reporting.domain.runs import Perimeter, ReportRequest
 from services.reporting.gather import Sources
-from tests.conftest import PG_URL, _need
-from tests.reporting.stack import report_stack
+from tests.conftest import PG_URL
+from tests.reporting.stack import postgres_prefix, report_stack
 
 YEAR = parse_period("2025")
 DWELLINGS = 700  # several residences in the demo portfolio
@@ -47,27 +45,16 @@ class CountingSources(Sources):
 
 @pytest.fixture(scope="module")
 def sources():
-    _need(PG_URL, 5432, "PostgreSQL")
-    prefix = f"t{uuid.uuid4().hex[:10]}_"
-    try:
-        with report_stack((PG_URL, prefix), auth=True, dwellings=DWELLINGS) as s:
-            loaded = datetime.now(UTC)
-            time.sleep(61)  # an export's cut-off must be a minute past what was recorded
-            yield (
-                loaded,
-                CountingSources(
-                    s.channels["interventions"], s.channels["consumption"], s.channels["factors"], s.token("service")
-                ),
-                sorted({b.residence_id for b in s.portfolio.buildings}),
-            )
-    finally:
-        engine = create_engine(PG_URL)
-        with engine.begin() as conn:
-            for schema in conn.execute(
-                text("SELECT nspname FROM pg_namespace WHERE nspname LIKE :p"), {"p": prefix + "%"}
-            ).scalars():
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
+    with postgres_prefix() as prefix, report_stack((PG_URL, prefix), auth=True, dwellings=DWELLINGS) as s:
+        loaded = datetime.now(UTC)
+        time.sleep(61)  # an export's cut-off must be a minute past what was recorded
+        yield (
+            loaded,
+            CountingSources(
+                s.channels["interventions"], s.channels["consumption"], s.channels["factors"], s.token("service")
+            ),
+            sorted({b.residence_id for b in s.portfolio.buildings}),
+        )
 
 
 def _request(residence: str, as_of: datetime) -> ReportRequest:

@@ -9,7 +9,6 @@ waits once until both are a minute old."""
 import hashlib
 import io
 import time
-import uuid
 import zipfile
 from datetime import UTC, datetime
 
@@ -17,7 +16,6 @@ import grpc
 import polars as pl
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import create_engine, text
 
 from reports.csr_tables import shown
 from reports.formatting import Formatter
@@ -27,9 +25,9 @@ from services.api.quitus.interventions.v1 import interventions_pb2 as ipb
 from services.api.quitus.reporting.v1 import reporting_pb2 as pb
 from services.reporting.domain.periods import parse_period
 from services.runtime.timestamps import to_period, to_timestamp
-from tests.conftest import PG_URL, _need
+from tests.conftest import PG_URL
 from tests.reporting.stack import SCENARIO as SCENARIO_NAME
-from tests.reporting.stack import csr_request, report_stack, scenario_content
+from tests.reporting.stack import csr_request, postgres_prefix, report_stack, scenario_content
 
 YEAR = parse_period("2025")
 
@@ -37,23 +35,12 @@ YEAR = parse_period("2025")
 @pytest.fixture(scope="module")
 def stack():
     """(stack, T1, T2), on PostgreSQL under a prefix of its own, dropped afterwards."""
-    _need(PG_URL, 5432, "PostgreSQL")
-    prefix = f"t{uuid.uuid4().hex[:10]}_"
-    try:
-        with report_stack((PG_URL, prefix), auth=True) as s:
-            t1 = datetime.now(UTC)
-            _late_data(s)
-            t2 = datetime.now(UTC)
-            time.sleep(max(0.0, 61 - (datetime.now(UTC) - t1).total_seconds()))
-            yield s, t1, t2
-    finally:
-        engine = create_engine(PG_URL)
-        with engine.begin() as conn:
-            for schema in conn.execute(
-                text("SELECT nspname FROM pg_namespace WHERE nspname LIKE :p"), {"p": prefix + "%"}
-            ).scalars():
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
+    with postgres_prefix() as prefix, report_stack((PG_URL, prefix), auth=True) as s:
+        t1 = datetime.now(UTC)
+        _late_data(s)
+        t2 = datetime.now(UTC)
+        time.sleep(max(0.0, 61 - (datetime.now(UTC) - t1).total_seconds()))
+        yield s, t1, t2
 
 
 def _late_data(s) -> None:
