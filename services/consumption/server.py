@@ -1,7 +1,7 @@
 """The consumption service's description (schema, port setting, wiring, access) and ``build``."""
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -22,7 +22,8 @@ def description(clock: Callable[[], datetime] | None = None) -> ServiceDescripti
         conversions = (
             Path(settings.factors_dir) / "conversions.csv" if settings.factors_dir else default_conversions_path()
         )
-        service = ConsumptionService(ConsumptionStore(engine), conversions, clock)
+        settle = timedelta(seconds=settings.cutoff_settle_s)
+        service = ConsumptionService(ConsumptionStore(engine), conversions, clock, settle)
         return Registration(SERVICE_NAME, add_to_server, ConsumptionServicer(service))
 
     return ServiceDescription(SCHEMA, "consumption_port", registration, METHOD_ACCESS)

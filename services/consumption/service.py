@@ -60,7 +60,7 @@ from services.consumption.domain.validation import (
 from services.consumption.domain.vocab import HEATING_USAGES, WATER_CARRIERS
 from services.consumption.errors import InvalidReadingRequest
 from services.consumption.store import PROVISION_SCHEMA, ConsumptionStore
-from services.runtime.cutoff import require_settled
+from services.runtime.cutoff import SETTLED, require_settled
 from services.runtime.errors import InvalidArgument
 from services.runtime.paging import Page, decode_token, encode_token, next_token
 from services.runtime.validation import check_instant, check_text, quote
@@ -90,8 +90,10 @@ class ConsumptionService:
         store: ConsumptionStore,
         conversions_path: Path | None = None,
         clock: Callable[[], datetime] | None = None,
+        settle: timedelta = SETTLED,
     ) -> None:
         self.store = store
+        self.settle = settle  # how old an as_of must be (services.runtime.cutoff)
         self.conversions_path = conversions_path or default_conversions_path()
         self.clock = clock or (lambda: datetime.now(UTC))  # the recorded_at of what is stored; tests set it
         self._meters: pl.DataFrame | None = None
@@ -365,7 +367,7 @@ class ConsumptionService:
             return now
         check_instant(as_of, "as_of")
         try:
-            return require_settled(as_of, now, "readings, prices and other records")
+            return require_settled(as_of, now, "readings, prices and other records", self.settle)
         except InvalidArgument as unsettled:
             hint = f"{unsettled.message} (leave it unset for a live view)"
             raise InvalidReadingRequest(hint, field="as_of") from None

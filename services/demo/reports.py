@@ -18,7 +18,6 @@ from services.runtime.timestamps import to_period, to_timestamp
 ENERGY_SET = "ademe_base_carbone@23.6"
 VEHICLE_SET = "uk_desnz_2025@1"  # DESNZ 2025: an average diesel van per km, valid through 2025
 VEHICLE_KEY = "uk_desnz2025.van_diesel.avg.vkm"
-SETTLE = timedelta(seconds=61)  # an as_of must be a minute old: readings recorded just before may still commit
 SHOWN = (
     "tco2e_inventory",
     "tco2e_scope_1",
@@ -36,10 +35,11 @@ def _paris_month(year: int, month: int) -> datetime:
     return datetime(year, month, 1, tzinfo=ZoneInfo("Europe/Paris")).astimezone(UTC)
 
 
-def wait_for_cut_off(as_of: datetime, console: Console) -> None:
-    left = (as_of + SETTLE - datetime.now(UTC)).total_seconds()
+def wait_for_cut_off(as_of: datetime, settle: timedelta, console: Console) -> None:
+    """Sleep until ``as_of`` is ``settle`` old (and a little more), as the services require of a cut-off."""
+    left = (as_of + settle + timedelta(seconds=0.5) - datetime.now(UTC)).total_seconds()
     if left > 0:
-        with console.status(f"Letting the data cut-off settle ({left:.0f} s: an as_of must be a minute old)"):
+        with console.status(f"Letting the data cut-off settle ({left:.0f} s)"):
             time.sleep(left)
 
 

@@ -1,6 +1,8 @@
 """The interventions service as the runtime builds it: its schema, port setting, wiring and
 method access (services.runtime.server), and ``build``."""
 
+from datetime import timedelta
+
 from sqlalchemy import Engine
 
 from services.interventions.service import InterventionsService
@@ -11,7 +13,7 @@ from services.runtime.settings import Settings
 
 
 def _registration(engine: Engine, settings: Settings) -> Registration:
-    service = InterventionsService(InterventionStore(engine))
+    service = InterventionsService(InterventionStore(engine), settle=timedelta(seconds=settings.cutoff_settle_s))
     return Registration(SERVICE_NAME, add_to_server, InterventionsServicer(service))
 
 

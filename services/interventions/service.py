@@ -7,7 +7,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import polars as pl
@@ -33,7 +33,7 @@ from services.interventions.domain.rules import FUTURE_TOLERANCE, BatchOutcome, 
 from services.interventions.domain.search import search_text
 from services.interventions.errors import ForeignRecord, InterventionNotFound, InvalidRequest
 from services.interventions.store import InterventionStore
-from services.runtime.cutoff import require_settled
+from services.runtime.cutoff import SETTLED, require_settled
 from services.runtime.db import retry_write_conflicts, serialised_writes
 from services.runtime.paging import Page, next_token
 from services.runtime.principal import Principal, Role
@@ -84,9 +84,15 @@ class PortfolioExport:
 
 
 class InterventionsService:
-    def __init__(self, store: InterventionStore, clock: Callable[[], datetime] = lambda: datetime.now(UTC)):
+    def __init__(
+        self,
+        store: InterventionStore,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        settle: timedelta = SETTLED,
+    ):
         self.store = store
         self.clock = clock
+        self.settle = settle  # how old an as_of must be (services.runtime.cutoff)
         self._index: tuple[PortfolioIndex, IndexFrames] | None = None
         self._index_version = -1
         self._lock = threading.Lock()
@@ -304,7 +310,7 @@ class InterventionsService:
         ):
             for value in ids:
                 check_id(value, name)
-        require_settled(as_of, self.clock(), "events")
+        require_settled(as_of, self.clock(), "events", self.settle)
         size = capped(batch_size, DEFAULT_EXPORT_BATCH, MAX_EXPORT_BATCH, "batch_size")
         buildings = list(building_ids)
         if territory_ids:
@@ -345,7 +351,7 @@ class InterventionsService:
         if as_of is None:
             raise InvalidRequest("as_of is required: an export is always as known at a cut-off", field="as_of")
         check_instant(as_of, "as_of")
-        require_settled(as_of, self.clock(), "portfolio records")
+        require_settled(as_of, self.clock(), "portfolio records", self.settle)
         size = capped(batch_size, DEFAULT_EXPORT_BATCH, MAX_EXPORT_BATCH, "batch_size")
         records, parts = self.store.portfolio_rows()
         return PortfolioExport(portfolio_at(records, parts, as_of), size)
@@ -386,7 +392,7 @@ class InterventionsService:
         target = quality_target(target)
         if as_of is not None:
             check_instant(as_of, "as_of")
-            require_settled(as_of, self.clock(), "events and rejections")
+            require_settled(as_of, self.clock(), "events and rejections", self.settle)
         accepted, rejected = self.store.quality_counts(self.scope_contractor(contractor_id, principal), as_of)
         return target, contractor_quality(accepted, rejected, target)
 

@@ -1,6 +1,8 @@
 """The reporting gRPC service as the runtime builds it: its schema, port setting, wiring (store,
 use cases, servicer) and access rules."""
 
+from datetime import timedelta
+
 from sqlalchemy import Engine
 
 from services.reporting import convert
@@ -14,7 +16,12 @@ from services.runtime.settings import Settings
 
 def _registration(engine: Engine, settings: Settings) -> Registration:
     sources = Sources.from_settings(settings)  # channels connect lazily, on the first report
-    service = ReportingService(ReportingStore(engine), convert.content_sha256, sources=lambda: sources)
+    service = ReportingService(
+        ReportingStore(engine),
+        convert.content_sha256,
+        sources=lambda: sources,
+        settle=timedelta(seconds=settings.cutoff_settle_s),
+    )
     return Registration(SERVICE_NAME, add_to_server, ReportingServicer(service))
 
 

@@ -31,6 +31,7 @@ from services.reporting.domain.scenarios import (
 from services.reporting.errors import NotBuilt, UnknownReport, UnknownScenario
 from services.reporting.gather import Sources
 from services.reporting.store import ReportingStore
+from services.runtime.cutoff import SETTLED
 from services.runtime.db import retry_write_conflicts
 from services.runtime.errors import InvalidArgument
 from services.runtime.paging import Page, encode_token
@@ -53,9 +54,6 @@ def page_count(pdf: bytes) -> int:
     return len(_PAGE.findall(pdf))
 
 
-AS_OF_MIN_AGE = timedelta(minutes=1)
-
-
 class ReportingService:
     def __init__(
         self,
@@ -63,8 +61,10 @@ class ReportingService:
         content_sha256: ContentHash,
         clock: Callable[[], datetime] | None = None,
         sources: Callable[[], Sources] | None = None,
+        settle: timedelta = SETTLED,
     ) -> None:
         self.store = store
+        self.settle = settle  # how old an as_of must be (services.runtime.cutoff)
         self.content_sha256 = content_sha256
         self.clock = clock or (lambda: datetime.now(UTC))
         self._sources = sources
@@ -151,9 +151,10 @@ class ReportingService:
         return BUILDERS[request.kind].compute(self._sources_now(), request, scenario)
 
     def _check_as_of(self, as_of: datetime) -> None:
-        if as_of > self.clock() - AS_OF_MIN_AGE:
+        if as_of > self.clock() - self.settle:
             raise InvalidArgument(
-                "must be at least one minute in the past: a cut-off still open would not give the same figures twice",
+                f"must be at least {self.settle.total_seconds():g} s in the past: a cut-off still open would not "
+                "give the same figures twice",
                 field="as_of",
             )
         if not 1900 <= as_of.year <= 2200:

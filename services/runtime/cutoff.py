@@ -9,14 +9,14 @@ from datetime import datetime, timedelta
 
 from services.runtime.errors import InvalidArgument
 
-SETTLED = timedelta(minutes=1)
+SETTLED = timedelta(minutes=1)  # the default of the cutoff_settle_s setting
 
 
-def require_settled(as_of: datetime, now: datetime, what: str = "records") -> datetime:
-    """``as_of`` itself, or InvalidArgument (field ``as_of``) if it is not at least SETTLED old."""
-    if as_of > now - SETTLED:
+def require_settled(as_of: datetime, now: datetime, what: str = "records", settle: timedelta = SETTLED) -> datetime:
+    """``as_of`` itself, or InvalidArgument (field ``as_of``) if it is not at least ``settle`` old."""
+    if as_of > now - settle:
         raise InvalidArgument(
-            f"as_of must be at least {SETTLED.seconds} s in the past: {what} recorded just "
+            f"as_of must be at least {settle.total_seconds():g} s in the past: {what} recorded just "
             "before it may still be committing, and would change this export",
             field="as_of",
         )

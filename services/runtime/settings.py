@@ -38,6 +38,12 @@ class Settings(BaseSettings):
         description="PostgreSQL cancels a service's statement running longer than this (0: never); the call "
         "gets DEADLINE_EXCEEDED.",
     )
+    cutoff_settle_s: float = Field(
+        60.0,
+        ge=0.5,
+        description="How old a data cut-off (as_of) must be: longer than a batch may take between the instant its "
+        "records are recorded at and its commit, so that the same as_of gives the same figures later.",
+    )
     shutdown_grace_s: float = Field(20.0, description="Seconds in-flight calls get to finish on SIGTERM.")
     factors_dir: str = Field(
         "",

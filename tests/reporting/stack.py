@@ -32,6 +32,9 @@ from services.runtime.tokens import token_store_for
 from tests.conftest import PG_URL, _need, bearer
 
 FIRST_YEAR, LAST_YEAR = 2023, 2025
+# How old a cut-off must be on the stack (the cutoff_settle_s setting): the tests are the only writers
+# and wait for each batch, so a short window keeps the rule without a minute's wait per module.
+SETTLE_S = 2.0
 SCENARIO = "reference_2023"
 
 
@@ -84,7 +87,7 @@ def report_stack(
     database: tuple[str, str], *, auth: bool = True, dwellings: int = 120, seed: int = 7
 ) -> Iterator[Stack]:
     url, prefix = database
-    settings = Settings(database_url=url, auth_enabled=auth)
+    settings = Settings(database_url=url, auth_enabled=auth, cutoff_settle_s=SETTLE_S)
     tokens = token_store_for(settings, prefix)
     issue = (lambda role: tokens.issue(role)) if tokens else None
     admin = bearer(issue("admin")) if issue else ()

@@ -13,7 +13,7 @@ from services.reporting.domain.periods import parse_period
 from services.reporting.domain.runs import Perimeter, ReportRequest
 from services.reporting.gather import Sources
 from tests.conftest import PG_URL
-from tests.reporting.stack import postgres_prefix, report_stack
+from tests.reporting.stack import SETTLE_S, postgres_prefix, report_stack
 
 YEAR = parse_period("2025")
 DWELLINGS = 700  # several residences in the demo portfolio
@@ -47,7 +47,7 @@ class CountingSources(Sources):
 def sources():
     with postgres_prefix() as prefix, report_stack((PG_URL, prefix), auth=True, dwellings=DWELLINGS) as s:
         loaded = datetime.now(UTC)
-        time.sleep(61)  # an export's cut-off must be a minute past what was recorded
+        time.sleep(SETTLE_S + 1)  # an export's cut-off must be settled past what was recorded
         yield (
             loaded,
             CountingSources(

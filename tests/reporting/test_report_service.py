@@ -2,9 +2,9 @@
 others' as-of exports with its own service token. Generate, get, list, download, verify, pack;
 who may do what; reproducibility after late data; what a report says when something is missing.
 
-Readings are recorded when they arrive and an as_of must be a minute old, so the module loads the
-data, takes its cut-off T1, sends late data (an event, a reading, a corrected price), takes T2 and
-waits once until both are a minute old."""
+Readings are recorded when they arrive and an as_of must be settled (stack.SETTLE_S old), so the
+module loads the data, takes its cut-off T1, sends late data (an event, a reading, a corrected
+price), takes T2 and waits once until both are settled."""
 
 import hashlib
 import io
@@ -27,7 +27,7 @@ from services.reporting.domain.periods import parse_period
 from services.runtime.timestamps import to_period, to_timestamp
 from tests.conftest import PG_URL
 from tests.reporting.stack import SCENARIO as SCENARIO_NAME
-from tests.reporting.stack import csr_request, postgres_prefix, report_stack, scenario_content
+from tests.reporting.stack import SETTLE_S, csr_request, postgres_prefix, report_stack, scenario_content
 
 YEAR = parse_period("2025")
 
@@ -39,7 +39,7 @@ def stack():
         t1 = datetime.now(UTC)
         _late_data(s)
         t2 = datetime.now(UTC)
-        time.sleep(max(0.0, 61 - (datetime.now(UTC) - t1).total_seconds()))
+        time.sleep(max(0.0, SETTLE_S + 1 - (datetime.now(UTC) - t2).total_seconds()))
         yield s, t1, t2
 
 
