@@ -61,6 +61,7 @@ from services.consumption.domain.vocab import HEATING_USAGES, WATER_CARRIERS
 from services.consumption.errors import InvalidReadingRequest
 from services.consumption.store import PROVISION_SCHEMA, ConsumptionStore
 from services.runtime.cutoff import SETTLED, require_settled
+from services.runtime.db import retry_write_conflicts
 from services.runtime.errors import InvalidArgument
 from services.runtime.paging import Page, decode_token, encode_token, next_token
 from services.runtime.validation import check_instant, check_text, quote
@@ -260,7 +261,7 @@ class ConsumptionService:
         def announce(stored: pl.DataFrame) -> pl.DataFrame:
             return readings_accepted(stored, meters, batch_id, uuid.uuid4().hex, now)
 
-        accepted, conflicts = self.store.store_batch(fresh, classify, announce)
+        accepted, conflicts = retry_write_conflicts(lambda: self.store.store_batch(fresh, classify, announce))
         rejected = pl.concat([rejects, conflicts.cast(rejects.schema)]).sort("index")
         self.store.add_rejections(batch_id, rejected, payloads(batch, rejected["index"]), now)
         rejected_ids = rejected["index"].n_unique()

@@ -8,7 +8,6 @@ from datetime import date, datetime
 
 import polars as pl
 from sqlalchemy import Connection, Engine, Table, delete, insert, select
-from sqlalchemy.exc import IntegrityError
 
 from services.consumption import models as m
 from services.consumption.domain.vocab import CARRIERS, READING_KINDS, USAGES
@@ -263,19 +262,17 @@ class ConsumptionStore:
         self, fresh: pl.DataFrame, classify, announce: Callable[[pl.DataFrame], pl.DataFrame] | None = None
     ) -> tuple[int, pl.DataFrame]:
         """Insert new readings in one transaction. ``classify(existing) -> (new rows, conflicts)``
-        judges the batch against what is stored; the insert is COPY, falling back to
-        INSERT ... ON CONFLICT DO NOTHING if a concurrent batch stored the same keys meanwhile.
+        judges the batch against what is stored; the insert is COPY. A concurrent batch that stored
+        some of the same keys meanwhile makes the COPY fail with a unique violation and the whole
+        transaction roll back: the caller runs it again (services.runtime.db.retry_write_conflicts),
+        and ``classify`` then sees those readings as stored (duplicates or conflicts, counted as such).
         ``announce(new rows)``: the outbox rows (services.runtime.outbox) announcing them,
         written in the same transaction."""
         with self.engine.begin() as conn:
             new, conflicts = classify(self.existing_readings(conn, fresh))
             rows = new.select(READING_COLUMNS)
             if rows.height:
-                try:
-                    with conn.begin_nested():
-                        insert_frame(conn, m.readings, rows)
-                except IntegrityError:
-                    upsert_frame(conn, m.readings, rows, ["meter_id", "kind", "read_at_us"], update=False)
+                insert_frame(conn, m.readings, rows)
                 if announce is not None:
                     insert_frame(conn, m.outbox, announce(new))
         return rows.height, conflicts
