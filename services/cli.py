@@ -5,6 +5,7 @@ import importlib
 import logging
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import typer
 
@@ -91,6 +92,26 @@ def revoke_token(token: str) -> None:
     revoked = TokenStore(engine).revoke(token)
     typer.echo("revoked" if revoked else "no such active token")
     raise typer.Exit(0 if revoked else 1)
+
+
+@app.command()
+def setup(
+    service_token_file: str = typer.Option(
+        "",
+        envvar="QUITUS_SERVICE_TOKEN_FILE",
+        help="Where to write the service token (issued once; an existing file is kept). Empty: no token.",
+    ),
+) -> None:
+    """First start of a deployment: migrate every schema, issue the service token into a file."""
+    from services.first_start import ensure_service_token, migrate_all
+
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    schemas = migrate_all(settings)
+    typer.echo(f"migrated: {', '.join(schemas)}")
+    if service_token_file and settings.auth_enabled:
+        issued = ensure_service_token(settings, Path(service_token_file))
+        typer.echo(f"service token {'issued into' if issued else 'kept in'} {service_token_file}")
 
 
 @app.command()

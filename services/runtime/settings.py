@@ -4,8 +4,9 @@ Every variable is documented in README.md, section "Configuration".
 """
 
 from functools import lru_cache
+from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -67,6 +68,19 @@ class Settings(BaseSettings):
         description="The token (role service) reporting presents to the data services; empty with authentication "
         "off. Issue it with `quitus tokens issue --role service`. Never logged.",
     )
+    service_token_file: str = Field(
+        "",
+        description="A file holding the service token, read when QUITUS_SERVICE_TOKEN is empty: what "
+        "`quitus setup --service-token-file` writes on a deployment's first start.",
+    )
+
+    @model_validator(mode="after")
+    def _token_from_file(self) -> "Settings":
+        if not self.service_token.get_secret_value() and self.service_token_file:
+            path = Path(self.service_token_file)
+            if path.is_file():
+                self.service_token = SecretStr(path.read_text().strip())
+        return self
 
 
 @lru_cache(maxsize=1)
