@@ -7,6 +7,7 @@ so that `quitus` starts without them.
 import logging
 import signal
 from datetime import timedelta
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -33,6 +34,13 @@ def relay(
         int, typer.Option(min=0, help="Days a sent row is kept before it is deleted (0: kept for ever).")
     ] = 7,
     once: Annotated[bool, typer.Option(help="Stop once every outbox is empty, instead of waiting for more.")] = False,
+    heartbeat_file: Annotated[
+        str,
+        typer.Option(
+            envvar="QUITUS_RELAY_HEARTBEAT_FILE",
+            help="A file touched at every turn of the loop, for a liveness probe (python -m services.relay.probe).",
+        ),
+    ] = "",
 ) -> None:
     """Publish the outbox rows of the services to RabbitMQ, confirmed and persistent, until SIGTERM.
 
@@ -59,6 +67,7 @@ def relay(
         batch_size=batch_size,
         idle_s=idle,
         keep_sent=timedelta(days=keep_sent_days) if keep_sent_days else None,
+        heartbeat=Path(heartbeat_file) if heartbeat_file else None,
     )
 
     def on_signal(signum: int, _frame: object) -> None:

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 
 from services.relay.backoff import Backoff
 from services.relay.outboxes import Outbox
@@ -47,8 +48,11 @@ class Relay:
         backoff: Callable[[], Backoff] = Backoff,
         keep_sent: timedelta | None = timedelta(days=7),
         purge_every_s: float = 600.0,
+        heartbeat: Path | None = None,
     ) -> None:
-        """``backoff`` makes each outbox's Backoff."""
+        """``backoff`` makes each outbox's Backoff; ``heartbeat``: a file touched at every turn of the
+        loop, whose age a container probe checks (services.relay.probe)."""
+        self.heartbeat = heartbeat
         self.outboxes = list(outboxes)
         self.publisher = publisher
         self.batch_size = batch_size
@@ -67,6 +71,8 @@ class Relay:
         none failing)."""
         try:
             while not self.stopping.is_set():
+                if self.heartbeat is not None:
+                    self.heartbeat.touch()
                 moved, failed = self.pass_once()
                 self._purge_now_and_then()
                 self._report_now_and_then()

@@ -67,3 +67,24 @@ def test_sigterm_stops_an_idle_relay_at_once(pg_url, schema_prefix, events_queue
     out, err = relay.communicate(timeout=5)
     assert relay.returncode == 0, err
     assert out.strip() == "interventions=4"
+
+
+def test_the_probe_sees_a_running_relay_alive_and_a_stopped_one_dead(pg_url, schema_prefix, events_queue, tmp_path):
+    """The relay touches its heartbeat file at every turn: the probe answers 0 while it runs, 1 once
+    the file is older than the age allowed (here 1 s) after it stopped, 1 with no file at all."""
+    heartbeat = tmp_path / "relay.alive"
+    probe = [sys.executable, "-m", "services.relay.probe", str(heartbeat), "1"]
+    assert subprocess.run(probe, capture_output=True, check=False).returncode == 1
+    relay = relay_process(
+        pg_url, schema_prefix, events_queue.url, events_queue.exchange, "--heartbeat-file", str(heartbeat)
+    )
+    deadline = time.monotonic() + 30
+    while not heartbeat.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(1.5)  # longer than the age allowed: only a live loop keeps the file young
+    assert subprocess.run(probe, capture_output=True, check=False).returncode == 0
+    relay.send_signal(signal.SIGTERM)
+    relay.communicate(timeout=5)
+    time.sleep(1.5)
+    dead = subprocess.run(probe, capture_output=True, text=True, check=False)
+    assert dead.returncode == 1 and "last heartbeat" in dead.stderr
