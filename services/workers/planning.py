@@ -26,6 +26,7 @@ class PlanOutcome:
     recorded: list[str]  # months whose run this plan recorded
     jobs_recorded: int
     jobs_queued: int
+    jobs_requeued: int  # left running by a worker that is gone, queued again
     planner: str
 
     def as_dict(self) -> dict:
@@ -34,6 +35,7 @@ class PlanOutcome:
             "recorded": self.recorded,
             "jobs_recorded": self.jobs_recorded,
             "jobs_queued": self.jobs_queued,
+            "jobs_requeued": self.jobs_requeued,
             "planner": self.planner,
         }
 
@@ -96,4 +98,8 @@ class Planner:
         queued = self.store.enqueue_pending(publish, now)
         if queued:
             log.info("jobs queued", extra={"jobs": len(queued), "planner": self.name})
-        return PlanOutcome([str(m) for m in due], recorded, jobs_recorded, len(queued), self.name)
+        stranded = self.store.stranded()
+        for job_id, job_month in stranded:
+            log.warning("job left running by a worker that is gone, queued again", extra={"job": job_id})
+            publish(job_id, job_month)
+        return PlanOutcome([str(m) for m in due], recorded, jobs_recorded, len(queued), len(stranded), self.name)

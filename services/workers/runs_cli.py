@@ -22,12 +22,12 @@ def _when(at: datetime | None) -> str:
 
 
 @app.command("list")
-def list_runs() -> None:
-    """Every run, newest month first, with its jobs counted by state."""
+def list_runs(limit: int = typer.Option(24, min=1, help="Show the newest N runs")) -> None:
+    """The runs, newest month first, with their jobs counted by state."""
     settings = get_worker_settings()
     store = open_store(settings.database_url, settings.schema_prefix)
     table = Table("month", "as of (UTC)", "planned", "by", "jobs", *STATES)
-    for run, counts in store.runs():
+    for run, counts in store.runs()[:limit]:
         table.add_row(
             run.month,
             _when(run.as_of),

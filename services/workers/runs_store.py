@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from alembic import command
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from services.runtime.db import make_engine, retry_write_conflicts
@@ -150,6 +150,28 @@ class RunsStore:
             if ids:
                 conn.execute(update(m.jobs).where(m.jobs.c.id.in_(ids)).values(enqueued_at=now))
         return ids
+
+    def stranded(self) -> list[tuple[int, str]]:
+        """(id, month) of the jobs left running by a worker that is gone: a worker holds a job's
+        lock from before it marks it running until after it records its outcome, so a running
+        job nobody holds lost its worker. Its message normally came back to the queue when the
+        worker's broker connection went; should it have come back before the database saw the
+        worker's session end, the worker it reached left the job alone, and this finds it.
+        PostgreSQL only (SQLite: none)."""
+        if self.engine.dialect.name != "postgresql":
+            return []
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                text(
+                    "SELECT j.id, j.month FROM workers_jobs j WHERE j.state = :running AND NOT EXISTS ("
+                    "SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.classid = CAST(:space AS oid) "
+                    "AND l.objid = CAST(j.id AS oid) AND l.objsubid = 2 "
+                    "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())) "
+                    "ORDER BY j.id"
+                ),
+                {"running": m.RUNNING, "space": self.lock_space & 0xFFFFFFFF},
+            ).all()
+        return [(job_id, month) for job_id, month in rows]
 
     # ------------------------------------------------------------------ the workers
 

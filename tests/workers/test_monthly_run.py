@@ -60,7 +60,9 @@ def test_a_month_end_run_makes_each_report_once_with_two_schedulers_two_workers_
         assert all(j.created for j in jobs)  # each made by its one job, none found made before
 
         again = c.plan(NOVEMBER_1ST, NOVEMBER_1ST)  # a restart, or the timer, plans the same month again
-        assert [(o["recorded"], o["jobs_recorded"], o["jobs_queued"]) for o in again] == [([], 0, 0)] * 2
+        assert [(o["recorded"], o["jobs_recorded"], o["jobs_queued"], o["jobs_requeued"]) for o in again] == [
+            ([], 0, 0, 0)
+        ] * 2
         assert c.broker.counts(c.jobs_queue)[0] == 0  # nothing left on the queue
     assert len(stored_reports(stack)) == expected
 
