@@ -159,7 +159,7 @@ class Cluster:
             jobs = self.jobs()
             return jobs if len(jobs) == expected and all(j.state in ("done", "parked") for j in jobs) else None
 
-        return wait_for(f"{expected} jobs finished", finished, timeout_s, every_s=0.2)  # type: ignore[return-value]
+        return wait_for(f"{expected} jobs finished", finished, timeout_s, every_s=0.2)
 
     def close(self) -> None:
         for process in self.processes.values():

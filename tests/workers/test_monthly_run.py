@@ -6,9 +6,11 @@ the portfolio's CSR, the territory's, the residence's charge control, five score
 Reports are counted in reporting (ListReports) and jobs in the database."""
 
 from collections import Counter
+from datetime import UTC, datetime
 
 import pytest
 
+from services.workers.schedule import Month
 from tests.conftest import PG_URL
 from tests.reporting.stack import postgres_prefix, report_stack
 from tests.workers.processes import cluster, held_port, reports_per_month, stored_reports, wait_for
@@ -44,13 +46,13 @@ def test_a_month_end_run_makes_each_report_once_with_two_schedulers_two_workers_
         assert sum(o["jobs_queued"] for o in outcomes) == expected
         # its GenerateReport call made (counted) and not answered
         held = wait_for("worker-a mid-job", lambda: [j for j in c.jobs() if j.worker == "worker-a" and j.attempts])
-        assert [(j.state, j.attempts) for j in held] == [("running", 1)]  # type: ignore[union-attr]
+        assert [(j.state, j.attempts) for j in held] == [("running", 1)]
         c.kill("worker-a")
 
         jobs = c.wait_all_finished(expected)
         assert Counter(j.state for j in jobs) == {"done": expected}
         assert len({j.key for j in jobs}) == expected
-        taken_over = next(j for j in jobs if j.id == held[0].id)  # type: ignore[index]
+        taken_over = next(j for j in jobs if j.id == held[0].id)
         assert (taken_over.worker, taken_over.attempts) == ("worker-b", 2)
         assert all(j.attempts == 1 and j.worker == "worker-b" for j in jobs if j.id != taken_over.id)
 
@@ -83,7 +85,7 @@ def test_missed_months_are_caught_up_oldest_first(stack, amqp_url, tmp_path):
         october = [j for j in jobs if j.month == "2025-10"]
         assert len(september) == len(october) == per_month
         assert max(j.id for j in september) < min(j.id for j in october)
-        assert max(j.finished_at for j in september) <= min(j.started_at for j in october)  # type: ignore[type-var]
+        assert max(j.finished_at for j in september) <= min(j.started_at for j in october)
 
         [outcome] = c.plan("2025-12-02T08:00:00+00:00")
         assert (outcome["due"], outcome["recorded"]) == (["2025-09", "2025-10", "2025-11"], ["2025-11"])
@@ -92,3 +94,16 @@ def test_missed_months_are_caught_up_oldest_first(stack, amqp_url, tmp_path):
         assert Counter(j.month for j in jobs) == {"2025-09": per_month, "2025-10": per_month, "2025-11": per_month}
         assert sorted(r.id for r in stored_reports(stack)) == sorted(j.report_id for j in jobs)
         assert len({j.report_id for j in jobs}) == 3 * per_month
+
+
+def test_the_schedulers_timer_plans_on_its_own_and_jobs_wait_on_the_durable_queue(stack, amqp_url, tmp_path):
+    """No RPC and no worker: the timer (every 0.5 s, on the real clock) plans the two months
+    before the current one; their 16 jobs wait on the queue until a worker comes."""
+    current = Month.containing(datetime.now(UTC))
+    first = current.previous().previous()
+    per_month = reports_per_month(stack)
+    with cluster(stack, amqp_url, tmp_path, QUITUS_SCHEDULE_START=str(first), QUITUS_SCHEDULE_EVERY_S="0.5") as c:
+        c.start_scheduler("scheduler")
+        wait_for("two runs recorded", lambda: c.store.recorded_months() == {str(first), str(first.next())})
+        wait_for("their jobs queued", lambda: c.broker.counts(c.jobs_queue)[0] == 2 * per_month)
+        assert {j.state for j in c.jobs()} == {"queued"} and all(j.enqueued_at for j in c.jobs())

@@ -71,7 +71,7 @@ def test_a_run_recorded_twice_is_recorded_once_and_its_jobs_queued_once(store):
     run = RunRecord(str(OCTOBER), OCTOBER.end, NOW + timedelta(hours=1), "other", "1" * 64, 1, 0, 1)
     assert store.record_run(run, [NewJob(s.key, s.kind, report_request(s, OPTIONS)) for s in again]) == 0
     assert [j.id for j in store.jobs()] == ids
-    assert store.run(str(OCTOBER))[0].planned_by == "test"  # type: ignore[index]
+    assert store.run(str(OCTOBER))[0].planned_by == "test"
     published: list[tuple[int, str]] = []
     assert store.enqueue_pending(lambda job, month: published.append((job, month)), NOW) == ids
     assert store.enqueue_pending(lambda job, month: published.append((job, month)), NOW) == []
