@@ -63,7 +63,8 @@ class PlanError(Exception):
 class Scheduler:
     name = SETTINGS.scheduler_name
     planner = PlannerProvider()
-    publisher = Publisher(exchange=QUEUE.exchange, declare=[QUEUE])
+    # mandatory: a job the broker cannot route (its queue deleted) fails the plan, which queues it again next time
+    publisher = Publisher(exchange=QUEUE.exchange, declare=[QUEUE], mandatory=True)
 
     def _publish(self, job_id: int, month: str) -> None:
         self.publisher({"job_id": job_id, "month": month}, routing_key=QUEUE.routing_key)
