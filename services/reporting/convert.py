@@ -7,8 +7,9 @@ import polars as pl
 
 from services.api.quitus.reporting.v1 import reporting_pb2 as pb
 from services.reporting.domain.charges_allocation import AllocationKey
+from services.reporting.domain.perimeter import PerimeterLists
 from services.reporting.domain.periods import check_period
-from services.reporting.domain.runs import InputChange, Manifest, Perimeter, ReportRequest, Run
+from services.reporting.domain.runs import InputChange, Manifest, ManifestInput, Perimeter, ReportRequest, Run
 from services.reporting.domain.scenarios import Scenario, ScenarioContent, TradeReference
 from services.runtime.digest import records_sha256
 from services.runtime.errors import InvalidArgument
@@ -136,14 +137,18 @@ def request_out(request: ReportRequest) -> pb.GenerateReportRequest:
     )
 
 
+def manifest_input_out(pulled: ManifestInput) -> pb.ManifestInput:
+    return pb.ManifestInput(
+        source=pulled.source,
+        request_json=pulled.request_json,
+        records=pulled.records,
+        content_sha256=pulled.content_sha256,
+    )
+
+
 def manifest_out(manifest: Manifest) -> pb.Manifest:
     return pb.Manifest(
-        inputs=[
-            pb.ManifestInput(
-                source=i.source, request_json=i.request_json, records=i.records, content_sha256=i.content_sha256
-            )
-            for i in manifest.inputs
-        ],
+        inputs=[manifest_input_out(i) for i in manifest.inputs],
         factor_set=manifest.factor_set,
         factor_set_sha256=manifest.factor_set_sha256,
         method_version=manifest.method_version,
@@ -212,3 +217,12 @@ def changes_out(changes: list[InputChange]) -> list[pb.ChangedInput]:
         )
         for c in changes
     ]
+
+
+def perimeters_out(lists: PerimeterLists, pulled: ManifestInput) -> pb.ListPerimetersResponse:
+    return pb.ListPerimetersResponse(
+        territories=[pb.TerritoryEntry(id=i, name=n) for i, n in lists.territories],
+        residences=[pb.ResidenceEntry(id=i, name=n, territory_id=t) for i, n, t in lists.residences],
+        contractors=[pb.ContractorEntry(id=i, name=n) for i, n in lists.contractors],
+        portfolio=manifest_input_out(pulled),
+    )

@@ -9,10 +9,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from services.reporting import charge_control, decarbonisation, scorecard_report
+from services.reporting.domain.perimeter import PerimeterLists, perimeter_lists
 from services.reporting.domain.periods import ReportPeriod
 from services.reporting.domain.runs import (
     InputChange,
     Manifest,
+    ManifestInput,
     Perimeter,
     ReportRequest,
     Run,
@@ -192,6 +194,16 @@ class ReportingService:
         )
         created = self.store.insert_run(run)
         return (run, True) if created else (self.report(run_id), False)
+
+    def perimeters(self, as_of: datetime) -> tuple[PerimeterLists, ManifestInput]:
+        """The territories, residences and contractors of the portfolio as of ``as_of`` (what a
+        monthly run reports on), and the export they were read from."""
+        self._check_as_of(as_of)
+        portfolio, pulled = self._sources_now().portfolio(as_of)
+        lists = perimeter_lists(
+            portfolio.buildings, portfolio.contractors, portfolio.territory_names, portfolio.residence_names
+        )
+        return lists, pulled
 
     def compute_metrics(self, request: ReportRequest) -> tuple[str, Manifest]:
         """(figures CSV, manifest) of a request, nothing rendered or stored."""

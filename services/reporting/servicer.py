@@ -29,6 +29,7 @@ METHOD_ACCESS = {
     _M + "DeclareScenario": GENERATORS,
     _M + "ListScenarios": STAFF_READERS,
     _M + "GetScenario": STAFF_READERS,
+    _M + "ListPerimeters": STAFF_READERS,
 }
 
 
@@ -82,6 +83,12 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
             changed_inputs=convert.changes_out(changes),
             same_pdf=same_pdf,
         )
+
+    def ListPerimeters(self, request: pb.ListPerimetersRequest, context: Any) -> pb.ListPerimetersResponse:
+        as_of = from_timestamp(request.as_of, "as_of")
+        if as_of is None:
+            raise InvalidArgument("is required", field="as_of")
+        return convert.perimeters_out(*self.service.perimeters(as_of))
 
     def DownloadReport(self, request: pb.DownloadReportRequest, context: Any) -> Iterator[pb.DownloadReportResponse]:
         for data, name, total, digest in self.service.file_chunks(request.id, "pdf"):

@@ -12,12 +12,16 @@ from datetime import UTC, datetime
 
 import grpc
 import pytest
+from pydantic import SecretStr
 
 from services.api.quitus.common.v1.common_pb2 import PageRequest
 from services.api.quitus.reporting.v1 import reporting_pb2 as pb
 from services.api.quitus.reporting.v1 import reporting_pb2_grpc as pb_grpc
+from services.interventions import server as interventions_server
 from services.reporting.server import build
+from services.runtime.settings import Settings
 from services.runtime.timestamps import to_period, to_timestamp
+from services.runtime.tokens import token_store_for
 from tests.conftest import bearer, running_server
 from tests.hostile.harness import answer_of, field_violations, still_serving
 from tests.hostile.values import mutations
@@ -33,6 +37,7 @@ COVERED = {
     "ReportingService.VerifyReport",
     "ReportingService.DownloadReport",
     "ReportingService.ExportAuditPack",
+    "ReportingService.ListPerimeters",
 }
 
 
@@ -156,3 +161,29 @@ def test_report_requests(reporting, method):
 def test_report_reads(reporting, method, good):
     channel, stub, admin = reporting
     assert _run_report(channel, stub, admin, method, good) >= 4
+
+
+def test_list_perimeters(database):
+    """Against a reporting server pulling from a (empty) interventions service of its own: a
+    cut-off it accepts is answered OK, with empty lists."""
+    url, prefix = database
+    settings = Settings(database_url=url, auth_enabled=True)
+    tokens = token_store_for(settings, prefix)
+    assert tokens is not None
+    interventions, port = interventions_server.build(settings, port=0, schema_prefix=prefix)
+    interventions.start()
+    pulling = settings.model_copy(
+        update={"interventions_address": f"localhost:{port}", "service_token": SecretStr(tokens.issue("service"))}
+    )
+    try:
+        with running_server(lambda _s, port, schema_prefix: build(pulling, port, schema_prefix), database) as (
+            channel,
+            _,
+        ):
+            stub = pb_grpc.ReportingServiceStub(channel)
+            admin = bearer(tokens.issue("admin"))
+            good = pb.ListPerimetersRequest(as_of=to_timestamp(datetime(2026, 1, 15, tzinfo=UTC)))
+            assert _run(channel, stub, admin, "ListPerimeters", good) >= 4
+    finally:
+        interventions.stop(0)
+        tokens.engine.dispose()

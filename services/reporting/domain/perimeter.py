@@ -1,5 +1,6 @@
-"""Which buildings a report's perimeter holds (pure)."""
+"""Which buildings a report's perimeter holds, and what a monthly run reports on (pure)."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import polars as pl
@@ -71,3 +72,35 @@ def describe(perimeter: Perimeter, lang: str) -> str:
     if not parts:
         return "Patrimoine entier" if lang == "fr" else "Whole portfolio"
     return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class PerimeterLists:
+    """What a monthly run makes one report of each for, each list sorted by id."""
+
+    territories: tuple[tuple[str, str], ...]  # (id, name)
+    residences: tuple[tuple[str, str, str], ...]  # (id, name, territory id)
+    contractors: tuple[tuple[str, str], ...]  # (id, name)
+
+
+def perimeter_lists(
+    buildings: pl.DataFrame,
+    contractors: pl.DataFrame,
+    territory_names: dict[str, str],
+    residence_names: dict[str, str],
+) -> PerimeterLists:
+    """The territories and residences holding at least one of ``buildings`` (a report on one
+    holding none is refused: nothing to report), and every contractor."""
+    pairs = buildings.select("residence_id", "territory_id").unique().sort("residence_id", "territory_id")
+    territories = sorted({t for t in pairs["territory_id"].to_list() if t})
+    residences: dict[str, str] = {}
+    for residence, territory in pairs.iter_rows():
+        if residence:
+            residences.setdefault(residence, territory or "")
+    return PerimeterLists(
+        territories=tuple((t, territory_names.get(t, "")) for t in territories),
+        residences=tuple((r, residence_names.get(r, ""), t) for r, t in sorted(residences.items())),
+        contractors=tuple(
+            (c, n or "") for c, n in sorted(contractors.select("contractor_id", "name").unique().iter_rows())
+        ),
+    )

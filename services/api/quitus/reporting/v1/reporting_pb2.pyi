@@ -347,3 +347,47 @@ class GetScenarioResponse(_message.Message):
     SCENARIO_FIELD_NUMBER: _ClassVar[int]
     scenario: Scenario
     def __init__(self, scenario: _Optional[_Union[Scenario, _Mapping]] = ...) -> None: ...
+
+class ListPerimetersRequest(_message.Message):
+    __slots__ = ("as_of",)
+    AS_OF_FIELD_NUMBER: _ClassVar[int]
+    as_of: _timestamp_pb2.Timestamp
+    def __init__(self, as_of: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class TerritoryEntry(_message.Message):
+    __slots__ = ("id", "name")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    name: str
+    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ...) -> None: ...
+
+class ResidenceEntry(_message.Message):
+    __slots__ = ("id", "name", "territory_id")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    TERRITORY_ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    name: str
+    territory_id: str
+    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., territory_id: _Optional[str] = ...) -> None: ...
+
+class ContractorEntry(_message.Message):
+    __slots__ = ("id", "name")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    name: str
+    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ...) -> None: ...
+
+class ListPerimetersResponse(_message.Message):
+    __slots__ = ("territories", "residences", "contractors", "portfolio")
+    TERRITORIES_FIELD_NUMBER: _ClassVar[int]
+    RESIDENCES_FIELD_NUMBER: _ClassVar[int]
+    CONTRACTORS_FIELD_NUMBER: _ClassVar[int]
+    PORTFOLIO_FIELD_NUMBER: _ClassVar[int]
+    territories: _containers.RepeatedCompositeFieldContainer[TerritoryEntry]
+    residences: _containers.RepeatedCompositeFieldContainer[ResidenceEntry]
+    contractors: _containers.RepeatedCompositeFieldContainer[ContractorEntry]
+    portfolio: ManifestInput
+    def __init__(self, territories: _Optional[_Iterable[_Union[TerritoryEntry, _Mapping]]] = ..., residences: _Optional[_Iterable[_Union[ResidenceEntry, _Mapping]]] = ..., contractors: _Optional[_Iterable[_Union[ContractorEntry, _Mapping]]] = ..., portfolio: _Optional[_Union[ManifestInput, _Mapping]] = ...) -> None: ...

@@ -91,6 +91,11 @@ class ReportingServiceStub:
                 request_serializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.GetScenarioRequest.SerializeToString,
                 response_deserializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.GetScenarioResponse.FromString,
                 _registered_method=True)
+        self.ListPerimeters = channel.unary_unary(
+                '/quitus.reporting.v1.ReportingService/ListPerimeters',
+                request_serializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.ListPerimetersRequest.SerializeToString,
+                response_deserializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.ListPerimetersResponse.FromString,
+                _registered_method=True)
 
 
 class ReportingServiceServicer:
@@ -179,6 +184,15 @@ class ReportingServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListPerimeters(self, request, context):
+        """What a monthly run makes one report of each for: the territories and residences holding at
+        least one building, and the contractors, of the portfolio as of a cut-off. Unary, for the
+        nameko scheduler (which cannot hold a stream). Staff roles.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ReportingServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -231,6 +245,11 @@ def add_ReportingServiceServicer_to_server(servicer, server):
                     servicer.GetScenario,
                     request_deserializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.GetScenarioRequest.FromString,
                     response_serializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.GetScenarioResponse.SerializeToString,
+            ),
+            'ListPerimeters': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListPerimeters,
+                    request_deserializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.ListPerimetersRequest.FromString,
+                    response_serializer=quitus_dot_reporting_dot_v1_dot_reporting__pb2.ListPerimetersResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -510,6 +529,33 @@ class ReportingService:
             '/quitus.reporting.v1.ReportingService/GetScenario',
             quitus_dot_reporting_dot_v1_dot_reporting__pb2.GetScenarioRequest.SerializeToString,
             quitus_dot_reporting_dot_v1_dot_reporting__pb2.GetScenarioResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListPerimeters(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quitus.reporting.v1.ReportingService/ListPerimeters',
+            quitus_dot_reporting_dot_v1_dot_reporting__pb2.ListPerimetersRequest.SerializeToString,
+            quitus_dot_reporting_dot_v1_dot_reporting__pb2.ListPerimetersResponse.FromString,
             options,
             channel_credentials,
             insecure,
