@@ -37,8 +37,8 @@ def relay(
     heartbeat_file: Annotated[
         str,
         typer.Option(
-            envvar="QUITUS_RELAY_HEARTBEAT_FILE",
-            help="A file touched at every turn of the loop, for a liveness probe (python -m services.relay.probe).",
+            envvar="QUITUS_HEARTBEAT_FILE",
+            help="A file touched at every turn of the loop, for a liveness probe (services.runtime.heartbeat).",
         ),
     ] = "",
 ) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 from services.relay.backoff import Backoff
 from services.relay.outboxes import Outbox
 from services.relay.publisher import ConfirmingPublisher
+from services.runtime.heartbeat import beat
 
 log = logging.getLogger("quitus.relay")
 
@@ -51,7 +52,7 @@ class Relay:
         heartbeat: Path | None = None,
     ) -> None:
         """``backoff`` makes each outbox's Backoff; ``heartbeat``: a file touched at every turn of the
-        loop, whose age a container probe checks (services.relay.probe)."""
+        loop, whose age a container probe checks (services.runtime.heartbeat)."""
         self.heartbeat = heartbeat
         self.outboxes = list(outboxes)
         self.publisher = publisher
@@ -72,7 +73,7 @@ class Relay:
         try:
             while not self.stopping.is_set():
                 if self.heartbeat is not None:
-                    self.heartbeat.touch()
+                    beat(self.heartbeat)
                 moved, failed = self.pass_once()
                 self._purge_now_and_then()
                 self._report_now_and_then()

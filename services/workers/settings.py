@@ -23,9 +23,6 @@ class WorkerSettings(Settings):
         "quitus_scheduler", description="The scheduler's nameko service name (its RPC queue is rpc-<name>)."
     )
     jobs_queue: str = Field("quitus.report_jobs", description="Durable queue (and direct exchange) of the report jobs.")
-    cutoff_settle_s: float = Field(
-        60.0, description="A month is due once its end is this old (reporting refuses a cut-off younger)."
-    )
     report_scenario: str = Field(
         "", description="Reference scenario of the CSR reports (required for them) and the scorecards (optional)."
     )

@@ -73,7 +73,7 @@ def test_the_probe_sees_a_running_relay_alive_and_a_stopped_one_dead(pg_url, sch
     """The relay touches its heartbeat file at every turn: the probe answers 0 while it runs, 1 once
     the file is older than the age allowed (here 1 s) after it stopped, 1 with no file at all."""
     heartbeat = tmp_path / "relay.alive"
-    probe = [sys.executable, "-m", "services.relay.probe", str(heartbeat), "1"]
+    probe = [sys.executable, "-m", "services.runtime.heartbeat", str(heartbeat), "1"]
     assert subprocess.run(probe, capture_output=True, check=False).returncode == 1
     relay = relay_process(
         pg_url, schema_prefix, events_queue.url, events_queue.exchange, "--heartbeat-file", str(heartbeat)
