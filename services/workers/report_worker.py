@@ -17,6 +17,7 @@ from nameko.messaging import consume
 
 from services.runtime.log import configure_logging
 from services.workers.broker import jobs_queue, require_green_psycopg
+from services.workers.heartbeat import Heartbeat
 from services.workers.jobs import JobRunner
 from services.workers.reporting_client import ReportingClient
 from services.workers.runs_store import open_store
@@ -53,6 +54,7 @@ class RunnerProvider(DependencyProvider):
 class ReportWorker:
     name = "quitus_report_worker"
     runner = RunnerProvider()
+    heartbeat = Heartbeat()
 
     # requeued, not dropped, when the outcome could not be recorded (the database is away)
     @consume(jobs_queue(SETTINGS.jobs_queue), requeue_on_error=True)

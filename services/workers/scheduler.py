@@ -20,6 +20,7 @@ from nameko.timer import timer
 
 from services.runtime.log import configure_logging
 from services.workers.broker import jobs_queue, require_green_psycopg
+from services.workers.heartbeat import Heartbeat
 from services.workers.planning import PlanFailed, Planner
 from services.workers.reporting_client import ReportingClient, ReportOptions
 from services.workers.runs_store import open_store
@@ -63,6 +64,7 @@ class PlanError(Exception):
 class Scheduler:
     name = SETTINGS.scheduler_name
     planner = PlannerProvider()
+    heartbeat = Heartbeat()
     # mandatory: a job the broker cannot route (its queue deleted) fails the plan, which queues it again next time
     publisher = Publisher(exchange=QUEUE.exchange, declare=[QUEUE], mandatory=True)
 

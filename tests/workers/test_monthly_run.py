@@ -5,6 +5,8 @@ the portfolio's CSR, the territory's, the residence's charge control, five score
 
 Reports are counted in reporting (ListReports) and jobs in the database."""
 
+import subprocess
+import sys
 from collections import Counter
 from datetime import UTC, datetime
 
@@ -98,12 +100,21 @@ def test_missed_months_are_caught_up_oldest_first(stack, amqp_url, tmp_path):
 
 def test_the_schedulers_timer_plans_on_its_own_and_jobs_wait_on_the_durable_queue(stack, amqp_url, tmp_path):
     """No RPC and no worker: the timer (every 0.5 s, on the real clock) plans the two months
-    before the current one; their 16 jobs wait on the queue until a worker comes."""
+    before the current one; their 16 jobs wait on the queue until a worker comes. Meanwhile the
+    scheduler beats its heartbeat file: the container probe (services.runtime.heartbeat) passes."""
     current = Month.containing(datetime.now(UTC))
     first = current.previous().previous()
     per_month = reports_per_month(stack)
-    with cluster(stack, amqp_url, tmp_path, QUITUS_SCHEDULE_START=str(first), QUITUS_SCHEDULE_EVERY_S="0.5") as c:
+    heartbeat = tmp_path / "scheduler.alive"
+    settings = {
+        "QUITUS_SCHEDULE_START": str(first),
+        "QUITUS_SCHEDULE_EVERY_S": "0.5",
+        "QUITUS_HEARTBEAT_FILE": str(heartbeat),
+    }
+    with cluster(stack, amqp_url, tmp_path, **settings) as c:
         c.start_scheduler("scheduler")
         wait_for("two runs recorded", lambda: c.store.recorded_months() == {str(first), str(first.next())})
         wait_for("their jobs queued", lambda: c.broker.counts(c.jobs_queue)[0] == 2 * per_month)
         assert {j.state for j in c.jobs()} == {"queued"} and all(j.enqueued_at for j in c.jobs())
+        probe = [sys.executable, "-m", "services.runtime.heartbeat", str(heartbeat), "10"]
+        assert subprocess.run(probe, capture_output=True, check=False).returncode == 0
