@@ -6,6 +6,9 @@ COPY pyproject.toml README.md ./
 COPY services ./services
 COPY reports ./reports
 COPY factors ./factors
-RUN pip install --quiet . && useradd --system quitus
+# the workers extra: nameko and eventlet for the scheduler, report workers and alerts (same image,
+# other command); setuptools < 82 because nameko's CLI imports pkg_resources
+RUN pip install --quiet ".[workers]" && useradd --system quitus \
+    && mkdir -p /var/lib/quitus/secrets && chown quitus /var/lib/quitus/secrets
 USER quitus
 ENTRYPOINT ["quitus"]

@@ -44,12 +44,21 @@ def quiet_collector() -> None:
 
 
 @app.command()
-def serve(service: str = typer.Argument(..., help=f"One of: {', '.join(SERVERS)}")) -> None:
-    """Run one gRPC service until SIGTERM (then drain for QUITUS_SHUTDOWN_GRACE_S)."""
-    if service not in SERVERS:
-        raise typer.BadParameter(f"unknown service {service!r}; one of {', '.join(SERVERS)}")
+def serve(
+    service: str = typer.Argument(..., help=f"One of: {', '.join(SERVERS)}, or all"),
+    report_workers: int = typer.Option(2, min=1, max=32, help="With all: how many report workers."),
+) -> None:
+    """Run one gRPC service until SIGTERM (then drain for QUITUS_SHUTDOWN_GRACE_S); `all`: every
+    process of a deployment (gRPC services, relay, scheduler, report workers, alerts), each its own."""
+    if service != "all" and service not in SERVERS:
+        raise typer.BadParameter(f"unknown service {service!r}; one of {', '.join(SERVERS)}, all")
     settings = get_settings()
     configure_logging(settings.log_level)
+    if service == "all":
+        from services import supervisor
+
+        specs = supervisor.deployment(report_workers, supervisor.NAMEKO_CONFIG, supervisor.NAMEKO_SERVICES)
+        raise typer.Exit(supervisor.run(specs, settings.shutdown_grace_s + 5))
     server, port = importlib.import_module(SERVERS[service]).build(settings)
     server.start()
     quiet_collector()
@@ -107,6 +116,8 @@ def setup(
     """First start of a deployment: migrate every schema, issue the service token into a file."""
     from services.first_start import ensure_service_token, migrate_all
 
+    if service_token_file and Path(service_token_file).is_dir():
+        raise typer.BadParameter(f"{service_token_file} is a folder, not a file", param_hint="--service-token-file")
     settings = get_settings()
     configure_logging(settings.log_level)
     schemas = migrate_all(settings)

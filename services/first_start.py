@@ -18,6 +18,7 @@ SCHEMAS = {
     "services.consumption": "consumption",
     "services.factors": "factors",
     "services.reporting": "reporting",
+    "services.workers": "workers",
 }
 
 

@@ -13,6 +13,7 @@ NOWHERE = ["--address", "localhost:1"]
 CASES = {
     "serve": (["serve", "billing"], "SERVICE"),
     "demo": (["demo", "--dwellings", "5"], "--dwellings"),
+    "setup": (["setup", "--service-token-file", "/"], "--service-token-file"),
     "tokens issue": (["tokens", "issue", "--role", "auditor", "--expires", "3y"], "--expires"),
     "tokens revoke": (["tokens", "revoke", "hunter2"], "TOKEN"),
     "interventions search": (["interventions", "search", "--from", "yesterday", *NOWHERE], "--from"),
