@@ -1,0 +1,1 @@
+"""The nameko side: scheduler, report workers, alerts (never in a process serving grpcio)."""

@@ -1,0 +1,32 @@
+"""The alerts' settings, read from the environment (prefix QUITUS_ALERTS_; README, "Alerts").
+
+The database, its schema prefix, the interventions service's address and the service token are
+the suite's own settings (services.runtime.settings)."""
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class AlertsSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="QUITUS_ALERTS_", extra="ignore")
+
+    exchange: str = Field("quitus.events", description="The relay's topic exchange (as QUITUS_EVENTS_EXCHANGE).")
+    queue: str = Field("quitus.alerts", description="The alerts' own durable queue on it.")
+    webhook_url: str = Field("", description="Where alerts are POSTed; empty: the log only.")
+    webhook_secret: SecretStr = Field(SecretStr(""), description="Key of the HMAC-SHA256 signature. Never logged.")
+    webhook_timeout_s: float = Field(10.0, description="Seconds a webhook call may take.")
+    retry_first_s: float = Field(5.0, description="Wait after a first failed delivery; doubles each time.")
+    retry_max_s: float = Field(900.0, description="Longest wait between two attempts.")
+    max_attempts: int = Field(12, description="Attempts before a delivery is marked failed.")
+    deliver_every_s: float = Field(1.0, description="How often pending deliveries are looked for.")
+    sweep_every_s: float = Field(60.0, description="How often the sweep runs on the real clock (0: only on rpc).")
+    alert_share: float = Field(0.9, description="Share of a deadline that raises the first alert (then 100 %).")
+    quality_target: float = Field(0.95, description="A contractor's passing share under this raises an alert.")
+    quality_days: int = Field(30, description="The rolling window of the data quality, in days.")
+    quality_check: bool = Field(
+        False, description="Ask the interventions service (GetDataQuality) for the contractors' quality in each sweep."
+    )
+    unattended_days: int = Field(7, description="Days a leak or heating fault may wait for an intervention request.")
+    heating_run_count: int = Field(3, description="Curative heating interventions that make a run...")
+    heating_run_days: int = Field(60, description="...within this many days.")
+    fault_gap_days: int = Field(1, description="Anomalies of a meter this close together are one fault.")
