@@ -94,7 +94,7 @@ class AlertingProvider(DependencyProvider):
 
 
 class AlertsService:
-    name = "alerts"
+    name = SETTINGS.service_name
     alerting: Alerting = AlertingProvider()
 
     @consume_events(QUEUE, requeue_on_error=True)

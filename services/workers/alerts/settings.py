@@ -3,15 +3,22 @@
 The database, its schema prefix, the interventions service's address and the service token are
 the suite's own settings (services.runtime.settings)."""
 
-from pydantic import Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class AlertsSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="QUITUS_ALERTS_", extra="ignore")
 
-    exchange: str = Field("quitus.events", description="The relay's topic exchange (as QUITUS_EVENTS_EXCHANGE).")
+    exchange: str = Field(
+        "quitus.events",
+        validation_alias=AliasChoices("QUITUS_ALERTS_EXCHANGE", "QUITUS_EVENTS_EXCHANGE"),
+        description="The relay's topic exchange (QUITUS_EVENTS_EXCHANGE, the relay's own setting, does too).",
+    )
     queue: str = Field("quitus.alerts", description="The alerts' own durable queue on it.")
+    service_name: str = Field(
+        "alerts", description="The nameko service's name (its rpc queue is rpc-<name>): deployments sharing a broker."
+    )
     webhook_url: str = Field("", description="Where alerts are POSTed; empty: the log only.")
     webhook_secret: SecretStr = Field(SecretStr(""), description="Key of the HMAC-SHA256 signature. Never logged.")
     webhook_timeout_s: float = Field(10.0, description="Seconds a webhook call may take.")
