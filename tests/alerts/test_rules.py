@@ -211,6 +211,16 @@ def test_a_growing_run_is_the_same_alert():
     assert keys(heating_runs(tickets, [boiler_fault()], count=3, days=60)) == ["heating_run/B1/H1"]
 
 
+def test_tickets_of_a_run_alerted_before_make_no_new_run():
+    """H1, H2, H3 were alerted as a run. Looking at a later span (from H2 on), H2, H3 and H5 (day
+    70, within 60 days of H2) would make a run of their own if H2 and H3 were free: they are not,
+    and H4 (day 50), H5 alone make none."""
+    tickets = [heating("H2", 19), heating("H3", 45), heating("H4", 50), heating("H5", 70)]
+    claimed = {"H1", "H2", "H3"}
+    assert heating_runs(tickets, [boiler_fault()], count=3, days=60, claimed=claimed) == []
+    assert keys(heating_runs(tickets, [boiler_fault()], count=3, days=60)) == ["heating_run/B1/H2"]
+
+
 def test_no_run_alert_without_a_heating_fault_on_the_building():
     tickets = [heating("H1", 0), heating("H2", 19), heating("H3", 45)]
     assert heating_runs(tickets, [], count=3, days=60) == []

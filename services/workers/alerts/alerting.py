@@ -117,10 +117,11 @@ class Alerting:
         tickets = [t for t in self.store.curative_heating_tickets(since, HEATING_TRADES) if t.requested_at <= now]
         if len(tickets) < self.settings.heating_run_count:
             return []
-        anomalies = self.store.heating_anomalies(
-            sorted({t.building_id for t in tickets}), HEATING_USAGES, since - timedelta(days=days)
-        )
-        return self._keep(heating_runs(tickets, anomalies, count=self.settings.heating_run_count, days=days), now)
+        buildings = sorted({t.building_id for t in tickets})
+        anomalies = self.store.heating_anomalies(buildings, HEATING_USAGES, since - timedelta(days=days))
+        claimed = self.store.run_tickets(buildings)
+        runs = heating_runs(tickets, anomalies, count=self.settings.heating_run_count, days=days, claimed=claimed)
+        return self._keep(runs, now)
 
     def _quality(self, now: datetime) -> list[Alert]:
         if self.quality_source is None:

@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from services.runtime.db import is_postgres
 from services.workers.alerts import models as m
-from services.workers.alerts.domain.alerts import Alert
+from services.workers.alerts.domain.alerts import HEATING_RUN, Alert
 from services.workers.alerts.domain.anomalies import Anomaly
 from services.workers.alerts.domain.deadlines import Ticket
 from services.workers.alerts.domain.events import TicketEvent
@@ -40,7 +40,7 @@ class AlertStore:
         else:
             table, row = m.anomalies, {**vars_of(fact), "fault": None, "unattended_checked": False}
         with self.engine.begin() as conn:
-            return _insert_new(conn, table, row) == 1
+            return _insert_new(conn, table, row)
 
     def open_tickets(self) -> list[Ticket]:
         """The tickets not settled, with their first visit and end from the events kept."""
@@ -130,6 +130,15 @@ class AlertStore:
                 )
             ).mappings()
             return [_anomaly(r) for r in rows]
+
+    def run_tickets(self, buildings: Sequence[str]) -> set[str]:
+        """The interventions of the heating runs already alerted on these buildings."""
+        a = m.alerts
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(a.c.details_json).where(a.c.kind == HEATING_RUN, a.c.building_id.in_(list(buildings)))
+            ).scalars()
+            return {i for details in rows for i in json.loads(details)["interventions"].split(",")}
 
     def quality_episodes(self) -> dict[str, datetime | None]:
         with self.engine.connect() as conn:
@@ -294,9 +303,12 @@ def _insert(conn: Connection) -> Any:
     return (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(m.alerts)
 
 
-def _insert_new(conn: Connection, table: Any, row: dict[str, Any]) -> int:
+def _insert_new(conn: Connection, table: Any, row: dict[str, Any]) -> bool:
+    """Insert the row unless its key is stored; whether it was (RETURNING, since psycopg's
+    rowcount is -1 here)."""
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    return conn.execute(dialect.insert(table).values(**row).on_conflict_do_nothing()).rowcount
+    stmt = dialect.insert(table).values(**row).on_conflict_do_nothing().returning(*table.primary_key.columns)
+    return conn.execute(stmt).first() is not None
 
 
 def _upsert(conn: Connection, table: Any, rows: Sequence[dict[str, Any]], keys: list[str]) -> None:

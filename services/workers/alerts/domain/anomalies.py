@@ -10,7 +10,7 @@
   heating meters show an anomaly: the repairs are not fixing the fault, ``heating_run``.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -153,14 +153,22 @@ def is_curative_heating(ticket: Ticket) -> bool:
     return ticket.trade in HEATING_TRADES and ticket.nature.upper() == "CURATIVE"
 
 
-def heating_runs(tickets: Iterable[Ticket], anomalies: Iterable[Anomaly], *, count: int, days: int) -> list[Alert]:
+def heating_runs(
+    tickets: Iterable[Ticket],
+    anomalies: Iterable[Anomaly],
+    *,
+    count: int,
+    days: int,
+    claimed: Collection[str] = (),
+) -> list[Alert]:
     """Per building: each run of at least ``count`` curative heating interventions, each
     requested within ``days`` of the run's first, during or after which (up to the last request) a
-    heating meter of the building showed an anomaly. A run is named by its first intervention,
-    and a ticket belongs to one run at most, so a growing run is the same alert."""
+    heating meter of the building showed an anomaly. A run is named by its first intervention.
+    A ticket belongs to one run at most: those of ``claimed`` (in runs alerted before) are left
+    out, so a growing run or a later look at a shorter span raises nothing again."""
     by_building: dict[str, list[Ticket]] = {}
     for t in tickets:
-        if is_curative_heating(t):
+        if is_curative_heating(t) and t.intervention_id not in claimed:
             by_building.setdefault(t.building_id, []).append(t)
     faults: dict[str, list[Anomaly]] = {}
     for a in anomalies:
