@@ -120,13 +120,13 @@ def test_each_kind_of_anomaly_gets_its_kind_of_alert():
     leak = anomaly("a", "leak", T0, T0 + D, carrier="cold_water", usage="water")
     stuck_water = anomaly("b", "stuck_register", T0, T0 + D, meter="W2", carrier="cold_water", usage="water")
     spike = anomaly("c", "spike", T0, T0 + D, meter="E3")
-    alerts, joined = anomaly_alerts([leak, stuck_water, spike], [])
+    alerts, faults = anomaly_alerts([leak, stuck_water, spike], [])
     assert sorted((a.subject, a.kind) for a in alerts) == [
         ("E3", "energy_anomaly"),
         ("M1", "water_leak"),
         ("W2", "meter_fault"),
     ]
-    assert joined == []
+    assert faults == {"a": "a", "b": "b", "c": "c"}
 
 
 def test_anomalies_of_one_meter_that_touch_are_one_fault():
@@ -137,15 +137,20 @@ def test_anomalies_of_one_meter_that_touch_are_one_fault():
     after = anomaly("after", "spike", T0 + 34 * D, T0 + 35 * D)
     later = anomaly("later", "spike", T0 + 39 * D, T0 + 40 * D)
     other = anomaly("other", "spike", T0 + 34 * D, T0 + 35 * D, meter="M2")
-    alerts, joined = anomaly_alerts([after, later, stuck, other], [])
+    alerts, faults = anomaly_alerts([after, later, stuck, other], [])
     assert keys(alerts) == ["anomaly/later", "anomaly/other", "anomaly/stuck"]
-    assert [(a.message_id, head.message_id) for a, head in joined] == [("after", "stuck")]
+    assert faults == {"stuck": "stuck", "after": "stuck", "later": "later", "other": "other"}
 
 
-def test_an_anomaly_touching_a_fault_already_alerted_raises_nothing():
-    known = anomaly("first", "flat_line", T0, T0 + 5 * D)
-    alerts, joined = anomaly_alerts([anomaly("next", "spike", T0 + 5 * D, T0 + 6 * D)], [known])
-    assert alerts == [] and [(a.message_id, h.message_id) for a, h in joined] == [("next", "first")]
+def test_an_anomaly_touching_any_anomaly_of_a_fault_already_alerted_raises_nothing():
+    """The fault: a flat line (days 0 - 5) and a spike that joined it (days 5 - 6). A spike on days
+    7 - 8 is 6 days after the flat line but 1 day after the joined spike: the same fault."""
+    known = [
+        (anomaly("first", "flat_line", T0, T0 + 5 * D), "first"),
+        (anomaly("next", "spike", T0 + 5 * D, T0 + 6 * D), "first"),
+    ]
+    alerts, faults = anomaly_alerts([anomaly("third", "spike", T0 + 7 * D, T0 + 8 * D)], known)
+    assert (alerts, faults) == ([], {"third": "first"})
 
 
 def leak_on_b1() -> Anomaly:

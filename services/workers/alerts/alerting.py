@@ -4,7 +4,7 @@
 - ``sweep(now)``: raise every alert due at ``now`` (deadlines, faults, unattended faults, heating
   runs, data quality), each once; log them. All alerts come from the sweep, one at a time (an
   advisory lock across processes), so two events of one fault handled at once cannot both open it.
-- ``deliver(now)``: POST the pending alerts whose attempt is due; back off after a failure.
+- ``deliver()``: POST the pending alerts whose attempt is due (real clock); back off after a failure.
 """
 
 import logging
@@ -89,12 +89,9 @@ class Alerting:
         found = self.store.unjudged_anomalies()
         if not found:
             return []
-        known = self.store.fault_heads(sorted({a.meter_ref for a in found}))
-        alerts, joined = anomaly_alerts(found, known, timedelta(days=self.settings.fault_gap_days))
+        known = self.store.judged_anomalies(sorted({a.meter_ref for a in found}))
+        alerts, faults = anomaly_alerts(found, known, timedelta(days=self.settings.fault_gap_days))
         new = self._keep(alerts, now)
-        heads = {a.key: a.message_id for a in found}
-        faults = {heads[alert.key]: heads[alert.key] for alert in alerts}
-        faults.update({a.message_id: head.message_id for a, head in joined})
         self.store.judge(faults)
         return new
 

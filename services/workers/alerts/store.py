@@ -89,12 +89,12 @@ class AlertStore:
             rows = conn.execute(select(m.anomalies).where(m.anomalies.c.fault.is_(None))).mappings()
             return [_anomaly(r) for r in rows]
 
-    def fault_heads(self, meter_refs: Sequence[str]) -> list[Anomaly]:
-        """The first anomaly of every fault judged on these meters."""
+    def judged_anomalies(self, meter_refs: Sequence[str]) -> list[tuple[Anomaly, str]]:
+        """Every anomaly judged on these meters, with its fault."""
         a = m.anomalies
         with self.engine.connect() as conn:
-            rows = conn.execute(select(a).where(a.c.meter_ref.in_(list(meter_refs)), a.c.fault == a.c.message_id))
-            return [_anomaly(r) for r in rows.mappings()]
+            rows = conn.execute(select(a).where(a.c.meter_ref.in_(list(meter_refs)), a.c.fault.is_not(None)))
+            return [(_anomaly(r), r["fault"]) for r in rows.mappings()]
 
     def judge(self, faults: dict[str, str]) -> None:
         """Set each anomaly's fault: message id -> the message id of the fault's first anomaly."""

@@ -2,8 +2,8 @@
 
 - One fault, one alert. The detection already reports a stuck register once and leaves a heating
   meter's summer rest alone (season-aware); here, anomalies of the same kind of alert on the same
-  meter whose windows touch or lie within ``gap`` of each other are one fault: the first found
-  raises the alert, the others join it.
+  meter whose windows touch or lie within ``gap`` of each other are one fault: the earliest raises
+  the alert, the others join it.
 - A leak or a heating anomaly with no intervention of a matching trade requested on its building
   from its window's start to ``days`` after it was found: ``anomaly_unattended``.
 - A run of curative heating interventions on one building (``count`` within ``days``) while its
@@ -74,21 +74,23 @@ def same_fault(a: Anomaly, b: Anomaly, gap: timedelta) -> bool:
 
 
 def anomaly_alerts(
-    new: Sequence[Anomaly], known: Iterable[Anomaly], gap: timedelta = timedelta(days=1)
-) -> tuple[list[Alert], list[tuple[Anomaly, Anomaly]]]:
-    """``new`` anomalies (not judged yet) against ``known`` (judged before, on the same meters):
-    (the alerts, one per new fault; (anomaly, the fault's first anomaly) for each that joined
-    one). ``new`` is taken in window order, so a fault's first anomaly is its earliest."""
-    heads = list(known)
-    alerts, joined = [], []
+    new: Sequence[Anomaly], known: Iterable[tuple[Anomaly, str]], gap: timedelta = timedelta(days=1)
+) -> tuple[list[Alert], dict[str, str]]:
+    """``new`` anomalies (not judged yet) against ``known`` ((anomaly, its fault) judged before,
+    on the same meters). -> (the alerts, one per new fault; for each new anomaly, its fault: the
+    message id of the fault's first anomaly). An anomaly touching any anomaly of a fault, its
+    first or one that joined it, joins it. ``new`` is taken in window order, so a fault's first
+    anomaly is its earliest."""
+    members = list(known)
+    alerts, faults = [], {}
     for anomaly in sorted(new, key=lambda a: (a.window_start, a.meter_ref, a.kind)):
-        head = next((h for h in heads if same_fault(h, anomaly, gap)), None)
-        if head is not None:
-            joined.append((anomaly, head))
-            continue
-        heads.append(anomaly)
-        alerts.append(_fault_alert(anomaly))
-    return alerts, joined
+        fault = next((f for member, f in members if same_fault(member, anomaly, gap)), None)
+        if fault is None:
+            fault = anomaly.message_id
+            alerts.append(_fault_alert(anomaly))
+        faults[anomaly.message_id] = fault
+        members.append((anomaly, fault))
+    return alerts, faults
 
 
 def _fault_alert(a: Anomaly) -> Alert:
