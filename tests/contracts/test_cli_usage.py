@@ -61,6 +61,7 @@ CASES = {
     "report charges": (["report", "charges", "--year", "2025", "--as-of", "2026-01-15", *NOWHERE], "--residence"),
     "consumption rejections": (["consumption", "rejections", "--address", "localhost:http"], "--address"),
     "relay": (["relay", "--amqp-url", "http://guest:hunter2@rabbit/"], "--amqp-url"),
+    "alerts list": (["alerts", "list", "--state", "sent"], "--state"),
 }
 
 
