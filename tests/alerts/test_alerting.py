@@ -15,11 +15,14 @@ a run from H3, but H3 is in the run already alerted: nothing. A third sweep rais
 import json
 from datetime import UTC, datetime
 
+import pytest
+
 from services.runtime.db import make_engine
 from services.runtime.migrate import upgrade
 from services.workers.alerts.alerting import Alerting
 from services.workers.alerts.settings import AlertsSettings
 from services.workers.alerts.store import AlertStore
+from tests.alerts.test_service import REQUESTED
 
 
 def at(month: int, day: int) -> datetime:
@@ -74,7 +77,7 @@ def test_runs_faults_and_unattended_leaks_each_once(database):
     url, prefix = database
     engine = make_engine(url, prefix + "alerts")
     upgrade(engine, "services.workers.alerts")
-    alerting = Alerting(AlertStore(engine), AlertsSettings(webhook_url=""))
+    alerting = Alerting(AlertStore(engine), AlertsSettings(webhook_url="", max_age_days=0))
     try:
         for message_id, routing_key, payload in EVENTS:
             assert alerting.take(message_id, routing_key, json.loads(json.dumps(payload)))
@@ -97,3 +100,30 @@ def test_runs_faults_and_unattended_leaks_each_once(database):
         assert {a["state"] for a in stored} == {"logged"}
     finally:
         engine.dispose()
+
+
+def test_alerts_due_more_than_seven_days_ago_are_not_raised(tmp_path):
+    """A backfill of history must not wake anyone. Sweeping on 2 March 2026 00:00 (24 h to
+    intervene, 72 h to repair): OLD, requested 1 February, would be due from 1 February 21:36 to 4
+    February 00:00, a month ago: not raised, and settled (past 100 % of both), so a later sweep does
+    not raise them either. NEW, requested 1 March 00:00, is due at 1 March 21:36 and 2 March 00:00
+    (intervene 90 % and 100 %): raised; its repair runs until 4 March."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'alerts.db'}", "alerts")
+    upgrade(engine, "services.workers.alerts")
+    alerting = Alerting(AlertStore(engine), AlertsSettings(webhook_url=""))
+    old = {**REQUESTED, "intervention_id": "OLD", "event_time": "2026-02-01T00:00:00Z"}
+    new = {**REQUESTED, "intervention_id": "NEW", "event_time": "2026-03-01T00:00:00Z"}
+    for payload in (old, new):
+        alerting.take(f"interventions/{payload['intervention_id']}#1", "interventions.requested", payload)
+    keys = sorted(a.key for a in alerting.sweep(at(3, 2)))
+    assert keys == ["deadline/NEW/intervene/100", "deadline/NEW/intervene/90"]
+    assert alerting.sweep(at(3, 2)) == []
+    assert [t.intervention_id for t in alerting.store.open_tickets()] == ["NEW"]  # its repair still runs
+    engine.dispose()
+
+
+def test_a_webhook_without_a_secret_is_refused(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'alerts.db'}", "alerts")
+    with pytest.raises(ValueError, match="QUITUS_ALERTS_WEBHOOK_SECRET is empty"):
+        Alerting(AlertStore(engine), AlertsSettings(webhook_url="http://127.0.0.1:9/hook"))
+    engine.dispose()

@@ -53,9 +53,13 @@ def anomaly_events() -> list[Outgoing]:
     ]
 
 
+# The anomalies are of 2024 and the timer sweeps on today's clock: no age limit.
+SETTINGS = {"QUITUS_ALERTS_SWEEP_EVERY_S": "1", "QUITUS_ALERTS_MAX_AGE_DAYS": "0"}
+
+
 @pytest.mark.timeout(120)
 def test_anomaly_events_become_one_alert_per_fault_from_the_timers_sweep(pg_url, amqp_url, schema_prefix, tmp_path):
-    with alerts_stack(amqp_url, pg_url, schema_prefix, tmp_path, QUITUS_ALERTS_SWEEP_EVERY_S="1") as stack:
+    with alerts_stack(amqp_url, pg_url, schema_prefix, tmp_path, **SETTINGS) as stack:
         publish(amqp_url, stack.exchange, anomaly_events())
         wait_until(
             lambda: (a := stack.table("alert_anomalies")) and len(a) == 3 and all(r["fault"] for r in a),

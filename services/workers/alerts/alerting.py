@@ -48,6 +48,8 @@ class Alerting:
         self.quality_source = quality_source
         self.clock = clock
         secret = settings.webhook_secret.get_secret_value()
+        if settings.webhook_url and not secret:
+            raise ValueError("QUITUS_ALERTS_WEBHOOK_SECRET is empty: a webhook's deliveries must be signed")
         # one delivery pass at a time in a process (the timer's and a sweep's); across processes
         # the rows are held (PostgreSQL)
         self._delivering = threading.Lock()
@@ -74,6 +76,12 @@ class Alerting:
             return raised
 
     def _keep(self, alerts: list[Alert], now: datetime) -> list[Alert]:
+        if self.settings.max_age_days > 0:
+            oldest = now - timedelta(days=self.settings.max_age_days)
+            stale = [a for a in alerts if a.due_at < oldest]
+            if stale:
+                alerts = [a for a in alerts if a.due_at >= oldest]
+                log.info("stale alerts not raised", extra={"count": len(stale), "first_key": stale[0].key})
         new = self.store.raise_alerts(alerts, now, PENDING if self.webhook else LOGGED)
         for alert in new:
             log_alert({**_row(alert), "id": alert.id})

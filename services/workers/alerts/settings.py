@@ -36,4 +36,9 @@ class AlertsSettings(BaseSettings):
     unattended_days: int = Field(7, description="Days a leak or heating fault may wait for an intervention request.")
     heating_run_count: int = Field(3, description="Curative heating interventions that make a run...")
     heating_run_days: int = Field(60, description="...within this many days.")
+    max_age_days: float = Field(
+        7,
+        description="An alert due longer ago than this when a sweep finds it is not raised (a backfill of history, a "
+        "long outage): logged as stale. 0: no limit.",
+    )
     fault_gap_days: int = Field(1, description="Anomalies of a meter this close together are one fault.")

@@ -37,7 +37,7 @@ class Alert:
     key: str
     kind: str
     subject: str  # what it is about: an intervention, a meter, a contractor or a building
-    due_at: datetime  # when the condition began (a threshold's instant, an anomaly's window start...)
+    due_at: datetime  # when the condition arose or became known (a threshold's instant, an anomaly's detection...)
     message: str
     building_id: str | None = None
     contractor_id: str | None = None

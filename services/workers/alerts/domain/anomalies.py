@@ -99,7 +99,7 @@ def _fault_alert(a: Anomaly) -> Alert:
         key=a.key,
         kind=a.alert_kind,
         subject=a.meter_ref,
-        due_at=a.window_start,
+        due_at=a.detected_at,
         message=f"{what[a.alert_kind]} on meter {a.meter_ref} (building {a.building_id}, {a.usage}): {a.kind} "
         f"from {iso(a.window_start)} to {iso(a.window_end)}" + (f"; {a.detail}" if a.detail else ""),
         building_id=a.building_id,
@@ -206,7 +206,7 @@ def _run_alert(building: str, run: list[Ticket], shown: list[Anomaly], days: int
         key=f"heating_run/{building}/{first.intervention_id}",
         kind=HEATING_RUN,
         subject=building,
-        due_at=run[-1].requested_at,
+        due_at=max(run[-1].requested_at, *(a.detected_at for a in shown)),
         message=f"building {building}: {len(run)} curative heating interventions within {days} days from "
         f"{iso(first.requested_at)} while its heating consumption shows {', '.join(kinds)}",
         building_id=building,
