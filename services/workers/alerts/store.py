@@ -20,6 +20,7 @@ from services.workers.alerts.domain.events import TicketEvent
 
 PENDING, DELIVERED, FAILED, LOGGED = "pending", "delivered", "failed", "logged"
 STATES = (PENDING, DELIVERED, FAILED, LOGGED)
+_CHUNK = 1000  # keys looked up, rows inserted, per statement
 _SWEEP_LOCK_KEY = 0x5175_6974_7573  # PostgreSQL advisory lock: one sweep at a time across processes
 
 
@@ -152,33 +153,21 @@ class AlertStore:
     # -- alerts -------------------------------------------------------------------------------
 
     def raise_alerts(self, alerts: Sequence[Alert], raised_at: datetime, state: str) -> list[Alert]:
-        """Store the alerts not stored before (their key is unique). -> the ones that were new."""
-        if not alerts:
-            return []
-        rows = [
-            {
-                "id": a.id,
-                "key": a.key,
-                "kind": a.kind,
-                "subject": a.subject,
-                "building_id": a.building_id,
-                "contractor_id": a.contractor_id,
-                "message": a.message,
-                "details_json": json.dumps(a.details, sort_keys=True),
-                "due_at": a.due_at,
-                "raised_at": raised_at,
-                "state": state,
-                "attempts": 0,
-                "next_attempt_at": raised_at if state == PENDING else None,
-            }
-            for a in alerts
-        ]
+        """Store the alerts not stored before (their key is unique). -> the ones that were new.
+
+        A sweep finds mostly alerts stored already (each deadline until its ticket is settled):
+        their keys are looked up first, a chunk at a time, and only the others are inserted, in
+        one multi-row statement per chunk (ON CONFLICT for a concurrent writer's)."""
+        new_ids: set[str] = set()
         with self.engine.begin() as conn:
-            stmt = _insert(conn).on_conflict_do_nothing(index_elements=["key"]).returning(m.alerts.c.id)
-            new: set[str] = set()
-            for row in rows:  # one statement per alert: few of them, and RETURNING per row on both back ends
-                new.update(conn.execute(stmt.values(**row)).scalars())
-        return [a for a in alerts if a.id in new]
+            for start in range(0, len(alerts), _CHUNK):
+                chunk = {a.key: a for a in alerts[start : start + _CHUNK]}
+                stored = set(conn.execute(select(m.alerts.c.key).where(m.alerts.c.key.in_(list(chunk)))).scalars())
+                fresh = [_alert_row(a, raised_at, state) for key, a in chunk.items() if key not in stored]
+                if fresh:
+                    stmt = _insert(conn).values(fresh).on_conflict_do_nothing(index_elements=["key"])
+                    new_ids.update(conn.execute(stmt.returning(m.alerts.c.id)).scalars())
+        return [a for a in alerts if a.id in new_ids]
 
     def list_alerts(self, state: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
         a = m.alerts
@@ -251,6 +240,24 @@ class AlertStore:
                         conn.commit()
         finally:
             self._local_sweep.release()
+
+
+def _alert_row(a: Alert, raised_at: datetime, state: str) -> dict[str, Any]:
+    return {
+        "id": a.id,
+        "key": a.key,
+        "kind": a.kind,
+        "subject": a.subject,
+        "building_id": a.building_id,
+        "contractor_id": a.contractor_id,
+        "message": a.message,
+        "details_json": json.dumps(a.details, sort_keys=True),
+        "due_at": a.due_at,
+        "raised_at": raised_at,
+        "state": state,
+        "attempts": 0,
+        "next_attempt_at": raised_at if state == PENDING else None,
+    }
 
 
 def vars_of(fact: TicketEvent | Anomaly) -> dict[str, Any]:
