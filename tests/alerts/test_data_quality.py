@@ -46,6 +46,7 @@ def test_a_contractor_under_95_percent_over_30_days_raises_one_alert(pg_url, amq
             "QUITUS_ALERTS_QUALITY_CHECK": "1",
             "QUITUS_INTERVENTIONS_ADDRESS": f"localhost:{port}",
             "QUITUS_SERVICE_TOKEN": tokens.issue("service"),
+            "QUITUS_ALERTS_QUALITY_EVERY_S": "0",
         }
         with alerts_stack(amqp_url, pg_url, schema_prefix, tmp_path, **env) as stack:
             keys = stack.sweep(datetime.now(UTC).isoformat())

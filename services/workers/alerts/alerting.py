@@ -53,6 +53,7 @@ class Alerting:
         # one delivery pass at a time in a process (the timer's and a sweep's); across processes
         # the rows are held (PostgreSQL)
         self._delivering = threading.Lock()
+        self._quality_checked_at: datetime | None = None
         self.webhook = (
             Webhook(settings.webhook_url, secret, settings.webhook_timeout_s) if settings.webhook_url else None
         )
@@ -131,6 +132,10 @@ class Alerting:
     def _quality(self, now: datetime) -> list[Alert]:
         if self.quality_source is None:
             return []
+        last = self._quality_checked_at
+        if last is not None and abs((now - last).total_seconds()) < self.settings.quality_every_s:
+            return []
+        self._quality_checked_at = now
         days = self.settings.quality_days
         try:
             figures = self.quality_source(now - timedelta(days=days), now)

@@ -33,6 +33,9 @@ class AlertsSettings(BaseSettings):
     quality_check: bool = Field(
         False, description="Ask the interventions service (GetDataQuality) for the contractors' quality in each sweep."
     )
+    quality_every_s: float = Field(
+        3600.0, description="Sweeps check the data quality at most this often (two calls to the interventions service)."
+    )
     unattended_days: int = Field(7, description="Days a leak or heating fault may wait for an intervention request.")
     heating_run_count: int = Field(3, description="Curative heating interventions that make a run...")
     heating_run_days: int = Field(60, description="...within this many days.")
