@@ -114,6 +114,7 @@ class AlertsStack:
         connection.connect()
         channel = connection.channel()
         channel.queue_delete(self.queue)
+        channel.queue_delete(f"rpc-{self.name}")  # nameko's rpc queue outlives the service
         channel.exchange_delete(self.exchange)
         connection.close()
 
