@@ -20,6 +20,7 @@ from services.runtime.migrate import upgrade
 from services.runtime.principal import Principal
 from services.runtime.settings import get_settings
 from services.runtime.tokens import TokenStore
+from services.workers.alerts.cli import app as alerts_app
 from services.workers.runs_cli import app as runs_app
 
 app = typer.Typer(help="Quitus: carbon and cost reporting for housing portfolios.", no_args_is_help=True)
@@ -28,6 +29,7 @@ app.add_typer(factors_app, name="factors", help="Emission-factor sets.")
 app.add_typer(consumption_app, name="consumption", help="Meters, readings, degree days.")
 app.add_typer(reporting_app, name="report", help="Reports and their reference scenarios.")
 app.add_typer(runs_app, name="runs", help="Monthly runs and their report jobs.")
+app.add_typer(alerts_app, name="alerts", help="Alerts raised and their delivery.")
 app.command(help="Publish the services' outbox rows (domain events) to RabbitMQ until SIGTERM.")(relay)
 tokens_app = typer.Typer(help="Bearer tokens (stored hashed; shown once).", no_args_is_help=True)
 app.add_typer(tokens_app, name="tokens")

@@ -19,6 +19,7 @@ SCHEMAS = {
     "services.factors": "factors",
     "services.reporting": "reporting",
     "services.workers": "workers",
+    "services.workers.alerts": "alerts",
 }
 
 

@@ -21,10 +21,13 @@ log = logging.getLogger("quitus.supervisor")
 
 GRPC_SERVICES = ("interventions", "consumption", "factors", "reporting")
 NAMEKO_CONFIG = Path(__file__).parent / "workers" / "nameko.yaml"
-# process name -> the module `nameko run` serves (named by path: this process never imports nameko)
+# process name -> (the module `nameko run` serves, named by path: this process never imports
+# nameko; the process's own environment)
 NAMEKO_SERVICES = {
-    "scheduler": "services.workers.scheduler",
-    "report-worker": "services.workers.report_worker",
+    "scheduler": ("services.workers.scheduler", {}),
+    "report-worker": ("services.workers.report_worker", {}),
+    # intake, sweep and delivery overlap: more than the report workers' one job at a time
+    "alerts": ("services.workers.alerts.service", {"QUITUS_NAMEKO_MAX_WORKERS": "4"}),
 }
 # nameko service modules: psycopg must wait the eventlet way in them (DESIGN section 7)
 NAMEKO_ENV = {"PSYCOPG_WAIT_FUNC": "wait_select"}
@@ -42,19 +45,22 @@ def quitus_process(name: str, *args: str) -> ProcessSpec:
     return ProcessSpec(name, (sys.executable, "-m", "services.cli", *args))
 
 
-def nameko_process(name: str, module: str, config: Path) -> ProcessSpec:
-    return ProcessSpec(name, (sys.executable, "-m", "nameko", "run", "--config", str(config), module), NAMEKO_ENV)
+def nameko_process(name: str, module: str, config: Path, env: dict[str, str]) -> ProcessSpec:
+    argv = (sys.executable, "-m", "nameko", "run", "--config", str(config), module)
+    return ProcessSpec(name, argv, {**NAMEKO_ENV, **env})
 
 
-def deployment(report_workers: int, nameko_config: Path, nameko_modules: dict[str, str]) -> list[ProcessSpec]:
+def deployment(
+    report_workers: int, nameko_config: Path, nameko_services: dict[str, tuple[str, dict[str, str]]]
+) -> list[ProcessSpec]:
     """The processes of a deployment: gRPC services first (reporting last, it calls the others),
     then the relay and the nameko services, ``report_workers`` of the report worker."""
     specs = [quitus_process(name, "serve", name) for name in GRPC_SERVICES]
     specs.append(quitus_process("relay", "relay"))
-    for name, module in nameko_modules.items():
+    for name, (module, env) in nameko_services.items():
         copies = report_workers if name == "report-worker" else 1
         specs += [
-            nameko_process(f"{name}-{n + 1}" if copies > 1 else name, module, nameko_config) for n in range(copies)
+            nameko_process(f"{name}-{n + 1}" if copies > 1 else name, module, nameko_config, env) for n in range(copies)
         ]
     return specs
 

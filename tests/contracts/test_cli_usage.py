@@ -64,6 +64,7 @@ CASES = {
     "relay": (["relay", "--amqp-url", "http://guest:hunter2@rabbit/"], "--amqp-url"),
     "runs list": (["runs", "list", "--limit", "0"], "--limit"),
     "runs show": (["runs", "show", "2025-13"], "RUN"),
+    "alerts list": (["alerts", "list", "--state", "sent"], "--state"),
 }
 
 

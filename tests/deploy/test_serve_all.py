@@ -1,6 +1,6 @@
 """`quitus serve all` on this machine's PostgreSQL and RabbitMQ, after `quitus setup`: the four gRPC
 services answer their health checks with a service token read from the file setup wrote, the
-scheduler and both report workers consume their queues; SIGTERM stops every process; a process that
+scheduler, both report workers and the alerts consume their queues; SIGTERM stops every process; a process that
 dies on its own stops the others and the command exits 1, naming it."""
 
 import os
@@ -69,6 +69,8 @@ def deployment_env(pg_url: str, prefix: str, amqp_url: str, tmp_path: Path) -> t
         "QUITUS_EVENTS_EXCHANGE": f"quitus.test.events.{tag}",
         "QUITUS_JOBS_QUEUE": f"quitus.test.jobs.{tag}",
         "QUITUS_SCHEDULER_NAME": f"quitus_test_scheduler_{tag}",
+        "QUITUS_ALERTS_QUEUE": f"quitus.test.alerts.{tag}",
+        "QUITUS_ALERTS_SERVICE_NAME": f"quitus_test_alerts_{tag}",
         "QUITUS_SCHEDULE_EVERY_S": "3600",
         "QUITUS_SERVICE_TOKEN_FILE": str(tmp_path / "service-token"),
         "QUITUS_SHUTDOWN_GRACE_S": "3",
@@ -95,8 +97,9 @@ def test_serve_all_runs_the_deployment_and_stops_it_whole(pg_url, schema_prefix,
         wait_for("the four gRPC services serving", lambda: all(serving(p) for p in ports.values()), 60)
         wait_for("two report workers consuming", lambda: broker.counts(env["QUITUS_JOBS_QUEUE"])[1] == 2, 60)
         wait_for("the scheduler serving", lambda: broker.counts(f"rpc-{env['QUITUS_SCHEDULER_NAME']}")[1] == 1, 60)
+        wait_for("the alerts taking events", lambda: broker.counts(env["QUITUS_ALERTS_QUEUE"])[1] == 1, 60)
         pids = children(main.pid)
-        assert len(pids) == 4 + 1 + 1 + 2  # gRPC services, relay, scheduler, report workers
+        assert len(pids) == 4 + 1 + 1 + 2 + 1  # gRPC services, relay, scheduler, report workers, alerts
         assert main.poll() is None
 
         main.send_signal(signal.SIGTERM)
@@ -106,6 +109,7 @@ def test_serve_all_runs_the_deployment_and_stops_it_whole(pg_url, schema_prefix,
         if main.poll() is None:
             main.kill()
         broker.delete(env["QUITUS_JOBS_QUEUE"], env["QUITUS_JOBS_QUEUE"])
+        broker.delete(env["QUITUS_ALERTS_QUEUE"])
         broker.close()
 
 
@@ -135,4 +139,5 @@ def test_a_process_that_dies_stops_the_others_and_serve_all_exits_1(pg_url, sche
         if main.poll() is None:
             main.kill()
         broker.delete(env["QUITUS_JOBS_QUEUE"], env["QUITUS_JOBS_QUEUE"])
+        broker.delete(env["QUITUS_ALERTS_QUEUE"])
         broker.close()
