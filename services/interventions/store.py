@@ -592,35 +592,39 @@ class InterventionStore:
     # ------------------------------------------------------------ deadlines
 
     def deadline_lines(
-        self, *, at: datetime, contractor_id: str, alerts_only: bool, limit: int, alert_share: float
+        self,
+        *,
+        at: datetime,
+        contractor_id: str,
+        alerts_only: bool,
+        limit: int,
+        alert_share: float,
+        known_at: datetime | None = None,
     ) -> tuple[list[dict], dict[str, int]]:
-        """Running deadlines of the open tickets requested before ``at``, from their stored state
-        (as known now), computed in the database: the first ``limit`` lines worst first (only
-        those at ``alert_share`` or more when ``alerts_only``), and the count per level of every
-        line. One statement, one pass over the tickets; memory bounded by ``limit``, whatever
-        the number of tickets."""
+        """Running deadlines of the open tickets requested before ``at``, computed in the
+        database: the first ``limit`` lines worst first (only those at ``alert_share`` or more
+        when ``alerts_only``), and the count per level of every line. Memory bounded by
+        ``limit``, whatever the number of tickets.
+
+        Which tickets are open, and since when visited, is read from their stored state (as
+        known now), or with ``known_at`` from the event log as known then (_known_open): the
+        same answer as domain.facts and domain.deadlines over the events recorded by then."""
         iv = m.interventions.c
         if self.engine.dialect.name == "postgresql":
             elapsed = func.extract("epoch", literal(at, UTCDateTime()) - iv.requested_at) / 3600.0
         else:
             elapsed = (func.julianday(literal(at.replace(tzinfo=None))) - func.julianday(iv.requested_at)) * 24.0
-        where = [iv.status.in_(OPEN_STATUSES), iv.requested_at < at]
+        where = [iv.requested_at < at]
         if contractor_id:
             where.append(iv.contractor_id == contractor_id)
-        opened = (
-            select(
-                iv.id,
-                iv.contractor_id,
-                iv.building_id,
-                iv.ug_id,
-                iv.first_visit_at,
-                iv.intervene_hours,
-                iv.repair_hours,
-                elapsed.label("elapsed"),
-            )
-            .where(*where)
-            .cte("opened")
-        )
+        columns = [iv.id, iv.contractor_id, iv.building_id, iv.ug_id]
+        hours = [iv.intervene_hours, iv.repair_hours, elapsed.label("elapsed")]
+        if known_at is None:
+            source = select(*columns, iv.first_visit_at, *hours).where(iv.status.in_(OPEN_STATUSES), *where)
+        else:
+            known = _known_open(known_at, select(iv.id).where(*where)).subquery("known")
+            source = select(*columns, known.c.first_visit_at, *hours).join(known, known.c.id == iv.id).where(*where)
+        opened = source.cte("opened")
         o = opened.c
         common = (o.id, o.contractor_id, o.building_id, o.ug_id)
         intervene = select(*common, literal("intervene").label("kind"), o.intervene_hours.label("allowed"), o.elapsed)
@@ -740,6 +744,31 @@ EVENT_FRAME_SCHEMA = {
     "recorded_at": pl.Datetime("us", "UTC"),
     "cost_eur": pl.Float64,
 }
+
+
+# The kinds that end a ticket's open life (cancelled, closed or resolved: lifecycle.status_of).
+ENDING_KINDS = ("RESOLVED", "CLOSED", "CANCELLED")
+
+
+def _known_open(known_at: datetime, ticket_ids):
+    """(id, first_visit_at) of the tickets among ``ticket_ids`` open as known at ``known_at``:
+    their REQUESTED event recorded by then, and none of ENDING_KINDS; first_visit_at is the
+    earliest VISIT_STARTED recorded by then (domain.facts). One grouped pass over the events of
+    the kinds that matter, in the database: no history leaves it."""
+    ev = m.intervention_events.c
+    requested = func.max(case((ev.kind == "REQUESTED", 1), else_=0))
+    ended = func.max(case((ev.kind.in_(ENDING_KINDS), 1), else_=0))
+    first_visit = func.min(case((ev.kind == "VISIT_STARTED", ev.event_time)), type_=UTCDateTime())
+    return (
+        select(ev.intervention_id.label("id"), first_visit.label("first_visit_at"))
+        .where(
+            ev.recorded_at <= known_at,
+            ev.kind.in_(("REQUESTED", "VISIT_STARTED", *ENDING_KINDS)),
+            ev.intervention_id.in_(ticket_ids),
+        )
+        .group_by(ev.intervention_id)
+        .having(requested == 1, ended == 0)
+    )
 
 
 def _stored_keys(conn, column, keys: list[str]) -> set[str]:
