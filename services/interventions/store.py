@@ -1,5 +1,6 @@
 """Persistence of the interventions service. Every batch is one transaction."""
 
+import io
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import fields
@@ -715,10 +716,9 @@ class InterventionStore:
         events_q = select(ev.intervention_id, ev.sequence, ev.kind, ev.event_time, ev.recorded_at, ev.cost_eur).where(
             ev.intervention_id.in_(ticket_ids_q), ev.recorded_at <= as_of
         )
+        read = _copied if self.engine.dialect.name == "postgresql" else _rows
         with self.engine.connect() as conn:
-            tickets = _frame(conn.execute(tickets_q), TICKET_FRAME_SCHEMA)
-            events = _frame(conn.execute(events_q), EVENT_FRAME_SCHEMA)
-        return tickets, events
+            return read(conn, tickets_q, TICKET_FRAME_SCHEMA), read(conn, events_q, EVENT_FRAME_SCHEMA)
 
 
 TICKET_FRAME_SCHEMA = {
@@ -780,5 +780,28 @@ def _stored_keys(conn, column, keys: list[str]) -> set[str]:
     return found
 
 
-def _frame(result, schema: dict) -> pl.DataFrame:
-    return pl.DataFrame([tuple(r) for r in result], schema=schema, orient="row")
+def _copied(conn, query, schema: dict) -> pl.DataFrame:
+    """A query's rows read by COPY ... TO STDOUT into a frame (native code both ends, instead of
+    a Python object per value: about 5x faster on the export's millions of events). The query's
+    parameters are bound by psycopg on the client (COPY takes no server-side parameters)."""
+    compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    buffer = io.BytesIO()
+    raw = conn.connection.driver_connection
+    with raw.cursor() as cur, cur.copy(f"COPY ({compiled}) TO STDOUT (FORMAT csv)", compiled.params) as copy:
+        for chunk in copy:
+            buffer.write(chunk)
+    if buffer.tell() == 0:
+        return pl.DataFrame(schema=schema)
+    buffer.seek(0)
+    texts = {c: (pl.String if t == pl.Boolean or isinstance(t, pl.Datetime) else t) for c, t in schema.items()}
+    frame = pl.read_csv(buffer, has_header=False, new_columns=list(schema), schema_overrides=texts)
+    return frame.with_columns(
+        (pl.col(c) == "t") if t == pl.Boolean else pl.col(c).str.to_datetime(time_zone="UTC", time_unit="us")
+        for c, t in schema.items()
+        if t == pl.Boolean or isinstance(t, pl.Datetime)
+    ).cast(schema)
+
+
+def _rows(conn, query, schema: dict) -> pl.DataFrame:
+    """A query's rows read one by one into a frame (SQLite)."""
+    return pl.DataFrame([tuple(r) for r in conn.execute(query)], schema=schema, orient="row")
