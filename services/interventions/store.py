@@ -608,8 +608,10 @@ class InterventionStore:
         ``limit``, whatever the number of tickets.
 
         Which tickets are open, and since when visited, is read from their stored state (as
-        known now), or with ``known_at`` from the event log as known then (_known_open): the
-        same answer as domain.facts and domain.deadlines over the events recorded by then."""
+        known now), or with ``known_at`` as known then: the stored state of the tickets none of
+        whose events was recorded after it (they were then as they are now), and for the others
+        the event log as known then (_known_open), grouped over their events alone. The same
+        answer as domain.facts and domain.deadlines over the events recorded by then."""
         iv = m.interventions.c
         if self.engine.dialect.name == "postgresql":
             elapsed = func.extract("epoch", literal(at, UTCDateTime()) - iv.requested_at) / 3600.0
@@ -620,12 +622,17 @@ class InterventionStore:
             where.append(iv.contractor_id == contractor_id)
         columns = [iv.id, iv.contractor_id, iv.building_id, iv.ug_id]
         hours = [iv.intervene_hours, iv.repair_hours, elapsed.label("elapsed")]
+        stored = select(*columns, iv.first_visit_at, *hours).where(iv.status.in_(OPEN_STATUSES), *where)
         if known_at is None:
-            source = select(*columns, iv.first_visit_at, *hours).where(iv.status.in_(OPEN_STATUSES), *where)
+            opened = stored.cte("opened")
         else:
-            known = _known_open(known_at, select(iv.id).where(*where)).subquery("known")
-            source = select(*columns, known.c.first_visit_at, *hours).join(known, known.c.id == iv.id).where(*where)
-        opened = source.cte("opened")
+            ev = m.intervention_events.c
+            late = select(ev.intervention_id).where(ev.recorded_at > known_at).distinct().cte("late")
+            unchanged = stored.where(iv.id.not_in(select(late.c.intervention_id)))
+            changed = select(iv.id).where(*where, iv.id.in_(select(late.c.intervention_id)))
+            known = _known_open(known_at, changed).subquery("known")
+            then = select(*columns, known.c.first_visit_at, *hours).join(known, known.c.id == iv.id).where(*where)
+            opened = union_all(unchanged, then).cte("opened")
         o = opened.c
         common = (o.id, o.contractor_id, o.building_id, o.ug_id)
         intervene = select(*common, literal("intervene").label("kind"), o.intervene_hours.label("allowed"), o.elapsed)
