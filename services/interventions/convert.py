@@ -560,11 +560,3 @@ FACT_ARROW_SCHEMA = {
 def facts_columns(facts: pl.DataFrame) -> pl.DataFrame:
     """The facts as the Arrow form's columns (quitus.common.v1.ExportForm)."""
     return facts.select([pl.col(name).cast(dtype) for name, dtype in FACT_ARROW_SCHEMA.items()])
-
-
-def arrow_ipc(frame: pl.DataFrame) -> bytes:
-    """One Arrow IPC stream, in the oldest Arrow layout polars writes (plain utf8 texts), which
-    every Arrow reader takes."""
-    out = io.BytesIO()
-    frame.write_ipc_stream(out, compat_level=pl.CompatLevel.oldest())
-    return out.getvalue()

@@ -11,6 +11,7 @@ from services.api.quitus.interventions.v1 import interventions_pb2 as pb
 from services.api.quitus.interventions.v1 import interventions_pb2_grpc as pb_grpc
 from services.interventions import convert
 from services.interventions.service import InterventionsService
+from services.runtime.arrow import arrow_ipc
 from services.runtime.digest import FrameDigest, RecordDigest
 from services.runtime.errors import InvalidArgument
 from services.runtime.paging import read_page
@@ -130,7 +131,7 @@ class InterventionsServicer(pb_grpc.InterventionsServiceServicer):
             frame_digest = FrameDigest(pb.InterventionFact.DESCRIPTOR)
             frame_digest.add_frame(convert.facts_columns(export.facts))
             for chunk in export.batches():
-                yield pb.ExportInterventionsResponse(arrow_ipc=convert.arrow_ipc(convert.facts_columns(chunk)))
+                yield pb.ExportInterventionsResponse(arrow_ipc=arrow_ipc(convert.facts_columns(chunk)))
             sha256 = frame_digest.hexdigest()
         else:
             digest = RecordDigest()  # the content_sha256 rule of the proto, over the facts as sent

@@ -4,6 +4,7 @@ use cases, servicer) and access rules."""
 from sqlalchemy import Engine
 
 from services.reporting import convert
+from services.reporting.export_cache import ExportCache
 from services.reporting.gather import Sources
 from services.reporting.service import ReportingService
 from services.reporting.servicer import METHOD_ACCESS, SERVICE_NAME, ReportingServicer, add_to_server
@@ -13,7 +14,9 @@ from services.runtime.settings import Settings
 
 
 def _registration(engine: Engine, settings: Settings) -> Registration:
-    sources = Sources.from_settings(settings)  # channels connect lazily, on the first report
+    # Channels connect lazily, on the first report; the exports pulled for a cut-off are shared
+    # by every report of this process (a monthly run's reports share one as_of).
+    sources = Sources.from_settings(settings, ExportCache())
     service = ReportingService(ReportingStore(engine), convert.content_sha256, sources=lambda: sources)
     return Registration(SERVICE_NAME, add_to_server, ReportingServicer(service))
 

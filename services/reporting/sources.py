@@ -194,3 +194,16 @@ def facts_frame_arrow(batches: Iterable[pb.ExportInterventionsResponse]) -> tupl
     if not digest:
         raise IncompleteExport("the export stream ended without its closing message: incomplete input")
     return arrow_frame(payloads, pb.InterventionFact.DESCRIPTOR, digest, total, "facts").select(FACT_COLUMNS), digest
+
+
+def monthly_frame_arrow(batches: Iterable[consumption_pb.ExportMonthlyResponse]) -> tuple[pl.DataFrame, str]:
+    """(monthly figures, content_sha256) from an ExportMonthly stream in the Arrow form."""
+    payloads: list[bytes] = []
+    digest = ""
+    for batch in batches:
+        if batch.figures:
+            raise IncompleteExport("the export sent record messages where Arrow batches were asked for")
+        if batch.arrow_ipc:
+            payloads.append(batch.arrow_ipc)
+        digest = batch.content_sha256 or digest
+    return arrow_frame(payloads, consumption_pb.MonthlyFigure.DESCRIPTOR, digest, -1, "monthly figures"), digest

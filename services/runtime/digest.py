@@ -45,71 +45,69 @@ def records_sha256(records: Iterable[Message]) -> str:
 #
 # An export sent as Arrow IPC batches carries the same content_sha256 as its records would: the
 # digest of the record messages the rows stand for. FrameDigest writes each row's deterministic
-# serialisation with polars expressions (as hexadecimal text, one column), so that neither the
-# service nor a client builds a message per record. Only flat messages are covered: scalar
-# fields (string, bool, double, float, integers, enums) and google.protobuf.Timestamp fields.
-# A row stands for its record thus: a text column for a string field (null: empty), the enum
-# value's name without the enum's prefix for an enum field (STATUS_RESOLVED: "RESOLVED"), a
-# UTC Datetime for a Timestamp field (null: unset), numbers and booleans as they are (null: 0,
-# false).
+# serialisation with numpy, column by column (tags, varints, fixed-width numbers, texts copied
+# from one buffer per column), so that neither the service nor a client builds a message per
+# record. Only flat messages are covered: scalar fields (string, bool, double, float, integers,
+# enums) and google.protobuf.Timestamp fields. A row stands for its record thus: a text column
+# for a string field (null: empty), the enum value's name without the enum's prefix for an enum
+# field (STATUS_RESOLVED: "RESOLVED"), a UTC Datetime for a Timestamp field (null: unset),
+# numbers and booleans as they are (null: 0, false).
 
-# Two hexadecimal digits per byte value; a byte past a varint's end maps to two NUL bytes, which
-# numpy drops from the end of a fixed-width bytes value (hence varints of any length at once).
-_HEX = np.array([f"{i:02x}".encode() for i in range(256)] + [b""], dtype="S2")
-_PAST_END = 256
-_CHUNK_ROWS = 100_000
+_CHUNK_ROWS = 200_000
 
-
-def _hex_text(digits: np.ndarray) -> pl.Series:
-    """Rows of two-digit codes (an n x width array of _HEX indices) as one hex text per row."""
-    width = digits.shape[1]
-    joined = np.ascontiguousarray(_HEX[digits]).view(f"S{2 * width}").ravel()
-    return pl.Series(joined, dtype=pl.Binary).cast(pl.String)
+# A piece of every row: an n x width byte matrix of which each row uses its first ``used`` bytes.
+Piece = tuple[np.ndarray, np.ndarray]
 
 
-def _varint(values: np.ndarray) -> pl.Series:
-    """The base-128 varint of each value (uint64), in hex."""
+def _constant(data: bytes, present: np.ndarray) -> Piece:
+    """``data`` on the rows where ``present``, nothing elsewhere."""
+    matrix = np.broadcast_to(np.frombuffer(data, dtype=np.uint8), (present.size, len(data)))
+    return matrix, np.where(present, len(data), 0)
+
+
+def _varint(values: np.ndarray, present: np.ndarray | None = None) -> Piece:
+    """The base-128 varint of each value (uint64) where ``present`` (default: everywhere)."""
     values = values.astype(np.uint64, copy=False)
     width = max(1, (int(values.max()).bit_length() + 6) // 7) if values.size else 1
-    digits = np.empty((values.size, width), dtype=np.int64)
+    matrix = np.empty((values.size, width), dtype=np.uint8)
+    used = np.ones(values.size, dtype=np.int64)
     for k in range(width):
         rest = values >> np.uint64(7 * k)
-        group = (rest & np.uint64(0x7F)) | np.where(rest >= 128, np.uint64(0x80), np.uint64(0))
-        digits[:, k] = np.where((rest != 0) | (k == 0), group.astype(np.int64), _PAST_END)
-    return _hex_text(digits)
+        matrix[:, k] = ((rest & np.uint64(0x7F)) | np.where(rest >= 128, np.uint64(0x80), np.uint64(0))).astype(
+            np.uint8
+        )
+        if k:
+            used += rest != 0
+    return matrix, used if present is None else np.where(present, used, 0)
 
 
-def _little_endian(bits: np.ndarray, size: int) -> pl.Series:
-    """Each value's ``size`` low bytes, least significant first, in hex."""
-    shifts = np.arange(size, dtype=np.uint64) * np.uint64(8)
-    return _hex_text(((bits.astype(np.uint64)[:, None] >> shifts) & np.uint64(0xFF)).astype(np.int64))
+def _joined(pieces: list[Piece]) -> Piece:
+    """The pieces one after the other in each row."""
+    rows = pieces[0][0].shape[0]
+    matrix = np.zeros((rows, sum(m.shape[1] for m, _ in pieces)), dtype=np.uint8)
+    offset = np.zeros(rows, dtype=np.int64)
+    every = np.arange(rows)
+    for part, used in pieces:
+        for k in range(part.shape[1]):
+            kept = every[used > k]
+            matrix[kept, offset[kept] + k] = part[kept, k]
+        offset += used
+    return matrix, offset
 
 
-def _tag(number: int, wire: int) -> str:
+def _tag(number: int, wire: int) -> bytes:
     key, out = (number << 3) | wire, []
     while True:
         out.append(key & 0x7F | (0x80 if key >> 7 else 0))
         key >>= 7
         if not key:
-            return bytes(out).hex()
+            return bytes(out)
 
 
 def _as_u64(series: pl.Series) -> np.ndarray:
     """Integers as the unsigned 64-bit value protobuf writes (a negative int32 or int64 as its
     two's complement on 64 bits)."""
     return series.cast(pl.Int64).fill_null(0).to_numpy().view(np.uint64)
-
-
-def _joined(*parts: pl.Series) -> pl.Series:
-    """The texts of ``parts`` joined row by row."""
-    return pl.select(pl.concat_str([pl.lit(part) for part in parts])).to_series()
-
-
-def _if(present: pl.Series | np.ndarray, tag: str, encoded: pl.Series) -> pl.Series:
-    """``tag`` and ``encoded`` where present, else nothing."""
-    return pl.select(
-        pl.when(pl.lit(pl.Series(present, dtype=pl.Boolean))).then(tag + pl.lit(encoded)).otherwise(pl.lit(""))
-    ).to_series()
 
 
 class FrameDigest:
@@ -123,67 +121,100 @@ class FrameDigest:
     def add_frame(self, frame: pl.DataFrame) -> None:
         for offset in range(0, frame.height, _CHUNK_ROWS):
             chunk = frame.slice(offset, _CHUNK_ROWS)
-            records = self.records_hex(chunk)
-            sizes = records.str.len_bytes().cast(pl.UInt32).to_numpy() // 2
-            prefixed = pl.select(pl.concat_str(pl.lit(_little_endian(sizes.byteswap(), 4)), pl.lit(records)))
-            self._hash.update(bytes.fromhex(prefixed.to_series().str.join("").item() or ""))
+            self._hash.update(self.serialised(chunk))
             self.count += chunk.height
 
     def hexdigest(self) -> str:
         return self._hash.hexdigest()
 
-    def records_hex(self, frame: pl.DataFrame) -> pl.Series:
-        """Each row's record serialisation, in hex."""
-        parts = [self._field(field, frame[field.name]) for field in self._fields]
-        return (
-            pl.select(pl.concat_str([pl.lit(p) for p in parts])).to_series()
-            if parts
-            else pl.Series([""] * frame.height)
-        )
+    def serialised(self, frame: pl.DataFrame) -> bytes:
+        """Each row's record serialisation preceded by its length (4 bytes big-endian), one
+        after the other: what RecordDigest hashes."""
+        rows = frame.height
+        if not rows:
+            return b""
+        # Per row, segments in order: the length, then each field's head (tag, length or value)
+        # and, for a text, its bytes (copied from the column's buffer).
+        heads: list[Piece] = []
+        texts: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # segment index -> (bytes, sizes)
+        for field in self._fields:
+            head, text = self._field(field, frame[field.name])
+            heads.append(head)
+            if text is not None:
+                texts[len(heads) - 1] = text
+        sizes = np.zeros((rows, 1 + 2 * len(heads)), dtype=np.int64)
+        for i, (_, used) in enumerate(heads):
+            sizes[:, 1 + 2 * i] = used
+        for i, (_, text_sizes) in texts.items():
+            sizes[:, 2 + 2 * i] = text_sizes
+        sizes[:, 0] = 4
+        record = sizes[:, 1:].sum(axis=1)
+        starts = np.cumsum(sizes, axis=1) - sizes + (np.cumsum(4 + record) - (4 + record))[:, None]
+        out = np.zeros(int((4 + record).sum()), dtype=np.uint8)
+        prefix = record.astype(">u4").view(np.uint8).reshape(rows, 4)
+        out[starts[:, 0, None] + np.arange(4)] = prefix
+        every = np.arange(rows)
+        for i, (matrix, used) in enumerate(heads):
+            start = starts[:, 1 + 2 * i]
+            for k in range(matrix.shape[1]):
+                kept = every[used > k]
+                out[start[kept] + k] = matrix[kept, k]
+        for i, (data, text_sizes) in texts.items():
+            first = np.cumsum(text_sizes) - text_sizes  # where each row's text starts in ``data``
+            out[np.repeat(starts[:, 2 + 2 * i] - first, text_sizes) + np.arange(data.size)] = data
+        return out.tobytes()
 
-    def _field(self, field: Any, column: pl.Series) -> pl.Series:
-        number = field.number
+    def _field(self, field: Any, column: pl.Series) -> tuple[Piece, tuple[np.ndarray, np.ndarray] | None]:
+        number, rows = field.number, column.len()
         if field.message_type is not None:
             if field.message_type.full_name != "google.protobuf.Timestamp":
                 raise TypeError(f"{field.full_name}: only Timestamp sub-messages are digested from columns")
-            return _timestamp(number, column)
+            return _timestamp(number, column), None
         if field.enum_type is not None:
             prefix = field.enum_type.values_by_number[0].name.removesuffix("UNSPECIFIED")
             numbers = {v.name.removeprefix(prefix): v.number for v in field.enum_type.values}
             values = _as_u64(column.replace_strict(numbers, default=0, return_dtype=pl.Int64))
-            return _if(values != 0, _tag(number, 0), _varint(values))
+            return _joined([_constant(_tag(number, 0), values != 0), _varint(values, values != 0)]), None
         cpp = field.cpp_type
         if cpp == field.CPPTYPE_STRING:
-            text = column.fill_null("")
-            size = text.str.len_bytes().to_numpy()
-            return _if(
-                size != 0,
-                _tag(number, 2),
-                pl.select(pl.concat_str(pl.lit(_varint(size)), pl.lit(text).str.encode("hex"))).to_series(),
-            )
+            text = column.cast(pl.String).fill_null("")
+            sizes = text.str.len_bytes().cast(pl.Int64).to_numpy()
+            data = np.frombuffer(text.str.join("").item().encode(), dtype=np.uint8) if rows else np.zeros(0, np.uint8)
+            head = _joined([_constant(_tag(number, 2), sizes != 0), _varint(sizes.astype(np.uint64), sizes != 0)])
+            return head, (data, sizes)
         if cpp == field.CPPTYPE_BOOL:
-            return _if(column.fill_null(False).to_numpy(), _tag(number, 0), pl.Series(["01"] * column.len()))
+            return _constant(_tag(number, 0) + b"\x01", column.fill_null(False).to_numpy().astype(bool)), None
         if cpp in (field.CPPTYPE_DOUBLE, field.CPPTYPE_FLOAT):
             double = cpp == field.CPPTYPE_DOUBLE
-            values = column.cast(pl.Float64 if double else pl.Float32).fill_null(0.0).to_numpy()
-            bits = values.view(np.uint64 if double else np.uint32)
+            values = np.ascontiguousarray(column.cast(pl.Float64 if double else pl.Float32).fill_null(0.0).to_numpy())
+            size = 8 if double else 4
+            little = values.astype("<f8" if double else "<f4").view(np.uint8).reshape(rows, size)
             # proto3 writes a number unless all its bits are 0 (so -0.0 is written)
-            return _if(bits != 0, _tag(number, 1 if double else 5), _little_endian(bits, 8 if double else 4))
+            present = np.asarray(little.any(axis=1))
+            return _joined(
+                [_constant(_tag(number, 1 if double else 5), present), (little, np.where(present, size, 0))]
+            ), None
         values = _as_u64(column)
-        return _if(values != 0, _tag(number, 0), _varint(values))
+        return _joined([_constant(_tag(number, 0), values != 0), _varint(values, values != 0)]), None
 
 
-def _timestamp(number: int, column: pl.Series) -> pl.Series:
+def _timestamp(number: int, column: pl.Series) -> Piece:
     """A Timestamp field: unset when null, else seconds (field 1) and nanos (field 2) as varints
     (each left out when 0), the sub-message preceded by its length."""
     micros = column.cast(pl.Datetime("us", "UTC")).dt.epoch("us")
+    present = micros.is_not_null().to_numpy()
     seconds = _as_u64(micros // 1_000_000)
     nanos = _as_u64((micros % 1_000_000) * 1000)
-    body = pl.select(
-        pl.concat_str(pl.lit(_if(seconds != 0, "08", _varint(seconds))), pl.lit(_if(nanos != 0, "10", _varint(nanos))))
-    ).to_series()
-    sized = pl.select(pl.concat_str(pl.lit(_varint(body.str.len_bytes().to_numpy() // 2)), pl.lit(body))).to_series()
-    return _if(micros.is_not_null().to_numpy(), _tag(number, 2), sized)
+    body = _joined(
+        [
+            _constant(b"\x08", seconds != 0),
+            _varint(seconds, seconds != 0),
+            _constant(b"\x10", nanos != 0),
+            _varint(nanos, nanos != 0),
+        ]
+    )
+    size = _varint(body[1].astype(np.uint64), present)
+    return _joined([_constant(_tag(number, 2), present), size, (body[0], np.where(present, body[1], 0))])
 
 
 def frame_sha256(frame: pl.DataFrame, descriptor: Any) -> str:
