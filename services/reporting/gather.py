@@ -7,6 +7,7 @@ An unreachable or failing service stops the report with a clear error naming it:
 whole or not made.
 """
 
+import copy
 import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -131,6 +132,12 @@ class Sources:
             ) from None
         except IncompleteExport as exc:
             raise SourceFailed(f"{service}.{method}: {exc}: no report was made") from None
+
+    def uncached(self) -> "Sources":
+        """These sources pulling every export anew (the same channels, no cache)."""
+        fresh = copy.copy(self)
+        fresh.cache = None
+        return fresh
 
     def _shared(self, method: str, request: Message, pull: Callable[[], tuple[Any, str]]) -> Any:
         """``pull()``'s (value, verified content_sha256) value, from the cache when this export

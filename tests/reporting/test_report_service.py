@@ -187,7 +187,7 @@ def test_who_may_do_what(stack):
         _download(s, "DownloadReport", run.id, role="contractor:C001")
     assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
     verified = s.reporting.VerifyReport(pb.VerifyReportRequest(id=run.id), metadata=s.metadata("auditor"))
-    assert verified.same_figures
+    assert verified.same_figures and list(verified.changed_inputs) == []
 
 
 def test_late_data_leaves_a_run_unchanged_and_a_later_cut_off_names_what_moved(stack):
@@ -463,7 +463,8 @@ def test_reports_at_one_cut_off_pull_each_export_once(stack, caplog):
     quality and deadlines once, the facts and monthly figures once per period (the year, N-1 and
     the reference year); both pin the same inputs. A third, on one territory, pulls only its own
     facts (its request names its buildings): the portfolio, the monthly figures (the export is
-    the portfolio's, kept per building by reporting), quality and deadlines are shared."""
+    the portfolio's, kept per building by reporting), quality and deadlines are shared. A
+    verification makes the calls of one report again."""
     s, t1, t2 = stack
     cut_off = t1 + (t2 - t1) / 3  # settled, and no other test's
     caplog.set_level(logging.INFO, logger="quitus.grpc")
@@ -484,4 +485,9 @@ def test_reports_at_one_cut_off_pull_each_export_once(stack, caplog):
     assert english.manifest.figures_sha256 == french.manifest.figures_sha256
     territory = s.portfolio.territories[0].id
     _generate(s, cut_off, perimeter=pb.Perimeter(territory_ids=[territory]))
-    assert _export_calls(caplog) == one_report | {"ExportInterventions": 6}
+    so_far = one_report | {"ExportInterventions": 6}
+    assert _export_calls(caplog) == so_far
+    # A verification pulls anew: it is there to see what changed since.
+    verified = s.reporting.VerifyReport(pb.VerifyReportRequest(id=french.id), metadata=s.metadata("auditor"))
+    assert verified.same_figures and list(verified.changed_inputs) == []
+    assert _export_calls(caplog) == {name: n + one_report[name] for name, n in so_far.items()}
