@@ -324,3 +324,26 @@ def charge_control_out(name: str, part: pl.DataFrame) -> list[Message]:
     message = CHARGE_CONTROL_RECORDS[name]
     columns = [f.name for f in message.DESCRIPTOR.fields]
     return [message(**r) for r in part.select(columns).iter_rows(named=True)]
+
+
+# MonthlyFigure's fields from the figures frame (monthly_out's columns): the Arrow form
+# (quitus.common.v1.ExportForm) sends these columns, named as the fields, in the message's order.
+_NAN_WHEN_NULL = ("kwh_pcs", "kwh_pci", "heating_normalised_kwh", "cost_eur")
+
+
+def monthly_columns(figures: pl.DataFrame) -> pl.DataFrame:
+    """The figures as the Arrow form's columns: what monthly_out writes in each message."""
+    columns = []
+    for field in pb.MonthlyFigure.DESCRIPTOR.fields:
+        source = "period_start" if field.name == "month_start" else field.name
+        column = pl.col(source)
+        if field.message_type is not None:
+            columns.append(column.cast(pl.Datetime("us", "UTC")).alias(field.name))
+        elif field.type == field.TYPE_DOUBLE:
+            number = column.cast(pl.Float64)
+            columns.append((number.fill_null(math.nan) if field.name in _NAN_WHEN_NULL else number).alias(field.name))
+        elif field.type == field.TYPE_BOOL:
+            columns.append(column.cast(pl.Boolean).alias(field.name))
+        else:
+            columns.append(column.cast(pl.String).fill_null("").alias(field.name))
+    return figures.select(columns)

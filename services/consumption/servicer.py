@@ -5,11 +5,13 @@ use case of ``ConsumptionService`` and converts the answer back; exports also ca
 from collections.abc import Iterator
 from typing import Any
 
+from services.api.quitus.common.v1 import common_pb2
 from services.api.quitus.consumption.v1 import consumption_pb2 as pb
 from services.api.quitus.consumption.v1 import consumption_pb2_grpc as pb_grpc
 from services.consumption import convert
 from services.consumption.service import ConsumptionService
-from services.runtime.digest import RecordDigest
+from services.runtime.arrow import arrow_ipc
+from services.runtime.digest import FrameDigest, RecordDigest
 from services.runtime.paging import read_page
 from services.runtime.principal import ADMINS, STAFF_READERS, Role
 from services.runtime.timestamps import from_timestamp, require_period, to_timestamp
@@ -91,12 +93,19 @@ class ConsumptionServicer(pb_grpc.ConsumptionServiceServicer):
         start, end = require_period(request.period)
         given = from_timestamp(request.as_of, "as_of")
         parts = self.service.export_monthly(start, end, given, request.batch_size)
-        digest = RecordDigest()
+        arrow = request.form == common_pb2.EXPORT_FORM_ARROW_IPC
+        # The same digest in both forms: over the records, or over the rows standing for them.
+        digest: RecordDigest | FrameDigest = FrameDigest(pb.MonthlyFigure.DESCRIPTOR) if arrow else RecordDigest()
         for i, part in enumerate(parts):
-            figures = convert.monthly_out(part)
-            digest.add_all(figures)
+            if isinstance(digest, FrameDigest):
+                columns = convert.monthly_columns(part)
+                digest.add_frame(columns)
+                out = pb.ExportMonthlyResponse(arrow_ipc=arrow_ipc(columns))
+            else:
+                figures = convert.monthly_out(part)
+                digest.add_all(figures)
+                out = pb.ExportMonthlyResponse(figures=figures)
             # a live export (no as_of) names no cut-off: the same figures cannot be asked for again
-            out = pb.ExportMonthlyResponse(figures=figures)
             if given is not None:
                 out.as_of.CopyFrom(to_timestamp(given))
             if i == len(parts) - 1:

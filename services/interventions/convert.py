@@ -537,3 +537,26 @@ def top_units_response(rows: list[dict[str, Any]]) -> pb.GetTopUnitsResponse:
             for r in rows
         ]
     )
+
+
+# The facts frame's columns (domain.facts.FACT_COLUMNS) are InterventionFact's fields, enums by
+# their names without prefix: the Arrow form sends them as they are, in the message's order.
+FACT_ARROW_SCHEMA = {
+    f.name: (
+        pl.Datetime("us", "UTC")
+        if f.message_type is not None
+        else pl.Int32
+        if f.type == f.TYPE_INT32
+        else pl.Float64
+        if f.type == f.TYPE_DOUBLE
+        else pl.Boolean
+        if f.type == f.TYPE_BOOL
+        else pl.String
+    )
+    for f in pb.InterventionFact.DESCRIPTOR.fields
+}
+
+
+def facts_columns(facts: pl.DataFrame) -> pl.DataFrame:
+    """The facts as the Arrow form's columns (quitus.common.v1.ExportForm)."""
+    return facts.select([pl.col(name).cast(dtype) for name, dtype in FACT_ARROW_SCHEMA.items()])

@@ -12,7 +12,7 @@ from typing import Any
 
 import polars as pl
 
-from services.interventions.domain.deadlines import ALERT_SHARE, DeadlineReport, deadline_lines, deadline_report
+from services.interventions.domain.deadlines import ALERT_SHARE, DeadlineReport, deadline_lines
 from services.interventions.domain.edge import (
     TICKET_ID_CHARS,
     check_id,
@@ -365,18 +365,23 @@ class InterventionsService:
         size = capped(limit, DEFAULT_DEADLINE_LINES, MAX_DEADLINE_LINES, "limit")
         contractor = self.scope_contractor(contractor_id, principal)
         now = self.clock()
-        if at is None or at >= now:
-            # The stored states are the tickets as known now: the database computes the lines
-            # and the counts, the page alone comes back (memory bounded by ``limit``).
-            rows, counts = self.store.deadline_lines(
-                at=at or now, contractor_id=contractor, alerts_only=alerts_only, limit=size, alert_share=ALERT_SHARE
-            )
-            return DeadlineReport(rows, counts.get("ON_TRACK", 0), counts.get("ALERT_90", 0), counts.get("BREACHED", 0))
-        # As known at a past instant: the tickets' histories replayed (bitemporal).
-        lines = self._deadline_lines(at, contractor)
-        return deadline_report(lines, alerts_only=alerts_only, limit=size)
+        # The database computes the lines and the counts, the page alone comes back (memory
+        # bounded by ``limit``): from the stored states (the tickets as known now), or at a past
+        # instant from the event log as known then (bitemporal), grouped in the database.
+        rows, counts = self.store.deadline_lines(
+            at=at or now,
+            contractor_id=contractor,
+            alerts_only=alerts_only,
+            limit=size,
+            alert_share=ALERT_SHARE,
+            known_at=at if at is not None and at < now else None,
+        )
+        return DeadlineReport(rows, counts.get("ON_TRACK", 0), counts.get("ALERT_90", 0), counts.get("BREACHED", 0))
 
     def _deadline_lines(self, at: datetime | None, contractor_id: str) -> pl.DataFrame:
+        """The deadline lines at ``at`` by replaying the tickets' histories in polars (domain.facts
+        and domain.deadlines over every event recorded by then): the reference the database's
+        answer is tested against, too heavy to serve (bench/RESULTS.md)."""
         at = at or self.clock()
         tickets, events = self.store.export_frames(
             requested_from=None, requested_to=at, as_of=at, contractor_ids=[contractor_id] if contractor_id else ()

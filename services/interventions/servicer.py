@@ -6,11 +6,13 @@ from collections.abc import Iterator
 
 import grpc
 
+from services.api.quitus.common.v1 import common_pb2
 from services.api.quitus.interventions.v1 import interventions_pb2 as pb
 from services.api.quitus.interventions.v1 import interventions_pb2_grpc as pb_grpc
 from services.interventions import convert
 from services.interventions.service import InterventionsService
-from services.runtime.digest import RecordDigest
+from services.runtime.arrow import arrow_ipc
+from services.runtime.digest import FrameDigest, RecordDigest
 from services.runtime.errors import InvalidArgument
 from services.runtime.paging import read_page
 from services.runtime.principal import ADMINS, READERS, STAFF_READERS, WRITERS, Role, current_principal
@@ -124,15 +126,24 @@ class InterventionsServicer(pb_grpc.InterventionsServiceServicer):
             building_ids=request.building_ids,
             batch_size=request.batch_size,
         )
-        digest = RecordDigest()  # the content_sha256 rule of the proto, over the facts as sent
-        for chunk in export.batches():
-            facts = [convert.fact(r) for r in chunk.iter_rows(named=True)]
-            digest.add_all(facts)
-            yield pb.ExportInterventionsResponse(facts=facts)
+        if request.form == common_pb2.EXPORT_FORM_ARROW_IPC:
+            # The same digest, over the records the rows stand for, without a message per record.
+            frame_digest = FrameDigest(pb.InterventionFact.DESCRIPTOR)
+            frame_digest.add_frame(convert.facts_columns(export.facts))
+            for chunk in export.batches():
+                yield pb.ExportInterventionsResponse(arrow_ipc=arrow_ipc(convert.facts_columns(chunk)))
+            sha256 = frame_digest.hexdigest()
+        else:
+            digest = RecordDigest()  # the content_sha256 rule of the proto, over the facts as sent
+            for chunk in export.batches():
+                facts = [convert.fact(r) for r in chunk.iter_rows(named=True)]
+                digest.add_all(facts)
+                yield pb.ExportInterventionsResponse(facts=facts)
+            sha256 = digest.hexdigest()
         yield pb.ExportInterventionsResponse(
             done=True,
             total=export.facts.height,
-            content_sha256=digest.hexdigest(),
+            content_sha256=sha256,
             caveats=pb.ExportCaveats(**export.caveats()),
         )
 

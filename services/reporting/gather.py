@@ -7,6 +7,7 @@ An unreachable or failing service stops the report with a clear error naming it:
 whole or not made.
 """
 
+import copy
 import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ import polars as pl
 from google.protobuf import json_format
 from google.protobuf.message import Message
 
+from services.api.quitus.common.v1 import common_pb2 as common_pb
 from services.api.quitus.consumption.v1 import consumption_pb2 as consumption_pb
 from services.api.quitus.consumption.v1 import consumption_pb2_grpc as consumption_grpc
 from services.api.quitus.factors.v1 import factors_pb2 as factors_pb
@@ -36,7 +38,8 @@ from services.reporting.domain.inputs import (
 from services.reporting.domain.periods import PARIS, ReportPeriod, months
 from services.reporting.domain.runs import ManifestInput, Perimeter
 from services.reporting.errors import SourceFailed, SourceUnavailable
-from services.reporting.sources import IncompleteExport, RecordCollector, facts_frame, monthly_frame
+from services.reporting.export_cache import ExportCache
+from services.reporting.sources import IncompleteExport, RecordCollector, facts_frame_arrow, monthly_frame_arrow
 from services.runtime.client import open_channel
 from services.runtime.settings import Settings
 from services.runtime.timestamps import to_period, to_timestamp
@@ -85,15 +88,18 @@ class Sources:
         factors: grpc.Channel,
         token: str = "",
         names: dict[str, str] | None = None,
+        cache: ExportCache | None = None,
     ) -> None:
         self.interventions = interventions_grpc.InterventionsServiceStub(interventions)
         self.consumption = consumption_grpc.ConsumptionServiceStub(consumption)
         self.factors = factors_grpc.FactorsServiceStub(factors)
         self.metadata = (("authorization", f"Bearer {token}"),) if token else ()
         self.names = names or {}
+        # Exports as of a cut-off, shared by the reports of this process (None: each pulls its own).
+        self.cache = cache
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> "Sources":
+    def from_settings(cls, settings: Settings, cache: ExportCache | None = None) -> "Sources":
         addresses = {
             "interventions": settings.interventions_address,
             "consumption": settings.consumption_address,
@@ -105,6 +111,7 @@ class Sources:
             open_channel(addresses["factors"]),
             settings.service_token.get_secret_value(),
             addresses,
+            cache,
         )
 
     @contextmanager
@@ -126,6 +133,19 @@ class Sources:
         except IncompleteExport as exc:
             raise SourceFailed(f"{service}.{method}: {exc}: no report was made") from None
 
+    def uncached(self) -> "Sources":
+        """These sources pulling every export anew (the same channels, no cache)."""
+        fresh = copy.copy(self)
+        fresh.cache = None
+        return fresh
+
+    def _shared(self, method: str, request: Message, pull: Callable[[], tuple[Any, str]]) -> Any:
+        """``pull()``'s (value, verified content_sha256) value, from the cache when this export
+        (method and request, cut-off included) was pulled already in this process."""
+        if self.cache is None:
+            return pull()[0]
+        return self.cache.get((method, request.SerializeToString(deterministic=True)), pull)
+
     def _call(self, service: str, method: str, stub: Any, request: Message) -> Any:
         with self._calling(service, method):
             return getattr(stub, method)(request, metadata=self.metadata, timeout=CALL_TIMEOUT_S)
@@ -134,6 +154,14 @@ class Sources:
 
     def portfolio(self, as_of: datetime) -> tuple[Portfolio, ManifestInput]:
         request = interventions_pb.ExportPortfolioRequest(as_of=to_timestamp(as_of))
+
+        def pull() -> tuple[tuple[Portfolio, ManifestInput], str]:
+            pulled = self._pull_portfolio(request)
+            return pulled, pulled[1].content_sha256
+
+        return self._shared("interventions.ExportPortfolio", request, pull)
+
+    def _pull_portfolio(self, request: interventions_pb.ExportPortfolioRequest) -> tuple[Portfolio, ManifestInput]:
         records: list[interventions_pb.PortfolioRecord] = []
         announced, total = "", -1
         with self._calling("interventions", "ExportPortfolio"):
@@ -161,12 +189,31 @@ class Sources:
             contractor_ids=list(perimeter.contractor_ids),
             building_ids=building_ids or [],
         )
+        # The facts travel as Arrow batches; the manifest pins the request without its form,
+        # which changes how the records travel, not which they are (content_sha256 is the same).
+        sent = interventions_pb.ExportInterventionsRequest(form=common_pb.EXPORT_FORM_ARROW_IPC)
+        sent.MergeFrom(request)
+
+        def pull() -> tuple[tuple[pl.DataFrame, dict[str, int], str], str]:
+            facts, caveats, digest = self._pull_facts(sent)
+            return (facts, caveats, digest), digest
+
+        facts, caveats, digest = self._shared("interventions.ExportInterventions", request, pull)
+        if perimeter.trades:
+            facts = facts.filter(pl.col("trade").is_in(list(perimeter.trades)))
+        return (
+            facts,
+            dict(caveats),
+            ManifestInput("interventions.ExportInterventions", _json(request), facts.height, digest),
+        )
+
+    def _pull_facts(
+        self, sent: interventions_pb.ExportInterventionsRequest
+    ) -> tuple[pl.DataFrame, dict[str, int], str]:
         caveats: dict[str, int] = {}
 
         def batches() -> Iterator[interventions_pb.ExportInterventionsResponse]:
-            for batch in self.interventions.ExportInterventions(
-                request, metadata=self.metadata, timeout=CALL_TIMEOUT_S
-            ):
+            for batch in self.interventions.ExportInterventions(sent, metadata=self.metadata, timeout=CALL_TIMEOUT_S):
                 if batch.done:
                     caveats.update(
                         cancelled=batch.caveats.cancelled,
@@ -176,13 +223,19 @@ class Sources:
                 yield batch
 
         with self._calling("interventions", "ExportInterventions"):
-            facts, digest = facts_frame(batches())
-        if perimeter.trades:
-            facts = facts.filter(pl.col("trade").is_in(list(perimeter.trades)))
-        return facts, caveats, ManifestInput("interventions.ExportInterventions", _json(request), facts.height, digest)
+            facts, digest = facts_frame_arrow(batches())
+        return facts, caveats, digest
 
     def quality(self, as_of: datetime) -> tuple[pl.DataFrame, ManifestInput]:
         request = interventions_pb.GetDataQualityRequest(as_of=to_timestamp(as_of))
+
+        def pull() -> tuple[tuple[pl.DataFrame, ManifestInput], str]:
+            pulled = self._pull_quality(request)
+            return pulled, pulled[1].content_sha256
+
+        return self._shared("interventions.GetDataQuality", request, pull)
+
+    def _pull_quality(self, request: interventions_pb.GetDataQualityRequest) -> tuple[pl.DataFrame, ManifestInput]:
         reply = self._call("interventions", "GetDataQuality", self.interventions, request)
         frame = pl.DataFrame(
             [
@@ -197,6 +250,17 @@ class Sources:
 
     def deadline_status(self, as_of: datetime) -> tuple[dict[str, int], ManifestInput]:
         request = interventions_pb.GetDeadlineStatusRequest(at=to_timestamp(as_of), alerts_only=True, limit=1)
+
+        def pull() -> tuple[tuple[dict[str, int], ManifestInput], str]:
+            pulled = self._pull_deadlines(request)
+            return pulled, pulled[1].content_sha256
+
+        counts, pulled = self._shared("interventions.GetDeadlineStatus", request, pull)
+        return dict(counts), pulled
+
+    def _pull_deadlines(
+        self, request: interventions_pb.GetDeadlineStatusRequest
+    ) -> tuple[dict[str, int], ManifestInput]:
         reply = self._call("interventions", "GetDeadlineStatus", self.interventions, request)
         counts = {"on_track": reply.on_track, "alert_90": reply.alert_90, "breached": reply.breached}
         summary = interventions_pb.GetDeadlineStatusResponse(
@@ -214,10 +278,17 @@ class Sources:
         request = consumption_pb.ExportMonthlyRequest(
             period=to_period(period.start, period.end), as_of=to_timestamp(as_of)
         )
-        with self._calling("consumption", "ExportMonthly"):
-            figures, digest = monthly_frame(
-                self.consumption.ExportMonthly(request, metadata=self.metadata, timeout=CALL_TIMEOUT_S)
-            )
+        sent = consumption_pb.ExportMonthlyRequest(form=common_pb.EXPORT_FORM_ARROW_IPC)  # as for the facts
+        sent.MergeFrom(request)
+
+        def pull() -> tuple[tuple[pl.DataFrame, str], str]:
+            with self._calling("consumption", "ExportMonthly"):
+                pulled = monthly_frame_arrow(
+                    self.consumption.ExportMonthly(sent, metadata=self.metadata, timeout=CALL_TIMEOUT_S)
+                )
+            return pulled, pulled[1]
+
+        figures, digest = self._shared("consumption.ExportMonthly", request, pull)
         records = figures.height
         if building_ids is not None:
             figures = figures.filter(pl.col("building_id").is_in(building_ids))

@@ -6,6 +6,7 @@ from datetime import timedelta
 from sqlalchemy import Engine
 
 from services.reporting import convert
+from services.reporting.export_cache import ExportCache
 from services.reporting.gather import Sources
 from services.reporting.service import ReportingService
 from services.reporting.servicer import METHOD_ACCESS, SERVICE_NAME, ReportingServicer, add_to_server
@@ -15,7 +16,9 @@ from services.runtime.settings import Settings
 
 
 def _registration(engine: Engine, settings: Settings) -> Registration:
-    sources = Sources.from_settings(settings)  # channels connect lazily, on the first report
+    # Channels connect lazily, on the first report; the exports pulled for a cut-off are shared
+    # by every report of this process (a monthly run's reports share one as_of).
+    sources = Sources.from_settings(settings, ExportCache())
     service = ReportingService(
         ReportingStore(engine),
         convert.content_sha256,

@@ -149,8 +149,11 @@ class ReportingService:
         scenario = self.scenario(request.scenario, request.scenario_version)
         return replace(request, scenario_version=scenario.version), scenario
 
-    def _compute(self, request: ReportRequest, scenario: Scenario | None) -> Any:
-        return BUILDERS[request.kind].compute(self._sources_now(), request, scenario)
+    def _compute(self, request: ReportRequest, scenario: Scenario | None, *, fresh: bool = False) -> Any:
+        """The report's computation; ``fresh``: over exports pulled anew, not those this process
+        keeps for the cut-off (export_cache), so that a verification sees what changed."""
+        sources = self._sources_now()
+        return BUILDERS[request.kind].compute(sources.uncached() if fresh else sources, request, scenario)
 
     def _check_as_of(self, as_of: datetime) -> None:
         if as_of > self.clock() - self.settle:
@@ -232,7 +235,7 @@ class ReportingService:
         run = self.report(run_id)
         request = run.request if as_of is None else replace(run.request, as_of=as_of)
         scenario = self.scenario(request.scenario, request.scenario_version) if request.scenario else None
-        computed = self._compute(request, scenario)
+        computed = self._compute(request, scenario, fresh=True)
         pdf = BUILDERS[request.kind].render_pdf(computed, request, run.id)
         same_pdf = hashlib.sha256(pdf).hexdigest() == run.pdf_sha256
         return run, computed.manifest, changed_inputs(run.manifest, computed.manifest), same_pdf

@@ -9,6 +9,7 @@ equal the one the service announced: a stream cut short or altered is refused, n
 """
 
 import hashlib
+import io
 from collections.abc import Iterable
 from typing import Any
 
@@ -18,6 +19,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from services.api.quitus.consumption.v1 import consumption_pb2 as consumption_pb
 from services.api.quitus.interventions.v1 import interventions_pb2 as pb
+from services.runtime.digest import FrameDigest
 
 FACT_FIELDS = pb.InterventionFact.DESCRIPTOR.fields
 # The facts' columns, in the proto's field order.
@@ -126,3 +128,82 @@ def monthly_frame(batches: Iterable[consumption_pb.ExportMonthlyResponse]) -> tu
             collector.add(figure)
         digest = batch.content_sha256 or digest
     return collector.frame(digest, "monthly figures"), digest
+
+
+# ------------------------------------------------------------------ the Arrow form
+#
+# quitus.common.v1.ExportForm: each message holds its records as one Arrow IPC stream. The frame
+# is made the same as RecordCollector's (a null text is empty, a null enum "UNSPECIFIED", a null
+# number 0...), and the content_sha256 is recomputed from its rows (services.runtime.digest).
+
+
+def record_frame(frame: pl.DataFrame, descriptor: Any, what: str) -> pl.DataFrame:
+    """``frame``'s columns as RecordCollector would have filled them from the record messages."""
+    columns = []
+    for field in descriptor.fields:
+        if field.name not in frame.columns:
+            raise IncompleteExport(f"the {what} arrived without the column {field.name}: altered input")
+        dtype = _dtype(field)
+        column = pl.col(field.name)
+        if field.message_type is not None:
+            columns.append(column.cast(pl.Datetime("us", "UTC")))
+        elif field.enum_type is not None:
+            columns.append(column.cast(pl.String).fill_null("UNSPECIFIED"))
+        elif dtype == pl.String:
+            columns.append(column.cast(pl.String).fill_null(""))
+        elif dtype == pl.Boolean:
+            columns.append(column.cast(pl.Boolean).fill_null(False))
+        else:
+            columns.append(column.cast(dtype).fill_null(0))
+    return frame.select(columns)
+
+
+def arrow_frame(payloads: list[bytes], descriptor: Any, announced: str, total: int, what: str) -> pl.DataFrame:
+    """The records of an export's Arrow IPC messages, checked against the count and the
+    content_sha256 announced."""
+    if not announced:
+        raise IncompleteExport(f"the {what} stream ended without its content_sha256: incomplete input")
+    parts = [pl.read_ipc_stream(io.BytesIO(payload)) for payload in payloads]
+    frame = (
+        record_frame(pl.concat(parts, how="vertical_relaxed"), descriptor, what)
+        if parts
+        else RecordCollector(descriptor).unchecked_frame()
+    )
+    if total >= 0 and total != frame.height:
+        raise IncompleteExport(f"the export announced {total} {what} and sent {frame.height}: incomplete input")
+    digest = FrameDigest(descriptor)
+    digest.add_frame(frame)
+    if digest.hexdigest() != announced:
+        raise IncompleteExport(
+            f"the {what} received hash to {digest.hexdigest()}, the export announced {announced}: altered input"
+        )
+    return frame
+
+
+def facts_frame_arrow(batches: Iterable[pb.ExportInterventionsResponse]) -> tuple[pl.DataFrame, str]:
+    """(facts, content_sha256) from an ExportInterventions stream in the Arrow form."""
+    payloads: list[bytes] = []
+    digest, total = "", -1
+    for batch in batches:
+        if batch.facts:
+            raise IncompleteExport("the export sent record messages where Arrow batches were asked for")
+        if batch.arrow_ipc:
+            payloads.append(batch.arrow_ipc)
+        if batch.done:
+            digest, total = batch.content_sha256, batch.total
+    if not digest:
+        raise IncompleteExport("the export stream ended without its closing message: incomplete input")
+    return arrow_frame(payloads, pb.InterventionFact.DESCRIPTOR, digest, total, "facts").select(FACT_COLUMNS), digest
+
+
+def monthly_frame_arrow(batches: Iterable[consumption_pb.ExportMonthlyResponse]) -> tuple[pl.DataFrame, str]:
+    """(monthly figures, content_sha256) from an ExportMonthly stream in the Arrow form."""
+    payloads: list[bytes] = []
+    digest = ""
+    for batch in batches:
+        if batch.figures:
+            raise IncompleteExport("the export sent record messages where Arrow batches were asked for")
+        if batch.arrow_ipc:
+            payloads.append(batch.arrow_ipc)
+        digest = batch.content_sha256 or digest
+    return arrow_frame(payloads, consumption_pb.MonthlyFigure.DESCRIPTOR, digest, -1, "monthly figures"), digest

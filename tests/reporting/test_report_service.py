@@ -8,6 +8,7 @@ price), takes T2 and waits once until both are settled."""
 
 import hashlib
 import io
+import logging
 import time
 import zipfile
 from datetime import UTC, datetime
@@ -186,7 +187,7 @@ def test_who_may_do_what(stack):
         _download(s, "DownloadReport", run.id, role="contractor:C001")
     assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
     verified = s.reporting.VerifyReport(pb.VerifyReportRequest(id=run.id), metadata=s.metadata("auditor"))
-    assert verified.same_figures
+    assert verified.same_figures and list(verified.changed_inputs) == []
 
 
 def test_late_data_leaves_a_run_unchanged_and_a_later_cut_off_names_what_moved(stack):
@@ -251,14 +252,15 @@ def test_an_unknown_vehicle_factor_or_set_is_refused_naming_it(stack):
 
 
 def test_a_data_service_down_is_unavailable_naming_it_and_stores_nothing(stack):
-    """Last in its own right: it stops the consumption service and starts it again."""
-    s, t1, _ = stack
+    """Last in its own right: it stops the consumption service and starts it again. At a cut-off
+    no other test asks for: reporting keeps the exports it pulled for a cut-off (export_cache)."""
+    s, t1, t2 = stack
     before = len(s.reporting.ListReports(pb.ListReportsRequest(), metadata=s.admin).runs)
     server, port = s.servers["consumption"]
     server.stop(0)
     try:
         with pytest.raises(grpc.RpcError) as refused:
-            _generate(s, t1, lang="en")
+            _generate(s, t1 + (t2 - t1) * 2 / 3, lang="en")
         assert refused.value.code() == grpc.StatusCode.UNAVAILABLE
         assert "consumption service" in refused.value.details()
         assert len(s.reporting.ListReports(pb.ListReportsRequest(), metadata=s.admin).runs) == before
@@ -438,3 +440,54 @@ def test_contractor_scorecard_refuses_a_contractor_token_a_factor_set_and_an_unk
     assert "NO-SUCH-CONTRACTOR" in refused.value.details()
     without = _scorecard(s, t1).run  # no scenario: no avoided trips, every other figure
     assert without.request.scenario == "" and not any(f.key.endswith(".avoided_trips") for f in without.figures)
+
+
+EXPORTS = (
+    "interventions.v1.InterventionsService/ExportPortfolio",
+    "interventions.v1.InterventionsService/ExportInterventions",
+    "interventions.v1.InterventionsService/GetDataQuality",
+    "interventions.v1.InterventionsService/GetDeadlineStatus",
+    "consumption.v1.ConsumptionService/ExportMonthly",
+)
+
+
+def _export_calls(caplog) -> dict[str, int]:
+    """Calls served by the data services, counted from their access log (one line per call)."""
+    served = [r.method for r in caplog.records if r.name == "quitus.grpc" and getattr(r, "method", "")]
+    return {name.rsplit("/", 1)[1]: sum(m.endswith(name) for m in served) for name in EXPORTS}
+
+
+def test_reports_at_one_cut_off_pull_each_export_once(stack, caplog):
+    """Issue 15: a run's exports are pulled once and shared by its jobs. Two reports at one
+    cut-off (the portfolio's in French, then in English) make the calls of one: the portfolio,
+    quality and deadlines once, the facts and monthly figures once per period (the year, N-1 and
+    the reference year); both pin the same inputs. A third, on one territory, pulls only its own
+    facts (its request names its buildings): the portfolio, the monthly figures (the export is
+    the portfolio's, kept per building by reporting), quality and deadlines are shared. A
+    verification makes the calls of one report again."""
+    s, t1, t2 = stack
+    cut_off = t1 + (t2 - t1) / 3  # settled, and no other test's
+    caplog.set_level(logging.INFO, logger="quitus.grpc")
+    french = _generate(s, cut_off).run
+    one_report = _export_calls(caplog)
+    assert one_report == {
+        "ExportPortfolio": 1,
+        "ExportInterventions": 3,
+        "GetDataQuality": 1,
+        "GetDeadlineStatus": 1,
+        "ExportMonthly": 3,
+    }
+    english = _generate(s, cut_off, lang="en").run
+    assert english.id != french.id and _export_calls(caplog) == one_report
+    assert [(i.source, i.content_sha256) for i in english.manifest.inputs] == [
+        (i.source, i.content_sha256) for i in french.manifest.inputs
+    ]
+    assert english.manifest.figures_sha256 == french.manifest.figures_sha256
+    territory = s.portfolio.territories[0].id
+    _generate(s, cut_off, perimeter=pb.Perimeter(territory_ids=[territory]))
+    so_far = one_report | {"ExportInterventions": 6}
+    assert _export_calls(caplog) == so_far
+    # A verification pulls anew: it is there to see what changed since.
+    verified = s.reporting.VerifyReport(pb.VerifyReportRequest(id=french.id), metadata=s.metadata("auditor"))
+    assert verified.same_figures and list(verified.changed_inputs) == []
+    assert _export_calls(caplog) == {name: n + one_report[name] for name, n in so_far.items()}

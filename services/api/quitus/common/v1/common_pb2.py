@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dquitus/common/v1/common.proto\x12\x10quitus.common.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\\\n\x06Period\x12)\n\x05start\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\'\n\x03\x65nd\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"]\n\x0bRecordIssue\x12\r\n\x05index\x18\x01 \x01(\x05\x12\x0c\n\x04rule\x18\x02 \x01(\t\x12\r\n\x05\x66ield\x18\x03 \x01(\t\x12\x0e\n\x06reason\x18\x04 \x01(\t\x12\x12\n\nrecord_key\x18\x05 \x01(\t\"4\n\x0bPageRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\"\xca\x01\n\rImportSummary\x12?\n\x08upserted\x18\x01 \x03(\x0b\x32-.quitus.common.v1.ImportSummary.UpsertedEntry\x12/\n\x08rejected\x18\x02 \x03(\x0b\x32\x1d.quitus.common.v1.RecordIssue\x12\x16\n\x0erejected_total\x18\x03 \x01(\x03\x1a/\n\rUpsertedEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x03:\x02\x38\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dquitus/common/v1/common.proto\x12\x10quitus.common.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\\\n\x06Period\x12)\n\x05start\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\'\n\x03\x65nd\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"]\n\x0bRecordIssue\x12\r\n\x05index\x18\x01 \x01(\x05\x12\x0c\n\x04rule\x18\x02 \x01(\t\x12\r\n\x05\x66ield\x18\x03 \x01(\t\x12\x0e\n\x06reason\x18\x04 \x01(\t\x12\x12\n\nrecord_key\x18\x05 \x01(\t\"4\n\x0bPageRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\"\xca\x01\n\rImportSummary\x12?\n\x08upserted\x18\x01 \x03(\x0b\x32-.quitus.common.v1.ImportSummary.UpsertedEntry\x12/\n\x08rejected\x18\x02 \x03(\x0b\x32\x1d.quitus.common.v1.RecordIssue\x12\x16\n\x0erejected_total\x18\x03 \x01(\x03\x1a/\n\rUpsertedEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x03:\x02\x38\x01*]\n\nExportForm\x12\x1b\n\x17\x45XPORT_FORM_UNSPECIFIED\x10\x00\x12\x17\n\x13\x45XPORT_FORM_RECORDS\x10\x01\x12\x19\n\x15\x45XPORT_FORM_ARROW_IPC\x10\x02\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,6 +34,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_IMPORTSUMMARY_UPSERTEDENTRY']._loaded_options = None
   _globals['_IMPORTSUMMARY_UPSERTEDENTRY']._serialized_options = b'8\001'
+  _globals['_EXPORTFORM']._serialized_start=532
+  _globals['_EXPORTFORM']._serialized_end=625
   _globals['_PERIOD']._serialized_start=84
   _globals['_PERIOD']._serialized_end=176
   _globals['_RECORDISSUE']._serialized_start=178

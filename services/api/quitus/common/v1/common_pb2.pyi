@@ -2,12 +2,22 @@ import datetime
 
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from collections.abc import Iterable as _Iterable, Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
+
+class ExportForm(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    EXPORT_FORM_UNSPECIFIED: _ClassVar[ExportForm]
+    EXPORT_FORM_RECORDS: _ClassVar[ExportForm]
+    EXPORT_FORM_ARROW_IPC: _ClassVar[ExportForm]
+EXPORT_FORM_UNSPECIFIED: ExportForm
+EXPORT_FORM_RECORDS: ExportForm
+EXPORT_FORM_ARROW_IPC: ExportForm
 
 class Period(_message.Message):
     __slots__ = ("start", "end")

@@ -404,14 +404,16 @@ class ListRejectionsResponse(_message.Message):
     def __init__(self, rejections: _Optional[_Iterable[_Union[Rejection, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class ExportMonthlyRequest(_message.Message):
-    __slots__ = ("period", "as_of", "batch_size")
+    __slots__ = ("period", "as_of", "batch_size", "form")
     PERIOD_FIELD_NUMBER: _ClassVar[int]
     AS_OF_FIELD_NUMBER: _ClassVar[int]
     BATCH_SIZE_FIELD_NUMBER: _ClassVar[int]
+    FORM_FIELD_NUMBER: _ClassVar[int]
     period: _common_pb2.Period
     as_of: _timestamp_pb2.Timestamp
     batch_size: int
-    def __init__(self, period: _Optional[_Union[_common_pb2.Period, _Mapping]] = ..., as_of: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., batch_size: _Optional[int] = ...) -> None: ...
+    form: _common_pb2.ExportForm
+    def __init__(self, period: _Optional[_Union[_common_pb2.Period, _Mapping]] = ..., as_of: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., batch_size: _Optional[int] = ..., form: _Optional[_Union[_common_pb2.ExportForm, str]] = ...) -> None: ...
 
 class MonthlyFigure(_message.Message):
     __slots__ = ("meter_ref", "building_id", "unit_id", "carrier", "usage", "charge_category", "recoverable", "month_start", "quantity", "unit", "kwh_pcs", "kwh_pci", "estimated_share", "coverage", "heating_normalised_kwh", "cost_eur", "conversion", "normalisation")
@@ -454,14 +456,16 @@ class MonthlyFigure(_message.Message):
     def __init__(self, meter_ref: _Optional[str] = ..., building_id: _Optional[str] = ..., unit_id: _Optional[str] = ..., carrier: _Optional[str] = ..., usage: _Optional[str] = ..., charge_category: _Optional[str] = ..., recoverable: _Optional[bool] = ..., month_start: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., quantity: _Optional[float] = ..., unit: _Optional[str] = ..., kwh_pcs: _Optional[float] = ..., kwh_pci: _Optional[float] = ..., estimated_share: _Optional[float] = ..., coverage: _Optional[float] = ..., heating_normalised_kwh: _Optional[float] = ..., cost_eur: _Optional[float] = ..., conversion: _Optional[str] = ..., normalisation: _Optional[str] = ...) -> None: ...
 
 class ExportMonthlyResponse(_message.Message):
-    __slots__ = ("figures", "as_of", "content_sha256")
+    __slots__ = ("figures", "as_of", "content_sha256", "arrow_ipc")
     FIGURES_FIELD_NUMBER: _ClassVar[int]
     AS_OF_FIELD_NUMBER: _ClassVar[int]
     CONTENT_SHA256_FIELD_NUMBER: _ClassVar[int]
+    ARROW_IPC_FIELD_NUMBER: _ClassVar[int]
     figures: _containers.RepeatedCompositeFieldContainer[MonthlyFigure]
     as_of: _timestamp_pb2.Timestamp
     content_sha256: str
-    def __init__(self, figures: _Optional[_Iterable[_Union[MonthlyFigure, _Mapping]]] = ..., as_of: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., content_sha256: _Optional[str] = ...) -> None: ...
+    arrow_ipc: bytes
+    def __init__(self, figures: _Optional[_Iterable[_Union[MonthlyFigure, _Mapping]]] = ..., as_of: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., content_sha256: _Optional[str] = ..., arrow_ipc: _Optional[bytes] = ...) -> None: ...
 
 class ExportChargeControlRequest(_message.Message):
     __slots__ = ("period", "building_ids", "unit_ids", "as_of", "batch_size")

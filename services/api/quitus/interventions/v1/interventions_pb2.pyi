@@ -730,34 +730,38 @@ class InterventionFact(_message.Message):
     def __init__(self, id: _Optional[str] = ..., contractor_id: _Optional[str] = ..., contract_id: _Optional[str] = ..., service_code: _Optional[str] = ..., trade: _Optional[str] = ..., nature: _Optional[_Union[Nature, str]] = ..., criticality: _Optional[str] = ..., building_id: _Optional[str] = ..., ug_id: _Optional[str] = ..., status: _Optional[_Union[Status, str]] = ..., requested_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., first_visit_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., resolved_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., closed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., visits: _Optional[int] = ..., first_time_fix: _Optional[bool] = ..., intervene_deadline: _Optional[_Union[DeadlineOutcome, str]] = ..., repair_deadline: _Optional[_Union[DeadlineOutcome, str]] = ..., cost_eur: _Optional[float] = ..., has_quitus: _Optional[bool] = ..., recoverable_share: _Optional[float] = ...) -> None: ...
 
 class ExportInterventionsRequest(_message.Message):
-    __slots__ = ("requested", "as_of", "contractor_ids", "territory_ids", "building_ids", "batch_size")
+    __slots__ = ("requested", "as_of", "contractor_ids", "territory_ids", "building_ids", "batch_size", "form")
     REQUESTED_FIELD_NUMBER: _ClassVar[int]
     AS_OF_FIELD_NUMBER: _ClassVar[int]
     CONTRACTOR_IDS_FIELD_NUMBER: _ClassVar[int]
     TERRITORY_IDS_FIELD_NUMBER: _ClassVar[int]
     BUILDING_IDS_FIELD_NUMBER: _ClassVar[int]
     BATCH_SIZE_FIELD_NUMBER: _ClassVar[int]
+    FORM_FIELD_NUMBER: _ClassVar[int]
     requested: _common_pb2.Period
     as_of: _timestamp_pb2.Timestamp
     contractor_ids: _containers.RepeatedScalarFieldContainer[str]
     territory_ids: _containers.RepeatedScalarFieldContainer[str]
     building_ids: _containers.RepeatedScalarFieldContainer[str]
     batch_size: int
-    def __init__(self, requested: _Optional[_Union[_common_pb2.Period, _Mapping]] = ..., as_of: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., contractor_ids: _Optional[_Iterable[str]] = ..., territory_ids: _Optional[_Iterable[str]] = ..., building_ids: _Optional[_Iterable[str]] = ..., batch_size: _Optional[int] = ...) -> None: ...
+    form: _common_pb2.ExportForm
+    def __init__(self, requested: _Optional[_Union[_common_pb2.Period, _Mapping]] = ..., as_of: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., contractor_ids: _Optional[_Iterable[str]] = ..., territory_ids: _Optional[_Iterable[str]] = ..., building_ids: _Optional[_Iterable[str]] = ..., batch_size: _Optional[int] = ..., form: _Optional[_Union[_common_pb2.ExportForm, str]] = ...) -> None: ...
 
 class ExportInterventionsResponse(_message.Message):
-    __slots__ = ("facts", "done", "total", "content_sha256", "caveats")
+    __slots__ = ("facts", "done", "total", "content_sha256", "caveats", "arrow_ipc")
     FACTS_FIELD_NUMBER: _ClassVar[int]
     DONE_FIELD_NUMBER: _ClassVar[int]
     TOTAL_FIELD_NUMBER: _ClassVar[int]
     CONTENT_SHA256_FIELD_NUMBER: _ClassVar[int]
     CAVEATS_FIELD_NUMBER: _ClassVar[int]
+    ARROW_IPC_FIELD_NUMBER: _ClassVar[int]
     facts: _containers.RepeatedCompositeFieldContainer[InterventionFact]
     done: bool
     total: int
     content_sha256: str
     caveats: ExportCaveats
-    def __init__(self, facts: _Optional[_Iterable[_Union[InterventionFact, _Mapping]]] = ..., done: _Optional[bool] = ..., total: _Optional[int] = ..., content_sha256: _Optional[str] = ..., caveats: _Optional[_Union[ExportCaveats, _Mapping]] = ...) -> None: ...
+    arrow_ipc: bytes
+    def __init__(self, facts: _Optional[_Iterable[_Union[InterventionFact, _Mapping]]] = ..., done: _Optional[bool] = ..., total: _Optional[int] = ..., content_sha256: _Optional[str] = ..., caveats: _Optional[_Union[ExportCaveats, _Mapping]] = ..., arrow_ipc: _Optional[bytes] = ...) -> None: ...
 
 class ExportCaveats(_message.Message):
     __slots__ = ("cancelled", "pending_deadlines", "closed_without_quitus")
