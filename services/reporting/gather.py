@@ -8,6 +8,7 @@ whole or not made.
 """
 
 import hashlib
+import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,12 +20,14 @@ import polars as pl
 from google.protobuf import json_format
 from google.protobuf.message import Message
 
+from services.api.quitus.common.v1.common_pb2 import PageRequest
 from services.api.quitus.consumption.v1 import consumption_pb2 as consumption_pb
 from services.api.quitus.consumption.v1 import consumption_pb2_grpc as consumption_grpc
 from services.api.quitus.factors.v1 import factors_pb2 as factors_pb
 from services.api.quitus.factors.v1 import factors_pb2_grpc as factors_grpc
 from services.api.quitus.interventions.v1 import interventions_pb2 as interventions_pb
 from services.api.quitus.interventions.v1 import interventions_pb2_grpc as interventions_grpc
+from services.reporting.domain.charges_meter_anomalies import CONSUMPTION_ANOMALY_SCHEMA
 from services.reporting.domain.inputs import (
     BASES_SCHEMA,
     BUILDINGS_SCHEMA,
@@ -42,6 +45,7 @@ from services.runtime.settings import Settings
 from services.runtime.timestamps import to_period, to_timestamp
 
 CALL_TIMEOUT_S = 600.0
+ANOMALY_PAGE = 1000  # ListAnomalies' largest page
 
 
 def _json(request: Message) -> str:
@@ -256,6 +260,44 @@ class Sources:
             costs.unchecked_frame(),
             provisions.unchecked_frame(),
             ManifestInput("consumption.ExportChargeControl", _json(request), len(records), announced),
+        )
+
+    def anomalies(self, as_of: datetime, building_ids: list[str] | None) -> tuple[pl.DataFrame, ManifestInput]:
+        """The anomalies the consumption service detected on the meters of ``building_ids`` (None:
+        every building), as of the cut-off: ListAnomalies has no cut-off of its own, so those
+        detected after it are dropped here (a re-detection after it replaces a window's anomalies
+        with a later detected_at: the manifest's hash then says the input changed). Every page
+        read, one building at a time; the digest covers the records kept, in the order read."""
+        kept: list[consumption_pb.Anomaly] = []
+        cut_off = to_timestamp(as_of)
+        with self._calling("consumption", "ListAnomalies"):
+            for building in building_ids if building_ids is not None else [""]:
+                token = ""
+                while True:
+                    page = consumption_pb.ListAnomaliesRequest(
+                        building_id=building, page=PageRequest(page_size=ANOMALY_PAGE, page_token=token)
+                    )
+                    reply = self.consumption.ListAnomalies(page, metadata=self.metadata, timeout=CALL_TIMEOUT_S)
+                    kept += [
+                        a
+                        for a in reply.anomalies
+                        if (a.detected_at.seconds, a.detected_at.nanos) <= (cut_off.seconds, cut_off.nanos)
+                    ]
+                    token = reply.next_page_token
+                    if not token:
+                        break
+        collector = RecordCollector(consumption_pb.Anomaly.DESCRIPTOR)
+        for anomaly in kept:
+            collector.add(anomaly)
+        frame = collector.unchecked_frame().select(list(CONSUMPTION_ANOMALY_SCHEMA))
+        frame = frame.cast(CONSUMPTION_ANOMALY_SCHEMA)  # type: ignore[arg-type]
+        request = {
+            "building_ids": building_ids if building_ids is not None else "every building",
+            "detected_at_or_before": as_of.astimezone(UTC).isoformat(),
+            "page_size": ANOMALY_PAGE,
+        }
+        return frame, ManifestInput(
+            "consumption.ListAnomalies", json.dumps(request, sort_keys=True), len(kept), _digest(kept)
         )
 
     # ------------------------------------------------------------------ factors
