@@ -8,6 +8,7 @@ whole or not made.
 """
 
 import hashlib
+import io
 import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -39,13 +40,26 @@ from services.reporting.domain.inputs import (
 from services.reporting.domain.periods import PARIS, ReportPeriod, months
 from services.reporting.domain.runs import ManifestInput, Perimeter
 from services.reporting.errors import SourceFailed, SourceUnavailable
-from services.reporting.sources import IncompleteExport, RecordCollector, facts_frame, monthly_frame
+from services.reporting.sources import (
+    IncompleteExport,
+    RecordCollector,
+    facts_frame,
+    monthly_frame,
+    record_schema,
+)
 from services.runtime.client import open_channel
+from services.runtime.digest import FrameDigest, record_columns
 from services.runtime.settings import Settings
 from services.runtime.timestamps import to_period, to_timestamp
 
 CALL_TIMEOUT_S = 600.0
 ANOMALY_PAGE = 1000  # ListAnomalies' largest page
+# ExportChargeControl's lists, in the order their records are sent and hashed
+CHARGE_CONTROL_LISTS = {
+    "totals": consumption_pb.ChargeTotal.DESCRIPTOR,
+    "costs": consumption_pb.RecoverableCost.DESCRIPTOR,
+    "provisions": consumption_pb.Provision.DESCRIPTOR,
+}
 
 
 def _json(request: Message) -> str:
@@ -230,36 +244,44 @@ class Sources:
     def charge_control(
         self, period: ReportPeriod, as_of: datetime, building_ids: list[str]
     ) -> tuple[pl.DataFrame, pl.DataFrame, ManifestInput]:
-        """(recoverable costs, provisions) of the buildings over the period, as of the cut-off."""
+        """(recoverable costs, provisions) of the buildings over the period, as of the cut-off,
+        asked for as Arrow IPC batches (columns, not a message per record); the digest is that of
+        the records as messages, recomputed from the columns (services.runtime.digest)."""
         request = consumption_pb.ExportChargeControlRequest(
-            period=to_period(period.start, period.end), building_ids=building_ids, as_of=to_timestamp(as_of)
+            period=to_period(period.start, period.end),
+            building_ids=building_ids,
+            as_of=to_timestamp(as_of),
+            arrow_ipc=True,
         )
-        costs = RecordCollector(consumption_pb.RecoverableCost.DESCRIPTOR)
-        provisions = RecordCollector(consumption_pb.Provision.DESCRIPTOR)
-        totals: list[Message] = []
-        cost_records: list[Message] = []
-        provision_records: list[Message] = []
+        pieces: dict[str, list[pl.DataFrame]] = {name: [] for name in CHARGE_CONTROL_LISTS}
         announced = ""
         with self._calling("consumption", "ExportChargeControl"):
             for batch in self.consumption.ExportChargeControl(request, metadata=self.metadata, timeout=CALL_TIMEOUT_S):
-                totals.extend(batch.totals)
-                cost_records.extend(batch.costs)
-                provision_records.extend(batch.provisions)
+                if batch.list:
+                    if batch.list not in pieces:
+                        raise SourceFailed(
+                            f"consumption.ExportChargeControl sent a list {batch.list!r}: no report was made"
+                        )
+                    pieces[batch.list].append(pl.read_ipc_stream(io.BytesIO(batch.arrow_ipc)))
                 announced = batch.content_sha256 or announced
-        # the records are every batch's totals, then costs, then provisions, in that order
-        records = [*totals, *cost_records, *provision_records]
-        if not announced or _digest(records) != announced:
+        digest = FrameDigest()
+        frames = {}
+        for name, descriptor in CHARGE_CONTROL_LISTS.items():
+            empty = pl.DataFrame(schema=record_schema(descriptor))
+            frames[name] = record_columns(pl.concat([empty, *pieces[name]], how="diagonal_relaxed"), descriptor)
+            digest.add_frame(frames[name], descriptor)
+        if not announced or digest.hexdigest() != announced:
             raise SourceFailed(
                 "consumption.ExportChargeControl: the stream ended incomplete or altered: no report was made"
             )
-        for cost in cost_records:
-            costs.add(cost)
-        for provision in provision_records:
-            provisions.add(provision)
+        costs, provisions = (
+            frames[n].cast(record_schema(CHARGE_CONTROL_LISTS[n]))  # type: ignore[arg-type]
+            for n in ("costs", "provisions")
+        )
         return (
-            costs.unchecked_frame(),
-            provisions.unchecked_frame(),
-            ManifestInput("consumption.ExportChargeControl", _json(request), len(records), announced),
+            costs,
+            provisions,
+            ManifestInput("consumption.ExportChargeControl", _json(request), digest.count, announced),
         )
 
     def anomalies(self, as_of: datetime, building_ids: list[str] | None) -> tuple[pl.DataFrame, ManifestInput]:
