@@ -334,32 +334,6 @@ def test_charge_control_of_a_residence_balances_every_dwelling_and_verifies_afte
     assert "consumption.ExportChargeControl" in {c.source for c in later.changed_inputs}
 
 
-def test_the_cli_writes_one_charge_control_report_per_residence_with_all(stack, tmp_path):
-    """``quitus report charges --all``: the residences are those of the portfolio's buildings as
-    of the cut-off; one GenerateReport each, its progress and its saved PDF's path printed."""
-    from typer.testing import CliRunner
-
-    from services.cli import app
-
-    s, t1, _ = stack
-    residences = sorted({b.residence_id for b in s.portfolio.buildings})
-    assert len(residences) >= 2  # the small stack has several: the test would prove little with one
-    addresses = {name: f"localhost:{port}" for name, (_, port) in s.servers.items()}
-    args = ["report", "charges", "--year", "2025", "--as-of", t1.isoformat(), "--all"]
-    args += ["--address", addresses["reporting"], "--interventions-address", addresses["interventions"]]
-    args += ["-o", str(tmp_path)]
-    result = CliRunner().invoke(app, args, env={"QUITUS_TOKEN": s.token("csr_officer"), "COLUMNS": "240"})
-    assert result.exit_code == 0, result.output
-    assert f"{len(residences)} residences in the portfolio" in result.output
-    pdfs = sorted(tmp_path.glob("charges-2025-*.pdf"))
-    assert len(pdfs) == len(residences)
-    for done, residence in enumerate(residences, start=1):
-        assert f"[{done}/{len(residences)}]" in result.output and f"(residence {residence})" in result.output
-    flat = result.output.replace("\n", "")
-    assert all(str(pdf) in flat for pdf in pdfs)
-    assert all(pdf.read_bytes().startswith(b"%PDF") for pdf in pdfs)
-
-
 def test_charge_control_refuses_a_portfolio_perimeter_and_a_partial_year(stack):
     s, t1, _ = stack
     with pytest.raises(grpc.RpcError) as refused:
