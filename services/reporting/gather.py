@@ -263,6 +263,12 @@ class Sources:
                             f"consumption.ExportChargeControl sent a list {batch.list!r}: no report was made"
                         )
                     pieces[batch.list].append(pl.read_ipc_stream(io.BytesIO(batch.arrow_ipc)))
+                for name, descriptor in CHARGE_CONTROL_LISTS.items():
+                    if records := getattr(batch, name):  # a server that answers in messages only
+                        collector = RecordCollector(descriptor)
+                        for record in records:
+                            collector.add(record)
+                        pieces[name].append(collector.unchecked_frame())
                 announced = batch.content_sha256 or announced
         digest = FrameDigest()
         frames = {}

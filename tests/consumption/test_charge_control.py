@@ -442,3 +442,33 @@ def test_arrow_batches_hold_up_to_twenty_thousand_records_by_default(charges):
     *_, arrow = export(stub, admin, arrow_ipc=True)
     # the scenario's three lists, each in one piece
     assert [b.list for b in arrow] == ["totals", "costs", "provisions"]
+
+
+def test_reporting_reads_the_same_frames_from_arrow_and_from_messages(charges, clock):
+    """services.reporting.gather.Sources.charge_control asks for Arrow; against a server that
+    answers in messages only (the request's arrow_ipc cleared on its way, as an older server would
+    ignore it) it reads the same costs and provisions, checked against the same content_sha256."""
+    from services.reporting.domain.periods import ReportPeriod
+    from services.reporting.gather import Sources
+
+    stub, admin = charges
+
+    class MessagesOnly:
+        def ExportChargeControl(self, request, **kwargs):
+            older = pb.ExportChargeControlRequest()
+            older.CopyFrom(request)
+            older.arrow_ipc = False
+            return stub.ExportChargeControl(older, **kwargs)
+
+    nowhere = grpc.insecure_channel("localhost:1")  # only the consumption stub is called
+    cut_off = clock()
+    clock.advance(timedelta(minutes=2))
+    both = []
+    for consumption in (stub, MessagesOnly()):
+        sources = Sources(nowhere, nowhere, nowhere)
+        sources.consumption, sources.metadata = consumption, admin
+        both.append(sources.charge_control(ReportPeriod(FEBRUARY, APRIL), cut_off, []))
+    (costs, provisions, pulled), (costs_m, provisions_m, pulled_m) = both
+    assert costs.height > 0 and provisions.height > 0
+    assert costs.equals(costs_m) and provisions.equals(provisions_m)
+    assert pulled.content_sha256 == pulled_m.content_sha256 and pulled.records == pulled_m.records

@@ -284,3 +284,14 @@ def test_leaks_and_energy_anomalies_are_listed_with_their_evidence_and_cost(tmp_
     assert "W-2" in text and "G-1" in text
     method = words["method_paragraphs"][-1]
     assert _flat(method[: method.index("</b>")].removeprefix("<b>")) in text
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_consumption_anomaly_kind_and_cost_note_has_its_words(lang):
+    """Each kind the consumption service stores (its vocabulary) and each reason a cost is or is
+    not estimated has its words: a meter anomaly is never printed as a raw code, nor as 0."""
+    from services.consumption.domain.limits import ANOMALY_KINDS
+
+    words = TEXT[lang]
+    assert {f"meter_{kind}" for kind in ANOMALY_KINDS} <= set(words["kinds"])
+    assert set(words["meter_cost"]) == {"estimated", "metering_fault", "kind_not_priced", "unpriced", "no_figure"}

@@ -42,7 +42,8 @@ from services.reporting.domain.charges_provisions import (
 )
 from services.runtime.errors import InvalidArgument
 
-METHOD_VERSION = "charges/1"
+# charges/2: the leaks and energy anomalies of the year, costed, among the figures (meter_anomaly rows)
+METHOD_VERSION = "charges/2"
 BUILDING_CATEGORY = ["building_id", "charge_category"]
 
 
