@@ -5,6 +5,7 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 import polars as pl
 from sqlalchemy import BigInteger, Connection, Engine, Table, delete, func, insert, select
@@ -240,12 +241,7 @@ class ConsumptionStore:
         (provisions are a row per dwelling, month and category)."""
         t = spec.table
         instants = [c for c, dtype in spec.schema.items() if dtype == TS]
-        columns = [
-            (func.floor(func.extract("epoch", t.c[c]) * 1_000_000).cast(BigInteger) if c in instants else t.c[c]).label(
-                c
-            )
-            for c in spec.schema
-        ]
+        columns = [(_epoch_us(t.c[c]) if c in instants else t.c[c]).label(c) for c in spec.schema]
         query = select(*columns).where(*where)
         queries = (
             [query]
@@ -482,6 +478,11 @@ class ConsumptionStore:
             q = q.where(t.c.meter_id.in_(meter_ids))
         with self.engine.connect() as conn:
             return [dict(r) for r in conn.execute(q.offset(offset).limit(limit)).mappings().all()]
+
+
+def _epoch_us(instant: Any) -> Any:
+    """A timestamptz column as whole microseconds since the epoch (what polars reads exactly)."""
+    return func.floor(func.extract("epoch", instant) * 1_000_000).cast(BigInteger)
 
 
 def _latest(versions: pl.DataFrame, key: tuple[str, ...]) -> pl.DataFrame:
