@@ -12,7 +12,7 @@ readings), through gRPC into the interventions and consumption services, built i
 61 s (an export's cut-off must be a minute past what was recorded).
 
 Timed (wall_s): one pull of each export the charge control reads (portfolio, ExportChargeControl,
-ExportMonthly, ExportInterventions, for every building: charge_control.pull_portfolio), its
+ExportMonthly, ExportInterventions, ListAnomalies, for every building: charge_control.pull_portfolio), its
 partition per residence (charge_control.by_residence), then for every residence, in --workers
 processes (spawned; each receives the partitioned pull once, at its start, then residence ids):
 the charge control computed from its slice (charge_control.compute_sliced) and its PDF rendered
@@ -167,6 +167,9 @@ class TimedSources(Sources):
 
     def facts(self, period, as_of, perimeter, building_ids):
         return self._timed("ExportInterventions", super().facts, period, as_of, perimeter, building_ids)
+
+    def anomalies(self, as_of, building_ids):
+        return self._timed("ListAnomalies", super().anomalies, as_of, building_ids)
 
 
 _SLICES: dict = {}

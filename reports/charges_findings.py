@@ -6,6 +6,7 @@ far from costs, estimated readings, ...). A kind with no words stops the report:
 never printed."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import polars as pl
@@ -140,10 +141,57 @@ def _dwellings_up(page: ChargesPage, rows: list[dict[str, Any]]) -> list[Finding
     return found
 
 
+def _meter_evidence(page: ChargesPage, row: dict[str, Any]) -> str:
+    """A leak or energy anomaly of the consumption service: its meter, its days, what was observed
+    against what was expected, and its estimated cost or why there is none."""
+    fmt, words = page.fmt, page.words
+    unit = row["unit"] or fmt.na
+    decimals = 3 if max(abs(row["observed"] or 0), abs(row["expected"] or 0)) < 10 else 1
+    cost = words["meter_cost"][row["cost_note"]].format(
+        excess=fmt.number(row["excess"], decimals),
+        unit=unit,
+        price=fmt.number(row["eur_per_unit"], 4),
+        cost=page.euros(row["cost_cents"]),
+    )
+    evidence = words["meter_evidence"].format(
+        meter=row["meter_ref"],
+        start=fmt.day(row["window_start"]),
+        end=fmt.day(row["window_end"] - timedelta(microseconds=1)),
+        observed=fmt.number(row["observed"], decimals),
+        expected=fmt.number(row["expected"], decimals),
+        unit=unit,
+        cost=cost,
+    )
+    # the detector's own sentence is English: the French report leaves it to the audit pack
+    return str(evidence + (f" ({row['detail']})" if page.report.lang == "en" and row["detail"] else ""))
+
+
+def _meter_findings(page: ChargesPage) -> list[Finding]:
+    charges = page.charges
+    rows = charges.anomalies.filter(pl.col("kind").str.starts_with("meter_"))
+    residence = dict(rows.select("building_id", "residence_id").unique().iter_rows())
+    found = []
+    for row in charges.meter_anomalies.iter_rows(named=True):
+        kind = f"meter_{row['kind']}"
+        if kind not in page.words["kinds"] or row["cost_note"] not in page.words["meter_cost"]:
+            raise ValueError(f"the charge-control report has no words for the meter anomaly {row['kind']!r}")
+        found.append(
+            Finding(
+                kind,
+                residence.get(row["building_id"]),
+                row["building_id"],
+                None,
+                row["charge_category"],
+                _meter_evidence(page, row),
+            )
+        )
+    return found
+
+
 def find(page: ChargesPage) -> Findings:
     charges = page.charges
     rows = (
-        charges.anomalies.filter(pl.col("kind") != "unmapped_trade")
+        charges.anomalies.filter((pl.col("kind") != "unmapped_trade") & ~pl.col("kind").str.starts_with("meter_"))
         .sort("residence_id", "building_id", "kind", "charge_category", "ug_id", "value", nulls_last=True)
         .to_dicts()
     )
@@ -154,6 +202,7 @@ def find(page: ChargesPage) -> Findings:
         if r["kind"] != "dwelling_category_up"
     ]
     findings += _dwellings_up(page, up)
+    findings += _meter_findings(page)
     findings.sort(key=lambda f: (f.building_id or "", f.kind, f.charge_category or "", f.ug_id or ""))
     seen: set[str] = set()
     for frame in (charges.building_categories, charges.landlord, charges.dwelling_balances):
@@ -195,6 +244,21 @@ def missing_section(page: ChargesPage, findings: Findings) -> list[Flowable]:
 def anomalies_section(page: ChargesPage, findings: Findings) -> list[Flowable]:
     words, sheet = page.words, page.sheet
     head: list[Flowable] = [Paragraph(words["anomalies"], sheet["h1"])]
+    meters = page.charges.meter_anomalies
+    if meters.height:
+        estimated = meters.filter(pl.col("cost_cents").is_not_null())
+        head.append(
+            Paragraph(
+                text(
+                    words["meter_intro"].format(
+                        count=meters.height,
+                        cost=page.euros(int(estimated["cost_cents"].sum())),
+                        estimated=estimated.height,
+                    )
+                ),
+                sheet["body"],
+            )
+        )
     if not findings.to_check:
         return [*head, Paragraph(text(words["no_anomaly"]), sheet["body"])]
     rows = [

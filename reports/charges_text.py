@@ -102,6 +102,12 @@ TEXT: dict[str, dict[str, Any]] = {
             "provisions_unknown_unit": "Provisions d'un lot inconnu",
             "unit_meter_not_dwelling": "Compteur d'un lot non logement",
             "no_dwellings": "Bâtiment sans logement",
+            "meter_leak": "Fuite d'eau",
+            "meter_night_flow": "Débit nocturne",
+            "meter_spike": "Pic de consommation",
+            "meter_flat_line": "Compteur à l'arrêt",
+            "meter_stuck_register": "Index bloqué",
+            "meter_backwards": "Index en recul",
         },
         "evidence": {
             "category_up": "{value} contre {reference} en {previous_year} ({change}), au-delà du seuil de {threshold}",
@@ -130,6 +136,20 @@ TEXT: dict[str, dict[str, Any]] = {
             "unit_meter_not_dwelling": "compteur d'un lot qui n'est pas un logement du bâtiment ({value}) : son coût "
             "est réparti entre les logements",
             "no_dwellings": "{value} de coûts d'un bâtiment sans logement : à la charge du bailleur",
+        },
+        "meter_intro": "Fuites et anomalies de consommation détectées par le service de consommation sur les "
+        "compteurs des bâtiments dans l'exercice : {count}, dont {estimated} au coût estimé, pour {cost} en tout. "
+        "Ce coût est déjà compris dans celui des compteurs : il ne s'y ajoute pas (voir la méthodologie).",
+        "meter_evidence": "compteur {meter}, du {start} au {end} : {observed} {unit} relevés pour {expected} "
+        "{unit} attendus ; {cost}",
+        "meter_cost": {
+            "estimated": "excès {excess} {unit} × {price} €/{unit} : coût estimé {cost}",
+            "unpriced": "excès {excess} {unit}, mais un mois de la période est sans prix : coût non estimé",
+            "no_figure": "excès {excess} {unit}, mais le compteur n'a aucun relevé mensuel sur la période : "
+            "coût non estimé",
+            "metering_fault": "défaut de comptage, qui déplace la consommation entre les jours sans en ajouter : "
+            "aucun coût estimé",
+            "kind_not_priced": "type d'anomalie sans règle de coût : aucun coût estimé",
         },
         "dwellings_up": "quote-parts au-delà du seuil de {threshold} par rapport à {previous_year} : {items}",
         "dwellings_count": "{count} logements",
@@ -214,6 +234,16 @@ TEXT: dict[str, dict[str, Any]] = {
             "<b>Points d'attention.</b> Seuils déclarés : hausse d'une catégorie de plus de {increase} par rapport "
             "à N-1 (bâtiment et logement) ; provisions écartées de plus de {gap} des quote-parts ; plus de "
             "{estimated} du coût relevé sur index estimés. Méthode {method}.",
+            "<b>Fuites et anomalies de consommation.</b> Celles que le service de consommation a détectées sur "
+            "les compteurs des bâtiments (fuite d'eau, débit nocturne, pic, compteur à l'arrêt, index bloqué ou en "
+            "recul), dont la période commence dans l'exercice et détectées au plus tard à la date d'arrêté, avec ses "
+            "éléments : période, quantité relevée, quantité attendue à la norme du compteur. Coût estimé = excès × "
+            "coût unitaire du compteur, au centime : excès = relevé − attendu (jamais négatif ; pour un débit "
+            "nocturne, tout le volume écoulé la nuit) ; coût unitaire = somme des coûts mensuels du compteur sur les "
+            "mois que touche la période / somme de leurs quantités (part fixe comprise : une moyenne, non un tarif "
+            "marginal). Un défaut de comptage (compteur à l'arrêt, index bloqué ou en recul) n'ajoute aucune "
+            "consommation : aucun coût estimé ; un compteur sans prix ou sans relevé mensuel sur la période : coût "
+            "non estimé, dit comme tel. Ces coûts sont déjà dans ceux des compteurs : ils ne s'y ajoutent pas.",
         ],
         "categories_names": {
             "heating_energy": "Chauffage",
@@ -319,6 +349,12 @@ TEXT: dict[str, dict[str, Any]] = {
             "provisions_unknown_unit": "Provisions of an unknown unit",
             "unit_meter_not_dwelling": "Meter of a unit that is no dwelling",
             "no_dwellings": "Building without dwellings",
+            "meter_leak": "Water leak",
+            "meter_night_flow": "Night flow",
+            "meter_spike": "Consumption spike",
+            "meter_flat_line": "Meter at a standstill",
+            "meter_stuck_register": "Stuck register",
+            "meter_backwards": "Register going backwards",
         },
         "evidence": {
             "category_up": "{value} against {reference} in {previous_year} ({change}), above the {threshold} threshold",
@@ -346,6 +382,20 @@ TEXT: dict[str, dict[str, Any]] = {
             "unit_meter_not_dwelling": "meter of a unit that is not a dwelling of the building ({value}): its cost "
             "is shared among the dwellings",
             "no_dwellings": "{value} of costs of a building with no dwelling: borne by the landlord",
+        },
+        "meter_intro": "Leaks and consumption anomalies the consumption service detected on the buildings' "
+        "meters in the charge year: {count}, {estimated} of them with an estimated cost, {cost} in all. That cost "
+        "is already in the meters' costs: it is not added to them (see the methodology).",
+        "meter_evidence": "meter {meter}, {start} to {end}: {observed} {unit} read against {expected} {unit} "
+        "expected; {cost}",
+        "meter_cost": {
+            "estimated": "excess {excess} {unit} × {price} EUR/{unit}: estimated cost {cost}",
+            "unpriced": "excess {excess} {unit}, but a month of the window has no price: cost not estimated",
+            "no_figure": "excess {excess} {unit}, but the meter has no monthly figure over the window: cost not "
+            "estimated",
+            "metering_fault": "a metering fault, which moves consumption between days without adding any: no cost "
+            "estimated",
+            "kind_not_priced": "a kind of anomaly with no costing rule: no cost estimated",
         },
         "dwellings_up": "shares above the {threshold} threshold against {previous_year}: {items}",
         "dwellings_count": "{count} dwellings",
@@ -429,6 +479,16 @@ TEXT: dict[str, dict[str, Any]] = {
             "<b>Points to check.</b> Declared thresholds: a category up more than {increase} against N-1 (building "
             "and dwelling); provisions off the shares by more than {gap}; more than {estimated} of the metered cost "
             "on estimated readings. Method {method}.",
+            "<b>Leaks and consumption anomalies.</b> Those the consumption service detected on the buildings' "
+            "meters (water leak, night flow, spike, meter at a standstill, stuck or backward register) whose window "
+            "starts in the charge year, detected at or before the cut-off, with their evidence: the window, the "
+            "quantity read and the quantity expected at the meter's norm. Estimated cost = excess × the meter's "
+            "cost per unit, to the cent: excess = read − expected (never below 0; for a night flow, all that ran at "
+            "night); cost per unit = the meter's monthly costs over the months the window touches / their "
+            "quantities (fixed part included: an average, not a marginal tariff). A metering fault (standstill, "
+            "stuck or backward register) adds no consumption: no cost estimated; a meter with no price or no "
+            "monthly figure over the window: cost not estimated, and said so. These costs are already in the "
+            "meters' costs: they are not added to them.",
         ],
         "categories_names": {
             "heating_energy": "Heating",

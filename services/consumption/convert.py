@@ -5,6 +5,7 @@ an unknown enum value) is refused with INVALID_ARGUMENT naming its field; busine
 domain's.
 """
 
+import io
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -19,6 +20,7 @@ from services.consumption.domain.imports import DegreeDayBatch, ImportSummary, M
 from services.consumption.domain.limits import BATCH_ID_CHARS
 from services.consumption.domain.validation import Ack, ReadingBatch, whole_batch_problem
 from services.consumption.errors import InvalidReadingRequest
+from services.runtime.digest import record_columns
 from services.runtime.summaries import import_summary
 from services.runtime.timestamps import to_timestamp
 
@@ -347,3 +349,11 @@ def monthly_columns(figures: pl.DataFrame) -> pl.DataFrame:
         else:
             columns.append(column.cast(pl.String).fill_null("").alias(field.name))
     return figures.select(columns)
+
+
+def charge_control_arrow(name: str, part: pl.DataFrame) -> bytes:
+    """One piece of a charge-control list as one Arrow IPC stream (ExportChargeControlResponse.arrow_ipc):
+    one column per field of the list's message (services.runtime.digest.record_columns)."""
+    sink = io.BytesIO()
+    record_columns(part, CHARGE_CONTROL_RECORDS[name].DESCRIPTOR).write_ipc_stream(sink)
+    return sink.getvalue()

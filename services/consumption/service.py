@@ -37,6 +37,7 @@ from services.consumption.domain.imports import (
 from services.consumption.domain.limits import (
     ACK_ISSUES,
     ANOMALY_KINDS,
+    MAX_ARROW_BATCH,
     MAX_EXPORT_BATCH,
     MAX_FIGURES_PAGE,
     REF_CHARS,
@@ -465,13 +466,17 @@ class ConsumptionService:
         building_ids: list[str],
         unit_ids: list[str],
         requested_batch_size: int,
+        arrow: bool = False,
     ) -> list[tuple[str, pl.DataFrame]]:
         """``(list name, piece)``: the totals, then the costs, then the provisions of
-        ``charge_control``, each cut in pieces of at most the batch size (none for an empty list)."""
+        ``charge_control``, each cut in pieces of at most the batch size (none for an empty list);
+        ``arrow``: pieces for Arrow IPC batches, larger (MAX_ARROW_BATCH)."""
         check_period(start, end, "month")
         check_refs(building_ids, "building_ids")
         check_refs(unit_ids, "unit_ids")
         size = batch_size(requested_batch_size)
+        if arrow:
+            size = min(requested_batch_size or MAX_ARROW_BATCH, MAX_ARROW_BATCH)
         provisions, costs, totals = self.charge_control(start, end, self.cut_off(as_of), building_ids, unit_ids)
         lists = (("totals", totals), ("costs", costs), ("provisions", provisions))
         return [(name, part) for name, frame in lists for part in chunks(frame, size)]

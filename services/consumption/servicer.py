@@ -118,16 +118,25 @@ class ConsumptionServicer(pb_grpc.ConsumptionServiceServicer):
         start, end = require_period(request.period)
         given = from_timestamp(request.as_of, "as_of")
         parts = self.service.export_charge_control(
-            start, end, given, list(request.building_ids), list(request.unit_ids), request.batch_size
+            start,
+            end,
+            given,
+            list(request.building_ids),
+            list(request.unit_ids),
+            request.batch_size,
+            arrow=request.arrow_ipc,
         )
-        digest = RecordDigest()
+        # the digest of the records as messages, computed from their columns (one rule for both forms)
+        digest = FrameDigest()
         for i, (name, part) in enumerate(parts):
-            records = convert.charge_control_out(name, part)
-            digest.add_all(records)
+            digest.add_frame(part, convert.CHARGE_CONTROL_RECORDS[name].DESCRIPTOR)
             out = pb.ExportChargeControlResponse()
             if given is not None:
                 out.as_of.CopyFrom(to_timestamp(given))
-            getattr(out, name).extend(records)
+            if request.arrow_ipc:
+                out.list, out.arrow_ipc = name, convert.charge_control_arrow(name, part)
+            else:
+                getattr(out, name).extend(convert.charge_control_out(name, part))
             if i == len(parts) - 1:
                 out.content_sha256 = digest.hexdigest()
             yield out

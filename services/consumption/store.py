@@ -5,9 +5,10 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 import polars as pl
-from sqlalchemy import Connection, Engine, Table, delete, insert, select
+from sqlalchemy import BigInteger, Connection, Engine, Table, delete, func, insert, select
 
 from services.consumption import models as m
 from services.consumption.domain.vocab import CARRIERS, READING_KINDS, USAGES
@@ -222,6 +223,8 @@ class ConsumptionStore:
     def _versions(self, conn: Connection, spec: Versioned, where: list, column=None, values=None) -> pl.DataFrame:
         """Every stored version matching ``where`` (and ``column IN values``, bound IN_LIST at a time)."""
         t = spec.table
+        if self.postgres:
+            return self._copied_versions(conn, spec, where, column, values)
         query = select(*[t.c[c] for c in spec.schema]).where(*where)
         if column is None:
             rows = conn.execute(query).fetchall()
@@ -230,6 +233,37 @@ class ConsumptionStore:
             for i in range(0, len(values), IN_LIST):
                 rows += conn.execute(query.where(column.in_(values[i : i + IN_LIST]))).fetchall()
         return pl.DataFrame(rows, schema=list(spec.schema), orient="row").cast(spec.schema)
+
+    def _copied_versions(self, conn: Connection, spec: Versioned, where: list, column, values) -> pl.DataFrame:
+        """``_versions`` on PostgreSQL: COPY ... TO STDOUT of the query (its parameters bound by the
+        driver) read as CSV into polars, instants as epoch microseconds: no Python row per version
+        (provisions are a row per dwelling, month and category)."""
+        t = spec.table
+        instants = [c for c, dtype in spec.schema.items() if dtype == TS]
+        columns = [(_epoch_us(t.c[c]) if c in instants else t.c[c]).label(c) for c in spec.schema]
+        query = select(*columns).where(*where)
+        queries = (
+            [query]
+            if column is None
+            else [query.where(column.in_(values[i : i + IN_LIST])) for i in range(0, len(values), IN_LIST)]
+        )
+        text_schema = {c: (pl.Int64 if c in instants else dtype) for c, dtype in spec.schema.items()}
+        raw = conn.connection.driver_connection
+        assert raw is not None  # a pooled connection always has its driver connection
+        parts = []
+        for one in queries:
+            compiled = one.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+            buf = io.BytesIO()
+            with raw.cursor() as cur, cur.copy(f"COPY ({compiled}) TO STDOUT (FORMAT csv)", compiled.params) as copy:
+                for chunk in copy:
+                    buf.write(chunk)
+            if buf.tell():
+                buf.seek(0)
+                parts.append(
+                    pl.read_csv(buf, has_header=False, new_columns=list(text_schema), schema_overrides=text_schema)
+                )
+        frame = pl.concat(parts) if parts else pl.DataFrame(schema=text_schema)
+        return frame.with_columns([pl.col(c).cast(TS) for c in instants]).cast(spec.schema)
 
     # ---- readings --------------------------------------------------------------------------
     def existing_readings(self, conn: Connection, batch: pl.DataFrame) -> pl.DataFrame:
@@ -441,6 +475,11 @@ class ConsumptionStore:
             q = q.where(t.c.meter_id.in_(meter_ids))
         with self.engine.connect() as conn:
             return [dict(r) for r in conn.execute(q.offset(offset).limit(limit)).mappings().all()]
+
+
+def _epoch_us(instant: Any) -> Any:
+    """A timestamptz column as whole microseconds since the epoch (what polars reads exactly)."""
+    return func.floor(func.extract("epoch", instant) * 1_000_000).cast(BigInteger)
 
 
 def _latest(versions: pl.DataFrame, key: tuple[str, ...]) -> pl.DataFrame:

@@ -1,8 +1,10 @@
 """The charge-control report of one request: the charge year's recoverable costs (consumption's
-ExportChargeControl over N-1 and N), the monthly figures (for the dwellings' own meters and what
-rests on estimates), the interventions that may be resolved in N-1 or N (contract costs), the
-portfolio's buildings and dwellings, composed into domain.charges and rendered (reports.charges).
-Like decarbonisation.py, it fetches and assembles; the domain decides every figure."""
+ExportChargeControl over N-1 and N), the monthly figures (for the dwellings' own meters, what
+rests on estimates and the meters' cost per unit), the anomalies consumption detected on the
+buildings' meters (ListAnomalies, as of the cut-off), the interventions that may be resolved in
+N-1 or N (contract costs), the portfolio's buildings and dwellings, composed into domain.charges
+and rendered (reports.charges). Like decarbonisation.py, it fetches and assembles; the domain
+decides every figure."""
 
 import hashlib
 import tempfile
@@ -72,6 +74,7 @@ class Pulled:
     provisions: pl.DataFrame
     figures: pl.DataFrame
     facts: pl.DataFrame
+    anomalies: pl.DataFrame  # the consumption service's, of the buildings' meters (any year)
     inputs: tuple[ManifestInput, ...]
 
 
@@ -104,7 +107,9 @@ def _pull_exports(
     requested = ReportPeriod(month_start(year - 2, 1), month_start(year + 1, 1))
     facts, _, pulled = sources.facts(requested, as_of, Perimeter(), ids)
     inputs.append(pulled)
-    return Pulled(year, portfolio, costs, provisions, figures, facts, tuple(inputs))
+    anomalies, pulled = sources.anomalies(as_of, ids)
+    inputs.append(pulled)
+    return Pulled(year, portfolio, costs, provisions, figures, facts, anomalies, tuple(inputs))
 
 
 def pull_portfolio(sources: Sources, year: int, as_of: datetime) -> Pulled:
@@ -142,6 +147,7 @@ def gather_from(pulled: Pulled, request: ReportRequest, keys: tuple[AllocationKe
             facts=pulled.facts,
             mapping=pl.read_csv(MAPPING_CSV),
             keys=keys,
+            anomalies=pulled.anomalies,
         )
     )
     return Gathered(charges, pulled.inputs, describe(request.perimeter, request.lang), tuple(ids))
@@ -168,6 +174,7 @@ def by_residence(pulled: Pulled) -> dict[str, Pulled]:
 
     costs, provisions = split(pulled.costs), split(pulled.provisions)
     figures, facts = split(pulled.figures), split(pulled.facts)
+    anomalies = split(pulled.anomalies)
     return {
         residence: replace(
             pulled,
@@ -175,6 +182,7 @@ def by_residence(pulled: Pulled) -> dict[str, Pulled]:
             provisions=provisions.get(residence, pulled.provisions.clear()),
             figures=figures.get(residence, pulled.figures.clear()),
             facts=facts.get(residence, pulled.facts.clear()),
+            anomalies=anomalies.get(residence, pulled.anomalies.clear()),
         )
         for residence in residence_of["residence_id"].unique().sort().to_list()
     }

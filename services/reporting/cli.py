@@ -4,17 +4,29 @@ import hashlib
 from pathlib import Path
 from typing import Annotated
 
+import grpc
 import typer
+from google.protobuf.timestamp_pb2 import Timestamp
 from rich.console import Console
 from rich.table import Table
 
 from services.api.quitus.common.v1.common_pb2 import PageRequest
+from services.api.quitus.interventions.v1 import interventions_pb2 as ipb
+from services.api.quitus.interventions.v1 import interventions_pb2_grpc as ipb_grpc
 from services.api.quitus.reporting.v1 import reporting_pb2 as pb
 from services.api.quitus.reporting.v1 import reporting_pb2_grpc as pb_grpc
 from services.reporting.domain.periods import parse_period
-from services.runtime.cli_options import address_option, parse_choice, parse_instant, token_option
+from services.runtime.cli_options import (
+    address_option,
+    address_variable,
+    check_address,
+    parse_choice,
+    parse_instant,
+    token_option,
+)
 from services.runtime.client import CliStub, auth_metadata
 from services.runtime.errors import InvalidArgument
+from services.runtime.settings import Settings
 from services.runtime.timestamps import to_period, to_timestamp
 
 app = typer.Typer(help="Reports and their reference scenarios.", no_args_is_help=True)
@@ -298,46 +310,91 @@ def _allocation_key(text: str) -> pb.AllocationKey:
     return pb.AllocationKey(charge_category=category.strip(), basis=basis.strip(), remainder_basis=remainder.strip())
 
 
+def _interventions_address(address: str) -> str:
+    try:
+        return check_address(address)
+    except typer.BadParameter as exc:
+        raise typer.BadParameter(exc.message, param_hint="--interventions-address") from None
+
+
+INTERVENTIONS_ADDRESS = typer.Option(
+    f"localhost:{Settings.model_fields['interventions_port'].default}",
+    "--interventions-address",
+    envvar=address_variable("interventions"),
+    callback=_interventions_address,
+    help=f"With --all: host:port of the interventions service, which lists the residences "
+    f"(${address_variable('interventions')})",
+)
+
+
+def portfolio_residences(address: str, as_of: Timestamp, token: str | None) -> list[str]:
+    """Every residence with a building in the portfolio as known at the cut-off (the buildings of
+    interventions.ExportPortfolio), sorted."""
+    stub = CliStub(ipb_grpc.InterventionsServiceStub, address)
+    residences: set[str] = set()
+    try:  # a stream fails while it is read, past CliStub's check of the call
+        for batch in stub.ExportPortfolio(ipb.ExportPortfolioRequest(as_of=as_of), metadata=auth_metadata(token)):
+            residences.update(r.building.residence_id for r in batch.records if r.WhichOneof("record") == "building")
+    except grpc.RpcError as exc:
+        Console(stderr=True).print(
+            f"[red]interventions.ExportPortfolio: {exc.code().name}: {exc.details()}[/red]", soft_wrap=True
+        )
+        raise typer.Exit(1) from None
+    residences.discard("")
+    return sorted(residences)
+
+
 @app.command("charges")
 def charges(
     year: int = typer.Option(..., min=1900, max=2199, help="The charge year, e.g. 2025"),
     as_of: str = typer.Option(..., "--as-of", help="Data cut-off (ISO instant, at least a minute old)"),
     residence: Annotated[list[str], typer.Option(help="A residence id; repeat (one report each)")] = [],  # noqa: B006
     building: Annotated[list[str], typer.Option(help="A building id; repeat (one report each)")] = [],  # noqa: B006
+    every_residence: Annotated[
+        bool, typer.Option("--all", help="One report per residence of the portfolio as of the cut-off")
+    ] = False,
     key: Annotated[list[str], typer.Option(help="Allocation key CATEGORY=BASIS[:REMAINDER]; repeat")] = [],  # noqa: B006
     lang: str = typer.Option("fr", help="fr or en"),
     output_dir: Annotated[Path | None, typer.Option("-o", "--output-dir", help="Save the PDFs in this folder")] = None,
     address: str = ADDRESS,
+    interventions_address: str = INTERVENTIONS_ADDRESS,
     token: str | None = TOKEN,
 ) -> None:
     """Generate the charge-control report (regularisation per dwelling) of each residence or
-    building named, for a charge year."""
-    if not residence and not building:
-        raise typer.BadParameter("name at least one --residence or --building", param_hint="--residence")
+    building named, or of every residence (--all), for a charge year."""
+    if sum((bool(residence), bool(building), every_residence)) != 1:
+        raise typer.BadParameter(
+            "name the reports' perimeter one way: --residence (repeat), --building (repeat) or --all",
+            param_hint="--residence / --building / --all",
+        )
     keys = [_allocation_key(k) for k in key]
-    stub = CliStub(pb_grpc.ReportingServiceStub, address)
+    chosen_lang = parse_choice(lang, ("fr", "en"), "--lang")
     period = _period(str(year))
     cut_off = to_timestamp(parse_instant(as_of, "--as-of"))
-    for scope, ids in (("residence", residence), ("building", building)):
-        for one in ids:
-            perimeter = pb.Perimeter(residence_ids=[one]) if scope == "residence" else pb.Perimeter(building_ids=[one])
-            request = pb.GenerateReportRequest(
-                kind=pb.REPORT_KIND_CHARGE_CONTROL,
-                period=period,
-                perimeter=perimeter,
-                as_of=cut_off,
-                allocation_keys=keys,
-                lang=parse_choice(lang, ("fr", "en"), "--lang"),
-            )
-            reply = stub.GenerateReport(request, metadata=auth_metadata(token))
-            run = reply.run
-            console.print(
-                f"{'generated' if reply.created else 'already stored'} [bold]{run.id}[/bold] ({scope} {one}): "
-                f"{run.pages} pages, figures sha256 {run.manifest.figures_sha256[:16]}…"
-            )
-            if output_dir is not None:
-                stream = stub.DownloadReport(pb.DownloadReportRequest(id=run.id), metadata=auth_metadata(token))
-                _save(stream, output_dir / f"{run.id}.pdf")
+    stub = CliStub(pb_grpc.ReportingServiceStub, address)
+    if every_residence:
+        residence = portfolio_residences(interventions_address, cut_off, token)
+        console.print(f"{len(residence)} residences in the portfolio as of {as_of}")
+    jobs = [("residence", one) for one in residence] + [("building", one) for one in building]
+    for done, (scope, one) in enumerate(jobs, start=1):
+        perimeter = pb.Perimeter(residence_ids=[one]) if scope == "residence" else pb.Perimeter(building_ids=[one])
+        request = pb.GenerateReportRequest(
+            kind=pb.REPORT_KIND_CHARGE_CONTROL,
+            period=period,
+            perimeter=perimeter,
+            as_of=cut_off,
+            allocation_keys=keys,
+            lang=chosen_lang,
+        )
+        reply = stub.GenerateReport(request, metadata=auth_metadata(token))
+        run = reply.run
+        console.print(
+            f"[{done}/{len(jobs)}] {'generated' if reply.created else 'already stored'} [bold]{run.id}[/bold] "
+            f"({scope} {one}): {run.pages} pages, figures sha256 {run.manifest.figures_sha256[:16]}…"
+        )
+        if output_dir is not None:
+            stream = stub.DownloadReport(pb.DownloadReportRequest(id=run.id), metadata=auth_metadata(token))
+            _save(stream, output_dir / f"{run.id}.pdf")
 
 
 @app.command("scorecard")

@@ -9,6 +9,8 @@ whole or not made.
 
 import copy
 import hashlib
+import io
+import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,12 +23,14 @@ from google.protobuf import json_format
 from google.protobuf.message import Message
 
 from services.api.quitus.common.v1 import common_pb2 as common_pb
+from services.api.quitus.common.v1.common_pb2 import PageRequest
 from services.api.quitus.consumption.v1 import consumption_pb2 as consumption_pb
 from services.api.quitus.consumption.v1 import consumption_pb2_grpc as consumption_grpc
 from services.api.quitus.factors.v1 import factors_pb2 as factors_pb
 from services.api.quitus.factors.v1 import factors_pb2_grpc as factors_grpc
 from services.api.quitus.interventions.v1 import interventions_pb2 as interventions_pb
 from services.api.quitus.interventions.v1 import interventions_pb2_grpc as interventions_grpc
+from services.reporting.domain.charges_meter_anomalies import CONSUMPTION_ANOMALY_SCHEMA
 from services.reporting.domain.inputs import (
     BASES_SCHEMA,
     BUILDINGS_SCHEMA,
@@ -39,12 +43,26 @@ from services.reporting.domain.periods import PARIS, ReportPeriod, months
 from services.reporting.domain.runs import ManifestInput, Perimeter
 from services.reporting.errors import SourceFailed, SourceUnavailable
 from services.reporting.export_cache import ExportCache
-from services.reporting.sources import IncompleteExport, RecordCollector, facts_frame_arrow, monthly_frame_arrow
+from services.reporting.sources import (
+    IncompleteExport,
+    RecordCollector,
+    facts_frame_arrow,
+    monthly_frame_arrow,
+    record_schema,
+)
 from services.runtime.client import open_channel
+from services.runtime.digest import FrameDigest, record_columns
 from services.runtime.settings import Settings
 from services.runtime.timestamps import to_period, to_timestamp
 
 CALL_TIMEOUT_S = 600.0
+ANOMALY_PAGE = 1000  # ListAnomalies' largest page
+# ExportChargeControl's lists, in the order their records are sent and hashed
+CHARGE_CONTROL_LISTS = {
+    "totals": consumption_pb.ChargeTotal.DESCRIPTOR,
+    "costs": consumption_pb.RecoverableCost.DESCRIPTOR,
+    "provisions": consumption_pb.Provision.DESCRIPTOR,
+}
 
 
 def _json(request: Message) -> str:
@@ -297,36 +315,88 @@ class Sources:
     def charge_control(
         self, period: ReportPeriod, as_of: datetime, building_ids: list[str]
     ) -> tuple[pl.DataFrame, pl.DataFrame, ManifestInput]:
-        """(recoverable costs, provisions) of the buildings over the period, as of the cut-off."""
+        """(recoverable costs, provisions) of the buildings over the period, as of the cut-off,
+        asked for as Arrow IPC batches (columns, not a message per record); the digest is that of
+        the records as messages, recomputed from the columns (services.runtime.digest)."""
         request = consumption_pb.ExportChargeControlRequest(
-            period=to_period(period.start, period.end), building_ids=building_ids, as_of=to_timestamp(as_of)
+            period=to_period(period.start, period.end),
+            building_ids=building_ids,
+            as_of=to_timestamp(as_of),
+            arrow_ipc=True,
         )
-        costs = RecordCollector(consumption_pb.RecoverableCost.DESCRIPTOR)
-        provisions = RecordCollector(consumption_pb.Provision.DESCRIPTOR)
-        totals: list[Message] = []
-        cost_records: list[Message] = []
-        provision_records: list[Message] = []
+        pieces: dict[str, list[pl.DataFrame]] = {name: [] for name in CHARGE_CONTROL_LISTS}
         announced = ""
         with self._calling("consumption", "ExportChargeControl"):
             for batch in self.consumption.ExportChargeControl(request, metadata=self.metadata, timeout=CALL_TIMEOUT_S):
-                totals.extend(batch.totals)
-                cost_records.extend(batch.costs)
-                provision_records.extend(batch.provisions)
+                if batch.list:
+                    if batch.list not in pieces:
+                        raise SourceFailed(
+                            f"consumption.ExportChargeControl sent a list {batch.list!r}: no report was made"
+                        )
+                    pieces[batch.list].append(pl.read_ipc_stream(io.BytesIO(batch.arrow_ipc)))
+                for name, descriptor in CHARGE_CONTROL_LISTS.items():
+                    if records := getattr(batch, name):  # a server that answers in messages only
+                        collector = RecordCollector(descriptor)
+                        for record in records:
+                            collector.add(record)
+                        pieces[name].append(collector.unchecked_frame())
                 announced = batch.content_sha256 or announced
-        # the records are every batch's totals, then costs, then provisions, in that order
-        records = [*totals, *cost_records, *provision_records]
-        if not announced or _digest(records) != announced:
+        digest = FrameDigest()
+        frames = {}
+        for name, descriptor in CHARGE_CONTROL_LISTS.items():
+            empty = pl.DataFrame(schema=record_schema(descriptor))
+            frames[name] = record_columns(pl.concat([empty, *pieces[name]], how="diagonal_relaxed"), descriptor)
+            digest.add_frame(frames[name], descriptor)
+        if not announced or digest.hexdigest() != announced:
             raise SourceFailed(
                 "consumption.ExportChargeControl: the stream ended incomplete or altered: no report was made"
             )
-        for cost in cost_records:
-            costs.add(cost)
-        for provision in provision_records:
-            provisions.add(provision)
+        costs, provisions = (
+            frames[n].cast(record_schema(CHARGE_CONTROL_LISTS[n]))  # type: ignore[arg-type]
+            for n in ("costs", "provisions")
+        )
         return (
-            costs.unchecked_frame(),
-            provisions.unchecked_frame(),
-            ManifestInput("consumption.ExportChargeControl", _json(request), len(records), announced),
+            costs,
+            provisions,
+            ManifestInput("consumption.ExportChargeControl", _json(request), digest.count, announced),
+        )
+
+    def anomalies(self, as_of: datetime, building_ids: list[str] | None) -> tuple[pl.DataFrame, ManifestInput]:
+        """The anomalies the consumption service detected on the meters of ``building_ids`` (None:
+        every building), as of the cut-off: ListAnomalies has no cut-off of its own, so those
+        detected after it are dropped here (a re-detection after it replaces a window's anomalies
+        with a later detected_at: the manifest's hash then says the input changed). Every page
+        read, one building at a time; the digest covers the records kept, in the order read."""
+        kept: list[consumption_pb.Anomaly] = []
+        cut_off = to_timestamp(as_of)
+        with self._calling("consumption", "ListAnomalies"):
+            for building in building_ids if building_ids is not None else [""]:
+                token = ""
+                while True:
+                    page = consumption_pb.ListAnomaliesRequest(
+                        building_id=building, page=PageRequest(page_size=ANOMALY_PAGE, page_token=token)
+                    )
+                    reply = self.consumption.ListAnomalies(page, metadata=self.metadata, timeout=CALL_TIMEOUT_S)
+                    kept += [
+                        a
+                        for a in reply.anomalies
+                        if (a.detected_at.seconds, a.detected_at.nanos) <= (cut_off.seconds, cut_off.nanos)
+                    ]
+                    token = reply.next_page_token
+                    if not token:
+                        break
+        collector = RecordCollector(consumption_pb.Anomaly.DESCRIPTOR)
+        for anomaly in kept:
+            collector.add(anomaly)
+        frame = collector.unchecked_frame().select(list(CONSUMPTION_ANOMALY_SCHEMA))
+        frame = frame.cast(CONSUMPTION_ANOMALY_SCHEMA)  # type: ignore[arg-type]
+        request = {
+            "building_ids": building_ids if building_ids is not None else "every building",
+            "detected_at_or_before": as_of.astimezone(UTC).isoformat(),
+            "page_size": ANOMALY_PAGE,
+        }
+        return frame, ManifestInput(
+            "consumption.ListAnomalies", json.dumps(request, sort_keys=True), len(kept), _digest(kept)
         )
 
     # ------------------------------------------------------------------ factors

@@ -58,6 +58,11 @@ def _dtype(field: Any) -> Any:  # a FieldDescriptor -> its column's polars type
     }[field.cpp_type]
 
 
+def record_schema(descriptor: Any) -> dict[str, Any]:
+    """The frame a RecordCollector makes of ``descriptor``'s records: column name -> polars type."""
+    return {f.name: _dtype(f) for f in descriptor.fields}
+
+
 class RecordCollector:
     """Columns of one record message type, filled record by record, with the running digest."""
 

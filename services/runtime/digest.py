@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import polars as pl
+from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message
 
 
@@ -113,21 +114,29 @@ def _as_u64(series: pl.Series) -> np.ndarray:
 class FrameDigest:
     """The RecordDigest of the records a frame's rows stand for (see above), batch after batch."""
 
-    def __init__(self, descriptor: Any) -> None:
-        self._fields = sorted(descriptor.fields, key=lambda f: f.number)
+    def __init__(self, descriptor: Any = None) -> None:
+        """``descriptor``: the records' message, or None when each add_frame names its own (one
+        digest over several lists of records, as ExportChargeControl's)."""
+        self._descriptor = descriptor
         self._hash = hashlib.sha256()
         self.count = 0
 
-    def add_frame(self, frame: pl.DataFrame) -> None:
+    def add_frame(self, frame: pl.DataFrame, descriptor: Any = None) -> None:
         for offset in range(0, frame.height, _CHUNK_ROWS):
             chunk = frame.slice(offset, _CHUNK_ROWS)
-            self._hash.update(self.serialised(chunk))
+            self._hash.update(self.serialised(chunk, descriptor))
             self.count += chunk.height
+
+    def _fields(self, descriptor: Any) -> list[Any]:
+        chosen = descriptor or self._descriptor
+        if chosen is None:
+            raise TypeError("FrameDigest: no message descriptor given for these records")
+        return sorted(chosen.fields, key=lambda f: f.number)
 
     def hexdigest(self) -> str:
         return self._hash.hexdigest()
 
-    def serialised(self, frame: pl.DataFrame) -> bytes:
+    def serialised(self, frame: pl.DataFrame, descriptor: Any = None) -> bytes:
         """Each row's record serialisation preceded by its length (4 bytes big-endian), one
         after the other: what RecordDigest hashes."""
         rows = frame.height
@@ -137,7 +146,7 @@ class FrameDigest:
         # and, for a text, its bytes (copied from the column's buffer).
         heads: list[Piece] = []
         texts: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # segment index -> (bytes, sizes)
-        for field in self._fields:
+        for field in self._fields(descriptor):
             head, text = self._field(field, frame[field.name])
             heads.append(head)
             if text is not None:
@@ -221,3 +230,23 @@ def frame_sha256(frame: pl.DataFrame, descriptor: Any) -> str:
     digest = FrameDigest(descriptor)
     digest.add_frame(frame)
     return digest.hexdigest()
+
+
+def record_columns(frame: pl.DataFrame, descriptor: Any) -> pl.DataFrame:
+    """``frame``'s columns of ``descriptor``'s fields, in field-number order, as an Arrow export
+    carries records: string utf8, double float64, int32 / int64 as such, bool boolean, and no null
+    (a null is the field's default, as in a message)."""
+    types = {
+        FieldDescriptor.CPPTYPE_STRING: (pl.String, ""),
+        FieldDescriptor.CPPTYPE_DOUBLE: (pl.Float64, 0.0),
+        FieldDescriptor.CPPTYPE_INT32: (pl.Int32, 0),
+        FieldDescriptor.CPPTYPE_INT64: (pl.Int64, 0),
+        FieldDescriptor.CPPTYPE_BOOL: (pl.Boolean, False),
+    }
+    columns = []
+    for field in sorted(descriptor.fields, key=lambda f: f.number):
+        if field.cpp_type not in types or field.is_repeated:
+            raise ValueError(f"{field.full_name}: records as columns take strings, doubles, integers and bools only")
+        dtype, default = types[field.cpp_type]
+        columns.append(pl.col(field.name).cast(dtype).fill_null(default))
+    return frame.select(columns)

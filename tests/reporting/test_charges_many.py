@@ -6,6 +6,7 @@ import time
 from collections import Counter
 from datetime import UTC, datetime
 
+import polars as pl
 import pytest
 
 from services.reporting import charge_control
@@ -42,6 +43,10 @@ class CountingSources(Sources):
         self.pulls["facts"] += 1
         return super().facts(period, as_of, perimeter, building_ids)
 
+    def anomalies(self, as_of, building_ids):
+        self.pulls["anomalies"] += 1
+        return super().anomalies(as_of, building_ids)
+
 
 @pytest.fixture(scope="module")
 def sources():
@@ -54,6 +59,7 @@ def sources():
                 s.channels["interventions"], s.channels["consumption"], s.channels["factors"], s.token("service")
             ),
             sorted({b.residence_id for b in s.portfolio.buildings}),
+            s,
         )
 
 
@@ -77,16 +83,16 @@ def test_every_residence_sliced_from_one_pull_has_the_figures_of_its_own_report(
     (``compute_many``). The figures frames are equal row for row and so are their hashes; the
     slices hold dwellings with balances (the comparison is not of empty frames); the many
     reports cost one pull of each export, where the single ones cost one pull each."""
-    as_of, source, residences = sources
+    as_of, source, residences, _ = sources
     assert len(residences) >= 2
     source.pulls.clear()  # what the module's other tests pulled with it
     alone = {r: charge_control.compute(source, _request(r, as_of)) for r in residences}
     assert source.pulls == Counter(
-        {name: len(residences) for name in ("portfolio", "charge_control", "monthly", "facts")}
+        {name: len(residences) for name in ("portfolio", "charge_control", "monthly", "facts", "anomalies")}
     )
     source.pulls.clear()
     many = list(charge_control.compute_many(source, _request(residences[0], as_of), residences))
-    assert source.pulls == Counter(portfolio=1, charge_control=1, monthly=1, facts=1)
+    assert source.pulls == Counter(portfolio=1, charge_control=1, monthly=1, facts=1, anomalies=1)
     assert len(many) == len(residences)
     for residence, sliced in zip(residences, many, strict=True):
         own = alone[residence]
@@ -97,11 +103,41 @@ def test_every_residence_sliced_from_one_pull_has_the_figures_of_its_own_report(
         assert dwellings.height > 0 and dwellings["balance_cents"].abs().sum() > 0
         # the manifest names what was pulled: the portfolio-wide exports, not the residence's
         assert {i.source for i in sliced.manifest.inputs} == {i.source for i in own.manifest.inputs}
+    # the anomalies consumption found on the demo's meters in the year reach the reports, each
+    # with its cost or the reason it has none
+    meters = pl.concat([alone[r].gathered.charges.meter_anomalies for r in residences])
+    assert meters.height > 0 and meters["cost_note"].null_count() == 0
+    assert meters.filter(pl.col("cost_cents").is_null() & (pl.col("cost_note") == "estimated")).is_empty()
 
 
 def test_a_slice_for_another_year_is_refused_naming_the_years(sources):
-    as_of, source, residences = sources
+    as_of, source, residences, _ = sources
     pulled = charge_control.pull_portfolio(source, 2024, as_of)
     request = _request(residences[0], as_of)
     with pytest.raises(Exception, match="pulled for 2024, the request is for 2025"):
         charge_control.compute_sliced(pulled, request, charge_control.allocation_keys(()))
+
+
+def test_the_cli_writes_one_charge_control_report_per_residence_with_all(sources, tmp_path):
+    """``quitus report charges --all``: the residences are those of the portfolio's buildings as
+    of the cut-off; one GenerateReport each, its progress and its saved PDF's path printed."""
+    from typer.testing import CliRunner
+
+    from services.cli import app
+
+    t1, _, residences, s = sources
+    assert len(residences) >= 2  # several: the test would prove little with one
+    addresses = {name: f"localhost:{port}" for name, (_, port) in s.servers.items()}
+    args = ["report", "charges", "--year", "2025", "--as-of", t1.isoformat(), "--all"]
+    args += ["--address", addresses["reporting"], "--interventions-address", addresses["interventions"]]
+    args += ["-o", str(tmp_path)]
+    result = CliRunner().invoke(app, args, env={"QUITUS_TOKEN": s.token("csr_officer"), "COLUMNS": "240"})
+    assert result.exit_code == 0, result.output
+    assert f"{len(residences)} residences in the portfolio" in result.output
+    pdfs = sorted(tmp_path.glob("charges-2025-*.pdf"))
+    assert len(pdfs) == len(residences)
+    for done, residence in enumerate(residences, start=1):
+        assert f"[{done}/{len(residences)}]" in result.output and f"(residence {residence})" in result.output
+    flat = result.output.replace("\n", "")
+    assert all(str(pdf) in flat for pdf in pdfs)
+    assert all(pdf.read_bytes().startswith(b"%PDF") for pdf in pdfs)

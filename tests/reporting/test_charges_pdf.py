@@ -259,3 +259,39 @@ def test_the_pack_lines_sum_to_the_report_totals():
     assert landlord == {("UG-C",): 28_673, ("UG-D",): 3_300, ("UG-E",): 2_700}
     assert tables["unmapped_interventions.csv"]["recoverable_eur"].to_list() == [50.0]
     assert tables["figures.csv"].height == charges_figures_frame(charges).height
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_leaks_and_energy_anomalies_are_listed_with_their_evidence_and_cost(tmp_path, lang):
+    """The meters of test_charges_meter_anomalies on B1: the leak of W-1 in March (42 m3 against
+    6, excess 36 m3 x 4.12 = 148.32), its night flow (6.26), the spike of G-1 unpriced, the stuck
+    register of W-2, the January leak with no monthly figure: five findings, 154.58 estimated in
+    all; the methodology says how the cost is estimated."""
+    from tests.reporting.test_charges import FIGURES
+    from tests.reporting.test_charges_meter_anomalies import ANOMALIES, METER_FIGURES
+
+    figures = pl.concat([FIGURES.with_columns(quantity=pl.lit(1.0), unit=pl.lit("m3")), METER_FIGURES])
+    charges = compute_charge_control(inputs(figures=figures, anomalies=ANOMALIES))
+    text = _flat(" ".join(_pages(report(charges, lang), tmp_path / "charges.pdf")))
+    words, fmt = TEXT[lang], Formatter(lang)
+    for kind in ("meter_leak", "meter_night_flow", "meter_spike", "meter_stuck_register"):
+        assert _flat(words["kinds"][kind]) in text, kind
+    assert _flat(fmt.number(148.32, 2)) in text and _flat(fmt.number(6.26, 2)) in text
+    assert _flat(fmt.number(4.12, 4)) in text  # the cost per unit, as evidence
+    assert _flat(fmt.number(154.58, 2)) in text  # the section's total
+    intro = words["meter_intro"].split("{count}")[0]
+    assert _flat(intro) in text
+    assert "W-2" in text and "G-1" in text
+    method = words["method_paragraphs"][-1]
+    assert _flat(method[: method.index("</b>")].removeprefix("<b>")) in text
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_consumption_anomaly_kind_and_cost_note_has_its_words(lang):
+    """Each kind the consumption service stores (its vocabulary) and each reason a cost is or is
+    not estimated has its words: a meter anomaly is never printed as a raw code, nor as 0."""
+    from services.consumption.domain.limits import ANOMALY_KINDS
+
+    words = TEXT[lang]
+    assert {f"meter_{kind}" for kind in ANOMALY_KINDS} <= set(words["kinds"])
+    assert set(words["meter_cost"]) == {"estimated", "metering_fault", "kind_not_priced", "unpriced", "no_figure"}

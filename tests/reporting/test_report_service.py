@@ -303,9 +303,10 @@ def _charges(s, as_of: datetime, residence: str, **fields) -> pb.GenerateReportR
 def test_charge_control_of_a_residence_balances_every_dwelling_and_verifies_after_a_late_price(stack):
     """Each dwelling's balance is in the PDF as the table prints it; the pack's dwelling lines sum
     to the tenants' shares and, with the landlord's vacant share, to the recoverable costs; the
-    price corrected after T1 does not move the T1 run (VerifyReport), and does at T2."""
+    price corrected after T1 (on a gas meter of this residence) does not move the T1 run
+    (VerifyReport), and does at T2."""
     s, t1, t2 = stack
-    residence = s.portfolio.buildings[0].residence_id
+    residence = _residence_of_the_corrected_price(s)
     run = _charges(s, t1, residence).run
     assert run.id.startswith("charges-2025-") and run.pages >= 2
     assert {i.source for i in run.manifest.inputs} >= {
@@ -334,6 +335,23 @@ def test_charge_control_of_a_residence_balances_every_dwelling_and_verifies_afte
         pb.VerifyReportRequest(id=run.id, as_of=to_timestamp(t2)), metadata=s.metadata("auditor")
     )
     assert "consumption.ExportChargeControl" in {c.source for c in later.changed_inputs}
+    assert not later.same_figures  # the correction moves this residence's costs: the T1 match is not vacuous
+
+
+def _residence_of_the_corrected_price(s) -> str:
+    """The residence of the gas meter whose 2025 price _late_data corrected (the first natural gas
+    figure of the export, as there)."""
+    consumption = cpb_grpc.ConsumptionServiceStub(s.channels["consumption"])
+    figure = next(
+        f
+        for batch in consumption.ExportMonthly(
+            cpb.ExportMonthlyRequest(period=to_period(YEAR.start, YEAR.end)), metadata=s.admin
+        )
+        for f in batch.figures
+        if f.carrier == "natural_gas"
+    )
+    assert figure.recoverable, "the corrected meter must be a recoverable one for the test to mean anything"
+    return next(b.residence_id for b in s.portfolio.buildings if b.id == figure.building_id)
 
 
 def test_charge_control_refuses_a_portfolio_perimeter_and_a_partial_year(stack):

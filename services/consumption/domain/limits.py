@@ -21,6 +21,9 @@ MAX_FIGURES_PAGE = 20_000  # GetConsumption figures per page (default and maximu
 # records per export message, default and maximum: at most ~500 bytes a monthly figure (texts at
 # their limits), so a message stays near 2.5 MB, under the 4 MB a default client takes
 MAX_EXPORT_BATCH = 5_000
+# records per Arrow IPC batch of an export: a batch of charge-control provisions stays under the 4 MB a
+# gRPC client takes by default
+MAX_ARROW_BATCH = 20_000
 MAX_LIST_ENTRIES = 10_000  # entries of a perimeter's (or a filter's) list
 PAYLOAD_TEXT_CHARS = 100  # texts kept in a stored rejection's payload_json
 

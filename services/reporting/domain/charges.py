@@ -28,6 +28,11 @@ import polars as pl
 from services.reporting.domain import charges_anomalies as findings
 from services.reporting.domain.charges_allocation import AllocationKey, allocate, keys_frame, unit_meter_costs
 from services.reporting.domain.charges_costs import check_mapping, contract_lines, cost_lines, in_year
+from services.reporting.domain.charges_meter_anomalies import (
+    CONSUMPTION_ANOMALY_SCHEMA,
+    anomaly_rows,
+    meter_anomalies,
+)
 from services.reporting.domain.charges_provisions import (
     DWELLING,
     DWELLING_CATEGORY,
@@ -37,7 +42,8 @@ from services.reporting.domain.charges_provisions import (
 )
 from services.runtime.errors import InvalidArgument
 
-METHOD_VERSION = "charges/1"
+# charges/2: the leaks and energy anomalies of the year, costed, among the figures (meter_anomaly rows)
+METHOD_VERSION = "charges/2"
 BUILDING_CATEGORY = ["building_id", "charge_category"]
 
 
@@ -62,6 +68,8 @@ class ChargeInputs:
     mapping: pl.DataFrame  # reports/charge_categories.csv
     keys: tuple[AllocationKey, ...]
     thresholds: Thresholds = field(default_factory=Thresholds)
+    # the consumption service's anomalies (ListAnomalies) of the buildings' meters, any year
+    anomalies: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=CONSUMPTION_ANOMALY_SCHEMA))
 
 
 @dataclass(frozen=True)
@@ -82,6 +90,7 @@ class ChargeControl:
     landlord: pl.DataFrame  # building_id, ug_id (null: no dwelling), charge_category, share_cents, reason
     suggested_provisions: pl.DataFrame  # charges_anomalies.suggested_provisions
     anomalies: pl.DataFrame  # charges_anomalies.ANOMALY_SCHEMA
+    meter_anomalies: pl.DataFrame  # charges_meter_anomalies.METER_ANOMALY_SCHEMA: the year's, costed
 
 
 @dataclass(frozen=True)
@@ -289,7 +298,12 @@ def _occupied(now: _Year, before: _Year) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 
 def _anomalies(
-    inputs: ChargeInputs, now: _Year, categories: pl.DataFrame, totals: pl.DataFrame, occupied: pl.DataFrame
+    inputs: ChargeInputs,
+    now: _Year,
+    categories: pl.DataFrame,
+    totals: pl.DataFrame,
+    occupied: pl.DataFrame,
+    meters: pl.DataFrame,
 ) -> pl.DataFrame:
     thresholds = inputs.thresholds
     dwelt = totals.join(inputs.dwellings.select("building_id").unique(), on="building_id", how="semi")
@@ -300,6 +314,7 @@ def _anomalies(
         findings.residences_without_meter(inputs.buildings, now.lines),
         findings.unmapped_trades(now.unmapped),
         findings.dwelling_findings(now.paid.months, now.paid.orphans, now.foreign_meters, now.undwelt),
+        anomaly_rows(meters),
     ]
     return findings.with_residences(pl.concat(rows), inputs.buildings)
 
@@ -317,6 +332,7 @@ def _in_perimeter(inputs: ChargeInputs) -> ChargeInputs:
         mapping=inputs.mapping,
         keys=inputs.keys,
         thresholds=inputs.thresholds,
+        anomalies=inputs.anomalies.filter(inside),
     )
 
 
@@ -331,6 +347,7 @@ def compute_charge_control(inputs: ChargeInputs) -> ChargeControl:
     categories = _building_categories(now, before)
     totals = _building_totals(categories)
     occupied, balances = _occupied(now, before)
+    meters = meter_anomalies(inputs.anomalies, inputs.figures, inputs.year)
     return ChargeControl(
         method_version=METHOD_VERSION,
         year=inputs.year,
@@ -347,5 +364,6 @@ def compute_charge_control(inputs: ChargeInputs) -> ChargeControl:
         dwelling_balances=balances,
         landlord=_landlord(now),
         suggested_provisions=findings.suggested_provisions(now.dwellings),
-        anomalies=_anomalies(inputs, now, categories, totals, occupied),
+        anomalies=_anomalies(inputs, now, categories, totals, occupied, meters),
+        meter_anomalies=meters,
     )

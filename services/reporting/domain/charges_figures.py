@@ -9,7 +9,10 @@ One row per ``level``, in this order:
 - ``dwelling_category``: an occupied dwelling's share, provisions, balance and N-1 share;
 - ``dwelling``: an occupied dwelling's share, provisions and balance for the year;
 - ``landlord``: a vacant dwelling's share of a category (ug_id null: a building with no
-  dwelling), in ``landlord_cents``.
+  dwelling), in ``landlord_cents``;
+- ``meter_anomaly``: the estimated cost of a leak or energy anomaly of the year
+  (charges_meter_anomalies), in ``cost_cents`` (null: not estimated), in the order the domain
+  sorts them (building, window, meter, kind).
 """
 
 import polars as pl
@@ -49,4 +52,5 @@ def charges_figures_frame(result: ChargeControl) -> pl.DataFrame:
         _level(result.dwelling_balances, "dwelling"),
         _level(result.landlord.rename({"share_cents": "landlord_cents"}), "landlord"),
     ]
-    return pl.concat([part.sort(order, nulls_last=True, maintain_order=True) for part in parts])
+    sorted_parts = [part.sort(order, nulls_last=True, maintain_order=True) for part in parts]
+    return pl.concat([*sorted_parts, _level(result.meter_anomalies, "meter_anomaly")])

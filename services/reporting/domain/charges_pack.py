@@ -9,6 +9,9 @@ decimals (each line is whole cents, so sums are exact to the cent):
 - dwelling_balances.csv: one line per occupied dwelling and category (share, provisions,
   balance); landlord.csv: one line per vacant dwelling (or building with no dwelling) and
   category. Per building and category, tenants' shares + the landlord's = the cost;
+- meter_anomalies.csv: one line per leak or energy anomaly of the year on the buildings' meters
+  (the consumption service's evidence, the excess, the cost per unit and the estimated cost, or
+  why none);
 - figures.csv (what the figures hash covers), suggested_provisions.csv, anomalies.csv,
   allocation_keys.csv and charge_categories.csv (the mapping used).
 Writing them into a zip is the service's job.
@@ -102,6 +105,9 @@ def charges_pack_tables(result: ChargeControl) -> dict[str, pl.DataFrame]:
             "suggested_monthly_eur",
         ),
         "anomalies.csv": result.anomalies,
+        "meter_anomalies.csv": result.meter_anomalies.with_columns(
+            pl.col("window_start", "window_end").dt.strftime("%Y-%m-%dT%H:%M:%SZ"), *_euros("cost_cents")
+        ).drop("cost_cents"),
         "allocation_keys.csv": result.allocation_keys,
         "charge_categories.csv": result.mapping,
     }

@@ -468,18 +468,20 @@ class ExportMonthlyResponse(_message.Message):
     def __init__(self, figures: _Optional[_Iterable[_Union[MonthlyFigure, _Mapping]]] = ..., as_of: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., content_sha256: _Optional[str] = ..., arrow_ipc: _Optional[bytes] = ...) -> None: ...
 
 class ExportChargeControlRequest(_message.Message):
-    __slots__ = ("period", "building_ids", "unit_ids", "as_of", "batch_size")
+    __slots__ = ("period", "building_ids", "unit_ids", "as_of", "batch_size", "arrow_ipc")
     PERIOD_FIELD_NUMBER: _ClassVar[int]
     BUILDING_IDS_FIELD_NUMBER: _ClassVar[int]
     UNIT_IDS_FIELD_NUMBER: _ClassVar[int]
     AS_OF_FIELD_NUMBER: _ClassVar[int]
     BATCH_SIZE_FIELD_NUMBER: _ClassVar[int]
+    ARROW_IPC_FIELD_NUMBER: _ClassVar[int]
     period: _common_pb2.Period
     building_ids: _containers.RepeatedScalarFieldContainer[str]
     unit_ids: _containers.RepeatedScalarFieldContainer[str]
     as_of: _timestamp_pb2.Timestamp
     batch_size: int
-    def __init__(self, period: _Optional[_Union[_common_pb2.Period, _Mapping]] = ..., building_ids: _Optional[_Iterable[str]] = ..., unit_ids: _Optional[_Iterable[str]] = ..., as_of: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., batch_size: _Optional[int] = ...) -> None: ...
+    arrow_ipc: bool
+    def __init__(self, period: _Optional[_Union[_common_pb2.Period, _Mapping]] = ..., building_ids: _Optional[_Iterable[str]] = ..., unit_ids: _Optional[_Iterable[str]] = ..., as_of: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., batch_size: _Optional[int] = ..., arrow_ipc: _Optional[bool] = ...) -> None: ...
 
 class RecoverableCost(_message.Message):
     __slots__ = ("building_id", "month", "charge_category", "cost_eur", "meters", "unpriced_meters", "estimated_share")
@@ -518,15 +520,19 @@ class ChargeTotal(_message.Message):
     def __init__(self, building_id: _Optional[str] = ..., charge_category: _Optional[str] = ..., provisions_eur: _Optional[float] = ..., recoverable_cost_eur: _Optional[float] = ..., balance_eur: _Optional[float] = ..., unpriced_meter_months: _Optional[int] = ..., costs_computed: _Optional[bool] = ...) -> None: ...
 
 class ExportChargeControlResponse(_message.Message):
-    __slots__ = ("totals", "costs", "provisions", "as_of", "content_sha256")
+    __slots__ = ("totals", "costs", "provisions", "as_of", "content_sha256", "list", "arrow_ipc")
     TOTALS_FIELD_NUMBER: _ClassVar[int]
     COSTS_FIELD_NUMBER: _ClassVar[int]
     PROVISIONS_FIELD_NUMBER: _ClassVar[int]
     AS_OF_FIELD_NUMBER: _ClassVar[int]
     CONTENT_SHA256_FIELD_NUMBER: _ClassVar[int]
+    LIST_FIELD_NUMBER: _ClassVar[int]
+    ARROW_IPC_FIELD_NUMBER: _ClassVar[int]
     totals: _containers.RepeatedCompositeFieldContainer[ChargeTotal]
     costs: _containers.RepeatedCompositeFieldContainer[RecoverableCost]
     provisions: _containers.RepeatedCompositeFieldContainer[Provision]
     as_of: _timestamp_pb2.Timestamp
     content_sha256: str
-    def __init__(self, totals: _Optional[_Iterable[_Union[ChargeTotal, _Mapping]]] = ..., costs: _Optional[_Iterable[_Union[RecoverableCost, _Mapping]]] = ..., provisions: _Optional[_Iterable[_Union[Provision, _Mapping]]] = ..., as_of: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., content_sha256: _Optional[str] = ...) -> None: ...
+    list: str
+    arrow_ipc: bytes
+    def __init__(self, totals: _Optional[_Iterable[_Union[ChargeTotal, _Mapping]]] = ..., costs: _Optional[_Iterable[_Union[RecoverableCost, _Mapping]]] = ..., provisions: _Optional[_Iterable[_Union[Provision, _Mapping]]] = ..., as_of: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., content_sha256: _Optional[str] = ..., list: _Optional[str] = ..., arrow_ipc: _Optional[bytes] = ...) -> None: ...
