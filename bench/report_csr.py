@@ -6,8 +6,8 @@ services on PostgreSQL.
         [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/test] [--statement-timeout-s S]
         [--keep] [--reuse PREFIX]
 
-At full size, --statement-timeout-s 0: with the services' default (120 s), GetDeadlineStatus at
-the cut-off is cancelled and no report is made (bench/RESULTS.md says why). --keep leaves the
+--statement-timeout-s sets the services' statement timeout (default 120 s); the replay that
+made GetDeadlineStatus exceed it at full size is gone (bench/RESULTS.md). --keep leaves the
 loaded schemas, --reuse PREFIX measures on them again without the 20-minute load.
 
 Setup (timed apart, not part of any figure): the interventions, consumption and factors services

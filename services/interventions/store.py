@@ -8,7 +8,21 @@ from datetime import datetime
 from operator import attrgetter
 
 import polars as pl
-from sqlalchemy import Engine, Integer, and_, case, delete, func, literal, select, tuple_, union_all, update
+from sqlalchemy import (
+    BigInteger,
+    Engine,
+    Integer,
+    and_,
+    case,
+    cast,
+    delete,
+    func,
+    literal,
+    select,
+    tuple_,
+    union_all,
+    update,
+)
 
 from services.interventions import models as m
 from services.interventions.domain.edge import shown_id
@@ -789,9 +803,15 @@ def _stored_keys(conn, column, keys: list[str]) -> set[str]:
 
 def _copied(conn, query, schema: dict) -> pl.DataFrame:
     """A query's rows read by COPY ... TO STDOUT into a frame (native code both ends, instead of
-    a Python object per value: about 5x faster on the export's millions of events). The query's
-    parameters are bound by psycopg on the client (COPY takes no server-side parameters)."""
-    compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    a Python object per value: about 5x faster on the export's millions of events). Instants
+    travel as integer microseconds since the epoch (parsing their text took longer than the
+    copy itself). The query's parameters are bound by psycopg on the client (COPY takes no
+    server-side parameters)."""
+    rows = query.subquery("copied")
+    instants = [c for c, t in schema.items() if isinstance(t, pl.Datetime)]
+    epoch_us = {c: cast(func.round(func.extract("epoch", rows.c[c]) * 1_000_000), BigInteger) for c in instants}
+    flat = select(*(epoch_us[c].label(c) if c in epoch_us else rows.c[c] for c in schema))
+    compiled = flat.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
     buffer = io.BytesIO()
     raw = conn.connection.driver_connection
     with raw.cursor() as cur, cur.copy(f"COPY ({compiled}) TO STDOUT (FORMAT csv)", compiled.params) as copy:
@@ -800,12 +820,12 @@ def _copied(conn, query, schema: dict) -> pl.DataFrame:
     if buffer.tell() == 0:
         return pl.DataFrame(schema=schema)
     buffer.seek(0)
-    texts = {c: (pl.String if t == pl.Boolean or isinstance(t, pl.Datetime) else t) for c, t in schema.items()}
-    frame = pl.read_csv(buffer, has_header=False, new_columns=list(schema), schema_overrides=texts)
+    read = {c: (pl.String if t == pl.Boolean else pl.Int64 if c in epoch_us else t) for c, t in schema.items()}
+    frame = pl.read_csv(buffer, has_header=False, new_columns=list(schema), schema_overrides=read)
     return frame.with_columns(
-        (pl.col(c) == "t") if t == pl.Boolean else pl.col(c).str.to_datetime(time_zone="UTC", time_unit="us")
+        (pl.col(c) == "t") if t == pl.Boolean else pl.col(c).cast(pl.Datetime("us", "UTC"))
         for c, t in schema.items()
-        if t == pl.Boolean or isinstance(t, pl.Datetime)
+        if t == pl.Boolean or c in epoch_us
     ).cast(schema)
 
 
