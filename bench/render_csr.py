@@ -106,6 +106,7 @@ def _figures(report: str, size: str) -> Any:
 
     from services.reporting.domain.csr import compute_csr
     from services.reporting.domain.periods import PARIS
+
     # imported by name: the fixtures are test code, outside what mypy checks
     paris = importlib.import_module("tests.reporting.csr_fixture").paris
     year_inputs = importlib.import_module("tests.reporting.csr_year_fixture").year_inputs

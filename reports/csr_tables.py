@@ -14,7 +14,7 @@ from reportlab.platypus import Paragraph, Table, TableStyle
 
 from reports.fonts import fonts
 from reports.formatting import Formatter
-from reports.page import styles
+from reports.page import TextTable, styles
 
 HEADER = colors.HexColor("#dfe7ee")
 GROUP = colors.HexColor("#eef3f7")
@@ -105,74 +105,6 @@ def text(value: Any) -> str:
 FONT_SIZE, LEADING, PADDING = 7.5, 9, 3
 
 
-class _Grid(Table):
-    """A Table whose plain-string cells are written together once every cell is placed, each at
-    the place and in the font and colour reportlab's Table gives it, with the font and colour set
-    only when they change, instead of a text object built and its font and colour set again for
-    every cell: the same page, in about half the drawing time of a table of figures. Paragraph
-    cells, and string cells on several lines, are drawn by Table."""
-
-    def _drawCell(self, cellval: Any, cellstyle: Any, pos: tuple[float, float], size: tuple[float, float]) -> None:  # noqa: N802 (reportlab's name)
-        if (
-            not isinstance(cellval, str)
-            or "\n" in cellval
-            or cellstyle.href
-            or cellstyle.destination
-            or cellstyle.direction
-            or cellstyle.shaping
-            or cellstyle.valign != "MIDDLE"
-            or cellstyle.alignment not in ("LEFT", "RIGHT", "CENTRE", "CENTER")
-        ):
-            self._write_pending_text()  # the cells before it first: the page reads in the same order
-            super()._drawCell(cellval, cellstyle, pos, size)
-            return
-        colpos, rowpos = pos
-        colwidth, rowheight = size
-        font, font_size, just = cellstyle.fontname, cellstyle.fontsize, cellstyle.alignment
-        # the arithmetic of Table._drawCell for one line, MIDDLE, so that the numbers are the same
-        y = rowpos + (cellstyle.bottomPadding + rowheight - cellstyle.topPadding + cellstyle.leading) / 2.0 - font_size
-        if just == "LEFT":
-            x = colpos + cellstyle.leftPadding
-        elif just == "RIGHT":
-            x = colpos + colwidth - cellstyle.rightPadding - stringWidth(cellval, font, font_size)
-        else:
-            x = colpos + (colwidth + cellstyle.leftPadding - cellstyle.rightPadding) * 0.5
-            x = x - 0.5 * stringWidth(cellval, font, font_size)
-        self._pending_text.append((font, font_size, cellstyle.leading, cellstyle.color, x, y, cellval))
-
-    def draw(self) -> None:
-        self._pending_text: list[tuple[str, float, float, Any, float, float, str]] = []
-        super().draw()
-
-    def _drawLines(self) -> None:  # noqa: N802 (reportlab's name): called by draw once every cell is drawn
-        self._write_pending_text()
-        super()._drawLines()
-
-    def _write_pending_text(self) -> None:
-        if not self._pending_text:
-            return
-        _, _, _, _, x, y, _ = self._pending_text[0]
-        text = self.canv.beginText(x, y)
-        current: tuple[Any, ...] = ()
-        colour = None
-        for n, (font, font_size, leading, color, x, y, value) in enumerate(self._pending_text):
-            if n:
-                # a text object per cell, as Table writes them (text extraction reads each cell on
-                # its line); the font and colour set in the first carry over to the next
-                text._code.append("ET BT")
-                text.setTextOrigin(x, y)
-            if current != (font, font_size, leading):
-                text.setFont(font, font_size, leading)
-                current = (font, font_size, leading)
-            if color != colour:
-                text.setFillColor(color)
-                colour = color
-            text._textOut(value, 1)  # and to the next line after it, as Table's drawString does
-        self.canv.drawText(text)
-        self._pending_text = []
-        self._curcellstyle = None  # Table sets its font and colour again for the next cell it draws
-
-
 def grid(
     header: Sequence[str],
     rows: Sequence[Sequence[Any]],
@@ -185,8 +117,8 @@ def grid(
     over_header: Sequence[tuple[str, int, int]] = (),
 ) -> Table:
     """A table: the first ``text_columns`` columns are text, the others numbers (right-aligned),
-    unless ``numbers`` lists the number columns. A plain string that fits its column stays a
-    string (fast to draw); one that does not, or has line breaks, wraps in a paragraph; a Markup
+    unless ``numbers`` lists the number columns. A plain string whose lines fit its column stays a
+    string (fast to draw); one that does not wraps in a paragraph; a Markup
     or a flowable is drawn as it is. Rows are counted from 0 after the header; ``group_rows``
     span the table as a section title; ``over_header`` puts titles (label, first column, last
     column) above the header."""
@@ -201,8 +133,11 @@ def grid(
         if not isinstance(value, str):
             return value
         font = fonts().bold if strong else fonts().regular
-        if "\n" not in value and stringWidth(value, font, FONT_SIZE) <= widths[column] - 2 * PADDING:
-            return value
+        lines = value.split("\n")
+        if len(lines) == 1 or all(line and " ".join(line.split()) == line for line in lines):
+            # drawn where a paragraph would put its lines (which drops an empty one), without its layout
+            if all(stringWidth(line, font, FONT_SIZE) <= widths[column] - 2 * PADDING for line in lines):
+                return value
         return Paragraph(escape(value).replace("\n", "<br/>"), cells[kind])
 
     top = []
@@ -214,7 +149,7 @@ def grid(
     header_row = [cell(h, c, True) for c, h in enumerate(header)]
     body = [*top, header_row, *[[cell(v, c, r in bold) for c, v in enumerate(row)] for r, row in enumerate(rows)]]
     heads = len(top) + 1
-    table = _Grid(body, colWidths=list(widths), repeatRows=heads)
+    table = TextTable(body, colWidths=list(widths), repeatRows=heads)
     style: list[tuple[Any, ...]] = [
         ("FONT", (0, 0), (-1, -1), fonts().regular, FONT_SIZE, LEADING),
         ("FONT", (0, 0), (-1, heads - 1), fonts().bold, FONT_SIZE, LEADING),
