@@ -21,7 +21,9 @@ Variants, each in a fresh process so that each has its own peak memory:
   ``accel`` extra) when it can be imported; skipped otherwise.
 The machine is shared: rounds alternate the variants, a round renders each report --renders
 times after one warm-up render (fonts registered, styles built: a service's steady state; the
-first render of a process is reported apart), and the figures are medians over every render.
+first render of a process is reported apart), and the figures are medians over every render:
+wall-clock seconds, and the process's CPU seconds (time.process_time), which other processes'
+load disturbs much less than the wall clock; pages/s is pages over either median.
 
 Printed: per variant and report, pages, median and best seconds, pages/s (pages / median s), the
 first render's seconds, peak RSS (ru_maxrss) and the PDF's sha256 (the same request must give the
@@ -101,7 +103,6 @@ def _manifest(size: str, digest: str) -> dict[str, str]:
 
 
 def _figures(report: str, size: str) -> Any:
-    sys.path.insert(0, str(ROOT))
     import polars as pl
 
     from services.reporting.domain.csr import compute_csr
@@ -132,14 +133,16 @@ def _figures(report: str, size: str) -> Any:
 
 def worker(report: str, size: str, renders: int, lang: str) -> dict[str, Any]:
     """One variant, one report, in this process: the path decides which reports/ is imported."""
+    from services.reporting.decarbonisation import figures_sha256
     from services.reporting.domain.csr import figures_frame
 
     figures = _figures(report, size)
     from reportlab.lib import rl_accel
 
+    import reports
     from reports.csr import CsrReport, render
 
-    digest = hashlib.sha256(figures_frame(figures).write_csv().encode()).hexdigest()
+    digest = figures_sha256(figures_frame(figures))  # as the service writes it on every page
     shown = CsrReport(
         report_id="CSR-BENCH-1",
         perimeter="Portefeuille",
@@ -148,12 +151,13 @@ def worker(report: str, size: str, renders: int, lang: str) -> dict[str, Any]:
         lang=lang,
         manifest=_manifest(size, digest),
     )
-    times, hashes = [], set()
+    times, cpu, hashes = [], [], set()
     with tempfile.TemporaryDirectory() as folder:
         for _ in range(renders + 1):  # the first: fonts registered, styles built
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             data = render(shown, Path(folder) / "csr.pdf").read_bytes()
             times.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - started_cpu)
             hashes.add(hashlib.sha256(data).hexdigest())
     import io
 
@@ -162,11 +166,13 @@ def worker(report: str, size: str, renders: int, lang: str) -> dict[str, Any]:
     return {
         "first_s": times[0],
         "times": times[1:],
+        "cpu": cpu[1:],
         "pages": len(PdfReader(io.BytesIO(data)).pages),
         "bytes": len(data),
         "sha256": sorted(hashes),
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "accelerated": "fp_str" in rl_accel._c_funcs,
+        "reports": str(Path(reports.__file__).parent),
     }
 
 
@@ -200,7 +206,7 @@ def main() -> None:
     if args.worker:
         if args.no_accel:
             sys.modules["_rl_accel"] = None  # type: ignore[assignment]  # reportlab falls back to Python
-        sys.path.insert(0, str(ROOT))
+        # the path is PYTHONPATH's (set by _run): the baseline's reports/ first, then this worktree
         print(json.dumps(worker(args.worker, args.size, args.renders, args.lang)))
         return
 
@@ -215,7 +221,10 @@ def main() -> None:
         for round_ in range(args.rounds):
             for variant in variants if round_ % 2 == 0 else reversed(variants):
                 for report in REPORTS:
-                    results[variant][report].append(_run(variant, baseline, report, args))
+                    run = _run(variant, baseline, report, args)
+                    if (variant == "baseline") != run["reports"].startswith(folder):
+                        raise SystemExit(f"{variant} rendered with the wrong reports/: {run['reports']}")
+                    results[variant][report].append(run)
             print(f"round {round_ + 1}/{args.rounds} done, load {os.getloadavg()[0]:.2f}", file=sys.stderr)
 
     summary: dict[str, Any] = {
@@ -228,13 +237,15 @@ def main() -> None:
         "at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
     print(
-        f"{'variant':<14} {'report':<7} {'pages':>5} {'median s':>9} {'best s':>8} {'pages/s':>8} {'first s':>8} "
+        f"{'variant':<14} {'report':<7} {'pages':>5} {'median s':>9} {'best s':>8} {'pages/s':>8} {'cpu s':>7} "
+        f"{'p/cpu s':>8} {'first s':>8} "
         f"{'RSS MB':>7} {'KB':>6}  sha256"
     )
     for variant in variants:
         for report in REPORTS:
             runs = results[variant][report]
             times = [t for run in runs for t in run["times"]]
+            cpu = statistics.median(t for run in runs for t in run["cpu"])
             hashes = {h for run in runs for h in run["sha256"]}
             pages = runs[0]["pages"]
             median, best = statistics.median(times), min(times)
@@ -243,6 +254,8 @@ def main() -> None:
                 "median_s": round(median, 4),
                 "best_s": round(best, 4),
                 "pages_per_s": round(pages / median, 1),
+                "cpu_s": round(cpu, 4),
+                "pages_per_cpu_s": round(pages / cpu, 1),
                 "first_render_s": round(statistics.median(r["first_s"] for r in runs), 4),
                 "peak_rss_mb": round(max(r["peak_rss_mb"] for r in runs), 1),
                 "pdf_kb": round(runs[0]["bytes"] / 1024, 1),
@@ -252,7 +265,8 @@ def main() -> None:
             }
             summary[f"{variant}.{report}"] = figures
             print(
-                f"{variant:<14} {report:<7} {pages:>5} {median:>9.4f} {best:>8.4f} {pages / median:>8.1f} "
+                f"{variant:<14} {report:<7} {pages:>5} {median:>9.4f} {best:>8.4f} {pages / median:>8.1f} {cpu:>7.4f} "
+                f"{pages / cpu:>8.1f} "
                 f"{figures['first_render_s']:>8.3f} {figures['peak_rss_mb']:>7.1f} {figures['pdf_kb']:>6.1f}  "
                 f"{figures['sha256']}{'' if len(hashes) == 1 else ' (DIFFERENT BYTES)'}"
             )
@@ -261,11 +275,16 @@ def main() -> None:
             summary[f"{variant}.{report}"]["speedup"] = round(
                 summary[f"baseline.{report}"]["median_s"] / summary[f"{variant}.{report}"]["median_s"], 2
             )
+            summary[f"{variant}.{report}"]["cpu_speedup"] = round(
+                summary[f"baseline.{report}"]["cpu_s"] / summary[f"{variant}.{report}"]["cpu_s"], 2
+            )
     best = variants[-1]
     summary["render_s"] = summary[f"{best}.annual"]["median_s"]
     summary["pages_per_s"] = summary[f"{best}.annual"]["pages_per_s"]
     summary["month_render_s"] = summary[f"{best}.month"]["median_s"]
     summary["month_pages_per_s"] = summary[f"{best}.month"]["pages_per_s"]
+    summary["pages_per_cpu_s"] = summary[f"{best}.annual"]["pages_per_cpu_s"]
+    summary["month_pages_per_cpu_s"] = summary[f"{best}.month"]["pages_per_cpu_s"]
     print(json.dumps(summary))
 
 
