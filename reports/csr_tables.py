@@ -3,6 +3,7 @@ letters, and tables whose numbers are right-aligned, headers wrap and totals are
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -81,6 +82,12 @@ class Markup:
 
 
 def cell_styles() -> dict[str, ParagraphStyle]:
+    """Built once a process, as styles()."""
+    return dict(_cell_styles())
+
+
+@cache
+def _cell_styles() -> dict[str, ParagraphStyle]:
     small = styles()["small"]
     return {
         "text": ParagraphStyle("cell", parent=small, fontSize=7.5, leading=9),

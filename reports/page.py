@@ -6,6 +6,7 @@ A report may carry a table of contents: its "h1" headings with their page number
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,13 @@ class PageFrame:
 
 
 def styles() -> dict[str, ParagraphStyle]:
+    """The paragraph styles, built once a process (a report asks for them for every table); a dict
+    of its own for each caller, the styles shared and never changed."""
+    return dict(_styles())
+
+
+@cache
+def _styles() -> dict[str, ParagraphStyle]:
     base = ParagraphStyle("body", fontName=fonts().regular, fontSize=9, leading=12)
     return {
         "body": base,
