@@ -14,13 +14,13 @@ from typing import Any
 import polars as pl
 from reportlab.lib import colors
 from reportlab.lib.units import cm
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Spacer, Table, TableStyle
 
 from reports.charts import bar_chart
 from reports.csr_tables import Markup, Notes, cell_styles, grid, shown, text, trend
 from reports.csr_text import TEXT
 from reports.formatting import Formatter
-from reports.page import PageFrame, build_pdf, manifest_table, styles, table_of_contents, tiles_row
+from reports.page import PageFrame, Paragraph, build_pdf, manifest_table, styles, table_of_contents, tiles_row
 from services.reporting.domain.csr import CARRIER_HEADLINE, CsrFigures, Headline
 from services.reporting.domain.performance import COMMON_PARTS
 from services.reporting.domain.periods import PARIS as ZONE

@@ -11,11 +11,11 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Paragraph, Table, TableStyle
+from reportlab.platypus import Table, TableStyle
 
 from reports.fonts import fonts
 from reports.formatting import Formatter
-from reports.page import TextTable, styles
+from reports.page import Paragraph, TextTable, styles
 
 HEADER = colors.HexColor("#dfe7ee")
 GROUP = colors.HexColor("#eef3f7")

@@ -16,7 +16,9 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Table, TableStyle
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Table, TableStyle
+from reportlab.platypus import Paragraph as PlatypusParagraph
+from reportlab.platypus.paragraph import _FUZZ
 
 from reports.fonts import fonts
 
@@ -25,6 +27,23 @@ LABELS = {
     "fr": {"page": "page {x} / {y}", "report": "rapport", "figures": "chiffres", "as_of": "données au"},
     "en": {"page": "page {x} / {y}", "report": "report", "figures": "figures", "as_of": "data as of"},
 }
+
+
+class Paragraph(PlatypusParagraph):
+    """reportlab's Paragraph, whose lines are broken once for a given width: a table breaks a
+    cell's lines to size its row, again to draw it, and a split asks once more, each time for the
+    same lines (the same PDF bytes)."""
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 (reportlab's names)
+        if availWidth < _FUZZ:
+            return super().wrap(availWidth, availHeight)
+        laid = self.__dict__.setdefault("_laid", {})
+        if availWidth in laid:
+            self.width, self.height, self._wrapWidths, self.blPara, self._width_max = laid[availWidth]
+            return self.width, self.height
+        size = super().wrap(availWidth, availHeight)
+        laid[availWidth] = (self.width, self.height, self._wrapWidths, self.blPara, self._width_max)
+        return size
 
 
 @dataclass(frozen=True)
@@ -268,7 +287,7 @@ class _ContentsDoc(BaseDocTemplate):
     """Tells the canvas the page each "h1" heading lands on."""
 
     def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 (reportlab's name)
-        if isinstance(flowable, Paragraph) and flowable.style.name == "h1":
+        if isinstance(flowable, PlatypusParagraph) and flowable.style.name == "h1":
             self.canv.heading_pages.setdefault(flowable.getPlainText(), self.page)
 
 
