@@ -14,13 +14,13 @@ from typing import Any
 import polars as pl
 from reportlab.lib import colors
 from reportlab.lib.units import cm
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Spacer, Table, TableStyle
 
 from reports.charts import bar_chart
 from reports.csr_tables import Markup, Notes, cell_styles, grid, shown, text, trend
 from reports.csr_text import TEXT
 from reports.formatting import Formatter
-from reports.page import PageFrame, build_pdf, manifest_table, styles, table_of_contents, tiles_row
+from reports.page import PageFrame, Paragraph, build_pdf, manifest_table, styles, table_of_contents, tiles_row
 from services.reporting.domain.csr import CARRIER_HEADLINE, CsrFigures, Headline
 from services.reporting.domain.performance import COMMON_PARTS
 from services.reporting.domain.periods import PARIS as ZONE
@@ -436,9 +436,22 @@ def _plans_section(page: _Page) -> list[Flowable]:
             fmt.points(share, before_share),
         ]
     )
+    widths = [2.3 * cm, 1.8 * cm, 1.7 * cm, 2.0 * cm, 2.3 * cm, 1.8 * cm, 1.7 * cm, 2.0 * cm, 2.4 * cm]
+    return [
+        Paragraph(words["plans_section"], page.sheet["h1"]),
+        Paragraph(words["plans_intro"], page.sheet["body"]),
+        Spacer(1, 0.2 * cm),
+        *([_plans_chart(page), Spacer(1, 0.2 * cm)] if plans.height >= MONTHS_FOR_A_CHART else []),
+        grid(words["plans_headers"], rows, widths, bold_rows=[len(rows) - 1]),
+    ]
+
+
+def _plans_chart(page: _Page) -> Flowable:
+    fmt, words, figures = page.fmt, page.words, page.figures
+    plans = figures.plan_compliance
     percent = [[None if v is None else v * 100 for v in plans[c].to_list()] for c in ("share", "previous_share")]
     highest = max([v for series in percent for v in series if v is not None], default=100.0)
-    chart = bar_chart(
+    return bar_chart(
         title=words["chart_plans"],
         categories=[fmt.month_short(m.astimezone(ZONE)).replace(" ", "\n", 1) for m in plans["month_start"].to_list()],
         series=[
@@ -453,14 +466,6 @@ def _plans_section(page: _Page) -> list[Flowable]:
         y_max=max(100.0, highest),
         value_format=lambda v: fmt.number(v, 0),
     )
-    widths = [2.3 * cm, 1.8 * cm, 1.7 * cm, 2.0 * cm, 2.3 * cm, 1.8 * cm, 1.7 * cm, 2.0 * cm, 2.4 * cm]
-    return [
-        Paragraph(words["plans_section"], page.sheet["h1"]),
-        Paragraph(words["plans_intro"], page.sheet["body"]),
-        Spacer(1, 0.2 * cm),
-        *([chart, Spacer(1, 0.2 * cm)] if plans.height >= MONTHS_FOR_A_CHART else []),
-        grid(words["plans_headers"], rows, widths, bold_rows=[len(rows) - 1]),
-    ]
 
 
 def _hit_parades(page: _Page) -> list[Flowable]:

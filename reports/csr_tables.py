@@ -3,6 +3,7 @@ letters, and tables whose numbers are right-aligned, headers wrap and totals are
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -10,11 +11,11 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Paragraph, Table, TableStyle
+from reportlab.platypus import Table, TableStyle
 
 from reports.fonts import fonts
 from reports.formatting import Formatter
-from reports.page import styles
+from reports.page import Paragraph, TextTable, styles
 
 HEADER = colors.HexColor("#dfe7ee")
 GROUP = colors.HexColor("#eef3f7")
@@ -81,6 +82,12 @@ class Markup:
 
 
 def cell_styles() -> dict[str, ParagraphStyle]:
+    """Built once a process, as styles()."""
+    return dict(_cell_styles())
+
+
+@cache
+def _cell_styles() -> dict[str, ParagraphStyle]:
     small = styles()["small"]
     return {
         "text": ParagraphStyle("cell", parent=small, fontSize=7.5, leading=9),
@@ -117,8 +124,8 @@ def grid(
     over_header: Sequence[tuple[str, int, int]] = (),
 ) -> Table:
     """A table: the first ``text_columns`` columns are text, the others numbers (right-aligned),
-    unless ``numbers`` lists the number columns. A plain string that fits its column stays a
-    string (fast to draw); one that does not, or has line breaks, wraps in a paragraph; a Markup
+    unless ``numbers`` lists the number columns. A plain string whose lines fit its column stays a
+    string (fast to draw); one that does not wraps in a paragraph; a Markup
     or a flowable is drawn as it is. Rows are counted from 0 after the header; ``group_rows``
     span the table as a section title; ``over_header`` puts titles (label, first column, last
     column) above the header."""
@@ -133,8 +140,11 @@ def grid(
         if not isinstance(value, str):
             return value
         font = fonts().bold if strong else fonts().regular
-        if "\n" not in value and stringWidth(value, font, FONT_SIZE) <= widths[column] - 2 * PADDING:
-            return value
+        lines = value.split("\n")
+        if len(lines) == 1 or all(line and " ".join(line.split()) == line for line in lines):
+            # drawn where a paragraph would put its lines (which drops an empty one), without its layout
+            if all(stringWidth(line, font, FONT_SIZE) <= widths[column] - 2 * PADDING for line in lines):
+                return value
         return Paragraph(escape(value).replace("\n", "<br/>"), cells[kind])
 
     top = []
@@ -146,7 +156,7 @@ def grid(
     header_row = [cell(h, c, True) for c, h in enumerate(header)]
     body = [*top, header_row, *[[cell(v, c, r in bold) for c, v in enumerate(row)] for r, row in enumerate(rows)]]
     heads = len(top) + 1
-    table = Table(body, colWidths=list(widths), repeatRows=heads)
+    table = TextTable(body, colWidths=list(widths), repeatRows=heads)
     style: list[tuple[Any, ...]] = [
         ("FONT", (0, 0), (-1, -1), fonts().regular, FONT_SIZE, LEADING),
         ("FONT", (0, 0), (-1, heads - 1), fonts().bold, FONT_SIZE, LEADING),

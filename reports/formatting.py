@@ -5,8 +5,11 @@ and never 0."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 
@@ -20,6 +23,29 @@ CIVIL_TIME = ZoneInfo("Europe/Paris")  # the portfolio's days and months
 def _civil(value: date | datetime) -> date | datetime:
     """An instant as the day it is in Paris (31 December 23:00 UTC is 1 January there)."""
     return value.astimezone(CIVIL_TIME) if isinstance(value, datetime) and value.tzinfo is not None else value
+
+
+@cache
+def _symbols(locale: str) -> tuple[str, str, str]:
+    """The locale's group and decimal separators and minus sign (CLDR, latin digits)."""
+    symbols = Locale.parse(locale).number_symbols["latn"]
+    return symbols["group"], symbols["decimal"], symbols["minusSign"]
+
+
+_QUANTA = [Decimal(1).scaleb(-decimals) for decimals in range(10)]
+
+
+def _grouped(value: float, decimals: int, scale: int, locale: str) -> str:
+    """Babel's "#,##0.0…" (``decimals`` fixed digits) for a finite float, scaled by 10^``scale``,
+    without its per-call pattern and locale look-ups (a report writes thousands of figures): the
+    float's shortest repr as a Decimal, rounded half-even, sign taken before rounding (-0.3 reads
+    "-0" as in Babel). tests/reporting/test_formatting_babel.py holds it to Babel's output."""
+    group, point, minus = _symbols(locale)
+    exact = Decimal(str(value)).scaleb(scale)
+    rounded = abs(exact).quantize(_QUANTA[decimals])
+    whole, _, fraction = f"{rounded:f}".partition(".")
+    text = f"{int(whole):,}".replace(",", group) + (point + fraction if decimals else "")
+    return minus + text if exact.is_signed() else text
 
 
 @dataclass(frozen=True)
@@ -40,15 +66,20 @@ class Formatter:
     def number(self, value: float | None, decimals: int = 0) -> str:
         if value is None or value != value:
             return self.na
-        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-        return self._drawable(format_decimal(value, format=pattern, locale=self.locale))
+        if value in (float("inf"), float("-inf")) or decimals >= len(_QUANTA):
+            pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+            return self._drawable(format_decimal(value, format=pattern, locale=self.locale))
+        return self._drawable(_grouped(value, decimals, 0, self.locale))
 
     def percent(self, share: float | None, decimals: int = 1) -> str:
         if share is None or share != share:
             return self.na
         # French sets the sign apart with a narrow no-break space, English joins it
-        pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + ("\u202f%" if self.lang == "fr" else "%")
-        return self._drawable(format_percent(share, format=pattern, locale=self.locale))
+        sign = "\u202f%" if self.lang == "fr" else "%"
+        if share in (float("inf"), float("-inf")) or decimals >= len(_QUANTA):
+            pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + sign
+            return self._drawable(format_percent(share, format=pattern, locale=self.locale))
+        return self._drawable(_grouped(share, decimals, 2, self.locale) + sign)
 
     def day(self, value: date | datetime) -> str:
         return format_date(_civil(value), format="short" if self.lang == "fr" else "dd/MM/yyyy", locale=self.locale)
