@@ -46,13 +46,14 @@ def test_before_the_portfolio_was_recorded_there_is_nothing(stack):
 
 
 @pytest.mark.parametrize(
-    # a cut-off still ahead is not settled whatever the window (the stack's is stack.SETTLE_S)
-    "as_of",
-    [None, datetime.now(UTC) + timedelta(minutes=5)],
+    # a cut-off still ahead is not settled whatever the window (the stack's is stack.SETTLE_S); taken
+    # when the test runs, not when it is collected (minutes earlier in a whole suite)
+    "ahead",
+    [None, timedelta(minutes=5)],
     ids=["missing", "not settled"],
 )
-def test_a_cut_off_missing_or_still_open_is_refused_naming_as_of(stack, as_of):
-    request = pb.ListPerimetersRequest(as_of=to_timestamp(as_of) if as_of else None)
+def test_a_cut_off_missing_or_still_open_is_refused_naming_as_of(stack, ahead):
+    request = pb.ListPerimetersRequest(as_of=to_timestamp(datetime.now(UTC) + ahead) if ahead else None)
     with pytest.raises(grpc.RpcError) as refused:
         stack.reporting.ListPerimeters(request, metadata=stack.metadata("service"))
     assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT

@@ -115,6 +115,8 @@ def test_the_schedulers_timer_plans_on_its_own_and_jobs_wait_on_the_durable_queu
         c.start_scheduler("scheduler")
         wait_for("two runs recorded", lambda: c.store.recorded_months() == {str(first), str(first.next())})
         wait_for("their jobs queued", lambda: c.broker.counts(c.jobs_queue)[0] == 2 * per_month)
-        assert {j.state for j in c.jobs()} == {"queued"} and all(j.enqueued_at for j in c.jobs())
+        # the jobs are marked queued when the plan's transaction commits, just after publishing
+        wait_for("their jobs marked queued", lambda: all(j.enqueued_at for j in c.jobs()))
+        assert {j.state for j in c.jobs()} == {"queued"}
         probe = [sys.executable, "-m", "services.runtime.heartbeat", str(heartbeat), "10"]
         assert subprocess.run(probe, capture_output=True, check=False).returncode == 0
