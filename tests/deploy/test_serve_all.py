@@ -1,7 +1,8 @@
 """`quitus serve all` on this machine's PostgreSQL and RabbitMQ, after `quitus setup`: the four gRPC
 services answer their health checks with a service token read from the file setup wrote, the
-scheduler, both report workers and the alerts consume their queues; SIGTERM stops every process; a process that
-dies on its own stops the others and the command exits 1, naming it."""
+scheduler, both report workers and the alerts consume their queues; SIGTERM stops every process. A
+process that dies on its own stops the others and the command exits 1, naming it (the supervisor
+over stand-in processes)."""
 
 import os
 import signal
@@ -113,31 +114,25 @@ def test_serve_all_runs_the_deployment_and_stops_it_whole(pg_url, schema_prefix,
         broker.close()
 
 
-def test_a_process_that_dies_stops_the_others_and_serve_all_exits_1(pg_url, schema_prefix, amqp_url, tmp_path):
-    env, ports = deployment_env(pg_url, schema_prefix, amqp_url, tmp_path)
-    env["QUITUS_AUTH_ENABLED"] = "false"
+SUPERVISED = """
+import sys
+from services import supervisor
+sleeper = (sys.executable, "-c", "import time; time.sleep(120)")
+quitter = (sys.executable, "-c", "import time; time.sleep(1.5)")
+specs = [supervisor.ProcessSpec("sleeper", sleeper), supervisor.ProcessSpec("quitter", quitter)]
+sys.exit(supervisor.run(specs, grace_s=5))
+"""
+
+
+def test_a_process_that_dies_stops_the_others_and_the_supervisor_exits_1():
+    """The supervisor of `quitus serve all` (services.supervisor.run) over two stand-in processes:
+    when one exits on its own, the other is stopped and the command exits 1 naming the first."""
     main = subprocess.Popen(
-        [sys.executable, "-m", "services.cli", "serve", "all", "--report-workers", "1"],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+        [sys.executable, "-c", SUPERVISED], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
-    broker = Broker(amqp_url)
-    try:
-        wait_for("the four gRPC services serving", lambda: all(serving(p) for p in ports.values()), 60)
-        wait_for("the report worker consuming", lambda: broker.counts(env["QUITUS_JOBS_QUEUE"])[1] == 1, 60)
-        pids = children(main.pid)
-        factors = next(p for p in pids if command_line(p)[-2:] == [b"serve", b"factors"])
-        os.kill(factors, signal.SIGKILL)
-        _, err = main.communicate(timeout=30)
-        assert main.returncode == 1
-        assert "factors exited; every process stopped" in err
-        assert not [p for p in pids if alive(p)]
-    finally:
-        if main.poll() is None:
-            main.kill()
-        broker.delete(env["QUITUS_JOBS_QUEUE"], env["QUITUS_JOBS_QUEUE"])
-        broker.delete(env["QUITUS_ALERTS_QUEUE"])
-        broker.close()
+    wait_for("both processes started", lambda: len(children(main.pid)) == 2, 20)
+    pids = children(main.pid)
+    _, err = main.communicate(timeout=30)
+    assert main.returncode == 1
+    assert "quitter exited; every process stopped" in err
+    assert not [p for p in pids if alive(p)]

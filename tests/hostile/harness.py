@@ -3,7 +3,6 @@ or a refusal a client can act on (INVALID_ARGUMENT naming the field in the rich 
 NOT_FOUND, PERMISSION_DENIED), never INTERNAL, UNKNOWN or a hang; and a service that still
 answers health and a normal call afterwards."""
 
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -14,7 +13,10 @@ from grpc_status import rpc_status
 
 from tests.hostile.values import Mutation
 
-ANSWER_WITHIN_S = 1.0
+# A hostile value must not make a call hang or run for long: past this deadline the call ends
+# DEADLINE_EXCEEDED, which is not an acceptable answer. A deadline, not a timing assertion: a loaded
+# machine answers the same cases in 1 s where an idle one takes 20 ms.
+ANSWER_DEADLINE_S = 10.0
 ACCEPTABLE = {
     grpc.StatusCode.OK,
     grpc.StatusCode.INVALID_ARGUMENT,
@@ -35,17 +37,14 @@ def field_violations(error: grpc.RpcError) -> list[str]:
 
 def answer_of(call: Callable[[float], Any], mutation: Mutation) -> tuple[grpc.StatusCode, Any]:
     """Run ``call(timeout)`` and check the answer; returns (code, reply or error)."""
-    started = time.monotonic()
     try:
-        reply = call(ANSWER_WITHIN_S * 5)  # the deadline only bounds a hang; the assertion is below
+        reply = call(ANSWER_DEADLINE_S)
         code = grpc.StatusCode.OK
         outcome: Any = reply
     except grpc.RpcError as error:
         code, outcome = error.code(), error  # type: ignore[attr-defined]
-    took = time.monotonic() - started
     case = f"{mutation.path} = {mutation.label}"
     assert code in ACCEPTABLE, f"{case}: {code.name} {getattr(outcome, 'details', lambda: '')()}"
-    assert took < ANSWER_WITHIN_S, f"{case}: answered in {took:.2f} s"
     if code == grpc.StatusCode.INVALID_ARGUMENT:
         assert field_violations(outcome), f"{case}: INVALID_ARGUMENT without a field violation ({outcome.details()})"
         assert len(outcome.details()) < 1000, f"{case}: message of {len(outcome.details()):,} characters"
