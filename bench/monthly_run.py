@@ -287,7 +287,7 @@ def measure(
     figures: dict[str, Any] = {"month": str(MONTH), "as_of": as_of.isoformat(), "dwellings": args.dwellings}
     load_before = load_average()
     try:
-        for workers in (int(n) for n in args.workers.split(",")):
+        for workers in (int(n) for n in args.workers.split(",") if n):
             case_prefix = f"{prefix}w{workers}_"
             case_prefixes.append(case_prefix)
             jobs, wall_s, complete = month_end_run(args, processes, ports, case_prefix, workers, as_of, log_dir)
@@ -304,6 +304,8 @@ def measure(
             figures[f"pages_done_{workers}"] = sum(j.pages or 0 for j in jobs if j.state == "done")
             figures[f"parked_{workers}"] = sum(1 for j in jobs if j.state == "parked")
             figures[f"per_kind_{workers}"] = per_kind(jobs)
+            so_far = processes.peaks | watch.peaks()
+            print(f"figures so far: {json.dumps(figures)}; peak RSS so far {max(so_far.values()):,.0f} MB", flush=True)
         if args.baseline != "none":
             case_prefix = f"{prefix}b_"
             case_prefixes.append(case_prefix)
