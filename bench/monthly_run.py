@@ -6,6 +6,7 @@ the report workers as `nameko run` processes, a reporting replica and the data s
         [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
         [--amqp-url amqp://guest:guest@127.0.0.1:5672/] [--statement-timeout-s S]
         [--keep] [--reuse PREFIX] [--baseline sampled|loop|none]
+        [--order 1,2,baseline] [--case-timeout-s S[,S...]]
 
 Setup (timed apart): the portfolio, three years of interventions and of daily meter readings,
 loaded by bench/report_csr.py's loader (its docstring says what), plus the provisions of 2025
@@ -116,12 +117,16 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the data schemas (to --reuse them)")
     parser.add_argument("--reuse", metavar="PREFIX", help="run on the data schemas of an earlier --keep run")
     parser.add_argument("--baseline", choices=("sampled", "loop", "none"), default="sampled")
-    parser.add_argument("--workers", default="1,2", help="the cases, report workers per case, in this order")
+    parser.add_argument(
+        "--order",
+        default="1,2,baseline",
+        help="what runs, in this order: a case's number of report workers, and where the baseline runs",
+    )
     parser.add_argument(
         "--case-timeout-s",
-        type=float,
-        default=3 * 3600.0,
-        help="a case still running after this is stopped; its figures are then what was done by then",
+        default="10800",
+        help="a case still running after this is stopped, its figures then what was done by then; "
+        "one value, or one per case in --order's order",
     )
     parser.add_argument("--log-dir", default="", help="where the processes' logs go (default: a new temp dir)")
     args = parser.parse_args()
@@ -287,10 +292,23 @@ def measure(
     figures: dict[str, Any] = {"month": str(MONTH), "as_of": as_of.isoformat(), "dwellings": args.dwellings}
     load_before = load_average()
     try:
-        for workers in (int(n) for n in args.workers.split(",") if n):
+        steps = [step for step in args.order.split(",") if step]
+        cases = [step for step in steps if step != "baseline"]
+        timeouts = [float(t) for t in args.case_timeout_s.split(",")]
+        timeouts += timeouts[-1:] * (len(cases) - len(timeouts))
+        for step in steps:
+            if step == "baseline":
+                if args.baseline != "none":
+                    case_prefix = f"{prefix}b_"
+                    case_prefixes.append(case_prefix)
+                    figures |= baseline(args.baseline, url, processes, ports, case_prefix, as_of, log_dir)
+                continue
+            workers, timeout_s = int(step), timeouts.pop(0)
             case_prefix = f"{prefix}w{workers}_"
             case_prefixes.append(case_prefix)
-            jobs, wall_s, complete = month_end_run(args, processes, ports, case_prefix, workers, as_of, log_dir)
+            jobs, wall_s, complete = month_end_run(
+                args, processes, ports, case_prefix, workers, as_of, log_dir, timeout_s
+            )
             name = "wall_s_1_worker" if workers == 1 else f"wall_s_{workers}_workers"
             # a case stopped by --case-timeout-s has no wall time: what it did by then is counted apart
             figures[name] = round(wall_s, 1) if complete else None
@@ -306,10 +324,6 @@ def measure(
             figures[f"per_kind_{workers}"] = per_kind(jobs)
             so_far = processes.peaks | watch.peaks()
             print(f"figures so far: {json.dumps(figures)}; peak RSS so far {max(so_far.values()):,.0f} MB", flush=True)
-        if args.baseline != "none":
-            case_prefix = f"{prefix}b_"
-            case_prefixes.append(case_prefix)
-            figures |= baseline(args.baseline, url, processes, ports, case_prefix, as_of, log_dir)
     finally:
         processes.stop()
         watch.stop()
@@ -346,6 +360,7 @@ def month_end_run(
     workers: int,
     as_of: datetime,
     log_dir: Path,
+    timeout_s: float,
 ) -> tuple[list, float, bool]:
     """(the jobs as stored at the end, seconds from planning to the end, whether every job finished)."""
     url = args.database_url
@@ -389,9 +404,7 @@ def month_end_run(
         outcome = plan(args.amqp_url, env["QUITUS_SCHEDULER_NAME"])
         print(f"  {planned} jobs recorded; plan: {outcome}", flush=True)
         try:
-            jobs = wait_for(
-                "every job finished", lambda: finished(store, planned), processes, labels, args.case_timeout_s
-            )
+            jobs = wait_for("every job finished", lambda: finished(store, planned), processes, labels, timeout_s)
             complete = True
         except TimedOut:
             jobs, complete = store.jobs(), False
