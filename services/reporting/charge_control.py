@@ -3,8 +3,10 @@ ExportChargeControl over N-1 and N), the monthly figures (for the dwellings' own
 rests on estimates and the meters' cost per unit), the anomalies consumption detected on the
 buildings' meters (ListAnomalies, as of the cut-off), the interventions that may be resolved in
 N-1 or N (contract costs), the portfolio's buildings and dwellings, composed into domain.charges
-and rendered (reports.charges). Like decarbonisation.py, it fetches and assembles; the domain
-decides every figure."""
+and rendered (reports.charges). Every export is pulled for the whole portfolio, once per process
+and cut-off, and cut per residence (``pull_sliced``): a monthly run's hundreds of charge controls
+share one pull. Like decarbonisation.py, it fetches and assembles; the domain decides every
+figure."""
 
 import hashlib
 import tempfile
@@ -93,36 +95,29 @@ def _perimeter(portfolio: Portfolio, request: ReportRequest) -> pl.DataFrame:
     return buildings_of(portfolio.buildings, request.perimeter, request.as_of)
 
 
-def _pull_exports(
-    sources: Sources, year: int, as_of: datetime, portfolio: Portfolio, ids: list[str] | None, pulled: ManifestInput
-) -> Pulled:
-    """The exports of N-1 and N for the buildings ``ids`` (None: every building)."""
+def pull_portfolio(sources: Sources, year: int, as_of: datetime) -> Pulled:
+    """Every building's exports for the charge year ``year`` and N-1, as of ``as_of``: one pull
+    for the charge controls of the whole portfolio, which ``by_residence`` cuts per residence."""
+    portfolio, pulled = sources.portfolio(as_of)
     inputs = [pulled]
     two_years = ReportPeriod(month_start(year - 1, 1), month_start(year + 1, 1))
-    costs, provisions, pulled = sources.charge_control(two_years, as_of, ids or [])
+    costs, provisions, pulled = sources.charge_control(two_years, as_of, [])
     inputs.append(pulled)
-    figures, pulled = sources.monthly(two_years, as_of, ids)
+    figures, pulled = sources.monthly(two_years, as_of, None)
     inputs.append(pulled)
     # a contract cost counts in the month it is resolved: interventions requested up to a year before
     requested = ReportPeriod(month_start(year - 2, 1), month_start(year + 1, 1))
-    facts, _, pulled = sources.facts(requested, as_of, Perimeter(), ids)
+    facts, _, pulled = sources.facts(requested, as_of, Perimeter(), None)
     inputs.append(pulled)
-    anomalies, pulled = sources.anomalies(as_of, ids)
+    anomalies, pulled = sources.anomalies(as_of, None)
     inputs.append(pulled)
     return Pulled(year, portfolio, costs, provisions, figures, facts, anomalies, tuple(inputs))
 
 
-def pull_portfolio(sources: Sources, year: int, as_of: datetime) -> Pulled:
-    """Every building's exports for the charge year ``year`` and N-1, as of ``as_of``: one pull
-    for the charge controls of the whole portfolio (``slice_gather`` cuts one report out of it)."""
-    portfolio, pulled = sources.portfolio(as_of)
-    return _pull_exports(sources, year, as_of, portfolio, None, pulled)
-
-
 def gather_from(pulled: Pulled, request: ReportRequest, keys: tuple[AllocationKey, ...]) -> Gathered:
     """The charge control of ``request``'s perimeter out of exports already pulled (for at least
-    its buildings, for its year and cut-off): the figures are those of its own pull, since the
-    domain reads only the perimeter's rows."""
+    its buildings, for its year and cut-off): the domain reads only the perimeter's rows, so a
+    slice and the whole pull give the same figures."""
     _check_perimeter(request)
     if charge_year(request.period) != pulled.year:
         raise InvalidArgument(
@@ -151,15 +146,6 @@ def gather_from(pulled: Pulled, request: ReportRequest, keys: tuple[AllocationKe
         )
     )
     return Gathered(charges, pulled.inputs, describe(request.perimeter, request.lang), tuple(ids))
-
-
-def gather(sources: Sources, request: ReportRequest, keys: tuple[AllocationKey, ...]) -> Gathered:
-    """One report's own pull (its buildings only) and its charge control."""
-    year = charge_year(request.period)
-    _check_perimeter(request)
-    portfolio, pulled = sources.portfolio(request.as_of)
-    ids = _perimeter(portfolio, request)["building_id"].to_list()
-    return gather_from(_pull_exports(sources, year, request.as_of, portfolio, ids, pulled), request, keys)
 
 
 def by_residence(pulled: Pulled) -> dict[str, Pulled]:
@@ -195,23 +181,55 @@ class Computed:
     manifest: Manifest
 
 
+@dataclass(frozen=True)
+class Sliced:
+    """A portfolio-wide pull and its cut per residence."""
+
+    whole: Pulled
+    residences: dict[str, Pulled]
+
+    def for_request(self, request: ReportRequest) -> Pulled:
+        """The slice of the request's one residence, else the whole pull (buildings, or several
+        residences: the domain reads their rows out of it)."""
+        named = request.perimeter.residence_ids
+        if len(named) == 1 and not request.perimeter.building_ids:
+            return self.residences.get(named[0], self.whole)
+        return self.whole
+
+
+def pull_sliced(sources: Sources, year: int, as_of: datetime) -> Sliced:
+    """The portfolio-wide pull of ``year`` as of ``as_of`` cut per residence, made once per
+    process and cut-off when ``sources`` keep a cache: the charge controls of a monthly run (one
+    per residence, the same cut-off) share one pull of each export (issue 15) instead of one
+    export per report. The manifest of each report names those portfolio-wide exports."""
+
+    def pull() -> tuple[Sliced, str]:
+        pulled = pull_portfolio(sources, year, as_of)
+        digest = hashlib.sha256("".join(i.content_sha256 for i in pulled.inputs).encode()).hexdigest()
+        return Sliced(pulled, by_residence(pulled)), digest
+
+    if sources.cache is None:
+        return pull()[0]
+    return sources.cache.get(("charge_control.pull_sliced", year, as_of.isoformat()), pull)
+
+
 def compute(sources: Sources, request: ReportRequest, scenario: object = None) -> Computed:
-    """Every input pulled as of request.as_of and the charge control computed; ``scenario`` is
-    not used (charge control has none)."""
+    """The charge control of ``request`` out of the portfolio-wide exports as of request.as_of
+    (see ``pull_sliced``); ``scenario`` is not used (charge control has none)."""
+    _check_perimeter(request)
     keys = allocation_keys(request.allocation_keys)
-    return _computed(gather(sources, request, keys), request, keys)
+    sliced = pull_sliced(sources, charge_year(request.period), request.as_of)
+    return compute_sliced(sliced.for_request(request), request, keys)
 
 
 def compute_many(sources: Sources, template: ReportRequest, residence_ids: list[str]) -> Iterator[Computed]:
     """The charge control of each residence of ``residence_ids`` (in that order) for ``template``'s
-    year, cut-off, keys and language, from ONE portfolio-wide pull: each report's figures (and
-    their hash) are those of its own ``compute``; its manifest names the portfolio-wide exports."""
+    year, cut-off, keys and language, each as ``compute`` makes it, from one pull."""
     keys = allocation_keys(template.allocation_keys)
-    pulled = pull_portfolio(sources, charge_year(template.period), template.as_of)
-    sliced = by_residence(pulled)
+    sliced = pull_sliced(sources, charge_year(template.period), template.as_of)
     for residence in residence_ids:
         request = replace(template, perimeter=Perimeter(residence_ids=(residence,)))
-        yield compute_sliced(sliced.get(residence, pulled), request, keys)
+        yield compute_sliced(sliced.for_request(request), request, keys)
 
 
 def compute_sliced(pulled: Pulled, request: ReportRequest, keys: tuple[AllocationKey, ...]) -> Computed:

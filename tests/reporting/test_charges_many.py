@@ -2,6 +2,7 @@
 each residence sliced from it has the figures, and so the figures hash, of its own report, and
 the exports are pulled once, not once per report."""
 
+import copy
 import time
 from collections import Counter
 from datetime import UTC, datetime
@@ -12,6 +13,7 @@ import pytest
 from services.reporting import charge_control
 from services.reporting.domain.periods import parse_period
 from services.reporting.domain.runs import Perimeter, ReportRequest
+from services.reporting.export_cache import ExportCache
 from services.reporting.gather import Sources
 from tests.conftest import PG_URL
 from tests.reporting.stack import SETTLE_S, postgres_prefix, report_stack
@@ -77,32 +79,33 @@ def _request(residence: str, as_of: datetime) -> ReportRequest:
     )
 
 
-def test_every_residence_sliced_from_one_pull_has_the_figures_of_its_own_report(sources):
-    """The demo portfolio's residences, each computed twice as of the same cut-off: alone
-    (``compute``: its own exports, for its buildings) and sliced from one portfolio-wide pull
-    (``compute_many``). The figures frames are equal row for row and so are their hashes; the
-    slices hold dwellings with balances (the comparison is not of empty frames); the many
-    reports cost one pull of each export, where the single ones cost one pull each."""
+def test_every_residence_sliced_from_one_pull_has_the_figures_of_the_whole_pull(sources):
+    """The demo portfolio's residences, each computed twice as of the same cut-off: as the
+    service computes it (``compute`` on sources with an export cache: the residence's slice of
+    one portfolio-wide pull, made once and shared) and over the whole pull unsliced (the domain
+    picking the perimeter's rows itself). The figures frames are equal row for row and so are
+    their hashes; the slices hold dwellings with balances (the comparison is not of empty
+    frames); the reports of every residence cost one pull of each export, not one per report."""
     as_of, source, residences, _ = sources
     assert len(residences) >= 2
-    source.pulls.clear()  # what the module's other tests pulled with it
-    alone = {r: charge_control.compute(source, _request(r, as_of)) for r in residences}
-    assert source.pulls == Counter(
-        {name: len(residences) for name in ("portfolio", "charge_control", "monthly", "facts", "anomalies")}
-    )
-    source.pulls.clear()
-    many = list(charge_control.compute_many(source, _request(residences[0], as_of), residences))
+    cached = copy.copy(source)
+    cached.cache = ExportCache()
+    source.pulls.clear()  # what the module's other tests pulled with it (the copy counts in it)
+    served = {r: charge_control.compute(cached, _request(r, as_of)) for r in residences}
     assert source.pulls == Counter(portfolio=1, charge_control=1, monthly=1, facts=1, anomalies=1)
-    assert len(many) == len(residences)
-    for residence, sliced in zip(residences, many, strict=True):
-        own = alone[residence]
+    whole = charge_control.pull_portfolio(source, 2025, as_of)
+    keys = charge_control.allocation_keys(())
+    for residence in residences:
+        sliced = served[residence]
+        own = charge_control.compute_sliced(whole, _request(residence, as_of), keys)
         assert sliced.gathered.building_ids == own.gathered.building_ids
         assert sliced.figures_frame.equals(own.figures_frame), residence
         assert sliced.manifest.figures_sha256 == own.manifest.figures_sha256
         dwellings = own.figures_frame.filter(own.figures_frame["level"] == "dwelling")
         assert dwellings.height > 0 and dwellings["balance_cents"].abs().sum() > 0
-        # the manifest names what was pulled: the portfolio-wide exports, not the residence's
-        assert {i.source for i in sliced.manifest.inputs} == {i.source for i in own.manifest.inputs}
+        # the manifest names what was pulled: the portfolio-wide exports
+        assert sliced.manifest.inputs == whole.inputs
+    alone = served
     # the anomalies consumption found on the demo's meters in the year reach the reports, each
     # with its cost or the reason it has none
     meters = pl.concat([alone[r].gathered.charges.meter_anomalies for r in residences])
