@@ -13,6 +13,7 @@ from sqlalchemy import BigInteger, Connection, Engine, Table, delete, func, inse
 from services.consumption import models as m
 from services.consumption.domain.vocab import CARRIERS, READING_KINDS, USAGES
 from services.runtime.db import insert_frame, serialised_writes, upsert_frame
+from services.runtime.pg_frames import read_frame
 
 READING_COLUMNS = ["meter_id", "kind", "read_at_us", "period_start_us", "value", "estimated", "recorded_at_us"]
 READING_SCHEMA = pl.Schema(
@@ -235,9 +236,8 @@ class ConsumptionStore:
         return pl.DataFrame(rows, schema=list(spec.schema), orient="row").cast(spec.schema)
 
     def _copied_versions(self, conn: Connection, spec: Versioned, where: list, column, values) -> pl.DataFrame:
-        """``_versions`` on PostgreSQL: COPY ... TO STDOUT of the query (its parameters bound by the
-        driver) read as CSV into polars, instants as epoch microseconds: no Python row per version
-        (provisions are a row per dwelling, month and category)."""
+        """``_versions`` on PostgreSQL, read by runtime.pg_frames (Arrow, no Python row per version:
+        provisions are a row per dwelling, month and category), instants as epoch microseconds."""
         t = spec.table
         instants = [c for c, dtype in spec.schema.items() if dtype == TS]
         columns = [(_epoch_us(t.c[c]) if c in instants else t.c[c]).label(c) for c in spec.schema]
@@ -248,20 +248,7 @@ class ConsumptionStore:
             else [query.where(column.in_(values[i : i + IN_LIST])) for i in range(0, len(values), IN_LIST)]
         )
         text_schema = {c: (pl.Int64 if c in instants else dtype) for c, dtype in spec.schema.items()}
-        raw = conn.connection.driver_connection
-        assert raw is not None  # a pooled connection always has its driver connection
-        parts = []
-        for one in queries:
-            compiled = one.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
-            buf = io.BytesIO()
-            with raw.cursor() as cur, cur.copy(f"COPY ({compiled}) TO STDOUT (FORMAT csv)", compiled.params) as copy:
-                for chunk in copy:
-                    buf.write(chunk)
-            if buf.tell():
-                buf.seek(0)
-                parts.append(
-                    pl.read_csv(buf, has_header=False, new_columns=list(text_schema), schema_overrides=text_schema)
-                )
+        parts = [read_frame(conn, one, text_schema) for one in queries]
         frame = pl.concat(parts) if parts else pl.DataFrame(schema=text_schema)
         return frame.with_columns([pl.col(c).cast(TS) for c in instants]).cast(spec.schema)
 
@@ -347,7 +334,7 @@ class ConsumptionStore:
             "estimated": pl.Boolean,
         }
         with self.engine.connect() as conn:
-            f = self._frame(conn, sql, schema)
+            f = read_frame(conn, sql, schema) if self.postgres else self._frame(conn, sql, schema)
         return f.select(
             "meter_id",
             read_at=pl.col("read_at_us").cast(TS),

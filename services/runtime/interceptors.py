@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
 from typing import Any
 
+import adbc_driver_manager
 import grpc
 import psycopg
 from google.protobuf import any_pb2
@@ -166,13 +167,12 @@ def abort_unexpected(context: grpc.ServicerContext, exc: BaseException, method: 
         log.info("call cancelled by the client", extra={"method": method, "error": type(exc).__name__})
         raise exc
     orig = getattr(exc, "orig", exc)
-    if isinstance(orig, psycopg.Error | sqlite3.Error):
-        diag = getattr(orig, "diag", None)
+    if isinstance(orig, psycopg.Error | sqlite3.Error | adbc_driver_manager.Error):
         extra = {
             "method": method,
             "error": type(orig).__name__,
             "sqlstate": getattr(orig, "sqlstate", None),
-            "detail": getattr(diag, "message_primary", None) if diag is not None else str(orig).split("\n")[0],
+            "detail": _primary_message(orig),
         }
         if is_unreachable(exc):
             log.warning("database unreachable", extra=extra)
@@ -186,6 +186,18 @@ def abort_unexpected(context: grpc.ServicerContext, exc: BaseException, method: 
         where = "".join(traceback.format_tb(exc.__traceback__))
         log.error("unhandled error", extra={"method": method, "error": type(exc).__name__, "traceback": where})
     context.abort(grpc.StatusCode.INTERNAL, f"internal error in {method}")
+
+
+def _primary_message(exc: BaseException) -> str | None:
+    """A database error's primary message, without the statement or its parameters: psycopg's
+    diagnostic, the same field of an ADBC error (runtime.pg_frames), else the first line."""
+    diag = getattr(exc, "diag", None)
+    if diag is not None:
+        return diag.message_primary
+    for name, value in getattr(exc, "details", None) or ():
+        if name == b"PG_DIAG_MESSAGE_PRIMARY":
+            return value.decode(errors="replace")
+    return str(exc).split("\n")[0]
 
 
 class ErrorInterceptor(grpc.ServerInterceptor):
