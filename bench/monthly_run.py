@@ -31,7 +31,8 @@ for reporting's store and the runs) with a reporting replica started fresh: its 
 empty and its report store holds nothing, so every report is really generated (reports are
 content-addressed: the same run on the same store would return the stored ones). One replica
 serves both workers in the 2-worker case (its cache is shared by them; a second replica would
-pull every export a second time on the same two cores).
+pull every export a second time on the same two cores); it renders PDFs in as many processes as
+there are workers (QUITUS_RENDER_PROCESSES), as docker-compose.yml runs it.
 
 wall_s_N_worker(s): from the run's planning (the perimeters listed, the run recorded, ``plan``
 called) until every job is done or parked, as seen in the runs store.
@@ -366,7 +367,15 @@ def month_end_run(
     url = args.database_url
     tag = uuid.uuid4().hex[:8]
     store = open_store(url, case_prefix)  # migrated before any process starts
-    reporting_port = processes.service("reporting", f"reporting w{workers}", url, case_prefix, **reporting_env(ports))
+    # as docker-compose.yml runs it: the replica renders in as many processes as there are workers
+    reporting_port = processes.service(
+        "reporting",
+        f"reporting w{workers}",
+        url,
+        case_prefix,
+        **reporting_env(ports),
+        QUITUS_RENDER_PROCESSES=str(workers),
+    )
     declare_scenario(reporting_port)
     env = {
         "PYTHONPATH": str(ROOT),

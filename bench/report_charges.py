@@ -211,13 +211,19 @@ def main() -> None:
     parser.add_argument("--database-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     parser.add_argument("--out", help="write every PDF into this folder")
     parser.add_argument("--profile", action="store_true", help="profile the largest residence's report first")
+    parser.add_argument(
+        "--reuse",
+        metavar="PREFIX",
+        help="measure on schemas loaded before and kept (e.g. by bench/monthly_run.py --keep: three years of "
+        "daily readings and 2025's provisions) instead of loading, and keep them",
+    )
     args = parser.parse_args()
     print(
         f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
         f"python {platform.python_version()}, polars {pl.__version__}",
         flush=True,
     )
-    prefix = f"bench_{uuid.uuid4().hex[:8]}_"
+    prefix = args.reuse or f"bench_{uuid.uuid4().hex[:8]}_"
     settings = Settings(database_url=args.database_url, auth_enabled=False, grpc_workers=8)
     servers = {
         "interventions": interventions_server.build(settings, port=0, schema_prefix=prefix),
@@ -232,16 +238,19 @@ def main() -> None:
         for name, (_, port) in servers.items()
     }
     try:
-        loaded = load(channels, args.dwellings, args.year)
-        load_peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(
-            f"loaded {loaded['residences']:,} residences, {loaded['buildings']:,} buildings, "
-            f"{loaded['dwellings']:,} dwellings, {loaded['events']:,} events, {loaded['readings']:,} daily readings "
-            f"in {loaded['load_s']:.0f} s (peak RSS {load_peak_mb:,.0f} MB)",
-            flush=True,
-        )
+        if args.reuse:
+            loaded, load_peak_mb = {}, None
+        else:
+            loaded = load(channels, args.dwellings, args.year)
+            load_peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            print(
+                f"loaded {loaded['residences']:,} residences, {loaded['buildings']:,} buildings, "
+                f"{loaded['dwellings']:,} dwellings, {loaded['events']:,} events, {loaded['readings']:,} daily "
+                f"readings in {loaded['load_s']:.0f} s (peak RSS {load_peak_mb:,.0f} MB)",
+                flush=True,
+            )
         as_of = datetime.now(UTC)  # everything loaded is recorded before it
-        time.sleep(61)  # and an export's cut-off must be a minute in the past
+        time.sleep(settings.cutoff_settle_s + 1)  # and an export's cut-off must be settled
         # the factors stub is never called by a charge control
         sources = TimedSources(channels["interventions"], channels["consumption"], channels["consumption"])
         sources.took = {}
@@ -273,6 +282,7 @@ def main() -> None:
         )
         if args.profile:
             _profile_one(slices, template)
+        dwellings = pulled.portfolio.units.filter(pl.col("kind") == "dwelling").height
         del pulled
         residences = sorted(slices, key=lambda r: -slices[r].portfolio.buildings.height)
         jobs = [(r, template, args.out) for r in residences]
@@ -288,13 +298,14 @@ def main() -> None:
             channel.close()
         for server, _ in servers.values():
             server.stop(0)
-        engine = create_engine(args.database_url)
-        with engine.begin() as conn:
-            for schema in conn.execute(
-                text("SELECT nspname FROM pg_namespace WHERE nspname LIKE :p"), {"p": prefix + "%"}
-            ).scalars():
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
+        if not args.reuse:
+            engine = create_engine(args.database_url)
+            with engine.begin() as conn:
+                for schema in conn.execute(
+                    text("SELECT nspname FROM pg_namespace WHERE nspname LIKE :p"), {"p": prefix + "%"}
+                ).scalars():
+                    conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            engine.dispose()
     pages = sum(r[1] for r in results)
     slowest = max(results, key=lambda r: r[4])
     worker_mb = sampler.workers_kb / 1024
@@ -308,8 +319,8 @@ def main() -> None:
     print(
         json.dumps(
             {
-                "dwellings": loaded["dwellings"],
-                "residences": loaded["residences"],
+                "dwellings": dwellings,
+                "residences": len(results),
                 "year": args.year,
                 "workers": args.workers,
                 "reports": len(results),
@@ -318,7 +329,7 @@ def main() -> None:
                 "wall_s": round(wall_s, 1),
                 "reports_per_s": round(len(results) / wall_s, 2),
                 "peak_rss_mb": round(max(sampler.own_kb, sampler.workers_kb, sampler.postgres_kb) / 1024),
-                "load_peak_rss_mb": round(load_peak_mb),
+                "load_peak_rss_mb": round(load_peak_mb) if load_peak_mb else None,
             }
         )
     )

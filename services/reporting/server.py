@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 from services.reporting import convert
 from services.reporting.export_cache import ExportCache
 from services.reporting.gather import Sources
+from services.reporting.rendering import Renderer
 from services.reporting.service import ReportingService
 from services.reporting.servicer import METHOD_ACCESS, SERVICE_NAME, ReportingServicer, add_to_server
 from services.reporting.store import ReportingStore
@@ -24,6 +25,7 @@ def _registration(engine: Engine, settings: Settings) -> Registration:
         convert.content_sha256,
         sources=lambda: sources,
         settle=timedelta(seconds=settings.cutoff_settle_s),
+        renderer=Renderer(settings.render_processes),
     )
     return Registration(SERVICE_NAME, add_to_server, ReportingServicer(service))
 

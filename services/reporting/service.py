@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from services.reporting import charge_control, decarbonisation, scorecard_report
+from services.reporting import charge_control
 from services.reporting.domain.perimeter import PerimeterLists, perimeter_lists
 from services.reporting.domain.periods import ReportPeriod
 from services.reporting.domain.runs import (
@@ -32,6 +32,7 @@ from services.reporting.domain.scenarios import (
 )
 from services.reporting.errors import NotBuilt, UnknownReport, UnknownScenario
 from services.reporting.gather import Sources
+from services.reporting.rendering import BUILDERS, Renderer
 from services.reporting.store import ReportingStore
 from services.runtime.cutoff import SETTLED
 from services.runtime.db import retry_write_conflicts
@@ -43,12 +44,6 @@ ContentHash = Callable[[ScenarioContent], str]
 
 
 CHUNK_BYTES = 1024 * 1024
-# per report kind, the module that computes, renders and packs it (compute, render_pdf, audit_pack)
-BUILDERS: dict[str, Any] = {
-    "DECARBONISATION": decarbonisation,
-    "CHARGE_CONTROL": charge_control,
-    "CONTRACTOR_SCORECARD": scorecard_report,
-}
 _PAGE = re.compile(rb"/Type\s*/Page[^s]")
 
 
@@ -64,8 +59,10 @@ class ReportingService:
         clock: Callable[[], datetime] | None = None,
         sources: Callable[[], Sources] | None = None,
         settle: timedelta = SETTLED,
+        renderer: Renderer | None = None,
     ) -> None:
         self.store = store
+        self.renderer = renderer or Renderer()
         self.settle = settle  # how old an as_of must be (services.runtime.cutoff)
         self.content_sha256 = content_sha256
         self.clock = clock or (lambda: datetime.now(UTC))
@@ -177,10 +174,8 @@ class ReportingService:
         stored = self.store.run(run_id, with_files=False)
         if stored is not None:
             return stored, False
-        builder = BUILDERS[request.kind]
         computed = self._compute(request, scenario)
-        pdf = builder.render_pdf(computed, request, run_id)
-        pack = builder.audit_pack(computed, request, run_id)
+        pdf, pack = self.renderer.files(computed, request, run_id)
         run = Run(
             id=run_id,
             request=request,
@@ -236,7 +231,7 @@ class ReportingService:
         request = run.request if as_of is None else replace(run.request, as_of=as_of)
         scenario = self.scenario(request.scenario, request.scenario_version) if request.scenario else None
         computed = self._compute(request, scenario, fresh=True)
-        pdf = BUILDERS[request.kind].render_pdf(computed, request, run.id)
+        pdf = self.renderer.pdf(computed, request, run.id)
         same_pdf = hashlib.sha256(pdf).hexdigest() == run.pdf_sha256
         return run, computed.manifest, changed_inputs(run.manifest, computed.manifest), same_pdf
 

@@ -45,6 +45,12 @@ class Settings(BaseSettings):
         description="How old a data cut-off (as_of) must be: longer than a batch may take between the instant its "
         "records are recorded at and its commit, so that the same as_of gives the same figures later.",
     )
+    render_processes: int = Field(
+        0,
+        ge=0,
+        description="Processes a reporting replica renders PDFs in (0: its own threads, one report at a time on one "
+        "core); set it to the cores the replica may use when several reports are generated at once.",
+    )
     shutdown_grace_s: float = Field(20.0, description="Seconds in-flight calls get to finish on SIGTERM.")
     factors_dir: str = Field(
         "",

@@ -3,6 +3,7 @@ each residence sliced from it has the figures, and so the figures hash, of its o
 the exports are pulled once, not once per report."""
 
 import copy
+import os
 import time
 from collections import Counter
 from datetime import UTC, datetime
@@ -15,6 +16,7 @@ from services.reporting.domain.periods import parse_period
 from services.reporting.domain.runs import Perimeter, ReportRequest
 from services.reporting.export_cache import ExportCache
 from services.reporting.gather import Sources
+from services.reporting.rendering import Renderer
 from tests.conftest import PG_URL
 from tests.reporting.stack import SETTLE_S, postgres_prefix, report_stack
 
@@ -144,3 +146,26 @@ def test_the_cli_writes_one_charge_control_report_per_residence_with_all(sources
     flat = result.output.replace("\n", "")
     assert all(str(pdf) in flat for pdf in pdfs)
     assert all(pdf.read_bytes().startswith(b"%PDF") for pdf in pdfs)
+
+
+def test_reports_rendered_in_worker_processes_are_the_same_bytes(sources):
+    """QUITUS_RENDER_PROCESSES: the charge control of two residences rendered in a pool of two
+    spawned processes gives the PDF and the audit pack byte for byte as rendered here; a render
+    process that dies fails its report with a message saying so, and the next report is made."""
+    as_of, source, residences, _ = sources
+    requests = [_request(r, as_of) for r in residences[:2]]
+    computed = [charge_control.compute(source, request) for request in requests]
+    here, pool = Renderer(0), Renderer(2)
+    try:
+        for one, request in zip(computed, requests, strict=True):
+            expected = here.files(one, request, request.run_id())
+            assert pool.files(one, request, request.run_id()) == expected
+            assert pool.pdf(one, request, request.run_id()) == expected[0]
+            assert expected[0].startswith(b"%PDF") and len(expected[1]) > 0
+        with pytest.raises(RuntimeError, match="a render process died"):
+            pool._run(os._exit, 1)
+        assert pool.pdf(computed[0], requests[0], requests[0].run_id()) == here.pdf(
+            computed[0], requests[0], requests[0].run_id()
+        )
+    finally:
+        pool.close()
