@@ -79,7 +79,10 @@ class JobRunner:
                 self.sleep(delay)
                 continue
             self.store.finish(job_id, generated.report_id, generated.pages, generated.created, self.clock())
-            log.info("report done", extra={"job": job_id, "report": generated.report_id, "created": generated.created})
+            # ("created" is a LogRecord attribute: logging refuses it as an extra)
+            log.info(
+                "report done", extra={"job": job_id, "report": generated.report_id, "new_report": generated.created}
+            )
             return DONE
 
     def _park(self, job_id: int, error: str) -> str:

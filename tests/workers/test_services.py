@@ -2,6 +2,7 @@
 patching in this process), on the real PostgreSQL; reporting is a real gRPC server or a port
 where nothing listens (what UNAVAILABLE is)."""
 
+import logging
 import socket
 from datetime import UTC, datetime, timedelta
 
@@ -12,7 +13,7 @@ from services.reporting.server import build as build_reporting
 from services.runtime.settings import Settings
 from services.workers.jobs import JobRunner, retry_delay
 from services.workers.planning import Planner
-from services.workers.reporting_client import ReportingClient, ReportOptions, report_request
+from services.workers.reporting_client import Generated, ReportingClient, ReportOptions, report_request
 from services.workers.runs_store import NewJob, RunRecord, RunsStore, open_store
 from services.workers.schedule import Month, Perimeters, jobs_for
 
@@ -177,3 +178,28 @@ def test_no_plan_without_a_reference_scenario(store, nowhere):
 
     with pytest.raises(PlanError, match="QUITUS_REPORT_SCENARIO"):
         scheduler(store, nowhere, ReportOptions("", "a@1", "b@1", "fr")).plan("2025-11-01T06:00:00+00:00")
+
+
+class _Answering:
+    """Stands for a reporting replica that generates every report asked (its own behaviour is
+    tested in tests/reporting): what is tested here is the worker's bookkeeping after it."""
+
+    def generate(self, request_json: str) -> Generated:
+        return Generated("r-1", 12, True)
+
+
+def test_a_job_done_is_recorded_and_logged_at_info_once(store, caplog):
+    """At INFO (the services' default level) the worker records the job done with the report's
+    id and pages, and says so in one log line naming whether the report is new. (The line once
+    used the extra key ``created``, which logging refuses: every done job raised after being
+    recorded, and its message went back to the queue.)"""
+    job_id = record_october(store)[0]
+    worker = JobRunner(
+        store, _Answering(), worker="unit", attempts=3, retry_first_s=0.5, retry_max_s=60.0, sleep=lambda s: None
+    )
+    with caplog.at_level(logging.INFO, logger="quitus.report_worker"):
+        assert worker.run(job_id) == "done"
+    [job] = [j for j in store.jobs() if j.id == job_id]
+    assert (job.state, job.report_id, job.pages) == ("done", "r-1", 12)
+    [line] = [r for r in caplog.records if r.getMessage() == "report done"]
+    assert (line.job, line.report, line.new_report) == (job_id, "r-1", True)
