@@ -14,7 +14,7 @@ from reports.scorecard import ScorecardReport, render
 from services.reporting.audit_zip import zip_pack
 from services.reporting.domain.perimeter import describe, perimeter_buildings, unknown_ids
 from services.reporting.domain.periods import PARIS, ReportPeriod, months
-from services.reporting.domain.runs import Manifest, ManifestInput, ReportRequest
+from services.reporting.domain.runs import Manifest, ManifestInput, Perimeter, ReportRequest
 from services.reporting.domain.scenarios import Scenario
 from services.reporting.domain.scorecard import figures_sha256
 from services.reporting.domain.scorecard_figures import (
@@ -59,7 +59,16 @@ def _contractors(portfolio: Portfolio, request: ReportRequest, busy: set[str], h
 def _period(
     sources: Sources, request: ReportRequest, period: ReportPeriod, building_ids: list[str] | None
 ) -> tuple[ScorecardPeriod, ManifestInput]:
-    facts, _, pulled = sources.facts(period, request.as_of, request.perimeter, building_ids)
+    """The facts of the period's interventions in the perimeter, cut out of the portfolio's
+    export of the period: pulled once per process and cut-off (Sources' cache), it is shared by
+    every scorecard of a monthly run (one per contractor) and by its portfolio CSR report, where
+    an export per contractor made each scorecard scan the event log again. The manifest names
+    that export."""
+    facts, _, pulled = sources.facts(period, request.as_of, Perimeter(), None)
+    if request.perimeter.contractor_ids:
+        facts = facts.filter(pl.col("contractor_id").is_in(list(request.perimeter.contractor_ids)))
+    if building_ids is not None:
+        facts = facts.filter(pl.col("building_id").is_in(building_ids))
     return ScorecardPeriod(period.start, period.end, facts, months(period.start, period.end)), pulled
 
 

@@ -481,8 +481,9 @@ def test_reports_at_one_cut_off_pull_each_export_once(stack, caplog):
     quality and deadlines once, the facts and monthly figures once per period (the year, N-1 and
     the reference year); both pin the same inputs. A third, on one territory, pulls only its own
     facts (its request names its buildings): the portfolio, the monthly figures (the export is
-    the portfolio's, kept per building by reporting), quality and deadlines are shared. A
-    verification makes the calls of one report again."""
+    the portfolio's, kept per building by reporting), quality and deadlines are shared. Scorecards
+    of one contractor each pull nothing more. A verification makes the calls of one report
+    again."""
     s, t1, t2 = stack
     cut_off = t1 + (t2 - t1) / 3  # settled, and no other test's
     caplog.set_level(logging.INFO, logger="quitus.grpc")
@@ -505,6 +506,13 @@ def test_reports_at_one_cut_off_pull_each_export_once(stack, caplog):
     _generate(s, cut_off, perimeter=pb.Perimeter(territory_ids=[territory]))
     so_far = one_report | {"ExportInterventions": 6}
     assert _export_calls(caplog) == so_far
+    # Each contractor's scorecard of the year cuts its facts out of the portfolio's exports of
+    # the year and N-1, which the first report pulled: no export more, whatever the contractor.
+    for contractor in sorted(c.id for c in s.contracting.contractors)[:2]:
+        card = _scorecard(s, cut_off, perimeter=pb.Perimeter(contractor_ids=[contractor])).run
+        assert _export_calls(caplog) == so_far
+        facts = [i for i in card.manifest.inputs if i.source == "interventions.ExportInterventions"]
+        assert {i.content_sha256 for i in facts} <= {i.content_sha256 for i in french.manifest.inputs}
     # A verification pulls anew: it is there to see what changed since.
     verified = s.reporting.VerifyReport(pb.VerifyReportRequest(id=french.id), metadata=s.metadata("auditor"))
     assert verified.same_figures and list(verified.changed_inputs) == []
