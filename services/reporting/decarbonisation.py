@@ -20,13 +20,13 @@ from services.reporting.domain.inputs import (
     FACTORS_SCHEMA,
     CsrInputs,
     DeadlineStatus,
-    ExportCaveats,
     PeriodData,
     VehicleFactor,
+    caveats_of,
 )
-from services.reporting.domain.perimeter import buildings_of, describe
+from services.reporting.domain.perimeter import buildings_of, describe, facts_in
 from services.reporting.domain.periods import ReportPeriod, reference_window
-from services.reporting.domain.runs import Manifest, ManifestInput, ReportRequest
+from services.reporting.domain.runs import Manifest, ManifestInput, Perimeter, ReportRequest
 from services.reporting.domain.scenarios import Scenario
 from services.reporting.gather import Sources
 from services.reporting.manifest_text import manifest_lines
@@ -74,7 +74,10 @@ def compute(sources: Sources, request: ReportRequest, scenario: Scenario) -> Com
     set_sha = ""
     units = carrier_units()
     for name, period in windows.items():
-        facts, caveats, pulled_facts = sources.facts(period, request.as_of, request.perimeter, building_ids)
+        # the portfolio's facts of the period, shared by every report of a run (export cache),
+        # cut to the perimeter here; their caveats counted over the cut
+        facts, _, pulled_facts = sources.facts(period, request.as_of, Perimeter(), None)
+        facts = facts_in(facts, request.perimeter, building_ids)
         monthly, pulled_figures = sources.monthly(period, request.as_of, building_ids)
         inputs += [pulled_facts, pulled_figures]
         # a carrier with no known unit is resolved in kWh PCI: unresolved if the set says otherwise
@@ -86,7 +89,7 @@ def compute(sources: Sources, request: ReportRequest, scenario: Scenario) -> Com
             facts=facts,
             figures=monthly,
             factors=counted_boundaries(factors).select(*FACTORS_SCHEMA, "month_start", "unit"),
-            caveats=ExportCaveats(**caveats),
+            caveats=caveats_of(facts),
         )
     quality, pulled_quality = sources.quality(request.as_of)
     deadlines, pulled_deadlines = sources.deadline_status(request.as_of)

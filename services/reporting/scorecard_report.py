@@ -12,7 +12,7 @@ import polars as pl
 
 from reports.scorecard import ScorecardReport, render
 from services.reporting.audit_zip import zip_pack
-from services.reporting.domain.perimeter import describe, perimeter_buildings, unknown_ids
+from services.reporting.domain.perimeter import describe, facts_in, perimeter_buildings, unknown_ids
 from services.reporting.domain.periods import PARIS, ReportPeriod, months
 from services.reporting.domain.runs import Manifest, ManifestInput, Perimeter, ReportRequest
 from services.reporting.domain.scenarios import Scenario
@@ -65,10 +65,7 @@ def _period(
     an export per contractor made each scorecard scan the event log again. The manifest names
     that export."""
     facts, _, pulled = sources.facts(period, request.as_of, Perimeter(), None)
-    if request.perimeter.contractor_ids:
-        facts = facts.filter(pl.col("contractor_id").is_in(list(request.perimeter.contractor_ids)))
-    if building_ids is not None:
-        facts = facts.filter(pl.col("building_id").is_in(building_ids))
+    facts = facts_in(facts, request.perimeter, building_ids)
     return ScorecardPeriod(period.start, period.end, facts, months(period.start, period.end)), pulled
 
 

@@ -479,10 +479,9 @@ def test_reports_at_one_cut_off_pull_each_export_once(stack, caplog):
     """Issue 15: a run's exports are pulled once and shared by its jobs. Two reports at one
     cut-off (the portfolio's in French, then in English) make the calls of one: the portfolio,
     quality and deadlines once, the facts and monthly figures once per period (the year, N-1 and
-    the reference year); both pin the same inputs. A third, on one territory, pulls only its own
-    facts (its request names its buildings): the portfolio, the monthly figures (the export is
-    the portfolio's, kept per building by reporting), quality and deadlines are shared. Scorecards
-    of one contractor each pull nothing more. A verification makes the calls of one report
+    the reference year); both pin the same inputs. A third, on one territory, pulls nothing more:
+    its facts and monthly figures are cut out of the portfolio's exports the first one pulled.
+    Scorecards of one contractor each pull nothing more either. A verification makes the calls of one report
     again."""
     s, t1, t2 = stack
     cut_off = t1 + (t2 - t1) / 3  # settled, and no other test's
@@ -504,7 +503,7 @@ def test_reports_at_one_cut_off_pull_each_export_once(stack, caplog):
     assert english.manifest.figures_sha256 == french.manifest.figures_sha256
     territory = s.portfolio.territories[0].id
     _generate(s, cut_off, perimeter=pb.Perimeter(territory_ids=[territory]))
-    so_far = one_report | {"ExportInterventions": 6}
+    so_far = one_report
     assert _export_calls(caplog) == so_far
     # Each contractor's scorecard of the year cuts its facts out of the portfolio's exports of
     # the year and N-1, which the first report pulled: no export more, whatever the contractor.
@@ -517,3 +516,25 @@ def test_reports_at_one_cut_off_pull_each_export_once(stack, caplog):
     verified = s.reporting.VerifyReport(pb.VerifyReportRequest(id=french.id), metadata=s.metadata("auditor"))
     assert verified.same_figures and list(verified.changed_inputs) == []
     assert _export_calls(caplog) == {name: n + one_report[name] for name, n in so_far.items()}
+
+
+def test_caveats_counted_over_a_cut_equal_the_services_over_its_export(stack):
+    """reporting cuts a perimeter's facts out of the portfolio's export and counts their caveats
+    itself (domain.inputs.caveats_of): over the whole export they equal what the interventions
+    service counted, over one contractor's cut what it counts exporting that contractor alone;
+    the counts are checked on something (some intervention is cancelled or pending)."""
+    from services.reporting.domain.inputs import ExportCaveats, caveats_of
+    from services.reporting.domain.perimeter import facts_in
+    from services.reporting.domain.runs import Perimeter
+    from services.reporting.gather import Sources
+
+    s, t1, _ = stack
+    sources = Sources(s.channels["interventions"], s.channels["consumption"], s.channels["factors"], s.token("service"))
+    whole, caveats, _ = sources.facts(YEAR, t1, Perimeter(), None)
+    assert caveats_of(whole) == ExportCaveats(**caveats)
+    assert caveats["cancelled"] + caveats["pending_deadlines"] > 0
+    contractor = whole["contractor_id"].mode().sort()[0]
+    alone, alone_caveats, _ = sources.facts(YEAR, t1, Perimeter(contractor_ids=(contractor,)), None)
+    cut = facts_in(whole, Perimeter(contractor_ids=(contractor,)), None)
+    assert cut.equals(alone) and 0 < cut.height < whole.height
+    assert caveats_of(cut) == ExportCaveats(**alone_caveats)

@@ -151,6 +151,20 @@ def _require(frame: pl.DataFrame, schema: dict[str, Any], where: str) -> None:
         raise ValueError(f"{where} lacks the column(s) {', '.join(missing)}")
 
 
+def caveats_of(facts: pl.DataFrame) -> ExportCaveats:
+    """The caveats of these facts, counted as the interventions service counts those of an export
+    (interventions.v1.ExportCaveats: they follow from each fact's status, deadlines and quitus):
+    cancelled interventions, those with a deadline still PENDING (either one, counted once), and
+    closures with no quitus recorded."""
+    pending = (pl.col("intervene_deadline") == "PENDING") | (pl.col("repair_deadline") == "PENDING")
+    counts = facts.select(
+        (pl.col("status") == "CANCELLED").sum().alias("cancelled"),
+        pending.sum().alias("pending_deadlines"),
+        ((pl.col("status") == "CLOSED") & ~pl.col("has_quitus")).sum().alias("closed_without_quitus"),
+    ).row(0, named=True)
+    return ExportCaveats(**{name: int(value or 0) for name, value in counts.items()})
+
+
 @dataclass(frozen=True)
 class PeriodData:
     """What the exports gave for one period [start, end) of the perimeter."""
@@ -160,7 +174,7 @@ class PeriodData:
     facts: pl.DataFrame  # FACTS_SCHEMA: interventions requested in [start, end), as known at as_of
     figures: pl.DataFrame  # FIGURES_SCHEMA: monthly figures of the months of [start, end)
     factors: pl.DataFrame  # FACTORS_SCHEMA: the energy factors resolved for [start, end)
-    caveats: ExportCaveats  # of the facts' export
+    caveats: ExportCaveats  # of these facts (caveats_of)
 
     def check(self, where: str) -> None:
         _require(self.facts, FACTS_SCHEMA, f"{where}.facts")

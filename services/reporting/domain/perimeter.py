@@ -21,6 +21,20 @@ def perimeter_buildings(buildings: pl.DataFrame, perimeter: Perimeter) -> pl.Dat
     )
 
 
+def facts_in(facts: pl.DataFrame, perimeter: Perimeter, building_ids: list[str] | None) -> pl.DataFrame:
+    """The facts (one row per intervention) of the perimeter's contractors and trades on the
+    buildings ``building_ids`` (None: every building), in their order: what the interventions
+    service exports for such a request, cut out of its export for the whole portfolio."""
+    kept = pl.lit(True)
+    if perimeter.contractor_ids:
+        kept &= pl.col("contractor_id").is_in(list(perimeter.contractor_ids))
+    if perimeter.trades:
+        kept &= pl.col("trade").is_in(list(perimeter.trades))
+    if building_ids is not None:
+        kept &= pl.col("building_id").is_in(building_ids)
+    return facts.filter(kept)
+
+
 def buildings_of(buildings: pl.DataFrame, perimeter: Perimeter, as_of: datetime) -> pl.DataFrame:
     """The perimeter's buildings as of the cut-off; InvalidArgument naming ``perimeter`` when it
     names an id the portfolio does not hold, or holds no building: nothing to report."""
