@@ -97,21 +97,35 @@ def _perimeter(portfolio: Portfolio, request: ReportRequest) -> pl.DataFrame:
 
 def pull_portfolio(sources: Sources, year: int, as_of: datetime) -> Pulled:
     """Every building's exports for the charge year ``year`` and N-1, as of ``as_of``: one pull
-    for the charge controls of the whole portfolio, which ``by_residence`` cuts per residence."""
+    for the charge controls of the whole portfolio, which ``by_residence`` cuts per residence.
+    The interventions and the monthly figures are pulled one civil year at a time, as the year's
+    CSR report pulls them (its year, N-1 and reference year): a monthly run's reports share them
+    (export cache) instead of pulling the same years twice in two shapes."""
     portfolio, pulled = sources.portfolio(as_of)
     inputs = [pulled]
     two_years = ReportPeriod(month_start(year - 1, 1), month_start(year + 1, 1))
     costs, provisions, pulled = sources.charge_control(two_years, as_of, [])
     inputs.append(pulled)
-    figures, pulled = sources.monthly(two_years, as_of, None)
-    inputs.append(pulled)
+    figures = []
+    for one in (year - 1, year):
+        part, pulled = sources.monthly(_civil_year(one), as_of, None)
+        figures.append(part)
+        inputs.append(pulled)
     # a contract cost counts in the month it is resolved: interventions requested up to a year before
-    requested = ReportPeriod(month_start(year - 2, 1), month_start(year + 1, 1))
-    facts, _, pulled = sources.facts(requested, as_of, Perimeter(), None)
-    inputs.append(pulled)
+    facts = []
+    for one in (year - 2, year - 1, year):
+        part, _, pulled = sources.facts(_civil_year(one), as_of, Perimeter(), None)
+        facts.append(part)
+        inputs.append(pulled)
     anomalies, pulled = sources.anomalies(as_of, None)
     inputs.append(pulled)
-    return Pulled(year, portfolio, costs, provisions, figures, facts, anomalies, tuple(inputs))
+    return Pulled(
+        year, portfolio, costs, provisions, pl.concat(figures), pl.concat(facts).sort("id"), anomalies, tuple(inputs)
+    )
+
+
+def _civil_year(year: int) -> ReportPeriod:
+    return ReportPeriod(month_start(year, 1), month_start(year + 1, 1))
 
 
 def gather_from(pulled: Pulled, request: ReportRequest, keys: tuple[AllocationKey, ...]) -> Gathered:

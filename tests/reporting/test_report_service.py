@@ -466,6 +466,8 @@ EXPORTS = (
     "interventions.v1.InterventionsService/GetDataQuality",
     "interventions.v1.InterventionsService/GetDeadlineStatus",
     "consumption.v1.ConsumptionService/ExportMonthly",
+    "consumption.v1.ConsumptionService/ExportChargeControl",
+    "consumption.v1.ConsumptionService/ListAnomalies",
 )
 
 
@@ -481,8 +483,8 @@ def test_reports_at_one_cut_off_pull_each_export_once(stack, caplog):
     quality and deadlines once, the facts and monthly figures once per period (the year, N-1 and
     the reference year); both pin the same inputs. A third, on one territory, pulls nothing more:
     its facts and monthly figures are cut out of the portfolio's exports the first one pulled.
-    Scorecards of one contractor each pull nothing more either. A verification makes the calls of one report
-    again."""
+    Scorecards of one contractor each pull nothing more either, and a charge control only its
+    own two. A verification makes the calls of one report again."""
     s, t1, t2 = stack
     cut_off = t1 + (t2 - t1) / 3  # settled, and no other test's
     caplog.set_level(logging.INFO, logger="quitus.grpc")
@@ -494,6 +496,8 @@ def test_reports_at_one_cut_off_pull_each_export_once(stack, caplog):
         "GetDataQuality": 1,
         "GetDeadlineStatus": 1,
         "ExportMonthly": 3,
+        "ExportChargeControl": 0,
+        "ListAnomalies": 0,
     }
     english = _generate(s, cut_off, lang="en").run
     assert english.id != french.id and _export_calls(caplog) == one_report
@@ -512,6 +516,17 @@ def test_reports_at_one_cut_off_pull_each_export_once(stack, caplog):
         assert _export_calls(caplog) == so_far
         facts = [i for i in card.manifest.inputs if i.source == "interventions.ExportInterventions"]
         assert {i.content_sha256 for i in facts} <= {i.content_sha256 for i in french.manifest.inputs}
+    # A residence's charge control of the year pulls the charge-control export and the anomalies
+    # (its own exports), but no interventions nor monthly figures: those of each civil year it
+    # reads (N-2 to N, N-1 and N) are the ones the CSR report pulled.
+    residence = s.portfolio.buildings[0].residence_id
+    charges = _charges(s, cut_off, residence).run
+    so_far = so_far | {"ExportChargeControl": 1, "ListAnomalies": 1}
+    assert _export_calls(caplog) == so_far
+    facts = [i for i in charges.manifest.inputs if i.source == "interventions.ExportInterventions"]
+    assert len(facts) == 3 and {i.content_sha256 for i in facts} == {
+        i.content_sha256 for i in french.manifest.inputs if i.source == "interventions.ExportInterventions"
+    }
     # A verification pulls anew: it is there to see what changed since.
     verified = s.reporting.VerifyReport(pb.VerifyReportRequest(id=french.id), metadata=s.metadata("auditor"))
     assert verified.same_figures and list(verified.changed_inputs) == []
