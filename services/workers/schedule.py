@@ -105,13 +105,24 @@ class JobSpec:
 
 
 def jobs_for(month: Month, perimeters: Perimeters) -> list[JobSpec]:
-    """The reports of ``month``'s run, in the order they are queued: CSR, charge control,
-    scorecards, then (December) the year's."""
+    """The reports of ``month``'s run: the portfolio's CSR and one per territory, each
+    residence's charge control for the year to date, each contractor's scorecard, and in December
+    the year's CSR (portfolio, territories) and scorecards.
+
+    Queued leaders first: the reports that pull a run's portfolio-wide exports (in December the
+    year's portfolio CSR, then the first charge control, then the month's portfolio CSR) ahead of
+    the hundreds that cut theirs out of those exports, so that workers starting together pull
+    different exports at once (the reporting replica makes each pull once and shares it) instead
+    of all waiting on the first one's."""
     as_of = month.end
     year = (Month(month.year, 1).start, Month(month.year + 1, 1).start)
-    return list(_month_jobs(month, perimeters, as_of, year)) + (
+    jobs = list(_month_jobs(month, perimeters, as_of, year)) + (
         list(_year_jobs(perimeters, as_of, year)) if month.month == 12 else []
     )
+    charges = [j.key for j in jobs if j.kind == CHARGE_CONTROL][:1]
+    leading = ["csr/year/portfolio", *charges, "csr/month/portfolio"]
+    leaders = [j for key in leading for j in jobs if j.key == key]
+    return leaders + [j for j in jobs if j not in leaders]
 
 
 def _month_jobs(

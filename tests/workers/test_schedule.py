@@ -48,13 +48,14 @@ def test_months_missed_are_all_due_oldest_first():
 def test_a_month_makes_csr_charge_control_and_scorecards():
     """October 2025 with territories T1, T2, residence R1, contractors C1, C2: the portfolio's CSR
     report and one per territory (3), R1's charge control for 2025 to date (1), a scorecard per
-    contractor (2): 6 reports, each as of October's end."""
+    contractor (2): 6 reports, each as of October's end. The two that pull the run's
+    portfolio-wide exports lead (the charge control's, then the CSR's), the others follow."""
     jobs = jobs_for(Month(2025, 10), PERIMETERS)
     assert [(j.key, j.kind) for j in jobs] == [
+        ("charges/year-to-date/residence/R1", CHARGE_CONTROL),
         ("csr/month/portfolio", CSR),
         ("csr/month/territory/T1", CSR),
         ("csr/month/territory/T2", CSR),
-        ("charges/year-to-date/residence/R1", CHARGE_CONTROL),
         ("scorecard/month/contractor/C1", SCORECARD),
         ("scorecard/month/contractor/C2", SCORECARD),
     ]
@@ -71,9 +72,16 @@ def test_a_month_makes_csr_charge_control_and_scorecards():
 
 def test_the_january_run_adds_the_years_reports():
     """December 2025's run (held in January 2026): the 6 reports of a month, then the year's CSR
-    for the portfolio and per territory (3) and each contractor's scorecard of the year (2): 11."""
+    for the portfolio and per territory (3) and each contractor's scorecard of the year (2): 11.
+    The year's portfolio CSR leads, then the charge control and the month's portfolio CSR."""
     jobs = jobs_for(Month(2025, 12), PERIMETERS)
     assert len(jobs) == 11
+    assert [j.key for j in jobs[:4]] == [
+        "csr/year/portfolio",
+        "charges/year-to-date/residence/R1",
+        "csr/month/portfolio",
+        "csr/month/territory/T1",
+    ]
     year = [j for j in jobs if "/year/" in j.key]
     assert [j.key for j in year] == [
         "csr/year/portfolio",
