@@ -4,6 +4,7 @@ the exports are pulled once, not once per report."""
 
 import copy
 import os
+import threading
 import time
 from collections import Counter
 from datetime import UTC, datetime
@@ -25,30 +26,36 @@ DWELLINGS = 700  # several residences in the demo portfolio
 
 
 class CountingSources(Sources):
-    """Sources that count the exports they pull."""
+    """Sources that count the exports they pull (from several threads: charge control pulls its
+    exports side by side)."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.pulls: Counter[str] = Counter()
+        self._counting = threading.Lock()
+
+    def _count(self, name: str) -> None:
+        with self._counting:
+            self.pulls[name] += 1
 
     def portfolio(self, as_of):
-        self.pulls["portfolio"] += 1
+        self._count("portfolio")
         return super().portfolio(as_of)
 
     def charge_control(self, period, as_of, building_ids):
-        self.pulls["charge_control"] += 1
+        self._count("charge_control")
         return super().charge_control(period, as_of, building_ids)
 
     def monthly(self, period, as_of, building_ids):
-        self.pulls["monthly"] += 1
+        self._count("monthly")
         return super().monthly(period, as_of, building_ids)
 
     def facts(self, period, as_of, perimeter, building_ids):
-        self.pulls["facts"] += 1
+        self._count("facts")
         return super().facts(period, as_of, perimeter, building_ids)
 
     def anomalies(self, as_of, building_ids):
-        self.pulls["anomalies"] += 1
+        self._count("anomalies")
         return super().anomalies(as_of, building_ids)
 
 
