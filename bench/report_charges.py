@@ -3,13 +3,16 @@ charge year (with N-1), through the real services on PostgreSQL, exports pulled 
 
     .venv/bin/python bench/report_charges.py [--dwellings 85000] [--year 2025] [--workers 2]
         [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/test] [--out DIR]
+        [--reuse PREFIX]
 
 Loaded first (timed apart): the demo portfolio and its contracts, the demo's interventions
 requested from 1 January N-1 to 1 January N+1, and the demo's consumption over the same two
 years (meters, prices, provisions of the charge year, DAILY index readings, not monthly period
 readings), through gRPC into the interventions and consumption services, built in-process
-(authentication off) on fresh schemas ``bench_<random>_*``, dropped at the end. Then a wait of
-61 s (an export's cut-off must be a minute past what was recorded).
+(authentication off) on fresh schemas ``bench_<random>_*``, dropped at the end; or, with --reuse,
+schemas loaded and kept before (bench/monthly_run.py --keep: three years, 2025's provisions),
+kept. Then a wait of QUITUS_CUTOFF_SETTLE_S + 1 s (an export's cut-off must be settled past what
+was recorded).
 
 Timed (wall_s): one pull of each export the charge control reads (portfolio, ExportChargeControl,
 ExportMonthly, ExportInterventions, ListAnomalies, for every building: charge_control.pull_portfolio), its
