@@ -136,9 +136,9 @@ def main() -> None:
             print(f"services' statement timeout: {args.statement_timeout_s:g} s", flush=True)
         figures, rss = measured_run(args.database_url, prefix, args.rounds)
     finally:
-        if not args.keep:
+        if not args.keep and not args.reuse:  # schemas reused are someone's kept load: never dropped
             drop_schemas(args.database_url, prefix)
-    if args.keep:
+    if args.keep and not args.reuse:
         print(f"schemas kept: --reuse {prefix}")
     for name, mb in sorted(rss.items(), key=lambda item: -item[1]):
         print(f"peak RSS {name}: {mb:,.0f} MB")
