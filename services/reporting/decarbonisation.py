@@ -6,7 +6,6 @@ assembles, and names every input in the manifest.
 
 import hashlib
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,9 +45,6 @@ class Computed:
     perimeter_label: str
 
 
-PULLS_AT_ONCE = 4  # exports pulled side by side for one report
-
-
 def emission_frames() -> pl.DataFrame:
     """Scope, BEGES poste and ESRS datapoint per carrier and boundary (data, with sources)."""
     return pl.read_csv(FRAMES_CSV, schema_overrides={"ghg_scope": pl.String})
@@ -74,30 +70,16 @@ def compute(sources: Sources, request: ReportRequest, scenario: Scenario) -> Com
     current = request.period
     reference = ReportPeriod(*reference_window(current.start, current.end, scenario.content.reference_start))
     windows = {"current": current, "previous": current.previous(), "reference": reference}
-    # The portfolio's exports of each period, pulled side by side (independent: the data services
-    # and PostgreSQL work on several at once) and shared by every report of a run (export cache);
-    # cut to the perimeter here, the facts' caveats counted over the cut.
-    with ThreadPoolExecutor(PULLS_AT_ONCE) as pool:
-        facts_of = {
-            name: pool.submit(sources.facts, p, request.as_of, Perimeter(), None) for name, p in windows.items()
-        }
-        monthly_of = {n: pool.submit(sources.monthly, p, request.as_of, None) for n, p in windows.items()}
-        quality_pulled = pool.submit(sources.quality, request.as_of)
-        deadlines_pulled = pool.submit(sources.deadline_status, request.as_of)
-        pulled_facts = {name: future.result() for name, future in facts_of.items()}
-        pulled_monthly = {name: future.result() for name, future in monthly_of.items()}
-        quality, pulled_quality = quality_pulled.result()
-        deadlines, pulled_deadlines = deadlines_pulled.result()
     data: dict[str, PeriodData] = {}
     set_sha = ""
     units = carrier_units()
     for name, period in windows.items():
-        all_facts, _, facts_input = pulled_facts[name]
-        facts = facts_in(all_facts, request.perimeter, building_ids)
-        monthly, figures_input = pulled_monthly[name]
-        if building_ids is not None:
-            monthly = monthly.filter(pl.col("building_id").is_in(building_ids))
-        inputs += [facts_input, figures_input]
+        # the portfolio's facts of the period, shared by every report of a run (export cache),
+        # cut to the perimeter here; their caveats counted over the cut
+        facts, _, pulled_facts = sources.facts(period, request.as_of, Perimeter(), None)
+        facts = facts_in(facts, request.perimeter, building_ids)
+        monthly, pulled_figures = sources.monthly(period, request.as_of, building_ids)
+        inputs += [pulled_facts, pulled_figures]
         # a carrier with no known unit is resolved in kWh PCI: unresolved if the set says otherwise
         asked = {carrier: units.get(carrier, "kWh PCI") for carrier in set(monthly["carrier"].to_list()) - set(WATER)}
         factors, _unresolved, set_sha = sources.energy_factors(request.factor_set, period, asked)
@@ -109,6 +91,8 @@ def compute(sources: Sources, request: ReportRequest, scenario: Scenario) -> Com
             factors=counted_boundaries(factors).select(*FACTORS_SCHEMA, "month_start", "unit"),
             caveats=caveats_of(facts),
         )
+    quality, pulled_quality = sources.quality(request.as_of)
+    deadlines, pulled_deadlines = sources.deadline_status(request.as_of)
     inputs += [pulled_quality, pulled_deadlines]
     if request.perimeter.contractor_ids:
         quality = quality.filter(pl.col("contractor_id").is_in(list(request.perimeter.contractor_ids)))
