@@ -11,7 +11,6 @@ figure."""
 import hashlib
 import tempfile
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -35,7 +34,6 @@ from services.runtime.errors import InvalidArgument
 DATA = Path(__file__).parent / "data"
 MAPPING_CSV = Path(__file__).resolve().parents[2] / "reports" / "charge_categories.csv"
 DEFAULT_KEYS_CSV = DATA / "default_allocation_keys.csv"
-PULLS_AT_ONCE = 4  # exports pulled side by side for a portfolio-wide charge control
 
 
 @dataclass(frozen=True)
@@ -102,40 +100,27 @@ def pull_portfolio(sources: Sources, year: int, as_of: datetime) -> Pulled:
     for the charge controls of the whole portfolio, which ``by_residence`` cuts per residence.
     The interventions and the monthly figures are pulled one civil year at a time, as the year's
     CSR report pulls them (its year, N-1 and reference year): a monthly run's reports share them
-    (export cache) instead of pulling the same years twice in two shapes. The exports are pulled
-    side by side (they are independent, and the data services and PostgreSQL work on them at
-    once); the manifest lists them in a fixed order."""
+    (export cache) instead of pulling the same years twice in two shapes."""
+    portfolio, pulled = sources.portfolio(as_of)
+    inputs = [pulled]
     two_years = ReportPeriod(month_start(year - 1, 1), month_start(year + 1, 1))
-    with ThreadPoolExecutor(PULLS_AT_ONCE) as pool:
-        portfolio = pool.submit(sources.portfolio, as_of)
-        charges = pool.submit(sources.charge_control, two_years, as_of, [])
-        # a contract cost counts in the month it is resolved: interventions requested up to a year before
-        facts = [
-            pool.submit(sources.facts, _civil_year(one), as_of, Perimeter(), None) for one in (year - 2, year - 1, year)
-        ]
-        figures = [pool.submit(sources.monthly, _civil_year(one), as_of, None) for one in (year - 1, year)]
-        anomalies = pool.submit(sources.anomalies, as_of, None)
-        the_portfolio, pulled_portfolio = portfolio.result()
-        costs, provisions, pulled_charges = charges.result()
-        fact_parts = [f.result() for f in facts]
-        figure_parts = [f.result() for f in figures]
-        anomaly_rows, pulled_anomalies = anomalies.result()
-    inputs = (
-        pulled_portfolio,
-        pulled_charges,
-        *(pulled for _, pulled in figure_parts),
-        *(pulled for _, _, pulled in fact_parts),
-        pulled_anomalies,
-    )
+    costs, provisions, pulled = sources.charge_control(two_years, as_of, [])
+    inputs.append(pulled)
+    figures = []
+    for one in (year - 1, year):
+        part, pulled = sources.monthly(_civil_year(one), as_of, None)
+        figures.append(part)
+        inputs.append(pulled)
+    # a contract cost counts in the month it is resolved: interventions requested up to a year before
+    facts = []
+    for one in (year - 2, year - 1, year):
+        part, _, pulled = sources.facts(_civil_year(one), as_of, Perimeter(), None)
+        facts.append(part)
+        inputs.append(pulled)
+    anomalies, pulled = sources.anomalies(as_of, None)
+    inputs.append(pulled)
     return Pulled(
-        year,
-        the_portfolio,
-        costs,
-        provisions,
-        pl.concat([part for part, _ in figure_parts]),
-        pl.concat([part for part, _, _ in fact_parts]).sort("id"),
-        anomaly_rows,
-        inputs,
+        year, portfolio, costs, provisions, pl.concat(figures), pl.concat(facts).sort("id"), anomalies, tuple(inputs)
     )
 
 
