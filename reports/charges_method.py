@@ -3,7 +3,7 @@ mapping table it was read through, the allocation and rounding rules, the thresh
 audit manifest."""
 
 from reportlab.lib.units import cm
-from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 
 from reports.charges_findings import share_text
 from reports.charges_layout import ChargesPage
@@ -77,10 +77,15 @@ def methodology_section(page: ChargesPage) -> list[Flowable]:
 
 
 def manifest_section(page: ChargesPage) -> list[Flowable]:
+    """The audit manifest in one piece: on the next page when the rest of this one cannot hold it
+    (an auditor copies from it; its last lines alone on a last page were easy to miss)."""
     return [
-        CondPageBreak(6 * cm),
-        Paragraph(page.words["manifest"], page.sheet["h1"]),
-        Paragraph(text(page.words["rerun"]), page.sheet["body"]),
-        Spacer(1, 0.2 * cm),
-        manifest_table(page.report.manifest, 4.5 * cm, 13.5 * cm),
+        KeepTogether(
+            [
+                Paragraph(page.words["manifest"], page.sheet["h1"]),
+                Paragraph(text(page.words["rerun"]), page.sheet["body"]),
+                Spacer(1, 0.2 * cm),
+                manifest_table(page.report.manifest, 4.5 * cm, 13.5 * cm),
+            ]
+        )
     ]
