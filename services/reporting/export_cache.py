@@ -35,17 +35,22 @@ class _Entry:
     size: int
 
 
-def estimated_bytes(value: Any) -> int:
+def estimated_bytes(value: Any, seen: set[int] | None = None) -> int:
     """About how much memory ``value`` holds: its frames' estimated sizes, whatever holds them
-    (tuples, lists, dicts, dataclasses), plus a little for the rest."""
+    (tuples, lists, dicts, dataclasses), each frame once however many hold it (the 692 slices of
+    a charge-control pull all hold the one portfolio), plus a little for the rest."""
+    seen = set() if seen is None else seen
     if isinstance(value, pl.DataFrame):
+        if id(value) in seen:
+            return 0
+        seen.add(id(value))
         return int(value.estimated_size())
     if isinstance(value, tuple | list):
-        return sum(estimated_bytes(v) for v in value)
+        return sum(estimated_bytes(v, seen) for v in value)
     if isinstance(value, dict):
-        return sum(estimated_bytes(v) for v in value.values()) + 64 * len(value)
+        return sum(estimated_bytes(v, seen) for v in value.values()) + 64 * len(value)
     if is_dataclass(value) and not isinstance(value, type):
-        return sum(estimated_bytes(getattr(value, f.name)) for f in fields(value))
+        return sum(estimated_bytes(getattr(value, f.name), seen) for f in fields(value))
     return 64
 
 

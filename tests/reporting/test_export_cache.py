@@ -75,3 +75,23 @@ def test_bounded_by_entries_and_bytes_least_recently_used_out_first():
     small.get("b", lambda: (2, "e" * 64))
     assert (len(small), small.sha256("a")) == (1, None)
     assert ExportCache(max_bytes=100).get("big", lambda: (_frame(1000), "f" * 64)).height == 1000  # served, not kept
+
+
+def test_a_frame_held_many_times_is_counted_once():
+    """A charge-control pull cut per residence: every slice holds the same portfolio frame
+    (8,000 bytes) and a frame of its own (8 bytes a row). Three slices of 10, 20 and 30 rows
+    hold 8,000 + 480 bytes of frames (not 3 x 8,000 + 480), plus 64 per dict key: 8,672. Two
+    fields of a dataclass holding one frame count it once. (Counted per holder, a full-size
+    pull's 692 slices came near the cache's whole budget and would not have been kept.)"""
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True)
+    class Slice:
+        portfolio: pl.DataFrame
+        rows: pl.DataFrame
+
+    portfolio = _frame(1000)
+    slices = {name: Slice(portfolio, _frame(n)) for name, n in (("a", 10), ("b", 20), ("c", 30))}
+    assert estimated_bytes(slices) == 8000 + 480 + 3 * 64
+    same = _frame(100)
+    assert estimated_bytes(Slice(same, same)) == 800
