@@ -207,7 +207,8 @@ TEXT: dict[str, dict[str, Any]] = {
             "service_code": "code de prestation",
         },
         "rerun": "Relancer la même demande avec la même date d'arrêté redonne les mêmes chiffres, au centime près, "
-        "et la même empreinte.",
+        "et la même empreinte. "
+        "Les entrées sont les exports du patrimoine entier à cette date, dont le rapport retient son périmètre.",
         "method_paragraphs": [
             "<b>Exercice et périmètre.</b> Exercice civil {year}, mois civils à Paris ; bâtiments : {buildings}. "
             "Données telles que connues à la date d'arrêté ({as_of}). N-1 : le même calcul sur {previous_year}, avec "
@@ -453,7 +454,8 @@ TEXT: dict[str, dict[str, Any]] = {
             "service_code": "service code",
         },
         "rerun": "Re-running the same request with the same cut-off gives the same figures, to the cent, and the "
-        "same hash.",
+        "same hash. "
+        "The inputs are the whole portfolio's exports as of that date, from which the report takes its perimeter.",
         "method_paragraphs": [
             "<b>Charge year and perimeter.</b> Civil year {year}, civil months in Paris; buildings: {buildings}. Data "
             "as known at the cut-off ({as_of}). N-1: the same computation on {previous_year}, with the same dwellings "

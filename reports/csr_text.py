@@ -195,7 +195,8 @@ TEXT: dict[str, dict[str, Any]] = {
         "frames_title": "Où va chaque émission",
         "frames_headers": ["Vecteur", "Périmètre", "GHG Protocol", "BEGES v5 (poste)", "ESRS"],
         "rerun": "Relancer la même demande avec la même date d'arrêté redonne les mêmes chiffres, au bit près, et "
-        "la même empreinte.",
+        "la même empreinte. "
+        "Les entrées sont les exports du patrimoine entier à cette date, dont le rapport retient son périmètre.",
         "none": "aucun",
         "yes": "oui",
         "no": "non",
@@ -421,7 +422,8 @@ TEXT: dict[str, dict[str, Any]] = {
         "frames_title": "Where each emission goes",
         "frames_headers": ["Carrier", "Boundary", "GHG Protocol", "BEGES v5 (poste)", "ESRS"],
         "rerun": "Re-running the same request with the same cut-off gives the same figures, bit for bit, and the "
-        "same hash.",
+        "same hash. "
+        "The inputs are the whole portfolio's exports as of that date, from which the report takes its perimeter.",
         "none": "none",
         "yes": "yes",
         "no": "no",

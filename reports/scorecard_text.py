@@ -86,7 +86,8 @@ TEXT: dict[str, dict[str, Any]] = {
         "methodology": METHODOLOGY_FR,
         "manifest": "Manifeste d'audit",
         "rerun": "Relancer la même demande avec la même date d'arrêté redonne les mêmes empreintes d'entrée et de "
-        "chiffres.",
+        "chiffres. "
+        "Les entrées sont les exports du patrimoine entier à cette date, dont le rapport retient son périmètre.",
         "notes": CSR_TEXT["fr"]["notes"],
     },
     "en": {
@@ -136,7 +137,8 @@ TEXT: dict[str, dict[str, Any]] = {
         "methodology_title": "Methodology",
         "methodology": METHODOLOGY_EN,
         "manifest": "Audit manifest",
-        "rerun": "Re-running the same request with the same cut-off gives the same input and figure hashes.",
+        "rerun": "Re-running the same request with the same cut-off gives the same input and figure hashes. "
+        "The inputs are the whole portfolio's exports as of that date, from which the report takes its perimeter.",
         "notes": CSR_TEXT["en"]["notes"],
     },
 }
