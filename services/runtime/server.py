@@ -14,6 +14,7 @@ from grpc_reflection.v1alpha import reflection
 from sqlalchemy import Engine, text
 
 from services.runtime.db import is_unreachable, make_engine
+from services.runtime.health_service import HealthServicer
 from services.runtime.interceptors import (
     AccessLogInterceptor,
     AuthInterceptor,
@@ -134,7 +135,7 @@ def create_server(
             ("grpc.max_send_message_length", 64 * 1024 * 1024),
         ],
     )
-    health_servicer = health.HealthServicer()
+    health_servicer = HealthServicer()  # grpc_health's, without its shutdown deadlock
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     for reg in registrations:
         reg.add(reg.servicer, server)
