@@ -83,7 +83,7 @@ def run_demo(*, dwellings: int, seed: int, database_url: str, out_dir: str, year
             portfolio = demo_portfolio.generate_portfolio(dwellings, seed)
         # readings are recorded as they arrive, so they go first: the reports' cut-off follows them
         summary["consumption"] = _consumption_chain(channels["consumption"], portfolio, seed, year)
-        as_of = datetime.now(UTC).replace(microsecond=0)
+        as_of = demo_reports.cut_off_after(datetime.now(UTC))
         summary |= _interventions_chain(
             pb_grpc.InterventionsServiceStub(channels["interventions"]), portfolio, seed, year
         )

@@ -2,6 +2,8 @@
 the generator injected (three years of intervention events, consumption) being found or refused
 through gRPC."""
 
+from datetime import UTC, datetime
+
 import pytest
 from rich.console import Console
 
@@ -138,3 +140,17 @@ def test_the_same_seed_gives_the_same_figures_through_the_cli(demo, tmp_path):
         assert printed and printed[1] == report["figures_sha256"][:12], name
     for expected in ("Data quality per contractor", "Top 10 units", "rejected", "ademe_base_carbone"):
         assert expected in result.output
+
+
+def test_the_cut_off_lies_after_every_instant_recorded_so_far():
+    """Readings are stamped when they arrive, to the microsecond; the demo's cut-off is a whole
+    second. Taken at 12:00:05.700000 it is 12:00:06 (a reading stamped 12:00:05.600000 lies
+    before it: at 12:00:05, the current second truncated, it did not), and taken exactly on a
+    second it is the next one (worked out by hand)."""
+    from services.demo.reports import cut_off_after
+
+    at = datetime(2026, 12, 1, 12, 0, 5, 700_000, tzinfo=UTC)
+    assert cut_off_after(at) == datetime(2026, 12, 1, 12, 0, 6, tzinfo=UTC)
+    assert datetime(2026, 12, 1, 12, 0, 5, 600_000, tzinfo=UTC) <= cut_off_after(at)
+    on_the_second = datetime(2026, 12, 1, 12, 0, 5, tzinfo=UTC)
+    assert cut_off_after(on_the_second) == datetime(2026, 12, 1, 12, 0, 6, tzinfo=UTC)
