@@ -103,30 +103,11 @@ def _manifest(size: str, digest: str) -> dict[str, str]:
 
 
 def _figures(report: str, size: str) -> Any:
-    import polars as pl
-
     from services.reporting.domain.csr import compute_csr
-    from services.reporting.domain.periods import PARIS
 
     # imported by name: the fixtures are test code, outside what mypy checks
-    paris = importlib.import_module("tests.reporting.csr_fixture").paris
-    year_inputs = importlib.import_module("tests.reporting.csr_year_fixture").year_inputs
-
-    inputs = year_inputs()
-    if report == "month":
-
-        def october(period: Any) -> Any:
-            year = period.start.astimezone(PARIS).year
-            start, end = paris(year, 10, 1), paris(year, 11, 1)
-            return replace(
-                period,
-                start=start,
-                end=end,
-                facts=period.facts.filter((pl.col("requested_at") >= start) & (pl.col("requested_at") < end)),
-                figures=period.figures.filter((pl.col("month_start") >= start) & (pl.col("month_start") < end)),
-            )
-
-        inputs = replace(inputs, current=october(inputs.current), previous=october(inputs.previous), reference=None)
+    fixture = importlib.import_module("tests.reporting.csr_year_fixture")
+    inputs = fixture.month_inputs(10) if report == "month" else fixture.year_inputs()
     figures = compute_csr(inputs)
     return _demo_sized(figures) if size == "demo" else figures
 

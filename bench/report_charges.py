@@ -45,9 +45,11 @@ from pathlib import Path
 
 import grpc
 import polars as pl
-from sqlalchemy import create_engine, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # its sibling benches
+
+from ingest_interventions import drop_schemas  # noqa: E402
 
 from services.api.quitus.interventions.v1 import interventions_pb2_grpc as ipb_grpc  # noqa: E402
 from services.consumption import server as consumption_server  # noqa: E402
@@ -302,13 +304,7 @@ def main() -> None:
         for server, _ in servers.values():
             server.stop(0)
         if not args.reuse:
-            engine = create_engine(args.database_url)
-            with engine.begin() as conn:
-                for schema in conn.execute(
-                    text("SELECT nspname FROM pg_namespace WHERE nspname LIKE :p"), {"p": prefix + "%"}
-                ).scalars():
-                    conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            engine.dispose()
+            drop_schemas(args.database_url, prefix)
     pages = sum(r[1] for r in results)
     slowest = max(results, key=lambda r: r[4])
     worker_mb = sampler.workers_kb / 1024

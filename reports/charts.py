@@ -2,9 +2,10 @@
 under 7 pt, colours that stay apart in black and white (one dark, one light), and a gap marked
 "n.d." where a value is not available instead of a bar at zero."""
 
+import functools
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, ParamSpec
 
 from reportlab import rl_config
 from reportlab.graphics.charts.barcharts import VerticalBarChart
@@ -18,6 +19,7 @@ from reports.fonts import fonts
 # dark and light: told apart in greyscale too
 SERIES_COLOURS = [colors.HexColor("#1f3b57"), colors.HexColor("#9bbf6a"), colors.HexColor("#c9792b")]
 MIN_FONT = 7
+P = ParamSpec("P")
 
 
 @contextmanager
@@ -41,6 +43,21 @@ class _Chart(Drawing):
             super().draw(showBoundary)
 
 
+def _unchecked_chart(build: Callable[P, Drawing]) -> Callable[P, Drawing]:
+    """``build``'s shapes made, and later drawn, without reportlab's attribute checks."""
+
+    @functools.wraps(build)
+    def made(*args: P.args, **kwargs: P.kwargs) -> Drawing:
+        with _unchecked():
+            shapes = build(*args, **kwargs)
+        chart = _Chart(shapes.width, shapes.height)
+        chart.contents = shapes.contents
+        return chart
+
+    return made
+
+
+@_unchecked_chart
 def bar_chart(
     *,
     title: str,
@@ -56,37 +73,6 @@ def bar_chart(
 ) -> Drawing:
     """``value_format`` writes the value axis' labels (e.g. French thousands); reportlab's own
     otherwise."""
-    with _unchecked():
-        shapes = _bar_chart(
-            title=title,
-            categories=categories,
-            series=series,
-            y_label=y_label,
-            source=source,
-            not_available=not_available,
-            width=width,
-            height=height,
-            y_max=y_max,
-            value_format=value_format,
-        )
-    chart = _Chart(width, height)
-    chart.contents = shapes.contents
-    return chart
-
-
-def _bar_chart(
-    *,
-    title: str,
-    categories: Sequence[str],
-    series: Sequence[tuple[str, Sequence[float | None]]],
-    y_label: str,
-    source: str,
-    not_available: str,
-    width: float,
-    height: float,
-    y_max: float | None,
-    value_format: Callable[[float], str] | None,
-) -> Drawing:
     drawing = Drawing(width, height)
     chart = VerticalBarChart()
     chart.x, chart.y = 1.6 * cm, 1.6 * cm

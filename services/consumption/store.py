@@ -225,7 +225,7 @@ class ConsumptionStore:
         """Every stored version matching ``where`` (and ``column IN values``, bound IN_LIST at a time)."""
         t = spec.table
         if self.postgres:
-            return self._copied_versions(conn, spec, where, column, values)
+            return self._arrow_versions(conn, spec, where, column, values)
         query = select(*[t.c[c] for c in spec.schema]).where(*where)
         if column is None:
             rows = conn.execute(query).fetchall()
@@ -235,7 +235,7 @@ class ConsumptionStore:
                 rows += conn.execute(query.where(column.in_(values[i : i + IN_LIST]))).fetchall()
         return pl.DataFrame(rows, schema=list(spec.schema), orient="row").cast(spec.schema)
 
-    def _copied_versions(self, conn: Connection, spec: Versioned, where: list, column, values) -> pl.DataFrame:
+    def _arrow_versions(self, conn: Connection, spec: Versioned, where: list, column, values) -> pl.DataFrame:
         """``_versions`` on PostgreSQL, read by runtime.pg_frames (Arrow, no Python row per version:
         provisions are a row per dwelling, month and category), instants as epoch microseconds."""
         t = spec.table

@@ -4,6 +4,7 @@ month, three contractors (plumbing, heating, lifts under a preventive plan), N-1
 year with more consumption and more return visits. Deterministic: patterns, no randomness."""
 
 import math
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import polars as pl
@@ -20,6 +21,7 @@ from services.reporting.domain.inputs import (
     ExportCaveats,
     PeriodData,
 )
+from services.reporting.domain.periods import PARIS
 from tests.reporting.csr_fixture import BASES_SCHEMA, QUALITY, complete, csr_inputs, paris
 
 SEASON = [1.0, 0.9, 0.75, 0.5, 0.25, 0.08, 0.05, 0.05, 0.15, 0.4, 0.7, 0.95]
@@ -291,4 +293,25 @@ def year_inputs() -> CsrInputs:
             QUALITY.schema,  # type: ignore[arg-type]
         ),
         as_of=datetime(2026, 1, 15, tzinfo=UTC),
+    )
+
+
+def _month_of(period: PeriodData, month: int) -> PeriodData:
+    """``period`` (a year) cut to one of its months."""
+    year = period.start.astimezone(PARIS).year
+    start, end = paris(year, month, 1), paris(year, month + 1, 1)
+    return replace(
+        period,
+        start=start,
+        end=end,
+        facts=period.facts.filter((pl.col("requested_at") >= start) & (pl.col("requested_at") < end)),
+        figures=period.figures.filter((pl.col("month_start") >= start) & (pl.col("month_start") < end)),
+    )
+
+
+def month_inputs(month: int) -> CsrInputs:
+    """``year_inputs`` cut to one month of 2025 against the same month of 2024, no reference."""
+    year = year_inputs()
+    return replace(
+        year, current=_month_of(year.current, month), previous=_month_of(year.previous, month), reference=None
     )

@@ -11,23 +11,14 @@ from services.reporting.domain.charges_figures import charges_figures_frame
 from services.reporting.domain.charges_meter_anomalies import CONSUMPTION_ANOMALY_SCHEMA, meter_anomalies
 from services.reporting.domain.charges_pack import charges_pack_tables
 from tests.reporting.test_charges import FIGURES, inputs
+from tests.reporting.test_charges_allocation import FIGURE_SCHEMA
 from tests.reporting.test_charges_costs import frame
 
 # Paris month starts as UTC instants
 FEB = datetime(2025, 1, 31, 23, tzinfo=UTC)
 MAR = datetime(2025, 2, 28, 23, tzinfo=UTC)
 APR = datetime(2025, 3, 31, 22, tzinfo=UTC)
-METER_FIGURE_SCHEMA = {
-    "meter_ref": pl.String,
-    "building_id": pl.String,
-    "unit_id": pl.String,
-    "charge_category": pl.String,
-    "recoverable": pl.Boolean,
-    "month_start": pl.Datetime("us", "UTC"),
-    "cost_eur": pl.Float64,
-    "quantity": pl.Float64,
-    "unit": pl.String,
-}
+METER_FIGURE_SCHEMA = {**FIGURE_SCHEMA, "quantity": pl.Float64, "unit": pl.String}
 METER_FIGURES = frame(
     [
         ("W-1", "B1", "", "cold_water", True, MAR, 412.00, 100.0, "m3"),

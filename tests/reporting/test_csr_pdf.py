@@ -5,9 +5,7 @@ annual report has a table of contents, a monthly one not; a period with no data 
 missing; the same report gives the same bytes."""
 
 import hashlib
-from dataclasses import replace
 
-import polars as pl
 import pytest
 from pypdf import PdfReader
 
@@ -17,10 +15,9 @@ from reports.csr_text import TEXT
 from reports.formatting import Formatter
 from services.reporting.domain.csr import CARRIER_HEADLINE, CsrFigures, compute_csr, figures_frame
 from services.reporting.domain.headlines import NOTES
-from services.reporting.domain.inputs import CsrInputs, PeriodData
-from services.reporting.domain.periods import PARIS
-from tests.reporting.csr_fixture import csr_inputs, paris, period_data
-from tests.reporting.csr_year_fixture import year_inputs
+from services.reporting.domain.inputs import CsrInputs
+from tests.reporting.csr_fixture import csr_inputs, period_data
+from tests.reporting.csr_year_fixture import month_inputs, year_inputs
 
 
 def _report(figures: CsrFigures, lang: str) -> CsrReport:
@@ -42,18 +39,6 @@ def _pages(report: CsrReport, path) -> list[str]:
 def _flat(text: str) -> str:
     """One space for any run of white space (a label may wrap onto two lines)."""
     return " ".join(text.replace("\u202f", " ").replace("\u00a0", " ").split())
-
-
-def _month(period: PeriodData, month: int) -> PeriodData:
-    year = period.start.astimezone(PARIS).year
-    start, end = paris(year, month, 1), paris(year, month + 1, 1)
-    return replace(
-        period,
-        start=start,
-        end=end,
-        facts=period.facts.filter((pl.col("requested_at") >= start) & (pl.col("requested_at") < end)),
-        figures=period.figures.filter((pl.col("month_start") >= start) & (pl.col("month_start") < end)),
-    )
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -79,9 +64,7 @@ def test_every_headline_figure_and_the_avoided_box_are_in_the_pdf(tmp_path, lang
 
 def test_a_month_has_no_contents_and_names_its_month(tmp_path):
     """October 2025 against October 2024: one month in the chart and the plan table."""
-    year = year_inputs()
-    month = replace(year, current=_month(year.current, 10), previous=_month(year.previous, 10), reference=None)
-    figures = compute_csr(month)
+    figures = compute_csr(month_inputs(10))
     assert figures.plan_compliance.height == 1 and figures.monthly_energy.height == 1
     pages = _pages(_report(figures, "fr"), tmp_path / "month.pdf")
     text = " ".join(pages)

@@ -127,6 +127,11 @@ def month_start(year: int, month: int) -> datetime:
     return datetime(year, month, 1, tzinfo=PARIS).astimezone(UTC)
 
 
+def civil_year(year: int) -> ReportPeriod:
+    """The civil year ``year`` in Europe/Paris."""
+    return ReportPeriod(month_start(year, 1), month_start(year + 1, 1))
+
+
 def _local_month(instant: datetime) -> tuple[int, int]:
     local = instant.astimezone(PARIS)
     return local.year, local.month
@@ -136,8 +141,7 @@ def parse_period(text: str) -> ReportPeriod:
     """A period from its written form (see the module); InvalidArgument naming ``period`` otherwise."""
     text = text.strip()
     if m := re.fullmatch(r"(\d{4})", text):
-        year = int(m[1])
-        return ReportPeriod(month_start(year, 1), month_start(year + 1, 1))
+        return civil_year(int(m[1]))
     if m := re.fullmatch(r"(\d{4})-Q([1-4])", text, flags=re.IGNORECASE):
         year, quarter = int(m[1]), int(m[2])
         return ReportPeriod(month_start(year, 3 * quarter - 2), month_start(year, 3 * quarter + 1))
