@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 
 import polars as pl
@@ -25,7 +26,7 @@ from services.reporting.domain.charges_allocation import AllocationKey
 from services.reporting.domain.charges_figures import charges_figures_frame
 from services.reporting.domain.charges_pack import charges_pack_tables
 from services.reporting.domain.perimeter import buildings_of, describe
-from services.reporting.domain.periods import PARIS, ReportPeriod, month_start
+from services.reporting.domain.periods import PARIS, ReportPeriod, civil_year, month_start
 from services.reporting.domain.runs import Manifest, ManifestInput, Perimeter, ReportRequest
 from services.reporting.gather import Portfolio, Sources
 from services.reporting.manifest_text import manifest_lines
@@ -47,20 +48,32 @@ class Gathered:
 def charge_year(period: ReportPeriod) -> int:
     """The civil year a charge-control period is, or InvalidArgument: charges settle per year."""
     year = period.start.astimezone(PARIS).year
-    if ReportPeriod(month_start(year, 1), month_start(year + 1, 1)) == period:
+    if civil_year(year) == period:
         return year
     raise InvalidArgument("a charge-control report covers one civil year (e.g. --period 2025)", field="period")
 
 
-def allocation_keys(declared: tuple[AllocationKey, ...]) -> tuple[AllocationKey, ...]:
-    """The declared keys, and the default key (data) of every category not declared."""
+# The data files a charge control reads, read once per process (they ship with the code): a
+# monthly run makes hundreds of reports.
+@cache
+def _default_keys() -> tuple[AllocationKey, ...]:
     table = pl.read_csv(DEFAULT_KEYS_CSV)
-    named = {key.charge_category for key in declared}
-    defaults = tuple(
+    return tuple(
         AllocationKey(row["charge_category"], row["basis"], row["remainder_basis"] or None)
         for row in table.iter_rows(named=True)
-        if row["charge_category"] not in named
     )
+
+
+@cache
+def _mapping() -> tuple[pl.DataFrame, str]:
+    """The category mapping and its file's sha256."""
+    return pl.read_csv(MAPPING_CSV), hashlib.sha256(MAPPING_CSV.read_bytes()).hexdigest()
+
+
+def allocation_keys(declared: tuple[AllocationKey, ...]) -> tuple[AllocationKey, ...]:
+    """The declared keys, and the default key (data) of every category not declared."""
+    named = {key.charge_category for key in declared}
+    defaults = tuple(key for key in _default_keys() if key.charge_category not in named)
     return tuple(sorted(declared + defaults, key=lambda k: k.charge_category))
 
 
@@ -108,13 +121,13 @@ def pull_portfolio(sources: Sources, year: int, as_of: datetime) -> Pulled:
     inputs.append(pulled)
     figures = []
     for one in (year - 1, year):
-        part, pulled = sources.monthly(_civil_year(one), as_of, None)
+        part, pulled = sources.monthly(civil_year(one), as_of, None)
         figures.append(part)
         inputs.append(pulled)
     # a contract cost counts in the month it is resolved: interventions requested up to a year before
     facts = []
     for one in (year - 2, year - 1, year):
-        part, _, pulled = sources.facts(_civil_year(one), as_of, Perimeter(), None)
+        part, _, pulled = sources.facts(civil_year(one), as_of, Perimeter(), None)
         facts.append(part)
         inputs.append(pulled)
     anomalies, pulled = sources.anomalies(as_of, None)
@@ -122,10 +135,6 @@ def pull_portfolio(sources: Sources, year: int, as_of: datetime) -> Pulled:
     return Pulled(
         year, portfolio, costs, provisions, pl.concat(figures), pl.concat(facts).sort("id"), anomalies, tuple(inputs)
     )
-
-
-def _civil_year(year: int) -> ReportPeriod:
-    return ReportPeriod(month_start(year, 1), month_start(year + 1, 1))
 
 
 def gather_from(pulled: Pulled, request: ReportRequest, keys: tuple[AllocationKey, ...]) -> Gathered:
@@ -154,7 +163,7 @@ def gather_from(pulled: Pulled, request: ReportRequest, keys: tuple[AllocationKe
             figures=pulled.figures,
             provisions=pulled.provisions,
             facts=pulled.facts,
-            mapping=pl.read_csv(MAPPING_CSV),
+            mapping=_mapping()[0],
             keys=keys,
             anomalies=pulled.anomalies,
         )
@@ -261,7 +270,7 @@ def _computed(gathered: Gathered, request: ReportRequest, keys: tuple[Allocation
         as_of=request.as_of,
         figures_sha256=hashlib.sha256(frame.write_csv(float_precision=6).encode()).hexdigest(),
         extra=(
-            ("charge categories", f"reports/charge_categories.csv sha256 {_file_sha256(MAPPING_CSV)}"),
+            ("charge categories", f"reports/charge_categories.csv sha256 {_mapping()[1]}"),
             (
                 "allocation keys",
                 "; ".join(
@@ -272,10 +281,6 @@ def _computed(gathered: Gathered, request: ReportRequest, keys: tuple[Allocation
         ),
     )
     return Computed(gathered, frame, manifest)
-
-
-def _file_sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def render_pdf(computed: Computed, request: ReportRequest, run_id: str) -> bytes:
