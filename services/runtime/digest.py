@@ -46,27 +46,32 @@ def records_sha256(records: Iterable[Message]) -> str:
 #
 # An export sent as Arrow IPC batches carries the same content_sha256 as its records would: the
 # digest of the record messages the rows stand for. FrameDigest writes each row's deterministic
-# serialisation with numpy, column by column (tags, varints, fixed-width numbers, texts copied
-# from one buffer per column), so that neither the service nor a client builds a message per
-# record. Only flat messages are covered: scalar fields (string, bool, double, float, integers,
-# enums) and google.protobuf.Timestamp fields. A row stands for its record thus: a text column
-# for a string field (null: empty), the enum value's name without the enum's prefix for an enum
-# field (STATUS_RESOLVED: "RESOLVED"), a UTC Datetime for a Timestamp field (null: unset),
+# serialisation with numpy, column by column, so that neither the service nor a client builds a
+# message per record. Only flat messages are covered: scalar fields (string, bool, double, float,
+# integers, enums) and google.protobuf.Timestamp fields. A row stands for its record thus: a text
+# column for a string field (null: empty), the enum value's name without the enum's prefix for an
+# enum field (STATUS_RESOLVED: "RESOLVED"), a UTC Datetime for a Timestamp field (null: unset),
 # numbers and booleans as they are (null: 0, false).
+#
+# How: a record is a run of segments (its length, then per field a tag, a varint, a number's
+# bytes, a text...), each of which is, over the rows, an n x width byte matrix of which each row
+# uses its first ``used`` bytes. The segments are laid side by side in one n x W matrix with a
+# mask of the bytes used; the mask's selection, read row by row, is the records one after the
+# other. One pass over the chunk, whatever the number of fields.
 
-_CHUNK_ROWS = 200_000
+# Bytes of the side-by-side matrix a chunk may take (its rows are cut to fit).
+_CHUNK_BYTES = 48_000_000
 
-# A piece of every row: an n x width byte matrix of which each row uses its first ``used`` bytes.
-Piece = tuple[np.ndarray, np.ndarray]
+Segment = tuple[np.ndarray, np.ndarray]
 
 
-def _constant(data: bytes, present: np.ndarray) -> Piece:
+def _constant(data: bytes, present: np.ndarray) -> Segment:
     """``data`` on the rows where ``present``, nothing elsewhere."""
     matrix = np.broadcast_to(np.frombuffer(data, dtype=np.uint8), (present.size, len(data)))
     return matrix, np.where(present, len(data), 0)
 
 
-def _varint(values: np.ndarray, present: np.ndarray | None = None) -> Piece:
+def _varint(values: np.ndarray, present: np.ndarray | None = None) -> Segment:
     """The base-128 varint of each value (uint64) where ``present`` (default: everywhere)."""
     values = values.astype(np.uint64, copy=False)
     width = max(1, (int(values.max()).bit_length() + 6) // 7) if values.size else 1
@@ -82,18 +87,16 @@ def _varint(values: np.ndarray, present: np.ndarray | None = None) -> Piece:
     return matrix, used if present is None else np.where(present, used, 0)
 
 
-def _joined(pieces: list[Piece]) -> Piece:
-    """The pieces one after the other in each row."""
-    rows = pieces[0][0].shape[0]
-    matrix = np.zeros((rows, sum(m.shape[1] for m, _ in pieces)), dtype=np.uint8)
-    offset = np.zeros(rows, dtype=np.int64)
-    every = np.arange(rows)
-    for part, used in pieces:
-        for k in range(part.shape[1]):
-            kept = every[used > k]
-            matrix[kept, offset[kept] + k] = part[kept, k]
-        offset += used
-    return matrix, offset
+def _texts(column: pl.Series) -> Segment:
+    """Each row's text (UTF-8) left-aligned in a matrix as wide as the longest."""
+    sizes = column.str.len_bytes().cast(pl.Int64).to_numpy()
+    width = int(sizes.max()) if sizes.size else 0
+    if width == 0:
+        return np.zeros((sizes.size, 0), dtype=np.uint8), sizes
+    data = np.frombuffer(column.str.join("").item().encode(), dtype=np.uint8)
+    first = np.cumsum(sizes) - sizes
+    where = np.minimum(first[:, None] + np.arange(width), data.size - 1)
+    return data[where], sizes
 
 
 def _tag(number: int, wire: int) -> bytes:
@@ -122,8 +125,15 @@ class FrameDigest:
         self.count = 0
 
     def add_frame(self, frame: pl.DataFrame, descriptor: Any = None) -> None:
-        for offset in range(0, frame.height, _CHUNK_ROWS):
-            chunk = frame.slice(offset, _CHUNK_ROWS)
+        fields = self._fields(descriptor)
+        texts = [f.name for f in fields if f.cpp_type == f.CPPTYPE_STRING and f.enum_type is None]
+        longest = (0,)
+        if texts and frame.height:
+            longest = frame.select(pl.col(texts).cast(pl.String).str.len_bytes().max()).row(0)
+        width = 4 + 16 * len(fields) + sum(n or 0 for n in longest)
+        step = max(1, _CHUNK_BYTES // width)
+        for offset in range(0, frame.height, step):
+            chunk = frame.slice(offset, step)
             self._hash.update(self.serialised(chunk, descriptor))
             self.count += chunk.height
 
@@ -142,88 +152,73 @@ class FrameDigest:
         rows = frame.height
         if not rows:
             return b""
-        # Per row, segments in order: the length, then each field's head (tag, length or value)
-        # and, for a text, its bytes (copied from the column's buffer).
-        heads: list[Piece] = []
-        texts: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # segment index -> (bytes, sizes)
+        segments: list[Segment] = []
         for field in self._fields(descriptor):
-            head, text = self._field(field, frame[field.name])
-            heads.append(head)
-            if text is not None:
-                texts[len(heads) - 1] = text
-        sizes = np.zeros((rows, 1 + 2 * len(heads)), dtype=np.int64)
-        for i, (_, used) in enumerate(heads):
-            sizes[:, 1 + 2 * i] = used
-        for i, (_, text_sizes) in texts.items():
-            sizes[:, 2 + 2 * i] = text_sizes
-        sizes[:, 0] = 4
-        record = sizes[:, 1:].sum(axis=1)
-        starts = np.cumsum(sizes, axis=1) - sizes + (np.cumsum(4 + record) - (4 + record))[:, None]
-        out = np.zeros(int((4 + record).sum()), dtype=np.uint8)
+            segments.extend(self._field(field, frame[field.name]))
+        record = np.zeros(rows, dtype=np.int64)
+        for _, used in segments:
+            record += used
         prefix = record.astype(">u4").view(np.uint8).reshape(rows, 4)
-        out[starts[:, 0, None] + np.arange(4)] = prefix
-        every = np.arange(rows)
-        for i, (matrix, used) in enumerate(heads):
-            start = starts[:, 1 + 2 * i]
-            for k in range(matrix.shape[1]):
-                kept = every[used > k]
-                out[start[kept] + k] = matrix[kept, k]
-        for i, (data, text_sizes) in texts.items():
-            first = np.cumsum(text_sizes) - text_sizes  # where each row's text starts in ``data``
-            out[np.repeat(starts[:, 2 + 2 * i] - first, text_sizes) + np.arange(data.size)] = data
-        return out.tobytes()
+        segments.insert(0, (prefix, np.full(rows, 4)))
+        width = sum(matrix.shape[1] for matrix, _ in segments)
+        side_by_side = np.empty((rows, width), dtype=np.uint8)
+        kept = np.empty((rows, width), dtype=bool)
+        at = 0
+        for matrix, used in segments:
+            span = matrix.shape[1]
+            side_by_side[:, at : at + span] = matrix
+            kept[:, at : at + span] = np.arange(span) < used[:, None]
+            at += span
+        return side_by_side[kept].tobytes()
 
-    def _field(self, field: Any, column: pl.Series) -> tuple[Piece, tuple[np.ndarray, np.ndarray] | None]:
-        number, rows = field.number, column.len()
+    def _field(self, field: Any, column: pl.Series) -> list[Segment]:
+        number = field.number
         if field.message_type is not None:
             if field.message_type.full_name != "google.protobuf.Timestamp":
                 raise TypeError(f"{field.full_name}: only Timestamp sub-messages are digested from columns")
-            return _timestamp(number, column), None
+            return _timestamp(number, column)
         if field.enum_type is not None:
             prefix = field.enum_type.values_by_number[0].name.removesuffix("UNSPECIFIED")
             numbers = {v.name.removeprefix(prefix): v.number for v in field.enum_type.values}
             values = _as_u64(column.replace_strict(numbers, default=0, return_dtype=pl.Int64))
-            return _joined([_constant(_tag(number, 0), values != 0), _varint(values, values != 0)]), None
+            return [_constant(_tag(number, 0), values != 0), _varint(values, values != 0)]
         cpp = field.cpp_type
         if cpp == field.CPPTYPE_STRING:
-            text = column.cast(pl.String).fill_null("")
-            sizes = text.str.len_bytes().cast(pl.Int64).to_numpy()
-            data = np.frombuffer(text.str.join("").item().encode(), dtype=np.uint8) if rows else np.zeros(0, np.uint8)
-            head = _joined([_constant(_tag(number, 2), sizes != 0), _varint(sizes.astype(np.uint64), sizes != 0)])
-            return head, (data, sizes)
+            text, sizes = _texts(column.cast(pl.String).fill_null(""))
+            return [
+                _constant(_tag(number, 2), sizes != 0),
+                _varint(sizes.astype(np.uint64), sizes != 0),
+                (text, sizes),
+            ]
         if cpp == field.CPPTYPE_BOOL:
-            return _constant(_tag(number, 0) + b"\x01", column.fill_null(False).to_numpy().astype(bool)), None
+            return [_constant(_tag(number, 0) + b"\x01", column.fill_null(False).to_numpy().astype(bool))]
         if cpp in (field.CPPTYPE_DOUBLE, field.CPPTYPE_FLOAT):
             double = cpp == field.CPPTYPE_DOUBLE
             values = np.ascontiguousarray(column.cast(pl.Float64 if double else pl.Float32).fill_null(0.0).to_numpy())
             size = 8 if double else 4
-            little = values.astype("<f8" if double else "<f4").view(np.uint8).reshape(rows, size)
+            little = values.astype("<f8" if double else "<f4").view(np.uint8).reshape(column.len(), size)
             # proto3 writes a number unless all its bits are 0 (so -0.0 is written)
             present = np.asarray(little.any(axis=1))
-            return _joined(
-                [_constant(_tag(number, 1 if double else 5), present), (little, np.where(present, size, 0))]
-            ), None
+            return [_constant(_tag(number, 1 if double else 5), present), (little, np.where(present, size, 0))]
         values = _as_u64(column)
-        return _joined([_constant(_tag(number, 0), values != 0), _varint(values, values != 0)]), None
+        return [_constant(_tag(number, 0), values != 0), _varint(values, values != 0)]
 
 
-def _timestamp(number: int, column: pl.Series) -> Piece:
+def _timestamp(number: int, column: pl.Series) -> list[Segment]:
     """A Timestamp field: unset when null, else seconds (field 1) and nanos (field 2) as varints
     (each left out when 0), the sub-message preceded by its length."""
     micros = column.cast(pl.Datetime("us", "UTC")).dt.epoch("us")
     present = micros.is_not_null().to_numpy()
     seconds = _as_u64(micros // 1_000_000)
     nanos = _as_u64((micros % 1_000_000) * 1000)
-    body = _joined(
-        [
-            _constant(b"\x08", seconds != 0),
-            _varint(seconds, seconds != 0),
-            _constant(b"\x10", nanos != 0),
-            _varint(nanos, nanos != 0),
-        ]
-    )
-    size = _varint(body[1].astype(np.uint64), present)
-    return _joined([_constant(_tag(number, 2), present), size, (body[0], np.where(present, body[1], 0))])
+    body = [
+        _constant(b"\x08", seconds != 0),
+        _varint(seconds, seconds != 0),
+        _constant(b"\x10", nanos != 0),
+        _varint(nanos, nanos != 0),
+    ]
+    size = np.sum([used for _, used in body], axis=0)
+    return [_constant(_tag(number, 2), present), _varint(size.astype(np.uint64), present), *body]
 
 
 def frame_sha256(frame: pl.DataFrame, descriptor: Any) -> str:

@@ -63,13 +63,13 @@ def test_a_frame_digests_as_the_records_its_rows_stand_for():
     frame = collected.unchecked_frame()
     assert frame.filter(pl.col("requested_at").is_null()).height == 8  # unset stays null
     by_records = records_sha256(facts)
-    original, digest_module._CHUNK_ROWS = digest_module._CHUNK_ROWS, 5  # several chunks
+    original, digest_module._CHUNK_BYTES = digest_module._CHUNK_BYTES, 1  # a chunk a row
     try:
         by_rows = FrameDigest(pb.InterventionFact.DESCRIPTOR)
         by_rows.add_frame(frame.head(7))
         by_rows.add_frame(frame.slice(7))
     finally:
-        digest_module._CHUNK_ROWS = original
+        digest_module._CHUNK_BYTES = original
     assert (by_rows.hexdigest(), by_rows.count) == (by_records, 24)
     swapped = pl.concat([frame.slice(1, 1), frame.head(1), frame.slice(2)])
     other = FrameDigest(pb.InterventionFact.DESCRIPTOR)
@@ -136,12 +136,12 @@ def test_a_frame_hashes_as_its_rows_would_as_messages():
         frames = FrameDigest(descriptor)
         frames.add_frame(frame)
         assert frames.hexdigest() == records_sha256(messages) and frames.count == 400
-    blocks, module._CHUNK_ROWS = module._CHUNK_ROWS, 7
+    blocks, module._CHUNK_BYTES = module._CHUNK_BYTES, 3000  # chunks of a few rows
     try:
         in_blocks = FrameDigest(descriptor)
         in_blocks.add_frame(frame)
     finally:
-        module._CHUNK_ROWS = blocks
+        module._CHUNK_BYTES = blocks
     assert in_blocks.hexdigest() == records_sha256(messages)
     empty = FrameDigest(descriptor)
     empty.add_frame(frame.clear())
