@@ -177,8 +177,9 @@ preventive_plans = Table(
 )
 
 # The ticket: immutable attributes from its REQUESTED event, plus a projection of its current
-# state kept up to date at ingest (for search and business checks). Reports never read the
-# projection: they derive facts from the event log as known at their cut-off.
+# state kept up to date at ingest (for search, business checks and exports). An export as of a
+# cut-off reads the projection of the tickets none of whose events was recorded after it
+# (last_recorded_at), and derives the others' facts from the event log as known then.
 interventions = Table(
     "interventions",
     metadata,
@@ -211,6 +212,8 @@ interventions = Table(
     Column("intervene_hours", Float, nullable=True),
     Column("repair_hours", Float, nullable=True),
     Column("recoverable_share", Float, nullable=True),
+    Column("hold_sequence", Integer, nullable=False, server_default="0"),
+    Column("last_recorded_at", UTCDateTime, nullable=True),
     Index("ix_interventions_contractor", "contractor_id"),
     Index("ix_interventions_building", "building_id"),
     Index("ix_interventions_ug", "ug_id"),

@@ -22,7 +22,7 @@ from services.interventions.domain.edge import (
     portfolio_refusals,
 )
 from services.interventions.domain.events import Columns, batch_frame
-from services.interventions.domain.facts import caveats, derive_facts
+from services.interventions.domain.facts import caveats, derive_facts, facts_at
 from services.interventions.domain.limits import capped
 from services.interventions.domain.outbox_events import announced, outbox_rows, ticket_context
 from services.interventions.domain.portfolio import IndexFrames, PortfolioIndex, full_address, index_frames
@@ -336,14 +336,14 @@ class InterventionsService:
         building_ids: list[str] | None = None,
     ) -> pl.DataFrame:
         """Derived facts (domain.facts.FACT_COLUMNS) of the interventions in the perimeter."""
-        tickets, events = self.store.export_frames(
+        tickets, late_events = self.store.fact_frames(
             requested_from=requested_from,
             requested_to=requested_to,
             as_of=as_of,
             contractor_ids=contractor_ids or (),
             building_ids=building_ids or (),
         )
-        return derive_facts(tickets, events, as_of)
+        return facts_at(tickets, late_events, as_of)
 
     def export_portfolio(self, *, as_of: datetime | None, batch_size: int = 0) -> PortfolioExport:
         """The portfolio and contracts as known at ``as_of`` (required, settled): the records first

@@ -15,6 +15,7 @@ from sqlalchemy import (
     delete,
     func,
     literal,
+    or_,
     select,
     tuple_,
     union_all,
@@ -58,8 +59,18 @@ TICKET_STATE_COLUMNS = [
     "has_quitus",
     "cost_eur",
     "max_sequence",
+    "hold_sequence",
+    "last_recorded_at",
 ]
-TICKET_TIMES = ["requested_at", "open_visit_started_at", "first_visit_at", "resolved_at", "closed_at", "cancelled_at"]
+TICKET_TIMES = [
+    "requested_at",
+    "open_visit_started_at",
+    "first_visit_at",
+    "resolved_at",
+    "closed_at",
+    "cancelled_at",
+    "last_recorded_at",
+]
 TICKET_SCHEMA = {
     **dict.fromkeys(
         [
@@ -87,6 +98,8 @@ TICKET_SCHEMA = {
     "cost_eur": pl.Float64,
     "max_sequence": pl.Int64,
     **dict.fromkeys(["intervene_hours", "repair_hours", "recoverable_share"], pl.Float64),
+    "hold_sequence": pl.Int64,
+    "last_recorded_at": pl.Int64,
 }
 
 
@@ -638,10 +651,9 @@ class InterventionStore:
         if known_at is None:
             opened = stored.cte("opened")
         else:
-            ev = m.intervention_events.c
-            late = select(ev.intervention_id).where(ev.recorded_at > known_at).distinct().cte("late")
-            unchanged = stored.where(iv.id.not_in(select(late.c.intervention_id)))
-            changed = select(iv.id).where(*where, iv.id.in_(select(late.c.intervention_id)))
+            late = or_(iv.last_recorded_at > known_at, iv.last_recorded_at.is_(None))
+            unchanged = stored.where(~late)
+            changed = select(iv.id).where(*where, late)
             known = _known_open(known_at, changed).subquery("known")
             then = select(*columns, known.c.first_visit_at, *hours).join(known, known.c.id == iv.id).where(*where)
             opened = union_all(unchanged, then).cte("opened")
@@ -705,39 +717,69 @@ class InterventionStore:
         building_ids: Sequence[str] = (),
     ) -> tuple[pl.DataFrame, pl.DataFrame]:
         """Tickets (static attributes and deadlines) and their events recorded up to as_of."""
+        conditions = _ticket_conditions(requested_from, requested_to, contractor_ids, building_ids)
+        tickets_q = select(*_ticket_attributes()).where(and_(True, *conditions))
+        return self._tickets_and_events(tickets_q, TICKET_FRAME_SCHEMA, conditions, as_of)
+
+    def fact_frames(
+        self,
+        *,
+        requested_from: datetime | None,
+        requested_to: datetime | None,
+        as_of: datetime,
+        contractor_ids: Sequence[str] = (),
+        building_ids: Sequence[str] = (),
+    ) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """What domain.facts.facts_at takes: the tickets with their stored state and when their
+        latest event was recorded, and the events recorded up to as_of of those tickets alone
+        with an event recorded after it (or none known, for a ticket stored before revision
+        0011 filled it in)."""
+        iv = m.interventions.c
+        conditions = _ticket_conditions(requested_from, requested_to, contractor_ids, building_ids)
+        state = [iv[name] for name in STATE_FRAME_SCHEMA]
+        tickets_q = select(*_ticket_attributes(), *state).where(and_(True, *conditions))
+        late = or_(iv.last_recorded_at > as_of, iv.last_recorded_at.is_(None))
+        schema = {**TICKET_FRAME_SCHEMA, **STATE_FRAME_SCHEMA}
+        return self._tickets_and_events(tickets_q, schema, [*conditions, late], as_of)
+
+    def _tickets_and_events(
+        self, tickets_q, schema: dict, event_conditions: list, as_of: datetime
+    ) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """``tickets_q``'s rows, and the events recorded up to as_of of the tickets meeting
+        ``event_conditions``."""
         iv, ev = m.interventions.c, m.intervention_events.c
-        conditions = []
-        if requested_from:
-            conditions.append(iv.requested_at >= requested_from)
-        if requested_to:
-            conditions.append(iv.requested_at < requested_to)
-        if contractor_ids:
-            conditions.append(iv.contractor_id.in_(contractor_ids))
-        if building_ids:
-            conditions.append(iv.building_id.in_(building_ids))
-        # Deadlines and recoverable share as the contract stated them when each was requested.
-        tickets_q = select(
-            iv.id,
-            iv.contractor_id,
-            iv.contract_id,
-            iv.service_code,
-            iv.trade,
-            iv.nature,
-            iv.criticality,
-            iv.building_id,
-            iv.ug_id,
-            iv.requested_at,
-            iv.recoverable_share,
-            iv.intervene_hours,
-            iv.repair_hours,
-        ).where(and_(True, *conditions))
-        ticket_ids_q = select(iv.id).where(and_(True, *conditions))
+        ticket_ids_q = select(iv.id).where(and_(True, *event_conditions))
         events_q = select(ev.intervention_id, ev.sequence, ev.kind, ev.event_time, ev.recorded_at, ev.cost_eur).where(
             ev.intervention_id.in_(ticket_ids_q), ev.recorded_at <= as_of
         )
         read = read_frame if self.engine.dialect.name == "postgresql" else _rows
         with self.engine.connect() as conn:
-            return read(conn, tickets_q, TICKET_FRAME_SCHEMA), read(conn, events_q, EVENT_FRAME_SCHEMA)
+            return read(conn, tickets_q, schema), read(conn, events_q, EVENT_FRAME_SCHEMA)
+
+
+def _ticket_conditions(
+    requested_from: datetime | None,
+    requested_to: datetime | None,
+    contractor_ids: Sequence[str],
+    building_ids: Sequence[str],
+) -> list:
+    iv = m.interventions.c
+    conditions = []
+    if requested_from:
+        conditions.append(iv.requested_at >= requested_from)
+    if requested_to:
+        conditions.append(iv.requested_at < requested_to)
+    if contractor_ids:
+        conditions.append(iv.contractor_id.in_(contractor_ids))
+    if building_ids:
+        conditions.append(iv.building_id.in_(building_ids))
+    return conditions
+
+
+def _ticket_attributes() -> list:
+    """A ticket's fixed attributes, with its deadlines and recoverable share as the contract
+    stated them when it was requested (TICKET_FRAME_SCHEMA)."""
+    return [m.interventions.c[name] for name in TICKET_FRAME_SCHEMA]
 
 
 TICKET_FRAME_SCHEMA = {
@@ -754,6 +796,19 @@ TICKET_FRAME_SCHEMA = {
     "recoverable_share": pl.Float64,
     "intervene_hours": pl.Float64,
     "repair_hours": pl.Float64,
+}
+# A ticket's stored state as domain.facts.facts_at reads it (lifecycle.TicketState).
+STATE_FRAME_SCHEMA = {
+    "visits": pl.Int32,
+    "first_visit_at": pl.Datetime("us", "UTC"),
+    "resolved_at": pl.Datetime("us", "UTC"),
+    "closed_at": pl.Datetime("us", "UTC"),
+    "cancelled_at": pl.Datetime("us", "UTC"),
+    "has_quitus": pl.Boolean,
+    "planned": pl.Boolean,
+    "on_hold": pl.Boolean,
+    "cost_eur": pl.Float64,
+    "last_recorded_at": pl.Datetime("us", "UTC"),
 }
 EVENT_FRAME_SCHEMA = {
     "intervention_id": pl.String,

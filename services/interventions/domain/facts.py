@@ -4,6 +4,9 @@ Given the tickets (static attributes with their contractual deadlines) and their
 the events recorded at or before ``as_of`` and derive per intervention: status (the same
 precedence as lifecycle.status_of), visits (= trips), first visit, resolution, closure,
 first-time fix, and whether each deadline was met, missed or is still pending at ``as_of``.
+
+Exports take the same answer from the tickets' stored states where those hold at the cut-off
+(facts_at): the log is replayed only for tickets with events recorded after it.
 """
 
 from datetime import datetime
@@ -84,7 +87,7 @@ def derive_facts(tickets: pl.DataFrame, events: pl.DataFrame, as_of: datetime) -
     )
     per_ticket = known.group_by("intervention_id").agg(
         _count("REQUESTED").alias("requested_n"),
-        _count("VISIT_STARTED").cast(pl.Int32).alias("visits"),
+        _count("VISIT_STARTED").alias("visits"),
         _first("VISIT_STARTED").alias("first_visit_at"),
         _first("RESOLVED").alias("resolved_at"),
         _first("CLOSED").alias("closed_at"),
@@ -93,31 +96,66 @@ def derive_facts(tickets: pl.DataFrame, events: pl.DataFrame, as_of: datetime) -
         (pl.col("kind").is_in(["PLANNED", "REPLANNED"]).sum() > 0).alias("planned"),
         pl.col("cost_eur").filter(pl.col("kind") == "RESOLVED").sum().alias("cost_eur"),
     )
-    facts = (
+    states = (
         tickets.join(per_ticket, left_on="id", right_on="intervention_id", how="inner")
         .filter(pl.col("requested_n") > 0)
         .join(last_hold, left_on="id", right_on="intervention_id", how="left")
-        .with_columns(
-            pl.when(pl.col("cancelled_at").is_not_null())
-            .then(pl.lit("CANCELLED"))
-            .when(pl.col("closed_at").is_not_null())
-            .then(pl.lit("CLOSED"))
-            .when(pl.col("resolved_at").is_not_null())
-            .then(pl.lit("RESOLVED"))
-            .when(pl.col("last_hold_kind") == "SUSPENDED")
-            .then(pl.lit("ON_HOLD"))
-            .when(pl.col("visits") > 0)
-            .then(pl.lit("IN_PROGRESS"))
-            .when(pl.col("planned"))
-            .then(pl.lit("SCHEDULED"))
-            .otherwise(pl.lit("OPEN"))
-            .alias("status"),
-            (pl.col("resolved_at").is_not_null() & (pl.col("visits") == 1)).alias("first_time_fix"),
-        )
-        .with_columns(
-            _outcome(INTERVENED_AT, "intervene_hours", as_of).alias("intervene_deadline"),
-            _outcome(REPAIRED_AT, "repair_hours", as_of).alias("repair_deadline"),
-        )
+        .with_columns((pl.col("last_hold_kind") == "SUSPENDED").fill_null(False).alias("on_hold"))
+    )
+    return _facts_of(states, as_of)
+
+
+def facts_at(tickets: pl.DataFrame, late_events: pl.DataFrame, as_of: datetime) -> pl.DataFrame:
+    """derive_facts' answer from the tickets' stored states (lifecycle.TicketState: the ticket
+    columns, STATE_COLUMNS and last_recorded_at) where they hold at ``as_of``: a ticket none of
+    whose events was recorded after ``as_of`` was then as it is now. The others' facts are
+    derived from ``late_events``, their events (those recorded by ``as_of`` suffice)."""
+    settled = (pl.col("last_recorded_at") <= as_of).fill_null(False)
+    from_states = _facts_of(tickets.filter(settled), as_of)
+    late = tickets.filter(~settled)
+    if late.height == 0:
+        return from_states
+    replayed = derive_facts(late.drop([*STATE_COLUMNS, "last_recorded_at"]), late_events, as_of)
+    return pl.concat([from_states, replayed]).sort("id")
+
+
+# What facts are made of beside the ticket's fixed attributes: a stored state's columns, and what
+# derive_facts aggregates from the events.
+STATE_COLUMNS = [
+    "visits",
+    "first_visit_at",
+    "resolved_at",
+    "closed_at",
+    "cancelled_at",
+    "has_quitus",
+    "planned",
+    "on_hold",
+    "cost_eur",
+]
+
+
+def _facts_of(states: pl.DataFrame, as_of: datetime) -> pl.DataFrame:
+    """FACT_COLUMNS of tickets with their STATE_COLUMNS, ordered by id."""
+    facts = states.with_columns(
+        pl.col("visits").cast(pl.Int32),
+        pl.when(pl.col("cancelled_at").is_not_null())
+        .then(pl.lit("CANCELLED"))
+        .when(pl.col("closed_at").is_not_null())
+        .then(pl.lit("CLOSED"))
+        .when(pl.col("resolved_at").is_not_null())
+        .then(pl.lit("RESOLVED"))
+        .when(pl.col("on_hold"))
+        .then(pl.lit("ON_HOLD"))
+        .when(pl.col("visits") > 0)
+        .then(pl.lit("IN_PROGRESS"))
+        .when(pl.col("planned"))
+        .then(pl.lit("SCHEDULED"))
+        .otherwise(pl.lit("OPEN"))
+        .alias("status"),
+        (pl.col("resolved_at").is_not_null() & (pl.col("visits") == 1)).alias("first_time_fix"),
+    ).with_columns(
+        _outcome(INTERVENED_AT, "intervene_hours", as_of).alias("intervene_deadline"),
+        _outcome(REPAIRED_AT, "repair_hours", as_of).alias("repair_deadline"),
     )
     return facts.select(FACT_COLUMNS).sort("id")
 

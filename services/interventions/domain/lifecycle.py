@@ -57,9 +57,25 @@ class TicketState:
     intervene_hours: float | None = None
     repair_hours: float | None = None
     recoverable_share: float = 0.0
+    # The sequence of the SUSPENDED or RESUMED event ``on_hold`` comes from: the hold is the last
+    # one's by sequence, whatever order they arrived in (as domain.facts derives it).
+    hold_sequence: int = 0
+    # When Quitus learnt the latest of the ticket's events: up to then the state is also the
+    # ticket as known at any later cut-off (domain.facts.facts_from_states).
+    last_recorded_at: int | None = None
 
-    def apply(self, kind: str, at: int, sequence: int, visit_number: int = 0, cost_eur: float = 0.0) -> None:
-        """Move the state by one event that passed every check."""
+    def apply(
+        self,
+        kind: str,
+        at: int,
+        sequence: int,
+        visit_number: int = 0,
+        cost_eur: float = 0.0,
+        recorded_at: int | None = None,
+    ) -> None:
+        """Move the state by one event that passed every check, learnt at ``recorded_at``."""
+        if recorded_at is not None and (self.last_recorded_at is None or recorded_at > self.last_recorded_at):
+            self.last_recorded_at = recorded_at
         if kind in ("PLANNED", "REPLANNED"):
             self.planned = True
         elif kind == "VISIT_STARTED":
@@ -69,10 +85,9 @@ class TicketState:
                 self.first_visit_at = at
         elif kind == "VISIT_ENDED":
             self.open_visit_number = self.open_visit_started_at = None
-        elif kind == "SUSPENDED":
-            self.on_hold = True
-        elif kind == "RESUMED":
-            self.on_hold = False
+        elif kind in ("SUSPENDED", "RESUMED"):
+            if sequence > self.hold_sequence:
+                self.on_hold, self.hold_sequence = kind == "SUSPENDED", sequence
         elif kind == "RESOLVED":
             self.resolved_at = at
             self.cost_eur += cost_eur

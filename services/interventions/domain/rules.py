@@ -392,9 +392,10 @@ def check_batch(
         "visit_number",
         "cost_eur",
         "fingerprint",
+        "recorded",
     )
     # Column lists zipped: cheaper than iter_rows. The record key stands for (ticket, sequence).
-    for row, ticket_id, record_key, sequence, kind, at, visit_number, cost, fingerprint in zip(
+    for row, ticket_id, record_key, sequence, kind, at, visit_number, cost, fingerprint, recorded_at in zip(
         *(candidates[c].to_list() for c in columns), strict=True
     ):
         known = seen.get(record_key)
@@ -453,7 +454,7 @@ def check_batch(
                     record_key,
                 )
             )
-        state.apply(kind, at, sequence, visit_number, cost)
+        state.apply(kind, at, sequence, visit_number, cost, recorded_at)
         seen[record_key] = fingerprint
         accepted.append(row)
         touched[ticket_id] = state
