@@ -11,6 +11,7 @@ from sqlalchemy import (
     Engine,
     Integer,
     and_,
+    any_,
     case,
     delete,
     func,
@@ -654,7 +655,8 @@ class InterventionStore:
             late = or_(iv.last_recorded_at > known_at, iv.last_recorded_at.is_(None))
             unchanged = stored.where(~late)
             changed = select(iv.id).where(*where, late)
-            known = _known_open(known_at, changed).subquery("known")
+            among = _among(m.intervention_events.c.intervention_id, changed, self.engine)
+            known = _known_open(known_at, among).subquery("known")
             then = select(*columns, known.c.first_visit_at, *hours).join(known, known.c.id == iv.id).where(*where)
             opened = union_all(unchanged, then).cte("opened")
         o = opened.c
@@ -740,17 +742,18 @@ class InterventionStore:
         tickets_q = select(*_ticket_attributes(), *state).where(and_(True, *conditions))
         late = or_(iv.last_recorded_at > as_of, iv.last_recorded_at.is_(None))
         schema = {**TICKET_FRAME_SCHEMA, **STATE_FRAME_SCHEMA}
-        return self._tickets_and_events(tickets_q, schema, [*conditions, late], as_of)
+        return self._tickets_and_events(tickets_q, schema, [*conditions, late], as_of, few=True)
 
     def _tickets_and_events(
-        self, tickets_q, schema: dict, event_conditions: list, as_of: datetime
+        self, tickets_q, schema: dict, event_conditions: list, as_of: datetime, few: bool = False
     ) -> tuple[pl.DataFrame, pl.DataFrame]:
         """``tickets_q``'s rows, and the events recorded up to as_of of the tickets meeting
-        ``event_conditions``."""
+        ``event_conditions`` (``few``: expected to be few, looked up by key)."""
         iv, ev = m.interventions.c, m.intervention_events.c
         ticket_ids_q = select(iv.id).where(and_(True, *event_conditions))
+        tickets = _among(ev.intervention_id, ticket_ids_q, self.engine) if few else ev.intervention_id.in_(ticket_ids_q)
         events_q = select(ev.intervention_id, ev.sequence, ev.kind, ev.event_time, ev.recorded_at, ev.cost_eur).where(
-            ev.intervention_id.in_(ticket_ids_q), ev.recorded_at <= as_of
+            tickets, ev.recorded_at <= as_of
         )
         read = read_frame if self.engine.dialect.name == "postgresql" else _rows
         with self.engine.connect() as conn:
@@ -824,8 +827,20 @@ EVENT_FRAME_SCHEMA = {
 ENDING_KINDS = ("RESOLVED", "CLOSED", "CANCELLED")
 
 
-def _known_open(known_at: datetime, ticket_ids):
-    """(id, first_visit_at) of the tickets among ``ticket_ids`` open as known at ``known_at``:
+def _among(column, ids_q, engine: Engine):
+    """``column`` among the ids ``ids_q`` selects, expected to be few: on PostgreSQL as
+    ``= ANY(ARRAY(...))``, which the planner takes for a short list and looks up by key in the
+    events' index; as ``IN (...)``, with tables whose statistics lag (autovacuum off, or behind a
+    migration that changed every ticket), it chose to scan the whole event log (6 s at 85,000
+    dwellings for no ticket at all)."""
+    if engine.dialect.name != "postgresql":
+        return column.in_(ids_q)
+    return column == any_(func.array(ids_q.scalar_subquery()))
+
+
+def _known_open(known_at: datetime, among):
+    """(id, first_visit_at) of the tickets ``among`` picks (a condition on the events' ticket)
+    open as known at ``known_at``:
     their REQUESTED event recorded by then, and none of ENDING_KINDS; first_visit_at is the
     earliest VISIT_STARTED recorded by then (domain.facts). One grouped pass over the events of
     the kinds that matter, in the database: no history leaves it."""
@@ -838,7 +853,7 @@ def _known_open(known_at: datetime, ticket_ids):
         .where(
             ev.recorded_at <= known_at,
             ev.kind.in_(("REQUESTED", "VISIT_STARTED", *ENDING_KINDS)),
-            ev.intervention_id.in_(ticket_ids),
+            among,
         )
         .group_by(ev.intervention_id)
         .having(requested == 1, ended == 0)
