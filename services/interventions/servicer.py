@@ -128,10 +128,12 @@ class InterventionsServicer(pb_grpc.InterventionsServiceServicer):
         )
         if request.form == common_pb2.EXPORT_FORM_ARROW_IPC:
             # The same digest, over the records the rows stand for, without a message per record.
+            # Hashed batch by batch as each is sent: the client hashes one while this prepares the next.
             frame_digest = FrameDigest(pb.InterventionFact.DESCRIPTOR)
-            frame_digest.add_frame(convert.facts_columns(export.facts))
             for chunk in export.batches():
-                yield pb.ExportInterventionsResponse(arrow_ipc=arrow_ipc(convert.facts_columns(chunk)))
+                columns = convert.facts_columns(chunk)
+                frame_digest.add_frame(columns)
+                yield pb.ExportInterventionsResponse(arrow_ipc=arrow_ipc(columns))
             sha256 = frame_digest.hexdigest()
         else:
             digest = RecordDigest()  # the content_sha256 rule of the proto, over the facts as sent

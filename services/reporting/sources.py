@@ -163,52 +163,64 @@ def record_frame(frame: pl.DataFrame, descriptor: Any, what: str) -> pl.DataFram
     return frame.select(columns)
 
 
-def arrow_frame(payloads: list[bytes], descriptor: Any, announced: str, total: int, what: str) -> pl.DataFrame:
-    """The records of an export's Arrow IPC messages, checked against the count and the
-    content_sha256 announced."""
-    if not announced:
-        raise IncompleteExport(f"the {what} stream ended without its content_sha256: incomplete input")
-    parts = [pl.read_ipc_stream(io.BytesIO(payload)) for payload in payloads]
-    frame = (
-        record_frame(pl.concat(parts, how="vertical_relaxed"), descriptor, what)
-        if parts
-        else RecordCollector(descriptor).unchecked_frame()
-    )
-    if total >= 0 and total != frame.height:
-        raise IncompleteExport(f"the export announced {total} {what} and sent {frame.height}: incomplete input")
-    digest = FrameDigest(descriptor)
-    digest.add_frame(frame)
-    if digest.hexdigest() != announced:
-        raise IncompleteExport(
-            f"the {what} received hash to {digest.hexdigest()}, the export announced {announced}: altered input"
+class ArrowRecords:
+    """An export's records from its Arrow IPC messages, each message read and hashed as it
+    arrives (while the service prepares the next), then checked against the count and the
+    content_sha256 the export announced."""
+
+    def __init__(self, descriptor: Any, what: str) -> None:
+        self.descriptor, self.what = descriptor, what
+        self.parts: list[pl.DataFrame] = []
+        self.digest = FrameDigest(descriptor)
+
+    def add(self, payload: bytes) -> None:
+        part = record_frame(pl.read_ipc_stream(io.BytesIO(payload)), self.descriptor, self.what)
+        self.digest.add_frame(part)
+        self.parts.append(part)
+
+    def checked(self, announced: str, total: int) -> pl.DataFrame:
+        what = self.what
+        if not announced:
+            raise IncompleteExport(f"the {what} stream ended without its content_sha256: incomplete input")
+        frame = (
+            pl.concat(self.parts, how="vertical_relaxed")
+            if self.parts
+            else RecordCollector(self.descriptor).unchecked_frame()
         )
-    return frame
+        if total >= 0 and total != frame.height:
+            raise IncompleteExport(f"the export announced {total} {what} and sent {frame.height}: incomplete input")
+        if self.digest.hexdigest() != announced:
+            raise IncompleteExport(
+                f"the {what} received hash to {self.digest.hexdigest()}, the export announced {announced}: "
+                "altered input"
+            )
+        return frame
 
 
 def facts_frame_arrow(batches: Iterable[pb.ExportInterventionsResponse]) -> tuple[pl.DataFrame, str]:
     """(facts, content_sha256) from an ExportInterventions stream in the Arrow form."""
-    payloads: list[bytes] = []
+    records = ArrowRecords(pb.InterventionFact.DESCRIPTOR, "facts")
     digest, total = "", -1
     for batch in batches:
         if batch.facts:
             raise IncompleteExport("the export sent record messages where Arrow batches were asked for")
         if batch.arrow_ipc:
-            payloads.append(batch.arrow_ipc)
+            records.add(batch.arrow_ipc)
         if batch.done:
             digest, total = batch.content_sha256, batch.total
     if not digest:
         raise IncompleteExport("the export stream ended without its closing message: incomplete input")
-    return arrow_frame(payloads, pb.InterventionFact.DESCRIPTOR, digest, total, "facts").select(FACT_COLUMNS), digest
+    return records.checked(digest, total).select(FACT_COLUMNS), digest
 
 
 def monthly_frame_arrow(batches: Iterable[consumption_pb.ExportMonthlyResponse]) -> tuple[pl.DataFrame, str]:
     """(monthly figures, content_sha256) from an ExportMonthly stream in the Arrow form."""
-    payloads: list[bytes] = []
+    records = ArrowRecords(consumption_pb.MonthlyFigure.DESCRIPTOR, "monthly figures")
     digest = ""
     for batch in batches:
         if batch.figures:
             raise IncompleteExport("the export sent record messages where Arrow batches were asked for")
         if batch.arrow_ipc:
-            payloads.append(batch.arrow_ipc)
+            records.add(batch.arrow_ipc)
         digest = batch.content_sha256 or digest
-    return arrow_frame(payloads, consumption_pb.MonthlyFigure.DESCRIPTOR, digest, -1, "monthly figures"), digest
+    return records.checked(digest, -1), digest
