@@ -34,6 +34,7 @@ from services.interventions.domain.rules import BatchOutcome
 from services.interventions.domain.search import LIKE_ESCAPE, like_pattern
 from services.runtime.db import (
     UTCDateTime,
+    grouped_by_hashing,
     insert_frame,
     key_lookups_only,
     serialised_writes,
@@ -573,6 +574,7 @@ class InterventionStore:
             accepted_q = accepted_q.where(ev.recorded_at <= as_of)
             rejected_q = rejected_q.where(rj.received_at <= as_of)
         with self.engine.connect() as conn:
+            grouped_by_hashing(conn)  # the transaction ends with the block, and the setting with it
             accepted = pl.DataFrame(
                 [tuple(r) for r in conn.execute(accepted_q)],
                 schema={"contractor_id": pl.String, "warnings": pl.String, "n": pl.Int64},

@@ -313,6 +313,17 @@ def key_lookups_only(conn: Connection) -> Iterator[None]:
     put_back()
 
 
+def grouped_by_hashing(conn: Connection) -> None:
+    """Group by hashing, never by sorting, for the rest of the caller's transaction (PostgreSQL;
+    a no-op elsewhere): for a count of a few groups over millions of rows.
+
+    Without statistics (autovacuum off, or not yet run on a table that grew) the planner takes
+    the rows for a few thousand and sorts them to group them: for 10.9 M events into 100 groups
+    an external merge sort on disk, 4.2 s instead of 1.5 s by hashing."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SELECT set_config('enable_sort', 'off', true)")
+
+
 def _staged(conn: Connection, table: Table, frame: pl.DataFrame) -> str:
     """COPY the frame into a temporary table shaped like ``table`` (one per column set, kept
     and emptied per session); returns its name."""
