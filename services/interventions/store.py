@@ -11,7 +11,6 @@ from sqlalchemy import (
     Engine,
     Integer,
     and_,
-    any_,
     case,
     delete,
     func,
@@ -657,10 +656,17 @@ class InterventionStore:
             late = or_(iv.last_recorded_at > known_at, iv.last_recorded_at.is_(None))
             unchanged = stored.where(~late)
             changed = select(iv.id).where(*where, late)
-            among = _among(m.intervention_events.c.intervention_id, changed, self.engine)
-            known = _known_open(known_at, among).subquery("known")
-            then = select(*columns, known.c.first_visit_at, *hours).join(known, known.c.id == iv.id).where(*where)
-            opened = union_all(unchanged, then).cte("opened")
+            with self.engine.connect() as conn:
+                changed_ids = list(conn.execute(changed).scalars())
+            if not changed_ids:
+                opened = unchanged.cte("opened")
+            else:
+                # A list of known length when short (looked up by key), else a join: see fact_frames.
+                ticket = m.intervention_events.c.intervention_id
+                among = ticket.in_(changed_ids) if len(changed_ids) <= LATE_BY_KEY else ticket.in_(changed)
+                known = _known_open(known_at, among).subquery("known")
+                then = select(*columns, known.c.first_visit_at, *hours).join(known, known.c.id == iv.id).where(*where)
+                opened = union_all(unchanged, then).cte("opened")
         o = opened.c
         common = (o.id, o.contractor_id, o.building_id, o.ug_id)
         intervene = select(*common, literal("intervene").label("kind"), o.intervene_hours.label("allowed"), o.elapsed)
@@ -723,7 +729,14 @@ class InterventionStore:
         """Tickets (static attributes and deadlines) and their events recorded up to as_of."""
         conditions = _ticket_conditions(requested_from, requested_to, contractor_ids, building_ids)
         tickets_q = select(*_ticket_attributes()).where(and_(True, *conditions))
-        return self._tickets_and_events(tickets_q, TICKET_FRAME_SCHEMA, conditions, as_of)
+        iv, ev = m.interventions.c, m.intervention_events.c
+        ids = select(iv.id).where(and_(True, *conditions))
+        events_q = select(*[ev[name] for name in EVENT_FRAME_SCHEMA]).where(
+            ev.intervention_id.in_(ids), ev.recorded_at <= as_of
+        )
+        read = read_frame if self.engine.dialect.name == "postgresql" else _rows
+        with self.engine.connect() as conn:
+            return read(conn, tickets_q, TICKET_FRAME_SCHEMA), read(conn, events_q, EVENT_FRAME_SCHEMA)
 
     def fact_frames(
         self,
@@ -737,29 +750,38 @@ class InterventionStore:
         """What domain.facts.facts_at takes: the tickets with their stored state and when their
         latest event was recorded, and the events recorded up to as_of of those tickets alone
         with an event recorded after it (or none known, for a ticket stored before revision
-        0011 filled it in)."""
-        iv = m.interventions.c
+        0011 filled it in).
+
+        The late tickets are picked out of the tickets read, and their events read by key in
+        lists of known length: a condition on the tickets inside the events' query left the
+        plan to statistics, and without them (autovacuum off) PostgreSQL scanned all 10.9 M
+        events for no late ticket at all. Past LATE_BY_KEY late tickets (a cut-off long past) the
+        events are read in one pass instead."""
+        iv, ev = m.interventions.c, m.intervention_events.c
         conditions = _ticket_conditions(requested_from, requested_to, contractor_ids, building_ids)
         state = [iv[name] for name in STATE_FRAME_SCHEMA]
         tickets_q = select(*_ticket_attributes(), *state).where(and_(True, *conditions))
-        late = or_(iv.last_recorded_at > as_of, iv.last_recorded_at.is_(None))
-        schema = {**TICKET_FRAME_SCHEMA, **STATE_FRAME_SCHEMA}
-        return self._tickets_and_events(tickets_q, schema, [*conditions, late], as_of, few=True)
-
-    def _tickets_and_events(
-        self, tickets_q, schema: dict, event_conditions: list, as_of: datetime, few: bool = False
-    ) -> tuple[pl.DataFrame, pl.DataFrame]:
-        """``tickets_q``'s rows, and the events recorded up to as_of of the tickets meeting
-        ``event_conditions`` (``few``: expected to be few, looked up by key)."""
-        iv, ev = m.interventions.c, m.intervention_events.c
-        ticket_ids_q = select(iv.id).where(and_(True, *event_conditions))
-        tickets = _among(ev.intervention_id, ticket_ids_q, self.engine) if few else ev.intervention_id.in_(ticket_ids_q)
-        events_q = select(ev.intervention_id, ev.sequence, ev.kind, ev.event_time, ev.recorded_at, ev.cost_eur).where(
-            tickets, ev.recorded_at <= as_of
-        )
-        read = read_frame if self.engine.dialect.name == "postgresql" else _rows
+        postgres = self.engine.dialect.name == "postgresql"
+        read = read_frame if postgres else _rows
         with self.engine.connect() as conn:
-            return read(conn, tickets_q, schema), read(conn, events_q, EVENT_FRAME_SCHEMA)
+            tickets = read(conn, tickets_q, {**TICKET_FRAME_SCHEMA, **STATE_FRAME_SCHEMA})
+            late = tickets.filter(~(pl.col("last_recorded_at") <= as_of).fill_null(False))["id"].to_list()
+            events = select(*[ev[name] for name in EVENT_FRAME_SCHEMA]).where(ev.recorded_at <= as_of)
+            if len(late) > LATE_BY_KEY:
+                late_q = or_(iv.last_recorded_at > as_of, iv.last_recorded_at.is_(None))
+                ids = select(iv.id).where(and_(True, *conditions, late_q))
+                return tickets, read(conn, events.where(ev.intervention_id.in_(ids)), EVENT_FRAME_SCHEMA)
+            step = 5000 if postgres else 900  # SQLite caps bound parameters
+            parts = [
+                read(conn, events.where(ev.intervention_id.in_(late[i : i + step])), EVENT_FRAME_SCHEMA)
+                for i in range(0, len(late), step)
+            ]
+        return tickets, pl.concat(parts) if parts else pl.DataFrame(schema=EVENT_FRAME_SCHEMA)
+
+
+# Past this many tickets with events recorded after an export's cut-off, their events are read in
+# one pass over the log rather than looked up by key.
+LATE_BY_KEY = 20_000
 
 
 def _ticket_conditions(
@@ -815,7 +837,7 @@ STATE_FRAME_SCHEMA = {
     "cost_eur": pl.Float64,
     "last_recorded_at": pl.Datetime("us", "UTC"),
 }
-EVENT_FRAME_SCHEMA = {
+EVENT_FRAME_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "intervention_id": pl.String,
     "sequence": pl.Int32,
     "kind": pl.String,
@@ -827,17 +849,6 @@ EVENT_FRAME_SCHEMA = {
 
 # The kinds that end a ticket's open life (cancelled, closed or resolved: lifecycle.status_of).
 ENDING_KINDS = ("RESOLVED", "CLOSED", "CANCELLED")
-
-
-def _among(column, ids_q, engine: Engine):
-    """``column`` among the ids ``ids_q`` selects, expected to be few: on PostgreSQL as
-    ``= ANY(ARRAY(...))``, which the planner takes for a short list and looks up by key in the
-    events' index; as ``IN (...)``, with tables whose statistics lag (autovacuum off, or behind a
-    migration that changed every ticket), it chose to scan the whole event log (6 s at 85,000
-    dwellings for no ticket at all)."""
-    if engine.dialect.name != "postgresql":
-        return column.in_(ids_q)
-    return column == any_(func.array(ids_q.scalar_subquery()))
 
 
 def _known_open(known_at: datetime, among):

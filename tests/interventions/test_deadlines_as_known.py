@@ -131,3 +131,20 @@ def test_the_database_answer_equals_the_replay_of_the_histories(late):
                     assert line["elapsed_hours"] == pytest.approx(expected["elapsed_hours"], abs=1e-3), case
                 compared += bool(got.lines)
     assert compared >= 20  # most cases have lines to compare
+
+
+def test_many_changed_tickets_give_the_same_answer(late, monkeypatch):
+    """Past LATE_BY_KEY tickets changed since the instant, their events are joined instead of
+    listed; with the threshold at 0 every instant takes that path."""
+    from services.interventions import store
+
+    monkeypatch.setattr(store, "LATE_BY_KEY", 0)
+    report = late.deadline_status(ADMIN, at=AT, contractor_id="", alerts_only=False, limit=100)
+    assert (report.on_track, report.alert_90, report.breached) == (3, 1, 1)
+    assert [(line[0], line[1]) for line in _lines(report)] == [
+        ("T-E", "intervene"),
+        ("T-C", "repair"),
+        ("T-A", "intervene"),
+        ("T-E", "repair"),
+        ("T-A", "repair"),
+    ]
