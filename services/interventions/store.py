@@ -25,6 +25,7 @@ from sqlalchemy import (
 from services.interventions import models as m
 from services.interventions.domain.edge import shown_id
 from services.interventions.domain.events import SENT_SCHEMA
+from services.interventions.domain.facts import settled_at
 from services.interventions.domain.instants import to_us
 from services.interventions.domain.lifecycle import OPEN_STATUSES, TicketState
 from services.interventions.domain.portfolio import ContractInfo, PortfolioIndex, ServiceCodeInfo
@@ -653,7 +654,7 @@ class InterventionStore:
         if known_at is None:
             opened = stored.cte("opened")
         else:
-            late = or_(iv.last_recorded_at > known_at, iv.last_recorded_at.is_(None))
+            late = _changed_after(known_at)
             unchanged = stored.where(~late)
             changed = select(iv.id).where(*where, late)
             with self.engine.connect() as conn:
@@ -765,11 +766,10 @@ class InterventionStore:
         read = read_frame if postgres else _rows
         with self.engine.connect() as conn:
             tickets = read(conn, tickets_q, {**TICKET_FRAME_SCHEMA, **STATE_FRAME_SCHEMA})
-            late = tickets.filter(~(pl.col("last_recorded_at") <= as_of).fill_null(False))["id"].to_list()
+            late = tickets.filter(~settled_at(as_of))["id"].to_list()
             events = select(*[ev[name] for name in EVENT_FRAME_SCHEMA]).where(ev.recorded_at <= as_of)
             if len(late) > LATE_BY_KEY:
-                late_q = or_(iv.last_recorded_at > as_of, iv.last_recorded_at.is_(None))
-                ids = select(iv.id).where(and_(True, *conditions, late_q))
+                ids = select(iv.id).where(and_(True, *conditions, _changed_after(as_of)))
                 return tickets, read(conn, events.where(ev.intervention_id.in_(ids)), EVENT_FRAME_SCHEMA)
             step = 5000 if postgres else 900  # SQLite caps bound parameters
             parts = [
@@ -782,6 +782,13 @@ class InterventionStore:
 # Past this many tickets with events recorded after an export's cut-off, their events are read in
 # one pass over the log rather than looked up by key.
 LATE_BY_KEY = 20_000
+
+
+def _changed_after(at: datetime):
+    """Tickets with an event recorded after ``at`` (or not known to have none): in SQL, what
+    domain.facts.settled_at is not."""
+    iv = m.interventions.c
+    return or_(iv.last_recorded_at > at, iv.last_recorded_at.is_(None))
 
 
 def _ticket_conditions(

@@ -105,12 +105,18 @@ def derive_facts(tickets: pl.DataFrame, events: pl.DataFrame, as_of: datetime) -
     return _facts_of(states, as_of)
 
 
+def settled_at(as_of: datetime) -> pl.Expr:
+    """A stored ticket's state is the ticket as known at ``as_of``: none of its events was
+    recorded after it (an unknown last_recorded_at, before revision 0011 filled it in, is not)."""
+    return (pl.col("last_recorded_at") <= as_of).fill_null(False)
+
+
 def facts_at(tickets: pl.DataFrame, late_events: pl.DataFrame, as_of: datetime) -> pl.DataFrame:
     """derive_facts' answer from the tickets' stored states (lifecycle.TicketState: the ticket
     columns, STATE_COLUMNS and last_recorded_at) where they hold at ``as_of``: a ticket none of
     whose events was recorded after ``as_of`` was then as it is now. The others' facts are
     derived from ``late_events``, their events (those recorded by ``as_of`` suffice)."""
-    settled = (pl.col("last_recorded_at") <= as_of).fill_null(False)
+    settled = settled_at(as_of)
     from_states = _facts_of(tickets.filter(settled), as_of)
     late = tickets.filter(~settled)
     if late.height == 0:
