@@ -27,18 +27,13 @@ resolved, T-C (repair 43 h / 24 h) is breached, T-B (intervene and repair, 40 h 
 40 h / 72 h) has its two lines.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
-from services.interventions.server import build
-from services.interventions.service import InterventionsService
-from services.interventions.store import InterventionStore
-from services.runtime.db import make_engine
 from services.runtime.principal import Principal, Role
-from tests.conftest import bearer, running_server
-from tests.interventions.portfolio_fixture import T0, event, portfolio_batches, request, ts
-from tests.interventions.test_grpc import send
+from tests.interventions.backfill import backfilled, recorded
+from tests.interventions.portfolio_fixture import T0, event, request
 
 H = timedelta(hours=1)
 ADMIN = Principal(Role.ADMIN, "admin")
@@ -46,42 +41,26 @@ AT = T0 + 20 * H
 ALL_KNOWN = T0 + 41 * H
 
 
-def _at(e, recorded: datetime):
-    e.recorded_at.CopyFrom(ts(recorded))
-    return e
-
-
 @pytest.fixture
 def late(database):
-    from services.api.quitus.interventions.v1 import interventions_pb2_grpc as pb_grpc
-
-    with running_server(build, database) as (channel, tokens):
-        stub = pb_grpc.InterventionsServiceStub(channel)
-        admin = bearer(tokens.issue("admin"))
-        stub.ImportPortfolio(iter(portfolio_batches()), metadata=admin)
-        acks = send(
-            stub,
-            admin,
-            [
-                _at(request("C1", "T-A", T0), T0),
-                _at(event("C1", "T-A", 2, "VISIT_STARTED", T0 + 2 * H, visit_number=1), T0 + 30 * H),
-                _at(event("C1", "T-A", 3, "RESOLVED", T0 + 5 * H, cost_eur=90), T0 + 30 * H),
-                _at(request("C1", "T-B", T0 + H), T0 + 25 * H),
-                _at(request("C1", "T-C", T0 - 2 * H, criticality="urgent"), T0 - 2 * H),
-                _at(event("C1", "T-C", 2, "VISIT_STARTED", T0 - H, visit_number=1), T0 - H),
-                _at(request("C1", "T-D", T0 - 30 * H), T0 - 30 * H),
-                _at(event("C1", "T-D", 2, "CANCELLED", T0 + 10 * H), T0 + 10 * H),
-                _at(request("C1", "T-E", T0 - 30 * H), T0 - 30 * H),
-                _at(event("C1", "T-E", 2, "VISIT_STARTED", T0 - H, visit_number=1), T0 + 40 * H),
-                _at(event("C1", "T-E", 3, "RESOLVED", T0, cost_eur=90), T0 + 40 * H),
-            ],
-        )
+    with backfilled(
+        database,
+        [
+            recorded(request("C1", "T-A", T0), T0),
+            recorded(event("C1", "T-A", 2, "VISIT_STARTED", T0 + 2 * H, visit_number=1), T0 + 30 * H),
+            recorded(event("C1", "T-A", 3, "RESOLVED", T0 + 5 * H, cost_eur=90), T0 + 30 * H),
+            recorded(request("C1", "T-B", T0 + H), T0 + 25 * H),
+            recorded(request("C1", "T-C", T0 - 2 * H, criticality="urgent"), T0 - 2 * H),
+            recorded(event("C1", "T-C", 2, "VISIT_STARTED", T0 - H, visit_number=1), T0 - H),
+            recorded(request("C1", "T-D", T0 - 30 * H), T0 - 30 * H),
+            recorded(event("C1", "T-D", 2, "CANCELLED", T0 + 10 * H), T0 + 10 * H),
+            recorded(request("C1", "T-E", T0 - 30 * H), T0 - 30 * H),
+            recorded(event("C1", "T-E", 2, "VISIT_STARTED", T0 - H, visit_number=1), T0 + 40 * H),
+            recorded(event("C1", "T-E", 3, "RESOLVED", T0, cost_eur=90), T0 + 40 * H),
+        ],
+    ) as (service, acks):
         assert [(a.received, a.accepted) for a in acks] == [(11, 11)], [list(a.rejected) for a in acks]
-    now = datetime.now(UTC)
-    url, prefix = database
-    engine = make_engine(url, prefix + "interventions")
-    yield InterventionsService(InterventionStore(engine), clock=lambda: now)
-    engine.dispose()
+        yield service
 
 
 def _lines(report) -> list[tuple[str, str, float, str]]:

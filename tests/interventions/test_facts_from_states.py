@@ -22,7 +22,7 @@ although it arrived first, so from T0+3h on it is IN_PROGRESS (one visit), not O
 the order the two arrived in. T-P is CLOSED from T0+4h, with its quitus only from T0+50h.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import polars as pl
 import pytest
@@ -31,66 +31,48 @@ from polars.testing import assert_frame_equal
 from sqlalchemy import text
 
 from services.interventions.domain.facts import derive_facts
-from services.interventions.server import build
 from services.interventions.service import InterventionsService
 from services.interventions.store import InterventionStore
 from services.runtime.db import make_engine
 from services.runtime.migrate import alembic_config
-from tests.conftest import bearer, running_server
-from tests.interventions.portfolio_fixture import T0, event, portfolio_batches, request, ts
-from tests.interventions.test_grpc import send
+from tests.interventions.backfill import backfilled, recorded
+from tests.interventions.portfolio_fixture import T0, event, request
 
 H = timedelta(hours=1)
 INSTANTS = [T0 - 31 * H, T0 - H, T0, T0 + 2 * H, T0 + 5 * H, T0 + 9 * H, T0 + 20 * H, T0 + 26 * H, T0 + 31 * H]
 ALL_KNOWN = T0 + 51 * H
 
 
-def _at(e, recorded: datetime):
-    e.recorded_at.CopyFrom(ts(recorded))
-    return e
-
-
 @pytest.fixture
 def service(database):
-    from services.api.quitus.interventions.v1 import interventions_pb2_grpc as pb_grpc
-
-    with running_server(build, database) as (channel, tokens):
-        stub = pb_grpc.InterventionsServiceStub(channel)
-        admin = bearer(tokens.issue("admin"))
-        stub.ImportPortfolio(iter(portfolio_batches()), metadata=admin)
-        acks = send(
-            stub,
-            admin,
-            [
-                _at(request("C1", "T-A", T0), T0),
-                _at(request("C1", "T-D", T0 - 30 * H), T0 - 30 * H),
-                _at(event("C1", "T-D", 2, "CANCELLED", T0 + 10 * H), T0 + 10 * H),
-                _at(request("C1", "T-H", T0), T0),
-                _at(event("C1", "T-H", 2, "VISIT_STARTED", T0 + H, visit_number=1), T0 + H),
-                _at(event("C1", "T-H", 4, "RESUMED", T0 + 3 * H), T0 + 3 * H),
-                _at(request("C1", "T-P", T0), T0),
-                _at(event("C1", "T-P", 2, "PLANNED", T0 + H), T0 + H),
-                _at(event("C1", "T-P", 3, "VISIT_STARTED", T0 + 2 * H, visit_number=1), T0 + 4 * H),
-                _at(event("C1", "T-P", 4, "VISIT_ENDED", T0 + 2.5 * H, visit_number=1), T0 + 4 * H),
-                _at(event("C1", "T-P", 5, "RESOLVED", T0 + 3 * H, cost_eur=40), T0 + 4 * H),
-                _at(event("C1", "T-P", 6, "CLOSED", T0 + 4 * H), T0 + 4 * H),
-            ],
-            [
-                _at(event("C1", "T-H", 3, "SUSPENDED", T0 + 2 * H), T0 + 8 * H),
-                _at(request("C1", "T-B", T0 + H), T0 + 25 * H),
-            ],
-            [
-                _at(event("C1", "T-A", 2, "VISIT_STARTED", T0 + 2 * H, visit_number=1), T0 + 30 * H),
-                _at(event("C1", "T-A", 3, "RESOLVED", T0 + 5 * H, cost_eur=90), T0 + 30 * H),
-                _at(event("C1", "T-P", 7, "QUITUS", T0 + 6 * H, quitus_document="PV-1"), T0 + 50 * H),
-            ],
-        )
+    with backfilled(
+        database,
+        [
+            recorded(request("C1", "T-A", T0), T0),
+            recorded(request("C1", "T-D", T0 - 30 * H), T0 - 30 * H),
+            recorded(event("C1", "T-D", 2, "CANCELLED", T0 + 10 * H), T0 + 10 * H),
+            recorded(request("C1", "T-H", T0), T0),
+            recorded(event("C1", "T-H", 2, "VISIT_STARTED", T0 + H, visit_number=1), T0 + H),
+            recorded(event("C1", "T-H", 4, "RESUMED", T0 + 3 * H), T0 + 3 * H),
+            recorded(request("C1", "T-P", T0), T0),
+            recorded(event("C1", "T-P", 2, "PLANNED", T0 + H), T0 + H),
+            recorded(event("C1", "T-P", 3, "VISIT_STARTED", T0 + 2 * H, visit_number=1), T0 + 4 * H),
+            recorded(event("C1", "T-P", 4, "VISIT_ENDED", T0 + 2.5 * H, visit_number=1), T0 + 4 * H),
+            recorded(event("C1", "T-P", 5, "RESOLVED", T0 + 3 * H, cost_eur=40), T0 + 4 * H),
+            recorded(event("C1", "T-P", 6, "CLOSED", T0 + 4 * H), T0 + 4 * H),
+        ],
+        [
+            recorded(event("C1", "T-H", 3, "SUSPENDED", T0 + 2 * H), T0 + 8 * H),
+            recorded(request("C1", "T-B", T0 + H), T0 + 25 * H),
+        ],
+        [
+            recorded(event("C1", "T-A", 2, "VISIT_STARTED", T0 + 2 * H, visit_number=1), T0 + 30 * H),
+            recorded(event("C1", "T-A", 3, "RESOLVED", T0 + 5 * H, cost_eur=90), T0 + 30 * H),
+            recorded(event("C1", "T-P", 7, "QUITUS", T0 + 6 * H, quitus_document="PV-1"), T0 + 50 * H),
+        ],
+    ) as (service, acks):
         assert [(a.received, a.accepted) for a in acks] == [(12, 12), (2, 2), (3, 3)], [list(a.rejected) for a in acks]
-    now = datetime.now(UTC)
-    url, prefix = database
-    engine = make_engine(url, prefix + "interventions")
-    yield InterventionsService(InterventionStore(engine), clock=lambda: now)
-    engine.dispose()
+        yield service
 
 
 def _replayed(service: InterventionsService, as_of: datetime):
