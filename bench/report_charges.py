@@ -16,10 +16,11 @@ was recorded).
 
 Timed (wall_s): one pull of each export the charge control reads (portfolio, ExportChargeControl,
 ExportMonthly, ExportInterventions, ListAnomalies, for every building: charge_control.pull_portfolio), its
-partition per residence (charge_control.by_residence), then for every residence, in --workers
-processes (spawned; each receives the partitioned pull once, at its start, then residence ids):
-the charge control computed from its slice (charge_control.compute_sliced) and its PDF rendered
-(charge_control.render_pdf), French. PDFs are written only with --out.
+partition per residence (charge_control.by_residence), the charge controls of every residence
+computed at once and cut per residence (charge_control.compute_sliced on the Sliced pull, as the
+reporting service does for a run's reports), each residence's PDF rendered (charge_control.render_pdf,
+French) in --workers spawned processes, which receive each residence's computed charge control
+as their job while this process computes the next. PDFs are written only with --out.
 
 peak_rss_mb: the largest resident set of any single process during the timed part: this
 process (VmRSS sampled every 0.2 s: it also holds the in-process services), each worker (its
@@ -39,6 +40,7 @@ import threading
 import time
 import uuid
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from multiprocessing import get_context
 from pathlib import Path
@@ -177,34 +179,26 @@ class TimedSources(Sources):
         return self._timed("ListAnomalies", super().anomalies, as_of, building_ids)
 
 
-_SLICES: dict = {}
-
-
-def _start_worker(slices: dict) -> None:
-    _SLICES.update(slices)
-
-
-def _report(job: tuple[str, ReportRequest, str | None]) -> tuple[str, int, int, str, float]:
-    """-> (residence, pages, PDF bytes, figures sha256, seconds)."""
-    residence, template, out = job
+def _render(job: tuple[str, "charge_control.Computed", ReportRequest, str | None]) -> tuple[str, int, int, str, float]:
+    """-> (residence, pages, PDF bytes, figures sha256, seconds to render)."""
+    residence, computed, request, out = job
     t0 = time.perf_counter()
-    request = ReportRequest(**{**template.__dict__, "perimeter": Perimeter(residence_ids=(residence,))})
-    keys = charge_control.allocation_keys(request.allocation_keys)
-    computed = charge_control.compute_sliced(_SLICES[residence], request, keys)
     pdf = charge_control.render_pdf(computed, request, request.run_id())
     if out:
         Path(out, f"{request.run_id()}.pdf").write_bytes(pdf)
     return residence, page_count(pdf), len(pdf), computed.manifest.figures_sha256, time.perf_counter() - t0
 
 
-def _profile_one(slices: dict, template: ReportRequest) -> None:
+def _profile_one(sliced: charge_control.Sliced, request: ReportRequest) -> None:
+    """The compute (every residence's at once, on a Sliced of its own) and render of one report."""
     import cProfile
     import pstats
 
-    largest = max(slices, key=lambda r: slices[r].portfolio.buildings.height)
-    _SLICES.update(slices)
+    keys = charge_control.allocation_keys(request.allocation_keys)
+    sliced = charge_control.Sliced(sliced.whole, sliced.residences)
     profile = cProfile.Profile()
-    profile.runcall(_report, (largest, template, None))
+    computed = profile.runcall(charge_control.compute_sliced, sliced, request, keys)
+    profile.runcall(_render, (request.perimeter.residence_ids[0], computed, request, None))
     pstats.Stats(profile).sort_stats("cumulative").print_stats(30)
 
 
@@ -285,16 +279,26 @@ def main() -> None:
             + ", ".join(f"{name} {s:.1f}" for name, s in sources.took.items()),
             flush=True,
         )
+        sliced = charge_control.Sliced(pulled, slices)
+        sizes = dict(pulled.portfolio.buildings.group_by("residence_id").len().iter_rows())
+        residences = sorted(slices, key=lambda r: -sizes[r])  # the largest first
+        requests = {r: replace(template, perimeter=Perimeter(residence_ids=(r,))) for r in residences}
         if args.profile:
-            _profile_one(slices, template)
+            _profile_one(sliced, requests[residences[0]])
         dwellings = pulled.portfolio.units.filter(pl.col("kind") == "dwelling").height
-        del pulled
-        residences = sorted(slices, key=lambda r: -slices[r].portfolio.buildings.height)
-        jobs = [(r, template, args.out) for r in residences]
-        with ProcessPoolExecutor(
-            args.workers, mp_context=get_context("spawn"), initializer=_start_worker, initargs=(slices,)
-        ) as pool:
-            results = list(pool.map(_report, jobs, chunksize=4))
+        keys = charge_control.allocation_keys(template.allocation_keys)
+        t_compute = time.perf_counter()
+        sliced.charges(requests[residences[0]], keys)  # every residence's, at once
+        compute_all_s = time.perf_counter() - t_compute
+        with ProcessPoolExecutor(args.workers, mp_context=get_context("spawn")) as pool:
+            futures = [
+                pool.submit(
+                    _render, (r, charge_control.compute_sliced(sliced, requests[r], keys), requests[r], args.out)
+                )
+                for r in residences
+            ]
+            computed_s = time.perf_counter() - t_compute
+            results = [future.result() for future in futures]
         wall_s = time.perf_counter() - t0
         sampler.stopping.set()
         sampler.join()
@@ -310,7 +314,9 @@ def main() -> None:
     worker_mb = sampler.workers_kb / 1024
     print(
         f"{len(results):,} reports, {pages:,} pages, {sum(r[2] for r in results) / 1e6:,.1f} MB of PDF; "
-        f"per report {sum(r[4] for r in results) / len(results):.2f} s on average in a worker, slowest "
+        f"every residence's charge control computed at once in {compute_all_s:.1f} s, all cut and sent to "
+        f"the workers {computed_s:.1f} s after the computation started; "
+        f"rendering {sum(r[4] for r in results) / len(results):.3f} s per report on average in a worker, slowest "
         f"{slowest[0]} {slowest[4]:.2f} s; peak RSS: bench {sampler.own_kb / 1024:,.0f} MB, workers "
         f"{worker_mb:,.0f} MB, PostgreSQL {sampler.postgres_kb / 1024:,.0f} MB",
         flush=True,
@@ -325,6 +331,7 @@ def main() -> None:
                 "reports": len(results),
                 "pages": pages,
                 "pull_s": round(pull_s, 1),
+                "compute_all_s": round(compute_all_s, 1),
                 "wall_s": round(wall_s, 1),
                 "reports_per_s": round(len(results) / wall_s, 2),
                 "peak_rss_mb": round(max(sampler.own_kb, sampler.workers_kb, sampler.postgres_kb) / 1024),

@@ -10,8 +10,9 @@ figure."""
 
 import hashlib
 import tempfile
+import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -21,7 +22,13 @@ import polars as pl
 from reports.charges import render
 from reports.charges_layout import ChargesReport
 from services.reporting.audit_zip import zip_pack
-from services.reporting.domain.charges import METHOD_VERSION, ChargeControl, ChargeInputs, compute_charge_control
+from services.reporting.domain.charges import (
+    METHOD_VERSION,
+    ChargeControl,
+    ChargeInputs,
+    compute_charge_control,
+)
+from services.reporting.domain.charges import by_residence as charges_by_residence
 from services.reporting.domain.charges_allocation import AllocationKey
 from services.reporting.domain.charges_figures import charges_figures_frame
 from services.reporting.domain.charges_pack import charges_pack_tables
@@ -137,10 +144,13 @@ def pull_portfolio(sources: Sources, year: int, as_of: datetime) -> Pulled:
     )
 
 
-def gather_from(pulled: Pulled, request: ReportRequest, keys: tuple[AllocationKey, ...]) -> Gathered:
+def gather_from(
+    pulled: Pulled, request: ReportRequest, keys: tuple[AllocationKey, ...], computed: ChargeControl | None = None
+) -> Gathered:
     """The charge control of ``request``'s perimeter out of exports already pulled (for at least
     its buildings, for its year and cut-off): the domain reads only the perimeter's rows, so a
-    slice and the whole pull give the same figures."""
+    slice and the whole pull give the same figures. ``computed``: the perimeter's charge control
+    cut from one computed over many residences (``Sliced.charges``), the same figures."""
     _check_perimeter(request)
     if charge_year(request.period) != pulled.year:
         raise InvalidArgument(
@@ -149,26 +159,29 @@ def gather_from(pulled: Pulled, request: ReportRequest, keys: tuple[AllocationKe
         )
     buildings = _perimeter(pulled.portfolio, request)
     ids = buildings["building_id"].to_list()
+    charges = computed if computed is not None else compute_charge_control(_inputs(pulled, buildings, keys))
+    return Gathered(charges, pulled.inputs, describe(request.perimeter, request.lang), tuple(ids))
+
+
+def _inputs(pulled: Pulled, buildings: pl.DataFrame, keys: tuple[AllocationKey, ...]) -> ChargeInputs:
+    ids = buildings["building_id"].implode()
     dwellings = (
         pulled.portfolio.units.filter((pl.col("kind") == "dwelling") & pl.col("building_id").is_in(ids))
         .select("building_id", "ug_id", pl.col("area_m2").alias("heated_area_m2"))
         .sort("building_id", "ug_id")
     )
-    charges = compute_charge_control(
-        ChargeInputs(
-            year=pulled.year,
-            buildings=buildings.select("building_id", "residence_id"),
-            dwellings=dwellings,
-            costs=pulled.costs,
-            figures=pulled.figures,
-            provisions=pulled.provisions,
-            facts=pulled.facts,
-            mapping=_mapping()[0],
-            keys=keys,
-            anomalies=pulled.anomalies,
-        )
+    return ChargeInputs(
+        year=pulled.year,
+        buildings=buildings.select("building_id", "residence_id"),
+        dwellings=dwellings,
+        costs=pulled.costs,
+        figures=pulled.figures,
+        provisions=pulled.provisions,
+        facts=pulled.facts,
+        mapping=_mapping()[0],
+        keys=keys,
+        anomalies=pulled.anomalies,
     )
-    return Gathered(charges, pulled.inputs, describe(request.perimeter, request.lang), tuple(ids))
 
 
 def by_residence(pulled: Pulled) -> dict[str, Pulled]:
@@ -206,18 +219,46 @@ class Computed:
 
 @dataclass(frozen=True)
 class Sliced:
-    """A portfolio-wide pull and its cut per residence."""
+    """A portfolio-wide pull and its cut per residence, and the charge controls of every
+    residence computed from it at once (per allocation keys, on first use)."""
 
     whole: Pulled
     residences: dict[str, Pulled]
+    _charges: dict[tuple[AllocationKey, ...], dict[str, ChargeControl]] = field(default_factory=dict)
+    _computing: threading.Lock = field(default_factory=threading.Lock)
 
     def for_request(self, request: ReportRequest) -> Pulled:
         """The slice of the request's one residence, else the whole pull (buildings, or several
         residences: the domain reads their rows out of it)."""
+        residence = self._residence(request)
+        return self.residences[residence] if residence else self.whole
+
+    def charges(self, request: ReportRequest, keys: tuple[AllocationKey, ...]) -> ChargeControl | None:
+        """The charge control of the request's one residence, cut from the one computed for every
+        residence of the pull with these keys (a few seconds once, where each residence alone
+        costs a fiftieth of that, hundreds of times); None for another perimeter, or when the
+        portfolio-wide computation was refused (a residence's own report then says why)."""
+        residence = self._residence(request)
+        if residence is None or charge_year(request.period) != self.whole.year:
+            return None
+        with self._computing:
+            if keys not in self._charges:
+                self._charges[keys] = self._every_residence(keys)
+        return self._charges[keys].get(residence)
+
+    def _every_residence(self, keys: tuple[AllocationKey, ...]) -> dict[str, ChargeControl]:
+        buildings = self.whole.portfolio.buildings.filter(pl.col("residence_id").is_in(list(self.residences)))
+        try:
+            control = compute_charge_control(_inputs(self.whole, buildings, keys))
+        except InvalidArgument:
+            return {}
+        return charges_by_residence(control, buildings)
+
+    def _residence(self, request: ReportRequest) -> str | None:
         named = request.perimeter.residence_ids
-        if len(named) == 1 and not request.perimeter.building_ids:
-            return self.residences.get(named[0], self.whole)
-        return self.whole
+        if len(named) == 1 and not request.perimeter.building_ids and named[0] in self.residences:
+            return named[0]
+        return None
 
 
 def pull_sliced(sources: Sources, year: int, as_of: datetime) -> Sliced:
@@ -242,7 +283,8 @@ def compute(sources: Sources, request: ReportRequest, scenario: object = None) -
     _check_perimeter(request)
     keys = allocation_keys(request.allocation_keys)
     sliced = pull_sliced(sources, charge_year(request.period), request.as_of)
-    return compute_sliced(sliced.for_request(request), request, keys)
+    # without a cache no other report shares the pull: the residence alone is computed
+    return compute_sliced(sliced if sources.cache is not None else sliced.for_request(request), request, keys)
 
 
 def compute_many(sources: Sources, template: ReportRequest, residence_ids: list[str]) -> Iterator[Computed]:
@@ -251,13 +293,17 @@ def compute_many(sources: Sources, template: ReportRequest, residence_ids: list[
     keys = allocation_keys(template.allocation_keys)
     sliced = pull_sliced(sources, charge_year(template.period), template.as_of)
     for residence in residence_ids:
-        request = replace(template, perimeter=Perimeter(residence_ids=(residence,)))
-        yield compute_sliced(sliced.for_request(request), request, keys)
+        yield compute_sliced(sliced, replace(template, perimeter=Perimeter(residence_ids=(residence,))), keys)
 
 
-def compute_sliced(pulled: Pulled, request: ReportRequest, keys: tuple[AllocationKey, ...]) -> Computed:
-    """``compute`` of ``request`` out of exports already pulled (see ``gather_from``)."""
-    return _computed(gather_from(pulled, request, keys), request, keys)
+def compute_sliced(pulled: Pulled | Sliced, request: ReportRequest, keys: tuple[AllocationKey, ...]) -> Computed:
+    """``compute`` of ``request`` out of exports already pulled (see ``gather_from``): a residence
+    of a Sliced pull gets its cut of the charge controls computed for every residence at once."""
+    if isinstance(pulled, Sliced):
+        gathered = gather_from(pulled.for_request(request), request, keys, pulled.charges(request, keys))
+    else:
+        gathered = gather_from(pulled, request, keys)
+    return _computed(gathered, request, keys)
 
 
 def _computed(gathered: Gathered, request: ReportRequest, keys: tuple[AllocationKey, ...]) -> Computed:

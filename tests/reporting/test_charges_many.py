@@ -6,6 +6,7 @@ import copy
 import os
 import time
 from collections import Counter
+from dataclasses import fields
 from datetime import UTC, datetime
 
 import polars as pl
@@ -83,10 +84,11 @@ def _request(residence: str, as_of: datetime) -> ReportRequest:
 
 def test_every_residence_sliced_from_one_pull_has_the_figures_of_the_whole_pull(sources):
     """The demo portfolio's residences, each computed twice as of the same cut-off: as the
-    service computes it (``compute`` on sources with an export cache: the residence's slice of
-    one portfolio-wide pull, made once and shared) and over the whole pull unsliced (the domain
-    picking the perimeter's rows itself). The figures frames are equal row for row and so are
-    their hashes; the slices hold dwellings with balances (the comparison is not of empty
+    service computes it (``compute`` on sources with an export cache: the residence's cut of the
+    charge controls computed at once for every residence of one portfolio-wide pull, made once
+    and shared) and alone over the whole pull unsliced (the domain picking the perimeter's rows
+    itself). Every frame of the two charge controls is equal row for row, and so are the figures
+    and their hashes; the slices hold dwellings with balances (the comparison is not of empty
     frames); the reports of every residence cost one pull of each export, not one per report."""
     as_of, source, residences, _ = sources
     assert len(residences) >= 2
@@ -102,6 +104,9 @@ def test_every_residence_sliced_from_one_pull_has_the_figures_of_the_whole_pull(
         sliced = served[residence]
         own = charge_control.compute_sliced(whole, _request(residence, as_of), keys)
         assert sliced.gathered.building_ids == own.gathered.building_ids
+        for one in fields(own.gathered.charges):
+            mine, alone = getattr(sliced.gathered.charges, one.name), getattr(own.gathered.charges, one.name)
+            assert mine.equals(alone) if isinstance(alone, pl.DataFrame) else mine == alone, (residence, one.name)
         assert sliced.figures_frame.equals(own.figures_frame), residence
         assert sliced.manifest.figures_sha256 == own.manifest.figures_sha256
         dwellings = own.figures_frame.filter(own.figures_frame["level"] == "dwelling")

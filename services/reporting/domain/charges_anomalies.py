@@ -25,6 +25,8 @@ up to the whole euro (never below 0).
 
 import polars as pl
 
+from services.reporting.domain.charges_costs import to_euros
+
 ANOMALY_SCHEMA = {
     "kind": pl.String,
     "residence_id": pl.String,
@@ -61,7 +63,7 @@ def _rows(frame: pl.DataFrame, kind: str, unit: str, **columns: pl.Expr) -> pl.D
 
 
 def euros(cents: str) -> pl.Expr:
-    return pl.col(cents) / 100
+    return to_euros(pl.col(cents))
 
 
 def increases(buildings: pl.DataFrame, dwellings: pl.DataFrame, threshold: float, year: int) -> pl.DataFrame:

@@ -55,6 +55,13 @@ def to_cents(euros: pl.Expr) -> pl.Expr:
     return (euros * 100).round(6).round(0, mode="half_away_from_zero").cast(pl.Int64)
 
 
+def to_euros(cents: pl.Expr) -> pl.Expr:
+    """Whole cents -> euros, rounded to the cent: polars divides a column of more than a few rows
+    by multiplying by 0.01 (1464730 -> 14647.300000000001), so without the rounding the same
+    building's figure would depend on how many rows its report held."""
+    return (cents / 100).round(2)
+
+
 def paris_month(instant: pl.Expr) -> pl.Expr:
     """A UTC instant -> its civil month in Europe/Paris, ``YYYY-MM``."""
     return instant.dt.convert_time_zone(TIME_ZONE).dt.strftime("%Y-%m")

@@ -24,7 +24,7 @@ from typing import Any
 
 import polars as pl
 
-from services.reporting.domain.charges_costs import to_cents
+from services.reporting.domain.charges_costs import to_cents, to_euros
 from services.reporting.domain.periods import PARIS
 
 TIME = pl.Datetime("us", "UTC")
@@ -129,7 +129,7 @@ def anomaly_rows(meters: pl.DataFrame) -> pl.DataFrame:
         building_id="building_id",
         ug_id=pl.lit(None, pl.String),
         charge_category="charge_category",
-        value=pl.col("cost_cents") / 100,
+        value=to_euros(pl.col("cost_cents")),
         reference=pl.lit(None, pl.Float64),
         unit=pl.lit("EUR"),
         detail=pl.format(

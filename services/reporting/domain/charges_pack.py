@@ -20,11 +20,12 @@ Writing them into a zip is the service's job.
 import polars as pl
 
 from services.reporting.domain.charges import ChargeControl
+from services.reporting.domain.charges_costs import to_euros
 from services.reporting.domain.charges_figures import charges_figures_frame
 
 
 def _euros(*cents: str) -> list[pl.Expr]:
-    return [(pl.col(c) / 100).alias(c.removesuffix("_cents") + "_eur") for c in cents]
+    return [to_euros(pl.col(c)).alias(c.removesuffix("_cents") + "_eur") for c in cents]
 
 
 def cost_lines_table(result: ChargeControl) -> pl.DataFrame:
