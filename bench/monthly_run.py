@@ -341,15 +341,21 @@ def group(key: str) -> str:
 
 
 def per_kind(jobs: list) -> dict[str, dict[str, float]]:
-    """Jobs, those done, pages and summed job seconds (started to finished) per kind of report."""
+    """Jobs, those done, pages and summed job seconds (started to finished) per kind of report, and
+    when the kind's first job started and its last finished (seconds after the run's first start)."""
     kinds: dict[str, dict[str, float]] = {}
+    starts = [job.started_at for job in jobs if job.started_at]
+    first = min(starts) if starts else None
     for job in jobs:
         kind = kinds.setdefault(group(job.key), {"jobs": 0, "done": 0, "pages": 0, "job_s": 0.0})
         kind["jobs"] += 1
         kind["done"] += job.state == "done"
         kind["pages"] += job.pages or 0
-        if job.started_at and job.finished_at:
+        if job.started_at and job.finished_at and first:
             kind["job_s"] = round(kind["job_s"] + (job.finished_at - job.started_at).total_seconds(), 1)
+            began, ended = ((t - first).total_seconds() for t in (job.started_at, job.finished_at))
+            kind["first_start_s"] = round(min(kind.get("first_start_s", began), began), 1)
+            kind["last_end_s"] = round(max(kind.get("last_end_s", ended), ended), 1)
     return kinds
 
 
