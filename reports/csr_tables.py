@@ -112,6 +112,21 @@ def text(value: Any) -> str:
 FONT_SIZE, LEADING, PADDING = 7.5, 9, 3
 
 
+TOP_PADDING, BOTTOM_PADDING = 2, 2.5
+
+
+def _plain_heights(body: Sequence[Sequence[Any]]) -> list[float | None]:
+    """Each row's height when all its cells are plain strings, as Table would size it (its
+    leading per line plus the paddings, LEADING for every cell here), else None (Table sizes the
+    row): Table then skips looking at every cell of the rows known, a tenth of a report's time."""
+    return [
+        LEADING * max(v.count("\n") + 1 for v in row) + (BOTTOM_PADDING + TOP_PADDING)
+        if all(isinstance(v, str) for v in row)
+        else None
+        for row in body
+    ]
+
+
 def grid(
     header: Sequence[str],
     rows: Sequence[Sequence[Any]],
@@ -156,15 +171,15 @@ def grid(
     header_row = [cell(h, c, True) for c, h in enumerate(header)]
     body = [*top, header_row, *[[cell(v, c, r in bold) for c, v in enumerate(row)] for r, row in enumerate(rows)]]
     heads = len(top) + 1
-    table = TextTable(body, colWidths=list(widths), repeatRows=heads)
+    table = TextTable(body, colWidths=list(widths), rowHeights=_plain_heights(body), repeatRows=heads)
     style: list[tuple[Any, ...]] = [
         ("FONT", (0, 0), (-1, -1), fonts().regular, FONT_SIZE, LEADING),
         ("FONT", (0, 0), (-1, heads - 1), fonts().bold, FONT_SIZE, LEADING),
         ("BACKGROUND", (0, 0), (-1, heads - 1), HEADER),
         ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#9aa5ae")),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        ("TOPPADDING", (0, 0), (-1, -1), TOP_PADDING),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), BOTTOM_PADDING),
         ("LEFTPADDING", (0, 0), (-1, -1), PADDING),
         ("RIGHTPADDING", (0, 0), (-1, -1), PADDING),
     ]
