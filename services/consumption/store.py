@@ -324,7 +324,7 @@ class ConsumptionStore:
         sql = (
             "SELECT meter_id, read_at_us, period_start_us, value, estimated FROM meter_reading "
             f"WHERE kind = '{kind}' AND read_at_us BETWEEN {int(from_us)} AND {int(to_us)} "
-            f"AND recorded_at_us <= {int(as_of_us)} {clause}ORDER BY meter_id, read_at_us"
+            f"AND recorded_at_us <= {int(as_of_us)} {clause}"
         )
         schema = {
             "meter_id": pl.Int64,
@@ -335,6 +335,9 @@ class ConsumptionStore:
         }
         with self.engine.connect() as conn:
             f = read_frame(conn, sql, schema) if self.postgres else self._frame(conn, sql, schema)
+        # sorted here, not by the database: PostgreSQL sorted a month's million readings on disk
+        # (beyond work_mem), longer than it took to read them; (meter, instant) is the key
+        f = f.sort("meter_id", "read_at_us")
         return f.select(
             "meter_id",
             read_at=pl.col("read_at_us").cast(TS),
