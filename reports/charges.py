@@ -10,6 +10,7 @@ id and the figures hash on every page; the same report gives the same bytes."""
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 from reportlab.lib.units import cm
@@ -30,20 +31,42 @@ BUILDING_WIDTHS = [2.0 * cm, 1.95 * cm, 2.0 * cm, 2.0 * cm, 1.85 * cm, 2.0 * cm,
 CATEGORY_WIDTHS = [2.75 * cm, 1.9 * cm, 1.75 * cm, 1.9 * cm, 1.85 * cm, 1.9 * cm, 2.05 * cm, 1.75 * cm, 2.15 * cm]
 
 
-def _previous(rows: pl.DataFrame) -> tuple[int | None, str]:
+# Building-category rows (building_id, charge_category, SUMMED, previous_cost_cents) as Python
+# dicts: a report sums a few of them for each of its tables' lines, where a polars operation on
+# so small a frame costs more than the sum.
+Rows = list[dict[str, Any]]
+
+
+def _rows(categories: pl.DataFrame) -> Rows:
+    return categories.select("building_id", "charge_category", *SUMMED, "previous_cost_cents").to_dicts()
+
+
+def _grouped(rows: Rows, key: str) -> dict[str, Rows]:
+    """The rows per value of ``key``, the values sorted."""
+    groups: dict[str, Rows] = {}
+    for row in rows:
+        groups.setdefault(row[key], []).append(row)
+    return dict(sorted(groups.items()))
+
+
+def _sums(rows: Rows) -> dict[str, int]:
+    return {c: sum(r[c] or 0 for r in rows) for c in SUMMED}
+
+
+def _previous(rows: Rows) -> tuple[int | None, str]:
     """N-1 cost of some building-category rows and its note code: "" when every row has one,
     no_previous when none has, partial_previous (the sum of those that have, and no change)
     otherwise."""
-    known = rows["previous_cost_cents"].drop_nulls()
-    if known.len() == 0:
+    known = [r["previous_cost_cents"] for r in rows if r["previous_cost_cents"] is not None]
+    if not known:
         return None, "no_previous"
-    return int(known.sum()), "" if known.len() == rows.height else "partial_previous"
+    return sum(known), "" if len(known) == len(rows) else "partial_previous"
 
 
-def _figures(page: ChargesPage, rows: pl.DataFrame, notes: Notes, no_provisions: str) -> list[str]:
+def _figures(page: ChargesPage, rows: Rows, notes: Notes, no_provisions: str) -> list[str]:
     """Costs N (and of which contracts), N-1, change, provisions, tenants' shares, landlord's
     share and balance of some building-category rows."""
-    sums = {c: int(rows[c].sum()) for c in SUMMED}
+    sums = _sums(rows)
     previous, note = _previous(rows)
     paid = sums["provisions_cents"]
     return [
@@ -62,8 +85,8 @@ def _figures(page: ChargesPage, rows: pl.DataFrame, notes: Notes, no_provisions:
 
 def _tiles(page: ChargesPage, notes: Notes) -> Table:
     words, charges, sheet = page.words, page.charges, page.sheet
-    rows = charges.building_categories
-    sums = {c: int(rows[c].sum()) for c in SUMMED}
+    rows = _rows(charges.building_categories)
+    sums = _sums(rows)
     previous, note = _previous(rows)
     change = page.fmt.na if note else page.fmt.change(sums["cost_cents"], previous)
     balance = sums["balance_cents"]
@@ -144,10 +167,10 @@ def _buildings_table(page: ChargesPage, notes: Notes) -> Table:
     counts = {b: [n, 0] for b, n in occupied.iter_rows()}
     for b, n in vacant.iter_rows():
         counts.setdefault(b, [0, 0])[1] = n
-    categories = charges.building_categories
+    categories = _rows(charges.building_categories)
     rows = []
-    for building in categories["building_id"].unique().sort().to_list():
-        figures = _figures(page, categories.filter(pl.col("building_id") == building), notes, "no_building_provisions")
+    for building, its in _grouped(categories, "building_id").items():
+        figures = _figures(page, its, notes, "no_building_provisions")
         occupied_n, vacant_n = counts.get(building, [0, 0])
         rows.append([building, f"{occupied_n} / {vacant_n}", figures[0], *figures[2:]])
     if len(rows) > 1:
@@ -190,10 +213,10 @@ def _heading(page: ChargesPage, category: str) -> str:
     return f"{page.category(category)} ({', '.join(headings)})" if headings else page.category(category)
 
 
-def _category_table(page: ChargesPage, rows: pl.DataFrame, notes: Notes) -> Table:
+def _category_table(page: ChargesPage, rows: Rows, notes: Notes, headings: dict[str, str]) -> Table:
+    by_category = _grouped(rows, "charge_category")
     body = [
-        [_heading(page, c), *_figures(page, rows.filter(pl.col("charge_category") == c), notes, "no_provisions")]
-        for c in page.in_order(rows["charge_category"].unique().to_list())
+        [headings[c], *_figures(page, by_category[c], notes, "no_provisions")] for c in page.in_order(list(by_category))
     ]
     body.append([page.words["total"], *_figures(page, rows, notes, "no_provisions")])
     return grid(page.words["category_headers"], body, CATEGORY_WIDTHS, bold_rows=[len(body) - 1])
@@ -232,25 +255,27 @@ def _categories(page: ChargesPage) -> list[Flowable]:
     if categories.is_empty():
         return [Paragraph(words["categories"], sheet["h1"]), Paragraph(text(words["nothing_recorded"]), sheet["body"])]
     notes = Notes(words["notes"])
+    rows = _rows(categories)
+    headings = {c: _heading(page, c) for c in {r["charge_category"] for r in rows}}
     flow: list[Flowable] = [
         Paragraph(words["categories"], sheet["h1"]),
         Paragraph(text(words["categories_intro"]), sheet["body"]),
         Spacer(1, 0.15 * cm),
-        _category_table(page, categories, notes),
+        _category_table(page, rows, notes, headings),
         Spacer(1, 0.1 * cm),
         *notes.paragraphs(),
         Spacer(1, 0.3 * cm),
         KeepTogether([_monthly_chart(page)]),
         Spacer(1, 0.3 * cm),
     ]
-    buildings = categories["building_id"].unique().sort().to_list()
+    buildings = _grouped(rows, "building_id")
     if len(buildings) < 2:
         return flow
     explained = len(notes.letters)
     flow.append(Paragraph(words["by_building"], sheet["h2"]))
-    for building in buildings:
+    for building, its in buildings.items():
         title = Paragraph(f"<b>{text(words['building_title'].format(building=building))}</b>", sheet["body"])
-        table = _category_table(page, categories.filter(pl.col("building_id") == building), notes)
+        table = _category_table(page, its, notes, headings)
         flow.append(KeepTogether([title, Spacer(1, 0.1 * cm), table, Spacer(1, 0.25 * cm)]))
     # the notes the per-building tables added
     added = Notes(words["notes"], dict(list(notes.letters.items())[explained:]))

@@ -36,7 +36,7 @@ class ChargesReport:
 
 def amount(fmt: Formatter, cents: int | None) -> str:
     """Euros to the cent, as a table prints them: "1 234,56" (fr), "1,234.56" (en)."""
-    return fmt.na if cents is None else fmt.number(cents / 100, 2)
+    return fmt.na if cents is None else fmt.cents(cents)
 
 
 def signed_amount(fmt: Formatter, cents: int | None) -> str:

@@ -71,6 +71,14 @@ class Formatter:
             return self._drawable(format_decimal(value, format=pattern, locale=self.locale))
         return self._drawable(_grouped(value, decimals, 0, self.locale))
 
+    def cents(self, cents: int) -> str:
+        """Whole cents as units to two decimals: what ``number(cents / 100, 2)`` writes ("1 234,56"),
+        in integers (no float, no Decimal: a charge-control report writes thousands of amounts)."""
+        group, point, minus = _symbols(self.locale)
+        whole, fraction = divmod(abs(cents), 100)
+        text = f"{whole:,}".replace(",", group) + f"{point}{fraction:02d}"
+        return self._drawable(minus + text if cents < 0 else text)
+
     def percent(self, share: float | None, decimals: int = 1) -> str:
         if share is None or share != share:
             return self.na

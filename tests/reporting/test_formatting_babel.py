@@ -65,3 +65,18 @@ def test_the_worked_examples():
     assert fr.percent(-0.12345) == f"-12,3{nnbsp}%"
     assert Formatter("en").number(1234567.25, 1) == "1,234,567.2"
     assert fr.number(float("inf")) == _babel_number(float("inf"), 0, "fr_FR")
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_whole_cents_are_written_as_their_euros_are(lang):
+    """Formatter.cents(c) writes, in integers, what number(c / 100, 2) writes through the float's
+    repr and Babel's rounding: every amount of a charge-control report goes through it. Cents
+    from 0 and +-1 to beyond a trillion euros, and random ones."""
+    fmt = Formatter(lang)
+    rng = random.Random(29)
+    cents = [0, 1, -1, 5, -5, 99, 100, -100, 101, 123456, -123456, 10**14 + 1, -(10**14) - 99]
+    cents += [rng.randint(-(10**12), 10**12) for _ in range(5000)] + [rng.randint(-(10**4), 10**4) for _ in range(2000)]
+    for c in cents:
+        assert fmt.cents(c) == fmt.number(c / 100, 2), c
+    # French groups with a narrow no-break space, or a no-break space where the font lacks it
+    assert fmt.cents(-123456) in (("-1\u202f234,56", "-1\u00a0234,56") if lang == "fr" else ("-1,234.56",))
