@@ -6,7 +6,7 @@ import copy
 import os
 import time
 from collections import Counter
-from dataclasses import fields
+from dataclasses import fields, replace
 from datetime import UTC, datetime
 
 import polars as pl
@@ -18,6 +18,7 @@ from services.reporting.domain.runs import Perimeter, ReportRequest
 from services.reporting.export_cache import ExportCache
 from services.reporting.gather import Sources
 from services.reporting.rendering import Renderer
+from services.runtime.errors import InvalidArgument
 from tests.conftest import PG_URL
 from tests.reporting.stack import SETTLE_S, postgres_prefix, report_stack
 
@@ -119,6 +120,26 @@ def test_every_residence_sliced_from_one_pull_has_the_figures_of_the_whole_pull(
     meters = pl.concat([alone[r].gathered.charges.meter_anomalies for r in residences])
     assert meters.height > 0 and meters["cost_note"].null_count() == 0
     assert meters.filter(pl.col("cost_cents").is_null() & (pl.col("cost_note") == "estimated")).is_empty()
+
+
+def test_a_residence_the_domain_refuses_does_not_stop_the_others(sources):
+    """One residence's dwelling listed twice in the portfolio: the charge controls of every
+    residence at once are refused (the domain checks the dwellings of its whole perimeter), so
+    each residence is then computed alone: the others get their figures, that one the error
+    naming the dwelling."""
+    as_of, source, residences, _ = sources
+    whole = charge_control.pull_portfolio(source, 2025, as_of)
+    units = whole.portfolio.units
+    broken, fine = residences[0], residences[1]
+    buildings = whole.portfolio.buildings.filter(pl.col("residence_id") == broken)["building_id"].implode()
+    twice = units.filter((pl.col("kind") == "dwelling") & pl.col("building_id").is_in(buildings)).head(1)
+    pulled = replace(whole, portfolio=replace(whole.portfolio, units=pl.concat([units, twice])))
+    sliced = charge_control.Sliced(pulled, charge_control.by_residence(pulled))
+    keys = charge_control.allocation_keys(())
+    alone = charge_control.compute_sliced(whole, _request(fine, as_of), keys)
+    assert charge_control.compute_sliced(sliced, _request(fine, as_of), keys).figures_frame.equals(alone.figures_frame)
+    with pytest.raises(InvalidArgument, match=twice["ug_id"][0]):
+        charge_control.compute_sliced(sliced, _request(broken, as_of), keys)
 
 
 def test_a_slice_for_another_year_is_refused_naming_the_years(sources):
