@@ -26,8 +26,21 @@ from services.workers.settings import get_worker_settings
 SETTINGS = get_worker_settings()  # read when nameko loads the module: the queue's name needs it
 
 
+def one_job_at_a_time(max_workers: int) -> None:
+    """A report worker process takes one job at a time: its reporting calls run in eventlet's
+    native threads over one gRPC channel, and two at once had the channel's locks switch greenlets
+    across threads (greenlet.error: Cannot switch to a different thread, jobs left hanging, seen at
+    full size with 2). Run more worker processes instead: each is one more job at once."""
+    if max_workers != 1:
+        raise ValueError(
+            f"a report worker takes one job at a time (QUITUS_NAMEKO_MAX_WORKERS / max_workers is {max_workers}): "
+            "start more report worker processes instead"
+        )
+
+
 class RunnerProvider(DependencyProvider):
     def setup(self) -> None:
+        one_job_at_a_time(self.container.max_workers)
         require_green_psycopg()
         s = get_worker_settings()
         configure_logging(s.log_level)

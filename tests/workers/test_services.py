@@ -203,3 +203,15 @@ def test_a_job_done_is_recorded_and_logged_at_info_once(store, caplog):
     assert (job.state, job.report_id, job.pages) == ("done", "r-1", 12)
     [line] = [r for r in caplog.records if r.getMessage() == "report done"]
     assert (line.job, line.report, line.new_report) == (job_id, "r-1", True)
+
+
+def test_a_report_worker_refuses_to_take_two_jobs_at_once():
+    """Two jobs at once in one report worker process left jobs hanging (a greenlet switched
+    across eventlet's threads in the shared gRPC channel): the worker refuses the setting at its
+    start, naming it, and takes one."""
+    from services.workers.report_worker import one_job_at_a_time
+
+    one_job_at_a_time(1)
+    for many in (2, 10):
+        with pytest.raises(ValueError, match=f"QUITUS_NAMEKO_MAX_WORKERS / max_workers is {many}"):
+            one_job_at_a_time(many)
