@@ -27,6 +27,7 @@ from services.reporting.domain.charges import (
     ChargeControl,
     ChargeInputs,
     compute_charge_control,
+    split_by_residence,
 )
 from services.reporting.domain.charges import by_residence as charges_by_residence
 from services.reporting.domain.charges_allocation import AllocationKey
@@ -188,15 +189,12 @@ def by_residence(pulled: Pulled) -> dict[str, Pulled]:
     """``pulled`` cut into one Pulled per residence (its buildings' rows only, the same manifest
     inputs): a report sliced from it reads a few thousand rows, not the portfolio's millions."""
     residence_of = pulled.portfolio.buildings.select("building_id", "residence_id")
-
-    def split(frame: pl.DataFrame) -> dict[str, pl.DataFrame]:
-        joined = frame.join(residence_of, on="building_id", how="inner")
-        parts = joined.partition_by("residence_id", as_dict=True, include_key=False)
-        return {key[0]: part for key, part in parts.items()}
-
-    costs, provisions = split(pulled.costs), split(pulled.provisions)
-    figures, facts = split(pulled.figures), split(pulled.facts)
-    anomalies = split(pulled.anomalies)
+    costs, provisions = (
+        split_by_residence(pulled.costs, residence_of),
+        split_by_residence(pulled.provisions, residence_of),
+    )
+    figures, facts = split_by_residence(pulled.figures, residence_of), split_by_residence(pulled.facts, residence_of)
+    anomalies = split_by_residence(pulled.anomalies, residence_of)
     return {
         residence: replace(
             pulled,

@@ -381,14 +381,11 @@ def by_residence(control: ChargeControl, buildings: pl.DataFrame) -> dict[str, C
     serves its hundreds of reports (tested equal for each residence of the demo portfolio)."""
     residence_of = buildings.select("building_id", "residence_id")
     residences = residence_of["residence_id"].unique().sort().to_list()
-    parts: dict[str, dict[str, pl.DataFrame]] = {}
-    for one in fields(control):
-        frame = getattr(control, one.name)
-        if one.name in SHARED_FRAMES or not isinstance(frame, pl.DataFrame):
-            continue
-        keyed = frame if "residence_id" in frame.columns else frame.join(residence_of, on="building_id", how="left")
-        split = keyed.partition_by("residence_id", as_dict=True, maintain_order=True)
-        parts[one.name] = {key[0]: part.select(frame.columns) for key, part in split.items()}
+    parts = {
+        one.name: split_by_residence(getattr(control, one.name), residence_of)
+        for one in fields(control)
+        if one.name not in SHARED_FRAMES and isinstance(getattr(control, one.name), pl.DataFrame)
+    }
     return {
         residence: replace(
             control,
@@ -396,3 +393,15 @@ def by_residence(control: ChargeControl, buildings: pl.DataFrame) -> dict[str, C
         )
         for residence in residences
     }
+
+
+def split_by_residence(frame: pl.DataFrame, residence_of: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """``frame``'s rows per residence, in their order, with its columns: by its residence_id
+    when it has one, else by its building's (``residence_of``: building_id, residence_id)."""
+    keyed = (
+        frame
+        if "residence_id" in frame.columns
+        else frame.join(residence_of, on="building_id", how="left", maintain_order="left")
+    )
+    split = keyed.partition_by("residence_id", as_dict=True, maintain_order=True)
+    return {key[0]: part.select(frame.columns) for key, part in split.items()}
