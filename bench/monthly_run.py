@@ -471,8 +471,11 @@ def plan(amqp_url: str, scheduler_name: str) -> dict:
 
 
 def finished(store: RunsStore, expected: int) -> list | None:
-    jobs = store.jobs()
-    return jobs if len(jobs) == expected and all(j.state in ("done", "parked") for j in jobs) else None
+    """The jobs once every one of ``expected`` is done or parked, else None. Polled by their counts
+    per state (one small aggregate): reading the 810 jobs themselves five times a second took a
+    tenth of a core from the run it measures."""
+    ended = sum(n for _, counts in store.runs() for state, n in counts.items() if state in ("done", "parked"))
+    return store.jobs() if ended >= expected else None
 
 
 def wait_for(what: str, condition: Any, processes: Processes, labels: list[str], timeout_s: float = 120.0) -> Any:
