@@ -113,7 +113,9 @@ def jobs_for(month: Month, perimeters: Perimeters) -> list[JobSpec]:
     year's portfolio CSR, then the first charge control, then the month's portfolio CSR) ahead of
     the hundreds that cut theirs out of those exports, so that workers starting together pull
     different exports at once (the reporting replica makes each pull once and shares it) instead
-    of all waiting on the first one's."""
+    of all waiting on the first one's. The other charge controls come next: they cut theirs out of
+    the first one's exports and keep the render processes busy while the month's CSR exports are
+    still being pulled, where the territories' CSRs queued before them would wait on that pull."""
     as_of = month.end
     year = (Month(month.year, 1).start, Month(month.year + 1, 1).start)
     jobs = list(_month_jobs(month, perimeters, as_of, year)) + (
@@ -122,7 +124,9 @@ def jobs_for(month: Month, perimeters: Perimeters) -> list[JobSpec]:
     charges = [j.key for j in jobs if j.kind == CHARGE_CONTROL][:1]
     leading = ["csr/year/portfolio", *charges, "csr/month/portfolio"]
     leaders = [j for key in leading for j in jobs if j.key == key]
-    return leaders + [j for j in jobs if j not in leaders]
+    followers = [j for j in jobs if j.kind == CHARGE_CONTROL and j.key not in leading]
+    queued = {j.key for j in leaders + followers}
+    return leaders + followers + [j for j in jobs if j.key not in queued]
 
 
 def _month_jobs(

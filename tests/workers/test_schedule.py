@@ -98,5 +98,26 @@ def test_the_january_run_adds_the_years_reports():
     assert not [j for j in jobs_for(Month(2026, 1), PERIMETERS) if "/year/" in j.key]
 
 
+def test_the_other_charge_controls_follow_the_leaders():
+    """Residences R1, R2, R3 in December: the year's portfolio CSR, R1's charge control and the
+    month's portfolio CSR lead; R2's and R3's charge controls come next, before the territories'
+    CSRs (which wait on the month's exports) and the scorecards."""
+    three = Perimeters(territories=("T1",), residences=("R1", "R2", "R3"), contractors=("C1",))
+    keys = [j.key for j in jobs_for(Month(2025, 12), three)]
+    assert keys[:6] == [
+        "csr/year/portfolio",
+        "charges/year-to-date/residence/R1",
+        "csr/month/portfolio",
+        "charges/year-to-date/residence/R2",
+        "charges/year-to-date/residence/R3",
+        "csr/month/territory/T1",
+    ]
+    assert sorted(keys[6:]) == [
+        "csr/year/territory/T1",
+        "scorecard/month/contractor/C1",
+        "scorecard/year/contractor/C1",
+    ]
+
+
 def test_an_empty_portfolio_still_gets_its_portfolio_report():
     assert [j.key for j in jobs_for(Month(2025, 3), Perimeters((), (), ()))] == ["csr/month/portfolio"]
