@@ -14,7 +14,7 @@ from typing import Any
 
 import polars as pl
 from reportlab.lib.units import cm
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Spacer, Table
 
 from reports.charges_dwellings import dwellings_section, keys_section
 from reports.charges_findings import Findings, anomalies_section, find, missing_section
@@ -22,7 +22,7 @@ from reports.charges_layout import WIDTH, ChargesPage, ChargesReport
 from reports.charges_method import ROMAN, manifest_section, methodology_section
 from reports.charts import bar_chart
 from reports.csr_tables import Notes, grid, text
-from reports.page import PageFrame, build_pdf, tiles_row
+from reports.page import PageFrame, Paragraph, build_pdf, tiles_row
 
 __all__ = ["ChargesReport", "render"]
 

@@ -8,10 +8,11 @@ from collections import defaultdict
 
 import polars as pl
 from reportlab.lib.units import cm
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
+from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from reports.charges_layout import WIDTH, ChargesPage
 from reports.csr_tables import grid, text
+from reports.page import Paragraph
 
 DWELLING_WIDTHS = [3.4 * cm, 2.6 * cm, 3.0 * cm, 3.0 * cm, 3.0 * cm, 3.0 * cm]
 LANDLORD_WIDTHS = [2.6 * cm, 1.9 * cm, 2.4 * cm, 11.1 * cm]

@@ -11,10 +11,11 @@ from typing import Any
 
 import polars as pl
 from reportlab.lib.units import cm
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Flowable
 
 from reports.charges_layout import ChargesPage
 from reports.csr_tables import grid, text
+from reports.page import Paragraph
 
 MISSING_KINDS = frozenset(
     {

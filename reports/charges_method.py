@@ -3,12 +3,12 @@ mapping table it was read through, the allocation and rounding rules, the thresh
 audit manifest."""
 
 from reportlab.lib.units import cm
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
+from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from reports.charges_findings import share_text
 from reports.charges_layout import ChargesPage
 from reports.csr_tables import Notes, grid, text
-from reports.page import manifest_table
+from reports.page import Paragraph, manifest_table
 
 MAPPING_WIDTHS = [2.6 * cm, 2.6 * cm, 3.0 * cm, 1.7 * cm, 8.1 * cm]
 ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8}

@@ -29,20 +29,53 @@ LABELS = {
 }
 
 
+# Paragraphs parsed and laid out in this process, by text and style (and width): a report's fixed
+# texts (methodology, notes, introductions) come back on each of a monthly run's hundreds of
+# reports, and reportlab parses and breaks each anew. Emptied when full: a run's distinct texts
+# are a few thousand.
+_PARSED: dict[tuple, tuple] = {}
+_LAID: dict[tuple, tuple] = {}
+_KEPT = 4096
+
+
+def _keep(memo: dict[tuple, tuple], key: tuple, value: tuple) -> None:
+    if len(memo) >= _KEPT:
+        memo.clear()
+    memo[key] = value
+
+
 class Paragraph(PlatypusParagraph):
-    """reportlab's Paragraph, whose lines are broken once for a given width: a table breaks a
-    cell's lines to size its row, again to draw it, and a split asks once more, each time for the
-    same lines (the same PDF bytes)."""
+    """reportlab's Paragraph, parsed once per text and style and whose lines are broken once per
+    width in this process: a table breaks a cell's lines to size its row, again to draw it, a split
+    asks once more, and the next report asks for the same text again, each time for the same lines
+    (the same PDF bytes). A paragraph made from fragments (a split's parts) is laid out as
+    reportlab does, once per width."""
+
+    def _setup(self, text: Any, style: Any, bulletText: Any, frags: Any, cleaner: Any) -> None:  # noqa: N803
+        if frags is not None or not isinstance(text, str):
+            super()._setup(text, style, bulletText, frags, cleaner)
+            return
+        key = (text, style, bulletText, self.caseSensitive)
+        parsed = _PARSED.get(key)
+        if parsed is None:
+            super()._setup(text, style, bulletText, frags, cleaner)
+            _keep(_PARSED, key, (self.text, self.frags, self.style, self.bulletText))
+        else:
+            self.text, self.frags, self.style, self.bulletText = parsed
+            self.debug = 0
+        self._source = key
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 (reportlab's names)
         if availWidth < _FUZZ:
             return super().wrap(availWidth, availHeight)
-        laid = self.__dict__.setdefault("_laid", {})
-        if availWidth in laid:
-            self.width, self.height, self._wrapWidths, self.blPara, self._width_max = laid[availWidth]
+        source = self.__dict__.get("_source")
+        memo, key = (_LAID, (source, availWidth)) if source else (self.__dict__.setdefault("_laid", {}), availWidth)
+        laid = memo.get(key)
+        if laid is not None:
+            self.width, self.height, self._wrapWidths, self.blPara, self._width_max = laid
             return self.width, self.height
         size = super().wrap(availWidth, availHeight)
-        laid[availWidth] = (self.width, self.height, self._wrapWidths, self.blPara, self._width_max)
+        _keep(memo, key, (self.width, self.height, self._wrapWidths, self.blPara, self._width_max))
         return size
 
 

@@ -11,12 +11,12 @@ from typing import Any
 
 import polars as pl
 from reportlab.lib.units import cm
-from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, Table, TableStyle
 
 from reports.charts import bar_chart
 from reports.csr_tables import Markup, Notes, grid, text, trend
 from reports.formatting import Formatter
-from reports.page import PageFrame, build_pdf, manifest_table, styles
+from reports.page import PageFrame, Paragraph, build_pdf, manifest_table, styles
 from reports.scorecard_text import TEXT
 from services.reporting.domain.performance import QUALITY_TARGET
 from services.reporting.domain.scorecard_figures import ScorecardFigures
