@@ -345,5 +345,5 @@ def render_pdf(computed: Computed, request: ReportRequest, run_id: str) -> bytes
 
 
 def audit_pack(computed: Computed, request: ReportRequest, run_id: str) -> bytes:
-    tables = charges_pack_tables(computed.gathered.charges)
+    tables = charges_pack_tables(computed.gathered.charges, computed.figures_frame)
     return zip_pack(run_id, request, computed.manifest, {name: t.write_csv().encode() for name, t in tables.items()})

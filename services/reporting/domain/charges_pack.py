@@ -88,10 +88,11 @@ def landlord_table(result: ChargeControl) -> pl.DataFrame:
     return result.landlord.select("building_id", "ug_id", "charge_category", "reason", *_euros("share_cents"))
 
 
-def charges_pack_tables(result: ChargeControl) -> dict[str, pl.DataFrame]:
-    """File name -> table, as the pack holds them."""
+def charges_pack_tables(result: ChargeControl, figures: pl.DataFrame | None = None) -> dict[str, pl.DataFrame]:
+    """File name -> table, as the pack holds them; ``figures``: charges_figures_frame(result) when
+    the caller made it already (the manifest hashes it)."""
     return {
-        "figures.csv": charges_figures_frame(result),
+        "figures.csv": charges_figures_frame(result) if figures is None else figures,
         "costs.csv": cost_lines_table(result),
         "interventions.csv": intervention_lines_table(result),
         "unmapped_interventions.csv": unmapped_interventions_table(result),
