@@ -9,10 +9,12 @@ from sqlalchemy import Engine
 from services.consumption.service import ConsumptionService, default_conversions_path
 from services.consumption.servicer import METHOD_ACCESS, SERVICE_NAME, ConsumptionServicer, add_to_server
 from services.consumption.store import ConsumptionStore
+from services.runtime.bounded_cache import BoundedCache
 from services.runtime.server import QuitusServer, Registration, ServiceDescription, build_server
 from services.runtime.settings import Settings
 
 SCHEMA = "consumption"
+READINGS_CACHE_ENTRIES = 256  # a year of one kind of readings as of one cut-off each
 
 
 def description(clock: Callable[[], datetime] | None = None) -> ServiceDescription:
@@ -23,7 +25,9 @@ def description(clock: Callable[[], datetime] | None = None) -> ServiceDescripti
             Path(settings.factors_dir) / "conversions.csv" if settings.factors_dir else default_conversions_path()
         )
         settle = timedelta(seconds=settings.cutoff_settle_s)
-        service = ConsumptionService(ConsumptionStore(engine), conversions, clock, settle)
+        mb = settings.readings_cache_mb
+        readings_cache = BoundedCache(mb * 1024 * 1024, READINGS_CACHE_ENTRIES) if mb > 0 else None
+        service = ConsumptionService(ConsumptionStore(engine, readings_cache), conversions, clock, settle)
         return Registration(SERVICE_NAME, add_to_server, ConsumptionServicer(service))
 
     return ServiceDescription(SCHEMA, "consumption_port", registration, METHOD_ACCESS)

@@ -344,8 +344,9 @@ class ConsumptionService:
         if end <= start:
             raise InvalidReadingRequest("period.end must be after period.start", field="period")
         lo, hi, cut = to_us(start - EDGE_MARGIN), to_us(end + EDGE_MARGIN), to_us(as_of)
-        index = self.store.readings("index", lo, hi, cut, only, meter_ids)
-        bills = self.store.readings("consumption", lo, hi, cut, only, meter_ids)
+        settled = as_of <= self.clock() - self.settle  # else a live view: what it reads may still grow
+        index = self.store.readings("index", lo, hi, cut, only, meter_ids, settled)
+        bills = self.store.readings("consumption", lo, hi, cut, only, meter_ids, settled)
         if clip:
             bounds = clipped_bounds(start, end, granularity)
         else:

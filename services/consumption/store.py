@@ -4,7 +4,7 @@ read back with COPY ... TO STDOUT (PostgreSQL) or one query (SQLite)."""
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import polars as pl
@@ -12,6 +12,7 @@ from sqlalchemy import BigInteger, Connection, Engine, Table, delete, func, inse
 
 from services.consumption import models as m
 from services.consumption.domain.vocab import CARRIERS, READING_KINDS, USAGES
+from services.runtime.bounded_cache import BoundedCache
 from services.runtime.db import insert_frame, serialised_writes, upsert_frame
 from services.runtime.pg_frames import read_frame
 
@@ -29,6 +30,17 @@ READING_SCHEMA = pl.Schema(
 )
 METER_COLUMNS = [c.name for c in m.meters.columns if c.name not in ("id", "recorded_at")]
 TS = pl.Datetime("us", "UTC")
+
+
+def _year_start_us(year: int) -> int:
+    """1 January of ``year``, 00:00 UTC, in microseconds since the epoch."""
+    return int(datetime(year, 1, 1, tzinfo=UTC).timestamp()) * 1_000_000
+
+
+def _utc_year(instant_us: int) -> int:
+    return datetime.fromtimestamp(instant_us / 1_000_000, UTC).year
+
+
 FILTERABLE = {"usage": USAGES, "carrier": CARRIERS}  # meter columns readings can be selected by
 IN_LIST = 10_000  # values bound in one IN (...): SQLite allows 32,766 parameters a statement
 
@@ -132,9 +144,12 @@ DJU_NORMALS = Versioned(
 
 
 class ConsumptionStore:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, readings_cache: BoundedCache | None = None) -> None:
+        """``readings_cache``: where readings as of a settled cut-off are kept (``readings``),
+        None to read them from the database every time."""
         self.engine = engine
         self.postgres = engine.dialect.name == "postgresql"
+        self.readings_cache = readings_cache
 
     # ---- reading frames back -------------------------------------------------------------
     def _frame(self, conn: Connection, sql: str, schema: dict) -> pl.DataFrame:
@@ -306,19 +321,73 @@ class ConsumptionStore:
         as_of_us: int,
         only: tuple[str, tuple[str, ...]] | None = None,
         meter_ids: list[int] | None = None,
+        settled: bool = False,
     ) -> pl.DataFrame:
         """Readings of one kind with read_at in [from_us, to_us], recorded at or before as_of, sorted by
         meter and instant; ``only = ("usage" | "carrier", values)`` keeps the meters having one of them,
-        ``meter_ids`` (None: all) those meters."""
+        ``meter_ids`` (None: all) those meters. ``settled``: as_of is a settled cut-off, so what
+        was recorded up to it never changes (readings are only ever added): with a readings cache,
+        every meter's readings of each civil year (UTC) are read once per kind and cut-off and kept,
+        and the window and meters are cut out of them (a month-end run asks for overlapping years
+        of readings a dozen times)."""
         if kind not in READING_KINDS:
             raise ValueError(kind)
+        if only is not None:
+            column, values = only
+            if column not in FILTERABLE or not set(values) <= set(FILTERABLE[column]):
+                raise ValueError(f"cannot select meters by {column} in {values}")
+        if settled and self.readings_cache is not None:
+            f = self._kept_readings(kind, from_us, to_us, as_of_us)
+            if meter_ids is not None:
+                f = f.filter(pl.col("meter_id").is_in(meter_ids))
+            if only is not None:
+                f = f.filter(pl.col("meter_id").is_in(self._meter_ids(*only)))
+        else:
+            f = self._read_readings(kind, from_us, to_us, as_of_us, only, meter_ids)
+        # sorted here, not by the database: PostgreSQL sorted a month's million readings on disk
+        # (beyond work_mem), longer than it took to read them; (meter, instant) is the key
+        f = f.sort("meter_id", "read_at_us")
+        return f.select(
+            "meter_id",
+            read_at=pl.col("read_at_us").cast(TS),
+            period_start=pl.col("period_start_us").cast(TS),
+            value="value",
+            estimated="estimated",
+        )
+
+    def _kept_readings(self, kind: str, from_us: int, to_us: int, as_of_us: int) -> pl.DataFrame:
+        assert self.readings_cache is not None
+        years = []
+        for year in range(_utc_year(from_us), _utc_year(to_us) + 1):
+            first, after = _year_start_us(year), _year_start_us(year + 1)
+            years.append(
+                self.readings_cache.get(
+                    ("readings", kind, as_of_us, year),
+                    lambda first=first, after=after: self._read_readings(kind, first, after - 1, as_of_us),
+                )
+            )
+        return pl.concat(years).filter(pl.col("read_at_us").is_between(from_us, to_us))
+
+    def _meter_ids(self, column: str, values: tuple[str, ...]) -> list[int]:
+        """The meters whose ``column`` is one of ``values`` (checked against FILTERABLE before)."""
+        t = m.meters
+        with self.engine.connect() as conn:
+            return [row[0] for row in conn.execute(select(t.c.id).where(t.c[column].in_(values)))]
+
+    def _read_readings(
+        self,
+        kind: str,
+        from_us: int,
+        to_us: int,
+        as_of_us: int,
+        only: tuple[str, tuple[str, ...]] | None = None,
+        meter_ids: list[int] | None = None,
+    ) -> pl.DataFrame:
         clause = ""
         if meter_ids is not None:
             clause = f"AND meter_id IN ({', '.join(str(int(i)) for i in meter_ids) or 'NULL'}) "
         if only is not None:
             column, values = only
-            if column not in FILTERABLE or not set(values) <= set(FILTERABLE[column]):
-                raise ValueError(f"cannot select meters by {column} in {values}")
             listed = ", ".join(f"'{v}'" for v in values)
             clause += f"AND meter_id IN (SELECT id FROM meter_meter WHERE {column} IN ({listed})) "
         sql = (
@@ -334,17 +403,7 @@ class ConsumptionStore:
             "estimated": pl.Boolean,
         }
         with self.engine.connect() as conn:
-            f = read_frame(conn, sql, schema) if self.postgres else self._frame(conn, sql, schema)
-        # sorted here, not by the database: PostgreSQL sorted a month's million readings on disk
-        # (beyond work_mem), longer than it took to read them; (meter, instant) is the key
-        f = f.sort("meter_id", "read_at_us")
-        return f.select(
-            "meter_id",
-            read_at=pl.col("read_at_us").cast(TS),
-            period_start=pl.col("period_start_us").cast(TS),
-            value="value",
-            estimated="estimated",
-        )
+            return read_frame(conn, sql, schema) if self.postgres else self._frame(conn, sql, schema)
 
     def add_rejections(self, batch_id: str, rejects: pl.DataFrame, payloads: dict[int, str], now: datetime) -> None:
         """Rejections ``index, field, reason`` with each record's payload (JSON text)."""

@@ -51,6 +51,13 @@ class Settings(BaseSettings):
         description="Processes a reporting replica renders PDFs in (0: its own threads, one report at a time on one "
         "core); set it to the cores the replica may use when several reports are generated at once.",
     )
+    readings_cache_mb: int = Field(
+        1024,
+        ge=0,
+        description="Memory the consumption service may keep readings as of a settled cut-off in (each civil year's "
+        "readings of a kind read once and shared by the exports asking for it; about 250 MB for three years of "
+        "daily readings of 6,500 meters); 0: read them from the database for every export.",
+    )
     shutdown_grace_s: float = Field(20.0, description="Seconds in-flight calls get to finish on SIGTERM.")
     factors_dir: str = Field(
         "",

@@ -1,0 +1,109 @@
+"""Readings as of a settled cut-off kept per kind and civil year (ConsumptionStore with a readings
+cache): whatever window, meters and usage are asked, the rows are those the database gives for
+the same question, a reading recorded after the cut-off is never among them, and each year is
+read once per kind and cut-off. A cut-off that is not settled (a live view) is read anew.
+
+Fixture, by hand: meters 1 (heating, gas) and 2 (cold water); an index reading every 10 days
+from 2023-11-01 to 2025-02-28 UTC for each, recorded at T0, meter 1's values 100, 110, ...;
+one more reading of meter 1 at 2024-06-15 12:00 recorded at T1 = T0 + 1 day."""
+
+from datetime import UTC, datetime, timedelta
+
+import polars as pl
+import pytest
+
+from services.consumption import models
+from services.consumption.store import ConsumptionStore
+from services.runtime.bounded_cache import BoundedCache
+from services.runtime.db import insert_frame, make_engine
+from services.runtime.migrate import upgrade
+
+T0 = datetime(2025, 3, 1, tzinfo=UTC)
+T1 = T0 + timedelta(days=1)
+
+
+def _us(at: datetime) -> int:
+    return int(at.timestamp()) * 1_000_000
+
+
+def _rows(meter: int, first: datetime, days: int, recorded: datetime, start: float) -> list[dict]:
+    return [
+        {
+            "meter_id": meter,
+            "kind": "index",
+            "read_at_us": _us(first + timedelta(days=10 * n)),
+            "period_start_us": None,
+            "value": start + 10.0 * n,
+            "estimated": n % 7 == 0,
+            "recorded_at_us": _us(recorded),
+        }
+        for n in range(days // 10 + 1)
+    ]
+
+
+@pytest.fixture
+def stores(database):
+    """(store with a readings cache, the cache, store reading the database every time)."""
+    url, prefix = database
+    engine = make_engine(url, prefix + "consumption")
+    upgrade(engine, "services.consumption")
+    meters = pl.DataFrame(
+        {
+            "meter_ref": ["M1", "M2"],
+            "building_id": ["B1", "B1"],
+            "carrier": ["natural_gas", "cold_water"],
+            "unit": ["kWh", "m3"],
+            "usage": ["heating", "cold_water"],
+            "recoverable": [False, True],
+            "charge_category": ["heating", "cold_water"],
+            "reading_kind": ["index", "index"],
+            "recorded_at": [T0, T0],
+        }
+    )
+    first = datetime(2023, 11, 1, tzinfo=UTC)
+    days = (datetime(2025, 2, 28, tzinfo=UTC) - first).days
+    readings = _rows(1, first, days, T0, 100.0) + _rows(2, first, days, T0, 5.0)
+    readings.append({**_rows(1, datetime(2024, 6, 15, 12, tzinfo=UTC), 0, T1, 999.0)[0]})
+    with engine.begin() as conn:
+        insert_frame(conn, models.meters, meters)
+        insert_frame(conn, models.readings, pl.DataFrame(readings, schema_overrides={"period_start_us": pl.Int64}))
+    cache = BoundedCache(100_000_000, 64)
+    yield ConsumptionStore(engine, cache), cache, ConsumptionStore(engine)
+    engine.dispose()
+
+
+WINDOWS = [
+    (datetime(2023, 12, 20, tzinfo=UTC), datetime(2024, 2, 3, tzinfo=UTC)),  # across a new year
+    (datetime(2024, 1, 1, tzinfo=UTC), datetime(2024, 12, 31, 23, 59, tzinfo=UTC)),  # one year
+    (datetime(2023, 10, 1, tzinfo=UTC), datetime(2025, 3, 4, tzinfo=UTC)),  # every year and beyond
+    (datetime(2024, 6, 15, 12, tzinfo=UTC), datetime(2024, 6, 15, 12, tzinfo=UTC)),  # one instant
+]
+
+
+@pytest.mark.parametrize("as_of", [T0, T1])
+def test_any_window_and_meters_give_the_databases_rows(stores, as_of):
+    kept, cache, direct = stores
+    for first, last in WINDOWS:
+        for meters in (None, [1], [2], []):
+            for only in (None, ("usage", ("heating",)), ("carrier", ("cold_water", "hot_water"))):
+                ask = ("index", _us(first), _us(last), _us(as_of), only, meters)
+                assert kept.readings(*ask, settled=True).equals(direct.readings(*ask)), (first, last, meters, only)
+    # 2023, 2024, 2025 read once each for this cut-off
+    assert cache.loads == 3
+
+
+def test_a_reading_recorded_after_the_cut_off_is_not_there(stores):
+    kept, _, _ = stores
+    june = (_us(datetime(2024, 6, 15, tzinfo=UTC)), _us(datetime(2024, 6, 16, tzinfo=UTC)))
+    before = kept.readings("index", *june, _us(T0), meter_ids=[1], settled=True)
+    after = kept.readings("index", *june, _us(T1), meter_ids=[1], settled=True)
+    assert before["value"].to_list() == []
+    assert after["value"].to_list() == [999.0]
+
+
+def test_a_live_view_is_read_from_the_database_every_time(stores):
+    kept, cache, _ = stores
+    now = _us(datetime.now(UTC))
+    window = (_us(datetime(2024, 1, 1, tzinfo=UTC)), _us(datetime(2024, 2, 1, tzinfo=UTC)))
+    assert kept.readings("index", *window, now, meter_ids=[2]).height == 3  # 10, 20 and 30 January
+    assert (cache.loads, len(cache)) == (0, 0)
