@@ -41,6 +41,13 @@ def _utc_year(instant_us: int) -> int:
     return datetime.fromtimestamp(instant_us / 1_000_000, UTC).year
 
 
+def _kept_key(kind: str, as_of_us: int, year: int) -> tuple[str, str, int, int]:
+    return ("readings", kind, as_of_us, year)
+
+
+KEEP_WINDOWS_FROM_US = 300 * 86_400 * 1_000_000  # a year's export with its margins is longer
+
+
 FILTERABLE = {"usage": USAGES, "carrier": CARRIERS}  # meter columns readings can be selected by
 IN_LIST = 10_000  # values bound in one IN (...): SQLite allows 32,766 parameters a statement
 
@@ -329,14 +336,14 @@ class ConsumptionStore:
         was recorded up to it never changes (readings are only ever added): with a readings cache,
         every meter's readings of each civil year (UTC) are read once per kind and cut-off and kept,
         and the window and meters are cut out of them (a month-end run asks for overlapping years
-        of readings a dozen times)."""
+        of readings a dozen times); see ``_keeps`` for the windows served so."""
         if kind not in READING_KINDS:
             raise ValueError(kind)
         if only is not None:
             column, values = only
             if column not in FILTERABLE or not set(values) <= set(FILTERABLE[column]):
                 raise ValueError(f"cannot select meters by {column} in {values}")
-        if settled and self.readings_cache is not None:
+        if settled and self._keeps(kind, from_us, to_us, as_of_us):
             f = self._kept_readings(kind, from_us, to_us, as_of_us)
             if meter_ids is not None:
                 f = f.filter(pl.col("meter_id").is_in(meter_ids))
@@ -355,6 +362,17 @@ class ConsumptionStore:
             estimated="estimated",
         )
 
+    def _keeps(self, kind: str, from_us: int, to_us: int, as_of_us: int) -> bool:
+        """Whether a window is cut out of kept years: a long one (its years are read, and kept),
+        or one whose years are all kept already; a shorter one alone (a month's report with its
+        margins) is read from the database, not a year or two for a few months."""
+        if self.readings_cache is None:
+            return False
+        if to_us - from_us >= KEEP_WINDOWS_FROM_US:
+            return True
+        years = range(_utc_year(from_us), _utc_year(to_us) + 1)
+        return all(self.readings_cache.peek(_kept_key(kind, as_of_us, year)) is not None for year in years)
+
     def _kept_readings(self, kind: str, from_us: int, to_us: int, as_of_us: int) -> pl.DataFrame:
         assert self.readings_cache is not None
         years = []
@@ -362,7 +380,7 @@ class ConsumptionStore:
             first, after = _year_start_us(year), _year_start_us(year + 1)
             years.append(
                 self.readings_cache.get(
-                    ("readings", kind, as_of_us, year),
+                    _kept_key(kind, as_of_us, year),
                     lambda first=first, after=after: self._read_readings(kind, first, after - 1, as_of_us),
                 )
             )

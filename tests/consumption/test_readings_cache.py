@@ -107,3 +107,17 @@ def test_a_live_view_is_read_from_the_database_every_time(stores):
     window = (_us(datetime(2024, 1, 1, tzinfo=UTC)), _us(datetime(2024, 2, 1, tzinfo=UTC)))
     assert kept.readings("index", *window, now, meter_ids=[2]).height == 3  # 10, 20 and 30 January
     assert (cache.loads, len(cache)) == (0, 0)
+
+
+def test_a_short_window_is_read_from_the_database_until_its_years_are_kept(stores):
+    """A month with its margins (65 days) reads the database, not two years; once a long window
+    (a year's export) kept 2024, the same month is cut out of it."""
+    kept, cache, direct = stores
+    month = ("index", _us(datetime(2024, 3, 1, tzinfo=UTC)), _us(datetime(2024, 5, 5, tzinfo=UTC)), _us(T0))
+    assert kept.readings(*month, settled=True).equals(direct.readings(*month))
+    assert (cache.loads, len(cache)) == (0, 0)
+    year = ("index", _us(datetime(2024, 1, 1, tzinfo=UTC)), _us(datetime(2024, 12, 31, tzinfo=UTC)), _us(T0))
+    kept.readings(*year, settled=True)
+    hits = cache.hits
+    assert kept.readings(*month, settled=True).equals(direct.readings(*month))
+    assert (cache.loads, cache.hits) == (1, hits + 1)
