@@ -15,12 +15,12 @@ kept. Then a wait of QUITUS_CUTOFF_SETTLE_S + 1 s (an export's cut-off must be s
 was recorded).
 
 Timed (wall_s): one pull of each export the charge control reads (portfolio, ExportChargeControl,
-ExportMonthly, ExportInterventions, ListAnomalies, for every building: charge_control.pull_portfolio), its
-partition per residence (charge_control.by_residence), the charge controls of every residence
-computed at once and cut per residence (charge_control.compute_sliced on the Sliced pull, as the
-reporting service does for a run's reports), each residence's PDF rendered (charge_control.render_pdf,
-French) in --workers spawned processes, which receive each residence's computed charge control
-as their job while this process computes the next. PDFs are written only with --out.
+ExportMonthly, ExportInterventions, ListAnomalies, for every building: charge_control.pull_portfolio),
+the charge controls of every residence computed at once from it and cut per residence
+(charge_control.compute_sliced on the Sliced pull, as the reporting service does for a run's
+reports), each residence's PDF rendered (charge_control.render_pdf, French) in --workers spawned
+processes, which receive each residence's computed charge control as their job while this process
+computes the next. PDFs are written only with --out.
 
 peak_rss_mb: the largest resident set of any single process during the timed part: this
 process (VmRSS sampled every 0.2 s: it also holds the in-process services), each worker (its
@@ -195,7 +195,7 @@ def _profile_one(sliced: charge_control.Sliced, request: ReportRequest) -> None:
     import pstats
 
     keys = charge_control.allocation_keys(request.allocation_keys)
-    sliced = charge_control.Sliced(sliced.whole, sliced.residences)
+    sliced = charge_control.Sliced(sliced.whole)
     profile = cProfile.Profile()
     computed = profile.runcall(charge_control.compute_sliced, sliced, request, keys)
     profile.runcall(_render, (request.perimeter.residence_ids[0], computed, request, None))
@@ -271,17 +271,15 @@ def main() -> None:
         t0 = time.perf_counter()
         pulled = charge_control.pull_portfolio(sources, args.year, as_of)
         pull_s = time.perf_counter() - t0
-        slices = charge_control.by_residence(pulled)
-        sliced_s = time.perf_counter() - t0 - pull_s
+        sliced = charge_control.Sliced(pulled)
         print(
             f"pulled once in {pull_s:.1f} s ({', '.join(f'{i.source} {i.records:,}' for i in pulled.inputs)}); "
-            f"sliced into {len(slices):,} residences in {sliced_s:.1f} s; seconds per export: "
+            f"{len(sliced.residences):,} residences; seconds per export: "
             + ", ".join(f"{name} {s:.1f}" for name, s in sources.took.items()),
             flush=True,
         )
-        sliced = charge_control.Sliced(pulled, slices)
         sizes = dict(pulled.portfolio.buildings.group_by("residence_id").len().iter_rows())
-        residences = sorted(slices, key=lambda r: -sizes[r])  # the largest first
+        residences = sorted(sliced.residences, key=lambda r: -sizes[r])  # the largest first
         requests = {r: replace(template, perimeter=Perimeter(residence_ids=(r,))) for r in residences}
         if args.profile:
             _profile_one(sliced, requests[residences[0]])

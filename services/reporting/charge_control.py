@@ -4,8 +4,8 @@ rests on estimates and the meters' cost per unit), the anomalies consumption det
 buildings' meters (ListAnomalies, as of the cut-off), the interventions that may be resolved in
 N-1 or N (contract costs), the portfolio's buildings and dwellings, composed into domain.charges
 and rendered (reports.charges). Every export is pulled for the whole portfolio, once per process
-and cut-off, and cut per residence (``pull_sliced``): a monthly run's hundreds of charge controls
-share one pull. Like decarbonisation.py, it fetches and assembles; the domain decides every
+and cut-off, and every residence's charge control computed from it at once (``pull_sliced``): a
+monthly run's hundreds of charge controls share one pull and one computation. Like decarbonisation.py, it fetches and assembles; the domain decides every
 figure."""
 
 import hashlib
@@ -118,7 +118,7 @@ def _perimeter(portfolio: Portfolio, request: ReportRequest) -> pl.DataFrame:
 
 def pull_portfolio(sources: Sources, year: int, as_of: datetime) -> Pulled:
     """Every building's exports for the charge year ``year`` and N-1, as of ``as_of``: one pull
-    for the charge controls of the whole portfolio, which ``by_residence`` cuts per residence.
+    for the charge controls of the whole portfolio (``Sliced``).
     The interventions and the monthly figures are pulled one civil year at a time, as the year's
     CSR report pulls them (its year, N-1 and reference year): a monthly run's reports share them
     (export cache) instead of pulling the same years twice in two shapes."""
@@ -217,19 +217,30 @@ class Computed:
 
 @dataclass(frozen=True)
 class Sliced:
-    """A portfolio-wide pull and its cut per residence, and the charge controls of every
-    residence computed from it at once (per allocation keys, on first use)."""
+    """A portfolio-wide pull, the charge controls of every residence computed from it at once (per
+    allocation keys, on first use) and, only when a residence must be computed alone (the
+    portfolio-wide computation refused), the pull cut per residence (on first such use)."""
 
     whole: Pulled
-    residences: dict[str, Pulled]
+    residences: frozenset[str] = field(init=False)  # those of the portfolio's buildings
+    _slices: dict[str, Pulled] = field(default_factory=dict)
     _charges: dict[tuple[AllocationKey, ...], dict[str, ChargeControl]] = field(default_factory=dict)
     _computing: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        named = self.whole.portfolio.buildings["residence_id"].drop_nulls().unique().to_list()
+        object.__setattr__(self, "residences", frozenset(named))
 
     def for_request(self, request: ReportRequest) -> Pulled:
         """The slice of the request's one residence, else the whole pull (buildings, or several
         residences: the domain reads their rows out of it)."""
         residence = self._residence(request)
-        return self.residences[residence] if residence else self.whole
+        if residence is None:
+            return self.whole
+        with self._computing:
+            if not self._slices:
+                self._slices.update(by_residence(self.whole))
+        return self._slices.get(residence, self.whole)
 
     def charges(self, request: ReportRequest, keys: tuple[AllocationKey, ...]) -> ChargeControl | None:
         """The charge control of the request's one residence, cut from the one computed for every
@@ -245,7 +256,7 @@ class Sliced:
         return self._charges[keys].get(residence)
 
     def _every_residence(self, keys: tuple[AllocationKey, ...]) -> dict[str, ChargeControl]:
-        buildings = self.whole.portfolio.buildings.filter(pl.col("residence_id").is_in(list(self.residences)))
+        buildings = self.whole.portfolio.buildings.filter(pl.col("residence_id").is_not_null())
         try:
             control = compute_charge_control(_inputs(self.whole, buildings, keys))
         except InvalidArgument:
@@ -268,7 +279,7 @@ def pull_sliced(sources: Sources, year: int, as_of: datetime) -> Sliced:
     def pull() -> tuple[Sliced, str]:
         pulled = pull_portfolio(sources, year, as_of)
         digest = hashlib.sha256("".join(i.content_sha256 for i in pulled.inputs).encode()).hexdigest()
-        return Sliced(pulled, by_residence(pulled)), digest
+        return Sliced(pulled), digest
 
     if sources.cache is None:
         return pull()[0]
@@ -281,8 +292,9 @@ def compute(sources: Sources, request: ReportRequest, scenario: object = None) -
     _check_perimeter(request)
     keys = allocation_keys(request.allocation_keys)
     sliced = pull_sliced(sources, charge_year(request.period), request.as_of)
-    # without a cache no other report shares the pull: the residence alone is computed
-    return compute_sliced(sliced if sources.cache is not None else sliced.for_request(request), request, keys)
+    # without a cache no other report shares the pull: the perimeter alone is computed, out of the
+    # whole pull (the domain reads only its rows), not cut per residence first
+    return compute_sliced(sliced if sources.cache is not None else sliced.whole, request, keys)
 
 
 def compute_many(sources: Sources, template: ReportRequest, residence_ids: list[str]) -> Iterator[Computed]:
@@ -298,7 +310,10 @@ def compute_sliced(pulled: Pulled | Sliced, request: ReportRequest, keys: tuple[
     """``compute`` of ``request`` out of exports already pulled (see ``gather_from``): a residence
     of a Sliced pull gets its cut of the charge controls computed for every residence at once."""
     if isinstance(pulled, Sliced):
-        gathered = gather_from(pulled.for_request(request), request, keys, pulled.charges(request, keys))
+        charges = pulled.charges(request, keys)
+        # with its charges cut from every residence's, a residence reads only the portfolio of the pull
+        source = pulled.whole if charges is not None else pulled.for_request(request)
+        gathered = gather_from(source, request, keys, charges)
     else:
         gathered = gather_from(pulled, request, keys)
     return _computed(gathered, request, keys)

@@ -134,7 +134,7 @@ def test_a_residence_the_domain_refuses_does_not_stop_the_others(sources):
     buildings = whole.portfolio.buildings.filter(pl.col("residence_id") == broken)["building_id"].implode()
     twice = units.filter((pl.col("kind") == "dwelling") & pl.col("building_id").is_in(buildings)).head(1)
     pulled = replace(whole, portfolio=replace(whole.portfolio, units=pl.concat([units, twice])))
-    sliced = charge_control.Sliced(pulled, charge_control.by_residence(pulled))
+    sliced = charge_control.Sliced(pulled)
     keys = charge_control.allocation_keys(())
     alone = charge_control.compute_sliced(whole, _request(fine, as_of), keys)
     assert charge_control.compute_sliced(sliced, _request(fine, as_of), keys).figures_frame.equals(alone.figures_frame)
