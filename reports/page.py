@@ -38,7 +38,7 @@ _LAID: dict[tuple, tuple] = {}
 _KEPT = 4096
 
 
-def _keep(memo: dict[tuple, tuple], key: tuple, value: tuple) -> None:
+def _keep(memo: dict[Any, tuple], key: Any, value: tuple) -> None:
     if len(memo) >= _KEPT:
         memo.clear()
     memo[key] = value
@@ -59,17 +59,18 @@ class Paragraph(PlatypusParagraph):
         parsed = _PARSED.get(key)
         if parsed is None:
             super()._setup(text, style, bulletText, frags, cleaner)
-            _keep(_PARSED, key, (self.text, self.frags, self.style, self.bulletText))
+            mine: dict[str, Any] = self.__dict__
+            _keep(_PARSED, key, (mine["text"], mine["frags"], mine["style"], mine["bulletText"]))
         else:
-            self.text, self.frags, self.style, self.bulletText = parsed
-            self.debug = 0
+            self.__dict__.update(zip(("text", "frags", "style", "bulletText"), parsed, strict=True), debug=0)
         self._source = key
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 (reportlab's names)
         if availWidth < _FUZZ:
             return super().wrap(availWidth, availHeight)
         source = self.__dict__.get("_source")
-        memo, key = (_LAID, (source, availWidth)) if source else (self.__dict__.setdefault("_laid", {}), availWidth)
+        memo: dict[Any, tuple] = _LAID if source else self.__dict__.setdefault("_laid", {})
+        key = (source, availWidth)
         laid = memo.get(key)
         if laid is not None:
             self.width, self.height, self._wrapWidths, self.blPara, self._width_max = laid

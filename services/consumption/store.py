@@ -375,15 +375,15 @@ class ConsumptionStore:
 
     def _kept_readings(self, kind: str, from_us: int, to_us: int, as_of_us: int) -> pl.DataFrame:
         assert self.readings_cache is not None
-        years = []
-        for year in range(_utc_year(from_us), _utc_year(to_us) + 1):
-            first, after = _year_start_us(year), _year_start_us(year + 1)
-            years.append(
-                self.readings_cache.get(
-                    _kept_key(kind, as_of_us, year),
-                    lambda first=first, after=after: self._read_readings(kind, first, after - 1, as_of_us),
-                )
-            )
+        cache = self.readings_cache
+
+        def year_of(year: int) -> pl.DataFrame:
+            def read() -> pl.DataFrame:
+                return self._read_readings(kind, _year_start_us(year), _year_start_us(year + 1) - 1, as_of_us)
+
+            return cache.get(_kept_key(kind, as_of_us, year), read)
+
+        years = [year_of(year) for year in range(_utc_year(from_us), _utc_year(to_us) + 1)]
         return pl.concat(years).filter(pl.col("read_at_us").is_between(from_us, to_us))
 
     def _meter_ids(self, column: str, values: tuple[str, ...]) -> list[int]:

@@ -5,8 +5,8 @@ buildings' meters (ListAnomalies, as of the cut-off), the interventions that may
 N-1 or N (contract costs), the portfolio's buildings and dwellings, composed into domain.charges
 and rendered (reports.charges). Every export is pulled for the whole portfolio, once per process
 and cut-off, and every residence's charge control computed from it at once (``pull_sliced``): a
-monthly run's hundreds of charge controls share one pull and one computation. Like decarbonisation.py, it fetches and assembles; the domain decides every
-figure."""
+monthly run's hundreds of charge controls share one pull and one computation. Like
+decarbonisation.py, it fetches and assembles; the domain decides every figure."""
 
 import hashlib
 import tempfile
