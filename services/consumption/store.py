@@ -41,6 +41,11 @@ def _utc_year(instant_us: int) -> int:
     return datetime.fromtimestamp(instant_us / 1_000_000, UTC).year
 
 
+def _years(from_us: int, to_us: int) -> range:
+    """The civil years (UTC) of the instants from ``from_us`` to ``to_us``, both included."""
+    return range(_utc_year(from_us), _utc_year(to_us) + 1)
+
+
 def _kept_key(kind: str, as_of_us: int, year: int) -> tuple[str, str, int, int]:
     return ("readings", kind, as_of_us, year)
 
@@ -370,8 +375,9 @@ class ConsumptionStore:
             return False
         if to_us - from_us >= KEEP_WINDOWS_FROM_US:
             return True
-        years = range(_utc_year(from_us), _utc_year(to_us) + 1)
-        return all(self.readings_cache.peek(_kept_key(kind, as_of_us, year)) is not None for year in years)
+        return all(
+            self.readings_cache.peek(_kept_key(kind, as_of_us, year)) is not None for year in _years(from_us, to_us)
+        )
 
     def _kept_readings(self, kind: str, from_us: int, to_us: int, as_of_us: int) -> pl.DataFrame:
         assert self.readings_cache is not None
@@ -383,7 +389,7 @@ class ConsumptionStore:
 
             return cache.get(_kept_key(kind, as_of_us, year), read)
 
-        years = [year_of(year) for year in range(_utc_year(from_us), _utc_year(to_us) + 1)]
+        years = [year_of(year) for year in _years(from_us, to_us)]
         return pl.concat(years).filter(pl.col("read_at_us").is_between(from_us, to_us))
 
     def _meter_ids(self, column: str, values: tuple[str, ...]) -> list[int]:

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import polars as pl
@@ -185,24 +185,17 @@ def _inputs(pulled: Pulled, buildings: pl.DataFrame, keys: tuple[AllocationKey, 
     )
 
 
+SLICED_FRAMES = ("costs", "provisions", "figures", "facts", "anomalies")  # Pulled's frames of rows per building
+
+
 def by_residence(pulled: Pulled) -> dict[str, Pulled]:
     """``pulled`` cut into one Pulled per residence (its buildings' rows only, the same manifest
     inputs): a report sliced from it reads a few thousand rows, not the portfolio's millions."""
     residence_of = pulled.portfolio.buildings.select("building_id", "residence_id")
-    costs, provisions = (
-        split_by_residence(pulled.costs, residence_of),
-        split_by_residence(pulled.provisions, residence_of),
-    )
-    figures, facts = split_by_residence(pulled.figures, residence_of), split_by_residence(pulled.facts, residence_of)
-    anomalies = split_by_residence(pulled.anomalies, residence_of)
+    cut = {name: split_by_residence(getattr(pulled, name), residence_of) for name in SLICED_FRAMES}
     return {
         residence: replace(
-            pulled,
-            costs=costs.get(residence, pulled.costs.clear()),
-            provisions=provisions.get(residence, pulled.provisions.clear()),
-            figures=figures.get(residence, pulled.figures.clear()),
-            facts=facts.get(residence, pulled.facts.clear()),
-            anomalies=anomalies.get(residence, pulled.anomalies.clear()),
+            pulled, **{name: parts.get(residence, getattr(pulled, name).clear()) for name, parts in cut.items()}
         )
         for residence in residence_of["residence_id"].unique().sort().to_list()
     }
@@ -222,14 +215,14 @@ class Sliced:
     portfolio-wide computation refused), the pull cut per residence (on first such use)."""
 
     whole: Pulled
-    residences: frozenset[str] = field(init=False)  # those of the portfolio's buildings
     _slices: dict[str, Pulled] = field(default_factory=dict)
     _charges: dict[tuple[AllocationKey, ...], dict[str, ChargeControl]] = field(default_factory=dict)
     _computing: threading.Lock = field(default_factory=threading.Lock)
 
-    def __post_init__(self) -> None:
-        named = self.whole.portfolio.buildings["residence_id"].drop_nulls().unique().to_list()
-        object.__setattr__(self, "residences", frozenset(named))
+    @cached_property
+    def residences(self) -> frozenset[str]:
+        """Those of the portfolio's buildings."""
+        return frozenset(self.whole.portfolio.buildings["residence_id"].drop_nulls().unique().to_list())
 
     def for_request(self, request: ReportRequest) -> Pulled:
         """The slice of the request's one residence, else the whole pull (buildings, or several
