@@ -11,8 +11,10 @@ import hashlib
 from collections.abc import Iterable
 from typing import Any
 
+import numba
 import numpy as np
 import polars as pl
+import pyarrow as pa
 from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message
 
@@ -46,72 +48,142 @@ def records_sha256(records: Iterable[Message]) -> str:
 #
 # An export sent as Arrow IPC batches carries the same content_sha256 as its records would: the
 # digest of the record messages the rows stand for. FrameDigest writes each row's deterministic
-# serialisation with numpy, column by column, so that neither the service nor a client builds a
+# serialisation from the frame's columns, so that neither the service nor a client builds a
 # message per record. Only flat messages are covered: scalar fields (string, bool, double, float,
 # integers, enums) and google.protobuf.Timestamp fields. A row stands for its record thus: a text
 # column for a string field (null: empty), the enum value's name without the enum's prefix for an
 # enum field (STATUS_RESOLVED: "RESOLVED"), a UTC Datetime for a Timestamp field (null: unset),
 # numbers and booleans as they are (null: 0, false).
 #
-# How: a record is a run of segments (its length, then per field a tag, a varint, a number's
-# bytes, a text...), each of which is, over the rows, an n x width byte matrix of which each row
-# uses its first ``used`` bytes. The segments are laid side by side in one n x W matrix with a
-# mask of the bytes used; the mask's selection, read row by row, is the records one after the
-# other. One pass over the chunk, whatever the number of fields.
+# How: polars and numpy turn each field's column into what the wire needs (unsigned varint
+# values, a number's bits, a text's Arrow bytes and offsets, a timestamp's seconds and nanos);
+# a compiled loop (numba) then writes the records one after the other, each field as protobuf
+# writes it (tag, then varint, fixed bytes, length and text, or sub-message), and each record's
+# length before it. Laying the fields side by side in numpy, as before, took 1.5 s for a year's
+# 500,000 facts, paid by the service and again by the client.
 
-# Bytes of the side-by-side matrix a chunk may take (its rows are cut to fit).
+# Rows of a chunk are cut so that its columns and records take about this many bytes.
 _CHUNK_BYTES = 48_000_000
 
-Segment = tuple[np.ndarray, np.ndarray]
+# How a field is written (_records): its kind, and the most bytes it takes beside a text's own.
+_TEXT, _VARINT, _BOOL, _FIXED64, _FIXED32, _TIMESTAMP = range(6)
+_MOST_BYTES = 32
 
 
-def _constant(data: bytes, present: np.ndarray) -> Segment:
-    """``data`` on the rows where ``present``, nothing elsewhere."""
-    matrix = np.broadcast_to(np.frombuffer(data, dtype=np.uint8), (present.size, len(data)))
-    return matrix, np.where(present, len(data), 0)
+@numba.njit(cache=True, nogil=True)
+def _put_varint(out: np.ndarray, at: int, value: np.uint64) -> int:
+    while value >= np.uint64(0x80):
+        out[at] = np.uint8((value & np.uint64(0x7F)) | np.uint64(0x80))
+        value >>= np.uint64(7)
+        at += 1
+    out[at] = np.uint8(value)
+    return at + 1
 
 
-def _varint(values: np.ndarray, present: np.ndarray | None = None) -> Segment:
-    """The base-128 varint of each value (uint64) where ``present`` (default: everywhere)."""
-    values = values.astype(np.uint64, copy=False)
-    width = max(1, (int(values.max()).bit_length() + 6) // 7) if values.size else 1
-    matrix = np.empty((values.size, width), dtype=np.uint8)
-    used = np.ones(values.size, dtype=np.int64)
-    for k in range(width):
-        rest = values >> np.uint64(7 * k)
-        matrix[:, k] = ((rest & np.uint64(0x7F)) | np.where(rest >= 128, np.uint64(0x80), np.uint64(0))).astype(
-            np.uint8
-        )
-        if k:
-            used += rest != 0
-    return matrix, used if present is None else np.where(present, used, 0)
+@numba.njit(cache=True, nogil=True)
+def _varint_size(value: np.uint64) -> int:
+    size = 1
+    while value >= np.uint64(0x80):
+        value >>= np.uint64(7)
+        size += 1
+    return size
 
 
-def _texts(column: pl.Series) -> Segment:
-    """Each row's text (UTF-8) left-aligned in a matrix as wide as the longest."""
-    sizes = column.str.len_bytes().cast(pl.Int64).to_numpy()
-    width = int(sizes.max()) if sizes.size else 0
-    if width == 0:
-        return np.zeros((sizes.size, 0), dtype=np.uint8), sizes
-    data = np.frombuffer(column.str.join("").item().encode(), dtype=np.uint8)
-    first = np.cumsum(sizes) - sizes
-    where = np.minimum(first[:, None] + np.arange(width), data.size - 1)
-    return data[where], sizes
+@numba.njit(cache=True, nogil=True)
+def _records(
+    kinds: np.ndarray,
+    keys: np.ndarray,
+    values: np.ndarray,
+    nanos: np.ndarray,
+    present: np.ndarray,
+    text_of: np.ndarray,
+    text_bytes: np.ndarray,
+    text_offsets: np.ndarray,
+    out: np.ndarray,
+) -> int:
+    """Writes each row's record, preceded by its length (4 bytes, big-endian), into ``out``;
+    returns the bytes written. Field f of row r: ``values[f, r]`` (a varint's value, a bool, a
+    number's bits, a timestamp's seconds), for a timestamp ``nanos[f, r]`` and ``present[f, r]``,
+    for a text the bytes of text ``text_of[f]`` between its offsets. A field at its default (0,
+    false, empty, unset) is left out, as proto3 does."""
+    rows = values.shape[1]
+    at = 0
+    for row in range(rows):
+        start = at
+        at += 4
+        for field in range(kinds.size):
+            kind, value = kinds[field], values[field, row]
+            if kind == _TEXT:
+                text = text_of[field]
+                first, last = text_offsets[text, row], text_offsets[text, row + 1]
+                if last > first:
+                    at = _put_varint(out, at, keys[field])
+                    at = _put_varint(out, at, np.uint64(last - first))
+                    out[at : at + last - first] = text_bytes[first:last]
+                    at += last - first
+            elif kind == _TIMESTAMP:
+                if present[field, row]:
+                    nano = nanos[field, row]
+                    size = 0
+                    if value:
+                        size += 1 + _varint_size(value)
+                    if nano:
+                        size += 1 + _varint_size(nano)
+                    at = _put_varint(out, at, keys[field])
+                    at = _put_varint(out, at, np.uint64(size))
+                    if value:
+                        out[at] = 0x08
+                        at = _put_varint(out, at + 1, value)
+                    if nano:
+                        out[at] = 0x10
+                        at = _put_varint(out, at + 1, nano)
+            elif value:
+                at = _put_varint(out, at, keys[field])
+                if kind == _VARINT:
+                    at = _put_varint(out, at, value)
+                elif kind == _BOOL:
+                    out[at] = 1
+                    at += 1
+                else:
+                    width = 8 if kind == _FIXED64 else 4
+                    for k in range(width):
+                        out[at + k] = np.uint8((value >> np.uint64(8 * k)) & np.uint64(0xFF))
+                    at += width
+        size = at - start - 4
+        for k in range(4):
+            out[start + k] = np.uint8((size >> (8 * (3 - k))) & 0xFF)
+    return at
 
 
-def _tag(number: int, wire: int) -> bytes:
-    key, out = (number << 3) | wire, []
-    while True:
-        out.append(key & 0x7F | (0x80 if key >> 7 else 0))
-        key >>= 7
-        if not key:
-            return bytes(out)
+# Field types written otherwise than as plain varints, fixed floats or texts: not covered.
+_UNCOVERED_TYPES = {
+    FieldDescriptor.TYPE_BYTES,
+    FieldDescriptor.TYPE_SINT32,
+    FieldDescriptor.TYPE_SINT64,
+    FieldDescriptor.TYPE_FIXED32,
+    FieldDescriptor.TYPE_FIXED64,
+    FieldDescriptor.TYPE_SFIXED32,
+    FieldDescriptor.TYPE_SFIXED64,
+}
 
 
 def _as_u64(series: pl.Series) -> np.ndarray:
     """Integers as the unsigned 64-bit value protobuf writes (a negative int32 or int64 as its
-    two's complement on 64 bits)."""
+    two's complement on 64 bits; a uint64 above 2**63 as it is)."""
+    if series.dtype == pl.UInt64:
+        return series.fill_null(0).to_numpy()
     return series.cast(pl.Int64).fill_null(0).to_numpy().view(np.uint64)
+
+
+def _text(column: pl.Series) -> tuple[np.ndarray, np.ndarray]:
+    """A text column's UTF-8 bytes and offsets (rows + 1), read from its Arrow buffers."""
+    array = column.cast(pl.String).fill_null("").rechunk().to_arrow().cast(pa.large_string())
+    _, offsets, data = array.buffers()
+    start = array.offset
+    return (
+        np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8),
+        np.frombuffer(offsets, dtype=np.int64)[start : start + len(array) + 1],
+    )
 
 
 class FrameDigest:
@@ -130,7 +202,7 @@ class FrameDigest:
         longest = (0,)
         if texts and frame.height:
             longest = frame.select(pl.col(texts).cast(pl.String).str.len_bytes().max()).row(0)
-        width = 4 + 16 * len(fields) + sum(n or 0 for n in longest)
+        width = 4 + (_MOST_BYTES + 17) * len(fields) + sum(n or 0 for n in longest)
         step = max(1, _CHUNK_BYTES // width)
         for offset in range(0, frame.height, step):
             chunk = frame.slice(offset, step)
@@ -152,73 +224,66 @@ class FrameDigest:
         rows = frame.height
         if not rows:
             return b""
-        segments: list[Segment] = []
-        for field in self._fields(descriptor):
-            segments.extend(self._field(field, frame[field.name]))
-        record = np.zeros(rows, dtype=np.int64)
-        for _, used in segments:
-            record += used
-        prefix = record.astype(">u4").view(np.uint8).reshape(rows, 4)
-        segments.insert(0, (prefix, np.full(rows, 4)))
-        width = sum(matrix.shape[1] for matrix, _ in segments)
-        side_by_side = np.empty((rows, width), dtype=np.uint8)
-        kept = np.empty((rows, width), dtype=bool)
-        at = 0
-        for matrix, used in segments:
-            span = matrix.shape[1]
-            side_by_side[:, at : at + span] = matrix
-            kept[:, at : at + span] = np.arange(span) < used[:, None]
-            at += span
-        return side_by_side[kept].tobytes()
+        fields = self._fields(descriptor)
+        kinds = np.empty(len(fields), dtype=np.int64)
+        keys = np.empty(len(fields), dtype=np.uint64)
+        values = np.zeros((len(fields), rows), dtype=np.uint64)
+        nanos = np.zeros((len(fields), rows), dtype=np.uint64)
+        present = np.zeros((len(fields), rows), dtype=np.bool_)
+        text_of = np.full(len(fields), -1, dtype=np.int64)
+        texts: list[tuple[np.ndarray, np.ndarray]] = []
+        for i, field in enumerate(fields):
+            kind, wire = self._column(field, frame[field.name], values[i], nanos[i], present[i])
+            if kind == _TEXT:
+                text_of[i] = len(texts)
+                texts.append(_text(frame[field.name]))
+            kinds[i], keys[i] = kind, (field.number << 3) | wire
+        text_bytes = np.concatenate([data for data, _ in texts]) if texts else np.zeros(0, dtype=np.uint8)
+        bases = np.cumsum([0] + [data.size for data, _ in texts[:-1]])
+        text_offsets = (
+            np.stack([offsets - offsets[0] + base for (_, offsets), base in zip(texts, bases, strict=True)])
+            if texts
+            else np.zeros((0, rows + 1), dtype=np.int64)
+        )
+        out = np.empty(rows * (4 + _MOST_BYTES * len(fields)) + text_bytes.size, dtype=np.uint8)
+        written = _records(kinds, keys, values, nanos, present, text_of, text_bytes, text_offsets, out)
+        return out[:written].tobytes()
 
-    def _field(self, field: Any, column: pl.Series) -> list[Segment]:
-        number = field.number
+    def _column(
+        self, field: Any, column: pl.Series, values: np.ndarray, nanos: np.ndarray, present: np.ndarray
+    ) -> tuple[int, int]:
+        """(kind, wire type) of ``field``, its column's values written into ``values`` (and, for
+        a timestamp, ``nanos`` and ``present``)."""
+        if field.is_repeated or field.type in _UNCOVERED_TYPES:
+            raise TypeError(f"{field.full_name}: repeated, bytes, zigzag and fixed-width integers are not covered")
         if field.message_type is not None:
             if field.message_type.full_name != "google.protobuf.Timestamp":
                 raise TypeError(f"{field.full_name}: only Timestamp sub-messages are digested from columns")
-            return _timestamp(number, column)
+            micros = column.cast(pl.Datetime("us", "UTC")).dt.epoch("us")
+            present[:] = micros.is_not_null().to_numpy()
+            values[:] = _as_u64(micros // 1_000_000)
+            nanos[:] = _as_u64((micros % 1_000_000) * 1000)
+            return _TIMESTAMP, 2
         if field.enum_type is not None:
             prefix = field.enum_type.values_by_number[0].name.removesuffix("UNSPECIFIED")
             numbers = {v.name.removeprefix(prefix): v.number for v in field.enum_type.values}
-            values = _as_u64(column.replace_strict(numbers, default=0, return_dtype=pl.Int64))
-            return [_constant(_tag(number, 0), values != 0), _varint(values, values != 0)]
+            values[:] = _as_u64(column.replace_strict(numbers, default=0, return_dtype=pl.Int64))
+            return _VARINT, 0
         cpp = field.cpp_type
         if cpp == field.CPPTYPE_STRING:
-            text, sizes = _texts(column.cast(pl.String).fill_null(""))
-            return [
-                _constant(_tag(number, 2), sizes != 0),
-                _varint(sizes.astype(np.uint64), sizes != 0),
-                (text, sizes),
-            ]
+            return _TEXT, 2
         if cpp == field.CPPTYPE_BOOL:
-            return [_constant(_tag(number, 0) + b"\x01", column.fill_null(False).to_numpy().astype(bool))]
-        if cpp in (field.CPPTYPE_DOUBLE, field.CPPTYPE_FLOAT):
-            double = cpp == field.CPPTYPE_DOUBLE
-            values = np.ascontiguousarray(column.cast(pl.Float64 if double else pl.Float32).fill_null(0.0).to_numpy())
-            size = 8 if double else 4
-            little = values.astype("<f8" if double else "<f4").view(np.uint8).reshape(column.len(), size)
-            # proto3 writes a number unless all its bits are 0 (so -0.0 is written)
-            present = np.asarray(little.any(axis=1))
-            return [_constant(_tag(number, 1 if double else 5), present), (little, np.where(present, size, 0))]
-        values = _as_u64(column)
-        return [_constant(_tag(number, 0), values != 0), _varint(values, values != 0)]
-
-
-def _timestamp(number: int, column: pl.Series) -> list[Segment]:
-    """A Timestamp field: unset when null, else seconds (field 1) and nanos (field 2) as varints
-    (each left out when 0), the sub-message preceded by its length."""
-    micros = column.cast(pl.Datetime("us", "UTC")).dt.epoch("us")
-    present = micros.is_not_null().to_numpy()
-    seconds = _as_u64(micros // 1_000_000)
-    nanos = _as_u64((micros % 1_000_000) * 1000)
-    body = [
-        _constant(b"\x08", seconds != 0),
-        _varint(seconds, seconds != 0),
-        _constant(b"\x10", nanos != 0),
-        _varint(nanos, nanos != 0),
-    ]
-    size = np.sum([used for _, used in body], axis=0)
-    return [_constant(_tag(number, 2), present), _varint(size.astype(np.uint64), present), *body]
+            values[:] = column.fill_null(False).to_numpy().astype(np.uint64)
+            return _BOOL, 0
+        if cpp == field.CPPTYPE_DOUBLE:
+            values[:] = np.ascontiguousarray(column.cast(pl.Float64).fill_null(0.0).to_numpy()).view(np.uint64)
+            return _FIXED64, 1  # written unless all its bits are 0 (so -0.0 is written)
+        if cpp == field.CPPTYPE_FLOAT:
+            bits = np.ascontiguousarray(column.cast(pl.Float32).fill_null(0.0).to_numpy()).view(np.uint32)
+            values[:] = bits.astype(np.uint64)
+            return _FIXED32, 5
+        values[:] = _as_u64(column)
+        return _VARINT, 0
 
 
 def frame_sha256(frame: pl.DataFrame, descriptor: Any) -> str:

@@ -158,3 +158,70 @@ def test_a_frame_digest_refuses_a_field_it_cannot_write():
     with pytest.raises(TypeError, match="period"):
         frame = pl.DataFrame({f.name: [None] for f in pb.ExportMonthlyRequest.DESCRIPTOR.fields})
         FrameDigest().add_frame(frame, pb.ExportMonthlyRequest.DESCRIPTOR)  # a Period sub-message
+
+
+def _scalar_message():
+    """A message type made here: a float, an unsigned 64-bit integer, a text and a timestamp at
+    field numbers that take one, two and three bytes of tag, and a sint32 (zigzag)."""
+    from google.protobuf import descriptor_pb2, descriptor_pool, message_factory, timestamp_pb2
+
+    pool = descriptor_pool.DescriptorPool()
+    pool.AddSerializedFile(
+        descriptor_pb2.FileDescriptorProto.FromString(timestamp_pb2.DESCRIPTOR.serialized_pb).SerializeToString()
+    )
+    file = descriptor_pb2.FileDescriptorProto(
+        name="digest_probe.proto", package="probe", syntax="proto3", dependency=["google/protobuf/timestamp.proto"]
+    )
+    message = file.message_type.add(name="Probe")
+    kinds = descriptor_pb2.FieldDescriptorProto
+    for name, number, kind in (
+        ("ratio", 1, kinds.TYPE_FLOAT),
+        ("count", 20, kinds.TYPE_UINT64),
+        ("label", 3000, kinds.TYPE_STRING),
+        ("at", 5, kinds.TYPE_MESSAGE),
+    ):
+        field = message.field.add(name=name, number=number, type=kind, label=kinds.LABEL_OPTIONAL)
+        if kind == kinds.TYPE_MESSAGE:
+            field.type_name = ".google.protobuf.Timestamp"
+    zigzag = file.message_type.add(name="Zigzag")
+    zigzag.field.add(name="delta", number=1, type=kinds.TYPE_SINT32, label=kinds.LABEL_OPTIONAL)
+    pool.Add(file)
+    probe = message_factory.GetMessageClass(pool.FindMessageTypeByName("probe.Probe"))
+    return probe, pool.FindMessageTypeByName("probe.Zigzag")
+
+
+def test_floats_large_unsigned_and_long_tags_digest_as_messages():
+    """A float field (4 bytes, -0.0 written, 0.0 not), a uint64 above 2**63 (a 10-byte varint),
+    a field number needing a 3-byte tag, and a timestamp with only nanos: FrameDigest gives the
+    messages' own bytes. A zigzag field, which a plain varint would get wrong, is refused."""
+    from datetime import UTC, datetime
+
+    import polars as pl
+    import pytest
+
+    from services.runtime.digest import FrameDigest
+
+    probe, zigzag = _scalar_message()
+    rows = [
+        (0.0, 0, "", None),
+        (-0.0, 2**64 - 1, "é", datetime(1970, 1, 1, 0, 0, 0, 5, tzinfo=UTC)),
+        (1.25, 2**63 + 7, "x" * 300, datetime(2025, 6, 1, tzinfo=UTC)),
+        (float("nan"), 1, "a", datetime(1969, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)),
+    ]
+    frame = pl.DataFrame(
+        rows,
+        schema={"ratio": pl.Float32, "count": pl.UInt64, "label": pl.String, "at": pl.Datetime("us", "UTC")},
+        orient="row",
+    )
+    messages = []
+    for ratio, count, label, at in rows:
+        message = probe(ratio=ratio, count=count, label=label)
+        if at is not None:
+            message.at.FromDatetime(at)
+        messages.append(message)
+    assert FrameDigest(probe.DESCRIPTOR).serialised(frame) == b"".join(
+        len(m.SerializeToString(deterministic=True)).to_bytes(4, "big") + m.SerializeToString(deterministic=True)
+        for m in messages
+    )
+    with pytest.raises(TypeError, match="zigzag"):
+        FrameDigest(zigzag).serialised(pl.DataFrame({"delta": [-1]}))
