@@ -5,10 +5,9 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
 
 import polars as pl
-from sqlalchemy import BigInteger, Connection, Engine, Table, delete, func, insert, select
+from sqlalchemy import Connection, Engine, Table, delete, insert, select
 
 from services.consumption import models as m
 from services.consumption.domain.vocab import CARRIERS, READING_KINDS, USAGES
@@ -264,20 +263,18 @@ class ConsumptionStore:
 
     def _arrow_versions(self, conn: Connection, spec: Versioned, where: list, column, values) -> pl.DataFrame:
         """``_versions`` on PostgreSQL, read by runtime.pg_frames (Arrow, no Python row per version:
-        provisions are a row per dwelling, month and category), instants as epoch microseconds."""
+        provisions are a row per dwelling, month and category). Instants are read as they are
+        stored (microseconds): turning them into epoch numbers in the query, as before, cost
+        PostgreSQL 1.4 of the 3.2 s a year's 2.7 M provisions took to read."""
         t = spec.table
-        instants = [c for c, dtype in spec.schema.items() if dtype == TS]
-        columns = [(_epoch_us(t.c[c]) if c in instants else t.c[c]).label(c) for c in spec.schema]
-        query = select(*columns).where(*where)
+        query = select(*[t.c[c] for c in spec.schema]).where(*where)
         queries = (
             [query]
             if column is None
             else [query.where(column.in_(values[i : i + IN_LIST])) for i in range(0, len(values), IN_LIST)]
         )
-        text_schema = {c: (pl.Int64 if c in instants else dtype) for c, dtype in spec.schema.items()}
-        parts = [read_frame(conn, one, text_schema) for one in queries]
-        frame = pl.concat(parts) if parts else pl.DataFrame(schema=text_schema)
-        return frame.with_columns([pl.col(c).cast(TS) for c in instants]).cast(spec.schema)
+        parts = [read_frame(conn, one, spec.schema) for one in queries]
+        return pl.concat(parts) if parts else pl.DataFrame(schema=spec.schema)
 
     # ---- readings --------------------------------------------------------------------------
     def existing_readings(self, conn: Connection, batch: pl.DataFrame) -> pl.DataFrame:
@@ -548,11 +545,6 @@ class ConsumptionStore:
             q = q.where(t.c.meter_id.in_(meter_ids))
         with self.engine.connect() as conn:
             return [dict(r) for r in conn.execute(q.offset(offset).limit(limit)).mappings().all()]
-
-
-def _epoch_us(instant: Any) -> Any:
-    """A timestamptz column as whole microseconds since the epoch (what polars reads exactly)."""
-    return func.floor(func.extract("epoch", instant) * 1_000_000).cast(BigInteger)
 
 
 def _latest(versions: pl.DataFrame, key: tuple[str, ...]) -> pl.DataFrame:
