@@ -33,6 +33,7 @@ from services.interventions.domain.rules import FUTURE_TOLERANCE, BatchOutcome, 
 from services.interventions.domain.search import search_text
 from services.interventions.errors import ForeignRecord, InterventionNotFound, InvalidRequest
 from services.interventions.store import InterventionStore
+from services.runtime.bounded_cache import BoundedCache
 from services.runtime.cutoff import SETTLED, require_settled
 from services.runtime.db import retry_write_conflicts, serialised_writes
 from services.runtime.paging import Page, next_token
@@ -52,6 +53,11 @@ ADDRESS_TEXT_CHARS = 200
 LIST_TEXT_CHARS = 500
 # A page of a list stops before its rows' texts pass this many bytes (gRPC clients take 4 MB).
 REPLY_BUDGET_BYTES = 2_000_000
+# Portfolio exports kept (see InterventionsService.__init__): a cut-off or two at a time, bounded
+# also by their estimated size (bounded_cache.estimated_bytes: 58 MB for the 108,104 records at
+# 85,000 dwellings).
+PORTFOLIO_EXPORTS_KEPT = 2
+PORTFOLIO_EXPORTS_MAX_BYTES = 500_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +102,10 @@ class InterventionsService:
         self._index: tuple[PortfolioIndex, IndexFrames] | None = None
         self._index_version = -1
         self._lock = threading.Lock()
+        # The portfolio as known at a settled cut-off, by (stored version, cut-off): every import
+        # bumps the version, so an entry is never stale. A month-end run's reports all ask for
+        # the same one: 1.2-1.7 s of reading and cutting 108,104 records at 85,000 dwellings.
+        self._portfolio_exports = BoundedCache(PORTFOLIO_EXPORTS_MAX_BYTES, PORTFOLIO_EXPORTS_KEPT)
 
     # ------------------------------------------------------------ portfolio
 
@@ -353,8 +363,13 @@ class InterventionsService:
         check_instant(as_of, "as_of")
         require_settled(as_of, self.clock(), "portfolio records", self.settle)
         size = capped(batch_size, DEFAULT_EXPORT_BATCH, MAX_EXPORT_BATCH, "batch_size")
+        with self.store.engine.connect() as conn:
+            version = self.store.portfolio_version(conn)
+        return PortfolioExport(self._portfolio_exports.get((version, as_of), lambda: self._portfolio_at(as_of)), size)
+
+    def _portfolio_at(self, as_of: datetime) -> dict[str, list[dict[str, Any]]]:
         records, parts = self.store.portfolio_rows()
-        return PortfolioExport(portfolio_at(records, parts, as_of), size)
+        return portfolio_at(records, parts, as_of)
 
     def deadline_status(
         self, principal: Principal, *, at: datetime | None, contractor_id: str, alerts_only: bool, limit: int
