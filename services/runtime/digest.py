@@ -176,14 +176,15 @@ def _as_u64(series: pl.Series) -> np.ndarray:
 
 
 def _text(column: pl.Series) -> tuple[np.ndarray, np.ndarray]:
-    """A text column's UTF-8 bytes and offsets (rows + 1), read from its Arrow buffers."""
+    """A text column's UTF-8 bytes and its offsets into them (rows + 1, from 0), read from its
+    Arrow buffers."""
     array = column.cast(pl.String).fill_null("").rechunk().to_arrow().cast(pa.large_string())
-    _, offsets, data = array.buffers()
-    start = array.offset
-    return (
-        np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8),
-        np.frombuffer(offsets, dtype=np.int64)[start : start + len(array) + 1],
-    )
+    _, offsets_buffer, data = array.buffers()
+    offsets = np.frombuffer(offsets_buffer, dtype=np.int64)[array.offset : array.offset + len(array) + 1]
+    if data is None:
+        return np.zeros(0, dtype=np.uint8), offsets - offsets[0]
+    # an array cut out of a larger one may start and end anywhere in its data buffer
+    return np.frombuffer(data, dtype=np.uint8)[offsets[0] : offsets[-1]], offsets - offsets[0]
 
 
 class FrameDigest:
@@ -241,7 +242,7 @@ class FrameDigest:
         text_bytes = np.concatenate([data for data, _ in texts]) if texts else np.zeros(0, dtype=np.uint8)
         bases = np.cumsum([0] + [data.size for data, _ in texts[:-1]])
         text_offsets = (
-            np.stack([offsets - offsets[0] + base for (_, offsets), base in zip(texts, bases, strict=True)])
+            np.stack([offsets + base for (_, offsets), base in zip(texts, bases, strict=True)])
             if texts
             else np.zeros((0, rows + 1), dtype=np.int64)
         )
