@@ -267,5 +267,15 @@ portfolio_version = Table(
     Column("version", BigInteger().with_variant(Integer, "sqlite"), nullable=False),
 )
 
+# One row: bumped by every batch that records events at an instant already settled (a backfill
+# reaching into the past), the only way the event log as known at a settled cut-off can change; a
+# replica's exports kept by cut-off are keyed on it.
+settled_log_version = Table(
+    "settled_log_version",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("version", BigInteger().with_variant(Integer, "sqlite"), nullable=False),
+)
+
 # Domain events to publish (services.runtime.outbox), written with the events they announce.
 outbox = outbox_table("intervention_outbox", metadata)

@@ -8,12 +8,20 @@ from sqlalchemy import Engine
 from services.interventions.service import InterventionsService
 from services.interventions.servicer import METHOD_ACCESS, SERVICE_NAME, InterventionsServicer, add_to_server
 from services.interventions.store import InterventionStore
+from services.runtime.bounded_cache import BoundedCache
 from services.runtime.server import QuitusServer, Registration, ServiceDescription, build_server
 from services.runtime.settings import Settings
 
+SETTLED_ANSWERS_ENTRIES = 64  # facts exports and quality counts as of settled cut-offs
+
 
 def _registration(engine: Engine, settings: Settings) -> Registration:
-    service = InterventionsService(InterventionStore(engine), settle=timedelta(seconds=settings.cutoff_settle_s))
+    mb = settings.settled_answers_cache_mb
+    service = InterventionsService(
+        InterventionStore(engine),
+        settle=timedelta(seconds=settings.cutoff_settle_s),
+        settled_answers=BoundedCache(mb * 1024 * 1024, SETTLED_ANSWERS_ENTRIES) if mb > 0 else None,
+    )
     return Registration(SERVICE_NAME, add_to_server, InterventionsServicer(service))
 
 

@@ -29,7 +29,13 @@ from services.interventions.domain.portfolio import IndexFrames, PortfolioIndex,
 from services.interventions.domain.portfolio_export import EXPORT_KINDS, portfolio_at
 from services.interventions.domain.quality import contractor_quality, quality_target
 from services.interventions.domain.references import ImportOutcome, drop_dangling
-from services.interventions.domain.rules import FUTURE_TOLERANCE, BatchOutcome, check_batch, with_refusals
+from services.interventions.domain.rules import (
+    FUTURE_TOLERANCE,
+    BatchOutcome,
+    check_batch,
+    reaches_settled_past,
+    with_refusals,
+)
 from services.interventions.domain.search import search_text
 from services.interventions.errors import ForeignRecord, InterventionNotFound, InvalidRequest
 from services.interventions.store import InterventionStore
@@ -95,8 +101,12 @@ class InterventionsService:
         store: InterventionStore,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         settle: timedelta = SETTLED,
+        settled_answers: BoundedCache | None = None,
     ):
+        """``settled_answers``: where facts exports and data-quality counts as of a settled
+        cut-off are kept (None: computed at every call)."""
         self.store = store
+        self._settled_answers = settled_answers
         self.clock = clock
         self.settle = settle  # how old an as_of must be (services.runtime.cutoff)
         self._index: tuple[PortfolioIndex, IndexFrames] | None = None
@@ -214,6 +224,8 @@ class InterventionsService:
             events = announced(outcome.accepted)
             tickets = ticket_context(outcome.touched[t] for t in events["intervention_id"].unique())
             self.store.write_outcome(conn, outcome, now, sender, outbox_rows(events, tickets))
+            if reaches_settled_past(outcome.accepted, now, self.settle):
+                self.store.bump_settled_log_version(conn)
         return outcome
 
     # ------------------------------------------------------------ reading
@@ -327,14 +339,29 @@ class InterventionsService:
             buildings += self._buildings_in(list(territory_ids))
             if not buildings:
                 raise InvalidRequest("no building in the territories given", field="territory_ids")
-        facts = self._facts(
-            as_of=as_of,
-            requested_from=requested_from,
-            requested_to=requested_to,
-            contractor_ids=list(contractor_ids),
-            building_ids=buildings,
+        asked = (as_of, requested_from, requested_to, tuple(contractor_ids), tuple(buildings))
+        facts = self._settled(
+            ("facts", *asked),
+            lambda: self._facts(
+                as_of=as_of,
+                requested_from=requested_from,
+                requested_to=requested_to,
+                contractor_ids=list(contractor_ids),
+                building_ids=buildings,
+            ),
         )
         return FactsExport(facts, size)
+
+    def _settled(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        """``compute()``'s answer about the event log as known at a settled cut-off (in ``key``),
+        kept until a batch records events at a settled instant (the version read first: an
+        answer computed while such a batch commits is kept under the version before it, which
+        no later call asks for)."""
+        if self._settled_answers is None:
+            return compute()
+        with self.store.engine.connect() as conn:
+            version = self.store.settled_log_version(conn)
+        return self._settled_answers.get((version, *key), compute)
 
     def _facts(
         self,
@@ -413,7 +440,13 @@ class InterventionsService:
         if as_of is not None:
             check_instant(as_of, "as_of")
             require_settled(as_of, self.clock(), "events and rejections", self.settle)
-        accepted, rejected = self.store.quality_counts(self.scope_contractor(contractor_id, principal), as_of)
+        contractor = self.scope_contractor(contractor_id, principal)
+        if as_of is None:
+            accepted, rejected = self.store.quality_counts(contractor, None)
+        else:  # rejections are dated at their reception (now): only backfilled events reach a settled past
+            accepted, rejected = self._settled(
+                ("quality", contractor, as_of), lambda: self.store.quality_counts(contractor, as_of)
+            )
         return target, contractor_quality(accepted, rejected, target)
 
 

@@ -10,6 +10,7 @@ import polars as pl
 from sqlalchemy import (
     Engine,
     Integer,
+    Table,
     and_,
     case,
     delete,
@@ -279,17 +280,21 @@ class InterventionStore:
 
     @staticmethod
     def _bump_portfolio_version(conn) -> None:
-        bumped = conn.execute(
-            update(m.portfolio_version)
-            .where(m.portfolio_version.c.id == 1)
-            .values(version=m.portfolio_version.c.version + 1)
-        ).rowcount
-        if not bumped:
-            conn.execute(m.portfolio_version.insert().values(id=1, version=1))
+        _bump(conn, m.portfolio_version)
 
     @staticmethod
     def portfolio_version(conn) -> int:
         return conn.execute(select(m.portfolio_version.c.version)).scalar() or 0
+
+    @staticmethod
+    def bump_settled_log_version(conn) -> None:
+        """Inside a batch's transaction, as its last write (the row stays locked only while the
+        batch commits): the batch recorded events at an already settled instant."""
+        _bump(conn, m.settled_log_version)
+
+    @staticmethod
+    def settled_log_version(conn) -> int:
+        return conn.execute(select(m.settled_log_version.c.version)).scalar() or 0
 
     @staticmethod
     def _replace_contract(conn, contract: dict, recorded_at: datetime | None) -> None:
@@ -777,6 +782,13 @@ class InterventionStore:
                 for i in range(0, len(late), step)
             ]
         return tickets, pl.concat(parts) if parts else pl.DataFrame(schema=EVENT_FRAME_SCHEMA)
+
+
+def _bump(conn, counter: Table) -> None:
+    """One more on a one-row version counter (created at 1)."""
+    bumped = conn.execute(update(counter).where(counter.c.id == 1).values(version=counter.c.version + 1)).rowcount
+    if not bumped:
+        conn.execute(counter.insert().values(id=1, version=1))
 
 
 # Past this many tickets with events recorded after an export's cut-off, their events are read in

@@ -58,6 +58,13 @@ class Settings(BaseSettings):
         "readings of a kind read once and shared by the exports asking for it; about 250 MB for three years of "
         "daily readings of 6,500 meters); 0: read them from the database for every export.",
     )
+    settled_answers_cache_mb: int = Field(
+        512,
+        ge=0,
+        description="Memory the interventions service may keep facts exports and data-quality counts as of a "
+        "settled cut-off in (about 80 MB for a year's 500,000 facts); a batch recording events at an already "
+        "settled instant (a backfill) makes every replica compute them anew; 0: computed at every call.",
+    )
     shutdown_grace_s: float = Field(20.0, description="Seconds in-flight calls get to finish on SIGTERM.")
     factors_dir: str = Field(
         "",

@@ -80,6 +80,15 @@ class BatchOutcome:
     created: frozenset[str] = frozenset()  # tickets this batch requested
 
 
+def reaches_settled_past(accepted: pl.DataFrame, now: datetime, settle: timedelta) -> bool:
+    """Whether a batch's accepted events include one recorded at or before ``now - settle``: a
+    backfill into what a settled cut-off already covers (live events are recorded now). Only
+    such a batch changes the event log as known at a settled cut-off."""
+    if accepted.is_empty():
+        return False
+    return int(accepted["recorded"].min()) <= to_us(now - settle)  # type: ignore[arg-type]
+
+
 def _text(name: str) -> pl.Expr:
     return pl.col(name).cast(pl.String).fill_null("")
 

@@ -1,0 +1,74 @@
+"""Facts exports and data-quality counts kept by settled cut-off (InterventionsService's
+settled_answers), on SQLite and PostgreSQL, against a replica that keeps nothing.
+
+Replica A keeps its answers, replica B ingests, replica C computes at every call. Ticket T-1 is
+backfilled (recorded when it happened, 2 March 2026) and the cut-off is the next day. Then:
+- A asked twice reads the store once;
+- T-2, ingested live by B (recorded now, long after the cut-off), changes nothing at the cut-off:
+  A answers from what it kept, and C agrees;
+- T-3, backfilled by B as recorded on 2 March, is part of the log as known at the cut-off: A
+  reads anew and has it, as C does; the data quality counts its six events too."""
+
+from datetime import timedelta
+
+from services.interventions import convert
+from services.interventions.service import InterventionsService
+from services.interventions.store import InterventionStore
+from services.runtime.bounded_cache import BoundedCache
+from services.runtime.db import make_engine
+from services.runtime.migrate import upgrade
+from services.runtime.principal import EMBEDDED
+from tests.interventions.portfolio_fixture import T0
+from tests.interventions.test_grpc import lifecycle
+from tests.interventions.test_replicas import import_fixture_portfolio
+
+AS_OF = T0 + timedelta(days=1)
+
+
+def _replica(url: str, schema: str, keeps: bool) -> InterventionsService:
+    engine = make_engine(url, schema)
+    upgrade(engine, "services.interventions")
+    kept = BoundedCache(64 * 1024 * 1024, 16) if keeps else None
+    return InterventionsService(InterventionStore(engine), settled_answers=kept)
+
+
+def _ingest(service: InterventionsService, ref: str, backfilled: bool) -> None:
+    events = lifecycle(ref)
+    if backfilled:
+        for e in events:
+            e.recorded_at.CopyFrom(e.event_time)
+    outcome = service.ingest_batch(convert.batch_columns(events), EMBEDDED)
+    assert not outcome.rejected
+
+
+def _facts(service: InterventionsService):
+    return service.export(as_of=AS_OF).facts
+
+
+def _quality(service: InterventionsService) -> list[dict]:
+    return service.data_quality(EMBEDDED, contractor_id="", target=0.95, as_of=AS_OF)[1]
+
+
+def test_an_answer_kept_until_a_backfill_reaches_its_cut_off(database):
+    url, prefix = database
+    schema = prefix + "interventions"
+    a, b, c = _replica(url, schema, True), _replica(url, schema, False), _replica(url, schema, False)
+    import_fixture_portfolio(b)
+    _ingest(b, "T-1", backfilled=True)
+    reads = []
+    fact_frames = a.store.fact_frames
+    a.store.fact_frames = lambda **asked: reads.append(1) or fact_frames(**asked)  # type: ignore[method-assign]
+
+    first = _facts(a)
+    assert first["id"].to_list() == [f for f in first["id"].to_list() if "T-1" in f] and first.height == 1
+    assert _facts(a).equals(first) and len(reads) == 1
+    quality = _quality(a)
+
+    _ingest(b, "T-2", backfilled=False)
+    assert _facts(a).equals(first) and len(reads) == 1
+    assert _facts(c).equals(first) and _quality(c) == quality
+
+    _ingest(b, "T-3", backfilled=True)
+    after = _facts(a)
+    assert len(reads) == 2 and after.height == 2 and after.equals(_facts(c))
+    assert _quality(a) == _quality(c) != quality
