@@ -68,6 +68,8 @@ _CHUNK_BYTES = 48_000_000
 # How a field is written (_records): its kind, and the most bytes it takes beside a text's own.
 _TEXT, _VARINT, _BOOL, _FIXED64, _FIXED32, _TIMESTAMP = range(6)
 _MOST_BYTES = 32
+# What serialised prepares per field and row: a value and nanos (uint64 each), present (bool).
+_COLUMN_BYTES = 17
 
 
 @numba.njit(cache=True, nogil=True)
@@ -203,7 +205,7 @@ class FrameDigest:
         longest = (0,)
         if texts and frame.height:
             longest = frame.select(pl.col(texts).cast(pl.String).str.len_bytes().max()).row(0)
-        width = 4 + (_MOST_BYTES + 17) * len(fields) + sum(n or 0 for n in longest)
+        width = 4 + (_MOST_BYTES + _COLUMN_BYTES) * len(fields) + sum(n or 0 for n in longest)
         step = max(1, _CHUNK_BYTES // width)
         for offset in range(0, frame.height, step):
             chunk = frame.slice(offset, step)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from services.interventions import convert
 from services.interventions.service import InterventionsService
 from tests.interventions.portfolio_fixture import portfolio_batches
-from tests.interventions.test_replicas import replica
+from tests.interventions.test_settled_answers import replica_keeping
 
 RECORDED = datetime.now(UTC).replace(microsecond=0) - timedelta(days=2)
 AS_OF = RECORDED + timedelta(hours=1)
@@ -25,7 +25,8 @@ def _area(service: InterventionsService, building_id: str) -> float:
 
 def test_the_same_cut_off_is_read_once_and_an_import_elsewhere_is_seen(database):
     url, prefix = database
-    a, b = replica(url, prefix + "interventions"), replica(url, prefix + "interventions")
+    schema = prefix + "interventions"
+    a, b = replica_keeping(url, schema, True), replica_keeping(url, schema, False)
     batches = portfolio_batches()
     _imported(a, batches, RECORDED)
     reads = []

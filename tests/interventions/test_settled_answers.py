@@ -25,7 +25,7 @@ from tests.interventions.test_replicas import import_fixture_portfolio
 AS_OF = T0 + timedelta(days=1)
 
 
-def _replica(url: str, schema: str, keeps: bool) -> InterventionsService:
+def replica_keeping(url: str, schema: str, keeps: bool) -> InterventionsService:
     engine = make_engine(url, schema)
     upgrade(engine, "services.interventions")
     kept = BoundedCache(64 * 1024 * 1024, 16) if keeps else None
@@ -52,7 +52,7 @@ def _quality(service: InterventionsService) -> list[dict]:
 def test_an_answer_kept_until_a_backfill_reaches_its_cut_off(database):
     url, prefix = database
     schema = prefix + "interventions"
-    a, b, c = _replica(url, schema, True), _replica(url, schema, False), _replica(url, schema, False)
+    a, b, c = (replica_keeping(url, schema, keeps) for keeps in (True, False, False))
     import_fixture_portfolio(b)
     _ingest(b, "T-1", backfilled=True)
     reads = []
