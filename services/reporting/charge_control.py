@@ -11,11 +11,12 @@ decarbonisation.py, it fetches and assembles; the domain decides every figure.""
 import hashlib
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from functools import cache, cached_property
+from functools import cache, cached_property, partial
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -38,6 +39,7 @@ from services.reporting.domain.periods import PARIS, ReportPeriod, civil_year, m
 from services.reporting.domain.runs import Manifest, ManifestInput, Perimeter, ReportRequest
 from services.reporting.gather import Portfolio, Sources
 from services.reporting.manifest_text import manifest_lines
+from services.reporting.side_by_side import pull_side_by_side
 from services.runtime.errors import InvalidArgument
 
 DATA = Path(__file__).parent / "data"
@@ -122,23 +124,31 @@ def pull_portfolio(sources: Sources, year: int, as_of: datetime) -> Pulled:
     The interventions and the monthly figures are pulled one civil year at a time, as the year's
     CSR report pulls them (its year, N-1 and reference year): a monthly run's reports share them
     (export cache) instead of pulling the same years twice in two shapes."""
-    portfolio, pulled = sources.portfolio(as_of)
-    inputs = [pulled]
     two_years = ReportPeriod(month_start(year - 1, 1), month_start(year + 1, 1))
-    costs, provisions, pulled = sources.charge_control(two_years, as_of, [])
-    inputs.append(pulled)
+    # a contract cost counts in the month it is resolved: interventions requested up to a year before
+    fact_years, figure_years = (year - 2, year - 1, year), (year - 1, year)
+    pulls: dict[str, Callable[[], Any]] = {"charges": partial(sources.charge_control, two_years, as_of, [])}
+    for one in fact_years:
+        pulls[f"facts {one}"] = partial(sources.facts, civil_year(one), as_of, Perimeter(), None)
+    for one in figure_years:
+        pulls[f"monthly {one}"] = partial(sources.monthly, civil_year(one), as_of, None)
+    pulls["portfolio"] = partial(sources.portfolio, as_of)
+    pulls["anomalies"] = partial(sources.anomalies, as_of, None)
+    got = pull_side_by_side(pulls)
+    portfolio, pulled = got["portfolio"]
+    costs, provisions, pulled_charges = got["charges"]
+    inputs = [pulled, pulled_charges]
     figures = []
-    for one in (year - 1, year):
-        part, pulled = sources.monthly(civil_year(one), as_of, None)
+    for one in figure_years:
+        part, pulled = got[f"monthly {one}"]
         figures.append(part)
         inputs.append(pulled)
-    # a contract cost counts in the month it is resolved: interventions requested up to a year before
     facts = []
-    for one in (year - 2, year - 1, year):
-        part, _, pulled = sources.facts(civil_year(one), as_of, Perimeter(), None)
+    for one in fact_years:
+        part, _, pulled = got[f"facts {one}"]
         facts.append(part)
         inputs.append(pulled)
-    anomalies, pulled = sources.anomalies(as_of, None)
+    anomalies, pulled = got["anomalies"]
     inputs.append(pulled)
     return Pulled(
         year, portfolio, costs, provisions, pl.concat(figures), pl.concat(facts).sort("id"), anomalies, tuple(inputs)

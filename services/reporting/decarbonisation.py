@@ -6,8 +6,11 @@ assembles, and names every input in the manifest.
 
 import hashlib
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -30,6 +33,7 @@ from services.reporting.domain.runs import Manifest, ManifestInput, Perimeter, R
 from services.reporting.domain.scenarios import Scenario
 from services.reporting.gather import Sources
 from services.reporting.manifest_text import manifest_lines
+from services.reporting.side_by_side import pull_side_by_side
 from services.runtime.errors import InvalidArgument
 
 WATER = ("cold_water", "hot_water")
@@ -62,23 +66,35 @@ def figures_sha256(frame: pl.DataFrame) -> str:
 
 def compute(sources: Sources, request: ReportRequest, scenario: Scenario) -> Computed:
     """Every input pulled as of request.as_of, and the figures computed from them."""
-    inputs: list[ManifestInput] = []
-    portfolio, pulled = sources.portfolio(request.as_of)
-    inputs.append(pulled)
-    buildings = buildings_of(portfolio.buildings, request.perimeter, request.as_of)
-    building_ids = buildings["building_id"].to_list() if request.perimeter.narrows_buildings else None
     current = request.period
     reference = ReportPeriod(*reference_window(current.start, current.end, scenario.content.reference_start))
     windows = {"current": current, "previous": current.previous(), "reference": reference}
+    # the portfolio's facts and monthly figures of each period, shared by every report of a run
+    # (export cache), cut to the perimeter below
+    pulls: dict[str, Callable[[], Any]] = {}
+    for name, period in windows.items():
+        pulls[f"facts {name}"] = partial(sources.facts, period, request.as_of, Perimeter(), None)
+        pulls[f"monthly {name}"] = partial(sources.monthly, period, request.as_of, None)
+    pulls["portfolio"] = partial(sources.portfolio, request.as_of)
+    pulls["quality"] = partial(sources.quality, request.as_of)
+    pulls["deadlines"] = partial(sources.deadline_status, request.as_of)
+    pulls["vehicle"] = partial(
+        sources.vehicle_factor, request.vehicle_factor_set, scenario.content.vehicle_factor_key, current
+    )
+    got = pull_side_by_side(pulls)
+    portfolio, pulled = got["portfolio"]
+    inputs: list[ManifestInput] = [pulled]
+    buildings = buildings_of(portfolio.buildings, request.perimeter, request.as_of)
+    building_ids = buildings["building_id"].to_list() if request.perimeter.narrows_buildings else None
     data: dict[str, PeriodData] = {}
     set_sha = ""
     units = carrier_units()
     for name, period in windows.items():
-        # the portfolio's facts of the period, shared by every report of a run (export cache),
-        # cut to the perimeter here; their caveats counted over the cut
-        facts, _, pulled_facts = sources.facts(period, request.as_of, Perimeter(), None)
+        facts, _, pulled_facts = got[f"facts {name}"]
         facts = facts_in(facts, request.perimeter, building_ids)
-        monthly, pulled_figures = sources.monthly(period, request.as_of, building_ids)
+        monthly, pulled_figures = got[f"monthly {name}"]
+        if building_ids is not None:
+            monthly = monthly.filter(pl.col("building_id").is_in(building_ids))
         inputs += [pulled_facts, pulled_figures]
         # a carrier with no known unit is resolved in kWh PCI: unresolved if the set says otherwise
         asked = {carrier: units.get(carrier, "kWh PCI") for carrier in set(monthly["carrier"].to_list()) - set(WATER)}
@@ -91,14 +107,12 @@ def compute(sources: Sources, request: ReportRequest, scenario: Scenario) -> Com
             factors=counted_boundaries(factors).select(*FACTORS_SCHEMA, "month_start", "unit"),
             caveats=caveats_of(facts),
         )
-    quality, pulled_quality = sources.quality(request.as_of)
-    deadlines, pulled_deadlines = sources.deadline_status(request.as_of)
+    quality, pulled_quality = got["quality"]
+    deadlines, pulled_deadlines = got["deadlines"]
     inputs += [pulled_quality, pulled_deadlines]
     if request.perimeter.contractor_ids:
         quality = quality.filter(pl.col("contractor_id").is_in(list(request.perimeter.contractor_ids)))
-    vehicle_row, vehicle_set_sha = sources.vehicle_factor(
-        request.vehicle_factor_set, scenario.content.vehicle_factor_key, current
-    )
+    vehicle_row, vehicle_set_sha = got["vehicle"]
     ids = buildings.select("building_id")
     contract_buildings = portfolio.contract_buildings.join(ids, on="building_id")
     figures = compute_csr(
