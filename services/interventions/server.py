@@ -12,7 +12,7 @@ from services.runtime.bounded_cache import BoundedCache
 from services.runtime.server import QuitusServer, Registration, ServiceDescription, build_server
 from services.runtime.settings import Settings
 
-SETTLED_ANSWERS_ENTRIES = 64  # portfolios, facts exports and quality counts as of settled cut-offs
+SETTLED_ANSWERS_ENTRIES = 64  # portfolios, facts exports, quality counts and deadline status as of settled cut-offs
 
 
 def _registration(engine: Engine, settings: Settings) -> Registration:

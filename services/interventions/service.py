@@ -99,7 +99,7 @@ class InterventionsService:
         settled_answers: BoundedCache | None = None,
     ):
         """``settled_answers``: where answers as of a settled cut-off are kept (the portfolio,
-        facts exports, data-quality counts), each under the stored version it rests on (None:
+        facts exports, data-quality counts, deadline status), each under the stored version it rests on (None:
         computed at every call)."""
         self.store = store
         self._settled_answers = settled_answers
@@ -402,17 +402,27 @@ class InterventionsService:
         size = capped(limit, DEFAULT_DEADLINE_LINES, MAX_DEADLINE_LINES, "limit")
         contractor = self.scope_contractor(contractor_id, principal)
         now = self.clock()
+
         # The database computes the lines and the counts, the page alone comes back (memory
         # bounded by ``limit``): from the stored states (the tickets as known now), or at a past
         # instant from the event log as known then (bitemporal), grouped in the database.
-        rows, counts = self.store.deadline_lines(
-            at=at or now,
-            contractor_id=contractor,
-            alerts_only=alerts_only,
-            limit=size,
-            alert_share=ALERT_SHARE,
-            known_at=at if at is not None and at < now else None,
-        )
+        def lines() -> tuple[list[dict[str, Any]], dict[str, int]]:
+            return self.store.deadline_lines(
+                at=at or now,
+                contractor_id=contractor,
+                alerts_only=alerts_only,
+                limit=size,
+                alert_share=ALERT_SHARE,
+                known_at=at if at is not None and at < now else None,
+            )
+
+        if at is not None and at <= now - self.settle:  # as known then: only a backfill changes it
+            rows, counts = self._settled(
+                ("deadlines", at, contractor, alerts_only, size), self.store.settled_log_version, lines
+            )
+            rows = [dict(row) for row in rows]  # the kept answer stays as computed
+        else:
+            rows, counts = lines()
         return DeadlineReport(rows, counts.get("ON_TRACK", 0), counts.get("ALERT_90", 0), counts.get("BREACHED", 0))
 
     def _deadline_lines(self, at: datetime | None, contractor_id: str) -> pl.DataFrame:

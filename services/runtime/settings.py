@@ -61,10 +61,10 @@ class Settings(BaseSettings):
     settled_answers_cache_mb: int = Field(
         512,
         ge=0,
-        description="Memory the interventions service may keep the portfolio, facts exports and data-quality "
-        "counts as of a settled cut-off in (about 80 MB for a year's 500,000 facts); an import makes every replica "
-        "read the portfolio anew, and a batch recording events at an already settled instant (a backfill) the "
-        "others; 0: computed at every call.",
+        description="Memory the interventions service may keep the portfolio, facts exports, data-quality "
+        "counts and deadline status as of a settled cut-off in (about 80 MB for a year's 500,000 facts); an "
+        "import makes every replica read the portfolio anew, and a batch recording events at an already settled "
+        "instant (a backfill) the others; 0: computed at every call.",
     )
     shutdown_grace_s: float = Field(20.0, description="Seconds in-flight calls get to finish on SIGTERM.")
     factors_dir: str = Field(

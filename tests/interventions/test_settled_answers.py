@@ -7,7 +7,10 @@ backfilled (recorded when it happened, 2 March 2026) and the cut-off is the next
 - T-2, ingested live by B (recorded now, long after the cut-off), changes nothing at the cut-off:
   A answers from what it kept, and C agrees;
 - T-3, backfilled by B as recorded on 2 March, is part of the log as known at the cut-off: A
-  reads anew and has it, as C does; the data quality counts its six events too."""
+  reads anew and has it, as C does; the data quality counts its six events too.
+The deadline status at the cut-off is kept the same way (second test): T-1 is closed by then, so
+no deadline runs; T-4, only requested and ingested live, changes nothing at the cut-off; T-5, only
+requested and backfilled, is counted with its two running deadlines (to intervene, to repair)."""
 
 from datetime import timedelta
 
@@ -45,6 +48,11 @@ def _facts(service: InterventionsService):
     return service.export(as_of=AS_OF).facts
 
 
+def _deadlines(service: InterventionsService) -> tuple[int, int, int]:
+    report = service.deadline_status(EMBEDDED, at=AS_OF, contractor_id="", alerts_only=False, limit=10)
+    return report.on_track, report.alert_90, report.breached
+
+
 def _quality(service: InterventionsService) -> list[dict]:
     return service.data_quality(EMBEDDED, contractor_id="", target=0.95, as_of=AS_OF)[1]
 
@@ -72,3 +80,26 @@ def test_an_answer_kept_until_a_backfill_reaches_its_cut_off(database):
     after = _facts(a)
     assert len(reads) == 2 and after.height == 2 and after.equals(_facts(c))
     assert _quality(a) == _quality(c) != quality
+
+
+def test_the_deadline_status_at_a_cut_off_kept_until_a_backfill_reaches_it(database):
+    url, prefix = database
+    schema = prefix + "interventions"
+    a, b, c = (replica_keeping(url, schema, keeps) for keeps in (True, False, False))
+    import_fixture_portfolio(b)
+    _ingest(b, "T-1", backfilled=True)
+    reads = []
+    deadline_lines = a.store.deadline_lines
+    a.store.deadline_lines = lambda **asked: reads.append(1) or deadline_lines(**asked)  # type: ignore[method-assign]
+
+    assert _deadlines(a) == (0, 0, 0) == _deadlines(a) and len(reads) == 1
+
+    live = lifecycle("T-4")[:1]
+    assert not b.ingest_batch(convert.batch_columns(live), EMBEDDED).rejected
+    assert _deadlines(a) == (0, 0, 0) == _deadlines(c) and len(reads) == 1
+
+    backfilled = lifecycle("T-5")[:1]
+    backfilled[0].recorded_at.CopyFrom(backfilled[0].event_time)
+    assert not b.ingest_batch(convert.batch_columns(backfilled), EMBEDDED).rejected
+    after = _deadlines(a)
+    assert len(reads) == 2 and sum(after) == 2 and after == _deadlines(c)
