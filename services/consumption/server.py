@@ -14,7 +14,7 @@ from services.runtime.server import QuitusServer, Registration, ServiceDescripti
 from services.runtime.settings import Settings
 
 SCHEMA = "consumption"
-READINGS_CACHE_ENTRIES = 256  # a year of one kind of readings as of one cut-off each
+READINGS_CACHE_ENTRIES = 256  # a year of readings (every kind) as of one cut-off each
 
 
 def description(clock: Callable[[], datetime] | None = None) -> ServiceDescription:

@@ -345,8 +345,8 @@ class ConsumptionService:
             raise InvalidReadingRequest("period.end must be after period.start", field="period")
         lo, hi, cut = to_us(start - EDGE_MARGIN), to_us(end + EDGE_MARGIN), to_us(as_of)
         settled = as_of <= self.clock() - self.settle  # else a live view: what it reads may still grow
-        index = self.store.readings("index", lo, hi, cut, only, meter_ids, settled)
-        bills = self.store.readings("consumption", lo, hi, cut, only, meter_ids, settled)
+        read = self.store.readings_by_kind(("index", "consumption"), lo, hi, cut, only, meter_ids, settled)
+        index, bills = read["index"], read["consumption"]
         if clip:
             bounds = clipped_bounds(start, end, granularity)
         else:

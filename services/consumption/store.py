@@ -45,8 +45,21 @@ def _years(from_us: int, to_us: int) -> range:
     return range(_utc_year(from_us), _utc_year(to_us) + 1)
 
 
-def _kept_key(kind: str, as_of_us: int, year: int) -> tuple[str, str, int, int]:
-    return ("readings", kind, as_of_us, year)
+def _kept_key(as_of_us: int, year: int) -> tuple[str, int, int]:
+    return ("readings", as_of_us, year)
+
+
+def _as_readings(read: pl.DataFrame) -> pl.DataFrame:
+    """One kind's readings as ``readings_by_kind`` gives them: instants as UTC datetimes, sorted
+    by meter and instant here, not by the database (PostgreSQL sorted a month's million readings
+    on disk, beyond work_mem, longer than it took to read them)."""
+    return read.sort("meter_id", "read_at_us").select(
+        "meter_id",
+        read_at=pl.col("read_at_us").cast(TS),
+        period_start=pl.col("period_start_us").cast(TS),
+        value="value",
+        estimated="estimated",
+    )
 
 
 KEEP_WINDOWS_FROM_US = 300 * 86_400 * 1_000_000  # a year's export with its margins is longer
@@ -332,39 +345,46 @@ class ConsumptionStore:
         meter_ids: list[int] | None = None,
         settled: bool = False,
     ) -> pl.DataFrame:
-        """Readings of one kind with read_at in [from_us, to_us], recorded at or before as_of, sorted by
-        meter and instant; ``only = ("usage" | "carrier", values)`` keeps the meters having one of them,
+        """Readings of one kind: see ``readings_by_kind``."""
+        return self.readings_by_kind((kind,), from_us, to_us, as_of_us, only, meter_ids, settled)[kind]
+
+    def readings_by_kind(
+        self,
+        kinds: tuple[str, ...],
+        from_us: int,
+        to_us: int,
+        as_of_us: int,
+        only: tuple[str, tuple[str, ...]] | None = None,
+        meter_ids: list[int] | None = None,
+        settled: bool = False,
+    ) -> dict[str, pl.DataFrame]:
+        """Per kind asked, the readings with read_at in [from_us, to_us], recorded at or before
+        as_of, sorted by meter and instant, all kinds read in one pass (each pass over a window
+        is a scan of the readings table: its rows are stored meter after meter, not by time);
+        ``only = ("usage" | "carrier", values)`` keeps the meters having one of them,
         ``meter_ids`` (None: all) those meters. ``settled``: as_of is a settled cut-off, so what
         was recorded up to it never changes (readings are only ever added): with a readings cache,
-        every meter's readings of each civil year (UTC) are read once per kind and cut-off and kept,
-        and the window and meters are cut out of them (a month-end run asks for overlapping years
-        of readings a dozen times); see ``_keeps`` for the windows served so."""
-        if kind not in READING_KINDS:
-            raise ValueError(kind)
+        every meter's readings of each civil year (UTC) are read once per cut-off and kept, and
+        the window and meters are cut out of them (a month-end run asks for overlapping years of
+        readings a dozen times); see ``_keeps`` for the windows served so."""
+        if not kinds or not set(kinds) <= set(READING_KINDS):
+            raise ValueError(kinds)
         if only is not None:
             column, values = only
             if column not in FILTERABLE or not set(values) <= set(FILTERABLE[column]):
                 raise ValueError(f"cannot select meters by {column} in {values}")
-        if settled and self._keeps(kind, from_us, to_us, as_of_us):
-            f = self._kept_readings(kind, from_us, to_us, as_of_us)
-            if meter_ids is not None:
-                f = f.filter(pl.col("meter_id").is_in(meter_ids))
+        if settled and self._keeps(from_us, to_us, as_of_us):
+            kept = self._kept_readings(kinds, from_us, to_us, as_of_us)
+            wanted = None if meter_ids is None else list(meter_ids)
             if only is not None:
-                f = f.filter(pl.col("meter_id").is_in(self._meter_ids(*only)))
+                among = self._meter_ids(*only)
+                wanted = among if wanted is None else sorted(set(wanted) & set(among))
+            read = {k: kept[k] if wanted is None else kept[k].filter(pl.col("meter_id").is_in(wanted)) for k in kinds}
         else:
-            f = self._read_readings(kind, from_us, to_us, as_of_us, only, meter_ids)
-        # sorted here, not by the database: PostgreSQL sorted a month's million readings on disk
-        # (beyond work_mem), longer than it took to read them; (meter, instant) is the key
-        f = f.sort("meter_id", "read_at_us")
-        return f.select(
-            "meter_id",
-            read_at=pl.col("read_at_us").cast(TS),
-            period_start=pl.col("period_start_us").cast(TS),
-            value="value",
-            estimated="estimated",
-        )
+            read = self._read_readings(kinds, from_us, to_us, as_of_us, only, meter_ids)
+        return {kind: _as_readings(read[kind]) for kind in kinds}
 
-    def _keeps(self, kind: str, from_us: int, to_us: int, as_of_us: int) -> bool:
+    def _keeps(self, from_us: int, to_us: int, as_of_us: int) -> bool:
         """Whether a window is cut out of kept years: a long one (its years are read, and kept),
         or one whose years are all kept already; a shorter one alone (a month's report with its
         margins) is read from the database, not a year or two for a few months."""
@@ -372,22 +392,25 @@ class ConsumptionStore:
             return False
         if to_us - from_us >= KEEP_WINDOWS_FROM_US:
             return True
-        return all(
-            self.readings_cache.peek(_kept_key(kind, as_of_us, year)) is not None for year in _years(from_us, to_us)
-        )
+        return all(self.readings_cache.peek(_kept_key(as_of_us, year)) is not None for year in _years(from_us, to_us))
 
-    def _kept_readings(self, kind: str, from_us: int, to_us: int, as_of_us: int) -> pl.DataFrame:
+    def _kept_readings(
+        self, kinds: tuple[str, ...], from_us: int, to_us: int, as_of_us: int
+    ) -> dict[str, pl.DataFrame]:
+        """The kinds' readings of the window, cut out of the kept years (every kind is kept)."""
         assert self.readings_cache is not None
         cache = self.readings_cache
 
-        def year_of(year: int) -> pl.DataFrame:
-            def read() -> pl.DataFrame:
-                return self._read_readings(kind, _year_start_us(year), _year_start_us(year + 1) - 1, as_of_us)
+        def year_of(year: int) -> dict[str, pl.DataFrame]:
+            def read() -> dict[str, pl.DataFrame]:
+                first, last = _year_start_us(year), _year_start_us(year + 1) - 1
+                return self._read_readings(READING_KINDS, first, last, as_of_us)
 
-            return cache.get(_kept_key(kind, as_of_us, year), read)
+            return cache.get(_kept_key(as_of_us, year), read)
 
         years = [year_of(year) for year in _years(from_us, to_us)]
-        return pl.concat(years).filter(pl.col("read_at_us").is_between(from_us, to_us))
+        inside = pl.col("read_at_us").is_between(from_us, to_us)
+        return {kind: pl.concat([kept[kind] for kept in years]).filter(inside) for kind in kinds}
 
     def _meter_ids(self, column: str, values: tuple[str, ...]) -> list[int]:
         """The meters whose ``column`` is one of ``values`` (checked against FILTERABLE before)."""
@@ -397,13 +420,14 @@ class ConsumptionStore:
 
     def _read_readings(
         self,
-        kind: str,
+        kinds: tuple[str, ...],
         from_us: int,
         to_us: int,
         as_of_us: int,
         only: tuple[str, tuple[str, ...]] | None = None,
         meter_ids: list[int] | None = None,
-    ) -> pl.DataFrame:
+    ) -> dict[str, pl.DataFrame]:
+        """Per kind, its readings as stored (instants in microseconds), in one pass."""
         clause = ""
         if meter_ids is not None:
             clause = f"AND meter_id IN ({', '.join(str(int(i)) for i in meter_ids) or 'NULL'}) "
@@ -411,20 +435,23 @@ class ConsumptionStore:
             column, values = only
             listed = ", ".join(f"'{v}'" for v in values)
             clause += f"AND meter_id IN (SELECT id FROM meter_meter WHERE {column} IN ({listed})) "
+        listed_kinds = ", ".join(f"'{k}'" for k in kinds)  # checked against READING_KINDS by the callers
         sql = (
-            "SELECT meter_id, read_at_us, period_start_us, value, estimated FROM meter_reading "
-            f"WHERE kind = '{kind}' AND read_at_us BETWEEN {int(from_us)} AND {int(to_us)} "
+            "SELECT meter_id, kind, read_at_us, period_start_us, value, estimated FROM meter_reading "
+            f"WHERE kind IN ({listed_kinds}) AND read_at_us BETWEEN {int(from_us)} AND {int(to_us)} "
             f"AND recorded_at_us <= {int(as_of_us)} {clause}"
         )
         schema = {
             "meter_id": pl.Int64,
+            "kind": pl.String,
             "read_at_us": pl.Int64,
             "period_start_us": pl.Int64,
             "value": pl.Float64,
             "estimated": pl.Boolean,
         }
         with self.engine.connect() as conn:
-            return read_frame(conn, sql, schema) if self.postgres else self._frame(conn, sql, schema)
+            rows = read_frame(conn, sql, schema) if self.postgres else self._frame(conn, sql, schema)
+        return {kind: rows.filter(pl.col("kind") == kind).drop("kind") for kind in kinds}
 
     def add_rejections(self, batch_id: str, rejects: pl.DataFrame, payloads: dict[int, str], now: datetime) -> None:
         """Rejections ``index, field, reason`` with each record's payload (JSON text)."""

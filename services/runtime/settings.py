@@ -54,9 +54,9 @@ class Settings(BaseSettings):
     readings_cache_mb: int = Field(
         1024,
         ge=0,
-        description="Memory the consumption service may keep readings as of a settled cut-off in (each civil year's "
-        "readings of a kind read once and shared by the exports asking for it; about 250 MB for three years of "
-        "daily readings of 6,500 meters); 0: read them from the database for every export.",
+        description="Memory the consumption service may keep readings as of a settled cut-off in (each civil "
+        "year's readings, every kind in one pass, read once and shared by the exports asking for it; about 250 MB "
+        "for three years of daily readings of 6,500 meters); 0: read them from the database for every export.",
     )
     settled_answers_cache_mb: int = Field(
         512,

@@ -1,11 +1,14 @@
-"""Readings as of a settled cut-off kept per kind and civil year (ConsumptionStore with a readings
-cache): whatever window, meters and usage are asked, the rows are those the database gives for
+"""Readings as of a settled cut-off kept per civil year (ConsumptionStore with a readings cache):
+whatever kind, window, meters and usage are asked, the rows are those the database gives for
 the same question, a reading recorded after the cut-off is never among them, and each year is
-read once per kind and cut-off. A cut-off that is not settled (a live view) is read anew.
+read once per cut-off, every kind in the same pass. A cut-off that is not settled (a live view)
+is read anew.
 
 Fixture, by hand: meters 1 (heating, gas) and 2 (cold water); an index reading every 10 days
 from 2023-11-01 to 2025-02-28 UTC for each, recorded at T0, meter 1's values 100, 110, ...;
-one more reading of meter 1 at 2024-06-15 12:00 recorded at T1 = T0 + 1 day."""
+one more reading of meter 1 at 2024-06-15 12:00 recorded at T1 = T0 + 1 day; and meter 2's
+consumption (period readings, as invoices give them) of each month of 2024, 3 m3 each, ending
+on the 1st of the next month, recorded at T0."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -64,6 +67,18 @@ def stores(database):
     days = (datetime(2025, 2, 28, tzinfo=UTC) - first).days
     readings = _rows(1, first, days, T0, 100.0) + _rows(2, first, days, T0, 5.0)
     readings.append({**_rows(1, datetime(2024, 6, 15, 12, tzinfo=UTC), 0, T1, 999.0)[0]})
+    readings += [
+        {
+            "meter_id": 2,
+            "kind": "consumption",
+            "read_at_us": _us(datetime(2024 + month // 12, month % 12 + 1, 1, tzinfo=UTC)),
+            "period_start_us": _us(datetime(2024, month, 1, tzinfo=UTC)),
+            "value": 3.0,
+            "estimated": False,
+            "recorded_at_us": _us(T0),
+        }
+        for month in range(1, 13)
+    ]
     with engine.begin() as conn:
         insert_frame(conn, models.meters, meters)
         insert_frame(conn, models.readings, pl.DataFrame(readings, schema_overrides={"period_start_us": pl.Int64}))
@@ -86,10 +101,32 @@ def test_any_window_and_meters_give_the_databases_rows(stores, as_of):
     for first, last in WINDOWS:
         for meters in (None, [1], [2], []):
             for only in (None, ("usage", ("heating",)), ("carrier", ("cold_water", "hot_water"))):
-                ask = ("index", _us(first), _us(last), _us(as_of), only, meters)
-                assert kept.readings(*ask, settled=True).equals(direct.readings(*ask)), (first, last, meters, only)
-    # 2023, 2024, 2025 read once each for this cut-off
+                for kind in ("index", "consumption"):
+                    ask = (kind, _us(first), _us(last), _us(as_of), only, meters)
+                    assert kept.readings(*ask, settled=True).equals(direct.readings(*ask)), (kind, first, last)
+    # 2023, 2024, 2025 read once each for this cut-off, both kinds in the same pass
     assert cache.loads == 3
+
+
+@pytest.mark.parametrize("settled", [False, True])
+def test_both_kinds_of_a_window_come_from_one_pass_over_the_readings(stores, settled):
+    """Each pass over a window is a scan of the whole readings table in PostgreSQL (stored meter
+    after meter): asked together, the index and the period readings are read in one. The year
+    2024 of meter 2: 36 index readings (10 January to 25 December, every 10 days) and the 12
+    months' consumption ending in it (1 February 2024 to 1 January 2025, the last one not in
+    the window), each kind the same rows as asked alone."""
+    kept, _, direct = stores
+    store = kept if settled else direct
+    passes = []
+    read = store._read_readings
+    store._read_readings = lambda *a, **k: passes.append(a[0]) or read(*a, **k)  # type: ignore[method-assign]
+    window = (_us(datetime(2024, 1, 1, tzinfo=UTC)), _us(datetime(2024, 12, 31, 23, 59, tzinfo=UTC)), _us(T0))
+    both = store.readings_by_kind(("index", "consumption"), *window, meter_ids=[2], settled=settled)
+    assert len(passes) == 1 and set(passes[0]) == {"index", "consumption"}
+    assert (both["index"].height, both["consumption"].height) == (36, 11)
+    assert both["consumption"]["value"].sum() == 33.0
+    for kind in ("index", "consumption"):
+        assert both[kind].equals(direct.readings(kind, *window, meter_ids=[2]))
 
 
 def test_a_reading_recorded_after_the_cut_off_is_not_there(stores):
