@@ -11,12 +11,11 @@ decarbonisation.py, it fetches and assembles; the domain decides every figure.""
 import hashlib
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache, cached_property, partial
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 
@@ -39,7 +38,7 @@ from services.reporting.domain.periods import PARIS, ReportPeriod, civil_year, m
 from services.reporting.domain.runs import Manifest, ManifestInput, Perimeter, ReportRequest
 from services.reporting.gather import Portfolio, Sources
 from services.reporting.manifest_text import manifest_lines
-from services.reporting.side_by_side import pull_side_by_side
+from services.reporting.side_by_side import Pull, pull_side_by_side
 from services.runtime.errors import InvalidArgument
 
 DATA = Path(__file__).parent / "data"
@@ -127,13 +126,18 @@ def pull_portfolio(sources: Sources, year: int, as_of: datetime) -> Pulled:
     two_years = ReportPeriod(month_start(year - 1, 1), month_start(year + 1, 1))
     # a contract cost counts in the month it is resolved: interventions requested up to a year before
     fact_years, figure_years = (year - 2, year - 1, year), (year - 1, year)
-    pulls: dict[str, Callable[[], Any]] = {"charges": partial(sources.charge_control, two_years, as_of, [])}
+    # one export stream at a time on each service (see side_by_side)
+    pulls = {
+        "charges": Pull("consumption exports", partial(sources.charge_control, two_years, as_of, [])),
+        "portfolio": Pull("interventions exports", partial(sources.portfolio, as_of)),
+    }
     for one in fact_years:
-        pulls[f"facts {one}"] = partial(sources.facts, civil_year(one), as_of, Perimeter(), None)
+        pulls[f"facts {one}"] = Pull(
+            "interventions exports", partial(sources.facts, civil_year(one), as_of, Perimeter(), None)
+        )
     for one in figure_years:
-        pulls[f"monthly {one}"] = partial(sources.monthly, civil_year(one), as_of, None)
-    pulls["portfolio"] = partial(sources.portfolio, as_of)
-    pulls["anomalies"] = partial(sources.anomalies, as_of, None)
+        pulls[f"monthly {one}"] = Pull("consumption exports", partial(sources.monthly, civil_year(one), as_of, None))
+    pulls["anomalies"] = Pull("consumption listings", partial(sources.anomalies, as_of, None))
     got = pull_side_by_side(pulls)
     portfolio, pulled = got["portfolio"]
     costs, provisions, pulled_charges = got["charges"]

@@ -6,11 +6,9 @@ assembles, and names every input in the manifest.
 
 import hashlib
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 
@@ -31,9 +29,9 @@ from services.reporting.domain.perimeter import buildings_of, describe, facts_in
 from services.reporting.domain.periods import ReportPeriod, reference_window
 from services.reporting.domain.runs import Manifest, ManifestInput, Perimeter, ReportRequest
 from services.reporting.domain.scenarios import Scenario
-from services.reporting.gather import Sources
+from services.reporting.gather import Portfolio, Sources, of_buildings
 from services.reporting.manifest_text import manifest_lines
-from services.reporting.side_by_side import pull_side_by_side
+from services.reporting.side_by_side import Pull, pull_side_by_side
 from services.runtime.errors import InvalidArgument
 
 WATER = ("cold_water", "hot_water")
@@ -69,22 +67,29 @@ def compute(sources: Sources, request: ReportRequest, scenario: Scenario) -> Com
     current = request.period
     reference = ReportPeriod(*reference_window(current.start, current.end, scenario.content.reference_start))
     windows = {"current": current, "previous": current.previous(), "reference": reference}
+
+    def portfolio_and_perimeter() -> tuple[Portfolio, ManifestInput, pl.DataFrame]:
+        # first in its lane: a perimeter naming nothing stops the report early (no lane begins another pull)
+        portfolio, pulled = sources.portfolio(request.as_of)
+        return portfolio, pulled, buildings_of(portfolio.buildings, request.perimeter, request.as_of)
+
     # the portfolio's facts and monthly figures of each period, shared by every report of a run
-    # (export cache), cut to the perimeter below
-    pulls: dict[str, Callable[[], Any]] = {}
+    # (export cache), cut to the perimeter below; one export stream at a time on each service
+    pulls = {"portfolio": Pull("interventions exports", portfolio_and_perimeter)}
     for name, period in windows.items():
-        pulls[f"facts {name}"] = partial(sources.facts, period, request.as_of, Perimeter(), None)
-        pulls[f"monthly {name}"] = partial(sources.monthly, period, request.as_of, None)
-    pulls["portfolio"] = partial(sources.portfolio, request.as_of)
-    pulls["quality"] = partial(sources.quality, request.as_of)
-    pulls["deadlines"] = partial(sources.deadline_status, request.as_of)
-    pulls["vehicle"] = partial(
-        sources.vehicle_factor, request.vehicle_factor_set, scenario.content.vehicle_factor_key, current
+        pulls[f"facts {name}"] = Pull(
+            "interventions exports", partial(sources.facts, period, request.as_of, Perimeter(), None)
+        )
+        pulls[f"monthly {name}"] = Pull("consumption exports", partial(sources.monthly, period, request.as_of, None))
+    pulls["quality"] = Pull("interventions counts", partial(sources.quality, request.as_of))
+    pulls["deadlines"] = Pull("interventions counts", partial(sources.deadline_status, request.as_of))
+    pulls["vehicle"] = Pull(
+        "factors",
+        partial(sources.vehicle_factor, request.vehicle_factor_set, scenario.content.vehicle_factor_key, current),
     )
     got = pull_side_by_side(pulls)
-    portfolio, pulled = got["portfolio"]
+    portfolio, pulled, buildings = got["portfolio"]
     inputs: list[ManifestInput] = [pulled]
-    buildings = buildings_of(portfolio.buildings, request.perimeter, request.as_of)
     building_ids = buildings["building_id"].to_list() if request.perimeter.narrows_buildings else None
     data: dict[str, PeriodData] = {}
     set_sha = ""
@@ -93,8 +98,7 @@ def compute(sources: Sources, request: ReportRequest, scenario: Scenario) -> Com
         facts, _, pulled_facts = got[f"facts {name}"]
         facts = facts_in(facts, request.perimeter, building_ids)
         monthly, pulled_figures = got[f"monthly {name}"]
-        if building_ids is not None:
-            monthly = monthly.filter(pl.col("building_id").is_in(building_ids))
+        monthly = of_buildings(monthly, building_ids)
         inputs += [pulled_facts, pulled_figures]
         # a carrier with no known unit is resolved in kWh PCI: unresolved if the set says otherwise
         asked = {carrier: units.get(carrier, "kWh PCI") for carrier in set(monthly["carrier"].to_list()) - set(WATER)}

@@ -3,7 +3,7 @@
 ReportingError (QuitusError)
  ├── UnknownScenario    no such scenario, or no such version of it          -> NOT_FOUND
  ├── UnknownReport      no stored run with this id                          -> NOT_FOUND
- ├── SourceUnavailable  a data service did not answer: no report was made   -> UNAVAILABLE
+ ├── SourceUnavailable  a data service did not answer or was busy           -> UNAVAILABLE
  ├── SourceFailed       a data service refused or sent an incomplete export -> FAILED_PRECONDITION
  └── NotBuilt           a report kind not built yet                         -> FAILED_PRECONDITION
 

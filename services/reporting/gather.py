@@ -66,6 +66,11 @@ CHARGE_CONTROL_LISTS = {
 }
 
 
+def of_buildings(frame: pl.DataFrame, building_ids: list[str] | None) -> pl.DataFrame:
+    """The rows of ``frame`` of those buildings (None: every building)."""
+    return frame if building_ids is None else frame.filter(pl.col("building_id").is_in(building_ids))
+
+
 def _json(request: Message) -> str:
     return json_format.MessageToJson(request, sort_keys=True, indent=None)
 
@@ -145,6 +150,11 @@ class Sources:
                 raise SourceUnavailable(
                     f"the {where} did not answer {method} ({code.name}: {detail}): no report was made; "
                     "retry when it is up"
+                ) from None
+            if code == grpc.StatusCode.RESOURCE_EXHAUSTED:  # too many of this caller's streams open there
+                raise SourceUnavailable(
+                    f"the {where} is busy and refused {method} ({code.name}: {detail}): no report was made; "
+                    "retry shortly"
                 ) from None
             raise SourceFailed(
                 f"the {where} refused {method} ({code.name if code else 'error'}: {detail}): no report was made"
@@ -311,10 +321,9 @@ class Sources:
             return pulled, pulled[1]
 
         figures, digest = self._shared("consumption.ExportMonthly", request, pull)
-        records = figures.height
-        if building_ids is not None:
-            figures = figures.filter(pl.col("building_id").is_in(building_ids))
-        return figures, ManifestInput("consumption.ExportMonthly", _json(request), records, digest)
+        return of_buildings(figures, building_ids), ManifestInput(
+            "consumption.ExportMonthly", _json(request), figures.height, digest
+        )
 
     def charge_control(
         self, period: ReportPeriod, as_of: datetime, building_ids: list[str]

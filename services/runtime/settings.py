@@ -29,7 +29,7 @@ class Settings(BaseSettings):
     reporting_port: int = Field(50054, description="Port of the reporting service.")
     grpc_workers: int = Field(16, description="Thread pool size of each gRPC server.")
     streams_per_caller: int = Field(
-        4, description="Client-streaming calls (ingest, imports) one caller may hold open at once on one server."
+        4, description="Streaming calls (ingest, imports, exports) one caller may hold open at once on one server."
     )
     reserved_workers: int = Field(
         4, description="Server threads no stream may take: kept for health checks and unary calls."
