@@ -416,7 +416,10 @@ class InterventionsService:
                 known_at=at if at is not None and at < now else None,
             )
 
-        if at is not None and at <= now - self.settle:  # as known then: only a backfill changes it
+        # The portfolio's status at a settled instant (every report asks for it at its cut-off) is
+        # kept: as known then, only a backfill changes it. A contractor's own is computed anew, so
+        # that a client polling it cannot push the reports' answers out of the cache.
+        if at is not None and at <= now - self.settle and not contractor:
             rows, counts = self._settled(
                 ("deadlines", at, contractor, alerts_only, size), self.store.settled_log_version, lines
             )
