@@ -451,7 +451,8 @@ class ConsumptionStore:
         }
         with self.engine.connect() as conn:
             rows = read_frame(conn, sql, schema) if self.postgres else self._frame(conn, sql, schema)
-        return {kind: rows.filter(pl.col("kind") == kind).drop("kind") for kind in kinds}
+        parts = rows.partition_by("kind", as_dict=True, include_key=False)  # one pass, not a filter per kind
+        return {kind: parts.get((kind,), rows.clear().drop("kind")) for kind in kinds}
 
     def add_rejections(self, batch_id: str, rejects: pl.DataFrame, payloads: dict[int, str], now: datetime) -> None:
         """Rejections ``index, field, reason`` with each record's payload (JSON text)."""
