@@ -32,10 +32,12 @@ visits per intervention taken from 2023 (as DeclareScenario with trades_from_ref
 
 - month_compute_s, year_compute_s: compute(), exports included (three periods each: the period,
   N-1 and the reference year, plus the portfolio, quality, deadlines and factors).
-- month_first_compute_s, year_first_compute_s: the same in round 1, the first report after the
-  services started: nothing is kept in them yet, so every export is read from PostgreSQL (later
-  rounds ask for the same cut-off, as a month-end run's reports and a VerifyReport do, and the
-  services answer the facts, quality and deadlines from what they kept).
+- month_first_compute_s, year_first_compute_s: the same in round 1. The month is the first
+  report after the services started: nothing is kept in them yet, and every export is read from
+  PostgreSQL. The year comes next at the same cut-off, so the portfolio, the data quality and the
+  deadline status are kept by then, but none of its facts, readings or monthly figures of a year.
+  Later rounds ask for the same cut-off, as a month-end run's reports and a VerifyReport do, and
+  the services answer the facts, quality and deadlines from what they kept.
 - export_share: the part of year_compute_s during which a Sources call (a gRPC export and its
   conversion to frames) was running; month_export_share the same for the month.
 - render_s, pages_per_s: render_pdf() of the annual report, and its pages per second;
