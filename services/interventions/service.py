@@ -99,8 +99,8 @@ class InterventionsService:
         settled_answers: BoundedCache | None = None,
     ):
         """``settled_answers``: where answers as of a settled cut-off are kept (the portfolio,
-        facts exports, data-quality counts, deadline status), each under the stored version it rests on (None:
-        computed at every call)."""
+        facts exports, data-quality counts, deadline status), each under the stored version it
+        rests on (None: computed at every call)."""
         self.store = store
         self._settled_answers = settled_answers
         self.clock = clock
@@ -420,9 +420,7 @@ class InterventionsService:
         # kept: as known then, only a backfill changes it. A contractor's own is computed anew, so
         # that a client polling it cannot push the reports' answers out of the cache.
         if at is not None and at <= now - self.settle and not contractor:
-            rows, counts = self._settled(
-                ("deadlines", at, contractor, alerts_only, size), self.store.settled_log_version, lines
-            )
+            rows, counts = self._settled(("deadlines", at, alerts_only, size), self.store.settled_log_version, lines)
             rows = [dict(row) for row in rows]  # the kept answer stays as computed
         else:
             rows, counts = lines()

@@ -35,8 +35,22 @@ def replica_keeping(url: str, schema: str, keeps: bool) -> InterventionsService:
     return InterventionsService(InterventionStore(engine), settled_answers=kept)
 
 
-def _ingest(service: InterventionsService, ref: str, backfilled: bool) -> None:
-    events = lifecycle(ref)
+def _three_replicas(database, counted: str) -> tuple[InterventionsService, ...]:
+    """(A keeping, B ingesting, C keeping nothing, A's calls of its store's ``counted`` method),
+    the fixture portfolio imported and T-1 backfilled."""
+    url, prefix = database
+    schema = prefix + "interventions"
+    a, b, c = (replica_keeping(url, schema, keeps) for keeps in (True, False, False))
+    import_fixture_portfolio(b)
+    _ingest(b, "T-1", backfilled=True)
+    reads: list[int] = []
+    method = getattr(a.store, counted)
+    setattr(a.store, counted, lambda **asked: reads.append(1) or method(**asked))
+    return a, b, c, reads
+
+
+def _ingest(service: InterventionsService, ref: str, backfilled: bool, requested_only: bool = False) -> None:
+    events = lifecycle(ref)[:1] if requested_only else lifecycle(ref)
     if backfilled:
         for e in events:
             e.recorded_at.CopyFrom(e.event_time)
@@ -58,14 +72,7 @@ def _quality(service: InterventionsService) -> list[dict]:
 
 
 def test_an_answer_kept_until_a_backfill_reaches_its_cut_off(database):
-    url, prefix = database
-    schema = prefix + "interventions"
-    a, b, c = (replica_keeping(url, schema, keeps) for keeps in (True, False, False))
-    import_fixture_portfolio(b)
-    _ingest(b, "T-1", backfilled=True)
-    reads = []
-    fact_frames = a.store.fact_frames
-    a.store.fact_frames = lambda **asked: reads.append(1) or fact_frames(**asked)  # type: ignore[method-assign]
+    a, b, c, reads = _three_replicas(database, "fact_frames")
 
     first = _facts(a)
     assert first["id"].to_list() == [f for f in first["id"].to_list() if "T-1" in f] and first.height == 1
@@ -83,26 +90,16 @@ def test_an_answer_kept_until_a_backfill_reaches_its_cut_off(database):
 
 
 def test_the_deadline_status_at_a_cut_off_kept_until_a_backfill_reaches_it(database):
-    url, prefix = database
-    schema = prefix + "interventions"
-    a, b, c = (replica_keeping(url, schema, keeps) for keeps in (True, False, False))
-    import_fixture_portfolio(b)
-    _ingest(b, "T-1", backfilled=True)
-    reads = []
-    deadline_lines = a.store.deadline_lines
-    a.store.deadline_lines = lambda **asked: reads.append(1) or deadline_lines(**asked)  # type: ignore[method-assign]
+    a, b, c, reads = _three_replicas(database, "deadline_lines")
 
     assert _deadlines(a) == (0, 0, 0) == _deadlines(a) and len(reads) == 1
     a.deadline_status(EMBEDDED, at=AS_OF, contractor_id="C1", alerts_only=False, limit=10)
     assert len(reads) == 2  # a contractor's own status is not kept
     reads.clear()
 
-    live = lifecycle("T-4")[:1]
-    assert not b.ingest_batch(convert.batch_columns(live), EMBEDDED).rejected
+    _ingest(b, "T-4", backfilled=False, requested_only=True)
     assert _deadlines(a) == (0, 0, 0) == _deadlines(c) and not reads
 
-    backfilled = lifecycle("T-5")[:1]
-    backfilled[0].recorded_at.CopyFrom(backfilled[0].event_time)
-    assert not b.ingest_batch(convert.batch_columns(backfilled), EMBEDDED).rejected
+    _ingest(b, "T-5", backfilled=True, requested_only=True)
     after = _deadlines(a)
     assert len(reads) == 1 and sum(after) == 2 and after == _deadlines(c)
