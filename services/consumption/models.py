@@ -80,7 +80,9 @@ readings = Table(
     Column("estimated", Boolean, nullable=False),
     Column("recorded_at_us", BigInteger, nullable=False),
     PrimaryKeyConstraint("meter_id", "kind", "read_at_us"),
+    # On PostgreSQL also a BRIN index on read_at_us and kind, READINGS_BY_TIME (migration 0005).
 )
+READINGS_BY_TIME = "ix_meter_reading_read_at"
 
 reading_rejections = Table(
     "meter_reading_rejection",

@@ -71,6 +71,10 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # Readings this far outside a requested period are read too, so its edges are interpolated
 # between real readings; a reading gap longer than this at an edge leaves the edge uncovered.
 EDGE_MARGIN = timedelta(days=62)
+# Index readings this far outside a period are read for every meter, and the rest of the margin
+# only for the meters with fewer than EDGE_READINGS readings on a side (``_readings_around``).
+NEAR_MARGIN = timedelta(days=10)
+EDGE_READINGS = 6
 
 
 def to_us(value: datetime) -> int:
@@ -343,10 +347,8 @@ class ConsumptionService:
         otherwise the whole civil periods starting in [start, end)."""
         if end <= start:
             raise InvalidReadingRequest("period.end must be after period.start", field="period")
-        lo, hi, cut = to_us(start - EDGE_MARGIN), to_us(end + EDGE_MARGIN), to_us(as_of)
         settled = as_of <= self.clock() - self.settle  # else a live view: what it reads may still grow
-        read = self.store.readings_by_kind(("index", "consumption"), lo, hi, cut, only, meter_ids, settled)
-        index, bills = read["index"], read["consumption"]
+        index, bills = self._readings_around(start, end, to_us(as_of), only, meter_ids, settled)
         if clip:
             bounds = clipped_bounds(start, end, granularity)
         else:
@@ -360,6 +362,49 @@ class ConsumptionService:
         )
         inside = (pl.col("period_start") >= start) & (pl.col("period_start") < end)
         return per.filter(inside), events, anomalies
+
+    def _readings_around(
+        self,
+        start: datetime,
+        end: datetime,
+        cut: int,
+        only: tuple[str, tuple[str, ...]] | None,
+        meter_ids: list[int] | None,
+        settled: bool,
+    ) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """(index readings, period readings) the figures over [start, end) rest on: those up to
+        EDGE_MARGIN outside it, so that its edges are interpolated between real readings.
+
+        Index readings are read up to NEAR_MARGIN outside first, and further out only for the
+        meters with fewer than EDGE_READINGS readings on a side: what a period's figures take
+        from beyond its edges is the last readings before it and the first after it (the
+        interpolation, and the register rules looking a few readings back and ahead), so the
+        figures are those of the whole margin. A month of daily readings then reads about 50
+        days per meter instead of 155 (every row read is a row PostgreSQL writes out and the
+        service converts); period readings (an invoice covers a month or more) are read with
+        the whole margin."""
+        lo, hi = to_us(start - EDGE_MARGIN), to_us(end + EDGE_MARGIN)
+        near_lo, near_hi = to_us(start - NEAR_MARGIN), to_us(end + NEAR_MARGIN)
+        windows = {"index": (near_lo, near_hi), "consumption": (lo, hi)}
+        read = self.store.readings_by_kind(windows, cut, only, meter_ids, settled)
+        index = read["index"]
+        asked = self.meters()
+        if only is not None:
+            asked = asked.filter(pl.col(only[0]).is_in(only[1]))
+        if meter_ids is not None:
+            asked = asked.filter(pl.col("meter_id").is_in(meter_ids))
+        sides = index.group_by("meter_id").agg(
+            before=(pl.col("read_at") < start).sum(), after=(pl.col("read_at") >= end).sum()
+        )
+        counted = asked.select("meter_id").join(sides, on="meter_id", how="left").fill_null(0)
+        far = []
+        for side, (first, last) in (("before", (lo, near_lo - 1)), ("after", (near_hi + 1, hi))):
+            short = counted.filter(pl.col(side) < EDGE_READINGS)["meter_id"].to_list()
+            if short:
+                far.append(self.store.readings("index", first, last, cut, meter_ids=short, settled=settled))
+        if far:
+            index = pl.concat([index, *far]).sort("meter_id", "read_at")
+        return index, read["consumption"]
 
     def cut_off(self, as_of: datetime | None) -> datetime:
         """The instant figures are computed as known at: ``as_of``, which must be settled (the

@@ -2,12 +2,13 @@
 read back with COPY ... TO STDOUT (PostgreSQL) or one query (SQLite)."""
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import polars as pl
-from sqlalchemy import Connection, Engine, Table, delete, insert, select
+from sqlalchemy import Connection, Engine, Table, delete, insert, select, text
+from sqlalchemy.exc import OperationalError
 
 from services.consumption import models as m
 from services.consumption.domain.vocab import CARRIERS, READING_KINDS, USAGES
@@ -66,6 +67,9 @@ KEEP_WINDOWS_FROM_US = 300 * 86_400 * 1_000_000  # a year's export with its marg
 
 
 FILTERABLE = {"usage": USAGES, "carrier": CARRIERS}  # meter columns readings can be selected by
+BITMAP_SCANS_ONLY = {"enable_seqscan": "off", "enable_indexscan": "off"}  # see _read_readings
+SUMMARY_LOCK_WAIT = "200ms"  # see _summarise_new_pages
+LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE when lock_timeout runs out
 IN_LIST = 10_000  # values bound in one IN (...): SQLite allows 32,766 parameters a statement
 
 
@@ -345,72 +349,73 @@ class ConsumptionStore:
         meter_ids: list[int] | None = None,
         settled: bool = False,
     ) -> pl.DataFrame:
-        """Readings of one kind: see ``readings_by_kind``."""
-        return self.readings_by_kind((kind,), from_us, to_us, as_of_us, only, meter_ids, settled)[kind]
+        """Readings of one kind with read_at in [from_us, to_us]: see ``readings_by_kind``."""
+        return self.readings_by_kind({kind: (from_us, to_us)}, as_of_us, only, meter_ids, settled)[kind]
 
     def readings_by_kind(
         self,
-        kinds: tuple[str, ...],
-        from_us: int,
-        to_us: int,
+        windows: Mapping[str, tuple[int, int]],
         as_of_us: int,
         only: tuple[str, tuple[str, ...]] | None = None,
         meter_ids: list[int] | None = None,
         settled: bool = False,
     ) -> dict[str, pl.DataFrame]:
-        """Per kind asked, the readings with read_at in [from_us, to_us], recorded at or before
-        as_of, sorted by meter and instant, all kinds read in one pass (each pass over a window
-        is a scan of the readings table: its rows are stored meter after meter, not by time);
-        ``only = ("usage" | "carrier", values)`` keeps the meters having one of them,
-        ``meter_ids`` (None: all) those meters. ``settled``: as_of is a settled cut-off, so what
-        was recorded up to it never changes (readings are only ever added): with a readings cache,
-        every meter's readings of each civil year (UTC) are read once per cut-off and kept, and
-        the window and meters are cut out of them (a month-end run asks for overlapping years of
-        readings a dozen times); see ``_keeps`` for the windows served so."""
-        if not kinds or not set(kinds) <= set(READING_KINDS):
-            raise ValueError(kinds)
+        """Per kind asked, its readings with read_at in its window ``windows[kind] = (from_us,
+        to_us)``, both included, recorded at or before as_of, sorted by meter and instant, all
+        kinds read in one pass; ``only = ("usage" | "carrier", values)`` keeps the meters having
+        one of them, ``meter_ids`` (None: all) those meters. ``settled``: as_of is a settled
+        cut-off, so what was recorded up to it never changes (readings are only ever added):
+        with a readings cache, every meter's readings of each civil year (UTC) are read once per
+        cut-off and kept, and the windows and meters are cut out of them (a month-end run asks
+        for overlapping years of readings a dozen times); see ``_keeps`` for the windows served so."""
+        if not windows or not set(windows) <= set(READING_KINDS):
+            raise ValueError(windows)
         if only is not None:
             column, values = only
             if column not in FILTERABLE or not set(values) <= set(FILTERABLE[column]):
                 raise ValueError(f"cannot select meters by {column} in {values}")
-        if settled and self._keeps(from_us, to_us, as_of_us):
-            kept = self._kept_readings(kinds, from_us, to_us, as_of_us)
+        if settled and self._keeps(windows, as_of_us):
+            kept = self._kept_readings(windows, as_of_us)
             wanted = None if meter_ids is None else list(meter_ids)
             if only is not None:
                 among = self._meter_ids(*only)
                 wanted = among if wanted is None else sorted(set(wanted) & set(among))
-            read = {k: kept[k] if wanted is None else kept[k].filter(pl.col("meter_id").is_in(wanted)) for k in kinds}
+            read = {k: v if wanted is None else v.filter(pl.col("meter_id").is_in(wanted)) for k, v in kept.items()}
         else:
-            read = self._read_readings(kinds, from_us, to_us, as_of_us, only, meter_ids)
-        return {kind: _as_readings(read[kind]) for kind in kinds}
+            read = self._read_readings(windows, as_of_us, only, meter_ids)
+        return {kind: _as_readings(read[kind]) for kind in windows}
 
-    def _keeps(self, from_us: int, to_us: int, as_of_us: int) -> bool:
-        """Whether a window is cut out of kept years: a long one (its years are read, and kept),
-        or one whose years are all kept already; a shorter one alone (a month's report with its
-        margins) is read from the database, not a year or two for a few months."""
+    def _keeps(self, windows: Mapping[str, tuple[int, int]], as_of_us: int) -> bool:
+        """Whether windows are cut out of kept years: a long one (its years are read, and kept),
+        or ones whose years are all kept already; shorter ones alone (a month's report with its
+        margins) are read from the database, not a year or two for a few months."""
         if self.readings_cache is None:
             return False
-        if to_us - from_us >= KEEP_WINDOWS_FROM_US:
+        if any(to_us - from_us >= KEEP_WINDOWS_FROM_US for from_us, to_us in windows.values()):
             return True
-        return all(self.readings_cache.peek(_kept_key(as_of_us, year)) is not None for year in _years(from_us, to_us))
+        return all(
+            self.readings_cache.peek(_kept_key(as_of_us, year)) is not None
+            for from_us, to_us in windows.values()
+            for year in _years(from_us, to_us)
+        )
 
-    def _kept_readings(
-        self, kinds: tuple[str, ...], from_us: int, to_us: int, as_of_us: int
-    ) -> dict[str, pl.DataFrame]:
-        """The kinds' readings of the window, cut out of the kept years (every kind is kept)."""
+    def _kept_readings(self, windows: Mapping[str, tuple[int, int]], as_of_us: int) -> dict[str, pl.DataFrame]:
+        """Each kind's readings of its window, cut out of the kept years (every kind is kept)."""
         assert self.readings_cache is not None
         cache = self.readings_cache
 
         def year_of(year: int) -> dict[str, pl.DataFrame]:
             def read() -> dict[str, pl.DataFrame]:
                 first, last = _year_start_us(year), _year_start_us(year + 1) - 1
-                return self._read_readings(READING_KINDS, first, last, as_of_us)
+                return self._read_readings(dict.fromkeys(READING_KINDS, (first, last)), as_of_us)
 
             return cache.get(_kept_key(as_of_us, year), read)
 
-        years = [year_of(year) for year in _years(from_us, to_us)]
-        inside = pl.col("read_at_us").is_between(from_us, to_us)
-        return {kind: pl.concat([kept[kind] for kept in years]).filter(inside) for kind in kinds}
+        def cut(kind: str, from_us: int, to_us: int) -> pl.DataFrame:
+            years = [year_of(year)[kind] for year in _years(from_us, to_us)]
+            return pl.concat(years).filter(pl.col("read_at_us").is_between(from_us, to_us))
+
+        return {kind: cut(kind, *window) for kind, window in windows.items()}
 
     def _meter_ids(self, column: str, values: tuple[str, ...]) -> list[int]:
         """The meters whose ``column`` is one of ``values`` (checked against FILTERABLE before)."""
@@ -420,26 +425,26 @@ class ConsumptionStore:
 
     def _read_readings(
         self,
-        kinds: tuple[str, ...],
-        from_us: int,
-        to_us: int,
+        windows: Mapping[str, tuple[int, int]],
         as_of_us: int,
         only: tuple[str, tuple[str, ...]] | None = None,
         meter_ids: list[int] | None = None,
     ) -> dict[str, pl.DataFrame]:
-        """Per kind, its readings as stored (instants in microseconds), in one pass."""
+        """Per kind, its window's readings as stored (instants in microseconds), in one pass."""
+        if only is not None:  # a list, not a subquery: PostgreSQL joined it reading by reading
+            among = self._meter_ids(*only)
+            meter_ids = among if meter_ids is None else sorted(set(meter_ids) & set(among))
         clause = ""
         if meter_ids is not None:
             clause = f"AND meter_id IN ({', '.join(str(int(i)) for i in meter_ids) or 'NULL'}) "
-        if only is not None:
-            column, values = only
-            listed = ", ".join(f"'{v}'" for v in values)
-            clause += f"AND meter_id IN (SELECT id FROM meter_meter WHERE {column} IN ({listed})) "
-        listed_kinds = ", ".join(f"'{k}'" for k in kinds)  # checked against READING_KINDS by the callers
+        # kinds are checked against READING_KINDS by the callers
+        kinds = " OR ".join(
+            f"(kind = '{kind}' AND read_at_us BETWEEN {int(from_us)} AND {int(to_us)})"
+            for kind, (from_us, to_us) in windows.items()
+        )
         sql = (
             "SELECT meter_id, kind, read_at_us, period_start_us, value, estimated FROM meter_reading "
-            f"WHERE kind IN ({listed_kinds}) AND read_at_us BETWEEN {int(from_us)} AND {int(to_us)} "
-            f"AND recorded_at_us <= {int(as_of_us)} {clause}"
+            f"WHERE ({kinds}) AND recorded_at_us <= {int(as_of_us)} {clause}"
         )
         schema = {
             "meter_id": pl.Int64,
@@ -449,10 +454,31 @@ class ConsumptionStore:
             "value": pl.Float64,
             "estimated": pl.Boolean,
         }
-        with self.engine.connect() as conn:
-            rows = read_frame(conn, sql, schema) if self.postgres else self._frame(conn, sql, schema)
+        if not self.postgres:
+            with self.engine.connect() as conn:
+                rows = self._frame(conn, sql, schema)
+        else:
+            self._summarise_new_pages()
+            with self.engine.connect() as conn:
+                # The planner judges the BRIN index by how read_at_us follows the table's order,
+                # and a history loaded meter after meter does not: it would scan every reading,
+                # or walk the primary key meter by meter. Each page spans a short time all the
+                # same, so the index skips most of them: bitmap scans only.
+                rows = read_frame(conn, sql, schema, planner=BITMAP_SCANS_ONLY)
         parts = rows.partition_by("kind", as_dict=True, include_key=False)  # one pass, not a filter per kind
-        return {kind: parts.get((kind,), rows.clear().drop("kind")) for kind in kinds}
+        return {kind: parts.get((kind,), rows.clear().drop("kind")) for kind in windows}
+
+    def _summarise_new_pages(self) -> None:
+        """Summarise the readings' pages written since the last summary in the BRIN index (a
+        page without one is read by every window). Skipped when another summary or a vacuum
+        holds the table's lock past SUMMARY_LOCK_WAIT: the read is then slower, never wrong."""
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(text(f"SET LOCAL lock_timeout = '{SUMMARY_LOCK_WAIT}'"))
+                conn.execute(text("SELECT brin_summarize_new_values(:index)"), {"index": m.READINGS_BY_TIME})
+        except OperationalError as exc:
+            if getattr(exc.orig, "sqlstate", None) != LOCK_NOT_AVAILABLE:
+                raise
 
     def add_rejections(self, batch_id: str, rejects: pl.DataFrame, payloads: dict[int, str], now: datetime) -> None:
         """Rejections ``index, field, reason`` with each record's payload (JSON text)."""

@@ -30,10 +30,16 @@ from sqlalchemy.sql import ClauseElement
 Schema = Mapping[str, Any]  # column -> polars data type
 
 
-def read_frame(conn: Connection, query: ClauseElement | str, schema: Schema) -> pl.DataFrame:
+def read_frame(
+    conn: Connection, query: ClauseElement | str, schema: Schema, planner: Mapping[str, str] | None = None
+) -> pl.DataFrame:
     """The rows of ``query`` (a SQLAlchemy statement, or SQL text without parameters) as a
     frame whose columns are named and typed as ``schema`` says, in its order (the query's
-    columns in that order)."""
+    columns in that order). ``planner``: planner settings (``PLANNER_SETTINGS``) for this read
+    alone, where the caller knows the data better than the statistics do."""
+    planner = dict(planner or {})
+    if not set(planner) <= PLANNER_SETTINGS or not all(v in ("on", "off") for v in planner.values()):
+        raise ValueError(f"planner settings are {sorted(PLANNER_SETTINGS)}, on or off: got {planner}")
     raw = conn.connection.driver_connection
     if not isinstance(raw, psycopg.Connection):
         raise TypeError("read_frame reads from PostgreSQL through psycopg connections only")
@@ -44,9 +50,9 @@ def read_frame(conn: Connection, query: ClauseElement | str, schema: Schema) -> 
         sql = psycopg.ClientCursor(raw).mogrify(str(compiled), compiled.params)
     conninfo = make_conninfo(raw.info.dsn, password=raw.info.password or None, application_name=APPLICATION_NAME)
     try:
-        table = _fetched(conninfo, sql, fresh=False)
+        table = _fetched(conninfo, sql, planner, fresh=False)
     except _KeptConnectionFailed:
-        table = _fetched(conninfo, sql, fresh=True)
+        table = _fetched(conninfo, sql, planner, fresh=True)
     if table.num_columns != len(schema):
         raise ValueError(f"the query gives {table.num_columns} columns, the schema names {len(schema)}")
     frame = pl.from_arrow(_plain(table).rename_columns(list(schema)))
@@ -54,6 +60,7 @@ def read_frame(conn: Connection, query: ClauseElement | str, schema: Schema) -> 
     return frame.cast(dict(schema))  # type: ignore[arg-type]
 
 
+PLANNER_SETTINGS = frozenset({"enable_seqscan", "enable_bitmapscan", "enable_indexscan"})
 APPLICATION_NAME = "quitus-frames"  # how these reads show in pg_stat_activity
 KEPT = 8  # idle connections kept by a process, over every set of settings (schemas) it reads
 _idle: list[tuple[str, Any]] = []  # (conninfo, connection), the most recently used last
@@ -64,12 +71,19 @@ class _KeptConnectionFailed(Exception):
     pass
 
 
-def _fetched(conninfo: str, sql: str, *, fresh: bool) -> pa.Table:
+def _fetched(conninfo: str, sql: str, planner: Mapping[str, str], *, fresh: bool) -> pa.Table:
     with _connection(conninfo, fresh) as (reader, kept):
         try:
             with reader.cursor() as cursor:
+                for name, value in planner.items():
+                    cursor.execute(f"SET {name} = {value}")
                 cursor.execute(sql)
-                return cursor.fetch_arrow_table()
+                table = cursor.fetch_arrow_table()
+                # the connection is kept for other reads: it goes back as it came (a RESET that
+                # fails raises, and the connection is closed, not kept)
+                for name in planner:
+                    cursor.execute(f"RESET {name}")
+                return table
         except adbc_driver_manager.OperationalError as exc:
             if kept and exc.sqlstate is None:  # no answer from the server: the connection is gone
                 raise _KeptConnectionFailed from exc

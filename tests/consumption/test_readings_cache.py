@@ -120,13 +120,31 @@ def test_both_kinds_of_a_window_come_from_one_pass_over_the_readings(stores, set
     passes = []
     read = store._read_readings
     store._read_readings = lambda *a, **k: passes.append(a[0]) or read(*a, **k)  # type: ignore[method-assign]
-    window = (_us(datetime(2024, 1, 1, tzinfo=UTC)), _us(datetime(2024, 12, 31, 23, 59, tzinfo=UTC)), _us(T0))
-    both = store.readings_by_kind(("index", "consumption"), *window, meter_ids=[2], settled=settled)
+    year = (_us(datetime(2024, 1, 1, tzinfo=UTC)), _us(datetime(2024, 12, 31, 23, 59, tzinfo=UTC)))
+    both = store.readings_by_kind(
+        dict.fromkeys(("index", "consumption"), year), _us(T0), meter_ids=[2], settled=settled
+    )
     assert len(passes) == 1 and set(passes[0]) == {"index", "consumption"}
     assert (both["index"].height, both["consumption"].height) == (36, 11)
     assert both["consumption"]["value"].sum() == 33.0
     for kind in ("index", "consumption"):
-        assert both[kind].equals(direct.readings(kind, *window, meter_ids=[2]))
+        assert both[kind].equals(direct.readings(kind, *year, _us(T0), meter_ids=[2]))
+
+
+@pytest.mark.parametrize("settled", [False, True])
+def test_each_kind_is_read_over_its_own_window(stores, settled):
+    """Meter 2, as_of T0: index readings of January 2024 (1, 11, 21 and 31 January 2024 are
+    on the 10-day grid from 1 November 2023: 10, 20 and 30 January, 3 readings) with the
+    period readings of the whole of 2024 (11 read in it, 1 February to 1 December), in one
+    pass; each kind the same rows as asked alone over its window."""
+    kept, _, direct = stores
+    store = kept if settled else direct
+    january = (_us(datetime(2024, 1, 1, tzinfo=UTC)), _us(datetime(2024, 1, 31, 23, 59, tzinfo=UTC)))
+    year = (_us(datetime(2024, 1, 1, tzinfo=UTC)), _us(datetime(2024, 12, 31, 23, 59, tzinfo=UTC)))
+    both = store.readings_by_kind({"index": january, "consumption": year}, _us(T0), meter_ids=[2], settled=settled)
+    assert (both["index"].height, both["consumption"].height) == (3, 11)
+    assert both["index"].equals(direct.readings("index", *january, _us(T0), meter_ids=[2]))
+    assert both["consumption"].equals(direct.readings("consumption", *year, _us(T0), meter_ids=[2]))
 
 
 def test_a_reading_recorded_after_the_cut_off_is_not_there(stores):

@@ -102,3 +102,17 @@ def test_a_kept_connection_the_server_closed_is_replaced_without_failing_the_rea
             conn.execute(text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": pid})  # waits for its end
         frame = read_frame(conn, query, SCHEMA)
     assert frame.rows() == [("a", 3, T)]
+
+
+def test_planner_settings_hold_for_their_read_alone(engine):
+    """A read asking for enable_seqscan off runs with it off; the next read on the kept
+    connection finds it as the server's default again (on). A setting not among
+    PLANNER_SETTINGS, or a value other than on/off, is refused before anything runs."""
+    setting = "SELECT current_setting('enable_seqscan')"
+    with engine.connect() as conn:
+        assert read_frame(conn, setting, {"v": pl.String}, planner={"enable_seqscan": "off"}).item() == "off"
+        assert read_frame(conn, setting, {"v": pl.String}).item() == "on"
+        with pytest.raises(ValueError, match="planner settings"):
+            read_frame(conn, setting, {"v": pl.String}, planner={"work_mem": "1GB"})
+        with pytest.raises(ValueError, match="planner settings"):
+            read_frame(conn, setting, {"v": pl.String}, planner={"enable_seqscan": "off; DROP TABLE things"})
