@@ -348,11 +348,11 @@ class ConsumptionService:
         if end <= start:
             raise InvalidReadingRequest("period.end must be after period.start", field="period")
         settled = as_of <= self.clock() - self.settle  # else a live view: what it reads may still grow
-        index, bills = self._readings_around(start, end, to_us(as_of), only, meter_ids, settled)
         if clip:
             bounds = clipped_bounds(start, end, granularity)
         else:
             bounds = period_bounds(start, end - timedelta(microseconds=1), granularity)
+        index, bills = self._readings_around(start, end, bounds, to_us(as_of), only, meter_ids, settled)
         per, events, anomalies = consumption_per_period(
             index.drop("period_start"),
             bills,
@@ -367,16 +367,19 @@ class ConsumptionService:
         self,
         start: datetime,
         end: datetime,
+        bounds: pl.Series,
         cut: int,
         only: tuple[str, tuple[str, ...]] | None,
         meter_ids: list[int] | None,
         settled: bool,
     ) -> tuple[pl.DataFrame, pl.DataFrame]:
-        """(index readings, period readings) the figures over [start, end) rest on: those up to
-        EDGE_MARGIN outside it, so that its edges are interpolated between real readings.
+        """(index readings, period readings) the figures of the periods ``bounds`` over [start,
+        end) rest on: those up to EDGE_MARGIN outside [start, end), so that its edges are
+        interpolated between real readings.
 
-        Index readings are read up to NEAR_MARGIN outside first, and further out only for the
-        meters with fewer than EDGE_READINGS readings on a side: what a period's figures take
+        Index readings are read up to NEAR_MARGIN outside the periods (whole civil periods may
+        reach beyond [start, end)) first, and further out only for the meters with fewer than
+        EDGE_READINGS readings on a side of them: what a period's figures take
         from beyond its edges is the last readings before it and the first after it (the
         interpolation, and the register rules looking a few readings back and ahead), so the
         figures are those of the whole margin. A month of daily readings then reads about 50
@@ -384,19 +387,18 @@ class ConsumptionService:
         service converts); period readings (an invoice covers a month or more) are read with
         the whole margin."""
         lo, hi = to_us(start - EDGE_MARGIN), to_us(end + EDGE_MARGIN)
-        near_lo, near_hi = to_us(start - NEAR_MARGIN), to_us(end + NEAR_MARGIN)
+        first, last = bounds.min(), bounds.max()
+        assert isinstance(first, datetime) and isinstance(last, datetime)
+        near_lo, near_hi = max(lo, to_us(first - NEAR_MARGIN)), min(hi, to_us(last + NEAR_MARGIN))
         windows = {"index": (near_lo, near_hi), "consumption": (lo, hi)}
         read = self.store.readings_by_kind(windows, cut, only, meter_ids, settled)
         index = read["index"]
-        asked = self.meters()
-        if only is not None:
-            asked = asked.filter(pl.col(only[0]).is_in(only[1]))
-        if meter_ids is not None:
-            asked = asked.filter(pl.col("meter_id").is_in(meter_ids))
+        # every meter asked, as stored now: one imported through another replica is counted too
+        asked = pl.DataFrame({"meter_id": self.store.meter_ids(only, meter_ids)}, schema={"meter_id": pl.Int64})
         sides = index.group_by("meter_id").agg(
-            before=(pl.col("read_at") < start).sum(), after=(pl.col("read_at") >= end).sum()
+            before=(pl.col("read_at") < first).sum(), after=(pl.col("read_at") >= last).sum()
         )
-        counted = asked.select("meter_id").join(sides, on="meter_id", how="left").fill_null(0)
+        counted = asked.join(sides, on="meter_id", how="left").fill_null(0)
         far = []
         for side, (first, last) in (("before", (lo, near_lo - 1)), ("after", (near_hi + 1, hi))):
             short = counted.filter(pl.col(side) < EDGE_READINGS)["meter_id"].to_list()

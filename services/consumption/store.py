@@ -70,6 +70,7 @@ FILTERABLE = {"usage": USAGES, "carrier": CARRIERS}  # meter columns readings ca
 BITMAP_SCANS_ONLY = {"enable_seqscan": "off", "enable_indexscan": "off"}  # see _read_readings
 SUMMARY_LOCK_WAIT = "200ms"  # see _summarise_new_pages
 LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE when lock_timeout runs out
+QUERY_CANCELED = "57014"  # and when the statement timeout does
 IN_LIST = 10_000  # values bound in one IN (...): SQLite allows 32,766 parameters a statement
 
 
@@ -417,6 +418,16 @@ class ConsumptionStore:
 
         return {kind: cut(kind, *window) for kind, window in windows.items()}
 
+    def meter_ids(self, only: tuple[str, tuple[str, ...]] | None = None, among: list[int] | None = None) -> list[int]:
+        """The stored meters having one of ``only = (column, values)`` (None: every meter), of
+        ``among`` (None: all)."""
+        if only is None:
+            with self.engine.connect() as conn:
+                ids = [row[0] for row in conn.execute(select(m.meters.c.id))]
+        else:
+            ids = self._meter_ids(*only)
+        return ids if among is None else sorted(set(ids) & set(among))
+
     def _meter_ids(self, column: str, values: tuple[str, ...]) -> list[int]:
         """The meters whose ``column`` is one of ``values`` (checked against FILTERABLE before)."""
         t = m.meters
@@ -471,13 +482,15 @@ class ConsumptionStore:
     def _summarise_new_pages(self) -> None:
         """Summarise the readings' pages written since the last summary in the BRIN index (a
         page without one is read by every window). Skipped when another summary or a vacuum
-        holds the table's lock past SUMMARY_LOCK_WAIT: the read is then slower, never wrong."""
+        holds the table's lock past SUMMARY_LOCK_WAIT, or the statement timeout runs out (the
+        first read after a bulk load summarises every page it wrote): the read is then slower,
+        never wrong."""
         try:
             with self.engine.begin() as conn:
                 conn.execute(text(f"SET LOCAL lock_timeout = '{SUMMARY_LOCK_WAIT}'"))
                 conn.execute(text("SELECT brin_summarize_new_values(:index)"), {"index": m.READINGS_BY_TIME})
         except OperationalError as exc:
-            if getattr(exc.orig, "sqlstate", None) != LOCK_NOT_AVAILABLE:
+            if getattr(exc.orig, "sqlstate", None) not in (LOCK_NOT_AVAILABLE, QUERY_CANCELED):
                 raise
 
     def add_rejections(self, batch_id: str, rejects: pl.DataFrame, payloads: dict[int, str], now: datetime) -> None:

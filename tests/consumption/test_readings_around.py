@@ -82,3 +82,41 @@ def test_a_gap_across_a_months_start_reads_the_far_margin(service):
     (g1,) = [f for b in stub.ExportMonthly(request, metadata=admin) for f in b.figures if f.meter_ref == "G1"]
     assert g1.coverage == pytest.approx(1.0)
     assert g1.quantity == pytest.approx(6 * (14 + 13 / 24) / 36 + 14 + 11 / 24)
+
+
+def test_a_gap_across_a_months_end_reads_the_far_margin(service):
+    """G1 read daily at noon UTC from 1 January 2024 (index 100, one m3 a day) to 20 February
+    (150), then nothing until 25 March (218: 68 m3 over the 34 days of the gap), then daily.
+    The near margin after February (10 days) holds no reading: March's are read as well, and
+    February is covered to its last instant. By hand: February in Paris runs from 31 January
+    23:00 to 29 February 23:00 UTC: 19 days 13 hours of daily readings to 20 February 12:00 at
+    1 m3 a day, then 9 days 11 hours of the gap at 2 m3 a day: 19 + 13/24 + 2 x (9 + 11/24) =
+    38.458333 m3."""
+    stub, _, admin = service
+    first = datetime(2024, 1, 1, 12, tzinfo=UTC)
+    rows = [("G1", first + n * DAY, 100.0 + n) for n in range(51)]
+    rows += [("G1", datetime(2024, 3, 25, 12, tzinfo=UTC) + n * DAY, 218.0 + n) for n in range(10)]
+    list(stub.IngestReadings(iter([readings(rows)]), metadata=admin))
+    request = pb.ExportMonthlyRequest(period=period(paris_midnight(2024, 2), paris_midnight(2024, 3)))
+    (g1,) = [f for b in stub.ExportMonthly(request, metadata=admin) for f in b.figures if f.meter_ref == "G1"]
+    assert g1.coverage == pytest.approx(1.0)
+    assert g1.quantity == pytest.approx(19 + 13 / 24 + 2 * (9 + 11 / 24))
+
+
+def test_a_period_not_on_month_bounds_gives_the_whole_months_figures(service):
+    """ExportMonthly over [15 January, 15 February 2024) gives the whole civil months starting in
+    it: February, whose end lies 14 days past the request's. G1 read daily at noon UTC from 1
+    January to 31 March, one m3 a day: February (29 days in Paris, 31 Jan 23:00 to 29 Feb 23:00
+    UTC) is covered whole and counts 29 m3, as when asked alone."""
+    stub, _, admin = service
+    first = datetime(2024, 1, 1, 12, tzinfo=UTC)
+    list(stub.IngestReadings(iter([readings([("G1", first + n * DAY, 100.0 + n) for n in range(91)])]), metadata=admin))
+
+    def february(start: datetime, end: datetime) -> pb.MonthlyFigure:
+        request = pb.ExportMonthlyRequest(period=period(start, end))
+        (g1,) = [f for b in stub.ExportMonthly(request, metadata=admin) for f in b.figures if f.meter_ref == "G1"]
+        return g1
+
+    shifted = february(paris_midnight(2024, 1, 15), paris_midnight(2024, 2, 15))
+    assert (shifted.coverage, shifted.quantity) == pytest.approx((1.0, 29.0))
+    assert shifted == february(paris_midnight(2024, 2), paris_midnight(2024, 3))
