@@ -9,6 +9,7 @@ import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -627,15 +628,29 @@ class ConsumptionService:
         """kWh PCI per heating meter and month of the summers (June to August) of years first..last.
 
         Each summer is computed on its own, as known at ``as_of``, so its figures do not depend on
-        the export window that asked for it (see ``degree_days`` for which summer a month takes)."""
-        parts = []
-        for year in range(first, last + 1):
+        the export window that asked for it (see ``degree_days`` for which summer a month takes).
+        At a settled cut-off, with a readings cache, each summer's consumption is kept there: the
+        three monthly exports of a month's report take four summers between them, a year's the
+        same ones, and each was read anew (a third of a month's export)."""
+        cache = self.store.readings_cache
+        settled = as_of <= self.clock() - self.settle
+        heating = meters.filter(pl.col("usage").is_in(HEATING_USAGES)).select("meter_id", "register_digits")
+        # what a summer's figures rest on besides the readings and replacements as of the cut-off
+        registers = tuple(heating.sort("meter_id").iter_rows())
+
+        def summer(year: int) -> pl.DataFrame:
             june = datetime(year, SUMMER_MONTHS[0], 1, tzinfo=PARIS).astimezone(UTC)
             september = datetime(year, SUMMER_MONTHS[-1] + 1, 1, tzinfo=PARIS).astimezone(UTC)
             per, _, _ = self.consumption(june, september, "month", as_of, ("usage", HEATING_USAGES))
-            parts.append(per)
-        per = pl.concat(parts)
-        return self.to_kwh(per, meters, as_of)
+            return per
+
+        parts = [
+            cache.get(("summer", to_us(as_of), year, registers), partial(summer, year))
+            if settled and cache is not None
+            else summer(year)
+            for year in range(first, last + 1)
+        ]
+        return self.to_kwh(pl.concat(parts), meters, as_of)
 
     def _normalised(self, figures: pl.DataFrame, meters: pl.DataFrame, as_of: datetime) -> pl.DataFrame:
         """Weather-normalised kWh per heating meter and month (the meter stands for its building).

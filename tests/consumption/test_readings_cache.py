@@ -16,6 +16,7 @@ import polars as pl
 import pytest
 
 from services.consumption import models
+from services.consumption.service import ConsumptionService
 from services.consumption.store import ConsumptionStore
 from services.runtime.bounded_cache import BoundedCache
 from services.runtime.db import insert_frame, make_engine
@@ -176,3 +177,23 @@ def test_a_short_window_is_read_from_the_database_until_its_years_are_kept(store
     hits = cache.hits
     assert kept.readings(*month, settled=True).equals(direct.readings(*month))
     assert (cache.loads, cache.hits) == (1, hits + 1)
+
+
+def test_a_summer_is_read_once_per_cut_off_and_gives_the_figures_of_a_fresh_read(stores):
+    """The normalisation's summers at a settled cut-off: the summer of 2024 (meter 1, heating)
+    asked by two exports is read once (the second ask reads no readings), and its figures are
+    those of a service reading the database every time; a later cut-off reads it anew."""
+    kept, cache, direct = stores
+    service, fresh = ConsumptionService(kept), ConsumptionService(direct)
+    reads = []
+    read = kept._read_readings
+    kept._read_readings = lambda *a, **k: reads.append(a[0]) or read(*a, **k)  # type: ignore[method-assign]
+    meters = service.meters()
+    first = service._summers(2024, 2024, T0, meters)
+    n = len(reads)
+    again = service._summers(2024, 2024, T0, meters)
+    assert n > 0 and len(reads) == n
+    assert first.equals(again) and first.equals(fresh._summers(2024, 2024, T0, meters))
+    assert first.filter(pl.col("meter_id") == 1).height == 3  # June, July, August
+    service._summers(2024, 2024, T1, meters)
+    assert len(reads) > n
