@@ -6,7 +6,7 @@ the store, and leaves the computations to the domain."""
 import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -76,18 +76,45 @@ class FactsExport:
         return caveats(self.facts)
 
 
-@dataclass(frozen=True, slots=True)
-class PortfolioExport:
-    """The portfolio known at a cut-off: kind -> rows (domain.portfolio_export), in EXPORT_KINDS
-    order, served at most ``batch_size`` records a message."""
+@dataclass(frozen=True)
+class KeptPortfolio:
+    """The portfolio known at a cut-off: kind -> rows (domain.portfolio_export), kept with the
+    settled answers, and what the adapter made of it for a batch size, made once (``encoded``):
+    108,104 records at 85,000 dwellings took 1.1 s to turn into messages and hash, at every
+    export of a kept portfolio."""
 
     records: dict[str, list[dict[str, Any]]]
+    _encoded: dict[int, Any] = field(default_factory=dict, repr=False, compare=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def encoded(self, batch_size: int, encode: Callable[[], Any]) -> Any:
+        """``encode()``'s result for ``batch_size``, made by the first caller (the others wait)."""
+        with self._lock:
+            if batch_size not in self._encoded:
+                self._encoded[batch_size] = encode()
+            return self._encoded[batch_size]
+
+
+@dataclass(frozen=True, slots=True)
+class PortfolioExport:
+    """The portfolio known at a cut-off, in EXPORT_KINDS order, served at most ``batch_size``
+    records a message."""
+
+    kept: KeptPortfolio
     batch_size: int
+
+    @property
+    def records(self) -> dict[str, list[dict[str, Any]]]:
+        return self.kept.records
 
     def rows(self) -> Iterator[tuple[str, dict[str, Any]]]:
         for kind in EXPORT_KINDS:
             for row in self.records[kind]:
                 yield kind, row
+
+    def encoded(self, encode: Callable[[], Any]) -> Any:
+        """What ``encode()`` makes of this export, made once per kept portfolio and batch size."""
+        return self.kept.encoded(self.batch_size, encode)
 
 
 class InterventionsService:
@@ -389,9 +416,9 @@ class InterventionsService:
         known = self._settled(("portfolio", as_of), self.store.portfolio_version, lambda: self._portfolio_at(as_of))
         return PortfolioExport(known, size)
 
-    def _portfolio_at(self, as_of: datetime) -> dict[str, list[dict[str, Any]]]:
+    def _portfolio_at(self, as_of: datetime) -> KeptPortfolio:
         records, parts = self.store.portfolio_rows()
-        return portfolio_at(records, parts, as_of)
+        return KeptPortfolio(portfolio_at(records, parts, as_of))
 
     def deadline_status(
         self, principal: Principal, *, at: datetime | None, contractor_id: str, alerts_only: bool, limit: int

@@ -10,7 +10,7 @@ from services.api.quitus.common.v1 import common_pb2
 from services.api.quitus.interventions.v1 import interventions_pb2 as pb
 from services.api.quitus.interventions.v1 import interventions_pb2_grpc as pb_grpc
 from services.interventions import convert
-from services.interventions.service import InterventionsService
+from services.interventions.service import InterventionsService, PortfolioExport
 from services.runtime.arrow import arrow_ipc
 from services.runtime.digest import FrameDigest, RecordDigest
 from services.runtime.errors import InvalidArgument
@@ -153,25 +153,30 @@ class InterventionsServicer(pb_grpc.InterventionsServiceServicer):
         export = self.service.export_portfolio(
             as_of=from_timestamp(request.as_of, "as_of"), batch_size=request.batch_size
         )
-        digest = RecordDigest()  # the content_sha256 rule of the proto, over the records as sent
-        counts: dict[str, int] = {}
-        batch: list[pb.PortfolioRecord] = []
-        size = 0
-        for kind, row in export.rows():
-            record = convert.portfolio_export_record(kind, row)
-            record_size = record.ByteSize()
-            if batch and (len(batch) >= export.batch_size or size + record_size > EXPORT_MESSAGE_BYTES):
-                yield pb.ExportPortfolioResponse(records=batch)
-                batch, size = [], 0
-            digest.add(record)
-            counts[kind] = counts.get(kind, 0) + 1
-            batch.append(record)
-            size += record_size
-        if batch:
+        # the same messages for every export of a kept portfolio: made once (never altered after)
+        yield from export.encoded(lambda: list(_portfolio_messages(export)))
+
+
+def _portfolio_messages(export: PortfolioExport) -> Iterator[pb.ExportPortfolioResponse]:
+    """The export's records in messages of at most its batch size (and EXPORT_MESSAGE_BYTES), then
+    the last message with the counts and the content_sha256 the proto defines."""
+    digest = RecordDigest()  # the content_sha256 rule of the proto, over the records as sent
+    counts: dict[str, int] = {}
+    batch: list[pb.PortfolioRecord] = []
+    size = 0
+    for kind, row in export.rows():
+        record = convert.portfolio_export_record(kind, row)
+        record_size = record.ByteSize()
+        if batch and (len(batch) >= export.batch_size or size + record_size > EXPORT_MESSAGE_BYTES):
             yield pb.ExportPortfolioResponse(records=batch)
-        yield pb.ExportPortfolioResponse(
-            done=True, total=digest.count, counts=counts, content_sha256=digest.hexdigest()
-        )
+            batch, size = [], 0
+        digest.add(record)
+        counts[kind] = counts.get(kind, 0) + 1
+        batch.append(record)
+        size += record_size
+    if batch:
+        yield pb.ExportPortfolioResponse(records=batch)
+    yield pb.ExportPortfolioResponse(done=True, total=digest.count, counts=counts, content_sha256=digest.hexdigest())
 
 
 def add_to_server(servicer: InterventionsServicer, server: grpc.Server) -> None:

@@ -4,8 +4,10 @@ the next export of every replica."""
 
 from datetime import UTC, datetime, timedelta
 
+from services.api.quitus.interventions.v1 import interventions_pb2 as pb
 from services.interventions import convert
 from services.interventions.service import InterventionsService
+from services.interventions.servicer import InterventionsServicer
 from tests.interventions.portfolio_fixture import portfolio_batches
 from tests.interventions.test_settled_answers import replica_keeping
 
@@ -43,3 +45,29 @@ def test_the_same_cut_off_is_read_once_and_an_import_elsewhere_is_seen(database)
     update = type(batches[0])(records=[type(batches[0].records[0])(building=building)])
     _imported(b, [update], RECORDED + timedelta(days=1))  # replica B updates; its first instant stays
     assert _area(a, building.id) == before + 100 and len(reads) == 3
+
+
+def test_a_kept_portfolio_is_made_into_messages_once(database, monkeypatch):
+    """ExportPortfolio twice at the same settled cut-off: the same messages, byte for byte, the
+    records turned into messages at the first export only; at another cut-off (another kept
+    portfolio) they are made again, and so after an import bumps the stored version."""
+    url, prefix = database
+    keeping = replica_keeping(url, prefix + "interventions", True)
+    _imported(keeping, portfolio_batches(), RECORDED)
+    servicer = InterventionsServicer(keeping)
+    made = []
+    record = convert.portfolio_export_record
+    monkeypatch.setattr(convert, "portfolio_export_record", lambda *a: made.append(1) or record(*a))
+
+    def export(as_of: datetime) -> list[bytes]:
+        request = pb.ExportPortfolioRequest(batch_size=3)
+        request.as_of.FromDatetime(as_of)
+        return [m.SerializeToString(deterministic=True) for m in servicer.ExportPortfolio(request, None)]
+
+    first = export(AS_OF)
+    records = len(made)
+    assert records > 3 and len(first) > 2  # several messages of 3 records, then the last one
+    assert export(AS_OF) == first and len(made) == records
+    assert export(AS_OF + timedelta(minutes=1)) == first and len(made) == 2 * records
+    _imported(keeping, portfolio_batches(), RECORDED + timedelta(days=1))  # the same records, a new version
+    assert export(AS_OF) == first and len(made) == 3 * records
