@@ -3,6 +3,7 @@ use case of InterventionsService with the caller's principal, and converts the r
 The export's content_sha256 is computed here, over the very messages sent."""
 
 from collections.abc import Iterator
+from functools import partial
 
 import grpc
 
@@ -10,7 +11,7 @@ from services.api.quitus.common.v1 import common_pb2
 from services.api.quitus.interventions.v1 import interventions_pb2 as pb
 from services.api.quitus.interventions.v1 import interventions_pb2_grpc as pb_grpc
 from services.interventions import convert
-from services.interventions.service import InterventionsService, PortfolioExport
+from services.interventions.service import FactsExport, InterventionsService, PortfolioExport
 from services.runtime.arrow import arrow_ipc
 from services.runtime.digest import FrameDigest, RecordDigest
 from services.runtime.errors import InvalidArgument
@@ -127,34 +128,46 @@ class InterventionsServicer(pb_grpc.InterventionsServiceServicer):
             batch_size=request.batch_size,
         )
         if request.form == common_pb2.EXPORT_FORM_ARROW_IPC:
-            # The same digest, over the records the rows stand for, without a message per record.
-            # Hashed batch by batch as each is sent: the client hashes one while this prepares the next.
-            frame_digest = FrameDigest(pb.InterventionFact.DESCRIPTOR)
-            for chunk in export.batches():
-                columns = convert.facts_columns(chunk)
-                frame_digest.add_frame(columns)
-                yield pb.ExportInterventionsResponse(arrow_ipc=arrow_ipc(columns))
-            sha256 = frame_digest.hexdigest()
+            # The messages of a kept export are made once (the form reports read; 500,000 facts'
+            # record messages would take far more memory) and never altered after.
+            yield from export.encoded(request.form, partial(_arrow_facts, export))
         else:
-            digest = RecordDigest()  # the content_sha256 rule of the proto, over the facts as sent
-            for chunk in export.batches():
-                facts = [convert.fact(r) for r in chunk.iter_rows(named=True)]
-                digest.add_all(facts)
-                yield pb.ExportInterventionsResponse(facts=facts)
-            sha256 = digest.hexdigest()
-        yield pb.ExportInterventionsResponse(
-            done=True,
-            total=export.facts.height,
-            content_sha256=sha256,
-            caveats=pb.ExportCaveats(**export.caveats()),
-        )
+            yield from _record_facts(export)
 
     def ExportPortfolio(self, request, context) -> Iterator[pb.ExportPortfolioResponse]:
         export = self.service.export_portfolio(
             as_of=from_timestamp(request.as_of, "as_of"), batch_size=request.batch_size
         )
-        # the same messages for every export of a kept portfolio: made once (never altered after)
-        yield from export.encoded(lambda: list(_portfolio_messages(export)))
+        # the same messages for every export of a kept portfolio: made once, never altered after
+        yield from export.encoded(partial(_portfolio_messages, export))
+
+
+def _arrow_facts(export: FactsExport) -> Iterator[pb.ExportInterventionsResponse]:
+    """The facts as Arrow IPC batches, then the last message. The same digest as the record
+    form, over the records the rows stand for, without a message per record; hashed batch by
+    batch as each is sent: the client hashes one while this prepares the next."""
+    frame_digest = FrameDigest(pb.InterventionFact.DESCRIPTOR)
+    for chunk in export.batches():
+        columns = convert.facts_columns(chunk)
+        frame_digest.add_frame(columns)
+        yield pb.ExportInterventionsResponse(arrow_ipc=arrow_ipc(columns))
+    yield _last_facts_message(export, frame_digest.hexdigest())
+
+
+def _record_facts(export: FactsExport) -> Iterator[pb.ExportInterventionsResponse]:
+    """The facts as InterventionFact records, then the last message."""
+    digest = RecordDigest()  # the content_sha256 rule of the proto, over the facts as sent
+    for chunk in export.batches():
+        facts = [convert.fact(r) for r in chunk.iter_rows(named=True)]
+        digest.add_all(facts)
+        yield pb.ExportInterventionsResponse(facts=facts)
+    yield _last_facts_message(export, digest.hexdigest())
+
+
+def _last_facts_message(export: FactsExport, sha256: str) -> pb.ExportInterventionsResponse:
+    return pb.ExportInterventionsResponse(
+        done=True, total=export.facts.height, content_sha256=sha256, caveats=pb.ExportCaveats(**export.caveats())
+    )
 
 
 def _portfolio_messages(export: PortfolioExport) -> Iterator[pb.ExportPortfolioResponse]:

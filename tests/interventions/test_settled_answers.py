@@ -14,8 +14,11 @@ requested and backfilled, is counted with its two running deadlines (to interven
 
 from datetime import timedelta
 
+from services.api.quitus.common.v1 import common_pb2
+from services.api.quitus.interventions.v1 import interventions_pb2 as pb
 from services.interventions import convert
 from services.interventions.service import InterventionsService
+from services.interventions.servicer import InterventionsServicer
 from services.interventions.store import InterventionStore
 from services.runtime.bounded_cache import BoundedCache
 from services.runtime.db import make_engine
@@ -103,3 +106,34 @@ def test_the_deadline_status_at_a_cut_off_kept_until_a_backfill_reaches_it(datab
     _ingest(b, "T-5", backfilled=True, requested_only=True)
     after = _deadlines(a)
     assert len(reads) == 1 and sum(after) == 2 and after == _deadlines(c)
+
+
+def test_a_kept_facts_export_is_made_into_arrow_messages_once(database, monkeypatch):
+    """ExportInterventions in Arrow form at the cut-off: the same messages, byte for byte, the
+    facts turned into columns at the first export only; the record form is made at every export
+    (kept, 500,000 facts' messages would take too much memory); after T-3 is backfilled, A
+    makes the Arrow messages anew and they hold both tickets, as C's."""
+    a, b, c, _ = _three_replicas(database, "fact_frames")
+    made = []
+    columns = convert.facts_columns
+    monkeypatch.setattr(convert, "facts_columns", lambda *x: made.append(1) or columns(*x))
+
+    def export(replica: InterventionsService, form: int) -> list[bytes]:
+        request = pb.ExportInterventionsRequest(form=form)
+        request.as_of.FromDatetime(AS_OF)
+        return [
+            m.SerializeToString(deterministic=True)
+            for m in InterventionsServicer(replica).ExportInterventions(request, None)
+        ]
+
+    arrow = common_pb2.EXPORT_FORM_ARROW_IPC
+    first = export(a, arrow)
+    assert len(made) == 1 and export(a, arrow) == first and len(made) == 1
+    records = export(a, common_pb2.EXPORT_FORM_UNSPECIFIED)
+    assert export(a, common_pb2.EXPORT_FORM_UNSPECIFIED) == records
+    assert pb.ExportInterventionsResponse.FromString(records[-1]).content_sha256 == (
+        pb.ExportInterventionsResponse.FromString(first[-1]).content_sha256
+    )
+    _ingest(b, "T-3", backfilled=True)
+    after = export(a, arrow)
+    assert len(made) == 2 and after != first and after == export(c, arrow)
