@@ -56,13 +56,15 @@ class Settings(BaseSettings):
         ge=0,
         description="Memory the consumption service may keep readings as of a settled cut-off in (each civil "
         "year's readings, every kind in one pass, read once and shared by the exports asking for it; about 250 MB "
-        "for three years of daily readings of 6,500 meters); 0: read them from the database for every export.",
+        "for three years of daily readings of 6,500 meters), and the normalisation's summer figures per cut-off; "
+        "0: read them from the database for every export.",
     )
     settled_answers_cache_mb: int = Field(
         512,
         ge=0,
         description="Memory the interventions service may keep the portfolio, facts exports, data-quality "
-        "counts and deadline status as of a settled cut-off in (about 80 MB for a year's 500,000 facts); an "
+        "counts and deadline status as of a settled cut-off in (about 80 MB for a year's 500,000 facts, up to "
+        "about twice that once sent: the messages made of the portfolio and Arrow facts exports are kept too); an "
         "import makes every replica read the portfolio anew, and a batch recording events at an already settled "
         "instant (a backfill) the others; 0: computed at every call.",
     )
