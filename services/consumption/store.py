@@ -375,15 +375,13 @@ class ConsumptionStore:
             column, values = only
             if column not in FILTERABLE or not set(values) <= set(FILTERABLE[column]):
                 raise ValueError(f"cannot select meters by {column} in {values}")
+        # a list, not a subquery: PostgreSQL joined the meters' usage to the readings row by row
+        wanted = meter_ids if only is None else self.meter_ids(only, meter_ids)
         if settled and self._keeps(windows, as_of_us):
             kept = self._kept_readings(windows, as_of_us)
-            wanted = None if meter_ids is None else list(meter_ids)
-            if only is not None:
-                among = self._meter_ids(*only)
-                wanted = among if wanted is None else sorted(set(wanted) & set(among))
             read = {k: v if wanted is None else v.filter(pl.col("meter_id").is_in(wanted)) for k, v in kept.items()}
         else:
-            read = self._read_readings(windows, as_of_us, only, meter_ids)
+            read = self._read_readings(windows, as_of_us, wanted)
         return {kind: _as_readings(read[kind]) for kind in windows}
 
     def _keeps(self, windows: Mapping[str, tuple[int, int]], as_of_us: int) -> bool:
@@ -438,13 +436,10 @@ class ConsumptionStore:
         self,
         windows: Mapping[str, tuple[int, int]],
         as_of_us: int,
-        only: tuple[str, tuple[str, ...]] | None = None,
         meter_ids: list[int] | None = None,
     ) -> dict[str, pl.DataFrame]:
-        """Per kind, its window's readings as stored (instants in microseconds), in one pass."""
-        if only is not None:  # a list, not a subquery: PostgreSQL joined it reading by reading
-            among = self._meter_ids(*only)
-            meter_ids = among if meter_ids is None else sorted(set(meter_ids) & set(among))
+        """Per kind, its window's readings as stored (instants in microseconds), of the meters
+        listed (None: all), in one pass."""
         clause = ""
         if meter_ids is not None:
             clause = f"AND meter_id IN ({', '.join(str(int(i)) for i in meter_ids) or 'NULL'}) "

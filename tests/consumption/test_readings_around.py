@@ -28,6 +28,13 @@ def _figures(stub, start: datetime, end: datetime) -> list[pb.MonthlyFigure]:
     return [f for batch in stub.ExportMonthly(request) for f in batch.figures]
 
 
+def _g1(stub, admin, start: datetime, end: datetime) -> pb.MonthlyFigure:
+    """G1's one figure of ExportMonthly over [start, end)."""
+    request = pb.ExportMonthlyRequest(period=period(start, end))
+    (g1,) = [f for b in stub.ExportMonthly(request, metadata=admin) for f in b.figures if f.meter_ref == "G1"]
+    return g1
+
+
 def _same(a: pb.MonthlyFigure, b: pb.MonthlyFigure) -> bool:
     """Every field equal, numbers to 1e-9 relative (a register rollover found in the far margin
     shifts the whole curve by a constant: C(end) - C(start) is the same up to rounding)."""
@@ -78,8 +85,7 @@ def test_a_gap_across_a_months_start_reads_the_far_margin(service):
     rows = [("G1", first + n * DAY, 100.0 + n) for n in range(10)]
     rows += [("G1", datetime(2024, 2, 15, 12, tzinfo=UTC) + n * DAY, 115.0 + n) for n in range(30)]
     list(stub.IngestReadings(iter([readings(rows)]), metadata=admin))
-    request = pb.ExportMonthlyRequest(period=period(paris_midnight(2024, 2), paris_midnight(2024, 3)))
-    (g1,) = [f for b in stub.ExportMonthly(request, metadata=admin) for f in b.figures if f.meter_ref == "G1"]
+    g1 = _g1(stub, admin, paris_midnight(2024, 2), paris_midnight(2024, 3))
     assert g1.coverage == pytest.approx(1.0)
     assert g1.quantity == pytest.approx(6 * (14 + 13 / 24) / 36 + 14 + 11 / 24)
 
@@ -97,8 +103,7 @@ def test_a_gap_across_a_months_end_reads_the_far_margin(service):
     rows = [("G1", first + n * DAY, 100.0 + n) for n in range(51)]
     rows += [("G1", datetime(2024, 3, 25, 12, tzinfo=UTC) + n * DAY, 218.0 + n) for n in range(10)]
     list(stub.IngestReadings(iter([readings(rows)]), metadata=admin))
-    request = pb.ExportMonthlyRequest(period=period(paris_midnight(2024, 2), paris_midnight(2024, 3)))
-    (g1,) = [f for b in stub.ExportMonthly(request, metadata=admin) for f in b.figures if f.meter_ref == "G1"]
+    g1 = _g1(stub, admin, paris_midnight(2024, 2), paris_midnight(2024, 3))
     assert g1.coverage == pytest.approx(1.0)
     assert g1.quantity == pytest.approx(19 + 13 / 24 + 2 * (9 + 11 / 24))
 
@@ -111,12 +116,6 @@ def test_a_period_not_on_month_bounds_gives_the_whole_months_figures(service):
     stub, _, admin = service
     first = datetime(2024, 1, 1, 12, tzinfo=UTC)
     list(stub.IngestReadings(iter([readings([("G1", first + n * DAY, 100.0 + n) for n in range(91)])]), metadata=admin))
-
-    def february(start: datetime, end: datetime) -> pb.MonthlyFigure:
-        request = pb.ExportMonthlyRequest(period=period(start, end))
-        (g1,) = [f for b in stub.ExportMonthly(request, metadata=admin) for f in b.figures if f.meter_ref == "G1"]
-        return g1
-
-    shifted = february(paris_midnight(2024, 1, 15), paris_midnight(2024, 2, 15))
+    shifted = _g1(stub, admin, paris_midnight(2024, 1, 15), paris_midnight(2024, 2, 15))
     assert (shifted.coverage, shifted.quantity) == pytest.approx((1.0, 29.0))
-    assert shifted == february(paris_midnight(2024, 2), paris_midnight(2024, 3))
+    assert shifted == _g1(stub, admin, paris_midnight(2024, 2), paris_midnight(2024, 3))
